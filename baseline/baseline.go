@@ -1,0 +1,131 @@
+// Package baseline composes every component of the hardening baseline into
+// one stack. main.go and the tests both run it, so what the tests check is
+// what `pulumi up` deploys.
+package baseline
+
+import (
+	"fmt"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/example/hardening/network"
+	"github.com/example/hardening/secrets"
+	"github.com/example/hardening/stackconfig"
+)
+
+// Environment is what the program looks up about the account and region
+// before it registers anything.
+type Environment struct {
+	AccountID         string
+	Partition         string
+	Region            string
+	AvailabilityZones []string
+}
+
+// Lookup reads the Environment through provider invokes. It registers no
+// resource, so a failure here leaves nothing half-created.
+func Lookup(ctx *pulumi.Context, cfg *stackconfig.Config) (*Environment, error) {
+	caller, err := aws.GetCallerIdentity(ctx, nil)
+	if err != nil {
+		return nil, fmt.Errorf("look up caller identity: %w", err)
+	}
+	partition, err := aws.GetPartition(ctx, nil)
+	if err != nil {
+		return nil, fmt.Errorf("look up partition: %w", err)
+	}
+	region, err := aws.GetRegion(ctx, nil)
+	if err != nil {
+		return nil, fmt.Errorf("look up region: %w", err)
+	}
+	state := "available"
+	zones, err := aws.GetAvailabilityZones(ctx, &aws.GetAvailabilityZonesArgs{State: &state})
+	if err != nil {
+		return nil, fmt.Errorf("look up availability zones: %w", err)
+	}
+	if len(zones.Names) < cfg.Network.AZCount {
+		return nil, fmt.Errorf("network.azCount: %d zones asked for, but region %s has %d available (%v); use at most %d",
+			cfg.Network.AZCount, region.Name, len(zones.Names), zones.Names, len(zones.Names))
+	}
+	return &Environment{
+		AccountID:         caller.AccountId,
+		Partition:         partition.Partition,
+		Region:            region.Name,
+		AvailabilityZones: zones.Names[:cfg.Network.AZCount],
+	}, nil
+}
+
+// Baseline is every component of one stack.
+type Baseline struct {
+	Key     *secrets.Key
+	Network *network.Vpc
+}
+
+// Deploy registers the whole stack from a validated configuration and
+// exports its outputs.
+func Deploy(ctx *pulumi.Context, cfg *stackconfig.Config) (*Baseline, error) {
+	env, err := Lookup(ctx, cfg)
+	if err != nil {
+		return nil, err
+	}
+	name := ctx.Project() + "-" + ctx.Stack()
+	key, err := secrets.NewKey(ctx, name, &secrets.KeyArgs{
+		Description:        fmt.Sprintf("Secrets and logs of the %s/%s stack", ctx.Project(), ctx.Stack()),
+		RotationPeriodDays: cfg.KMS.RotationPeriodDays,
+		DeletionWindowDays: cfg.KMS.DeletionWindowDays,
+		Administrators:     cfg.KMS.Administrators,
+		AccountID:          env.AccountID,
+		Partition:          env.Partition,
+		Region:             env.Region,
+		Protect:            cfg.ProtectStateful,
+	})
+	if err != nil {
+		return nil, err
+	}
+	n := cfg.Network
+	vpc, err := network.NewVpc(ctx, name, &network.VpcArgs{
+		CIDR:                     n.CIDR,
+		AvailabilityZones:        env.AvailabilityZones,
+		SingleNATGateway:         n.NATGateways == stackconfig.NATSingle,
+		LoadBalancerIngressCIDRs: n.LoadBalancerIngressCIDRs,
+		AppPort:                  n.AppPort,
+		DatabasePort:             n.DatabasePort,
+		AppHTTPSEgressCIDRs:      n.AppHTTPSEgressCIDRs,
+		InterfaceEndpoints:       n.InterfaceEndpoints,
+		FlowLogRetentionDays:     n.FlowLogRetentionDays,
+		LogKeyARN:                key.KeyARN,
+		AccountID:                env.AccountID,
+		Partition:                env.Partition,
+		Region:                   env.Region,
+		Protect:                  cfg.ProtectStateful,
+	})
+	if err != nil {
+		return nil, err
+	}
+
+	ctx.Export("kmsKeyArn", key.KeyARN)
+	ctx.Export("vpcId", vpc.VPCID)
+	ctx.Export("publicSubnetIds", vpc.PublicSubnetIDs)
+	ctx.Export("privateSubnetIds", vpc.PrivateSubnetIDs)
+	ctx.Export("isolatedSubnetIds", vpc.IsolatedSubnetIDs)
+	ctx.Export("securityGroupIds", pulumi.StringMap{
+		"loadBalancer": vpc.LoadBalancerSecurityGroupID,
+		"app":          vpc.AppSecurityGroupID,
+		"data":         vpc.DataSecurityGroupID,
+		"endpoints":    vpc.EndpointSecurityGroupID,
+	})
+	ctx.Export("flowLogGroupName", vpc.FlowLogGroupName)
+	return &Baseline{Key: key, Network: vpc}, nil
+}
+
+// Run is the whole program: load and validate the configuration, then
+// deploy. main.go calls it through pulumi.Run; the tests and the offline
+// plan through pulumi.RunErr with mocks.
+func Run(ctx *pulumi.Context) error {
+	cfg, err := stackconfig.Load(ctx)
+	if err != nil {
+		return err
+	}
+	_, err = Deploy(ctx, cfg)
+	return err
+}

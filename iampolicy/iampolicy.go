@@ -1,0 +1,155 @@
+// Package iampolicy builds IAM policy documents as typed Go values and
+// checks them for least privilege before they are rendered to JSON, so that
+// no policy of this program is a hand-written JSON string.
+package iampolicy
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+)
+
+// Effects of a statement.
+const (
+	Allow = "Allow"
+	Deny  = "Deny"
+)
+
+// Version is the policy language version every document uses.
+const Version = "2012-10-17"
+
+// Document is an IAM policy document.
+type Document struct {
+	Version   string      `json:"Version"`
+	Statement []Statement `json:"Statement"`
+}
+
+// Statement is one statement of a policy document.
+type Statement struct {
+	Sid         string     `json:"Sid,omitempty"`
+	Effect      string     `json:"Effect"`
+	Principal   *Principal `json:"Principal,omitempty"`
+	Action      []string   `json:"Action,omitempty"`
+	NotAction   []string   `json:"NotAction,omitempty"`
+	Resource    []string   `json:"Resource,omitempty"`
+	NotResource []string   `json:"NotResource,omitempty"`
+	Condition   Conditions `json:"Condition,omitempty"`
+}
+
+// Principal names who a resource or trust policy statement applies to.
+// Everyone is the "*" principal, which only Deny statements may use.
+type Principal struct {
+	AWS       []string `json:"AWS,omitempty"`
+	Service   []string `json:"Service,omitempty"`
+	Federated []string `json:"Federated,omitempty"`
+	Everyone  bool     `json:"-"`
+}
+
+// MarshalJSON renders Everyone as "*".
+func (p Principal) MarshalJSON() ([]byte, error) {
+	if p.Everyone {
+		return []byte(`"*"`), nil
+	}
+	type plain Principal
+	return json.Marshal(plain(p))
+}
+
+// Conditions maps a condition operator to its keys and their values.
+type Conditions map[string]map[string][]string
+
+// New returns a document of the given statements.
+func New(statements ...Statement) Document {
+	return Document{Version: Version, Statement: statements}
+}
+
+// JSON validates the document and renders it.
+func (d Document) JSON() (string, error) {
+	if err := d.Validate(); err != nil {
+		return "", err
+	}
+	b, err := json.Marshal(d)
+	if err != nil {
+		return "", fmt.Errorf("render policy: %w", err)
+	}
+	return string(b), nil
+}
+
+// MustJSON is JSON for documents built from constants, where a violation
+// is a programming error.
+func (d Document) MustJSON() string {
+	s, err := d.JSON()
+	if err != nil {
+		panic(err)
+	}
+	return s
+}
+
+// Validate checks the least-privilege rules every document of this program
+// must meet (FSBP IAM.1, IAM.21, KMS.1, KMS.2; Checkov CKV_AWS_60/61):
+// no Allow of every action, no Allow of a whole service on every resource,
+// no Allow with NotAction, no Allow to the "*" principal, and no KMS
+// decryption allowed on every key outside a key policy.
+func (d Document) Validate() error {
+	var errs []error
+	if d.Version != Version {
+		errs = append(errs, fmt.Errorf("policy version %q: use %q", d.Version, Version))
+	}
+	if len(d.Statement) == 0 {
+		errs = append(errs, errors.New("policy has no statements"))
+	}
+	for i, s := range d.Statement {
+		name := s.Sid
+		if name == "" {
+			name = fmt.Sprintf("#%d", i)
+		}
+		for _, err := range s.violations() {
+			errs = append(errs, fmt.Errorf("statement %s: %w", name, err))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+func (s Statement) violations() []error {
+	var errs []error
+	if s.Effect != Allow && s.Effect != Deny {
+		errs = append(errs, fmt.Errorf("effect %q is neither Allow nor Deny", s.Effect))
+	}
+	if len(s.Action) == 0 && len(s.NotAction) == 0 {
+		errs = append(errs, errors.New("no actions"))
+	}
+	if s.Effect != Allow {
+		return errs
+	}
+	if len(s.NotAction) > 0 {
+		errs = append(errs, errors.New("Allow with NotAction grants every other action; list the actions instead"))
+	}
+	if s.Principal != nil && s.Principal.Everyone {
+		errs = append(errs, errors.New(`Allow to the "*" principal; name the principals`))
+	}
+	if s.Principal != nil {
+		for _, p := range append(append([]string{}, s.Principal.AWS...), s.Principal.Service...) {
+			if strings.Contains(p, "*") {
+				errs = append(errs, fmt.Errorf("principal %q has a wildcard; name the principal", p))
+			}
+		}
+	}
+	allResources := len(s.Resource) == 1 && s.Resource[0] == "*"
+	for _, a := range s.Action {
+		switch {
+		case a == "*":
+			errs = append(errs, errors.New(`action "*" allows everything (IAM.1); list the actions`))
+		case strings.HasSuffix(a, ":*") && allResources && s.Principal == nil:
+			errs = append(errs, fmt.Errorf("action %q on every resource allows a whole service (IAM.21); list the actions or the resources", a))
+		case allResources && s.Principal == nil && decryptsEveryKey(a):
+			errs = append(errs, fmt.Errorf("action %q on every resource decrypts with any KMS key (KMS.1, KMS.2); name the keys", a))
+		}
+	}
+	return errs
+}
+
+// decryptsEveryKey reports whether an action, on "*", decrypts with any key.
+func decryptsEveryKey(action string) bool {
+	a := strings.ToLower(action)
+	return a == "kms:decrypt" || a == "kms:reencryptfrom" || a == "kms:*" || a == "kms:decrypt*" || a == "kms:reencrypt*"
+}

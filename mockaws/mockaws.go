@@ -1,0 +1,300 @@
+// Package mockaws runs the baseline program without an AWS account: a Pulumi
+// mock resource monitor that records every registered resource, answers
+// with realistic AWS outputs, stubs exactly the invokes the program uses,
+// and feeds the program the real Pulumi.<stack>.yaml config.
+//
+// It serves the tests and the offline plan, as net/http/httptest serves
+// tests of HTTP code.
+package mockaws
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/tokens"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// Test identity of the mocked account.
+const (
+	AccountID = "123456789012"
+	Partition = "aws"
+)
+
+// Resource is one registered resource as the engine would have seen it.
+type Resource struct {
+	Type   string
+	Name   string
+	URN    string
+	Custom bool // false for component resources
+	// Inputs are the resource's inputs, secrets kept as secret values.
+	Inputs  resource.PropertyMap
+	Outputs resource.PropertyMap
+	Parent  string
+	// Dependencies are the URNs the resource explicitly depends on.
+	Dependencies []string
+	// SecretInputs are the top-level input keys that hold a secret.
+	SecretInputs            []string
+	AdditionalSecretOutputs []string
+	Protect                 bool
+	RetainOnDelete          bool
+	DeleteBeforeReplace     bool
+	IgnoreChanges           []string
+	ReplaceOnChanges        []string
+	// SourceFile and SourceLine locate the Go code that registered it.
+	SourceFile string
+	SourceLine int
+}
+
+// Mocks implements pulumi.MockResourceMonitor and records what the program
+// registers. It is safe for the concurrent calls the Pulumi runtime makes.
+type Mocks struct {
+	project, stack, region string
+
+	mu        sync.Mutex
+	resources []Resource
+	invokes   []string
+}
+
+// NewMocks returns mocks for one stack in region.
+func NewMocks(project, stack, region string) *Mocks {
+	return &Mocks{project: project, stack: stack, region: region}
+}
+
+// Zones are the availability zones the mocked region has.
+func (m *Mocks) Zones() []string {
+	var zs []string
+	for _, s := range []string{"a", "b", "c", "d", "e", "f"} {
+		zs = append(zs, m.region+s)
+	}
+	return zs
+}
+
+// Call answers the invokes the program uses and fails on any other, naming
+// its token, so a new lookup cannot pass the tests unnoticed.
+func (m *Mocks) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) {
+	m.mu.Lock()
+	m.invokes = append(m.invokes, args.Token)
+	m.mu.Unlock()
+	switch args.Token {
+	case "aws:index/getCallerIdentity:getCallerIdentity":
+		return resource.NewPropertyMapFromMap(map[string]any{
+			"accountId": AccountID,
+			"arn":       fmt.Sprintf("arn:aws:iam::%s:user/mock", AccountID),
+			"userId":    "AIDAMOCKUSER",
+			"id":        AccountID,
+		}), nil
+	case "aws:index/getPartition:getPartition":
+		return resource.NewPropertyMapFromMap(map[string]any{
+			"partition": Partition, "dnsSuffix": "amazonaws.com", "id": Partition,
+		}), nil
+	case "aws:index/getRegion:getRegion":
+		return resource.NewPropertyMapFromMap(map[string]any{
+			"name": m.region, "id": m.region, "description": m.region,
+			"endpoint": fmt.Sprintf("ec2.%s.amazonaws.com", m.region),
+		}), nil
+	case "aws:index/getAvailabilityZones:getAvailabilityZones":
+		var ids []any
+		names := []any{}
+		for i, z := range m.Zones() {
+			names = append(names, z)
+			ids = append(ids, fmt.Sprintf("use1-az%d", i+1))
+		}
+		return resource.NewPropertyMapFromMap(map[string]any{
+			"names": names, "zoneIds": ids, "id": m.region,
+		}), nil
+	}
+	return nil, fmt.Errorf("mockaws: unexpected invoke %s: stub it in mockaws.Mocks.Call if the program really needs it", args.Token)
+}
+
+// NewResource records a registration and returns its id and outputs.
+func (m *Mocks) NewResource(args pulumi.MockResourceArgs) (string, resource.PropertyMap, error) {
+	r := Resource{
+		Type:   args.TypeToken,
+		Name:   args.Name,
+		Custom: args.Custom,
+		Inputs: args.Inputs.Copy(),
+	}
+	if rpc := args.RegisterRPC; rpc != nil {
+		r.Parent = rpc.GetParent()
+		r.Dependencies = slices.Clone(rpc.GetDependencies())
+		r.AdditionalSecretOutputs = slices.Clone(rpc.GetAdditionalSecretOutputs())
+		r.Protect = rpc.GetProtect()
+		r.RetainOnDelete = rpc.GetRetainOnDelete()
+		r.DeleteBeforeReplace = rpc.GetDeleteBeforeReplace()
+		r.IgnoreChanges = slices.Clone(rpc.GetIgnoreChanges())
+		r.ReplaceOnChanges = slices.Clone(rpc.GetReplaceOnChanges())
+		if pos := rpc.GetSourcePosition(); pos != nil {
+			r.SourceFile = strings.TrimPrefix(pos.GetUri(), "file://")
+			r.SourceLine = int(pos.GetLine())
+		}
+	}
+	r.URN = m.urn(r.Parent, r.Type, r.Name)
+	for k, v := range args.Inputs {
+		if v.ContainsSecrets() {
+			r.SecretInputs = append(r.SecretInputs, string(k))
+		}
+	}
+	sort.Strings(r.SecretInputs)
+
+	id := ""
+	outputs := args.Inputs.Copy()
+	if args.Custom {
+		id = m.physicalID(r)
+		for k, v := range m.computed(r, id) {
+			if _, set := outputs[k]; !set {
+				outputs[k] = v
+			}
+		}
+	}
+	r.Outputs = outputs
+	m.mu.Lock()
+	m.resources = append(m.resources, r)
+	m.mu.Unlock()
+	return id, outputs, nil
+}
+
+// urn builds the URN the way the engine (and Pulumi's mock monitor) does.
+func (m *Mocks) urn(parent, typ, name string) string {
+	parentType := tokens.Type("")
+	if p := resource.URN(parent); p != "" && p.QualifiedType() != resource.RootStackType {
+		parentType = p.QualifiedType()
+	}
+	return string(resource.NewURN(tokens.QName(m.stack), tokens.PackageName(m.project), parentType, tokens.Type(typ), name))
+}
+
+// Resources returns a copy of every recorded resource, ordered by URN.
+func (m *Mocks) Resources() []Resource {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	out := slices.Clone(m.resources)
+	sort.Slice(out, func(i, j int) bool { return out[i].URN < out[j].URN })
+	return out
+}
+
+// Invokes returns the tokens of every invoke the program made.
+func (m *Mocks) Invokes() []string {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return slices.Clone(m.invokes)
+}
+
+// ByType returns the recorded resources of one type token.
+func (m *Mocks) ByType(typ string) []Resource {
+	var out []Resource
+	for _, r := range m.Resources() {
+		if r.Type == typ {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// Named returns the resource of a type and name, and whether it exists.
+func (m *Mocks) Named(typ, name string) (Resource, bool) {
+	for _, r := range m.ByType(typ) {
+		if r.Name == name {
+			return r, true
+		}
+	}
+	return Resource{}, false
+}
+
+func shortHash(s string, n int) string {
+	sum := sha256.Sum256([]byte(s))
+	return hex.EncodeToString(sum[:])[:n]
+}
+
+// idPrefixes are the prefixes of EC2 ids, by resource type.
+var idPrefixes = map[string]string{
+	"aws:ec2/vpc:Vpc":                                           "vpc-",
+	"aws:ec2/subnet:Subnet":                                     "subnet-",
+	"aws:ec2/securityGroup:SecurityGroup":                       "sg-",
+	"aws:ec2/defaultSecurityGroup:DefaultSecurityGroup":         "sg-",
+	"aws:ec2/routeTable:RouteTable":                             "rtb-",
+	"aws:ec2/internetGateway:InternetGateway":                   "igw-",
+	"aws:ec2/natGateway:NatGateway":                             "nat-",
+	"aws:ec2/eip:Eip":                                           "eipalloc-",
+	"aws:ec2/networkAcl:NetworkAcl":                             "acl-",
+	"aws:ec2/defaultNetworkAcl:DefaultNetworkAcl":               "acl-",
+	"aws:ec2/vpcEndpoint:VpcEndpoint":                           "vpce-",
+	"aws:ec2/flowLog:FlowLog":                                   "fl-",
+	"aws:ec2/routeTableAssociation:RouteTableAssociation":       "rtbassoc-",
+	"aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": "sgr-",
+	"aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule":   "sgr-",
+}
+
+func (m *Mocks) physicalID(r Resource) string {
+	if p, ok := idPrefixes[r.Type]; ok {
+		return p + shortHash(r.URN, 17)
+	}
+	switch r.Type {
+	case "aws:kms/key:Key":
+		h := shortHash(r.URN, 32)
+		return fmt.Sprintf("%s-%s-%s-%s-%s", h[:8], h[8:12], h[12:16], h[16:20], h[20:32])
+	case "aws:cloudwatch/logGroup:LogGroup", "aws:kms/alias:Alias":
+		if n := r.Inputs["name"]; n.IsString() {
+			return n.StringValue()
+		}
+	}
+	return autoName(r)
+}
+
+// autoName is the physical name Pulumi's auto-naming would give.
+func autoName(r Resource) string { return r.Name + "-" + shortHash(r.URN, 7) }
+
+// computed returns the outputs AWS would compute for a resource.
+func (m *Mocks) computed(r Resource, id string) resource.PropertyMap {
+	arn := func(service, res string) string {
+		return fmt.Sprintf("arn:%s:%s:%s:%s:%s", Partition, service, m.region, AccountID, res)
+	}
+	out := map[string]any{"id": id}
+	name := autoName(r)
+	if n := r.Inputs["name"]; n.IsString() {
+		name = n.StringValue()
+	}
+	switch r.Type {
+	case "aws:kms/key:Key":
+		out["arn"] = arn("kms", "key/"+id)
+		out["keyId"] = id
+	case "aws:kms/alias:Alias":
+		out["arn"] = arn("kms", name)
+		out["targetKeyArn"] = arn("kms", "key/"+id)
+	case "aws:cloudwatch/logGroup:LogGroup":
+		out["name"] = name
+		out["arn"] = arn("logs", "log-group:"+name)
+	case "aws:iam/role:Role":
+		out["name"] = name
+		out["arn"] = fmt.Sprintf("arn:%s:iam::%s:role/%s", Partition, AccountID, name)
+		out["uniqueId"] = "AROA" + strings.ToUpper(shortHash(r.URN, 17))
+	case "aws:iam/policy:Policy":
+		out["name"] = name
+		out["arn"] = fmt.Sprintf("arn:%s:iam::%s:policy/%s", Partition, AccountID, name)
+	case "aws:ec2/vpc:Vpc":
+		out["arn"] = arn("ec2", "vpc/"+id)
+		out["defaultNetworkAclId"] = "acl-" + shortHash(r.URN+"acl", 17)
+		out["defaultSecurityGroupId"] = "sg-" + shortHash(r.URN+"sg", 17)
+		out["mainRouteTableId"] = "rtb-" + shortHash(r.URN+"rtb", 17)
+	case "aws:ec2/eip:Eip":
+		out["allocationId"] = id
+		out["publicIp"] = "198.51.100." + fmt.Sprint(len(id)%250+1)
+	case "aws:ec2/vpcEndpoint:VpcEndpoint":
+		out["arn"] = arn("ec2", "vpc-endpoint/"+id)
+		out["prefixListId"] = "pl-" + shortHash(r.URN, 8)
+	default:
+		if strings.HasPrefix(r.Type, "aws:ec2/") {
+			out["arn"] = arn("ec2", strings.TrimSuffix(strings.TrimPrefix(idPrefixes[r.Type], ""), "-")+"/"+id)
+		} else if strings.HasPrefix(r.Type, "aws:") {
+			service := strings.SplitN(strings.TrimPrefix(r.Type, "aws:"), "/", 2)[0]
+			out["arn"] = arn(service, name)
+			out["name"] = name
+		}
+	}
+	return resource.NewPropertyMapFromMap(out)
+}

@@ -1,0 +1,161 @@
+package mockaws
+
+import (
+	"encoding/json"
+	"fmt"
+	"maps"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"gopkg.in/yaml.v3"
+)
+
+// Stack is one stack's configuration as the Pulumi engine hands it to the
+// program: read from the real Pulumi.yaml and Pulumi.<stack>.yaml, with a
+// known test value in place of every `secure:` ciphertext.
+type Stack struct {
+	// Project is the project name from Pulumi.yaml.
+	Project string
+	// Name is the stack name.
+	Name string
+	// Region is the stack's aws:region.
+	Region string
+	// Config maps full keys ("hardening:network", "aws:region") to raw
+	// values; objects and arrays are JSON.
+	Config map[string]string
+	// SecretKeys are the full keys whose values are secret.
+	SecretKeys []string
+}
+
+type projectFile struct {
+	Name   string                   `yaml:"name"`
+	Config map[string]projectConfig `yaml:"config"`
+}
+
+type projectConfig struct {
+	Default any `yaml:"default"`
+}
+
+type stackFile struct {
+	Config map[string]any `yaml:"config"`
+}
+
+// LoadStack reads the project in dir and the config of stack name.
+func LoadStack(dir, name string) (*Stack, error) {
+	var proj projectFile
+	if err := readYAML(filepath.Join(dir, "Pulumi.yaml"), &proj); err != nil {
+		return nil, err
+	}
+	var sf stackFile
+	if err := readYAML(filepath.Join(dir, "Pulumi."+name+".yaml"), &sf); err != nil {
+		return nil, err
+	}
+	s := &Stack{Project: proj.Name, Name: name, Config: map[string]string{}}
+	// Project-level defaults first, as the engine applies them.
+	for key, decl := range proj.Config {
+		if decl.Default == nil {
+			continue
+		}
+		v, err := rawValue(decl.Default)
+		if err != nil {
+			return nil, fmt.Errorf("Pulumi.yaml config %s: %w", key, err)
+		}
+		s.Config[s.fullKey(key)] = v
+	}
+	for key, value := range sf.Config {
+		full := s.fullKey(key)
+		if m, ok := value.(map[string]any); ok && len(m) == 1 && m["secure"] != nil {
+			s.Config[full] = TestSecret(full)
+			s.SecretKeys = append(s.SecretKeys, full)
+			continue
+		}
+		v, err := rawValue(value)
+		if err != nil {
+			return nil, fmt.Errorf("Pulumi.%s.yaml config %s: %w", name, key, err)
+		}
+		s.Config[full] = v
+	}
+	sort.Strings(s.SecretKeys)
+	s.Region = s.Config["aws:region"]
+	if s.Region == "" {
+		return nil, fmt.Errorf("Pulumi.%s.yaml: aws:region is not set", name)
+	}
+	return s, nil
+}
+
+// TestSecret is the value given to the program for the secure config key
+// full. Tests scan every recorded input and output for it.
+func TestSecret(full string) string {
+	return "mockaws-secret-" + shortHash(full, 12)
+}
+
+func (s *Stack) fullKey(key string) string {
+	if strings.Contains(key, ":") {
+		return key
+	}
+	return s.Project + ":" + key
+}
+
+// Set overrides one config value (a key in the project namespace, or a
+// full key); objects and arrays are given as JSON.
+func (s *Stack) Set(key, value string) { s.Config[s.fullKey(key)] = value }
+
+// Delete removes one config value, so the program's default applies.
+func (s *Stack) Delete(key string) { delete(s.Config, s.fullKey(key)) }
+
+// SetSecret overrides one config value and marks it secret.
+func (s *Stack) SetSecret(key, value string) {
+	full := s.fullKey(key)
+	s.Config[full] = value
+	s.SecretKeys = append(s.SecretKeys, full)
+}
+
+// Clone returns an independent copy, for tests that flip one setting.
+func (s *Stack) Clone() *Stack {
+	c := *s
+	c.Config = maps.Clone(s.Config)
+	c.SecretKeys = append([]string(nil), s.SecretKeys...)
+	return &c
+}
+
+// Run runs program against this stack under fresh mocks and returns them
+// with the program's error. Assert on the mocks only after Run returns.
+func (s *Stack) Run(program pulumi.RunFunc) (*Mocks, error) {
+	m := NewMocks(s.Project, s.Name, s.Region)
+	cfg := maps.Clone(s.Config)
+	secretKeys := append([]string(nil), s.SecretKeys...)
+	err := pulumi.RunErr(program,
+		pulumi.WithMocks(s.Project, s.Name, m),
+		func(info *pulumi.RunInfo) {
+			info.Config = cfg
+			info.ConfigSecretKeys = secretKeys
+		})
+	return m, err
+}
+
+func readYAML(path string, out any) error {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	if err := yaml.Unmarshal(b, out); err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	return nil
+}
+
+// rawValue renders a YAML value the way the engine passes config: strings
+// as they are, other scalars in their text form, objects and arrays as JSON.
+func rawValue(v any) (string, error) {
+	switch x := v.(type) {
+	case string:
+		return x, nil
+	case bool, int, int64, float64:
+		return fmt.Sprint(x), nil
+	}
+	b, err := json.Marshal(v)
+	return string(b), err
+}

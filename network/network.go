@@ -1,0 +1,419 @@
+// Package network provisions the baseline VPC: three subnet tiers across
+// availability zones, per-tier route tables and NACLs, least-privilege
+// security groups, a locked-down default security group and NACL, flow logs
+// and VPC endpoints.
+//
+// The data path is internet → load balancer (public tier) → app (private
+// tier) → data (isolated tier); each hop is allowed by one named rule and
+// nothing else is.
+package network
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/example/hardening/iampolicy"
+	"github.com/example/hardening/network/addressing"
+)
+
+// VpcType is the type token of the Vpc component.
+const VpcType = "hardening:network:Vpc"
+
+// VpcArgs configures a Vpc. The plain values decide what is built and are
+// validated by NewVpc.
+type VpcArgs struct {
+	// CIDR is the VPC's IPv4 block (/16 to /23).
+	CIDR string
+	// AvailabilityZones are the zone names that get one subnet per tier.
+	AvailabilityZones []string
+	// SingleNATGateway shares one NAT gateway between all zones instead of
+	// one per zone.
+	SingleNATGateway bool
+	// LoadBalancerIngressCIDRs may reach the load balancer on 80 and 443.
+	LoadBalancerIngressCIDRs []string
+	// AppPort is the app tier's listening port.
+	AppPort int
+	// DatabasePort is the data tier's listening port.
+	DatabasePort int
+	// AppHTTPSEgressCIDRs may be reached by the app tier on 443 through NAT.
+	AppHTTPSEgressCIDRs []string
+	// InterfaceEndpoints are AWS service names ("kms", "sts") that get
+	// interface endpoints with private DNS.
+	InterfaceEndpoints []string
+	// FlowLogRetentionDays is the flow-log group's retention.
+	FlowLogRetentionDays int
+	// LogKeyARN is the customer-managed KMS key that encrypts the flow logs.
+	LogKeyARN pulumi.StringInput
+	// AccountID, Partition and Region scope service names and policies.
+	AccountID, Partition, Region string
+	// Protect protects the flow-log group and retains it on delete.
+	Protect bool
+}
+
+// Vpc is the baseline network.
+type Vpc struct {
+	pulumi.ResourceState
+
+	// VPCID is the VPC's id.
+	VPCID pulumi.StringOutput `pulumi:"vpcId"`
+	// PublicSubnetIDs are the public tier's subnets, one per zone.
+	PublicSubnetIDs pulumi.StringArrayOutput `pulumi:"publicSubnetIds"`
+	// PrivateSubnetIDs are the private (app) tier's subnets, one per zone.
+	PrivateSubnetIDs pulumi.StringArrayOutput `pulumi:"privateSubnetIds"`
+	// IsolatedSubnetIDs are the isolated (data) tier's subnets, one per zone.
+	IsolatedSubnetIDs pulumi.StringArrayOutput `pulumi:"isolatedSubnetIds"`
+	// LoadBalancerSecurityGroupID admits 80 and 443 from the configured CIDRs.
+	LoadBalancerSecurityGroupID pulumi.StringOutput `pulumi:"loadBalancerSecurityGroupId"`
+	// AppSecurityGroupID admits the app port from the load balancer only.
+	AppSecurityGroupID pulumi.StringOutput `pulumi:"appSecurityGroupId"`
+	// DataSecurityGroupID admits the database port from the app tier only.
+	DataSecurityGroupID pulumi.StringOutput `pulumi:"dataSecurityGroupId"`
+	// EndpointSecurityGroupID admits 443 from the VPC to the interface endpoints.
+	EndpointSecurityGroupID pulumi.StringOutput `pulumi:"endpointSecurityGroupId"`
+	// FlowLogGroupName is the CloudWatch log group that receives the flow logs.
+	FlowLogGroupName pulumi.StringOutput `pulumi:"flowLogGroupName"`
+}
+
+// NewVpc creates a Vpc.
+func NewVpc(ctx *pulumi.Context, name string, args *VpcArgs, opts ...pulumi.ResourceOption) (*Vpc, error) {
+	if args == nil {
+		return nil, errors.New("network: args are required")
+	}
+	plan, err := addressing.New(args.CIDR, len(args.AvailabilityZones))
+	if err != nil {
+		return nil, fmt.Errorf("network %s: %w", name, err)
+	}
+	if args.LogKeyARN == nil {
+		return nil, fmt.Errorf("network %s: a KMS key for the flow logs is required", name)
+	}
+	v := &Vpc{}
+	if err := ctx.RegisterComponentResource(VpcType, name, v, opts...); err != nil {
+		return nil, err
+	}
+	b := &builder{ctx: ctx, name: name, args: args, plan: plan, parent: pulumi.Parent(v)}
+	steps := []func() error{b.vpc, b.lockDefaults, b.createSubnets, b.routes, b.nacls, b.securityGroups, b.endpoints, b.flowLogs}
+	for _, step := range steps {
+		if err := step(); err != nil {
+			return nil, fmt.Errorf("network %s: %w", name, err)
+		}
+	}
+	v.VPCID = b.vpcRes.ID().ToStringOutput()
+	v.PublicSubnetIDs = b.subnetIDs(addressing.Public)
+	v.PrivateSubnetIDs = b.subnetIDs(addressing.Private)
+	v.IsolatedSubnetIDs = b.subnetIDs(addressing.Isolated)
+	v.LoadBalancerSecurityGroupID = b.sgLB.ID().ToStringOutput()
+	v.AppSecurityGroupID = b.sgApp.ID().ToStringOutput()
+	v.DataSecurityGroupID = b.sgData.ID().ToStringOutput()
+	v.EndpointSecurityGroupID = b.sgEndpoints.ID().ToStringOutput()
+	v.FlowLogGroupName = b.flowLogGroup.Name
+	return v, ctx.RegisterResourceOutputs(v, pulumi.Map{
+		"vpcId":                       v.VPCID,
+		"publicSubnetIds":             v.PublicSubnetIDs,
+		"privateSubnetIds":            v.PrivateSubnetIDs,
+		"isolatedSubnetIds":           v.IsolatedSubnetIDs,
+		"loadBalancerSecurityGroupId": v.LoadBalancerSecurityGroupID,
+		"appSecurityGroupId":          v.AppSecurityGroupID,
+		"dataSecurityGroupId":         v.DataSecurityGroupID,
+		"endpointSecurityGroupId":     v.EndpointSecurityGroupID,
+		"flowLogGroupName":            v.FlowLogGroupName,
+	})
+}
+
+// builder holds what one NewVpc call has created so far.
+type builder struct {
+	ctx    *pulumi.Context
+	name   string
+	args   *VpcArgs
+	plan   addressing.Plan
+	parent pulumi.ResourceOption
+
+	vpcRes          *ec2.Vpc
+	igw             *ec2.InternetGateway
+	subnets         map[addressing.Tier][]*ec2.Subnet
+	privateTables   []*ec2.RouteTable
+	isolatedTable   *ec2.RouteTable
+	gatewayPrefixes []pulumi.StringOutput
+	sgLB            *ec2.SecurityGroup
+	sgApp           *ec2.SecurityGroup
+	sgData          *ec2.SecurityGroup
+	sgEndpoints     *ec2.SecurityGroup
+	flowLogGroup    *cloudwatch.LogGroup
+}
+
+func (b *builder) child(suffix string) string { return b.name + "-" + suffix }
+
+func (b *builder) tags(suffix string) pulumi.StringMap {
+	return pulumi.StringMap{"Name": pulumi.String(b.child(suffix))}
+}
+
+func (b *builder) vpc() error {
+	var err error
+	b.vpcRes, err = ec2.NewVpc(b.ctx, b.name, &ec2.VpcArgs{
+		CidrBlock:          pulumi.String(b.plan.VPC.String()),
+		EnableDnsSupport:   pulumi.Bool(true),
+		EnableDnsHostnames: pulumi.Bool(true),
+		Tags:               pulumi.StringMap{"Name": pulumi.String(b.name)},
+	}, b.parent)
+	return err
+}
+
+// lockDefaults adopts the VPC's default security group and default NACL and
+// removes every rule from both (FSBP EC2.2): anything that lands in them by
+// mistake can talk to nothing.
+func (b *builder) lockDefaults() error {
+	if _, err := ec2.NewDefaultSecurityGroup(b.ctx, b.child("default"), &ec2.DefaultSecurityGroupArgs{
+		VpcId: b.vpcRes.ID(),
+		Tags:  b.tags("default-locked"),
+	}, b.parent); err != nil {
+		return err
+	}
+	_, err := ec2.NewDefaultNetworkAcl(b.ctx, b.child("default"), &ec2.DefaultNetworkAclArgs{
+		DefaultNetworkAclId: b.vpcRes.DefaultNetworkAclId,
+		Tags:                b.tags("default-locked"),
+	}, b.parent)
+	return err
+}
+
+func (b *builder) createSubnets() error {
+	b.subnets = map[addressing.Tier][]*ec2.Subnet{}
+	for _, tier := range addressing.Tiers {
+		for i, az := range b.args.AvailabilityZones {
+			suffix := fmt.Sprintf("%s-%d", tier, i)
+			s, err := ec2.NewSubnet(b.ctx, b.child(suffix), &ec2.SubnetArgs{
+				VpcId:               b.vpcRes.ID(),
+				CidrBlock:           pulumi.String(b.plan.Subnet(tier, i).String()),
+				AvailabilityZone:    pulumi.String(az),
+				MapPublicIpOnLaunch: pulumi.Bool(false), // FSBP EC2.15: nothing gets a public IP by accident
+				Tags: pulumi.StringMap{
+					"Name": pulumi.String(b.child(suffix)),
+					"tier": pulumi.String(tier.String()),
+				},
+			}, b.parent)
+			if err != nil {
+				return err
+			}
+			b.subnets[tier] = append(b.subnets[tier], s)
+		}
+	}
+	return nil
+}
+
+func (b *builder) subnetIDs(tier addressing.Tier) pulumi.StringArrayOutput {
+	ids := make(pulumi.StringArray, 0, len(b.subnets[tier]))
+	for _, s := range b.subnets[tier] {
+		ids = append(ids, s.ID().ToStringOutput())
+	}
+	return ids.ToStringArrayOutput()
+}
+
+// routes gives the public tier a route to the internet gateway, each private
+// subnet a route to a NAT gateway, and the isolated tier no route beyond
+// the VPC except the gateway endpoints added later.
+func (b *builder) routes() error {
+	var err error
+	b.igw, err = ec2.NewInternetGateway(b.ctx, b.name, &ec2.InternetGatewayArgs{
+		VpcId: b.vpcRes.ID(),
+		Tags:  pulumi.StringMap{"Name": pulumi.String(b.name)},
+	}, b.parent)
+	if err != nil {
+		return err
+	}
+	public, err := b.routeTable("public", b.subnets[addressing.Public])
+	if err != nil {
+		return err
+	}
+	if _, err := ec2.NewRoute(b.ctx, b.child("public-internet"), &ec2.RouteArgs{
+		RouteTableId:         public.ID(),
+		DestinationCidrBlock: pulumi.String("0.0.0.0/0"),
+		GatewayId:            b.igw.ID(),
+	}, b.parent); err != nil {
+		return err
+	}
+
+	natCount := len(b.args.AvailabilityZones)
+	if b.args.SingleNATGateway {
+		natCount = 1
+	}
+	nats := make([]*ec2.NatGateway, natCount)
+	for i := range nats {
+		eip, err := ec2.NewEip(b.ctx, b.child(fmt.Sprintf("nat-%d", i)), &ec2.EipArgs{
+			Domain: pulumi.String("vpc"),
+			Tags:   b.tags(fmt.Sprintf("nat-%d", i)),
+		}, b.parent)
+		if err != nil {
+			return err
+		}
+		nats[i], err = ec2.NewNatGateway(b.ctx, b.child(fmt.Sprintf("nat-%d", i)), &ec2.NatGatewayArgs{
+			AllocationId: eip.AllocationId,
+			SubnetId:     b.subnets[addressing.Public][i].ID(),
+			Tags:         b.tags(fmt.Sprintf("nat-%d", i)),
+		}, b.parent, pulumi.DependsOn([]pulumi.Resource{b.igw}))
+		if err != nil {
+			return err
+		}
+	}
+	for i, s := range b.subnets[addressing.Private] {
+		rt, err := b.routeTable(fmt.Sprintf("private-%d", i), []*ec2.Subnet{s})
+		if err != nil {
+			return err
+		}
+		if _, err := ec2.NewRoute(b.ctx, b.child(fmt.Sprintf("private-%d-nat", i)), &ec2.RouteArgs{
+			RouteTableId:         rt.ID(),
+			DestinationCidrBlock: pulumi.String("0.0.0.0/0"),
+			NatGatewayId:         nats[i%natCount].ID(),
+		}, b.parent); err != nil {
+			return err
+		}
+		b.privateTables = append(b.privateTables, rt)
+	}
+	b.isolatedTable, err = b.routeTable("isolated", b.subnets[addressing.Isolated])
+	return err
+}
+
+func (b *builder) routeTable(suffix string, subnets []*ec2.Subnet) (*ec2.RouteTable, error) {
+	rt, err := ec2.NewRouteTable(b.ctx, b.child(suffix), &ec2.RouteTableArgs{
+		VpcId: b.vpcRes.ID(),
+		Tags:  b.tags(suffix),
+	}, b.parent)
+	if err != nil {
+		return nil, err
+	}
+	for i, s := range subnets {
+		if _, err := ec2.NewRouteTableAssociation(b.ctx, b.child(fmt.Sprintf("%s-%d", suffix, i)), &ec2.RouteTableAssociationArgs{
+			RouteTableId: rt.ID(),
+			SubnetId:     s.ID(),
+		}, b.parent); err != nil {
+			return nil, err
+		}
+	}
+	return rt, nil
+}
+
+func (b *builder) serviceName(svc string) string {
+	return fmt.Sprintf("com.amazonaws.%s.%s", b.args.Region, svc)
+}
+
+// endpoints keeps AWS API traffic inside the VPC: S3 and DynamoDB through
+// gateway endpoints on the private and isolated route tables, the rest
+// through interface endpoints with private DNS behind the endpoint group.
+func (b *builder) endpoints() error {
+	tables := pulumi.StringArray{}
+	for _, rt := range append(append([]*ec2.RouteTable{}, b.privateTables...), b.isolatedTable) {
+		tables = append(tables, rt.ID())
+	}
+	for _, svc := range []string{"s3", "dynamodb"} {
+		ep, err := ec2.NewVpcEndpoint(b.ctx, b.child(svc), &ec2.VpcEndpointArgs{
+			VpcId:           b.vpcRes.ID(),
+			ServiceName:     pulumi.String(b.serviceName(svc)),
+			VpcEndpointType: pulumi.String("Gateway"),
+			RouteTableIds:   tables,
+			Tags:            b.tags(svc),
+		}, b.parent)
+		if err != nil {
+			return err
+		}
+		b.gatewayPrefixes = append(b.gatewayPrefixes, ep.PrefixListId)
+	}
+	// The app tier reaches the gateway endpoints by their prefix lists.
+	for i, svc := range []string{"s3", "dynamodb"} {
+		if _, err := vpcEgress(b, "app-to-"+svc, b.sgApp, egressRule{
+			port: 443, prefixList: b.gatewayPrefixes[i], description: "HTTPS to " + svc + " through its gateway endpoint",
+		}); err != nil {
+			return err
+		}
+	}
+	private := pulumi.StringArray{}
+	for _, s := range b.subnets[addressing.Private] {
+		private = append(private, s.ID())
+	}
+	for _, svc := range b.args.InterfaceEndpoints {
+		if _, err := ec2.NewVpcEndpoint(b.ctx, b.child(svc), &ec2.VpcEndpointArgs{
+			VpcId:             b.vpcRes.ID(),
+			ServiceName:       pulumi.String(b.serviceName(svc)),
+			VpcEndpointType:   pulumi.String("Interface"),
+			PrivateDnsEnabled: pulumi.Bool(true),
+			SubnetIds:         private,
+			SecurityGroupIds:  pulumi.StringArray{b.sgEndpoints.ID()},
+			Tags:              b.tags(svc),
+		}, b.parent); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// flowLogs records ALL traffic of the VPC (FSBP EC2.6) into a log group
+// encrypted with the stack's key, through a role that may write only to
+// that group and that only the flow-logs service of this account may assume.
+func (b *builder) flowLogs() error {
+	var err error
+	b.flowLogGroup, err = cloudwatch.NewLogGroup(b.ctx, b.child("flow-logs"), &cloudwatch.LogGroupArgs{
+		Name:            pulumi.String("/vpc/" + b.name + "/flow-logs"),
+		KmsKeyId:        b.args.LogKeyARN,
+		RetentionInDays: pulumi.Int(b.args.FlowLogRetentionDays),
+	}, b.parent, pulumi.Protect(b.args.Protect), pulumi.RetainOnDelete(b.args.Protect))
+	if err != nil {
+		return err
+	}
+	trust, err := FlowLogsTrustPolicy(b.args.Partition, b.args.Region, b.args.AccountID).JSON()
+	if err != nil {
+		return err
+	}
+	role, err := iam.NewRole(b.ctx, b.child("flow-logs"), &iam.RoleArgs{
+		Description:      pulumi.String("Lets VPC Flow Logs write " + b.name + "'s flow logs to its log group"),
+		AssumeRolePolicy: pulumi.String(trust),
+	}, b.parent)
+	if err != nil {
+		return err
+	}
+	policy := b.flowLogGroup.Arn.ApplyT(func(arn string) (string, error) {
+		return FlowLogsWritePolicy(arn).JSON()
+	}).(pulumi.StringOutput)
+	rp, err := iam.NewRolePolicy(b.ctx, b.child("flow-logs"), &iam.RolePolicyArgs{
+		Role:   role.ID(),
+		Policy: policy,
+	}, b.parent)
+	if err != nil {
+		return err
+	}
+	_, err = ec2.NewFlowLog(b.ctx, b.child("flow-logs"), &ec2.FlowLogArgs{
+		VpcId:                  b.vpcRes.ID(),
+		TrafficType:            pulumi.String("ALL"),
+		LogDestinationType:     pulumi.String("cloud-watch-logs"),
+		LogDestination:         b.flowLogGroup.Arn,
+		IamRoleArn:             role.Arn,
+		MaxAggregationInterval: pulumi.Int(60),
+		Tags:                   b.tags("flow-logs"),
+	}, b.parent, pulumi.DependsOn([]pulumi.Resource{rp}))
+	return err
+}
+
+// FlowLogsTrustPolicy lets only the VPC Flow Logs service, acting for this
+// account's flow logs, assume the flow-log role (confused-deputy guard).
+func FlowLogsTrustPolicy(partition, region, accountID string) iampolicy.Document {
+	return iampolicy.New(iampolicy.Statement{
+		Sid:       "FlowLogsService",
+		Effect:    iampolicy.Allow,
+		Principal: &iampolicy.Principal{Service: []string{"vpc-flow-logs.amazonaws.com"}},
+		Action:    []string{"sts:AssumeRole"},
+		Condition: iampolicy.Conditions{
+			"StringEquals": {"aws:SourceAccount": {accountID}},
+			"ArnLike":      {"aws:SourceArn": {fmt.Sprintf("arn:%s:ec2:%s:%s:vpc-flow-log/*", partition, region, accountID)}},
+		},
+	})
+}
+
+// FlowLogsWritePolicy allows writing log streams of one log group only.
+func FlowLogsWritePolicy(logGroupARN string) iampolicy.Document {
+	return iampolicy.New(iampolicy.Statement{
+		Sid:      "WriteFlowLogs",
+		Effect:   iampolicy.Allow,
+		Action:   []string{"logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"},
+		Resource: []string{logGroupARN, logGroupARN + ":*"},
+	})
+}

@@ -1,0 +1,131 @@
+package network
+
+import (
+	"fmt"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/vpc"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// ingressRule and egressRule describe one TCP security group rule: one
+// port, one peer (a CIDR, a security group or a prefix list), a description.
+type ingressRule struct {
+	port        int
+	cidr        string
+	group       pulumi.StringInput
+	description string
+}
+
+type egressRule struct {
+	port        int
+	cidr        string
+	group       pulumi.StringInput
+	prefixList  pulumi.StringInput
+	description string
+}
+
+// securityGroups creates one group per tier, each with no inline rules (so
+// AWS's default allow-all egress is removed) and one resource per rule.
+func (b *builder) securityGroups() error {
+	var err error
+	group := func(suffix, description string) (*ec2.SecurityGroup, error) {
+		return ec2.NewSecurityGroup(b.ctx, b.child(suffix), &ec2.SecurityGroupArgs{
+			VpcId:               b.vpcRes.ID(),
+			Description:         pulumi.String(description),
+			RevokeRulesOnDelete: pulumi.Bool(true),
+			Tags:                b.tags(suffix),
+		}, b.parent)
+	}
+	if b.sgLB, err = group("lb", "Load balancer: HTTP and HTTPS from the configured clients"); err != nil {
+		return err
+	}
+	if b.sgApp, err = group("app", "App tier: the app port from the load balancer only"); err != nil {
+		return err
+	}
+	if b.sgData, err = group("data", "Data tier: the database port from the app tier only"); err != nil {
+		return err
+	}
+	if b.sgEndpoints, err = group("endpoints", "Interface VPC endpoints: HTTPS from the VPC"); err != nil {
+		return err
+	}
+
+	a := b.args
+	for i, cidr := range a.LoadBalancerIngressCIDRs {
+		for _, port := range []int{443, 80} {
+			if _, err := vpcIngress(b, fmt.Sprintf("lb-in-%d-%d", port, i), b.sgLB, ingressRule{
+				port: port, cidr: cidr, description: fmt.Sprintf("Clients in %s to the load balancer on %d", cidr, port),
+			}); err != nil {
+				return err
+			}
+		}
+	}
+	steps := []struct {
+		name string
+		sg   *ec2.SecurityGroup
+		in   *ingressRule
+		out  *egressRule
+	}{
+		{"lb-to-app", b.sgLB, nil, &egressRule{port: a.AppPort, group: b.sgApp.ID(), description: "Load balancer to the app tier's port"}},
+		{"app-from-lb", b.sgApp, &ingressRule{port: a.AppPort, group: b.sgLB.ID(), description: "The app port from the load balancer only"}, nil},
+		{"app-to-data", b.sgApp, nil, &egressRule{port: a.DatabasePort, group: b.sgData.ID(), description: "App tier to the database port"}},
+		{"app-to-endpoints", b.sgApp, nil, &egressRule{port: 443, group: b.sgEndpoints.ID(), description: "App tier to the interface VPC endpoints"}},
+		{"data-from-app", b.sgData, &ingressRule{port: a.DatabasePort, group: b.sgApp.ID(), description: "The database port from the app tier only"}, nil},
+		{"endpoints-from-vpc", b.sgEndpoints, &ingressRule{port: 443, cidr: b.plan.VPC.String(), description: "HTTPS from inside the VPC to the endpoints"}, nil},
+	}
+	for _, s := range steps {
+		if s.in != nil {
+			_, err = vpcIngress(b, s.name, s.sg, *s.in)
+		} else {
+			_, err = vpcEgress(b, s.name, s.sg, *s.out)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	for i, cidr := range a.AppHTTPSEgressCIDRs {
+		if _, err := vpcEgress(b, fmt.Sprintf("app-to-https-%d", i), b.sgApp, egressRule{
+			port: 443, cidr: cidr, description: fmt.Sprintf("App tier to %s on 443 through NAT", cidr),
+		}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func vpcIngress(b *builder, name string, sg *ec2.SecurityGroup, r ingressRule) (*vpc.SecurityGroupIngressRule, error) {
+	args := &vpc.SecurityGroupIngressRuleArgs{
+		SecurityGroupId: sg.ID(),
+		IpProtocol:      pulumi.String("tcp"),
+		FromPort:        pulumi.Int(r.port),
+		ToPort:          pulumi.Int(r.port),
+		Description:     pulumi.String(r.description),
+		Tags:            b.tags(name),
+	}
+	if r.group != nil {
+		args.ReferencedSecurityGroupId = r.group
+	} else {
+		args.CidrIpv4 = pulumi.String(r.cidr)
+	}
+	return vpc.NewSecurityGroupIngressRule(b.ctx, b.child(name), args, b.parent)
+}
+
+func vpcEgress(b *builder, name string, sg *ec2.SecurityGroup, r egressRule) (*vpc.SecurityGroupEgressRule, error) {
+	args := &vpc.SecurityGroupEgressRuleArgs{
+		SecurityGroupId: sg.ID(),
+		IpProtocol:      pulumi.String("tcp"),
+		FromPort:        pulumi.Int(r.port),
+		ToPort:          pulumi.Int(r.port),
+		Description:     pulumi.String(r.description),
+		Tags:            b.tags(name),
+	}
+	switch {
+	case r.group != nil:
+		args.ReferencedSecurityGroupId = r.group
+	case r.prefixList != nil:
+		args.PrefixListId = r.prefixList
+	default:
+		args.CidrIpv4 = pulumi.String(r.cidr)
+	}
+	return vpc.NewSecurityGroupEgressRule(b.ctx, b.child(name), args, b.parent)
+}

@@ -1,0 +1,137 @@
+// Package secrets provisions the stack's customer-managed KMS key and, on it,
+// the Secrets Manager secrets of the stack.
+package secrets
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/kms"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/example/hardening/iampolicy"
+)
+
+// KeyType is the type token of the Key component.
+const KeyType = "hardening:secrets:Key"
+
+// KeyArgs configures a Key.
+type KeyArgs struct {
+	// Description says what the key protects.
+	Description string
+	// RotationPeriodDays is the automatic rotation period (90 to 2560).
+	RotationPeriodDays int
+	// DeletionWindowDays is the wait before a scheduled deletion (7 to 30).
+	DeletionWindowDays int
+	// Administrators may manage the key but not use it. Empty means the
+	// account root, so IAM policies decide and the key cannot be locked out.
+	Administrators []string
+	// AccountID, Partition and Region place the key and scope its policy.
+	AccountID, Partition, Region string
+	// Protect protects the key and retains it when the stack is destroyed.
+	Protect bool
+}
+
+// Key is a customer-managed KMS key with automatic rotation, an alias, and a
+// key policy that separates administrators from users: CloudWatch Logs may
+// use it only for this account's log groups in this region, and principals
+// of this account only through Secrets Manager.
+type Key struct {
+	pulumi.ResourceState
+
+	// KeyARN is the key's ARN.
+	KeyARN pulumi.StringOutput `pulumi:"keyArn"`
+	// KeyID is the key's id.
+	KeyID pulumi.StringOutput `pulumi:"keyId"`
+	// AliasName is the key's alias, "alias/<name>".
+	AliasName pulumi.StringOutput `pulumi:"aliasName"`
+}
+
+// NewKey creates a Key.
+func NewKey(ctx *pulumi.Context, name string, args *KeyArgs, opts ...pulumi.ResourceOption) (*Key, error) {
+	if args == nil {
+		return nil, errors.New("secrets key: args are required")
+	}
+	policy, err := KeyPolicy(args).JSON()
+	if err != nil {
+		return nil, fmt.Errorf("secrets key %s: key policy: %w", name, err)
+	}
+	k := &Key{}
+	if err := ctx.RegisterComponentResource(KeyType, name, k, opts...); err != nil {
+		return nil, err
+	}
+	stateful := []pulumi.ResourceOption{pulumi.Parent(k), pulumi.Protect(args.Protect), pulumi.RetainOnDelete(args.Protect)}
+	key, err := kms.NewKey(ctx, name, &kms.KeyArgs{
+		Description:                    pulumi.String(args.Description),
+		KeyUsage:                       pulumi.String("ENCRYPT_DECRYPT"),
+		CustomerMasterKeySpec:          pulumi.String("SYMMETRIC_DEFAULT"),
+		EnableKeyRotation:              pulumi.Bool(true),
+		RotationPeriodInDays:           pulumi.Int(args.RotationPeriodDays),
+		DeletionWindowInDays:           pulumi.Int(args.DeletionWindowDays),
+		BypassPolicyLockoutSafetyCheck: pulumi.Bool(false),
+		Policy:                         pulumi.String(policy),
+	}, stateful...)
+	if err != nil {
+		return nil, err
+	}
+	alias, err := kms.NewAlias(ctx, name, &kms.AliasArgs{
+		Name:        pulumi.String("alias/" + name),
+		TargetKeyId: key.KeyId,
+	}, pulumi.Parent(k))
+	if err != nil {
+		return nil, err
+	}
+	k.KeyARN = key.Arn
+	k.KeyID = key.KeyId
+	k.AliasName = alias.Name
+	return k, ctx.RegisterResourceOutputs(k, pulumi.Map{
+		"keyArn":    k.KeyARN,
+		"keyId":     k.KeyID,
+		"aliasName": k.AliasName,
+	})
+}
+
+// KeyPolicy returns the key policy of a key made with args.
+func KeyPolicy(args *KeyArgs) iampolicy.Document {
+	root := fmt.Sprintf("arn:%s:iam::%s:root", args.Partition, args.AccountID)
+	admins := args.Administrators
+	if len(admins) == 0 {
+		admins = []string{root}
+	}
+	return iampolicy.New(
+		iampolicy.Statement{
+			Sid:       "KeyAdministration",
+			Effect:    iampolicy.Allow,
+			Principal: &iampolicy.Principal{AWS: admins},
+			// Management only: no Encrypt, Decrypt or GenerateDataKey.
+			Action: []string{
+				"kms:Create*", "kms:Describe*", "kms:Enable*", "kms:List*", "kms:Put*",
+				"kms:Update*", "kms:Revoke*", "kms:Disable*", "kms:Get*", "kms:Delete*",
+				"kms:TagResource", "kms:UntagResource", "kms:ScheduleKeyDeletion",
+				"kms:CancelKeyDeletion", "kms:RotateKeyOnDemand",
+			},
+			Resource: []string{"*"},
+		},
+		iampolicy.Statement{
+			Sid:       "CloudWatchLogsUse",
+			Effect:    iampolicy.Allow,
+			Principal: &iampolicy.Principal{Service: []string{fmt.Sprintf("logs.%s.amazonaws.com", args.Region)}},
+			Action:    []string{"kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"},
+			Resource:  []string{"*"},
+			Condition: iampolicy.Conditions{"ArnLike": {
+				"kms:EncryptionContext:aws:logs:arn": {fmt.Sprintf("arn:%s:logs:%s:%s:log-group:*", args.Partition, args.Region, args.AccountID)},
+			}},
+		},
+		iampolicy.Statement{
+			Sid:       "SecretsManagerUse",
+			Effect:    iampolicy.Allow,
+			Principal: &iampolicy.Principal{AWS: []string{root}},
+			Action:    []string{"kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:CreateGrant", "kms:DescribeKey"},
+			Resource:  []string{"*"},
+			Condition: iampolicy.Conditions{"StringEquals": {
+				"kms:ViaService":    {fmt.Sprintf("secretsmanager.%s.amazonaws.com", args.Region)},
+				"kms:CallerAccount": {args.AccountID},
+			}},
+		},
+	)
+}

@@ -1,0 +1,146 @@
+// Package stackconfig defines the typed configuration of one stack of the
+// hardening baseline: its defaults, how it is read from Pulumi config, and
+// the validation that runs before any resource is registered.
+//
+// Every default is the secure choice. A stack that wants the less safe one
+// (a single NAT gateway, short log retention, unprotected stateful
+// resources) must ask for it by name in its Pulumi.<stack>.yaml.
+package stackconfig
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/config"
+)
+
+// Namespace is the Pulumi project name, and so the namespace of every
+// project config key (hardening:network, hardening:kms, ...).
+const Namespace = "hardening"
+
+// Config is the whole typed configuration of a stack.
+type Config struct {
+	// ProtectStateful marks stateful resources (KMS keys, log groups,
+	// secrets, user pools) protected and retained on delete. Key
+	// "protectStateful"; default true.
+	ProtectStateful bool
+	// Network configures the network component. Key "network".
+	Network Network
+	// KMS configures the stack's customer-managed key. Key "kms".
+	KMS KMS
+}
+
+// Default returns the configuration a stack gets when it sets nothing.
+func Default() Config {
+	return Config{
+		ProtectStateful: true,
+		Network:         DefaultNetwork(),
+		KMS:             DefaultKMS(),
+	}
+}
+
+// Lookup returns the raw value of a project config key (without the
+// namespace) and whether it is set.
+type Lookup func(key string) (string, bool)
+
+// Load reads the stack's configuration from the Pulumi context, applies the
+// defaults and validates it. The returned error lists every problem.
+func Load(ctx *pulumi.Context) (*Config, error) {
+	c := config.New(ctx, Namespace)
+	return Parse(func(key string) (string, bool) {
+		v, err := c.Try(key)
+		return v, err == nil
+	})
+}
+
+// Parse builds a Config from raw values, applies the defaults and
+// validates it. Unknown fields in an object are errors, so that a typo is
+// not silently replaced by a default.
+func Parse(lookup Lookup) (*Config, error) {
+	cfg := Default()
+	var errs []error
+	if raw, ok := lookup("protectStateful"); ok {
+		b, err := strconv.ParseBool(raw)
+		if err != nil {
+			errs = append(errs, fieldErr("protectStateful", "%q is not a boolean (true or false)", raw))
+		}
+		cfg.ProtectStateful = b
+	}
+	errs = append(errs, decodeObject(lookup, "network", &cfg.Network)...)
+	errs = append(errs, decodeObject(lookup, "kms", &cfg.KMS)...)
+	if len(errs) == 0 {
+		errs = append(errs, cfg.validate()...)
+	}
+	if len(errs) > 0 {
+		return nil, &Error{Problems: errs}
+	}
+	return &cfg, nil
+}
+
+// Error reports every problem found in a stack's configuration.
+type Error struct {
+	Problems []error
+}
+
+func (e *Error) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "invalid stack configuration (%d problems):", len(e.Problems))
+	for _, p := range e.Problems {
+		b.WriteString("\n  - ")
+		b.WriteString(p.Error())
+	}
+	return b.String()
+}
+
+// Unwrap returns the individual problems, for errors.Is and errors.As.
+func (e *Error) Unwrap() []error { return e.Problems }
+
+// FieldError is one problem with one config key.
+type FieldError struct {
+	// Key is the config key path, such as "network.cidr".
+	Key string
+	// Problem says what is wrong and what would be valid.
+	Problem string
+}
+
+func (e *FieldError) Error() string { return e.Key + ": " + e.Problem }
+
+func fieldErr(key, format string, args ...any) error {
+	return &FieldError{Key: key, Problem: fmt.Sprintf(format, args...)}
+}
+
+func (c *Config) validate() []error {
+	var errs []error
+	errs = append(errs, c.Network.validate("network")...)
+	errs = append(errs, c.KMS.validate("kms")...)
+	return errs
+}
+
+// decodeObject overlays the JSON object stored at key onto out, which holds
+// the defaults already.
+func decodeObject(lookup Lookup, key string, out any) []error {
+	raw, ok := lookup(key)
+	if !ok {
+		return nil
+	}
+	dec := json.NewDecoder(bytes.NewReader([]byte(raw)))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(out); err != nil {
+		var typeErr *json.UnmarshalTypeError
+		switch {
+		case errors.As(err, &typeErr) && typeErr.Field != "":
+			return []error{fieldErr(key+"."+typeErr.Field, "expected a %s, got a JSON %s", typeErr.Type, typeErr.Value)}
+		case strings.HasPrefix(err.Error(), "json: unknown field "):
+			field := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
+			return []error{fieldErr(key+"."+field, "is not a known setting (see stackconfig for the valid keys)")}
+		default:
+			return []error{fieldErr(key, "is not a valid object: %v", err)}
+		}
+	}
+	return nil
+}

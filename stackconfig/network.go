@@ -1,0 +1,158 @@
+package stackconfig
+
+import (
+	"fmt"
+	"net/netip"
+	"regexp"
+	"slices"
+
+	"github.com/example/hardening/network/addressing"
+)
+
+// NAT gateway layouts.
+const (
+	// NATPerZone puts one NAT gateway in every zone, so losing a zone does
+	// not cut the others' egress. The default.
+	NATPerZone = "perZone"
+	// NATSingle shares one NAT gateway between all zones: cheaper, and one
+	// zone's outage cuts every zone's egress. Ask for it by name.
+	NATSingle = "single"
+)
+
+// Network configures the VPC (key "network").
+type Network struct {
+	// CIDR is the VPC's IPv4 block, RFC 1918, /16 to /23. Default 10.0.0.0/16.
+	CIDR string `json:"cidr"`
+	// AZCount is the number of availability zones, 2 to 6. Default 3.
+	AZCount int `json:"azCount"`
+	// NATGateways is "perZone" (default) or "single".
+	NATGateways string `json:"natGateways"`
+	// LoadBalancerIngressCIDRs may reach the load balancer on 80 and 443.
+	// Default anywhere (0.0.0.0/0): the load balancer is the public entry.
+	LoadBalancerIngressCIDRs []string `json:"loadBalancerIngressCidrs"`
+	// AppPort is the port the app tier listens on. Default 8443.
+	AppPort int `json:"appPort"`
+	// DatabasePort is the port the data tier listens on. Default 5432.
+	DatabasePort int `json:"databasePort"`
+	// AppHTTPSEgressCIDRs are the destinations the app tier may reach on 443
+	// through the NAT gateways. Default none: AWS APIs are reached through
+	// VPC endpoints.
+	AppHTTPSEgressCIDRs []string `json:"appHttpsEgressCidrs"`
+	// FlowLogRetentionDays is the flow-log group's retention, one of the
+	// values CloudWatch Logs accepts. Default 365.
+	FlowLogRetentionDays int `json:"flowLogRetentionDays"`
+	// InterfaceEndpoints are the AWS services reached through interface VPC
+	// endpoints with private DNS. Default secretsmanager, kms, logs, sts.
+	InterfaceEndpoints []string `json:"interfaceEndpoints"`
+}
+
+// DefaultNetwork returns the network defaults.
+func DefaultNetwork() Network {
+	return Network{
+		CIDR:                     "10.0.0.0/16",
+		AZCount:                  3,
+		NATGateways:              NATPerZone,
+		LoadBalancerIngressCIDRs: []string{"0.0.0.0/0"},
+		AppPort:                  8443,
+		DatabasePort:             5432,
+		FlowLogRetentionDays:     365,
+		InterfaceEndpoints:       []string{"secretsmanager", "kms", "logs", "sts"},
+	}
+}
+
+// Layout returns the subnet layout of a validated network config.
+func (n Network) Layout() addressing.Plan {
+	p, err := addressing.New(n.CIDR, n.AZCount)
+	if err != nil {
+		panic(fmt.Sprintf("stackconfig: Layout called on an unvalidated config: %v", err))
+	}
+	return p
+}
+
+const (
+	minZones = 2
+	maxZones = 6
+)
+
+// LogRetentionDays are the retention periods CloudWatch Logs accepts.
+var LogRetentionDays = []int{1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653}
+
+var endpointServiceRE = regexp.MustCompile(`^[a-z][a-z0-9-]*(\.[a-z][a-z0-9-]*)*$`)
+
+// gatewayServices are always reached through gateway endpoints.
+var gatewayServices = []string{"s3", "dynamodb"}
+
+// adminPorts must never be an app or database port: opening them to a tier
+// would look like remote administration to every scanner.
+var adminPorts = []int{22, 3389}
+
+func (n Network) validate(key string) []error {
+	var errs []error
+	if plan, err := addressing.New(n.CIDR, addressing.MaxZones); err != nil {
+		errs = append(errs, fieldErr(key+".cidr", "%v", err))
+	} else if !addressing.IsPrivate(plan.VPC) {
+		errs = append(errs, fieldErr(key+".cidr", "%q is not in an RFC 1918 private range (10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16)", n.CIDR))
+	}
+	if n.AZCount < minZones || n.AZCount > maxZones {
+		errs = append(errs, fieldErr(key+".azCount", "%d is out of range; use %d to %d zones", n.AZCount, minZones, maxZones))
+	}
+	if n.NATGateways != NATPerZone && n.NATGateways != NATSingle {
+		errs = append(errs, fieldErr(key+".natGateways", "%q is not a NAT layout; use %q or %q", n.NATGateways, NATPerZone, NATSingle))
+	}
+	if len(n.LoadBalancerIngressCIDRs) == 0 {
+		errs = append(errs, fieldErr(key+".loadBalancerIngressCidrs", "is empty; the load balancer would be unreachable (use [\"0.0.0.0/0\"] for a public site)"))
+	}
+	errs = append(errs, validateCIDRs(key+".loadBalancerIngressCidrs", n.LoadBalancerIngressCIDRs)...)
+	errs = append(errs, validateCIDRs(key+".appHttpsEgressCidrs", n.AppHTTPSEgressCIDRs)...)
+	errs = append(errs, validatePort(key+".appPort", n.AppPort)...)
+	errs = append(errs, validatePort(key+".databasePort", n.DatabasePort)...)
+	if n.AppPort == n.DatabasePort && n.AppPort != 0 {
+		errs = append(errs, fieldErr(key+".databasePort", "%d is also the app port; the tiers need distinct ports", n.DatabasePort))
+	}
+	errs = append(errs, validateRetention(key+".flowLogRetentionDays", n.FlowLogRetentionDays)...)
+	seen := map[string]bool{}
+	for i, svc := range n.InterfaceEndpoints {
+		k := fmt.Sprintf("%s.interfaceEndpoints[%d]", key, i)
+		switch {
+		case !endpointServiceRE.MatchString(svc):
+			errs = append(errs, fieldErr(k, "%q is not an AWS service endpoint name (for example secretsmanager or ecr.api)", svc))
+		case slices.Contains(gatewayServices, svc):
+			errs = append(errs, fieldErr(k, "%q already has a gateway endpoint on the private and isolated route tables; remove it", svc))
+		case seen[svc]:
+			errs = append(errs, fieldErr(k, "%q is listed twice", svc))
+		}
+		seen[svc] = true
+	}
+	return errs
+}
+
+func validateCIDRs(key string, cidrs []string) []error {
+	var errs []error
+	for i, c := range cidrs {
+		p, err := netip.ParsePrefix(c)
+		switch {
+		case err != nil || !p.Addr().Is4():
+			errs = append(errs, fieldErr(fmt.Sprintf("%s[%d]", key, i), "%q is not a valid IPv4 CIDR", c))
+		case p.Masked() != p:
+			errs = append(errs, fieldErr(fmt.Sprintf("%s[%d]", key, i), "%q has host bits set; the network address is %s", c, p.Masked()))
+		}
+	}
+	return errs
+}
+
+func validatePort(key string, port int) []error {
+	switch {
+	case port < 1 || port > 65535:
+		return []error{fieldErr(key, "%d is not a TCP port; use 1 to 65535", port)}
+	case slices.Contains(adminPorts, port):
+		return []error{fieldErr(key, "%d is a remote-administration port (SSH or RDP); use another port", port)}
+	}
+	return nil
+}
+
+func validateRetention(key string, days int) []error {
+	if slices.Contains(LogRetentionDays, days) {
+		return nil
+	}
+	return []error{fieldErr(key, "%d is not a CloudWatch Logs retention; use one of %v", days, LogRetentionDays)}
+}
