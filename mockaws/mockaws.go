@@ -155,8 +155,14 @@ func (m *Mocks) NewResource(args pulumi.MockResourceArgs) (string, resource.Prop
 	}
 	r.Outputs = outputs
 	m.mu.Lock()
+	defer m.mu.Unlock()
+	// The engine refuses two resources with one URN; so do the mocks.
+	for _, prev := range m.resources {
+		if prev.URN == r.URN {
+			return "", nil, fmt.Errorf("mockaws: duplicate resource URN %s", r.URN)
+		}
+	}
 	m.resources = append(m.resources, r)
-	m.mu.Unlock()
 	return id, outputs, nil
 }
 

@@ -1,0 +1,363 @@
+package tests
+
+import (
+	"fmt"
+	"net/netip"
+	"slices"
+	"sort"
+	"testing"
+
+	"github.com/example/hardening/mockaws"
+	"github.com/example/hardening/network/addressing"
+	"github.com/example/hardening/stackconfig"
+)
+
+// stackConfig parses a stack file's config the way the program does.
+func stackConfig(t *testing.T, name string) *stackconfig.Config {
+	t.Helper()
+	s := loadStack(t, name)
+	cfg, err := stackconfig.Parse(func(key string) (string, bool) {
+		v, ok := s.Config[s.Project+":"+key]
+		return v, ok
+	})
+	if err != nil {
+		t.Fatalf("%s config: %v", name, err)
+	}
+	return cfg
+}
+
+func tierOf(t *testing.T, r mockaws.Resource) string {
+	t.Helper()
+	tier := str(r, "tags.tier")
+	if tier == "" {
+		t.Fatalf("subnet %s has no tier tag", r.Name)
+	}
+	return tier
+}
+
+func subnetsByTier(t *testing.T, m *mockaws.Mocks) map[string][]mockaws.Resource {
+	t.Helper()
+	out := map[string][]mockaws.Resource{}
+	for _, s := range m.ByType(typeSubnet) {
+		out[tierOf(t, s)] = append(out[tierOf(t, s)], s)
+	}
+	return out
+}
+
+func TestVPC(t *testing.T) {
+	for _, stack := range stacks {
+		m := deployed(t, stack)
+		cfg := stackConfig(t, stack)
+		vpcs := m.ByType(typeVpc)
+		if len(vpcs) != 1 {
+			t.Fatalf("%s: %d VPCs, want 1", stack, len(vpcs))
+		}
+		vpc := vpcs[0]
+		t.Run(stack+"/DNS support and hostnames on", func(t *testing.T) {
+			for _, k := range []string{"enableDnsSupport", "enableDnsHostnames"} {
+				if v, _ := boolean(vpc, k); !v {
+					t.Errorf("%s = %v, want true", k, input(vpc, k))
+				}
+			}
+		})
+		t.Run(stack+"/CIDR from config", func(t *testing.T) {
+			if got := str(vpc, "cidrBlock"); got != cfg.Network.CIDR {
+				t.Errorf("cidrBlock = %s, want %s", got, cfg.Network.CIDR)
+			}
+		})
+		t.Run(stack+"/three tiers in every zone, none overlapping", func(t *testing.T) {
+			tiers := subnetsByTier(t, m)
+			vpcCIDR := netip.MustParsePrefix(cfg.Network.CIDR)
+			var all []netip.Prefix
+			for _, tier := range []string{"public", "private", "isolated"} {
+				var zones []string
+				for _, s := range tiers[tier] {
+					zones = append(zones, str(s, "availabilityZone"))
+					p := netip.MustParsePrefix(str(s, "cidrBlock"))
+					if !vpcCIDR.Contains(p.Addr()) || p.Bits() < vpcCIDR.Bits() {
+						t.Errorf("%s subnet %s (%s) is outside the VPC %s", tier, s.Name, p, vpcCIDR)
+					}
+					all = append(all, p)
+				}
+				slices.Sort(zones)
+				if len(slices.Compact(zones)) != cfg.Network.AZCount || len(tiers[tier]) != cfg.Network.AZCount {
+					t.Errorf("%s tier: %d subnets in zones %v, want one in each of %d zones", tier, len(tiers[tier]), zones, cfg.Network.AZCount)
+				}
+			}
+			for i := range all {
+				for j := i + 1; j < len(all); j++ {
+					if all[i].Overlaps(all[j]) {
+						t.Errorf("subnets %s and %s overlap", all[i], all[j])
+					}
+				}
+			}
+		})
+		t.Run(stack+"/no subnet maps public IPs on launch (EC2.15)", func(t *testing.T) {
+			for _, s := range m.ByType(typeSubnet) {
+				if v, set := boolean(s, "mapPublicIpOnLaunch"); v || !set {
+					t.Errorf("subnet %s mapPublicIpOnLaunch = %v (set %v), want explicitly false", s.Name, v, set)
+				}
+			}
+		})
+	}
+}
+
+func TestRouting(t *testing.T) {
+	for _, stack := range stacks {
+		m := deployed(t, stack)
+		cfg := stackConfig(t, stack)
+		tiers := subnetsByTier(t, m)
+		igws := m.ByType(typeIGW)
+		nats := m.ByType(typeNAT)
+		// tableOf maps a subnet id to its route table id.
+		tableOf := map[string]string{}
+		for _, a := range m.ByType(typeRTAssoc) {
+			if prev, dup := tableOf[str(a, "subnetId")]; dup {
+				t.Fatalf("%s: subnet %s associated with %s and %s", stack, str(a, "subnetId"), prev, str(a, "routeTableId"))
+			}
+			tableOf[str(a, "subnetId")] = str(a, "routeTableId")
+		}
+		routesOf := map[string][]mockaws.Resource{}
+		for _, r := range m.ByType(typeRoute) {
+			routesOf[str(r, "routeTableId")] = append(routesOf[str(r, "routeTableId")], r)
+		}
+
+		t.Run(stack+"/NAT gateways per config, in public subnets", func(t *testing.T) {
+			want := cfg.Network.AZCount
+			if cfg.Network.NATGateways == stackconfig.NATSingle {
+				want = 1
+			}
+			if len(nats) != want {
+				t.Errorf("%d NAT gateways, want %d (natGateways %s)", len(nats), want, cfg.Network.NATGateways)
+			}
+			publicIDs := map[string]bool{}
+			for _, s := range tiers["public"] {
+				publicIDs[id(s)] = true
+			}
+			for _, n := range nats {
+				if !publicIDs[str(n, "subnetId")] {
+					t.Errorf("NAT gateway %s is in subnet %s, not a public one", n.Name, str(n, "subnetId"))
+				}
+			}
+		})
+		t.Run(stack+"/public routes to the internet gateway only", func(t *testing.T) {
+			if len(igws) != 1 {
+				t.Fatalf("%d internet gateways, want 1", len(igws))
+			}
+			for _, s := range tiers["public"] {
+				routes := routesOf[tableOf[id(s)]]
+				if len(routes) != 1 || str(routes[0], "gatewayId") != id(igws[0]) || str(routes[0], "destinationCidrBlock") != "0.0.0.0/0" {
+					t.Errorf("public subnet %s routes %v, want only 0.0.0.0/0 to the internet gateway", s.Name, routeSummary(routes))
+				}
+			}
+		})
+		t.Run(stack+"/private routes to a NAT gateway only", func(t *testing.T) {
+			natIDs := map[string]bool{}
+			for _, n := range nats {
+				natIDs[id(n)] = true
+			}
+			for _, s := range tiers["private"] {
+				routes := routesOf[tableOf[id(s)]]
+				if len(routes) != 1 || !natIDs[str(routes[0], "natGatewayId")] || str(routes[0], "gatewayId") != "" {
+					t.Errorf("private subnet %s routes %v, want only 0.0.0.0/0 to a NAT gateway", s.Name, routeSummary(routes))
+				}
+			}
+		})
+		t.Run(stack+"/prod-like stacks put each zone behind its own NAT gateway", func(t *testing.T) {
+			if cfg.Network.NATGateways != stackconfig.NATPerZone {
+				t.Skipf("%s asks for natGateways %s", stack, cfg.Network.NATGateways)
+			}
+			used := map[string]bool{}
+			for _, s := range tiers["private"] {
+				for _, r := range routesOf[tableOf[id(s)]] {
+					used[str(r, "natGatewayId")] = true
+				}
+			}
+			if len(used) != cfg.Network.AZCount {
+				t.Errorf("private subnets use %d NAT gateways, want %d", len(used), cfg.Network.AZCount)
+			}
+		})
+		t.Run(stack+"/isolated has no route out of the VPC", func(t *testing.T) {
+			for _, s := range tiers["isolated"] {
+				table, ok := tableOf[id(s)]
+				if !ok {
+					t.Fatalf("isolated subnet %s has no route table: it would use the main table", s.Name)
+				}
+				if routes := routesOf[table]; len(routes) != 0 {
+					t.Errorf("isolated subnet %s has routes %v, want none", s.Name, routeSummary(routes))
+				}
+			}
+		})
+	}
+}
+
+func routeSummary(routes []mockaws.Resource) []string {
+	var out []string
+	for _, r := range routes {
+		out = append(out, fmt.Sprintf("%s->igw:%s,nat:%s", str(r, "destinationCidrBlock"), str(r, "gatewayId"), str(r, "natGatewayId")))
+	}
+	return out
+}
+
+func TestDefaultsLockedDown(t *testing.T) {
+	for _, stack := range stacks {
+		m := deployed(t, stack)
+		vpc := m.ByType(typeVpc)[0]
+		t.Run(stack+"/default security group adopted with no rules (EC2.2)", func(t *testing.T) {
+			sgs := m.ByType(typeDefaultSG)
+			if len(sgs) != 1 || str(sgs[0], "vpcId") != id(vpc) {
+				t.Fatalf("%d default security groups for the VPC, want 1", len(sgs))
+			}
+			for _, k := range []string{"ingress", "egress"} {
+				if v := input(sgs[0], k); v != nil && len(v.([]any)) > 0 {
+					t.Errorf("default security group %s = %v, want no rules", k, v)
+				}
+			}
+		})
+		t.Run(stack+"/default NACL adopted without allow-all rules", func(t *testing.T) {
+			acls := m.ByType(typeDefaultNACL)
+			if len(acls) != 1 || str(acls[0], "defaultNetworkAclId") != output(vpc, "defaultNetworkAclId") {
+				t.Fatalf("default NACL not adopted for the VPC: %d resources", len(acls))
+			}
+			for _, k := range []string{"ingress", "egress"} {
+				if v := input(acls[0], k); v != nil && len(v.([]any)) > 0 {
+					t.Errorf("default NACL %s = %v, want no rules (deny all)", k, v)
+				}
+			}
+		})
+	}
+}
+
+// naclRule is a recorded NACL rule in evaluation form.
+type naclRule struct {
+	number   int
+	egress   bool
+	protocol string
+	action   string
+	cidr     netip.Prefix
+	from, to int
+}
+
+// naclAllows evaluates rules as AWS does: lowest number first, first match
+// decides, no match denies.
+func naclAllows(rules []naclRule, egress bool, peer netip.Addr, port int) bool {
+	sort.Slice(rules, func(i, j int) bool { return rules[i].number < rules[j].number })
+	for _, r := range rules {
+		if r.egress != egress || !r.cidr.Contains(peer) {
+			continue
+		}
+		if r.protocol == "-1" || (r.protocol == "6" && port >= r.from && port <= r.to) {
+			return r.action == "allow"
+		}
+	}
+	return false
+}
+
+func naclRulesByTier(t *testing.T, m *mockaws.Mocks) map[string][]naclRule {
+	t.Helper()
+	tiers := subnetsByTier(t, m)
+	tierOfACL := map[string]string{}
+	for _, acl := range m.ByType(typeNACL) {
+		got := strs(acl, "subnetIds")
+		sort.Strings(got)
+		for tier, subnets := range tiers {
+			var want []string
+			for _, s := range subnets {
+				want = append(want, id(s))
+			}
+			sort.Strings(want)
+			if slices.Equal(got, want) {
+				tierOfACL[id(acl)] = tier
+			}
+		}
+	}
+	if len(tierOfACL) != 3 {
+		t.Fatalf("NACLs associated with whole tiers: %v, want one for each of the 3 tiers (EC2.16)", tierOfACL)
+	}
+	out := map[string][]naclRule{}
+	for _, r := range m.ByType(typeNACLRule) {
+		tier, ok := tierOfACL[str(r, "networkAclId")]
+		if !ok {
+			t.Fatalf("NACL rule %s belongs to no tier NACL", r.Name)
+		}
+		egress, _ := boolean(r, "egress")
+		out[tier] = append(out[tier], naclRule{
+			number: num(r, "ruleNumber"), egress: egress, protocol: str(r, "protocol"), action: str(r, "ruleAction"),
+			cidr: netip.MustParsePrefix(str(r, "cidrBlock")), from: num(r, "fromPort"), to: num(r, "toPort"),
+		})
+	}
+	return out
+}
+
+func TestNACLs(t *testing.T) {
+	internet := netip.MustParseAddr("203.0.113.7")
+	for _, stack := range stacks {
+		m := deployed(t, stack)
+		cfg := stackConfig(t, stack)
+		plan := cfg.Network.Layout()
+		rules := naclRulesByTier(t, m)
+		inTier := func(tier addressing.Tier) netip.Addr {
+			return plan.Subnet(tier, 0).Addr().Next().Next().Next().Next()
+		}
+		t.Run(stack+"/no rule admits 0.0.0.0/0 to 22, 3389 or all ports (EC2.21)", func(t *testing.T) {
+			for tier, rs := range rules {
+				for _, r := range rs {
+					if r.egress || r.action != "allow" || r.cidr.Bits() != 0 {
+						continue
+					}
+					if r.protocol == "-1" || (r.from <= 22 && r.to >= 22) || (r.from <= 3389 && r.to >= 3389) {
+						t.Errorf("%s NACL rule %d admits %s to ports %d-%d (protocol %s)", tier, r.number, r.cidr, r.from, r.to, r.protocol)
+					}
+				}
+			}
+		})
+		t.Run(stack+"/rule numbers unique per direction", func(t *testing.T) {
+			for tier, rs := range rules {
+				seen := map[string]bool{}
+				for _, r := range rs {
+					k := fmt.Sprint(r.egress, r.number)
+					if seen[k] {
+						t.Errorf("%s NACL: rule number %d used twice (egress %v)", tier, r.number, r.egress)
+					}
+					seen[k] = true
+				}
+			}
+		})
+		cases := []struct {
+			name string
+			tier string
+			peer netip.Addr
+			port int
+			want bool
+		}{
+			{"public admits HTTPS from the internet", "public", internet, 443, true},
+			{"public admits HTTP from the internet (for the redirect)", "public", internet, 80, true},
+			{"public refuses SSH from the internet", "public", internet, 22, false},
+			{"public refuses RDP from the internet", "public", internet, 3389, false},
+			{"public refuses other well-known ports from the internet", "public", internet, 25, false},
+			{"private admits the app port from the load balancer tier", "private", inTier(addressing.Public), cfg.Network.AppPort, true},
+			{"private refuses SSH from outside the VPC", "private", internet, 22, false},
+			{"private refuses RDP from outside the VPC", "private", internet, 3389, false},
+			{"private refuses HTTPS from outside the VPC", "private", internet, 443, false},
+			{"isolated admits the database port from the private tier", "isolated", inTier(addressing.Private), cfg.Network.DatabasePort, true},
+			{"isolated refuses the database port from the public tier", "isolated", inTier(addressing.Public), cfg.Network.DatabasePort, false},
+			{"isolated refuses every port from the public tier", "isolated", inTier(addressing.Public), 443, false},
+			{"isolated refuses SSH from outside the VPC", "isolated", internet, 22, false},
+			{"isolated refuses RDP from outside the VPC", "isolated", internet, 3389, false},
+		}
+		for _, c := range cases {
+			t.Run(stack+"/"+c.name, func(t *testing.T) {
+				if got := naclAllows(rules[c.tier], false, c.peer, c.port); got != c.want {
+					t.Errorf("%s NACL ingress from %s to %d: allowed %v, want %v", c.tier, c.peer, c.port, got, c.want)
+				}
+			})
+		}
+		t.Run(stack+"/isolated sends nothing to the public tier", func(t *testing.T) {
+			for _, port := range []int{443, 1024, 40000} {
+				if naclAllows(rules["isolated"], true, inTier(addressing.Public), port) {
+					t.Errorf("isolated NACL egress to the public tier on %d allowed, want denied", port)
+				}
+			}
+		})
+	}
+}

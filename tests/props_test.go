@@ -1,0 +1,131 @@
+package tests
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+
+	"github.com/example/hardening/mockaws"
+)
+
+// Resource type tokens the tests look up.
+const (
+	typeVpc            = "aws:ec2/vpc:Vpc"
+	typeSubnet         = "aws:ec2/subnet:Subnet"
+	typeRouteTable     = "aws:ec2/routeTable:RouteTable"
+	typeRoute          = "aws:ec2/route:Route"
+	typeRTAssoc        = "aws:ec2/routeTableAssociation:RouteTableAssociation"
+	typeIGW            = "aws:ec2/internetGateway:InternetGateway"
+	typeNAT            = "aws:ec2/natGateway:NatGateway"
+	typeNACL           = "aws:ec2/networkAcl:NetworkAcl"
+	typeNACLRule       = "aws:ec2/networkAclRule:NetworkAclRule"
+	typeDefaultSG      = "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup"
+	typeDefaultNACL    = "aws:ec2/defaultNetworkAcl:DefaultNetworkAcl"
+	typeSG             = "aws:ec2/securityGroup:SecurityGroup"
+	typeSGIngress      = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"
+	typeSGEgress       = "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule"
+	typeEndpoint       = "aws:ec2/vpcEndpoint:VpcEndpoint"
+	typeFlowLog        = "aws:ec2/flowLog:FlowLog"
+	typeLogGroup       = "aws:cloudwatch/logGroup:LogGroup"
+	typeRole           = "aws:iam/role:Role"
+	typeRolePolicy     = "aws:iam/rolePolicy:RolePolicy"
+	typeKMSKey         = "aws:kms/key:Key"
+	typeKMSAlias       = "aws:kms/alias:Alias"
+	typeVpcComponent   = "hardening:network:Vpc"
+	typeKeyComponent   = "hardening:secrets:Key"
+	componentTypeScope = "hardening:"
+)
+
+// plain unwraps secrets and returns the Go value of a property.
+func plain(v resource.PropertyValue) any {
+	if v.IsSecret() {
+		return plain(v.SecretValue().Element)
+	}
+	return v.Mappable()
+}
+
+// input returns the value at a dotted path of a resource's inputs, or nil.
+func input(r mockaws.Resource, path string) any {
+	return lookup(r.Inputs, path)
+}
+
+// output returns the value at a dotted path of a resource's outputs, or nil.
+func output(r mockaws.Resource, path string) any {
+	return lookup(r.Outputs, path)
+}
+
+func lookup(m resource.PropertyMap, path string) any {
+	var cur any = m.Mappable()
+	for _, part := range strings.Split(path, ".") {
+		obj, ok := cur.(map[string]any)
+		if !ok {
+			return nil
+		}
+		cur = obj[part]
+	}
+	return cur
+}
+
+func str(r mockaws.Resource, path string) string {
+	s, _ := input(r, path).(string)
+	return s
+}
+
+func num(r mockaws.Resource, path string) int {
+	f, _ := input(r, path).(float64)
+	return int(f)
+}
+
+func strs(r mockaws.Resource, path string) []string {
+	var out []string
+	list, _ := input(r, path).([]any)
+	for _, v := range list {
+		s, _ := v.(string)
+		out = append(out, s)
+	}
+	return out
+}
+
+// boolean returns a bool input and whether it was set at all.
+func boolean(r mockaws.Resource, path string) (value, set bool) {
+	b, ok := input(r, path).(bool)
+	return b, ok
+}
+
+func id(r mockaws.Resource) string {
+	s, _ := output(r, "id").(string)
+	return s
+}
+
+// policyDoc is an IAM policy document as AWS reads it.
+type policyDoc struct {
+	Statement []struct {
+		Sid       string
+		Effect    string
+		Principal json.RawMessage
+		Action    []string
+		Resource  []string
+		Condition map[string]map[string][]string
+	}
+}
+
+func parsePolicy(t *testing.T, r mockaws.Resource, key string) policyDoc {
+	t.Helper()
+	var d policyDoc
+	if err := json.Unmarshal([]byte(str(r, key)), &d); err != nil {
+		t.Fatalf("%s %s: %s is not a policy document: %v", r.Type, r.Name, key, err)
+	}
+	return d
+}
+
+// must returns the only resource of a type and name or fails.
+func must(t *testing.T, m *mockaws.Mocks, typ, name string) mockaws.Resource {
+	t.Helper()
+	r, ok := m.Named(typ, name)
+	if !ok {
+		t.Fatalf("no %s named %s", typ, name)
+	}
+	return r
+}

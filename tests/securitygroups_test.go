@@ -1,0 +1,182 @@
+package tests
+
+import (
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/example/hardening/mockaws"
+)
+
+// sgRule is a recorded security group rule with its group resolved to a role.
+type sgRule struct {
+	res    mockaws.Resource
+	group  string // lb, app, data, endpoints
+	egress bool
+	peer   string // a CIDR, "sg:<role>" or "pl:<id>"
+	from   int
+	to     int
+	proto  string
+}
+
+func sgRoles(t *testing.T, m *mockaws.Mocks) map[string]string {
+	t.Helper()
+	roles := map[string]string{}
+	for _, sg := range m.ByType(typeSG) {
+		i := strings.LastIndex(sg.Name, "-")
+		roles[id(sg)] = sg.Name[i+1:]
+	}
+	return roles
+}
+
+func sgRules(t *testing.T, m *mockaws.Mocks) []sgRule {
+	t.Helper()
+	roles := sgRoles(t, m)
+	var out []sgRule
+	for _, typ := range []string{typeSGIngress, typeSGEgress} {
+		for _, r := range m.ByType(typ) {
+			peer := str(r, "cidrIpv4")
+			if ref := str(r, "referencedSecurityGroupId"); ref != "" {
+				peer = "sg:" + roles[ref]
+			}
+			if pl := str(r, "prefixListId"); pl != "" {
+				peer = "pl:" + pl
+			}
+			out = append(out, sgRule{
+				res: r, group: roles[str(r, "securityGroupId")], egress: typ == typeSGEgress, peer: peer,
+				from: num(r, "fromPort"), to: num(r, "toPort"), proto: str(r, "ipProtocol"),
+			})
+		}
+	}
+	return out
+}
+
+func TestSecurityGroups(t *testing.T) {
+	for _, stack := range stacks {
+		m := deployed(t, stack)
+		cfg := stackConfig(t, stack)
+		rules := sgRules(t, m)
+		vpcCIDR := cfg.Network.CIDR
+		t.Run(stack+"/groups carry no inline rules", func(t *testing.T) {
+			for _, sg := range m.ByType(typeSG) {
+				for _, k := range []string{"ingress", "egress"} {
+					if v, _ := input(sg, k).([]any); len(v) > 0 {
+						t.Errorf("security group %s has inline %s %v; use one rule resource each", sg.Name, k, v)
+					}
+				}
+				if str(sg, "description") == "" {
+					t.Errorf("security group %s has no description", sg.Name)
+				}
+			}
+		})
+		t.Run(stack+"/every rule has a description (CKV_AWS_23)", func(t *testing.T) {
+			for _, r := range rules {
+				if str(r.res, "description") == "" {
+					t.Errorf("rule %s has no description", r.res.Name)
+				}
+			}
+		})
+		t.Run(stack+"/every rule is one TCP port", func(t *testing.T) {
+			for _, r := range rules {
+				if r.proto != "tcp" || r.from != r.to || r.from == 0 {
+					t.Errorf("rule %s: protocol %s ports %d-%d, want one TCP port", r.res.Name, r.proto, r.from, r.to)
+				}
+			}
+		})
+		t.Run(stack+"/only the load balancer is open to the world, and only on 80 and 443 (EC2.18, EC2.19, EC2.53, EC2.54)", func(t *testing.T) {
+			for _, r := range rules {
+				if r.egress || !strings.HasSuffix(r.peer, "/0") {
+					continue
+				}
+				if r.group != "lb" || (r.from != 443 && r.from != 80) {
+					t.Errorf("rule %s opens %s port %d to %s", r.res.Name, r.group, r.from, r.peer)
+				}
+			}
+		})
+		ingressTo := func(group string) []sgRule {
+			var out []sgRule
+			for _, r := range rules {
+				if !r.egress && r.group == group {
+					out = append(out, r)
+				}
+			}
+			return out
+		}
+		egressFrom := func(group string) []sgRule {
+			var out []sgRule
+			for _, r := range rules {
+				if r.egress && r.group == group {
+					out = append(out, r)
+				}
+			}
+			return out
+		}
+		t.Run(stack+"/load balancer admits 80 and 443 from the configured CIDRs only", func(t *testing.T) {
+			var got []string
+			for _, r := range ingressTo("lb") {
+				got = append(got, r.peer+":"+strconv.Itoa(r.from))
+			}
+			var want []string
+			for _, c := range cfg.Network.LoadBalancerIngressCIDRs {
+				want = append(want, c+":443", c+":80")
+			}
+			slices.Sort(got)
+			slices.Sort(want)
+			if !slices.Equal(got, want) {
+				t.Errorf("lb ingress %v, want %v", got, want)
+			}
+		})
+		cases := []struct {
+			name  string
+			rules []sgRule
+			want  []string
+		}{
+			{"app admits the app port from the load balancer only", ingressTo("app"), []string{"sg:lb:" + strconv.Itoa(cfg.Network.AppPort)}},
+			{"data admits the database port from the app tier only", ingressTo("data"), []string{"sg:app:" + strconv.Itoa(cfg.Network.DatabasePort)}},
+			{"endpoints admit 443 from the VPC only", ingressTo("endpoints"), []string{vpcCIDR + ":443"}},
+			{"load balancer sends only to the app port", egressFrom("lb"), []string{"sg:app:" + strconv.Itoa(cfg.Network.AppPort)}},
+			{"data tier sends nothing", egressFrom("data"), nil},
+			{"endpoints send nothing", egressFrom("endpoints"), nil},
+		}
+		for _, c := range cases {
+			t.Run(stack+"/"+c.name, func(t *testing.T) {
+				var got []string
+				for _, r := range c.rules {
+					got = append(got, r.peer+":"+strconv.Itoa(r.from))
+				}
+				if !slices.Equal(got, c.want) {
+					t.Errorf("rules %v, want %v", got, c.want)
+				}
+			})
+		}
+		t.Run(stack+"/app sends only to data, endpoints, gateway endpoints and configured HTTPS destinations", func(t *testing.T) {
+			want := map[string]bool{
+				"sg:data:" + strconv.Itoa(cfg.Network.DatabasePort): true,
+				"sg:endpoints:443": true,
+			}
+			for _, ep := range m.ByType(typeEndpoint) {
+				if str(ep, "vpcEndpointType") == "Gateway" {
+					want["pl:"+output(ep, "prefixListId").(string)+":443"] = true
+				}
+			}
+			for _, c := range cfg.Network.AppHTTPSEgressCIDRs {
+				want[c+":443"] = true
+			}
+			got := map[string]bool{}
+			for _, r := range egressFrom("app") {
+				got[r.peer+":"+strconv.Itoa(r.from)] = true
+			}
+			for k := range got {
+				if !want[k] {
+					t.Errorf("app egress %s is not needed", k)
+				}
+			}
+			for k := range want {
+				if !got[k] {
+					t.Errorf("app egress %s missing", k)
+				}
+			}
+		})
+	}
+}
