@@ -1,0 +1,52 @@
+package iampolicy
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestValidateRejectsOverBroadStatements(t *testing.T) {
+	cases := []struct {
+		name string
+		s    Statement
+		want string
+	}{
+		{"star action", Statement{Sid: "All", Effect: Allow, Action: []string{"*"}, Resource: []string{"*"}}, `statement All: action "*" allows everything (IAM.1)`},
+		{"service star on star", Statement{Sid: "S3", Effect: Allow, Action: []string{"s3:*"}, Resource: []string{"*"}}, `statement S3: action "s3:*" on every resource allows a whole service (IAM.21)`},
+		{"allow with NotAction", Statement{Sid: "Not", Effect: Allow, NotAction: []string{"iam:*"}, Resource: []string{"*"}}, "statement Not: Allow with NotAction"},
+		{"allow to everyone", Statement{Sid: "Pub", Effect: Allow, Principal: &Principal{Everyone: true}, Action: []string{"s3:GetObject"}, Resource: []string{"arn:aws:s3:::b/*"}}, `statement Pub: Allow to the "*" principal`},
+		{"wildcard principal", Statement{Sid: "Any", Effect: Allow, Principal: &Principal{AWS: []string{"arn:aws:iam::*:root"}}, Action: []string{"sts:AssumeRole"}}, `statement Any: principal "arn:aws:iam::*:root" has a wildcard`},
+		{"decrypt any key", Statement{Sid: "Kms", Effect: Allow, Action: []string{"kms:Decrypt"}, Resource: []string{"*"}}, `statement Kms: action "kms:Decrypt" on every resource decrypts with any KMS key (KMS.1, KMS.2)`},
+		{"no actions", Statement{Sid: "Empty", Effect: Allow, Resource: []string{"*"}}, "statement Empty: no actions"},
+		{"bad effect", Statement{Sid: "E", Effect: "allow", Action: []string{"s3:GetObject"}}, `statement E: effect "allow" is neither Allow nor Deny`},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			_, err := New(c.s).JSON()
+			if err == nil || !strings.Contains(err.Error(), c.want) {
+				t.Errorf("error %v, want %q", err, c.want)
+			}
+		})
+	}
+}
+
+func TestValidateAcceptsScopedStatements(t *testing.T) {
+	cases := []Statement{
+		{Effect: Allow, Action: []string{"logs:PutLogEvents"}, Resource: []string{"arn:aws:logs:us-east-1:123456789012:log-group:g:*"}},
+		{Effect: Deny, Principal: &Principal{Everyone: true}, Action: []string{"s3:*"}, Resource: []string{"*"},
+			Condition: Conditions{"Bool": {"aws:SecureTransport": {"false"}}}},
+		{Effect: Allow, Principal: &Principal{AWS: []string{"arn:aws:iam::123456789012:root"}}, Action: []string{"kms:Decrypt"}, Resource: []string{"*"}},
+	}
+	for i, s := range cases {
+		if _, err := New(s).JSON(); err != nil {
+			t.Errorf("case %d: %v", i, err)
+		}
+	}
+}
+
+func TestEveryoneRendersAsStar(t *testing.T) {
+	got := New(Statement{Effect: Deny, Principal: &Principal{Everyone: true}, Action: []string{"s3:*"}, Resource: []string{"*"}}).MustJSON()
+	if !strings.Contains(got, `"Principal":"*"`) {
+		t.Errorf("rendered %s, want Principal \"*\"", got)
+	}
+}

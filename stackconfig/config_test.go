@@ -1,0 +1,108 @@
+package stackconfig
+
+import (
+	"errors"
+	"strings"
+	"testing"
+)
+
+func parse(values map[string]string) (*Config, error) {
+	return Parse(func(key string) (string, bool) {
+		v, ok := values[key]
+		return v, ok
+	})
+}
+
+func TestDefaultsAreValidAndSecure(t *testing.T) {
+	cfg, err := parse(nil)
+	if err != nil {
+		t.Fatalf("defaults do not validate: %v", err)
+	}
+	cases := []struct {
+		name string
+		ok   bool
+	}{
+		{"stateful resources protected", cfg.ProtectStateful},
+		{"one NAT gateway per zone", cfg.Network.NATGateways == NATPerZone},
+		{"flow logs kept a year", cfg.Network.FlowLogRetentionDays >= 365},
+		{"no app egress beyond the VPC endpoints", len(cfg.Network.AppHTTPSEgressCIDRs) == 0},
+		{"longest KMS deletion window", cfg.KMS.DeletionWindowDays == 30},
+		{"at least 3 zones", cfg.Network.AZCount >= 3},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			if !c.ok {
+				t.Errorf("default config: %+v", cfg)
+			}
+		})
+	}
+}
+
+func TestValidationMessages(t *testing.T) {
+	cases := []struct {
+		name   string
+		values map[string]string
+		want   string
+	}{
+		{"cidr not a CIDR", map[string]string{"network": `{"cidr":"10.0.0.0/33"}`}, `network.cidr: "10.0.0.0/33" is not a valid IPv4 CIDR`},
+		{"cidr IPv6", map[string]string{"network": `{"cidr":"fd00::/48"}`}, `network.cidr: "fd00::/48" is not a valid IPv4 CIDR`},
+		{"cidr host bits", map[string]string{"network": `{"cidr":"10.0.0.1/16"}`}, `network.cidr: "10.0.0.1/16" has host bits set; the network address is 10.0.0.0/16`},
+		{"cidr larger than a VPC", map[string]string{"network": `{"cidr":"10.0.0.0/8"}`}, `network.cidr: "10.0.0.0/8" is larger than AWS allows for a VPC; use a prefix from /16 to /23`},
+		{"cidr too small for the layout", map[string]string{"network": `{"cidr":"10.0.0.0/24"}`}, `network.cidr: "10.0.0.0/24" is too small for the subnet layout`},
+		{"cidr public", map[string]string{"network": `{"cidr":"8.8.0.0/16"}`}, `network.cidr: "8.8.0.0/16" is not in an RFC 1918 private range`},
+		{"azCount too few", map[string]string{"network": `{"azCount":1}`}, "network.azCount: 1 is out of range; use 2 to 6 zones"},
+		{"azCount too many", map[string]string{"network": `{"azCount":7}`}, "network.azCount: 7 is out of range; use 2 to 6 zones"},
+		{"natGateways unknown", map[string]string{"network": `{"natGateways":"none"}`}, `network.natGateways: "none" is not a NAT layout; use "perZone" or "single"`},
+		{"lb CIDRs empty", map[string]string{"network": `{"loadBalancerIngressCidrs":[]}`}, "network.loadBalancerIngressCidrs: is empty"},
+		{"lb CIDR invalid", map[string]string{"network": `{"loadBalancerIngressCidrs":["anywhere"]}`}, `network.loadBalancerIngressCidrs[0]: "anywhere" is not a valid IPv4 CIDR`},
+		{"lb CIDR host bits", map[string]string{"network": `{"loadBalancerIngressCidrs":["192.0.2.1/24"]}`}, `network.loadBalancerIngressCidrs[0]: "192.0.2.1/24" has host bits set`},
+		{"egress CIDR invalid", map[string]string{"network": `{"appHttpsEgressCidrs":["x"]}`}, `network.appHttpsEgressCidrs[0]: "x" is not a valid IPv4 CIDR`},
+		{"app port out of range", map[string]string{"network": `{"appPort":70000}`}, "network.appPort: 70000 is not a TCP port; use 1 to 65535"},
+		{"app port SSH", map[string]string{"network": `{"appPort":22}`}, "network.appPort: 22 is a remote-administration port (SSH or RDP)"},
+		{"database port RDP", map[string]string{"network": `{"databasePort":3389}`}, "network.databasePort: 3389 is a remote-administration port"},
+		{"ports equal", map[string]string{"network": `{"appPort":5432,"databasePort":5432}`}, "network.databasePort: 5432 is also the app port"},
+		{"retention not accepted by CloudWatch", map[string]string{"network": `{"flowLogRetentionDays":100}`}, "network.flowLogRetentionDays: 100 is not a CloudWatch Logs retention; use one of [1 3 5"},
+		{"endpoint name invalid", map[string]string{"network": `{"interfaceEndpoints":["Secrets Manager"]}`}, `network.interfaceEndpoints[0]: "Secrets Manager" is not an AWS service endpoint name`},
+		{"endpoint gateway service", map[string]string{"network": `{"interfaceEndpoints":["s3"]}`}, `network.interfaceEndpoints[0]: "s3" already has a gateway endpoint`},
+		{"endpoint twice", map[string]string{"network": `{"interfaceEndpoints":["kms","kms"]}`}, `network.interfaceEndpoints[1]: "kms" is listed twice`},
+		{"unknown network field", map[string]string{"network": `{"zoneCount":2}`}, "network.zoneCount: is not a known setting"},
+		{"wrong type", map[string]string{"network": `{"azCount":"two"}`}, "network.azCount: expected a int, got a JSON string"},
+		{"not an object", map[string]string{"network": `[1]`}, "network: "},
+		{"protectStateful not a bool", map[string]string{"protectStateful": "yes"}, `protectStateful: "yes" is not a boolean`},
+		{"kms rotation too short", map[string]string{"kms": `{"rotationPeriodDays":30}`}, "kms.rotationPeriodDays: 30 is out of range; KMS rotates every 90 to 2560 days"},
+		{"kms deletion window too long", map[string]string{"kms": `{"deletionWindowDays":31}`}, "kms.deletionWindowDays: 31 is out of range; KMS waits 7 to 30 days"},
+		{"kms administrator wildcard", map[string]string{"kms": `{"administrators":["arn:aws:iam::123456789012:role/*"]}`}, `kms.administrators[0]: "arn:aws:iam::123456789012:role/*" is not an IAM role or user ARN`},
+		{"kms administrator star", map[string]string{"kms": `{"administrators":["*"]}`}, `kms.administrators[0]: "*" is not an IAM role or user ARN`},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			_, err := parse(c.values)
+			if err == nil {
+				t.Fatalf("config %v validated, want error %q", c.values, c.want)
+			}
+			if !strings.Contains(err.Error(), c.want) {
+				t.Errorf("error:\n%v\nwant it to contain %q", err, c.want)
+			}
+			var fe *FieldError
+			if !errors.As(err, &fe) {
+				t.Errorf("error %v holds no FieldError naming the key", err)
+			}
+		})
+	}
+}
+
+func TestAllProblemsReportedAtOnce(t *testing.T) {
+	_, err := parse(map[string]string{
+		"network": `{"cidr":"10.0.0.0/33","azCount":9,"natGateways":"x"}`,
+		"kms":     `{"deletionWindowDays":1}`,
+	})
+	var cfgErr *Error
+	if !errors.As(err, &cfgErr) {
+		t.Fatalf("error %v is not a *stackconfig.Error", err)
+	}
+	for _, key := range []string{"network.cidr", "network.azCount", "network.natGateways", "kms.deletionWindowDays"} {
+		if !strings.Contains(err.Error(), key+":") {
+			t.Errorf("error does not report %s:\n%v", key, err)
+		}
+	}
+}
