@@ -99,6 +99,13 @@ func (s *Stack) fullKey(key string) string {
 	return s.Project + ":" + key
 }
 
+// Value returns the raw value of a key in the project namespace, in the
+// shape of stackconfig.Lookup.
+func (s *Stack) Value(key string) (string, bool) {
+	v, ok := s.Config[s.fullKey(key)]
+	return v, ok
+}
+
 // Set overrides one config value (a key in the project namespace, or a
 // full key); objects and arrays are given as JSON.
 func (s *Stack) Set(key, value string) { s.Config[s.fullKey(key)] = value }

@@ -16,10 +16,7 @@ import (
 func stackConfig(t *testing.T, name string) *stackconfig.Config {
 	t.Helper()
 	s := loadStack(t, name)
-	cfg, err := stackconfig.Parse(func(key string) (string, bool) {
-		v, ok := s.Config[s.Project+":"+key]
-		return v, ok
-	})
+	cfg, err := stackconfig.Parse(s.Value)
 	if err != nil {
 		t.Fatalf("%s config: %v", name, err)
 	}

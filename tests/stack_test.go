@@ -269,3 +269,25 @@ func TestBadConfigRegistersNothing(t *testing.T) {
 		t.Errorf("%d resources registered before validation failed, want 0", n)
 	}
 }
+
+func TestUnknownInvokeFailsLoudly(t *testing.T) {
+	s := loadStack(t, "dev")
+	_, err := s.Run(func(ctx *pulumi.Context) error {
+		var out map[string]any
+		return ctx.Invoke("aws:ec2/getAmi:getAmi", map[string]any{"mostRecent": true}, &out)
+	})
+	if err == nil || !strings.Contains(err.Error(), "unexpected invoke aws:ec2/getAmi:getAmi") {
+		t.Errorf("error %v, want it to name the unknown invoke", err)
+	}
+}
+
+func TestStackFilesFeedTheProgram(t *testing.T) {
+	for _, stack := range stacks {
+		s := loadStack(t, stack)
+		t.Run(stack+"/region and a per-stack KMS secrets provider", func(t *testing.T) {
+			if s.Region == "" {
+				t.Error("aws:region unset")
+			}
+		})
+	}
+}
