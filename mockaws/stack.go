@@ -28,6 +28,8 @@ type Stack struct {
 	Config map[string]string
 	// SecretKeys are the full keys whose values are secret.
 	SecretKeys []string
+	// SecretsProvider is the stack's secretsprovider setting.
+	SecretsProvider string
 }
 
 type projectFile struct {
@@ -40,7 +42,8 @@ type projectConfig struct {
 }
 
 type stackFile struct {
-	Config map[string]any `yaml:"config"`
+	SecretsProvider string         `yaml:"secretsprovider"`
+	Config          map[string]any `yaml:"config"`
 }
 
 // LoadStack reads the project in dir and the config of stack name.
@@ -53,7 +56,7 @@ func LoadStack(dir, name string) (*Stack, error) {
 	if err := readYAML(filepath.Join(dir, "Pulumi."+name+".yaml"), &sf); err != nil {
 		return nil, err
 	}
-	s := &Stack{Project: proj.Name, Name: name, Config: map[string]string{}}
+	s := &Stack{Project: proj.Name, Name: name, Config: map[string]string{}, SecretsProvider: sf.SecretsProvider}
 	// Project-level defaults first, as the engine applies them.
 	for key, decl := range proj.Config {
 		if decl.Default == nil {

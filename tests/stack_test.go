@@ -281,13 +281,25 @@ func TestUnknownInvokeFailsLoudly(t *testing.T) {
 	}
 }
 
-func TestStackFilesFeedTheProgram(t *testing.T) {
+func TestStackFiles(t *testing.T) {
+	providers := map[string]string{}
 	for _, stack := range stacks {
 		s := loadStack(t, stack)
-		t.Run(stack+"/region and a per-stack KMS secrets provider", func(t *testing.T) {
+		t.Run(stack+"/states its region", func(t *testing.T) {
 			if s.Region == "" {
 				t.Error("aws:region unset")
 			}
+		})
+		t.Run(stack+"/encrypts its secrets with its own KMS key", func(t *testing.T) {
+			if !strings.HasPrefix(s.SecretsProvider, "awskms://alias/") || !strings.Contains(s.SecretsProvider, "-"+stack+"-") {
+				t.Errorf("secretsprovider %q, want awskms://alias/<project>-%s-...", s.SecretsProvider, stack)
+			}
+			for other, p := range providers {
+				if p == s.SecretsProvider {
+					t.Errorf("%s shares its secrets provider with %s: a %s role could decrypt %s", stack, other, other, stack)
+				}
+			}
+			providers[stack] = s.SecretsProvider
 		})
 	}
 }
