@@ -12,6 +12,7 @@ import (
 	"github.com/example/hardening/network"
 	"github.com/example/hardening/secrets"
 	"github.com/example/hardening/stackconfig"
+	"github.com/example/hardening/tls"
 )
 
 // Environment is what the program looks up about the account and region
@@ -57,8 +58,9 @@ func Lookup(ctx *pulumi.Context, cfg *stackconfig.Config) (*Environment, error) 
 
 // Baseline is every component of one stack.
 type Baseline struct {
-	Key     *secrets.Key
-	Network *network.Vpc
+	Key          *secrets.Key
+	Network      *network.Vpc
+	LoadBalancer *tls.LoadBalancer
 }
 
 // Deploy registers the whole stack from a validated configuration and
@@ -103,6 +105,45 @@ func Deploy(ctx *pulumi.Context, cfg *stackconfig.Config) (*Baseline, error) {
 		return nil, err
 	}
 
+	t := cfg.TLS
+	var ca *tls.PrivateCAArgs
+	if t.PrivateCA.Enabled {
+		ca = &tls.PrivateCAArgs{
+			RSA:               t.PrivateCA.KeyAlgorithm == "RSA_3072",
+			CommonName:        fmt.Sprintf("%s private CA", name),
+			CAValidityHours:   t.PrivateCA.CAValidityHours,
+			CertValidityHours: t.PrivateCA.CertValidityHours,
+			EarlyRenewalHours: t.PrivateCA.EarlyRenewalHours,
+		}
+	}
+	alb, err := tls.NewLoadBalancer(ctx, name, &tls.LoadBalancerArgs{
+		Domain:             t.Domain,
+		AlternativeNames:   t.AlternativeNames,
+		HostedZoneID:       t.HostedZoneID,
+		KeyAlgorithm:       t.KeyAlgorithm,
+		ServerName:         t.PrivateCA.ServerName,
+		SSLPolicy:          t.SSLPolicy,
+		PrivateCA:          ca,
+		MutualTLS:          t.MutualTLS.Enabled,
+		CABundlePEM:        t.MutualTLS.CABundlePEM,
+		ClientName:         t.MutualTLS.ClientName,
+		VPCID:              vpc.VPCID,
+		PublicSubnetIDs:    vpc.PublicSubnetIDs,
+		SecurityGroupID:    vpc.LoadBalancerSecurityGroupID,
+		ZoneCount:          len(env.AvailabilityZones),
+		TargetPort:         t.TargetPort,
+		HealthCheckPath:    t.HealthCheckPath,
+		DeletionProtection: t.DeletionProtection,
+		LogExpirationDays:  t.LogExpirationDays,
+		AccountID:          env.AccountID,
+		Partition:          env.Partition,
+		Region:             env.Region,
+		Protect:            cfg.ProtectStateful,
+	})
+	if err != nil {
+		return nil, err
+	}
+
 	ctx.Export("kmsKeyArn", key.KeyARN)
 	ctx.Export("vpcId", vpc.VPCID)
 	ctx.Export("publicSubnetIds", vpc.PublicSubnetIDs)
@@ -115,7 +156,14 @@ func Deploy(ctx *pulumi.Context, cfg *stackconfig.Config) (*Baseline, error) {
 		"endpoints":    vpc.EndpointSecurityGroupID,
 	})
 	ctx.Export("flowLogGroupName", vpc.FlowLogGroupName)
-	return &Baseline{Key: key, Network: vpc}, nil
+	ctx.Export("loadBalancerDnsName", alb.DNSName)
+	ctx.Export("loadBalancerArn", alb.ARN)
+	ctx.Export("listenerArns", pulumi.StringMap{"http": alb.HTTPListenerARN, "https": alb.HTTPSListenerARN})
+	ctx.Export("certificateArn", alb.CertificateARN)
+	ctx.Export("caCertificatePem", alb.CACertificatePEM)
+	ctx.Export("clientCertificatePem", alb.ClientCertificatePEM)
+	ctx.Export("clientPrivateKeyPem", alb.ClientPrivateKeyPEM)
+	return &Baseline{Key: key, Network: vpc, LoadBalancer: alb}, nil
 }
 
 // Run is the whole program: load and validate the configuration, then

@@ -293,6 +293,59 @@ func (m *Mocks) computed(r Resource, id string) resource.PropertyMap {
 	case "aws:ec2/vpcEndpoint:VpcEndpoint":
 		out["arn"] = arn("ec2", "vpc-endpoint/"+id)
 		out["prefixListId"] = "pl-" + shortHash(r.URN, 8)
+	case "aws:acm/certificate:Certificate":
+		out["arn"] = arn("acm", "certificate/"+shortHash(r.URN, 32))
+		var opts []any
+		if d := r.Inputs["domainName"]; d.IsString() {
+			names := []string{d.StringValue()}
+			if sans := r.Inputs["subjectAlternativeNames"]; sans.IsArray() {
+				for _, v := range sans.ArrayValue() {
+					names = append(names, v.StringValue())
+				}
+			}
+			for _, n := range names {
+				base := strings.TrimPrefix(n, "*.")
+				opts = append(opts, map[string]any{
+					"domainName":          n,
+					"resourceRecordName":  "_" + shortHash(base, 32) + "." + base + ".",
+					"resourceRecordType":  "CNAME",
+					"resourceRecordValue": "_" + shortHash(base+"v", 32) + ".acm-validations.aws.",
+				})
+			}
+		}
+		out["domainValidationOptions"] = opts
+	case "aws:route53/record:Record":
+		if n := r.Inputs["name"]; n.IsString() {
+			out["fqdn"] = strings.TrimSuffix(n.StringValue(), ".")
+		}
+	case "aws:lb/loadBalancer:LoadBalancer":
+		out["arn"] = arn("elasticloadbalancing", "loadbalancer/app/"+r.Name+"/"+shortHash(r.URN, 16))
+		out["dnsName"] = r.Name + "-" + shortHash(r.URN, 8) + "." + m.region + ".elb.amazonaws.com"
+		out["zoneId"] = "Z35SXDOTRQ7X7K"
+	case "aws:lb/targetGroup:TargetGroup":
+		out["arn"] = arn("elasticloadbalancing", "targetgroup/"+r.Name+"/"+shortHash(r.URN, 16))
+	case "aws:lb/listener:Listener":
+		out["arn"] = arn("elasticloadbalancing", "listener/app/"+r.Name+"/"+shortHash(r.URN, 16))
+	case "aws:lb/trustStore:TrustStore":
+		out["arn"] = arn("elasticloadbalancing", "truststore/"+r.Name+"/"+shortHash(r.URN, 16))
+	case "aws:s3/bucketV2:BucketV2":
+		bucket := autoName(r)
+		if p := r.Inputs["bucketPrefix"]; p.IsString() {
+			bucket = p.StringValue() + shortHash(r.URN, 12)
+		}
+		out["bucket"] = bucket
+		out["arn"] = fmt.Sprintf("arn:%s:s3:::%s", Partition, bucket)
+	case "aws:s3/bucketObjectv2:BucketObjectv2":
+		out["versionId"] = shortHash(r.URN, 32)
+	case "tls:index/privateKey:PrivateKey":
+		pem := "-----BEGIN PRIVATE KEY-----\nMOCK" + shortHash(r.URN, 40) + "\n-----END PRIVATE KEY-----\n"
+		out["privateKeyPem"] = resource.MakeSecret(resource.NewProperty(pem))
+		out["publicKeyPem"] = "-----BEGIN PUBLIC KEY-----\nMOCK" + shortHash(r.URN+"pub", 40) + "\n-----END PUBLIC KEY-----\n"
+	case "tls:index/certRequest:CertRequest":
+		out["certRequestPem"] = "-----BEGIN CERTIFICATE REQUEST-----\nMOCK" + shortHash(r.URN, 40) + "\n-----END CERTIFICATE REQUEST-----\n"
+	case "tls:index/selfSignedCert:SelfSignedCert", "tls:index/locallySignedCert:LocallySignedCert":
+		out["certPem"] = "-----BEGIN CERTIFICATE-----\nMOCK" + shortHash(r.URN, 40) + "\n-----END CERTIFICATE-----\n"
+		out["validityEndTime"] = "2027-11-26T00:00:00Z"
 	default:
 		if strings.HasPrefix(r.Type, "aws:ec2/") {
 			out["arn"] = arn("ec2", strings.TrimSuffix(strings.TrimPrefix(idPrefixes[r.Type], ""), "-")+"/"+id)
@@ -302,5 +355,13 @@ func (m *Mocks) computed(r Resource, id string) resource.PropertyMap {
 			out["name"] = name
 		}
 	}
-	return resource.NewPropertyMapFromMap(out)
+	pm := resource.PropertyMap{}
+	for k, v := range out {
+		if pv, ok := v.(resource.PropertyValue); ok {
+			pm[resource.PropertyKey(k)] = pv
+			continue
+		}
+		pm[resource.PropertyKey(k)] = resource.NewPropertyValue(v)
+	}
+	return pm
 }

@@ -33,6 +33,8 @@ type Config struct {
 	Network Network
 	// KMS configures the stack's customer-managed key. Key "kms".
 	KMS KMS
+	// TLS configures certificates and the load balancer. Key "tls".
+	TLS TLS
 }
 
 // Default returns the configuration a stack gets when it sets nothing.
@@ -41,6 +43,7 @@ func Default() Config {
 		ProtectStateful: true,
 		Network:         DefaultNetwork(),
 		KMS:             DefaultKMS(),
+		TLS:             DefaultTLS(),
 	}
 }
 
@@ -73,8 +76,12 @@ func Parse(lookup Lookup) (*Config, error) {
 	}
 	errs = append(errs, decodeObject(lookup, "network", &cfg.Network)...)
 	errs = append(errs, decodeObject(lookup, "kms", &cfg.KMS)...)
+	errs = append(errs, decodeObject(lookup, "tls", &cfg.TLS)...)
 	if len(errs) == 0 {
 		errs = append(errs, cfg.validate()...)
+	}
+	if cfg.TLS.TargetPort == 0 {
+		cfg.TLS.TargetPort = cfg.Network.AppPort
 	}
 	if len(errs) > 0 {
 		return nil, &Error{Problems: errs}
@@ -118,6 +125,7 @@ func (c *Config) validate() []error {
 	var errs []error
 	errs = append(errs, c.Network.validate("network")...)
 	errs = append(errs, c.KMS.validate("kms")...)
+	errs = append(errs, c.TLS.validate("tls")...)
 	return errs
 }
 

@@ -6,15 +6,22 @@ import (
 	"testing"
 )
 
+// parse parses values over the minimal config.
 func parse(values map[string]string) (*Config, error) {
 	return Parse(func(key string) (string, bool) {
-		v, ok := values[key]
+		if v, ok := values[key]; ok {
+			return v, true
+		}
+		v, ok := minimal[key]
 		return v, ok
 	})
 }
 
+// minimal is the least a stack must say: where it serves.
+var minimal = map[string]string{"tls": `{"domain":"app.example.com","hostedZoneId":"Z0EXAMPLE"}`}
+
 func TestDefaultsAreValidAndSecure(t *testing.T) {
-	cfg, err := parse(nil)
+	cfg, err := parse(minimal)
 	if err != nil {
 		t.Fatalf("defaults do not validate: %v", err)
 	}
@@ -28,6 +35,11 @@ func TestDefaultsAreValidAndSecure(t *testing.T) {
 		{"no app egress beyond the VPC endpoints", len(cfg.Network.AppHTTPSEgressCIDRs) == 0},
 		{"longest KMS deletion window", cfg.KMS.DeletionWindowDays == 30},
 		{"at least 3 zones", cfg.Network.AZCount >= 3},
+		{"load balancer deletion protection", cfg.TLS.DeletionProtection},
+		{"TLS policy accepted by ELB.17", cfg.TLS.SSLPolicy == "ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09"},
+		{"ECDSA certificate key", cfg.TLS.KeyAlgorithm == "EC_prime256v1"},
+		{"mutual TLS off unless asked", !cfg.TLS.MutualTLS.Enabled},
+		{"target group on the app port", cfg.TLS.TargetPort == cfg.Network.AppPort},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -72,6 +84,28 @@ func TestValidationMessages(t *testing.T) {
 		{"kms rotation too short", map[string]string{"kms": `{"rotationPeriodDays":30}`}, "kms.rotationPeriodDays: 30 is out of range; KMS rotates every 90 to 2560 days"},
 		{"kms deletion window too long", map[string]string{"kms": `{"deletionWindowDays":31}`}, "kms.deletionWindowDays: 31 is out of range; KMS waits 7 to 30 days"},
 		{"kms administrator wildcard", map[string]string{"kms": `{"administrators":["arn:aws:iam::123456789012:role/*"]}`}, `kms.administrators[0]: "arn:aws:iam::123456789012:role/*" is not an IAM role or user ARN`},
+		{"tls no domain and no CA", map[string]string{"tls": `{}`}, "tls.domain: is empty and tls.privateCa.enabled is false"},
+		{"tls domain without hosted zone", map[string]string{"tls": `{"domain":"app.example.com"}`}, `tls.hostedZoneId: is empty; the domain "app.example.com" needs the Route53 hosted zone`},
+		{"tls domain invalid", map[string]string{"tls": `{"domain":"App_Example","hostedZoneId":"Z1"}`}, `tls.domain: "App_Example" is not a lower-case DNS name`},
+		{"tls hosted zone invalid", map[string]string{"tls": `{"domain":"a.example.com","hostedZoneId":"zone-1"}`}, `tls.hostedZoneId: "zone-1" is not a Route53 hosted zone id`},
+		{"tls alt name invalid", map[string]string{"tls": `{"domain":"a.example.com","hostedZoneId":"Z1","alternativeNames":["b..example.com"]}`}, `tls.alternativeNames[0]: "b..example.com" is not a lower-case DNS name`},
+		{"tls alt names without domain", map[string]string{"tls": `{"privateCa":{"enabled":true},"alternativeNames":["b.example.com"]}`}, "tls.alternativeNames: needs tls.domain"},
+		{"tls weak key", map[string]string{"tls": `{"domain":"a.example.com","hostedZoneId":"Z1","keyAlgorithm":"RSA_1024"}`}, `tls.keyAlgorithm: "RSA_1024" is not allowed`},
+		{"tls unset-equivalent policy", map[string]string{"tls": `{"domain":"a.example.com","hostedZoneId":"Z1","sslPolicy":"ELBSecurityPolicy-2016-08"}`}, `tls.sslPolicy: "ELBSecurityPolicy-2016-08" is unknown or weak`},
+		{"tls TLS 1.0 policy", map[string]string{"tls": `{"domain":"a.example.com","hostedZoneId":"Z1","sslPolicy":"ELBSecurityPolicy-TLS-1-0-2015-04"}`}, `tls.sslPolicy: "ELBSecurityPolicy-TLS-1-0-2015-04" is unknown or weak`},
+		{"tls TLS 1.1 policy", map[string]string{"tls": `{"domain":"a.example.com","hostedZoneId":"Z1","sslPolicy":"ELBSecurityPolicy-TLS-1-1-2017-01"}`}, `tls.sslPolicy: "ELBSecurityPolicy-TLS-1-1-2017-01" is unknown or weak`},
+		{"tls policy ELB.17 rejects", map[string]string{"tls": `{"domain":"a.example.com","hostedZoneId":"Z1","sslPolicy":"ELBSecurityPolicy-TLS13-1-2-2021-06"}`}, `tls.sslPolicy: "ELBSecurityPolicy-TLS13-1-2-2021-06" allows TLS 1.2 but Security Hub ELB.17 rejects it`},
+		{"tls log expiry", map[string]string{"tls": `{"domain":"a.example.com","hostedZoneId":"Z1","logExpirationDays":0}`}, "tls.logExpirationDays: 0 is not a number of days"},
+		{"tls health path", map[string]string{"tls": `{"domain":"a.example.com","hostedZoneId":"Z1","healthCheckPath":"healthz"}`}, `tls.healthCheckPath: "healthz" is not an absolute path`},
+		{"tls target port", map[string]string{"tls": `{"domain":"a.example.com","hostedZoneId":"Z1","targetPort":22}`}, "tls.targetPort: 22 is a remote-administration port"},
+		{"ca algorithm", map[string]string{"tls": `{"privateCa":{"enabled":true,"keyAlgorithm":"RSA_1024"}}`}, `tls.privateCa.keyAlgorithm: "RSA_1024" is not allowed`},
+		{"ca validity shorter than renewal window", map[string]string{"tls": `{"privateCa":{"enabled":true,"certValidityHours":240,"earlyRenewalHours":720}}`}, "tls.privateCa.certValidityHours: 240 is not longer than the renewal window (earlyRenewalHours 720)"},
+		{"ca renewal window too short", map[string]string{"tls": `{"privateCa":{"enabled":true,"earlyRenewalHours":1}}`}, "tls.privateCa.earlyRenewalHours: 1 leaves less than a day"},
+		{"ca shorter than its certs", map[string]string{"tls": `{"privateCa":{"enabled":true,"caValidityHours":1000}}`}, "tls.privateCa.caValidityHours: 1000 is not longer than the certificates it issues"},
+		{"ca server name", map[string]string{"tls": `{"privateCa":{"enabled":true,"serverName":"not a name"}}`}, `tls.privateCa.serverName: "not a name" is not a lower-case DNS name`},
+		{"mutual TLS without a CA", map[string]string{"tls": `{"domain":"a.example.com","hostedZoneId":"Z1","mutualTls":{"enabled":true}}`}, "tls.mutualTls.enabled: mutual TLS needs a CA"},
+		{"mutual TLS bundle not PEM", map[string]string{"tls": `{"domain":"a.example.com","hostedZoneId":"Z1","mutualTls":{"enabled":true,"caBundlePem":"hello"}}`}, "tls.mutualTls.caBundlePem: holds no PEM certificate"},
+		{"mutual TLS client name", map[string]string{"tls": `{"privateCa":{"enabled":true},"mutualTls":{"enabled":true,"clientName":"Bad Name"}}`}, `tls.mutualTls.clientName: "Bad Name" is not a service name`},
 		{"kms administrator star", map[string]string{"kms": `{"administrators":["*"]}`}, `kms.administrators[0]: "*" is not an IAM role or user ARN`},
 	}
 	for _, c := range cases {

@@ -1,0 +1,463 @@
+// Package tls secures traffic in transit: an ACM certificate (DNS-validated,
+// or issued by a pulumi-tls private CA and imported) on an internet-facing
+// Application Load Balancer that speaks only modern TLS, redirects HTTP to
+// HTTPS, drops invalid headers, logs to a locked-down bucket and, by config,
+// verifies client certificates.
+package tls
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/acm"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/lb"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/route53"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/s3"
+	ptls "github.com/pulumi/pulumi-tls/sdk/v5/go/tls"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/example/hardening/tls/policy"
+)
+
+// LoadBalancerType is the type token of the LoadBalancer component.
+const LoadBalancerType = "hardening:tls:LoadBalancer"
+
+// HSTS is the Strict-Transport-Security value: two years, subdomains too.
+const HSTS = "max-age=63072000; includeSubDomains"
+
+// PrivateCAArgs configures the pulumi-tls private CA.
+type PrivateCAArgs struct {
+	// RSA selects an RSA 3072 key instead of ECDSA P-256.
+	RSA bool
+	// CommonName names the CA.
+	CommonName string
+	// CAValidityHours, CertValidityHours and EarlyRenewalHours set the CA's
+	// lifetime, an issued certificate's, and the renewal window.
+	CAValidityHours, CertValidityHours, EarlyRenewalHours int
+}
+
+// LoadBalancerArgs configures a LoadBalancer.
+type LoadBalancerArgs struct {
+	// Domain is the public name served; empty means the server certificate
+	// comes from the private CA (PrivateCA must be set).
+	Domain string
+	// AlternativeNames are more names on the certificate.
+	AlternativeNames []string
+	// HostedZoneID holds the DNS validation records for Domain.
+	HostedZoneID string
+	// KeyAlgorithm is the ACM key algorithm (EC_prime256v1, ...).
+	KeyAlgorithm string
+	// ServerName is the private certificate's name when Domain is empty.
+	ServerName string
+	// SSLPolicy names a policy from tls/policy's catalogue.
+	SSLPolicy string
+	// PrivateCA, when set, creates the private CA.
+	PrivateCA *PrivateCAArgs
+	// MutualTLS turns on client-certificate verification.
+	MutualTLS bool
+	// CABundlePEM is the trusted client CA bundle; empty means the private CA.
+	CABundlePEM string
+	// ClientName is the service the example client certificate is issued to.
+	ClientName string
+
+	// VPCID, PublicSubnetIDs and SecurityGroupID place the load balancer.
+	VPCID           pulumi.StringInput
+	PublicSubnetIDs pulumi.StringArrayInput
+	SecurityGroupID pulumi.StringInput
+	// ZoneCount is the number of zones of PublicSubnetIDs (at least 2).
+	ZoneCount int
+	// TargetPort and HealthCheckPath configure the app target group.
+	TargetPort      int
+	HealthCheckPath string
+	// DeletionProtection protects the load balancer from deletion.
+	DeletionProtection bool
+	// LogExpirationDays is how long the access and connection logs stay.
+	LogExpirationDays int
+	// AccountID, Partition and Region scope the log bucket policy.
+	AccountID, Partition, Region string
+	// Protect protects the log bucket and retains it on delete.
+	Protect bool
+}
+
+// LoadBalancer is the hardened HTTPS entry point of the stack.
+type LoadBalancer struct {
+	pulumi.ResourceState
+
+	// DNSName is the load balancer's DNS name.
+	DNSName pulumi.StringOutput `pulumi:"dnsName"`
+	// ARN is the load balancer's ARN.
+	ARN pulumi.StringOutput `pulumi:"arn"`
+	// HTTPListenerARN is the redirecting :80 listener.
+	HTTPListenerARN pulumi.StringOutput `pulumi:"httpListenerArn"`
+	// HTTPSListenerARN is the :443 listener.
+	HTTPSListenerARN pulumi.StringOutput `pulumi:"httpsListenerArn"`
+	// TargetGroupARN is the app tier's target group.
+	TargetGroupARN pulumi.StringOutput `pulumi:"targetGroupArn"`
+	// CertificateARN is the listener's certificate.
+	CertificateARN pulumi.StringOutput `pulumi:"certificateArn"`
+	// CACertificatePEM is the private CA's certificate (public), or empty.
+	CACertificatePEM pulumi.StringOutput `pulumi:"caCertificatePem"`
+	// ClientCertificatePEM is the example client certificate, or empty.
+	ClientCertificatePEM pulumi.StringOutput `pulumi:"clientCertificatePem"`
+	// ClientPrivateKeyPEM is the example client's key, secret, or empty.
+	ClientPrivateKeyPEM pulumi.StringOutput `pulumi:"clientPrivateKeyPem"`
+	// LogBucket is the access and connection log bucket's name.
+	LogBucket pulumi.StringOutput `pulumi:"logBucket"`
+}
+
+// NewLoadBalancer creates a LoadBalancer.
+func NewLoadBalancer(ctx *pulumi.Context, name string, args *LoadBalancerArgs, opts ...pulumi.ResourceOption) (*LoadBalancer, error) {
+	if err := args.check(); err != nil {
+		return nil, fmt.Errorf("tls %s: %w", name, err)
+	}
+	l := &LoadBalancer{}
+	if err := ctx.RegisterComponentResource(LoadBalancerType, name, l, opts...); err != nil {
+		return nil, err
+	}
+	b := &builder{ctx: ctx, name: name, args: args, parent: pulumi.Parent(l)}
+	for _, step := range []func() error{b.privateCA, b.certificate, b.logBucket, b.loadBalancer, b.trustStore, b.listeners} {
+		if err := step(); err != nil {
+			return nil, fmt.Errorf("tls %s: %w", name, err)
+		}
+	}
+	empty := pulumi.String("").ToStringOutput()
+	l.DNSName = b.alb.DnsName
+	l.ARN = b.alb.Arn
+	l.HTTPListenerARN = b.httpListener.Arn
+	l.HTTPSListenerARN = b.httpsListener.Arn
+	l.TargetGroupARN = b.targetGroup.Arn
+	l.CertificateARN = b.certARN
+	l.CACertificatePEM, l.ClientCertificatePEM, l.ClientPrivateKeyPEM = empty, empty, pulumi.ToSecret(empty).(pulumi.StringOutput)
+	if b.caCert != nil {
+		l.CACertificatePEM = b.caCert.CertPem
+	}
+	if b.clientCert != nil {
+		l.ClientCertificatePEM = b.clientCert.CertPem
+		l.ClientPrivateKeyPEM = pulumi.ToSecret(b.clientKey.PrivateKeyPem).(pulumi.StringOutput)
+	}
+	l.LogBucket = b.bucket.Bucket
+	return l, ctx.RegisterResourceOutputs(l, pulumi.Map{
+		"dnsName":              l.DNSName,
+		"arn":                  l.ARN,
+		"httpListenerArn":      l.HTTPListenerARN,
+		"httpsListenerArn":     l.HTTPSListenerARN,
+		"targetGroupArn":       l.TargetGroupARN,
+		"certificateArn":       l.CertificateARN,
+		"caCertificatePem":     l.CACertificatePEM,
+		"clientCertificatePem": l.ClientCertificatePEM,
+		"clientPrivateKeyPem":  l.ClientPrivateKeyPEM,
+		"logBucket":            l.LogBucket,
+	})
+}
+
+func (a *LoadBalancerArgs) check() error {
+	if a == nil {
+		return errors.New("args are required")
+	}
+	var errs []error
+	if a.Domain == "" && a.PrivateCA == nil {
+		errs = append(errs, errors.New("no domain and no private CA: nothing can issue the server certificate"))
+	}
+	if a.Domain != "" && a.HostedZoneID == "" {
+		errs = append(errs, errors.New("a domain needs a hosted zone for its validation records"))
+	}
+	if p, ok := policy.Lookup(a.SSLPolicy); !ok || !p.ELB17 {
+		errs = append(errs, fmt.Errorf("TLS policy %q is not an ELB.17-accepted catalogue entry", a.SSLPolicy))
+	}
+	if a.MutualTLS && a.CABundlePEM == "" && a.PrivateCA == nil {
+		errs = append(errs, errors.New("mutual TLS needs a CA bundle or the private CA"))
+	}
+	if a.ZoneCount < 2 {
+		errs = append(errs, fmt.Errorf("%d zones: a load balancer needs subnets in at least 2 (ELB.13)", a.ZoneCount))
+	}
+	if a.VPCID == nil || a.PublicSubnetIDs == nil || a.SecurityGroupID == nil {
+		errs = append(errs, errors.New("the VPC, public subnets and security group are required"))
+	}
+	return errors.Join(errs...)
+}
+
+// builder holds what one NewLoadBalancer call has created so far.
+type builder struct {
+	ctx    *pulumi.Context
+	name   string
+	args   *LoadBalancerArgs
+	parent pulumi.ResourceOption
+
+	caKey         *ptls.PrivateKey
+	caCert        *ptls.SelfSignedCert
+	clientKey     *ptls.PrivateKey
+	clientCert    *ptls.LocallySignedCert
+	certARN       pulumi.StringOutput
+	bucket        *s3.BucketV2
+	bucketPolicy  *s3.BucketPolicy
+	alb           *lb.LoadBalancer
+	targetGroup   *lb.TargetGroup
+	trust         *lb.TrustStore
+	httpListener  *lb.Listener
+	httpsListener *lb.Listener
+}
+
+func (b *builder) child(suffix string) string { return b.name + "-" + suffix }
+
+func (b *builder) newKey(suffix string) (*ptls.PrivateKey, error) {
+	args := &ptls.PrivateKeyArgs{Algorithm: pulumi.String("ECDSA"), EcdsaCurve: pulumi.String("P256")}
+	if b.args.PrivateCA.RSA {
+		args = &ptls.PrivateKeyArgs{Algorithm: pulumi.String("RSA"), RsaBits: pulumi.Int(3072)}
+	}
+	// The provider marks the key secret; AdditionalSecretOutputs makes it so
+	// in the program's own registration, where tests can see it.
+	return ptls.NewPrivateKey(b.ctx, b.child(suffix), args, b.parent,
+		pulumi.AdditionalSecretOutputs([]string{"privateKeyPem", "privateKeyPemPkcs8", "privateKeyOpenssh"}))
+}
+
+// issue signs a certificate for names with the private CA.
+func (b *builder) issue(suffix string, key *ptls.PrivateKey, commonName string, names []string, uses []string) (*ptls.LocallySignedCert, error) {
+	csr, err := ptls.NewCertRequest(b.ctx, b.child(suffix), &ptls.CertRequestArgs{
+		PrivateKeyPem: pulumi.ToSecret(key.PrivateKeyPem).(pulumi.StringOutput),
+		DnsNames:      pulumi.ToStringArray(names),
+		Subject:       &ptls.CertRequestSubjectArgs{CommonName: pulumi.String(commonName)},
+	}, b.parent)
+	if err != nil {
+		return nil, err
+	}
+	ca := b.args.PrivateCA
+	return ptls.NewLocallySignedCert(b.ctx, b.child(suffix), &ptls.LocallySignedCertArgs{
+		CertRequestPem:      csr.CertRequestPem,
+		CaPrivateKeyPem:     pulumi.ToSecret(b.caKey.PrivateKeyPem).(pulumi.StringOutput),
+		CaCertPem:           b.caCert.CertPem,
+		ValidityPeriodHours: pulumi.Int(ca.CertValidityHours),
+		EarlyRenewalHours:   pulumi.Int(ca.EarlyRenewalHours),
+		AllowedUses:         pulumi.ToStringArray(uses),
+	}, b.parent)
+}
+
+// privateCA creates the CA: a certificate allowed only to sign
+// certificates and CRLs, and, for mutual TLS, an example client certificate.
+func (b *builder) privateCA() error {
+	ca := b.args.PrivateCA
+	if ca == nil {
+		return nil
+	}
+	var err error
+	if b.caKey, err = b.newKey("ca"); err != nil {
+		return err
+	}
+	b.caCert, err = ptls.NewSelfSignedCert(b.ctx, b.child("ca"), &ptls.SelfSignedCertArgs{
+		PrivateKeyPem:       pulumi.ToSecret(b.caKey.PrivateKeyPem).(pulumi.StringOutput),
+		IsCaCertificate:     pulumi.Bool(true),
+		MaxPathLength:       pulumi.Int(0),
+		SetSubjectKeyId:     pulumi.Bool(true),
+		ValidityPeriodHours: pulumi.Int(ca.CAValidityHours),
+		EarlyRenewalHours:   pulumi.Int(ca.EarlyRenewalHours),
+		AllowedUses:         pulumi.ToStringArray([]string{"cert_signing", "crl_signing"}),
+		Subject:             &ptls.SelfSignedCertSubjectArgs{CommonName: pulumi.String(ca.CommonName)},
+	}, b.parent)
+	if err != nil {
+		return err
+	}
+	if !b.args.MutualTLS || b.args.CABundlePEM != "" {
+		return nil
+	}
+	if b.clientKey, err = b.newKey("client-" + b.args.ClientName); err != nil {
+		return err
+	}
+	b.clientCert, err = b.issue("client-"+b.args.ClientName, b.clientKey, b.args.ClientName, nil, []string{"digital_signature", "key_encipherment", "client_auth"})
+	return err
+}
+
+// certificate gives the HTTPS listener its certificate: DNS-validated from
+// ACM for a public domain, or issued by the private CA and imported. ACM
+// never renews an imported certificate; its early renewal window makes
+// any `pulumi up` inside the window issue and import a new one.
+func (b *builder) certificate() error {
+	a := b.args
+	if a.Domain == "" {
+		key, err := b.newKey("server")
+		if err != nil {
+			return err
+		}
+		cert, err := b.issue("server", key, a.ServerName, []string{a.ServerName}, []string{"digital_signature", "key_encipherment", "server_auth"})
+		if err != nil {
+			return err
+		}
+		imported, err := acm.NewCertificate(b.ctx, b.child("server"), &acm.CertificateArgs{
+			PrivateKey:       pulumi.ToSecret(key.PrivateKeyPem).(pulumi.StringOutput),
+			CertificateBody:  cert.CertPem,
+			CertificateChain: b.caCert.CertPem,
+		}, b.parent)
+		if err != nil {
+			return err
+		}
+		b.certARN = imported.Arn
+		return nil
+	}
+	cert, err := acm.NewCertificate(b.ctx, b.child("cert"), &acm.CertificateArgs{
+		DomainName:              pulumi.String(a.Domain),
+		SubjectAlternativeNames: pulumi.ToStringArray(a.AlternativeNames),
+		ValidationMethod:        pulumi.String("DNS"),
+		KeyAlgorithm:            pulumi.String(a.KeyAlgorithm),
+		Options: &acm.CertificateOptionsArgs{
+			CertificateTransparencyLoggingPreference: pulumi.String("ENABLED"),
+		},
+	}, b.parent)
+	if err != nil {
+		return err
+	}
+	var fqdns pulumi.StringArray
+	for _, domain := range ValidationDomains(a.Domain, a.AlternativeNames) {
+		option := func(field func(acm.CertificateDomainValidationOption) *string) pulumi.StringOutput {
+			return cert.DomainValidationOptions.ApplyT(func(opts []acm.CertificateDomainValidationOption) (string, error) {
+				for _, o := range opts {
+					if o.DomainName != nil && *o.DomainName == domain && field(o) != nil {
+						return *field(o), nil
+					}
+				}
+				return "", fmt.Errorf("ACM returned no validation record for %s", domain)
+			}).(pulumi.StringOutput)
+		}
+		rec, err := route53.NewRecord(b.ctx, b.child("validation-"+strings.ReplaceAll(domain, ".", "-")), &route53.RecordArgs{
+			ZoneId:         pulumi.String(a.HostedZoneID),
+			Name:           option(func(o acm.CertificateDomainValidationOption) *string { return o.ResourceRecordName }),
+			Type:           option(func(o acm.CertificateDomainValidationOption) *string { return o.ResourceRecordType }),
+			Records:        pulumi.StringArray{option(func(o acm.CertificateDomainValidationOption) *string { return o.ResourceRecordValue })},
+			Ttl:            pulumi.Int(60),
+			AllowOverwrite: pulumi.Bool(true),
+		}, b.parent)
+		if err != nil {
+			return err
+		}
+		fqdns = append(fqdns, rec.Fqdn)
+	}
+	validation, err := acm.NewCertificateValidation(b.ctx, b.child("cert"), &acm.CertificateValidationArgs{
+		CertificateArn:        cert.Arn,
+		ValidationRecordFqdns: fqdns,
+	}, b.parent)
+	if err != nil {
+		return err
+	}
+	// The listener takes the ARN from the validation, so it waits for it.
+	b.certARN = validation.CertificateArn
+	return nil
+}
+
+// ValidationDomains returns the names that need their own validation
+// record: a wildcard shares its base name's record.
+func ValidationDomains(domain string, alternatives []string) []string {
+	var out []string
+	for _, d := range append([]string{domain}, alternatives...) {
+		base := strings.TrimPrefix(d, "*.")
+		if !slices.Contains(out, base) {
+			out = append(out, base)
+		}
+	}
+	return out
+}
+
+func (b *builder) loadBalancer() error {
+	a := b.args
+	var err error
+	b.alb, err = lb.NewLoadBalancer(b.ctx, b.child("alb"), &lb.LoadBalancerArgs{
+		LoadBalancerType:         pulumi.String("application"),
+		Internal:                 pulumi.Bool(false),
+		Subnets:                  a.PublicSubnetIDs,
+		SecurityGroups:           pulumi.StringArray{a.SecurityGroupID},
+		DropInvalidHeaderFields:  pulumi.Bool(true),
+		DesyncMitigationMode:     pulumi.String("strictest"),
+		EnableDeletionProtection: pulumi.Bool(a.DeletionProtection),
+		EnableHttp2:              pulumi.Bool(true),
+		EnableWafFailOpen:        pulumi.Bool(false),
+		AccessLogs: &lb.LoadBalancerAccessLogsArgs{
+			Bucket: b.bucket.Bucket, Prefix: pulumi.String(accessLogPrefix), Enabled: pulumi.Bool(true),
+		},
+		ConnectionLogs: &lb.LoadBalancerConnectionLogsArgs{
+			Bucket: b.bucket.Bucket, Prefix: pulumi.String(connectionLogPrefix), Enabled: pulumi.Bool(true),
+		},
+	}, b.parent, pulumi.DependsOn([]pulumi.Resource{b.bucketPolicy}))
+	if err != nil {
+		return err
+	}
+	b.targetGroup, err = lb.NewTargetGroup(b.ctx, b.child("app"), &lb.TargetGroupArgs{
+		VpcId:      a.VPCID,
+		TargetType: pulumi.String("ip"),
+		Port:       pulumi.Int(a.TargetPort),
+		Protocol:   pulumi.String("HTTPS"),
+		HealthCheck: &lb.TargetGroupHealthCheckArgs{
+			Enabled:  pulumi.Bool(true),
+			Protocol: pulumi.String("HTTPS"),
+			Path:     pulumi.String(a.HealthCheckPath),
+			Matcher:  pulumi.String("200"),
+		},
+	}, b.parent)
+	return err
+}
+
+// trustStore uploads the client CA bundle and creates the trust store that
+// the HTTPS listener verifies client certificates against.
+func (b *builder) trustStore() error {
+	if !b.args.MutualTLS {
+		return nil
+	}
+	bundle := pulumi.String(b.args.CABundlePEM).ToStringOutput()
+	if b.args.CABundlePEM == "" {
+		bundle = b.caCert.CertPem
+	}
+	obj, err := s3.NewBucketObjectv2(b.ctx, b.child("ca-bundle"), &s3.BucketObjectv2Args{
+		Bucket:      b.bucket.ID(),
+		Key:         pulumi.String(trustStorePrefix + "/ca-bundle.pem"),
+		Content:     bundle,
+		ContentType: pulumi.String("application/x-pem-file"),
+	}, b.parent)
+	if err != nil {
+		return err
+	}
+	b.trust, err = lb.NewTrustStore(b.ctx, b.child("clients"), &lb.TrustStoreArgs{
+		CaCertificatesBundleS3Bucket:        b.bucket.Bucket,
+		CaCertificatesBundleS3Key:           obj.Key,
+		CaCertificatesBundleS3ObjectVersion: obj.VersionId,
+	}, b.parent)
+	return err
+}
+
+// listeners: :80 only redirects to HTTPS; :443 serves the certificate with
+// the catalogue policy, sets the security headers and forwards to the app.
+func (b *builder) listeners() error {
+	var err error
+	b.httpListener, err = lb.NewListener(b.ctx, b.child("http"), &lb.ListenerArgs{
+		LoadBalancerArn: b.alb.Arn,
+		Port:            pulumi.Int(80),
+		Protocol:        pulumi.String("HTTP"),
+		DefaultActions: lb.ListenerDefaultActionArray{&lb.ListenerDefaultActionArgs{
+			Type: pulumi.String("redirect"),
+			Redirect: &lb.ListenerDefaultActionRedirectArgs{
+				Port: pulumi.String("443"), Protocol: pulumi.String("HTTPS"), StatusCode: pulumi.String("HTTP_301"),
+			},
+		}},
+	}, b.parent)
+	if err != nil {
+		return err
+	}
+	args := &lb.ListenerArgs{
+		LoadBalancerArn: b.alb.Arn,
+		Port:            pulumi.Int(443),
+		Protocol:        pulumi.String("HTTPS"),
+		SslPolicy:       pulumi.String(b.args.SSLPolicy),
+		CertificateArn:  b.certARN,
+		DefaultActions: lb.ListenerDefaultActionArray{&lb.ListenerDefaultActionArgs{
+			Type: pulumi.String("forward"), TargetGroupArn: b.targetGroup.Arn,
+		}},
+		RoutingHttpResponseStrictTransportSecurityHeaderValue: pulumi.String(HSTS),
+		RoutingHttpResponseXContentTypeOptionsHeaderValue:     pulumi.String("nosniff"),
+		RoutingHttpResponseXFrameOptionsHeaderValue:           pulumi.String("DENY"),
+		RoutingHttpResponseServerEnabled:                      pulumi.Bool(false),
+	}
+	if b.trust != nil {
+		args.MutualAuthentication = &lb.ListenerMutualAuthenticationArgs{
+			Mode:          pulumi.String("verify"),
+			TrustStoreArn: b.trust.Arn,
+		}
+	}
+	b.httpsListener, err = lb.NewListener(b.ctx, b.child("https"), args, b.parent)
+	return err
+}
