@@ -153,6 +153,12 @@ func (m *Mocks) NewResource(args pulumi.MockResourceArgs) (string, resource.Prop
 			}
 		}
 	}
+	// The engine marks additionalSecretOutputs secret; so do the mocks.
+	for _, k := range r.AdditionalSecretOutputs {
+		if v, ok := outputs[resource.PropertyKey(k)]; ok && !v.IsSecret() {
+			outputs[resource.PropertyKey(k)] = resource.MakeSecret(v)
+		}
+	}
 	r.Outputs = outputs
 	m.mu.Lock()
 	defer m.mu.Unlock()
@@ -339,7 +345,9 @@ func (m *Mocks) computed(r Resource, id string) resource.PropertyMap {
 		out["versionId"] = shortHash(r.URN, 32)
 	case "tls:index/privateKey:PrivateKey":
 		pem := "-----BEGIN PRIVATE KEY-----\nMOCK" + shortHash(r.URN, 40) + "\n-----END PRIVATE KEY-----\n"
-		out["privateKeyPem"] = resource.MakeSecret(resource.NewProperty(pem))
+		// Plain, as the mocks see it: the engine, not the mock, would mark
+		// it secret, so only the program's own ToSecret keeps it secret.
+		out["privateKeyPem"] = pem
 		out["publicKeyPem"] = "-----BEGIN PUBLIC KEY-----\nMOCK" + shortHash(r.URN+"pub", 40) + "\n-----END PUBLIC KEY-----\n"
 	case "tls:index/certRequest:CertRequest":
 		out["certRequestPem"] = "-----BEGIN CERTIFICATE REQUEST-----\nMOCK" + shortHash(r.URN, 40) + "\n-----END CERTIFICATE REQUEST-----\n"

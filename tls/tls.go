@@ -206,10 +206,9 @@ func (b *builder) newKey(suffix string) (*ptls.PrivateKey, error) {
 	if b.args.PrivateCA.RSA {
 		args = &ptls.PrivateKeyArgs{Algorithm: pulumi.String("RSA"), RsaBits: pulumi.Int(3072)}
 	}
-	// The provider marks the key secret; AdditionalSecretOutputs makes it so
-	// in the program's own registration, where tests can see it.
-	return ptls.NewPrivateKey(b.ctx, b.child(suffix), args, b.parent,
-		pulumi.AdditionalSecretOutputs([]string{"privateKeyPem", "privateKeyPemPkcs8", "privateKeyOpenssh"}))
+	// The generated SDK registers the key PEMs as additional secret
+	// outputs; every use below wraps them in ToSecret as well.
+	return ptls.NewPrivateKey(b.ctx, b.child(suffix), args, b.parent)
 }
 
 // issue signs a certificate for names with the private CA.
