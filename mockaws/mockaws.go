@@ -358,7 +358,7 @@ func (m *Mocks) computed(r Resource, id string) resource.PropertyMap {
 		out["validityEndTime"] = "2027-11-26T00:00:00Z"
 	default:
 		if strings.HasPrefix(r.Type, "aws:ec2/") {
-			out["arn"] = arn("ec2", strings.TrimSuffix(strings.TrimPrefix(idPrefixes[r.Type], ""), "-")+"/"+id)
+			out["arn"] = arn("ec2", strings.TrimSuffix(idPrefixes[r.Type], "-")+"/"+id)
 		} else if strings.HasPrefix(r.Type, "aws:") {
 			service := strings.SplitN(strings.TrimPrefix(r.Type, "aws:"), "/", 2)[0]
 			out["arn"] = arn(service, name)
