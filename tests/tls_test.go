@@ -1,12 +1,20 @@
 package tests
 
 import (
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/x509"
+	"crypto/x509/pkix"
 	"encoding/json"
+	"encoding/pem"
 	"errors"
+	"math/big"
 	"slices"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/internals"
@@ -466,4 +474,45 @@ func TestTLSOutputs(t *testing.T) {
 			t.Errorf("CA output %q", got["ca"].value)
 		}
 	})
+}
+
+func TestMutualTLSWithGivenBundle(t *testing.T) {
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{
+		SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "partner CA"},
+		NotBefore: time.Now(), NotAfter: time.Now().Add(time.Hour),
+		IsCA: true, BasicConstraintsValid: true, KeyUsage: x509.KeyUsageCertSign,
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bundle := string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}))
+	cfgJSON, _ := json.Marshal(map[string]any{
+		"domain": "app.example.com", "hostedZoneId": "Z0EXAMPLE",
+		"mutualTls": map[string]any{"enabled": true, "caBundlePem": bundle},
+	})
+	s := loadStack(t, "prod")
+	s.Set("tls", string(cfgJSON))
+	m, err := s.Run(baseline.Run)
+	if err != nil {
+		t.Fatal(err)
+	}
+	obj := only(t, m, "aws:s3/bucketObjectv2:BucketObjectv2")
+	if str(obj, "content") != bundle {
+		t.Errorf("uploaded bundle differs from the configured one")
+	}
+	store := only(t, m, typeTrustStore)
+	if str(store, "caCertificatesBundleS3Key") != str(obj, "key") || str(store, "caCertificatesBundleS3ObjectVersion") != output(obj, "versionId") {
+		t.Errorf("trust store reads %s@%s, want the uploaded bundle", str(store, "caCertificatesBundleS3Key"), str(store, "caCertificatesBundleS3ObjectVersion"))
+	}
+	if str(listenerOnPort(t, m, 443), "mutualAuthentication.mode") != "verify" {
+		t.Error("listener does not verify client certificates")
+	}
+	if n := len(m.ByType(typeTLSKey)); n != 0 {
+		t.Errorf("%d private keys made, want none: the bundle replaces the private CA", n)
+	}
 }
