@@ -1,11 +1,16 @@
 package tests
 
 import (
+	"errors"
 	"sync"
 	"testing"
 
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/internals"
+
 	"github.com/example/hardening/baseline"
 	"github.com/example/hardening/mockaws"
+	"github.com/example/hardening/stackconfig"
 )
 
 // stacks are the stacks users deploy; every property is checked on each.
@@ -41,4 +46,36 @@ func deployed(t *testing.T, name string) *mockaws.Mocks {
 	}
 	runs[name] = m
 	return m
+}
+
+// deployAndAwait runs the whole program for a stack, picks outputs from its
+// components, and resolves each before the run ends. It fails the test if
+// the run fails or an output stays unknown; assertions belong to the caller,
+// on the test goroutine.
+func deployAndAwait(t *testing.T, stack string, pick func(*baseline.Baseline) map[string]pulumi.Output) map[string]internals.UnsafeAwaitOutputResult {
+	t.Helper()
+	got := map[string]internals.UnsafeAwaitOutputResult{}
+	var awaitErr error
+	_, err := loadStack(t, stack).Run(func(ctx *pulumi.Context) error {
+		cfg, err := stackconfig.Load(ctx)
+		if err != nil {
+			return err
+		}
+		b, err := baseline.Deploy(ctx, cfg)
+		if err != nil {
+			return err
+		}
+		for k, o := range pick(b) {
+			res, err := internals.UnsafeAwaitOutput(ctx.Context(), o)
+			if err != nil || !res.Known {
+				awaitErr = errors.Join(awaitErr, err, errors.New(k+" unknown"))
+			}
+			got[k] = res
+		}
+		return nil
+	})
+	if err != nil || awaitErr != nil {
+		t.Fatalf("run %s: %v %v", stack, err, awaitErr)
+	}
+	return got
 }

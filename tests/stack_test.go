@@ -1,12 +1,10 @@
 package tests
 
 import (
-	"errors"
 	"strings"
 	"testing"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
-	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/internals"
 
 	"github.com/example/hardening/baseline"
 	"github.com/example/hardening/mockaws"
@@ -207,19 +205,8 @@ func TestTwoNetworksDoNotCollide(t *testing.T) {
 }
 
 func TestComponentOutputs(t *testing.T) {
-	s := loadStack(t, "prod")
-	got := map[string]any{}
-	var awaitErr error
-	_, err := s.Run(func(ctx *pulumi.Context) error {
-		cfg, err := stackconfig.Load(ctx)
-		if err != nil {
-			return err
-		}
-		b, err := baseline.Deploy(ctx, cfg)
-		if err != nil {
-			return err
-		}
-		outs := map[string]pulumi.Output{
+	got := deployAndAwait(t, "prod", func(b *baseline.Baseline) map[string]pulumi.Output {
+		return map[string]pulumi.Output{
 			"vpcId":             b.Network.VPCID,
 			"publicSubnetIds":   b.Network.PublicSubnetIDs,
 			"privateSubnetIds":  b.Network.PrivateSubnetIDs,
@@ -231,22 +218,11 @@ func TestComponentOutputs(t *testing.T) {
 			"flowLogGroupName":  b.Network.FlowLogGroupName,
 			"keyArn":            b.Key.KeyARN,
 		}
-		for k, o := range outs {
-			res, err := internals.UnsafeAwaitOutput(ctx.Context(), o)
-			if err != nil || !res.Known {
-				awaitErr = errors.Join(awaitErr, err, errors.New(k+" unknown"))
-			}
-			got[k] = res.Value
-		}
-		return nil
 	})
-	if err != nil || awaitErr != nil {
-		t.Fatalf("run: %v %v", err, awaitErr)
-	}
 	cfg := stackConfig(t, "prod")
-	for k, v := range got {
+	for k, res := range got {
 		t.Run("prod/output "+k, func(t *testing.T) {
-			switch x := v.(type) {
+			switch x := res.Value.(type) {
 			case string:
 				if x == "" {
 					t.Error("empty")
@@ -256,7 +232,7 @@ func TestComponentOutputs(t *testing.T) {
 					t.Errorf("%d ids, want %d", len(x), cfg.Network.AZCount)
 				}
 			default:
-				t.Errorf("unexpected %T %v", v, v)
+				t.Errorf("unexpected %T %v", res.Value, res.Value)
 			}
 		})
 	}

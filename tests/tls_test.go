@@ -8,7 +8,6 @@ import (
 	"crypto/x509/pkix"
 	"encoding/json"
 	"encoding/pem"
-	"errors"
 	"math/big"
 	"slices"
 	"strconv"
@@ -17,12 +16,10 @@ import (
 	"time"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
-	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/internals"
 
 	"github.com/example/hardening/baseline"
 	"github.com/example/hardening/mockaws"
 	"github.com/example/hardening/plan"
-	"github.com/example/hardening/stackconfig"
 	"github.com/example/hardening/tls/policy"
 )
 
@@ -432,30 +429,16 @@ func TestTLSOutputs(t *testing.T) {
 		secret bool
 	}
 	got := map[string]result{}
-	var awaitErr error
-	_, err := loadStack(t, "dev").Run(func(ctx *pulumi.Context) error {
-		cfg, err := stackconfig.Load(ctx)
-		if err != nil {
-			return err
-		}
-		b, err := baseline.Deploy(ctx, cfg)
-		if err != nil {
-			return err
-		}
+	resolved := deployAndAwait(t, "dev", func(b *baseline.Baseline) map[string]pulumi.Output {
 		l := b.LoadBalancer
-		for k, o := range map[string]pulumi.StringOutput{
+		return map[string]pulumi.Output{
 			"dnsName": l.DNSName, "arn": l.ARN, "http": l.HTTPListenerARN, "https": l.HTTPSListenerARN,
 			"cert": l.CertificateARN, "ca": l.CACertificatePEM, "clientCert": l.ClientCertificatePEM, "clientKey": l.ClientPrivateKeyPEM,
-		} {
-			res, err := internals.UnsafeAwaitOutput(ctx.Context(), o)
-			awaitErr = errors.Join(awaitErr, err)
-			v, _ := res.Value.(string)
-			got[k] = result{v, res.Secret}
 		}
-		return nil
 	})
-	if err != nil || awaitErr != nil {
-		t.Fatalf("run: %v %v", err, awaitErr)
+	for k, res := range resolved {
+		v, _ := res.Value.(string)
+		got[k] = result{v, res.Secret}
 	}
 	for _, k := range []string{"dnsName", "arn", "http", "https", "cert", "ca", "clientCert", "clientKey"} {
 		t.Run("dev/output "+k+" set", func(t *testing.T) {
