@@ -9,6 +9,7 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/example/hardening/awsenv"
 	"github.com/example/hardening/network"
 	"github.com/example/hardening/secrets"
 	"github.com/example/hardening/stackconfig"
@@ -18,9 +19,7 @@ import (
 // Environment is what the program looks up about the account and region
 // before it registers anything.
 type Environment struct {
-	AccountID         string
-	Partition         string
-	Region            string
+	awsenv.Env
 	AvailabilityZones []string
 }
 
@@ -49,9 +48,7 @@ func Lookup(ctx *pulumi.Context, cfg *stackconfig.Config) (*Environment, error) 
 			cfg.Network.AZCount, region.Name, len(zones.Names), zones.Names, len(zones.Names))
 	}
 	return &Environment{
-		AccountID:         caller.AccountId,
-		Partition:         partition.Partition,
-		Region:            region.Name,
+		Env:               awsenv.Env{AccountID: caller.AccountId, Partition: partition.Partition, Region: region.Name},
 		AvailabilityZones: zones.Names[:cfg.Network.AZCount],
 	}, nil
 }
@@ -76,9 +73,7 @@ func Deploy(ctx *pulumi.Context, cfg *stackconfig.Config) (*Baseline, error) {
 		RotationPeriodDays: cfg.KMS.RotationPeriodDays,
 		DeletionWindowDays: cfg.KMS.DeletionWindowDays,
 		Administrators:     cfg.KMS.Administrators,
-		AccountID:          env.AccountID,
-		Partition:          env.Partition,
-		Region:             env.Region,
+		Env:                env.Env,
 		Protect:            cfg.ProtectStateful,
 	})
 	if err != nil {
@@ -96,9 +91,7 @@ func Deploy(ctx *pulumi.Context, cfg *stackconfig.Config) (*Baseline, error) {
 		InterfaceEndpoints:       n.InterfaceEndpoints,
 		FlowLogRetentionDays:     n.FlowLogRetentionDays,
 		LogKeyARN:                key.KeyARN,
-		AccountID:                env.AccountID,
-		Partition:                env.Partition,
-		Region:                   env.Region,
+		Env:                      env.Env,
 		Protect:                  cfg.ProtectStateful,
 	})
 	if err != nil {
@@ -135,9 +128,7 @@ func Deploy(ctx *pulumi.Context, cfg *stackconfig.Config) (*Baseline, error) {
 		HealthCheckPath:    t.HealthCheckPath,
 		DeletionProtection: t.DeletionProtection,
 		LogExpirationDays:  t.LogExpirationDays,
-		AccountID:          env.AccountID,
-		Partition:          env.Partition,
-		Region:             env.Region,
+		Env:                env.Env,
 		Protect:            cfg.ProtectStateful,
 	})
 	if err != nil {

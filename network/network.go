@@ -17,6 +17,7 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/example/hardening/awsenv"
 	"github.com/example/hardening/iampolicy"
 	"github.com/example/hardening/network/addressing"
 )
@@ -49,8 +50,8 @@ type VpcArgs struct {
 	FlowLogRetentionDays int
 	// LogKeyARN is the customer-managed KMS key that encrypts the flow logs.
 	LogKeyARN pulumi.StringInput
-	// AccountID, Partition and Region scope service names and policies.
-	AccountID, Partition, Region string
+	// Env scopes service names and policies to the stack's account.
+	Env awsenv.Env
 	// Protect protects the flow-log group and retains it on delete.
 	Protect bool
 }
@@ -295,7 +296,7 @@ func (b *builder) routeTable(suffix string, subnets []*ec2.Subnet) (*ec2.RouteTa
 }
 
 func (b *builder) serviceName(svc string) string {
-	return fmt.Sprintf("com.amazonaws.%s.%s", b.args.Region, svc)
+	return b.args.Env.EndpointService(svc)
 }
 
 // endpoints keeps AWS API traffic inside the VPC: S3 and DynamoDB through
@@ -360,7 +361,7 @@ func (b *builder) flowLogs() error {
 	if err != nil {
 		return err
 	}
-	trust, err := FlowLogsTrustPolicy(b.args.Partition, b.args.Region, b.args.AccountID).JSON()
+	trust, err := FlowLogsTrustPolicy(b.args.Env).JSON()
 	if err != nil {
 		return err
 	}
@@ -395,15 +396,15 @@ func (b *builder) flowLogs() error {
 
 // FlowLogsTrustPolicy lets only the VPC Flow Logs service, acting for this
 // account's flow logs, assume the flow-log role (confused-deputy guard).
-func FlowLogsTrustPolicy(partition, region, accountID string) iampolicy.Document {
+func FlowLogsTrustPolicy(env awsenv.Env) iampolicy.Document {
 	return iampolicy.New(iampolicy.Statement{
 		Sid:       "FlowLogsService",
 		Effect:    iampolicy.Allow,
 		Principal: &iampolicy.Principal{Service: []string{"vpc-flow-logs.amazonaws.com"}},
 		Action:    []string{"sts:AssumeRole"},
 		Condition: iampolicy.Conditions{
-			"StringEquals": {"aws:SourceAccount": {accountID}},
-			"ArnLike":      {"aws:SourceArn": {fmt.Sprintf("arn:%s:ec2:%s:%s:vpc-flow-log/*", partition, region, accountID)}},
+			"StringEquals": {"aws:SourceAccount": {env.AccountID}},
+			"ArnLike":      {"aws:SourceArn": {env.ARN("ec2", "vpc-flow-log/*")}},
 		},
 	})
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/kms"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/example/hardening/awsenv"
 	"github.com/example/hardening/iampolicy"
 )
 
@@ -26,8 +27,8 @@ type KeyArgs struct {
 	// Administrators may manage the key but not use it. Empty means the
 	// account root, so IAM policies decide and the key cannot be locked out.
 	Administrators []string
-	// AccountID, Partition and Region place the key and scope its policy.
-	AccountID, Partition, Region string
+	// Env places the key and scopes its policy.
+	Env awsenv.Env
 	// Protect protects the key and retains it when the stack is destroyed.
 	Protect bool
 }
@@ -93,7 +94,8 @@ func NewKey(ctx *pulumi.Context, name string, args *KeyArgs, opts ...pulumi.Reso
 
 // KeyPolicy returns the key policy of a key made with args.
 func KeyPolicy(args *KeyArgs) iampolicy.Document {
-	root := fmt.Sprintf("arn:%s:iam::%s:root", args.Partition, args.AccountID)
+	env := args.Env
+	root := env.Root()
 	admins := args.Administrators
 	if len(admins) == 0 {
 		admins = []string{root}
@@ -115,11 +117,11 @@ func KeyPolicy(args *KeyArgs) iampolicy.Document {
 		iampolicy.Statement{
 			Sid:       "CloudWatchLogsUse",
 			Effect:    iampolicy.Allow,
-			Principal: &iampolicy.Principal{Service: []string{fmt.Sprintf("logs.%s.amazonaws.com", args.Region)}},
+			Principal: &iampolicy.Principal{Service: []string{env.ServicePrincipal("logs")}},
 			Action:    []string{"kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"},
 			Resource:  []string{"*"},
 			Condition: iampolicy.Conditions{"ArnLike": {
-				"kms:EncryptionContext:aws:logs:arn": {fmt.Sprintf("arn:%s:logs:%s:%s:log-group:*", args.Partition, args.Region, args.AccountID)},
+				"kms:EncryptionContext:aws:logs:arn": {env.ARN("logs", "log-group:*")},
 			}},
 		},
 		iampolicy.Statement{
@@ -129,8 +131,8 @@ func KeyPolicy(args *KeyArgs) iampolicy.Document {
 			Action:    []string{"kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:CreateGrant", "kms:DescribeKey"},
 			Resource:  []string{"*"},
 			Condition: iampolicy.Conditions{"StringEquals": {
-				"kms:ViaService":    {fmt.Sprintf("secretsmanager.%s.amazonaws.com", args.Region)},
-				"kms:CallerAccount": {args.AccountID},
+				"kms:ViaService":    {env.ServicePrincipal("secretsmanager")},
+				"kms:CallerAccount": {env.AccountID},
 			}},
 		},
 	)

@@ -6,6 +6,7 @@ import (
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/example/hardening/awsenv"
 	"github.com/example/hardening/baseline"
 	"github.com/example/hardening/mockaws"
 	"github.com/example/hardening/network"
@@ -180,9 +181,7 @@ func TestTwoNetworksDoNotCollide(t *testing.T) {
 				DatabasePort:             5432,
 				FlowLogRetentionDays:     365,
 				LogKeyARN:                pulumi.String("arn:aws:kms:us-east-1:123456789012:key/test"),
-				AccountID:                mockaws.AccountID,
-				Partition:                "aws",
-				Region:                   "us-east-1",
+				Env:                      awsenv.Env{AccountID: mockaws.AccountID, Partition: "aws", Region: "us-east-1"},
 			})
 			if err != nil {
 				return err

@@ -6,6 +6,7 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/s3"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/example/hardening/awsenv"
 	"github.com/example/hardening/iampolicy"
 )
 
@@ -29,9 +30,9 @@ var elbAccounts = map[string]string{
 }
 
 // LogDeliveryPrincipal is who writes a region's load-balancer logs.
-func LogDeliveryPrincipal(partition, region string) iampolicy.Principal {
-	if acct, ok := elbAccounts[region]; ok {
-		return iampolicy.Principal{AWS: []string{fmt.Sprintf("arn:%s:iam::%s:root", partition, acct)}}
+func LogDeliveryPrincipal(env awsenv.Env) iampolicy.Principal {
+	if acct, ok := elbAccounts[env.Region]; ok {
+		return iampolicy.Principal{AWS: []string{env.AccountRoot(acct)}}
 	}
 	return iampolicy.Principal{Service: []string{"logdelivery.elasticloadbalancing.amazonaws.com"}}
 }
@@ -39,8 +40,8 @@ func LogDeliveryPrincipal(partition, region string) iampolicy.Principal {
 // LogBucketPolicy denies every request not over TLS and lets only the
 // regional log-delivery principal write only under the log prefixes of
 // this account.
-func LogBucketPolicy(bucketARN, partition, region, accountID string) iampolicy.Document {
-	delivery := LogDeliveryPrincipal(partition, region)
+func LogBucketPolicy(bucketARN string, env awsenv.Env) iampolicy.Document {
+	delivery := LogDeliveryPrincipal(env)
 	return iampolicy.New(
 		iampolicy.Statement{
 			Sid:       "DenyInsecureTransport",
@@ -56,8 +57,8 @@ func LogBucketPolicy(bucketARN, partition, region, accountID string) iampolicy.D
 			Principal: &delivery,
 			Action:    []string{"s3:PutObject"},
 			Resource: []string{
-				fmt.Sprintf("%s/%s/AWSLogs/%s/*", bucketARN, accessLogPrefix, accountID),
-				fmt.Sprintf("%s/%s/AWSLogs/%s/*", bucketARN, connectionLogPrefix, accountID),
+				fmt.Sprintf("%s/%s/AWSLogs/%s/*", bucketARN, accessLogPrefix, env.AccountID),
+				fmt.Sprintf("%s/%s/AWSLogs/%s/*", bucketARN, connectionLogPrefix, env.AccountID),
 			},
 		},
 	)
@@ -121,9 +122,9 @@ func (b *builder) logBucket() error {
 	}, b.parent); err != nil {
 		return err
 	}
-	a := b.args
+	env := b.args.Env
 	policy := b.bucket.Arn.ApplyT(func(arn string) (string, error) {
-		return LogBucketPolicy(arn, a.Partition, a.Region, a.AccountID).JSON()
+		return LogBucketPolicy(arn, env).JSON()
 	}).(pulumi.StringOutput)
 	b.bucketPolicy, err = s3.NewBucketPolicy(b.ctx, b.child("logs"), &s3.BucketPolicyArgs{
 		Bucket: b.bucket.ID(),

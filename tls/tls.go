@@ -18,6 +18,7 @@ import (
 	ptls "github.com/pulumi/pulumi-tls/sdk/v5/go/tls"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/example/hardening/awsenv"
 	"github.com/example/hardening/tls/policy"
 )
 
@@ -75,8 +76,8 @@ type LoadBalancerArgs struct {
 	DeletionProtection bool
 	// LogExpirationDays is how long the access and connection logs stay.
 	LogExpirationDays int
-	// AccountID, Partition and Region scope the log bucket policy.
-	AccountID, Partition, Region string
+	// Env scopes the log bucket policy.
+	Env awsenv.Env
 	// Protect protects the log bucket and retains it on delete.
 	Protect bool
 }

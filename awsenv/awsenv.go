@@ -1,0 +1,39 @@
+// Package awsenv describes where a stack runs (its account, partition and
+// region) and builds the ARNs, principals and service names that the
+// components' policies scope to it.
+package awsenv
+
+import "fmt"
+
+// Env is the account, partition and region a stack deploys into.
+type Env struct {
+	AccountID string
+	Partition string
+	Region    string
+}
+
+// ARN returns a regional ARN of service in this account.
+func (e Env) ARN(service, resource string) string {
+	return fmt.Sprintf("arn:%s:%s:%s:%s:%s", e.Partition, service, e.Region, e.AccountID, resource)
+}
+
+// Root returns the ARN of this account's root principal, which stands for
+// the account in resource policies.
+func (e Env) Root() string { return e.AccountRoot(e.AccountID) }
+
+// AccountRoot returns the root principal ARN of another account in this
+// partition.
+func (e Env) AccountRoot(accountID string) string {
+	return fmt.Sprintf("arn:%s:iam::%s:root", e.Partition, accountID)
+}
+
+// ServicePrincipal returns a service's regional principal, such as
+// logs.us-east-1.amazonaws.com.
+func (e Env) ServicePrincipal(service string) string {
+	return fmt.Sprintf("%s.%s.amazonaws.com", service, e.Region)
+}
+
+// EndpointService returns the VPC endpoint service name of service.
+func (e Env) EndpointService(service string) string {
+	return fmt.Sprintf("com.amazonaws.%s.%s", e.Region, service)
+}
