@@ -91,13 +91,7 @@ func TestFlowLogs(t *testing.T) {
 
 func roleByARN(t *testing.T, m *mockaws.Mocks, arn string) mockaws.Resource {
 	t.Helper()
-	for _, r := range m.ByType(typeRole) {
-		if output(r, "arn") == arn {
-			return r
-		}
-	}
-	t.Fatalf("no role with ARN %s", arn)
-	return mockaws.Resource{}
+	return find(t, m, typeRole, "with ARN "+arn, func(r mockaws.Resource) bool { return output(r, "arn") == arn })
 }
 
 func TestEndpoints(t *testing.T) {

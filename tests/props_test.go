@@ -120,12 +120,15 @@ func parsePolicy(t *testing.T, r mockaws.Resource, key string) policyDoc {
 	return d
 }
 
-// must returns the only resource of a type and name or fails.
-func must(t *testing.T, m *mockaws.Mocks, typ, name string) mockaws.Resource {
+// find returns the first resource of a type that matches, or fails saying
+// what was looked for.
+func find(t *testing.T, m *mockaws.Mocks, typ, what string, match func(mockaws.Resource) bool) mockaws.Resource {
 	t.Helper()
-	r, ok := m.Named(typ, name)
-	if !ok {
-		t.Fatalf("no %s named %s", typ, name)
+	for _, r := range m.ByType(typ) {
+		if match(r) {
+			return r
+		}
 	}
-	return r
+	t.Fatalf("no %s %s", typ, what)
+	return mockaws.Resource{}
 }

@@ -45,13 +45,7 @@ const (
 
 func listenerOnPort(t *testing.T, m *mockaws.Mocks, port int) mockaws.Resource {
 	t.Helper()
-	for _, l := range m.ByType(typeListener) {
-		if num(l, "port") == port {
-			return l
-		}
-	}
-	t.Fatalf("no listener on %d", port)
-	return mockaws.Resource{}
+	return find(t, m, typeListener, "on port "+strconv.Itoa(port), func(r mockaws.Resource) bool { return num(r, "port") == port })
 }
 
 func only(t *testing.T, m *mockaws.Mocks, typ string) mockaws.Resource {
