@@ -109,6 +109,18 @@ func (s *Stack) Value(key string) (string, bool) {
 	return v, ok
 }
 
+// IsSecret reports whether a key in the project namespace holds a secret,
+// in the shape of stackconfig.IsSecret.
+func (s *Stack) IsSecret(key string) bool {
+	full := s.fullKey(key)
+	for _, k := range s.SecretKeys {
+		if k == full {
+			return true
+		}
+	}
+	return false
+}
+
 // Set overrides one config value (a key in the project namespace, or a
 // full key); objects and arrays are given as JSON.
 func (s *Stack) Set(key, value string) { s.Config[s.fullKey(key)] = value }

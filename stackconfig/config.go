@@ -35,6 +35,13 @@ type Config struct {
 	KMS KMS
 	// TLS configures certificates and the load balancer. Key "tls".
 	TLS TLS
+	// Workloads are the services that run under their own roles. Key
+	// "workloads".
+	Workloads []Workload
+	// Secrets configures the secrets inventory. Key "secrets".
+	Secrets Secrets
+	// Alerts configures the alerts topic's subscribers. Key "alerts".
+	Alerts Alerts
 }
 
 // Default returns the configuration a stack gets when it sets nothing.
@@ -44,12 +51,18 @@ func Default() Config {
 		Network:         DefaultNetwork(),
 		KMS:             DefaultKMS(),
 		TLS:             DefaultTLS(),
+		Workloads:       DefaultWorkloads(),
+		Secrets:         DefaultSecrets(),
 	}
 }
 
 // Lookup returns the raw value of a project config key (without the
 // namespace) and whether it is set.
 type Lookup func(key string) (string, bool)
+
+// IsSecret reports whether a project config key (without the namespace)
+// holds a secret value, one set with `pulumi config set --secret`.
+type IsSecret func(key string) bool
 
 // Load reads the stack's configuration from the Pulumi context, applies the
 // defaults and validates it. The returned error lists every problem.
@@ -58,13 +71,14 @@ func Load(ctx *pulumi.Context) (*Config, error) {
 	return Parse(func(key string) (string, bool) {
 		v, err := c.Try(key)
 		return v, err == nil
-	})
+	}, func(key string) bool { return ctx.IsConfigSecret(Namespace + ":" + key) })
 }
 
 // Parse builds a Config from raw values, applies the defaults and
 // validates it. Unknown fields in an object are errors, so that a typo is
-// not silently replaced by a default.
-func Parse(lookup Lookup) (*Config, error) {
+// not silently replaced by a default. isSecret tells which keys hold
+// secrets, so that a secret value left in plain text is an error.
+func Parse(lookup Lookup, isSecret IsSecret) (*Config, error) {
 	cfg := Default()
 	var errs []error
 	if raw, ok := lookup("protectStateful"); ok {
@@ -77,8 +91,13 @@ func Parse(lookup Lookup) (*Config, error) {
 	errs = append(errs, decodeObject(lookup, "network", &cfg.Network)...)
 	errs = append(errs, decodeObject(lookup, "kms", &cfg.KMS)...)
 	errs = append(errs, decodeObject(lookup, "tls", &cfg.TLS)...)
+	errs = append(errs, decodeObject(lookup, "workloads", &cfg.Workloads)...)
+	errs = append(errs, decodeObject(lookup, "secrets", &cfg.Secrets)...)
+	errs = append(errs, decodeObject(lookup, "alerts", &cfg.Alerts)...)
+	cfg.Secrets.defaults()
 	if len(errs) == 0 {
-		errs = append(errs, cfg.validate()...)
+		present := func(key string) bool { _, ok := lookup(key); return ok }
+		errs = append(errs, cfg.validate(present, isSecret)...)
 	}
 	if cfg.TLS.TargetPort == 0 {
 		cfg.TLS.TargetPort = cfg.Network.AppPort
@@ -121,11 +140,14 @@ func fieldErr(key, format string, args ...any) error {
 	return &FieldError{Key: key, Problem: fmt.Sprintf(format, args...)}
 }
 
-func (c *Config) validate() []error {
+func (c *Config) validate(present func(string) bool, isSecret IsSecret) []error {
 	var errs []error
 	errs = append(errs, c.Network.validate("network")...)
 	errs = append(errs, c.KMS.validate("kms")...)
 	errs = append(errs, c.TLS.validate("tls")...)
+	errs = append(errs, validateWorkloads("workloads", c.Workloads)...)
+	errs = append(errs, c.Secrets.validate("secrets", c.Workloads, c.KMS, present, isSecret)...)
+	errs = append(errs, c.Alerts.validate("alerts")...)
 	return errs
 }
 

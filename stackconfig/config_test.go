@@ -14,8 +14,11 @@ func parse(values map[string]string) (*Config, error) {
 		}
 		v, ok := minimal[key]
 		return v, ok
-	})
+	}, func(key string) bool { return secretKeys[key] })
 }
+
+// secretKeys are the keys parse reports as secret.
+var secretKeys = map[string]bool{"secret-partner-token": true}
 
 // minimal is the least a stack must say: where it serves.
 var minimal = map[string]string{"tls": `{"domain":"app.example.com","hostedZoneId":"Z0EXAMPLE"}`}
@@ -106,6 +109,33 @@ func TestValidationMessages(t *testing.T) {
 		{"mutual TLS without a CA", map[string]string{"tls": `{"domain":"a.example.com","hostedZoneId":"Z1","mutualTls":{"enabled":true}}`}, "tls.mutualTls.enabled: mutual TLS needs a CA"},
 		{"mutual TLS bundle not PEM", map[string]string{"tls": `{"domain":"a.example.com","hostedZoneId":"Z1","mutualTls":{"enabled":true,"caBundlePem":"hello"}}`}, "tls.mutualTls.caBundlePem: holds no PEM certificate"},
 		{"mutual TLS client name", map[string]string{"tls": `{"privateCa":{"enabled":true},"mutualTls":{"enabled":true,"clientName":"Bad Name"}}`}, `tls.mutualTls.clientName: "Bad Name" is not a service name`},
+		{"workload name", map[string]string{"workloads": `[{"name":"App","team":"app","service":"ecs-tasks.amazonaws.com"}]`}, `workloads[0].name: "App" is not a workload name`},
+		{"workload twice", map[string]string{"workloads": `[{"name":"app","team":"a","service":"ecs-tasks.amazonaws.com"},{"name":"app","team":"a","service":"ecs-tasks.amazonaws.com"}]`}, `workloads[1].name: "app" is defined twice`},
+		{"workload team", map[string]string{"workloads": `[{"name":"app","team":"","service":"ecs-tasks.amazonaws.com"}]`}, `workloads[0].team: "" is not a team name`},
+		{"workload service wildcard", map[string]string{"workloads": `[{"name":"app","team":"a","service":"*.amazonaws.com"}]`}, `workloads[0].service: "*.amazonaws.com" is not an AWS service principal`},
+		{"secret name", secret(`"name":"DB Password"`), `secrets.inventory[0].name: "DB Password" is not a secret name`},
+		{"secret name twice", map[string]string{"secrets": `{"inventory":[` + entry + `,` + entry + `]}`}, `secrets.inventory[1].name: "db" is already in the inventory`},
+		{"secret owner missing", secret(`"owner":""`), `secrets.inventory[0].owner: "" must be 1 to 256 letters`},
+		{"secret description as tag", secret(`"description":"a;b"`), `secrets.inventory[0].description: "a;b" must be 1 to 256 letters`},
+		{"secret classification", secret(`"classification":"secret"`), `secrets.inventory[0].classification: "secret" is not one of [internal confidential restricted]`},
+		{"secret kind", secret(`"kind":"password"`), `secrets.inventory[0].kind: "password" is not one of generated, api-key, external`},
+		{"secret rotation too long", secret(`"rotationDays":91`), "secrets.inventory[0].rotationDays: 91 is out of range; rotate every 1 to 90 days (FSBP SecretsManager.4)"},
+		{"secret rotation negative", secret(`"rotationDays":-1`), "secrets.inventory[0].rotationDays: -1 is out of range"},
+		{"secret too short", secret(`"length":8`), "secrets.inventory[0].length: 8 is out of range; generate 16 to 4096 characters"},
+		{"secret without readers", secret(`"readers":[]`), "secrets.inventory[0].readers: is empty"},
+		{"secret unknown reader", secret(`"readers":["billing"]`), `secrets.inventory[0].readers[0]: "billing" is not a workload; define it under workloads (known: [app])`},
+		{"external secret unset", secret(`"name":"partner","kind":"external"`), "secret-partner: is not set; external secret \"partner\" needs its value: pulumi config set --secret hardening:secret-partner <value>"},
+		{"external secret in plain text", withValue(secret(`"name":"partner","kind":"external"`), "secret-partner", "plain"), "secret-partner: is in plain text; set it again with --secret"},
+		{"external secret with length", withValue(secret(`"name":"partner-token","kind":"external","length":20`), "secret-partner-token", "x"), "secrets.inventory[0].length: is set, but an external secret's value is not generated here"},
+		{"secret replica region name", secret(`"replicaRegion":"mars"`), `secrets.inventory[0].replicaRegion: "mars" is not an AWS region name`},
+		{"secret replica without multi-region key", secret(`"replicaRegion":"us-west-2"`), "secrets.inventory[0].replicaRegion: needs kms.multiRegion: true"},
+		{"secret unknown field", secret(`"rotation":30`), "secrets.rotation: is not a known setting"},
+		{"rotation concurrency", map[string]string{"secrets": `{"rotationConcurrency":0}`}, "secrets.rotationConcurrency: 0 is out of range; reserve 1 to 10"},
+		{"rotation log retention", map[string]string{"secrets": `{"logRetentionDays":2}`}, "secrets.logRetentionDays: 2 is not a CloudWatch Logs retention"},
+		{"recovery window", map[string]string{"secrets": `{"recoveryWindowDays":0}`}, "secrets.recoveryWindowDays: 0 is out of range; Secrets Manager keeps a deleted secret 7 to 30 days"},
+		{"rotation artifact", map[string]string{"secrets": `{"rotationArtifact":""}`}, "secrets.rotationArtifact: is empty"},
+		{"alert email", map[string]string{"alerts": `{"emails":["Security <sec@example.com>"]}`}, `alerts.emails[0]: "Security <sec@example.com>" is not a plain email address`},
+		{"alert endpoint http", map[string]string{"alerts": `{"httpsEndpoints":["http://hooks.example.com/x"]}`}, `alerts.httpsEndpoints[0]: "http://hooks.example.com/x" is not an https:// URL`},
 		{"kms administrator star", map[string]string{"kms": `{"administrators":["*"]}`}, `kms.administrators[0]: "*" is not an IAM role or user ARN`},
 	}
 	for _, c := range cases {
@@ -125,6 +155,19 @@ func TestValidationMessages(t *testing.T) {
 	}
 }
 
+// entry is a valid inventory entry; secret overrides some of its fields
+// (a repeated JSON key's last value wins).
+const entry = `{"name":"db","description":"App database password","owner":"app","classification":"confidential","kind":"generated","readers":["app"]}`
+
+func secret(fields string) map[string]string {
+	return map[string]string{"secrets": `{"inventory":[` + strings.TrimSuffix(entry, "}") + "," + fields + "}" + `]}`}
+}
+
+func withValue(values map[string]string, key, value string) map[string]string {
+	values[key] = value
+	return values
+}
+
 func TestAllProblemsReportedAtOnce(t *testing.T) {
 	_, err := parse(map[string]string{
 		"network": `{"cidr":"10.0.0.0/33","azCount":9,"natGateways":"x"}`,
@@ -138,5 +181,37 @@ func TestAllProblemsReportedAtOnce(t *testing.T) {
 		if !strings.Contains(err.Error(), key+":") {
 			t.Errorf("error does not report %s:\n%v", key, err)
 		}
+	}
+}
+
+func TestInventoryDefaults(t *testing.T) {
+	cfg, err := parse(map[string]string{
+		"secrets":              `{"inventory":[` + entry + `,{"name":"api","description":"Partner API key","owner":"app","classification":"restricted","kind":"api-key","readers":["app"]},{"name":"partner-token","description":"Token the partner issued","owner":"app","classification":"restricted","kind":"external","readers":["app"]}]}`,
+		"secret-partner-token": "ciphertext stands here",
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	inv := cfg.Secrets.Inventory
+	cases := []struct {
+		name      string
+		got, want int
+	}{
+		{"generated length", inv[0].Length, 32},
+		{"api-key length", inv[1].Length, 40},
+		{"external length", inv[2].Length, 0},
+		{"rotation every 30 days", inv[0].RotationDays, 30},
+		{"recovery window 30 days", cfg.Secrets.RecoveryWindowDays, 30},
+		{"function log retention a year", cfg.Secrets.LogRetentionDays, 365},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			if c.got != c.want {
+				t.Errorf("got %d, want %d", c.got, c.want)
+			}
+		})
+	}
+	if inv[2].Rotated() || !inv[0].Rotated() {
+		t.Error("external secrets are not rotated here; the others are")
 	}
 }

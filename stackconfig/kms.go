@@ -17,6 +17,10 @@ type KMS struct {
 	// but not use it. Default none: the account root, so that IAM policies
 	// decide who administers it and the key can never be locked out.
 	Administrators []string `json:"administrators"`
+	// MultiRegion makes the key a multi-Region primary key, so that secret
+	// replicas are encrypted by its replicas. Default false. Changing it
+	// replaces the key.
+	MultiRegion bool `json:"multiRegion"`
 }
 
 // DefaultKMS returns the KMS defaults.

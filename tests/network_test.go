@@ -16,7 +16,7 @@ import (
 func stackConfig(t *testing.T, name string) *stackconfig.Config {
 	t.Helper()
 	s := loadStack(t, name)
-	cfg, err := stackconfig.Parse(s.Value)
+	cfg, err := stackconfig.Parse(s.Value, s.IsSecret)
 	if err != nil {
 		t.Fatalf("%s config: %v", name, err)
 	}

@@ -41,7 +41,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	// Validate first, so that a config error reads as the list of its
 	// problems rather than through the Pulumi runtime's error wrapping.
-	if _, err := stackconfig.Parse(s.Value); err != nil {
+	if _, err := stackconfig.Parse(s.Value, s.IsSecret); err != nil {
 		fmt.Fprintf(stderr, "plan: Pulumi.%s.yaml: %v\n", *stack, err)
 		return 1
 	}

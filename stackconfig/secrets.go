@@ -1,0 +1,188 @@
+package stackconfig
+
+import (
+	"fmt"
+	"maps"
+	"regexp"
+	"slices"
+)
+
+// Kinds of inventory secret.
+const (
+	// KindGenerated is a password the rotation function generates, the
+	// first one included, so no value ever passes through Pulumi.
+	KindGenerated = "generated"
+	// KindAPIKey is a key whose first value the program makes with
+	// pulumi-random (a secret output) and the rotation function replaces.
+	KindAPIKey = "api-key"
+	// KindExternal is a value another party issues, set with
+	// `pulumi config set --secret hardening:secret-<name>`; it is rotated
+	// by that party, not by the rotation function.
+	KindExternal = "external"
+)
+
+// Classifications are the data classifications a secret may carry.
+var Classifications = []string{"internal", "confidential", "restricted"}
+
+// Secrets configures the KMS-encrypted Secrets Manager inventory and its
+// rotation function (key "secrets").
+type Secrets struct {
+	// RotationArtifact is the rotation function's zip, relative to the
+	// project directory. Default build/rotation.zip, which
+	// `go run ./cmd/buildlambda` writes.
+	RotationArtifact string `json:"rotationArtifact"`
+	// RotationConcurrency is the function's reserved concurrency, 1 to 10.
+	// Default 2.
+	RotationConcurrency int `json:"rotationConcurrency"`
+	// LogRetentionDays is the function's log retention. Default 365.
+	LogRetentionDays int `json:"logRetentionDays"`
+	// RecoveryWindowDays is how long a deleted secret can be restored, 7 to
+	// 30. Default 30.
+	RecoveryWindowDays int `json:"recoveryWindowDays"`
+	// Inventory lists the stack's secrets.
+	Inventory []Secret `json:"inventory"`
+}
+
+// Secret is one entry of the inventory. Its metadata is kept as tags.
+type Secret struct {
+	// Name is unique in the stack: lower-case letters, digits and hyphens.
+	// The secret is named "<project>-<stack>/<name>".
+	Name string `json:"name"`
+	// Description says what the secret is for.
+	Description string `json:"description"`
+	// Owner is the team that owns the secret (tags owner and team).
+	Owner string `json:"owner"`
+	// Classification is internal, confidential or restricted.
+	Classification string `json:"classification"`
+	// Kind is generated, api-key or external.
+	Kind string `json:"kind"`
+	// RotationDays is the rotation interval, 1 to 90 (FSBP
+	// SecretsManager.4). Default 30. Not used for external secrets.
+	RotationDays int `json:"rotationDays"`
+	// Length is a generated value's length, 16 to 4096. Default 32 for
+	// generated and 40 for api-key.
+	Length int `json:"length"`
+	// Readers are the workloads (key "workloads") that may read the secret.
+	Readers []string `json:"readers"`
+	// ReplicaRegion, when set, replicates the secret to that region under
+	// a replica of the stack's key; it needs kms.multiRegion.
+	ReplicaRegion string `json:"replicaRegion"`
+}
+
+// Rotated reports whether the rotation function rotates the secret.
+func (s Secret) Rotated() bool { return s.Kind != KindExternal }
+
+// ExternalSecretKey is the secure config key (in the project namespace)
+// that holds an external secret's value.
+func ExternalSecretKey(name string) string { return "secret-" + name }
+
+// DefaultSecrets returns the secrets defaults: the function settings and
+// an empty inventory.
+func DefaultSecrets() Secrets {
+	return Secrets{
+		RotationArtifact:    "build/rotation.zip",
+		RotationConcurrency: 2,
+		LogRetentionDays:    365,
+		RecoveryWindowDays:  30,
+	}
+}
+
+// defaults fills each entry's defaults; it runs after decoding.
+func (s *Secrets) defaults() {
+	for i := range s.Inventory {
+		e := &s.Inventory[i]
+		if e.RotationDays == 0 {
+			e.RotationDays = 30
+		}
+		if e.Length == 0 {
+			switch e.Kind {
+			case KindGenerated:
+				e.Length = 32
+			case KindAPIKey:
+				e.Length = 40
+			}
+		}
+	}
+}
+
+var (
+	secretNameRE = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,62}$`)
+	regionRE     = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-\d$`)
+	tagValueRE   = regexp.MustCompile(`^[\w .:/=+@-]{1,256}$`)
+)
+
+func (s Secrets) validate(key string, workloads []Workload, kms KMS, present, secret func(string) bool) []error {
+	var errs []error
+	if s.RotationArtifact == "" {
+		errs = append(errs, fieldErr(key+".rotationArtifact", "is empty; give the path of the zip `go run ./cmd/buildlambda` writes (build/rotation.zip)"))
+	}
+	if s.RotationConcurrency < 1 || s.RotationConcurrency > 10 {
+		errs = append(errs, fieldErr(key+".rotationConcurrency", "%d is out of range; reserve 1 to 10", s.RotationConcurrency))
+	}
+	errs = append(errs, validateRetention(key+".logRetentionDays", s.LogRetentionDays)...)
+	if s.RecoveryWindowDays < 7 || s.RecoveryWindowDays > 30 {
+		errs = append(errs, fieldErr(key+".recoveryWindowDays", "%d is out of range; Secrets Manager keeps a deleted secret 7 to 30 days", s.RecoveryWindowDays))
+	}
+	known := map[string]bool{}
+	for _, w := range workloads {
+		known[w.Name] = true
+	}
+	seen := map[string]bool{}
+	for i, e := range s.Inventory {
+		k := fmt.Sprintf("%s.inventory[%d]", key, i)
+		if !secretNameRE.MatchString(e.Name) {
+			errs = append(errs, fieldErr(k+".name", "%q is not a secret name: 1 to 63 lower-case letters, digits and hyphens", e.Name))
+		}
+		if seen[e.Name] {
+			errs = append(errs, fieldErr(k+".name", "%q is already in the inventory; names are unique", e.Name))
+		}
+		seen[e.Name] = true
+		for field, v := range map[string]string{"description": e.Description, "owner": e.Owner} {
+			if !tagValueRE.MatchString(v) {
+				errs = append(errs, fieldErr(k+"."+field, "%q must be 1 to 256 letters, digits, spaces or _.:/=+@- (it is kept as a tag)", v))
+			}
+		}
+		if !slices.Contains(Classifications, e.Classification) {
+			errs = append(errs, fieldErr(k+".classification", "%q is not one of %v", e.Classification, Classifications))
+		}
+		switch e.Kind {
+		case KindGenerated, KindAPIKey:
+			if e.RotationDays < 1 || e.RotationDays > 90 {
+				errs = append(errs, fieldErr(k+".rotationDays", "%d is out of range; rotate every 1 to 90 days (FSBP SecretsManager.4)", e.RotationDays))
+			}
+			if e.Length < 16 || e.Length > 4096 {
+				errs = append(errs, fieldErr(k+".length", "%d is out of range; generate 16 to 4096 characters", e.Length))
+			}
+		case KindExternal:
+			if e.Length != 0 {
+				errs = append(errs, fieldErr(k+".length", "is set, but an external secret's value is not generated here"))
+			}
+			ck := ExternalSecretKey(e.Name)
+			switch {
+			case !present(ck):
+				errs = append(errs, fieldErr(ck, "is not set; external secret %q needs its value: pulumi config set --secret %s:%s <value>", e.Name, Namespace, ck))
+			case !secret(ck):
+				errs = append(errs, fieldErr(ck, "is in plain text; set it again with --secret so that only ciphertext is in the stack file"))
+			}
+		default:
+			errs = append(errs, fieldErr(k+".kind", "%q is not one of %s, %s, %s", e.Kind, KindGenerated, KindAPIKey, KindExternal))
+		}
+		if len(e.Readers) == 0 {
+			errs = append(errs, fieldErr(k+".readers", "is empty; name the workloads that read the secret"))
+		}
+		for j, r := range e.Readers {
+			if !known[r] {
+				errs = append(errs, fieldErr(fmt.Sprintf("%s.readers[%d]", k, j), "%q is not a workload; define it under workloads (known: %v)", r, slices.Sorted(maps.Keys(known))))
+			}
+		}
+		if e.ReplicaRegion != "" {
+			switch {
+			case !regionRE.MatchString(e.ReplicaRegion):
+				errs = append(errs, fieldErr(k+".replicaRegion", "%q is not an AWS region name such as us-west-2", e.ReplicaRegion))
+			case !kms.MultiRegion:
+				errs = append(errs, fieldErr(k+".replicaRegion", "needs kms.multiRegion: true, so that the replica is encrypted by a replica of the stack's key"))
+			}
+		}
+	}
+	return errs
+}
