@@ -37,3 +37,9 @@ func (e Env) ServicePrincipal(service string) string {
 func (e Env) EndpointService(service string) string {
 	return fmt.Sprintf("com.amazonaws.%s.%s", e.Region, service)
 }
+
+// GlobalServicePrincipal returns a service's principal without a region,
+// such as cloudwatch.amazonaws.com, for services that use that form.
+func (e Env) GlobalServicePrincipal(service string) string {
+	return service + ".amazonaws.com"
+}

@@ -4,12 +4,18 @@
 package baseline
 
 import (
+	"errors"
 	"fmt"
+	"os"
+	"slices"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/config"
 
+	"github.com/example/hardening/audit"
 	"github.com/example/hardening/awsenv"
+	"github.com/example/hardening/identity"
 	"github.com/example/hardening/network"
 	"github.com/example/hardening/secrets"
 	"github.com/example/hardening/stackconfig"
@@ -43,9 +49,19 @@ func Lookup(ctx *pulumi.Context, cfg *stackconfig.Config) (*Environment, error) 
 	if err != nil {
 		return nil, fmt.Errorf("look up availability zones: %w", err)
 	}
+	var errs []error
 	if len(zones.Names) < cfg.Network.AZCount {
-		return nil, fmt.Errorf("network.azCount: %d zones asked for, but region %s has %d available (%v); use at most %d",
-			cfg.Network.AZCount, region.Name, len(zones.Names), zones.Names, len(zones.Names))
+		errs = append(errs, fmt.Errorf("network.azCount: %d zones asked for, but region %s has %d available (%v); use at most %d",
+			cfg.Network.AZCount, region.Name, len(zones.Names), zones.Names, len(zones.Names)))
+	}
+	for i, s := range cfg.Secrets.Inventory {
+		if s.ReplicaRegion == region.Name {
+			errs = append(errs, fmt.Errorf("secrets.inventory[%d].replicaRegion: %s is the stack's own region; name another region", i, s.ReplicaRegion))
+		}
+	}
+	errs = append(errs, checkArtifact(cfg.Secrets))
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
 	}
 	return &Environment{
 		Env:               awsenv.Env{AccountID: caller.AccountId, Partition: partition.Partition, Region: region.Name},
@@ -53,11 +69,30 @@ func Lookup(ctx *pulumi.Context, cfg *stackconfig.Config) (*Environment, error) 
 	}, nil
 }
 
+// checkArtifact makes a missing rotation function zip a clear error before
+// anything is registered, rather than a failure of the deployment.
+func checkArtifact(s stackconfig.Secrets) error {
+	if !slices.ContainsFunc(s.Inventory, stackconfig.Secret.Rotated) {
+		return nil
+	}
+	info, err := os.Stat(s.RotationArtifact)
+	switch {
+	case err != nil:
+		return fmt.Errorf("secrets.rotationArtifact: the rotation function %s cannot be read (%v); build it with `go run ./cmd/buildlambda` first", s.RotationArtifact, err)
+	case info.IsDir() || info.Size() == 0:
+		return fmt.Errorf("secrets.rotationArtifact: %s is not a zip; build it with `go run ./cmd/buildlambda`", s.RotationArtifact)
+	}
+	return nil
+}
+
 // Baseline is every component of one stack.
 type Baseline struct {
 	Key          *secrets.Key
+	Alerts       *audit.Alerts
 	Network      *network.Vpc
 	LoadBalancer *tls.LoadBalancer
+	Workloads    map[string]*identity.WorkloadRole
+	Secrets      *secrets.Inventory
 }
 
 // Deploy registers the whole stack from a validated configuration and
@@ -67,14 +102,29 @@ func Deploy(ctx *pulumi.Context, cfg *stackconfig.Config) (*Baseline, error) {
 	if err != nil {
 		return nil, err
 	}
+	external, err := externalValues(ctx, cfg.Secrets)
+	if err != nil {
+		return nil, err
+	}
 	name := ctx.Project() + "-" + ctx.Stack()
-	key, err := secrets.NewKey(ctx, name, &secrets.KeyArgs{
+	keyArgs := &secrets.KeyArgs{
 		Description:        fmt.Sprintf("Secrets and logs of the %s/%s stack", ctx.Project(), ctx.Stack()),
 		RotationPeriodDays: cfg.KMS.RotationPeriodDays,
 		DeletionWindowDays: cfg.KMS.DeletionWindowDays,
 		Administrators:     cfg.KMS.Administrators,
+		MultiRegion:        cfg.KMS.MultiRegion,
 		Env:                env.Env,
 		Protect:            cfg.ProtectStateful,
+	}
+	key, err := secrets.NewKey(ctx, name, keyArgs)
+	if err != nil {
+		return nil, err
+	}
+	alerts, err := audit.NewAlerts(ctx, name, &audit.AlertsArgs{
+		KeyARN:         key.KeyARN,
+		Emails:         cfg.Alerts.Emails,
+		HTTPSEndpoints: cfg.Alerts.HTTPSEndpoints,
+		Env:            env.Env,
 	})
 	if err != nil {
 		return nil, err
@@ -135,7 +185,55 @@ func Deploy(ctx *pulumi.Context, cfg *stackconfig.Config) (*Baseline, error) {
 		return nil, err
 	}
 
+	workloads := map[string]*identity.WorkloadRole{}
+	readers := map[string]secrets.Reader{}
+	workloadARNs := pulumi.StringMap{}
+	for _, w := range cfg.Workloads {
+		role, err := identity.NewWorkloadRole(ctx, name+"-"+w.Name, &identity.WorkloadRoleArgs{
+			Team: w.Team, Service: w.Service, Env: env.Env,
+		})
+		if err != nil {
+			return nil, err
+		}
+		workloads[w.Name] = role
+		readers[w.Name] = secrets.Reader{RoleARN: role.RoleARN, RoleName: role.RoleName}
+		workloadARNs[w.Name] = role.RoleARN
+	}
+	sc := cfg.Secrets
+	var entries []secrets.SecretArgs
+	for _, s := range sc.Inventory {
+		entries = append(entries, secrets.SecretArgs{
+			Name: s.Name, Description: s.Description, Owner: s.Owner, Classification: s.Classification,
+			Kind: s.Kind, RotationDays: s.RotationDays, Length: s.Length, Readers: s.Readers,
+			ReplicaRegion: s.ReplicaRegion, Value: external[s.Name],
+		})
+	}
+	inventory, err := secrets.NewInventory(ctx, name, &secrets.InventoryArgs{
+		Secrets:                 entries,
+		Readers:                 readers,
+		Key:                     key,
+		KeyPolicyArgs:           keyArgs,
+		RotationArtifact:        sc.RotationArtifact,
+		RotationConcurrency:     sc.RotationConcurrency,
+		LogRetentionDays:        sc.LogRetentionDays,
+		RecoveryWindowDays:      sc.RecoveryWindowDays,
+		VPCID:                   vpc.VPCID,
+		SubnetIDs:               vpc.PrivateSubnetIDs,
+		EndpointSecurityGroupID: vpc.EndpointSecurityGroupID,
+		AlertsTopicARN:          alerts.TopicARN,
+		Env:                     env.Env,
+		Protect:                 cfg.ProtectStateful,
+	})
+	if err != nil {
+		return nil, err
+	}
+
 	ctx.Export("kmsKeyArn", key.KeyARN)
+	ctx.Export("alertsTopicArn", alerts.TopicARN)
+	ctx.Export("workloadRoleArns", workloadARNs)
+	ctx.Export("secretArns", inventory.SecretARNs)
+	ctx.Export("secretInventory", inventoryReport(sc.Inventory))
+	ctx.Export("rotationFunctionArn", inventory.RotationFunctionARN)
 	ctx.Export("vpcId", vpc.VPCID)
 	ctx.Export("publicSubnetIds", vpc.PublicSubnetIDs)
 	ctx.Export("privateSubnetIds", vpc.PrivateSubnetIDs)
@@ -154,7 +252,51 @@ func Deploy(ctx *pulumi.Context, cfg *stackconfig.Config) (*Baseline, error) {
 	ctx.Export("caCertificatePem", alb.CACertificatePEM)
 	ctx.Export("clientCertificatePem", alb.ClientCertificatePEM)
 	ctx.Export("clientPrivateKeyPem", alb.ClientPrivateKeyPEM)
-	return &Baseline{Key: key, Network: vpc, LoadBalancer: alb}, nil
+	return &Baseline{Key: key, Alerts: alerts, Network: vpc, LoadBalancer: alb, Workloads: workloads, Secrets: inventory}, nil
+}
+
+// externalValues reads the value of each external secret as a secret
+// output. Validation has checked that each is set and secure.
+func externalValues(ctx *pulumi.Context, s stackconfig.Secrets) (map[string]pulumi.StringOutput, error) {
+	c := config.New(ctx, stackconfig.Namespace)
+	values := map[string]pulumi.StringOutput{}
+	for _, e := range s.Inventory {
+		if e.Kind != stackconfig.KindExternal {
+			continue
+		}
+		v, err := c.TrySecret(stackconfig.ExternalSecretKey(e.Name))
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", stackconfig.ExternalSecretKey(e.Name), err)
+		}
+		values[e.Name] = v
+	}
+	return values, nil
+}
+
+// inventoryReport is the secrets' metadata for reviewers: who owns each,
+// how it is classified and rotated, and who reads it. It holds no values.
+func inventoryReport(inv []stackconfig.Secret) pulumi.Array {
+	out := pulumi.Array{}
+	for _, s := range inv {
+		rotation := fmt.Sprintf("every %d days by the rotation function", s.RotationDays)
+		if !s.Rotated() {
+			rotation = "by its issuer; the value comes from config"
+		}
+		readers := pulumi.StringArray{}
+		for _, r := range s.Readers {
+			readers = append(readers, pulumi.String(r))
+		}
+		out = append(out, pulumi.Map{
+			"name":           pulumi.String(s.Name),
+			"owner":          pulumi.String(s.Owner),
+			"classification": pulumi.String(s.Classification),
+			"kind":           pulumi.String(s.Kind),
+			"rotation":       pulumi.String(rotation),
+			"readers":        readers,
+			"replicaRegion":  pulumi.String(s.ReplicaRegion),
+		})
+	}
+	return out
 }
 
 // Run is the whole program: load and validate the configuration, then

@@ -39,6 +39,8 @@ type Resource struct {
 	Parent  string
 	// Dependencies are the URNs the resource explicitly depends on.
 	Dependencies []string
+	// Provider is the explicit provider reference ("<urn>::<id>"), or "".
+	Provider string
 	// SecretInputs are the top-level input keys that hold a secret.
 	SecretInputs            []string
 	AdditionalSecretOutputs []string
@@ -124,6 +126,7 @@ func (m *Mocks) NewResource(args pulumi.MockResourceArgs) (string, resource.Prop
 	if rpc := args.RegisterRPC; rpc != nil {
 		r.Parent = rpc.GetParent()
 		r.Dependencies = slices.Clone(rpc.GetDependencies())
+		r.Provider = rpc.GetProvider()
 		r.AdditionalSecretOutputs = slices.Clone(rpc.GetAdditionalSecretOutputs())
 		r.Protect = rpc.GetProtect()
 		r.RetainOnDelete = rpc.GetRetainOnDelete()
@@ -258,6 +261,10 @@ func (m *Mocks) physicalID(r Resource) string {
 	return autoName(r)
 }
 
+// RandomValue is the mock value of a pulumi-random password, by URN. Tests
+// scan every recorded input and output for it.
+func RandomValue(urn string) string { return "mockaws-random-" + shortHash(urn, 24) }
+
 // autoName is the physical name Pulumi's auto-naming would give.
 func autoName(r Resource) string { return r.Name + "-" + shortHash(r.URN, 7) }
 
@@ -356,6 +363,23 @@ func (m *Mocks) computed(r Resource, id string) resource.PropertyMap {
 	case "tls:index/selfSignedCert:SelfSignedCert", "tls:index/locallySignedCert:LocallySignedCert":
 		out["certPem"] = "-----BEGIN CERTIFICATE-----\nMOCK" + shortHash(r.URN, 40) + "\n-----END CERTIFICATE-----\n"
 		out["validityEndTime"] = "2027-11-26T00:00:00Z"
+	case "aws:secretsmanager/secret:Secret":
+		out["arn"] = arn("secretsmanager", "secret:"+name+"-"+shortHash(r.URN, 6))
+	case "aws:lambda/function:Function":
+		out["name"] = name
+		out["arn"] = arn("lambda", "function:"+name)
+		out["invokeArn"] = fmt.Sprintf("arn:%s:apigateway:%s:lambda:path/2015-03-31/functions/%s/invocations", Partition, m.region, arn("lambda", "function:"+name))
+	case "aws:cloudwatch/eventRule:EventRule":
+		out["name"] = name
+		out["arn"] = arn("events", "rule/"+name)
+	case "aws:sns/topic:Topic":
+		out["name"] = name
+		out["arn"] = arn("sns", name)
+	case "random:index/randomPassword:RandomPassword":
+		// A value the scans look for; the engine marks it secret because
+		// the provider's schema says so (AdditionalSecretOutputs).
+		out["result"] = RandomValue(r.URN)
+		out["bcryptHash"] = "$2a$10$" + shortHash(r.URN+"bcrypt", 53)
 	default:
 		if strings.HasPrefix(r.Type, "aws:ec2/") {
 			out["arn"] = arn("ec2", strings.TrimSuffix(idPrefixes[r.Type], "-")+"/"+id)

@@ -29,14 +29,18 @@ type KeyArgs struct {
 	Administrators []string
 	// Env places the key and scopes its policy.
 	Env awsenv.Env
+	// MultiRegion makes the key a multi-Region primary key, which secret
+	// replicas need.
+	MultiRegion bool
 	// Protect protects the key and retains it when the stack is destroyed.
 	Protect bool
 }
 
 // Key is a customer-managed KMS key with automatic rotation, an alias, and a
 // key policy that separates administrators from users: CloudWatch Logs may
-// use it only for this account's log groups in this region, and principals
-// of this account only through Secrets Manager.
+// use it only for this account's log groups in this region, principals of
+// this account only through Secrets Manager, SNS and Lambda, and CloudWatch
+// alarms and EventBridge only to publish to this account's encrypted topics.
 type Key struct {
 	pulumi.ResourceState
 
@@ -70,6 +74,7 @@ func NewKey(ctx *pulumi.Context, name string, args *KeyArgs, opts ...pulumi.Reso
 		RotationPeriodInDays:           pulumi.Int(args.RotationPeriodDays),
 		DeletionWindowInDays:           pulumi.Int(args.DeletionWindowDays),
 		BypassPolicyLockoutSafetyCheck: pulumi.Bool(false),
+		MultiRegion:                    pulumi.Bool(args.MultiRegion),
 		Policy:                         pulumi.String(policy),
 	}, stateful...)
 	if err != nil {
@@ -125,15 +130,31 @@ func KeyPolicy(args *KeyArgs) iampolicy.Document {
 			}},
 		},
 		iampolicy.Statement{
-			Sid:       "SecretsManagerUse",
+			Sid:       "AccountUseThroughServices",
 			Effect:    iampolicy.Allow,
 			Principal: &iampolicy.Principal{AWS: []string{root}},
 			Action:    []string{"kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:CreateGrant", "kms:DescribeKey"},
 			Resource:  []string{"*"},
 			Condition: iampolicy.Conditions{"StringEquals": {
-				"kms:ViaService":    {env.ServicePrincipal("secretsmanager")},
+				"kms:ViaService":    ViaServices(env),
 				"kms:CallerAccount": {env.AccountID},
 			}},
 		},
+		iampolicy.Statement{
+			// Alarms and rules publishing to a KMS-encrypted SNS topic.
+			Sid:       "AlertPublishers",
+			Effect:    iampolicy.Allow,
+			Principal: &iampolicy.Principal{Service: []string{env.GlobalServicePrincipal("cloudwatch"), env.GlobalServicePrincipal("events")}},
+			Action:    []string{"kms:Decrypt", "kms:GenerateDataKey*"},
+			Resource:  []string{"*"},
+			Condition: iampolicy.Conditions{"StringEquals": {"aws:SourceAccount": {env.AccountID}}},
+		},
 	)
+}
+
+// ViaServices are the services through which principals of the account may
+// use the key: Secrets Manager for secrets, SNS for the alerts topic and
+// Lambda for function environments.
+func ViaServices(env awsenv.Env) []string {
+	return []string{env.ServicePrincipal("secretsmanager"), env.ServicePrincipal("sns"), env.ServicePrincipal("lambda")}
 }

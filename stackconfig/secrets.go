@@ -137,10 +137,11 @@ func (s Secrets) validate(key string, workloads []Workload, kms KMS, present, se
 			errs = append(errs, fieldErr(k+".name", "%q is already in the inventory; names are unique", e.Name))
 		}
 		seen[e.Name] = true
-		for field, v := range map[string]string{"description": e.Description, "owner": e.Owner} {
-			if !tagValueRE.MatchString(v) {
-				errs = append(errs, fieldErr(k+"."+field, "%q must be 1 to 256 letters, digits, spaces or _.:/=+@- (it is kept as a tag)", v))
-			}
+		if e.Description == "" || len(e.Description) > 2048 {
+			errs = append(errs, fieldErr(k+".description", "must say what the secret is for, in 1 to 2048 characters"))
+		}
+		if !tagValueRE.MatchString(e.Owner) {
+			errs = append(errs, fieldErr(k+".owner", "%q must be 1 to 256 letters, digits, spaces or _.:/=+@- (it is kept as a tag)", e.Owner))
 		}
 		if !slices.Contains(Classifications, e.Classification) {
 			errs = append(errs, fieldErr(k+".classification", "%q is not one of %v", e.Classification, Classifications))

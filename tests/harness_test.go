@@ -1,7 +1,12 @@
 package tests
 
 import (
+	"archive/zip"
+	"encoding/json"
 	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
 	"sync"
 	"testing"
 
@@ -21,14 +26,66 @@ var (
 	runs   = map[string]*mockaws.Mocks{}
 )
 
-// loadStack reads a real stack file from the project root.
+// artifact stands in for the rotation function's zip, which
+// `go run ./cmd/buildlambda` builds for real deployments.
+var artifact string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "hardening-tests")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	artifact = filepath.Join(dir, "rotation.zip")
+	if err := writeZip(artifact); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+func writeZip(path string) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	zw := zip.NewWriter(f)
+	w, err := zw.Create("bootstrap")
+	if err == nil {
+		_, err = w.Write([]byte("test stand-in"))
+	}
+	return errors.Join(err, zw.Close(), f.Close())
+}
+
+// loadStack reads a real stack file from the project root, with the test
+// stand-in for the rotation function's zip.
 func loadStack(t testing.TB, name string) *mockaws.Stack {
 	t.Helper()
 	s, err := mockaws.LoadStack("..", name)
 	if err != nil {
 		t.Fatalf("load stack %s: %v", name, err)
 	}
+	setField(t, s, "secrets", "rotationArtifact", artifact)
 	return s
+}
+
+// setField sets one field of a config object, keeping its other fields.
+func setField(t testing.TB, s *mockaws.Stack, key, field string, value any) {
+	t.Helper()
+	obj := map[string]any{}
+	if raw, ok := s.Value(key); ok {
+		if err := json.Unmarshal([]byte(raw), &obj); err != nil {
+			t.Fatalf("config %s: %v", key, err)
+		}
+	}
+	obj[field] = value
+	b, err := json.Marshal(obj)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Set(key, string(b))
 }
 
 // deployed runs the whole program for a stack once and shares the record

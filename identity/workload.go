@@ -1,0 +1,77 @@
+// Package identity provides who may act in a stack: the IAM roles its
+// workloads run under.
+package identity
+
+import (
+	"errors"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/example/hardening/awsenv"
+	"github.com/example/hardening/iampolicy"
+)
+
+// WorkloadRoleType is the type token of the WorkloadRole component.
+const WorkloadRoleType = "hardening:identity:WorkloadRole"
+
+// WorkloadRoleArgs configures a WorkloadRole.
+type WorkloadRoleArgs struct {
+	// Team is the role's team tag, matched by attribute-based conditions.
+	Team string
+	// Service is the service principal that runs the workload.
+	Service string
+	// Env scopes the trust policy to the account.
+	Env awsenv.Env
+}
+
+// WorkloadRole is the IAM role a workload runs under. It starts with no
+// permissions: the components whose resources the workload uses (the
+// secrets inventory) grant each its own.
+type WorkloadRole struct {
+	pulumi.ResourceState
+
+	// RoleARN is the role's ARN.
+	RoleARN pulumi.StringOutput `pulumi:"roleArn"`
+	// RoleName is the role's name.
+	RoleName pulumi.StringOutput `pulumi:"roleName"`
+}
+
+// NewWorkloadRole creates a WorkloadRole.
+func NewWorkloadRole(ctx *pulumi.Context, name string, args *WorkloadRoleArgs, opts ...pulumi.ResourceOption) (*WorkloadRole, error) {
+	if args == nil || args.Service == "" || args.Team == "" {
+		return nil, errors.New("identity workload role: args with a service and a team are required")
+	}
+	trust, err := WorkloadTrustPolicy(args.Service, args.Env).JSON()
+	if err != nil {
+		return nil, err
+	}
+	w := &WorkloadRole{}
+	if err := ctx.RegisterComponentResource(WorkloadRoleType, name, w, opts...); err != nil {
+		return nil, err
+	}
+	role, err := iam.NewRole(ctx, name, &iam.RoleArgs{
+		Description:        pulumi.String("Workload " + name + ", run by " + args.Service),
+		AssumeRolePolicy:   pulumi.String(trust),
+		MaxSessionDuration: pulumi.Int(3600),
+		Tags:               pulumi.StringMap{"team": pulumi.String(args.Team)},
+	}, pulumi.Parent(w))
+	if err != nil {
+		return nil, err
+	}
+	w.RoleARN = role.Arn
+	w.RoleName = role.Name
+	return w, ctx.RegisterResourceOutputs(w, pulumi.Map{"roleArn": w.RoleARN, "roleName": w.RoleName})
+}
+
+// WorkloadTrustPolicy lets only service, acting for this account, assume
+// the role (confused-deputy guard).
+func WorkloadTrustPolicy(service string, env awsenv.Env) iampolicy.Document {
+	return iampolicy.New(iampolicy.Statement{
+		Sid:       "WorkloadService",
+		Effect:    iampolicy.Allow,
+		Principal: &iampolicy.Principal{Service: []string{service}},
+		Action:    []string{"sts:AssumeRole"},
+		Condition: iampolicy.Conditions{"StringEquals": {"aws:SourceAccount": {env.AccountID}}},
+	})
+}

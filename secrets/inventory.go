@@ -1,0 +1,506 @@
+package secrets
+
+import (
+	"errors"
+	"fmt"
+	"maps"
+	"slices"
+	"strconv"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/kms"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/lambda"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/secretsmanager"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/vpc"
+	"github.com/pulumi/pulumi-random/sdk/v4/go/random"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/example/hardening/awsenv"
+	"github.com/example/hardening/secrets/rotation"
+)
+
+// InventoryType is the type token of the Inventory component.
+const InventoryType = "hardening:secrets:Inventory"
+
+// SecretArgs is one secret of the inventory.
+type SecretArgs struct {
+	// Name is unique in the inventory; the secret is "<component>/<Name>".
+	Name           string
+	Description    string
+	Owner          string
+	Classification string
+	// Kind is rotation.KindGenerated, KindAPIKey or KindExternal.
+	Kind string
+	// RotationDays is the rotation interval of generated and api-key
+	// secrets.
+	RotationDays int
+	// Length is a generated value's length.
+	Length int
+	// Readers name the workloads (keys of InventoryArgs.Readers) that may
+	// read the secret.
+	Readers []string
+	// ReplicaRegion replicates the secret under a replica of the key.
+	ReplicaRegion string
+	// Value is an external secret's value, a secret output.
+	Value pulumi.StringOutput
+}
+
+// Reader is a workload role that may read some of the secrets.
+type Reader struct {
+	RoleARN  pulumi.StringOutput
+	RoleName pulumi.StringOutput
+}
+
+// InventoryArgs configures an Inventory.
+type InventoryArgs struct {
+	Secrets []SecretArgs
+	// Readers maps a workload name to its role.
+	Readers map[string]Reader
+	// Key encrypts the secrets, the function's environment and logs.
+	Key *Key
+	// KeyPolicyArgs are the primary key's args, from which replica keys
+	// take their policy.
+	KeyPolicyArgs *KeyArgs
+	// RotationArtifact is the path of the rotation function's zip.
+	RotationArtifact string
+	// RotationConcurrency is the function's reserved concurrency.
+	RotationConcurrency int
+	// LogRetentionDays is the function's log retention.
+	LogRetentionDays int
+	// RecoveryWindowDays is a deleted secret's recovery window.
+	RecoveryWindowDays int
+	// VPCID, SubnetIDs and EndpointSecurityGroupID place the function in
+	// the private subnets, reaching only the interface endpoints.
+	VPCID                   pulumi.StringInput
+	SubnetIDs               pulumi.StringArrayInput
+	EndpointSecurityGroupID pulumi.StringInput
+	// AlertsTopicARN receives the function's error alarm and the secret
+	// events.
+	AlertsTopicARN pulumi.StringInput
+	Env            awsenv.Env
+	// Protect protects and retains the secrets and the log group.
+	Protect bool
+}
+
+// Inventory is the stack's Secrets Manager secrets with their metadata as
+// tags, a resource policy each, a Go rotation function in the private
+// subnets that rotates the generated and api-key secrets, and alarms and
+// event rules on rotation failures and on changes to secrets.
+type Inventory struct {
+	pulumi.ResourceState
+
+	// SecretARNs maps each secret's inventory name to its ARN.
+	SecretARNs pulumi.StringMapOutput `pulumi:"secretArns"`
+	// RotationFunctionARN is the rotation function's ARN ("" without
+	// rotated secrets).
+	RotationFunctionARN pulumi.StringOutput `pulumi:"rotationFunctionArn"`
+	// RotationRoleARN is the rotation function's role ARN.
+	RotationRoleARN pulumi.StringOutput `pulumi:"rotationRoleArn"`
+}
+
+// NewInventory creates an Inventory.
+func NewInventory(ctx *pulumi.Context, name string, args *InventoryArgs, opts ...pulumi.ResourceOption) (*Inventory, error) {
+	if err := args.check(); err != nil {
+		return nil, fmt.Errorf("secrets inventory %s: %w", name, err)
+	}
+	inv := &Inventory{}
+	if err := ctx.RegisterComponentResource(InventoryType, name, inv, opts...); err != nil {
+		return nil, err
+	}
+	b := &inventoryBuilder{ctx: ctx, name: name, args: args, inv: inv, parent: pulumi.Parent(inv), arns: pulumi.StringMap{}}
+	for _, step := range []func() error{b.function, b.replicas, b.secrets, b.grants, b.rotations, b.audit} {
+		if err := step(); err != nil {
+			return nil, err
+		}
+	}
+	inv.SecretARNs = b.arns.ToStringMapOutput()
+	inv.RotationFunctionARN = pulumi.String("").ToStringOutput()
+	inv.RotationRoleARN = pulumi.String("").ToStringOutput()
+	if b.fn != nil {
+		inv.RotationFunctionARN = b.fn.Arn
+		inv.RotationRoleARN = b.role.Arn
+	}
+	return inv, ctx.RegisterResourceOutputs(inv, pulumi.Map{
+		"secretArns":          inv.SecretARNs,
+		"rotationFunctionArn": inv.RotationFunctionARN,
+		"rotationRoleArn":     inv.RotationRoleARN,
+	})
+}
+
+func (a *InventoryArgs) check() error {
+	if a == nil || a.Key == nil || a.AlertsTopicARN == nil {
+		return errors.New("args with a key and an alerts topic are required")
+	}
+	var errs []error
+	for _, s := range a.Secrets {
+		for _, r := range s.Readers {
+			if _, ok := a.Readers[r]; !ok {
+				errs = append(errs, fmt.Errorf("secret %s: reader %q has no role", s.Name, r))
+			}
+		}
+		if s.Kind == rotation.KindExternal && s.Value == (pulumi.StringOutput{}) {
+			errs = append(errs, fmt.Errorf("secret %s: an external secret needs its value", s.Name))
+		}
+		if _, ok := rotation.Policies[s.Kind]; !ok && s.Kind != rotation.KindExternal {
+			errs = append(errs, fmt.Errorf("secret %s: unknown kind %q", s.Name, s.Kind))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// rotated reports whether the rotation function rotates s.
+func rotated(s SecretArgs) bool { return s.Kind != rotation.KindExternal }
+
+type inventoryBuilder struct {
+	ctx    *pulumi.Context
+	name   string
+	args   *InventoryArgs
+	inv    *Inventory
+	parent pulumi.ResourceOption
+
+	fn          *lambda.Function
+	role        *iam.Role
+	rolePolicy  *iam.RolePolicy
+	logGroup    *cloudwatch.LogGroup
+	replicaKeys map[string]*kms.ReplicaKey
+	secretRes   map[string]*secretsmanager.Secret
+	policies    map[string]*secretsmanager.SecretPolicy
+	arns        pulumi.StringMap
+}
+
+func (b *inventoryBuilder) child(suffix string) string { return b.name + "-" + suffix }
+
+func (b *inventoryBuilder) stateful() []pulumi.ResourceOption {
+	return []pulumi.ResourceOption{b.parent, pulumi.Protect(b.args.Protect), pulumi.RetainOnDelete(b.args.Protect)}
+}
+
+// function creates the rotation function, its role, log group and
+// security group, when any secret is rotated.
+func (b *inventoryBuilder) function() error {
+	if !slices.ContainsFunc(b.args.Secrets, rotated) {
+		return nil
+	}
+	a, ctx := b.args, b.ctx
+	var err error
+	b.logGroup, err = cloudwatch.NewLogGroup(ctx, b.child("rotation"), &cloudwatch.LogGroupArgs{
+		Name:            pulumi.String("/lambda/" + b.child("rotation")),
+		RetentionInDays: pulumi.Int(a.LogRetentionDays),
+		KmsKeyId:        a.Key.KeyARN,
+	}, b.stateful()...)
+	if err != nil {
+		return err
+	}
+	b.role, err = iam.NewRole(ctx, b.child("rotation"), &iam.RoleArgs{
+		Description:      pulumi.String("Rotates the secrets of " + b.name),
+		AssumeRolePolicy: pulumi.String(FunctionTrustPolicy(a.Env).MustJSON()),
+	}, b.parent)
+	if err != nil {
+		return err
+	}
+	sg, err := ec2.NewSecurityGroup(ctx, b.child("rotation"), &ec2.SecurityGroupArgs{
+		VpcId:               a.VPCID,
+		Description:         pulumi.String("Rotation function: HTTPS to the interface VPC endpoints only"),
+		RevokeRulesOnDelete: pulumi.Bool(true),
+	}, b.parent)
+	if err != nil {
+		return err
+	}
+	egress, err := vpc.NewSecurityGroupEgressRule(ctx, b.child("rotation-to-endpoints"), &vpc.SecurityGroupEgressRuleArgs{
+		SecurityGroupId:           sg.ID(),
+		IpProtocol:                pulumi.String("tcp"),
+		FromPort:                  pulumi.Int(443),
+		ToPort:                    pulumi.Int(443),
+		ReferencedSecurityGroupId: a.EndpointSecurityGroupID,
+		Description:               pulumi.String("Rotation function to the interface VPC endpoints (Secrets Manager)"),
+	}, b.parent)
+	if err != nil {
+		return err
+	}
+	b.fn, err = lambda.NewFunction(ctx, b.child("rotation"), &lambda.FunctionArgs{
+		Description:                  pulumi.String("Rotates the secrets of " + b.name + " (cmd/rotation)"),
+		Code:                         pulumi.NewFileArchive(a.RotationArtifact),
+		Runtime:                      pulumi.String("provided.al2023"),
+		Handler:                      pulumi.String("bootstrap"),
+		Architectures:                pulumi.StringArray{pulumi.String("arm64")},
+		MemorySize:                   pulumi.Int(128),
+		Timeout:                      pulumi.Int(30),
+		Role:                         b.role.Arn,
+		ReservedConcurrentExecutions: pulumi.Int(a.RotationConcurrency),
+		KmsKeyArn:                    a.Key.KeyARN,
+		VpcConfig: &lambda.FunctionVpcConfigArgs{
+			SubnetIds:        a.SubnetIDs,
+			SecurityGroupIds: pulumi.StringArray{sg.ID()},
+		},
+		LoggingConfig: &lambda.FunctionLoggingConfigArgs{
+			LogFormat: pulumi.String("JSON"),
+			LogGroup:  b.logGroup.Name,
+		},
+	}, b.parent, pulumi.DependsOn([]pulumi.Resource{egress}))
+	return err
+}
+
+// replicas creates one replica of the stack's key in each replica
+// region, through a provider for that region.
+func (b *inventoryBuilder) replicas() error {
+	b.replicaKeys = map[string]*kms.ReplicaKey{}
+	for _, s := range b.args.Secrets {
+		region := s.ReplicaRegion
+		if region == "" || b.replicaKeys[region] != nil {
+			continue
+		}
+		if b.args.KeyPolicyArgs == nil || !b.args.KeyPolicyArgs.MultiRegion {
+			return fmt.Errorf("secrets inventory %s: secret %s replicates to %s, which needs a multi-Region key", b.name, s.Name, region)
+		}
+		provider, err := aws.NewProvider(b.ctx, b.child(region), &aws.ProviderArgs{Region: pulumi.String(region)}, b.parent)
+		if err != nil {
+			return err
+		}
+		keyArgs := *b.args.KeyPolicyArgs
+		keyArgs.Env.Region = region
+		policy, err := KeyPolicy(&keyArgs).JSON()
+		if err != nil {
+			return fmt.Errorf("secrets inventory %s: replica key policy: %w", b.name, err)
+		}
+		b.replicaKeys[region], err = kms.NewReplicaKey(b.ctx, b.child(region), &kms.ReplicaKeyArgs{
+			Description:                    pulumi.String("Replica in " + region + " of the key of " + b.name),
+			PrimaryKeyArn:                  b.args.Key.KeyARN,
+			Policy:                         pulumi.String(policy),
+			DeletionWindowInDays:           pulumi.Int(keyArgs.DeletionWindowDays),
+			BypassPolicyLockoutSafetyCheck: pulumi.Bool(false),
+		}, append(b.stateful(), pulumi.Provider(provider))...)
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Tags returns the metadata tags of a secret.
+func Tags(s SecretArgs) map[string]string {
+	t := map[string]string{
+		rotation.TagKind:           s.Kind,
+		rotation.TagOwner:          s.Owner,
+		rotation.TagTeam:           s.Owner,
+		rotation.TagClassification: s.Classification,
+	}
+	if rotated(s) {
+		t[rotation.TagRotationDays] = strconv.Itoa(s.RotationDays)
+		t[rotation.TagLength] = strconv.Itoa(s.Length)
+	}
+	return t
+}
+
+// secrets creates each secret, its resource policy and, for api-key and
+// external secrets, its first value.
+func (b *inventoryBuilder) secrets() error {
+	a, ctx := b.args, b.ctx
+	b.secretRes = map[string]*secretsmanager.Secret{}
+	b.policies = map[string]*secretsmanager.SecretPolicy{}
+	for _, s := range a.Secrets {
+		var replicas secretsmanager.SecretReplicaArray
+		if s.ReplicaRegion != "" {
+			replicas = append(replicas, secretsmanager.SecretReplicaArgs{
+				Region:   pulumi.String(s.ReplicaRegion),
+				KmsKeyId: b.replicaKeys[s.ReplicaRegion].Arn,
+			})
+		}
+		secret, err := secretsmanager.NewSecret(ctx, b.child(s.Name), &secretsmanager.SecretArgs{
+			Name:                 pulumi.String(b.name + "/" + s.Name),
+			Description:          pulumi.String(s.Description),
+			KmsKeyId:             a.Key.KeyARN,
+			RecoveryWindowInDays: pulumi.Int(a.RecoveryWindowDays),
+			Replicas:             replicas,
+			Tags:                 pulumi.ToStringMap(Tags(s)),
+		}, b.stateful()...)
+		if err != nil {
+			return err
+		}
+		b.secretRes[s.Name] = secret
+		b.arns[s.Name] = secret.Arn
+
+		allowed := pulumi.StringArray{}
+		for _, r := range s.Readers {
+			allowed = append(allowed, a.Readers[r].RoleARN)
+		}
+		if rotated(s) {
+			allowed = append(allowed, b.role.Arn)
+		}
+		policy := allowed.ToStringArrayOutput().ApplyT(func(principals []string) (string, error) {
+			return SecretPolicy(principals).JSON()
+		}).(pulumi.StringOutput)
+		b.policies[s.Name], err = secretsmanager.NewSecretPolicy(ctx, b.child(s.Name), &secretsmanager.SecretPolicyArgs{
+			SecretArn:         secret.Arn,
+			Policy:            policy,
+			BlockPublicPolicy: pulumi.Bool(true),
+		}, b.parent)
+		if err != nil {
+			return err
+		}
+
+		var value pulumi.StringOutput
+		var versionOpts []pulumi.ResourceOption
+		switch s.Kind {
+		case rotation.KindAPIKey:
+			pw, err := random.NewRandomPassword(ctx, b.child(s.Name), &random.RandomPasswordArgs{
+				Length:     pulumi.Int(s.Length),
+				Special:    pulumi.Bool(false),
+				MinUpper:   pulumi.Int(1),
+				MinLower:   pulumi.Int(1),
+				MinNumeric: pulumi.Int(1),
+			}, b.parent)
+			if err != nil {
+				return err
+			}
+			value = pw.Result
+			// The rotation function replaces the value; a later `pulumi up`
+			// must not put the first one back.
+			versionOpts = append(versionOpts, pulumi.IgnoreChanges([]string{"secretString", "versionStages"}))
+		case rotation.KindExternal:
+			// The owner of an external value changes it with
+			// `pulumi config set --secret`, and the next `pulumi up` applies it.
+			value = s.Value
+		default:
+			// A generated secret's first value comes from the immediate
+			// first rotation, so it never passes through Pulumi.
+			continue
+		}
+		if _, err := secretsmanager.NewSecretVersion(ctx, b.child(s.Name), &secretsmanager.SecretVersionArgs{
+			SecretId:     secret.ID(),
+			SecretString: pulumi.ToSecret(value).(pulumi.StringOutput),
+		}, append([]pulumi.ResourceOption{b.parent, pulumi.DependsOn([]pulumi.Resource{b.policies[s.Name]})}, versionOpts...)...); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// grants gives each reader its secrets and the rotation function the
+// rotated ones, through identity policies.
+func (b *inventoryBuilder) grants() error {
+	a, ctx := b.args, b.ctx
+	readers := map[string]pulumi.StringArray{}
+	var rotatedARNs pulumi.StringArray
+	for _, s := range a.Secrets {
+		for _, r := range s.Readers {
+			readers[r] = append(readers[r], b.secretRes[s.Name].Arn)
+		}
+		if rotated(s) {
+			rotatedARNs = append(rotatedARNs, b.secretRes[s.Name].Arn)
+		}
+	}
+	env := a.Env
+	for _, r := range slices.Sorted(maps.Keys(readers)) {
+		policy := pulumi.All(readers[r].ToStringArrayOutput(), a.Key.KeyARN).ApplyT(func(v []any) (string, error) {
+			return ReaderPolicy(v[0].([]string), v[1].(string), env).JSON()
+		}).(pulumi.StringOutput)
+		if _, err := iam.NewRolePolicy(ctx, b.child("read-"+r), &iam.RolePolicyArgs{
+			Role:   a.Readers[r].RoleName,
+			Policy: policy,
+		}, b.parent); err != nil {
+			return err
+		}
+	}
+	if b.fn == nil {
+		return nil
+	}
+	policy := pulumi.All(rotatedARNs.ToStringArrayOutput(), a.Key.KeyARN, b.logGroup.Arn).ApplyT(func(v []any) (string, error) {
+		return FunctionPolicy(v[0].([]string), v[1].(string), v[2].(string), env).JSON()
+	}).(pulumi.StringOutput)
+	var err error
+	b.rolePolicy, err = iam.NewRolePolicy(ctx, b.child("rotation"), &iam.RolePolicyArgs{
+		Role:   b.role.Name,
+		Policy: policy,
+	}, b.parent)
+	return err
+}
+
+// rotations lets Secrets Manager invoke the function for each rotated
+// secret, and schedules the rotation.
+func (b *inventoryBuilder) rotations() error {
+	a, ctx := b.args, b.ctx
+	for _, s := range a.Secrets {
+		if !rotated(s) {
+			continue
+		}
+		secret := b.secretRes[s.Name]
+		perm, err := lambda.NewPermission(ctx, b.child("rotate-"+s.Name), &lambda.PermissionArgs{
+			Action:        pulumi.String("lambda:InvokeFunction"),
+			Function:      b.fn.Name,
+			Principal:     pulumi.String(a.Env.GlobalServicePrincipal("secretsmanager")),
+			SourceAccount: pulumi.String(a.Env.AccountID),
+			SourceArn:     secret.Arn,
+		}, b.parent)
+		if err != nil {
+			return err
+		}
+		if _, err := secretsmanager.NewSecretRotation(ctx, b.child(s.Name), &secretsmanager.SecretRotationArgs{
+			SecretId:          secret.ID(),
+			RotationLambdaArn: b.fn.Arn,
+			RotationRules: secretsmanager.SecretRotationRotationRulesArgs{
+				AutomaticallyAfterDays: pulumi.Int(s.RotationDays),
+			},
+			// A generated secret gets its first value now.
+			RotateImmediately: pulumi.Bool(s.Kind == rotation.KindGenerated),
+		}, b.parent, pulumi.DependsOn([]pulumi.Resource{perm, b.rolePolicy, b.policies[s.Name]})); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Event patterns of the audit rules.
+const (
+	// RotationFailurePattern matches failed and abandoned rotations.
+	RotationFailurePattern = `{"source":["aws.secretsmanager"],"detail-type":["AWS Service Event via CloudTrail"],"detail":{"eventName":["RotationFailed","RotationAbandoned"]}}`
+	// SecretChangePattern matches deletions, policy changes and the
+	// cancelling of rotation or replication, recorded by CloudTrail.
+	SecretChangePattern = `{"source":["aws.secretsmanager"],"detail-type":["AWS API Call via CloudTrail"],"detail":{"eventSource":["secretsmanager.amazonaws.com"],"eventName":["DeleteSecret","PutResourcePolicy","DeleteResourcePolicy","CancelRotateSecret","RemoveRegionsFromReplication","StopReplicationToReplica","ValidateResourcePolicy","UpdateSecret"]}}`
+)
+
+// audit sends rotation failures, secret changes and the function's errors
+// to the alerts topic.
+func (b *inventoryBuilder) audit() error {
+	a, ctx := b.args, b.ctx
+	if len(a.Secrets) == 0 {
+		return nil
+	}
+	for _, r := range []struct{ name, description, pattern string }{
+		{"rotation-failed", "Secrets Manager rotation failures", RotationFailurePattern},
+		{"secret-changed", "Secrets deleted, their policies changed, rotation or replication cancelled", SecretChangePattern},
+	} {
+		rule, err := cloudwatch.NewEventRule(ctx, b.child(r.name), &cloudwatch.EventRuleArgs{
+			Description:  pulumi.String(r.description),
+			EventPattern: pulumi.String(r.pattern),
+		}, b.parent)
+		if err != nil {
+			return err
+		}
+		if _, err := cloudwatch.NewEventTarget(ctx, b.child(r.name), &cloudwatch.EventTargetArgs{
+			Rule: rule.Name,
+			Arn:  a.AlertsTopicARN,
+		}, b.parent); err != nil {
+			return err
+		}
+	}
+	if b.fn == nil {
+		return nil
+	}
+	_, err := cloudwatch.NewMetricAlarm(ctx, b.child("rotation-errors"), &cloudwatch.MetricAlarmArgs{
+		AlarmDescription:   pulumi.String("The rotation function of " + b.name + " failed"),
+		Namespace:          pulumi.String("AWS/Lambda"),
+		MetricName:         pulumi.String("Errors"),
+		Dimensions:         pulumi.StringMap{"FunctionName": b.fn.Name},
+		Statistic:          pulumi.String("Sum"),
+		Period:             pulumi.Int(300),
+		EvaluationPeriods:  pulumi.Int(1),
+		Threshold:          pulumi.Float64(0),
+		ComparisonOperator: pulumi.String("GreaterThanThreshold"),
+		TreatMissingData:   pulumi.String("notBreaching"),
+		AlarmActions:       pulumi.Array{a.AlertsTopicARN},
+		OkActions:          pulumi.Array{a.AlertsTopicARN},
+	}, b.parent)
+	return err
+}

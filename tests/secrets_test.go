@@ -1,0 +1,687 @@
+package tests
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+
+	"github.com/example/hardening/baseline"
+	"github.com/example/hardening/mockaws"
+	"github.com/example/hardening/plan"
+	"github.com/example/hardening/secrets/rotation"
+	"github.com/example/hardening/stackconfig"
+)
+
+const (
+	typeSecret         = "aws:secretsmanager/secret:Secret"
+	typeSecretPolicy   = "aws:secretsmanager/secretPolicy:SecretPolicy"
+	typeSecretVersion  = "aws:secretsmanager/secretVersion:SecretVersion"
+	typeSecretRotation = "aws:secretsmanager/secretRotation:SecretRotation"
+	typeFunction       = "aws:lambda/function:Function"
+	typePermission     = "aws:lambda/permission:Permission"
+	typeRandomPassword = "random:index/randomPassword:RandomPassword"
+	typeEventRule      = "aws:cloudwatch/eventRule:EventRule"
+	typeEventTarget    = "aws:cloudwatch/eventTarget:EventTarget"
+	typeMetricAlarm    = "aws:cloudwatch/metricAlarm:MetricAlarm"
+	typeTopic          = "aws:sns/topic:Topic"
+	typeTopicPolicy    = "aws:sns/topicPolicy:TopicPolicy"
+	typeReplicaKey     = "aws:kms/replicaKey:ReplicaKey"
+	typeAWSProvider    = "pulumi:providers:aws"
+)
+
+// externalEntry is an external secret the tests add to a stack, with its
+// value set as a secure config value.
+const externalEntry = `{"name":"partner-token","description":"Token the partner issued","owner":"app","classification":"restricted","kind":"external","readers":["app"]}`
+
+// withExternal returns a stack's config with an external secret added.
+func withExternal(t *testing.T, stack string) *mockaws.Stack {
+	t.Helper()
+	s := loadStack(t, stack)
+	raw, _ := s.Value("secrets")
+	var obj map[string]any
+	if err := json.Unmarshal([]byte(raw), &obj); err != nil {
+		t.Fatal(err)
+	}
+	var entry any
+	if err := json.Unmarshal([]byte(externalEntry), &entry); err != nil {
+		t.Fatal(err)
+	}
+	obj["inventory"] = append(obj["inventory"].([]any), entry)
+	b, _ := json.Marshal(obj)
+	s.Set("secrets", string(b))
+	s.SetSecret(stackconfig.ExternalSecretKey("partner-token"), mockaws.TestSecret("hardening:secret-partner-token"))
+	return s
+}
+
+// secretsRun is one run of the program with the config it ran with.
+type secretsRun struct {
+	name string
+	m    *mockaws.Mocks
+	cfg  *stackconfig.Config
+	s    *mockaws.Stack
+}
+
+// secretsRuns are dev and prod as committed, and each with an external
+// secret added.
+func secretsRuns(t *testing.T) []secretsRun {
+	t.Helper()
+	var out []secretsRun
+	for _, stack := range stacks {
+		out = append(out, secretsRun{stack, deployed(t, stack), stackConfig(t, stack), loadStack(t, stack)})
+		s := withExternal(t, stack)
+		m, err := s.Run(baseline.Run)
+		if err != nil {
+			t.Fatalf("%s with an external secret: %v", stack, err)
+		}
+		cfg, err := stackconfig.Parse(s.Value, s.IsSecret)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, secretsRun{stack + "+external", m, cfg, s})
+	}
+	return out
+}
+
+func secretNamed(t *testing.T, m *mockaws.Mocks, name string) mockaws.Resource {
+	t.Helper()
+	return find(t, m, typeSecret, name, func(r mockaws.Resource) bool { return strings.HasSuffix(str(r, "name"), "/"+name) })
+}
+
+// bySecretID returns the resource of typ whose input key refers to secret
+// (by ARN or id).
+func bySecretID(m *mockaws.Mocks, typ, key string, secret mockaws.Resource) []mockaws.Resource {
+	var out []mockaws.Resource
+	for _, r := range m.ByType(typ) {
+		if v := str(r, key); v != "" && (v == output(secret, "arn") || v == id(secret)) {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+func TestSecretInventory(t *testing.T) {
+	for _, run := range secretsRuns(t) {
+		m, cfg := run.m, run.cfg
+		key := only(t, m, typeKMSKey)
+		keyARN := output(key, "arn")
+		if len(cfg.Secrets.Inventory) < 2 {
+			t.Fatalf("%s: %d secrets in the inventory; the stacks should exercise generated and api-key", run.name, len(cfg.Secrets.Inventory))
+		}
+		if got := len(m.ByType(typeSecret)); got != len(cfg.Secrets.Inventory) {
+			t.Errorf("%s: %d secrets, want %d", run.name, got, len(cfg.Secrets.Inventory))
+		}
+		for _, e := range cfg.Secrets.Inventory {
+			sec := secretNamed(t, m, e.Name)
+			t.Run(run.name+"/"+e.Name+"/named, described and encrypted with the stack key (CKV_AWS_149)", func(t *testing.T) {
+				if want := "hardening-" + strings.Split(run.name, "+")[0] + "/" + e.Name; str(sec, "name") != want {
+					t.Errorf("name %q, want %q", str(sec, "name"), want)
+				}
+				if str(sec, "description") != e.Description {
+					t.Errorf("description %q", str(sec, "description"))
+				}
+				if str(sec, "kmsKeyId") != keyARN {
+					t.Errorf("kmsKeyId %q, want the stack key %v", str(sec, "kmsKeyId"), keyARN)
+				}
+				if got := num(sec, "recoveryWindowInDays"); got != cfg.Secrets.RecoveryWindowDays {
+					t.Errorf("recoveryWindowInDays %d, want %d", got, cfg.Secrets.RecoveryWindowDays)
+				}
+			})
+			t.Run(run.name+"/"+e.Name+"/metadata kept as tags", func(t *testing.T) {
+				want := map[string]string{
+					rotation.TagOwner: e.Owner, rotation.TagTeam: e.Owner,
+					rotation.TagClassification: e.Classification, rotation.TagKind: e.Kind,
+				}
+				if e.Rotated() {
+					want[rotation.TagRotationDays] = fmt.Sprint(e.RotationDays)
+					want[rotation.TagLength] = fmt.Sprint(e.Length)
+				}
+				for k, v := range want {
+					if got := str(sec, "tags."+k); got != v {
+						t.Errorf("tag %s = %q, want %q", k, got, v)
+					}
+				}
+			})
+			t.Run(run.name+"/"+e.Name+"/protected and retained per protectStateful", func(t *testing.T) {
+				if sec.Protect != cfg.ProtectStateful || sec.RetainOnDelete != cfg.ProtectStateful {
+					t.Errorf("protect=%v retain=%v, want %v", sec.Protect, sec.RetainOnDelete, cfg.ProtectStateful)
+				}
+			})
+			t.Run(run.name+"/"+e.Name+"/first value", func(t *testing.T) {
+				versions := bySecretID(m, typeSecretVersion, "secretId", sec)
+				switch e.Kind {
+				case stackconfig.KindGenerated:
+					if len(versions) != 0 {
+						t.Errorf("a generated secret has %d versions from Pulumi; its first value must come from the rotation", len(versions))
+					}
+				case stackconfig.KindAPIKey, stackconfig.KindExternal:
+					if len(versions) != 1 {
+						t.Fatalf("%d versions, want 1", len(versions))
+					}
+					v := versions[0]
+					if !slices.Contains(v.SecretInputs, "secretString") {
+						t.Error("secretString is not a secret input")
+					}
+					ignores := slices.Contains(v.IgnoreChanges, "secretString")
+					if e.Kind == stackconfig.KindAPIKey && !ignores {
+						t.Error("an api-key version must ignore later value changes, or `pulumi up` reverts the rotation")
+					}
+					if e.Kind == stackconfig.KindExternal && ignores {
+						t.Error("an external value set in config must reach the secret on the next `pulumi up`")
+					}
+				}
+				if e.Kind == stackconfig.KindAPIKey {
+					pw := find(t, m, typeRandomPassword, e.Name, func(r mockaws.Resource) bool { return strings.HasSuffix(r.Name, "-"+e.Name) })
+					if num(pw, "length") != e.Length {
+						t.Errorf("random password length %d, want %d", num(pw, "length"), e.Length)
+					}
+					for _, k := range []string{"minUpper", "minLower", "minNumeric"} {
+						if num(pw, k) < 1 {
+							t.Errorf("%s %d, want at least 1", k, num(pw, k))
+						}
+					}
+					if special, _ := boolean(pw, "special"); special {
+						t.Error("api keys are alphanumeric, as the rotation function makes them")
+					}
+				}
+			})
+		}
+	}
+}
+
+func TestSecretRotation(t *testing.T) {
+	for _, run := range secretsRuns(t) {
+		m, cfg := run.m, run.cfg
+		fn := only(t, m, typeFunction)
+		for _, e := range cfg.Secrets.Inventory {
+			sec := secretNamed(t, m, e.Name)
+			rot := bySecretID(m, typeSecretRotation, "secretId", sec)
+			perms := bySecretID(m, typePermission, "sourceArn", sec)
+			t.Run(run.name+"/"+e.Name+"/rotation schedule (SecretsManager.1, .4)", func(t *testing.T) {
+				if !e.Rotated() {
+					if len(rot) != 0 || len(perms) != 0 {
+						t.Errorf("external secret has %d rotations and %d permissions; its issuer rotates it", len(rot), len(perms))
+					}
+					return
+				}
+				if len(rot) != 1 {
+					t.Fatalf("%d rotations, want 1", len(rot))
+				}
+				r := rot[0]
+				if str(r, "rotationLambdaArn") != output(fn, "arn") {
+					t.Errorf("rotationLambdaArn %q, want the rotation function", str(r, "rotationLambdaArn"))
+				}
+				days := num(r, "rotationRules.automaticallyAfterDays")
+				if days != e.RotationDays || days < 1 || days > 90 {
+					t.Errorf("automaticallyAfterDays %d, want %d within 1..90", days, e.RotationDays)
+				}
+				immediate, _ := boolean(r, "rotateImmediately")
+				if immediate != (e.Kind == stackconfig.KindGenerated) {
+					t.Errorf("rotateImmediately %v; a generated secret's first value comes from the first rotation", immediate)
+				}
+			})
+			t.Run(run.name+"/"+e.Name+"/invoke permission scoped to the secret and account", func(t *testing.T) {
+				if !e.Rotated() {
+					return
+				}
+				if len(perms) != 1 {
+					t.Fatalf("%d permissions, want 1", len(perms))
+				}
+				p := perms[0]
+				if str(p, "principal") != "secretsmanager.amazonaws.com" || str(p, "sourceAccount") != mockaws.AccountID ||
+					str(p, "function") != output(fn, "name") || str(p, "action") != "lambda:InvokeFunction" {
+					t.Errorf("permission %v", p.Inputs)
+				}
+				if !slices.Contains(rot[0].Dependencies, p.URN) {
+					t.Error("the rotation does not wait for the permission; an immediate rotation would fail")
+				}
+			})
+		}
+	}
+}
+
+func TestRotationFunction(t *testing.T) {
+	for _, stack := range stacks {
+		m, cfg := deployed(t, stack), stackConfig(t, stack)
+		fn := only(t, m, typeFunction)
+		key := only(t, m, typeKMSKey)
+		t.Run(stack+"/built for provided.al2023 on arm64 from the zip", func(t *testing.T) {
+			if str(fn, "runtime") != "provided.al2023" || str(fn, "handler") != "bootstrap" || !slices.Equal(strs(fn, "architectures"), []string{"arm64"}) {
+				t.Errorf("runtime %q handler %q architectures %v", str(fn, "runtime"), str(fn, "handler"), strs(fn, "architectures"))
+			}
+			code := fn.Inputs["code"]
+			if !code.IsArchive() || code.ArchiveValue().Path != artifact {
+				t.Errorf("code %v, want the archive at %s", code, artifact)
+			}
+		})
+		t.Run(stack+"/reserved concurrency, encrypted environment, no variables (CKV_AWS_173, CKV_AWS_45)", func(t *testing.T) {
+			if got := num(fn, "reservedConcurrentExecutions"); got != cfg.Secrets.RotationConcurrency || got < 1 {
+				t.Errorf("reservedConcurrentExecutions %d, want %d", got, cfg.Secrets.RotationConcurrency)
+			}
+			if str(fn, "kmsKeyArn") != output(key, "arn") {
+				t.Errorf("kmsKeyArn %q", str(fn, "kmsKeyArn"))
+			}
+			if input(fn, "environment") != nil {
+				t.Errorf("environment %v; the function needs none", input(fn, "environment"))
+			}
+		})
+		t.Run(stack+"/in the private subnets", func(t *testing.T) {
+			subnets := strs(fn, "vpcConfig.subnetIds")
+			private := subnetsByTier(t, m)["private"]
+			if len(subnets) != len(private) || len(subnets) < 2 {
+				t.Fatalf("subnets %v, want the %d private subnets", subnets, len(private))
+			}
+			for _, s := range private {
+				if !slices.Contains(subnets, id(s)) {
+					t.Errorf("private subnet %s missing", id(s))
+				}
+			}
+		})
+		t.Run(stack+"/security group reaches only the VPC endpoints", func(t *testing.T) {
+			groups := strs(fn, "vpcConfig.securityGroupIds")
+			if len(groups) != 1 {
+				t.Fatalf("security groups %v, want 1", groups)
+			}
+			endpoints := find(t, m, typeSG, "for the endpoints", func(r mockaws.Resource) bool { return strings.HasSuffix(r.Name, "-endpoints") })
+			var rules []mockaws.Resource
+			for _, typ := range []string{typeSGIngress, typeSGEgress} {
+				for _, r := range m.ByType(typ) {
+					if str(r, "securityGroupId") == groups[0] {
+						rules = append(rules, r)
+					}
+				}
+			}
+			if len(rules) != 1 {
+				t.Fatalf("%d rules on the function's group, want one egress rule", len(rules))
+			}
+			r := rules[0]
+			if r.Type != typeSGEgress || str(r, "referencedSecurityGroupId") != id(endpoints) || num(r, "fromPort") != 443 || num(r, "toPort") != 443 || str(r, "description") == "" {
+				t.Errorf("rule %s %v", r.Type, r.Inputs)
+			}
+		})
+		t.Run(stack+"/log group encrypted, retained per config, in JSON", func(t *testing.T) {
+			lg := find(t, m, typeLogGroup, "named in the function's logging config", func(r mockaws.Resource) bool {
+				return str(r, "name") == str(fn, "loggingConfig.logGroup")
+			})
+			if str(lg, "kmsKeyId") != output(key, "arn") || num(lg, "retentionInDays") != cfg.Secrets.LogRetentionDays {
+				t.Errorf("log group kmsKeyId %q retention %d", str(lg, "kmsKeyId"), num(lg, "retentionInDays"))
+			}
+			if str(fn, "loggingConfig.logFormat") != "JSON" {
+				t.Errorf("logFormat %q", str(fn, "loggingConfig.logFormat"))
+			}
+		})
+		role := roleByARN(t, m, str(fn, "role"))
+		t.Run(stack+"/role assumable by Lambda only", func(t *testing.T) {
+			trust := parsePolicy(t, role, "assumeRolePolicy")
+			if len(trust.Statement) != 1 || string(trust.Statement[0].Principal) != `{"Service":["lambda.amazonaws.com"]}` {
+				t.Errorf("trust %+v", trust)
+			}
+		})
+		t.Run(stack+"/role allowed only on the rotated secrets and the key through Secrets Manager", func(t *testing.T) {
+			rp := find(t, m, typeRolePolicy, "of the rotation role", func(r mockaws.Resource) bool { return str(r, "role") == output(role, "name") })
+			doc := parsePolicy(t, rp, "policy")
+			var rotated []string
+			for _, e := range cfg.Secrets.Inventory {
+				if e.Rotated() {
+					rotated = append(rotated, output(secretNamed(t, m, e.Name), "arn").(string))
+				}
+			}
+			for _, s := range doc.Statement {
+				for _, a := range s.Action {
+					switch {
+					case a == "secretsmanager:GetRandomPassword":
+						// No resource-level permission exists for it.
+					case strings.HasPrefix(a, "secretsmanager:"):
+						if !sameSet(s.Resource, rotated) {
+							t.Errorf("%s on %v, want exactly the rotated secrets %v", a, s.Resource, rotated)
+						}
+					case strings.HasPrefix(a, "kms:"):
+						if !slices.Equal(s.Resource, []string{output(key, "arn").(string)}) || !slices.Equal(s.Condition["StringEquals"]["kms:ViaService"], []string{"secretsmanager.us-east-1.amazonaws.com"}) {
+							t.Errorf("%s on %v with %v, want the key through Secrets Manager only", a, s.Resource, s.Condition)
+						}
+					case strings.HasPrefix(a, "logs:"):
+						if len(s.Resource) != 1 || !strings.Contains(s.Resource[0], ":log-group:"+str(fn, "loggingConfig.logGroup")+":") {
+							t.Errorf("%s on %v, want the function's log group", a, s.Resource)
+						}
+					case strings.HasPrefix(a, "ec2:") && strings.Contains(a, "NetworkInterface"), a == "ec2:DescribeSubnets",
+						a == "ec2:AssignPrivateIpAddresses", a == "ec2:UnassignPrivateIpAddresses":
+					default:
+						t.Errorf("unexpected action %s", a)
+					}
+				}
+			}
+		})
+	}
+}
+
+func sameSet(a, b []string) bool {
+	return len(a) == len(b) && !slices.ContainsFunc(a, func(s string) bool { return !slices.Contains(b, s) })
+}
+
+// denies reports whether a Deny statement of doc applies to a request by
+// principal, over TLS or not, evaluating the condition operators the
+// program uses.
+func denies(doc policyDoc, action, principal string, secure bool) bool {
+	reqCtx := map[string]string{"aws:PrincipalArn": principal, "aws:SecureTransport": fmt.Sprint(secure)}
+	for _, s := range doc.Statement {
+		if s.Effect != "Deny" || !slices.ContainsFunc(s.Action, func(a string) bool { return a == action || (strings.HasSuffix(a, ":*") && strings.HasPrefix(action, strings.TrimSuffix(a, "*"))) }) {
+			continue
+		}
+		if conditionsHold(s.Condition, reqCtx) {
+			return true
+		}
+	}
+	return false
+}
+
+func conditionsHold(cond map[string]map[string][]string, reqCtx map[string]string) bool {
+	for op, keys := range cond {
+		for k, values := range keys {
+			v, ok := reqCtx[k]
+			if !ok {
+				panic("condition key " + k + " is not modelled by the test")
+			}
+			in := slices.Contains(values, v)
+			switch op {
+			case "StringEquals", "Bool":
+				if !in {
+					return false
+				}
+			case "StringNotEquals":
+				if in {
+					return false
+				}
+			default:
+				panic("condition operator " + op + " is not modelled by the test")
+			}
+		}
+	}
+	return true
+}
+
+func TestSecretResourcePolicies(t *testing.T) {
+	for _, run := range secretsRuns(t) {
+		m, cfg := run.m, run.cfg
+		fn := only(t, m, typeFunction)
+		rotationRole := str(fn, "role")
+		app := find(t, m, typeRole, "of the app workload", func(r mockaws.Resource) bool { return r.Name == "hardening-"+strings.Split(run.name, "+")[0]+"-app" })
+		other := "arn:aws:iam::123456789012:role/admin"
+		for _, e := range cfg.Secrets.Inventory {
+			sec := secretNamed(t, m, e.Name)
+			pols := bySecretID(m, typeSecretPolicy, "secretArn", sec)
+			t.Run(run.name+"/"+e.Name, func(t *testing.T) {
+				if len(pols) != 1 {
+					t.Fatalf("%d resource policies, want 1", len(pols))
+				}
+				p := pols[0]
+				if v, _ := boolean(p, "blockPublicPolicy"); !v {
+					t.Error("blockPublicPolicy off")
+				}
+				doc := parsePolicy(t, p, "policy")
+				cases := []struct {
+					name      string
+					principal string
+					secure    bool
+					denied    bool
+				}{
+					{"reader over TLS", output(app, "arn").(string), true, false},
+					{"reader without TLS", output(app, "arn").(string), false, true},
+					{"another principal of the account", other, true, true},
+					{"rotation function", rotationRole, true, !e.Rotated()},
+				}
+				for _, c := range cases {
+					if got := denies(doc, "secretsmanager:GetSecretValue", c.principal, c.secure); got != c.denied {
+						t.Errorf("%s: denied=%v, want %v", c.name, got, c.denied)
+					}
+				}
+				if !denies(doc, "secretsmanager:PutSecretValue", rotationRole, false) {
+					t.Error("a write without TLS is not denied")
+				}
+				for _, s := range doc.Statement {
+					if s.Effect == "Allow" {
+						t.Errorf("statement %s allows; grants belong in identity policies", s.Sid)
+					}
+				}
+			})
+		}
+		t.Run(run.name+"/readers granted their own secrets only, decrypting through Secrets Manager", func(t *testing.T) {
+			rp := find(t, m, typeRolePolicy, "of the app role", func(r mockaws.Resource) bool { return str(r, "role") == output(app, "name") })
+			doc := parsePolicy(t, rp, "policy")
+			var mine []string
+			for _, e := range cfg.Secrets.Inventory {
+				if slices.Contains(e.Readers, "app") {
+					mine = append(mine, output(secretNamed(t, m, e.Name), "arn").(string))
+				}
+			}
+			for _, s := range doc.Statement {
+				switch {
+				case slices.Contains(s.Action, "secretsmanager:GetSecretValue"):
+					if !sameSet(s.Resource, mine) {
+						t.Errorf("reads %v, want %v", s.Resource, mine)
+					}
+				case slices.Contains(s.Action, "kms:Decrypt"):
+					if len(s.Resource) != 1 || !strings.HasPrefix(s.Resource[0], "arn:aws:kms:") || s.Condition["StringEquals"]["kms:ViaService"] == nil {
+						t.Errorf("decrypt %v %v", s.Resource, s.Condition)
+					}
+				default:
+					t.Errorf("unexpected statement %s %v", s.Sid, s.Action)
+				}
+			}
+		})
+	}
+}
+
+func TestSecretAudit(t *testing.T) {
+	for _, stack := range stacks {
+		m := deployed(t, stack)
+		topic := only(t, m, typeTopic)
+		topicARN := output(topic, "arn")
+		key := only(t, m, typeKMSKey)
+		t.Run(stack+"/alerts topic encrypted with the stack key", func(t *testing.T) {
+			if str(topic, "kmsMasterKeyId") != output(key, "arn") {
+				t.Errorf("kmsMasterKeyId %q", str(topic, "kmsMasterKeyId"))
+			}
+			doc := parsePolicy(t, only(t, m, typeTopicPolicy), "policy")
+			if !denies(doc, "sns:Publish", "arn:aws:iam::123456789012:role/x", false) {
+				t.Error("publishing without TLS is not denied")
+			}
+		})
+		t.Run(stack+"/rotation failures and secret changes go to the alerts topic", func(t *testing.T) {
+			want := map[string][]string{
+				"rotation failures": {"RotationFailed", "RotationAbandoned"},
+				"secret changes":    {"DeleteSecret", "PutResourcePolicy", "DeleteResourcePolicy", "CancelRotateSecret"},
+			}
+			for what, events := range want {
+				rule := find(t, m, typeEventRule, what, func(r mockaws.Resource) bool {
+					return strings.Contains(str(r, "eventPattern"), events[0])
+				})
+				var pattern struct {
+					Source []string
+					Detail struct{ EventName []string }
+				}
+				if err := json.Unmarshal([]byte(str(rule, "eventPattern")), &pattern); err != nil {
+					t.Fatalf("%s pattern: %v", what, err)
+				}
+				if !slices.Equal(pattern.Source, []string{"aws.secretsmanager"}) {
+					t.Errorf("%s source %v", what, pattern.Source)
+				}
+				for _, e := range events {
+					if !slices.Contains(pattern.Detail.EventName, e) {
+						t.Errorf("%s does not match %s", what, e)
+					}
+				}
+				targets := 0
+				for _, tg := range m.ByType(typeEventTarget) {
+					if str(tg, "rule") == output(rule, "name") {
+						targets++
+						if str(tg, "arn") != topicARN {
+							t.Errorf("%s targets %q, want the alerts topic", what, str(tg, "arn"))
+						}
+					}
+				}
+				if targets != 1 {
+					t.Errorf("%s has %d targets, want 1", what, targets)
+				}
+			}
+		})
+		t.Run(stack+"/alarm on the rotation function's errors", func(t *testing.T) {
+			fn := only(t, m, typeFunction)
+			alarm := find(t, m, typeMetricAlarm, "on the function's errors", func(r mockaws.Resource) bool {
+				return str(r, "namespace") == "AWS/Lambda" && str(r, "metricName") == "Errors"
+			})
+			if str(alarm, "dimensions.FunctionName") != output(fn, "name") {
+				t.Errorf("dimensions %v", input(alarm, "dimensions"))
+			}
+			if !slices.Equal(strs(alarm, "alarmActions"), []string{topicARN.(string)}) {
+				t.Errorf("alarmActions %v, want the alerts topic", strs(alarm, "alarmActions"))
+			}
+			if str(alarm, "comparisonOperator") != "GreaterThanThreshold" || input(alarm, "threshold") != 0.0 {
+				t.Errorf("alarm fires on %s %v", str(alarm, "comparisonOperator"), input(alarm, "threshold"))
+			}
+		})
+	}
+}
+
+func TestSecretReplica(t *testing.T) {
+	m, cfg := deployed(t, "prod"), stackConfig(t, "prod")
+	key := only(t, m, typeKMSKey)
+	var replicated []stackconfig.Secret
+	for _, e := range cfg.Secrets.Inventory {
+		if e.ReplicaRegion != "" {
+			replicated = append(replicated, e)
+		}
+	}
+	if len(replicated) == 0 {
+		t.Fatal("prod replicates no secret")
+	}
+	t.Run("prod/primary key is multi-Region", func(t *testing.T) {
+		if v, _ := boolean(key, "multiRegion"); !v {
+			t.Error("multiRegion off")
+		}
+	})
+	for _, e := range replicated {
+		t.Run("prod/"+e.Name+"/replica encrypted by a replica key in its region", func(t *testing.T) {
+			sec := secretNamed(t, m, e.Name)
+			replicas, _ := input(sec, "replicas").([]any)
+			if len(replicas) != 1 {
+				t.Fatalf("replicas %v", replicas)
+			}
+			rep := replicas[0].(map[string]any)
+			if rep["region"] != e.ReplicaRegion {
+				t.Errorf("replica region %v", rep["region"])
+			}
+			rk := find(t, m, typeReplicaKey, "used by the replica", func(r mockaws.Resource) bool { return output(r, "arn") == rep["kmsKeyId"] })
+			if str(rk, "primaryKeyArn") != output(key, "arn") {
+				t.Errorf("primaryKeyArn %q", str(rk, "primaryKeyArn"))
+			}
+			provider := find(t, m, typeAWSProvider, "of the replica key", func(r mockaws.Resource) bool {
+				return strings.HasPrefix(rk.Provider, r.URN+"::")
+			})
+			if str(provider, "region") != e.ReplicaRegion {
+				t.Errorf("replica key provider region %q", str(provider, "region"))
+			}
+			doc := parsePolicy(t, rk, "policy")
+			for _, s := range doc.Statement {
+				if v := s.Condition["StringEquals"]["kms:ViaService"]; v != nil && !slices.Contains(v, "secretsmanager."+e.ReplicaRegion+".amazonaws.com") {
+					t.Errorf("replica key policy statement %s scopes to %v, not the replica region", s.Sid, v)
+				}
+			}
+			if !rk.Protect {
+				t.Error("the replica key is not protected in prod")
+			}
+		})
+	}
+}
+
+// TestNoSecretValueInPlainText scans every recorded input and output of
+// every run for the values of secure config keys and of generated
+// passwords; an occurrence outside a secret value fails.
+func TestNoSecretValueInPlainText(t *testing.T) {
+	for _, run := range secretsRuns(t) {
+		t.Run(run.name, func(t *testing.T) {
+			values := map[string]string{}
+			for _, k := range run.s.SecretKeys {
+				values[k] = mockaws.TestSecret(k)
+			}
+			for _, r := range run.m.ByType(typeRandomPassword) {
+				values[r.URN] = mockaws.RandomValue(r.URN)
+			}
+			if len(run.m.ByType(typeRandomPassword)) == 0 {
+				t.Fatal("no generated password to look for; the scan would prove nothing")
+			}
+			seen := map[string]bool{}
+			for _, r := range run.m.Resources() {
+				for label, pm := range map[string]resource.PropertyMap{"inputs": r.Inputs, "outputs": r.Outputs} {
+					all, _ := json.Marshal(pm.Mappable())
+					masked, _ := json.Marshal(plan.MaskedInputs(pm))
+					for what, v := range values {
+						if strings.Contains(string(all), v) {
+							seen[what] = true
+						}
+						if strings.Contains(string(masked), v) {
+							t.Errorf("%s %s %s hold the value of %s unsecret", r.Type, r.Name, label, what)
+						}
+					}
+				}
+			}
+			for what := range values {
+				if !seen[what] {
+					t.Errorf("the value of %s is nowhere, so the scan proved nothing for it", what)
+				}
+			}
+		})
+	}
+	t.Run("stack files hold no external value in plain text", func(t *testing.T) {
+		for _, stack := range stacks {
+			b, err := os.ReadFile(filepath.Join("..", "Pulumi."+stack+".yaml"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			for i, line := range strings.Split(string(b), "\n") {
+				if strings.Contains(line, "hardening:secret-") && !strings.Contains(line, "secure:") {
+					next := ""
+					if lines := strings.Split(string(b), "\n"); i+1 < len(lines) {
+						next = lines[i+1]
+					}
+					if !strings.Contains(next, "secure:") {
+						t.Errorf("Pulumi.%s.yaml line %d sets a secret value without secure:", stack, i+1)
+					}
+				}
+			}
+		}
+	})
+}
+
+func TestMissingRotationArtifact(t *testing.T) {
+	s := loadStack(t, "dev")
+	setField(t, s, "secrets", "rotationArtifact", filepath.Join(t.TempDir(), "rotation.zip"))
+	m, err := s.Run(baseline.Run)
+	if err == nil {
+		t.Fatal("the program ran without its rotation function")
+	}
+	for _, want := range []string{"secrets.rotationArtifact:", "go run ./cmd/buildlambda"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error %q does not say %q", err, want)
+		}
+	}
+	if n := len(m.Resources()); n != 0 {
+		t.Errorf("%d resources registered before the error", n)
+	}
+}
+
+func TestPlainExternalValueRefused(t *testing.T) {
+	s := withExternal(t, "dev")
+	s.SecretKeys = slices.DeleteFunc(s.SecretKeys, func(k string) bool { return strings.HasSuffix(k, "secret-partner-token") })
+	m, err := s.Run(baseline.Run)
+	if err == nil || !strings.Contains(err.Error(), "secret-partner-token: is in plain text") {
+		t.Fatalf("error %v, want the plain-text value refused", err)
+	}
+	if n := len(m.Resources()); n != 0 {
+		t.Errorf("%d resources registered before the error", n)
+	}
+}
