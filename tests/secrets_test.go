@@ -369,7 +369,9 @@ func sameSet(a, b []string) bool {
 func denies(doc policyDoc, action, principal string, secure bool) bool {
 	reqCtx := map[string]string{"aws:PrincipalArn": principal, "aws:SecureTransport": fmt.Sprint(secure)}
 	for _, s := range doc.Statement {
-		if s.Effect != "Deny" || !slices.ContainsFunc(s.Action, func(a string) bool { return a == action || (strings.HasSuffix(a, ":*") && strings.HasPrefix(action, strings.TrimSuffix(a, "*"))) }) {
+		if s.Effect != "Deny" || !slices.ContainsFunc(s.Action, func(a string) bool {
+			return a == action || (strings.HasSuffix(a, ":*") && strings.HasPrefix(action, strings.TrimSuffix(a, "*")))
+		}) {
 			continue
 		}
 		if conditionsHold(s.Condition, reqCtx) {
