@@ -369,9 +369,7 @@ func sameSet(a, b []string) bool {
 func denies(doc policyDoc, action, principal string, secure bool) bool {
 	reqCtx := map[string]string{"aws:PrincipalArn": principal, "aws:SecureTransport": fmt.Sprint(secure)}
 	for _, s := range doc.Statement {
-		if s.Effect != "Deny" || !slices.ContainsFunc(s.Action, func(a string) bool {
-			return a == action || (strings.HasSuffix(a, ":*") && strings.HasPrefix(action, strings.TrimSuffix(a, "*")))
-		}) {
+		if s.Effect != "Deny" || !slices.ContainsFunc(s.Action, func(a string) bool { return actionMatches(a, action) }) {
 			continue
 		}
 		if conditionsHold(s.Condition, reqCtx) {
@@ -379,6 +377,15 @@ func denies(doc policyDoc, action, principal string, secure bool) bool {
 		}
 	}
 	return false
+}
+
+// actionMatches reports whether a policy's action (maybe "svc:*") covers
+// action.
+func actionMatches(pattern, action string) bool {
+	if prefix, ok := strings.CutSuffix(pattern, "*"); ok {
+		return strings.HasPrefix(action, prefix)
+	}
+	return pattern == action
 }
 
 func conditionsHold(cond map[string]map[string][]string, reqCtx map[string]string) bool {
