@@ -97,6 +97,9 @@ func TestProdIsHardened(t *testing.T) {
 		{"one NAT gateway per zone", cfg.Network.NATGateways == stackconfig.NATPerZone, cfg.Network.NATGateways},
 		{"flow logs kept at least a year", cfg.Network.FlowLogRetentionDays >= 365, cfg.Network.FlowLogRetentionDays},
 		{"key deletion waits 30 days", cfg.KMS.DeletionWindowDays == 30, cfg.KMS.DeletionWindowDays},
+		{"deleted secrets recoverable for 30 days", cfg.Secrets.RecoveryWindowDays == 30, cfg.Secrets.RecoveryWindowDays},
+		{"rotation logs kept at least a year", cfg.Secrets.LogRetentionDays >= 365, cfg.Secrets.LogRetentionDays},
+		{"alerts reach someone", len(cfg.Alerts.Emails)+len(cfg.Alerts.HTTPSEndpoints) > 0, cfg.Alerts},
 	}
 	for _, c := range cases {
 		t.Run("prod/"+c.name, func(t *testing.T) {
