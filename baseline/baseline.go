@@ -17,6 +17,7 @@ import (
 	"github.com/example/hardening/awsenv"
 	"github.com/example/hardening/identity"
 	"github.com/example/hardening/network"
+	"github.com/example/hardening/ratelimit"
 	"github.com/example/hardening/secrets"
 	"github.com/example/hardening/stackconfig"
 	"github.com/example/hardening/tls"
@@ -91,6 +92,7 @@ type Baseline struct {
 	Alerts       *audit.Alerts
 	Network      *network.Vpc
 	LoadBalancer *tls.LoadBalancer
+	WebACL       *ratelimit.WebACL
 	Workloads    map[string]*identity.WorkloadRole
 	Secrets      *secrets.Inventory
 }
@@ -185,6 +187,37 @@ func Deploy(ctx *pulumi.Context, cfg *stackconfig.Config) (*Baseline, error) {
 		return nil, err
 	}
 
+	rl := cfg.RateLimit
+	atpPath := ""
+	if rl.AccountTakeover.Enabled {
+		atpPath = rl.AccountTakeover.LoginPath
+	}
+	acl, err := ratelimit.NewWebACL(ctx, name, &ratelimit.WebACLArgs{
+		LoadBalancerARN:          alb.ARN,
+		Count:                    rl.Mode == stackconfig.ModeCount,
+		MetricPrefix:             rl.MetricPrefix,
+		IPBlockList:              rl.IPBlockList,
+		AnonymousIPList:          rl.AnonymousIPList,
+		BotControl:               rl.BotControl,
+		AccountTakeoverLoginPath: atpPath,
+		Site:                     ratelimit.RateRule(rl.Site),
+		Auth:                     ratelimit.RateRule(rl.Auth),
+		PerUser:                  ratelimit.RateRule(rl.PerUser.RateRule),
+		PerUserCookie:            rl.PerUser.Key == stackconfig.KeyCookie,
+		PerUserKeyName:           rl.PerUser.KeyName,
+		ForwardedIPHeader:        rl.ForwardedIPHeader,
+		LogKeyARN:                key.KeyARN,
+		LogRetentionDays:         rl.LogRetentionDays,
+		AlertsTopicARN:           alerts.TopicARN,
+		RuleBlockedThreshold:     rl.Alarms.RuleBlocked,
+		ACLBlockedThreshold:      rl.Alarms.ACLBlocked,
+		Region:                   env.Region,
+		Protect:                  cfg.ProtectStateful,
+	})
+	if err != nil {
+		return nil, err
+	}
+
 	workloads := map[string]*identity.WorkloadRole{}
 	readers := map[string]secrets.Reader{}
 	workloadARNs := pulumi.StringMap{}
@@ -230,6 +263,8 @@ func Deploy(ctx *pulumi.Context, cfg *stackconfig.Config) (*Baseline, error) {
 
 	ctx.Export("kmsKeyArn", key.KeyARN)
 	ctx.Export("alertsTopicArn", alerts.TopicARN)
+	ctx.Export("webAclArn", acl.ARN)
+	ctx.Export("wafLogGroupName", acl.LogGroupName)
 	ctx.Export("workloadRoleArns", workloadARNs)
 	ctx.Export("secretArns", inventory.SecretARNs)
 	ctx.Export("secretInventory", inventoryReport(sc.Inventory))
@@ -252,7 +287,7 @@ func Deploy(ctx *pulumi.Context, cfg *stackconfig.Config) (*Baseline, error) {
 	ctx.Export("caCertificatePem", alb.CACertificatePEM)
 	ctx.Export("clientCertificatePem", alb.ClientCertificatePEM)
 	ctx.Export("clientPrivateKeyPem", alb.ClientPrivateKeyPEM)
-	return &Baseline{Key: key, Alerts: alerts, Network: vpc, LoadBalancer: alb, Workloads: workloads, Secrets: inventory}, nil
+	return &Baseline{Key: key, Alerts: alerts, Network: vpc, LoadBalancer: alb, WebACL: acl, Workloads: workloads, Secrets: inventory}, nil
 }
 
 // externalValues reads the value of each external secret as a secret

@@ -372,6 +372,12 @@ func (m *Mocks) computed(r Resource, id string) resource.PropertyMap {
 	case "aws:cloudwatch/eventRule:EventRule":
 		out["name"] = name
 		out["arn"] = arn("events", "rule/"+name)
+	case "aws:wafv2/webAcl:WebAcl":
+		out["name"] = name
+		out["arn"] = arn("wafv2", "regional/webacl/"+name+"/"+id)
+	case "aws:wafv2/ipSet:IpSet":
+		out["name"] = name
+		out["arn"] = arn("wafv2", "regional/ipset/"+name+"/"+id)
 	case "aws:sns/topic:Topic":
 		out["name"] = name
 		out["arn"] = arn("sns", name)

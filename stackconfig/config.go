@@ -42,6 +42,8 @@ type Config struct {
 	Secrets Secrets
 	// Alerts configures the alerts topic's subscribers. Key "alerts".
 	Alerts Alerts
+	// RateLimit configures the WAF web ACL. Key "rateLimit".
+	RateLimit RateLimit
 }
 
 // Default returns the configuration a stack gets when it sets nothing.
@@ -53,6 +55,7 @@ func Default() Config {
 		TLS:             DefaultTLS(),
 		Workloads:       DefaultWorkloads(),
 		Secrets:         DefaultSecrets(),
+		RateLimit:       DefaultRateLimit(),
 	}
 }
 
@@ -94,6 +97,7 @@ func Parse(lookup Lookup, isSecret IsSecret) (*Config, error) {
 	errs = append(errs, decodeObject(lookup, "workloads", &cfg.Workloads)...)
 	errs = append(errs, decodeObject(lookup, "secrets", &cfg.Secrets)...)
 	errs = append(errs, decodeObject(lookup, "alerts", &cfg.Alerts)...)
+	errs = append(errs, decodeObject(lookup, "rateLimit", &cfg.RateLimit)...)
 	cfg.Secrets.defaults()
 	if len(errs) == 0 {
 		present := func(key string) bool { _, ok := lookup(key); return ok }
@@ -148,6 +152,7 @@ func (c *Config) validate(present func(string) bool, isSecret IsSecret) []error 
 	errs = append(errs, validateWorkloads("workloads", c.Workloads)...)
 	errs = append(errs, c.Secrets.validate("secrets", c.Workloads, c.KMS, present, isSecret)...)
 	errs = append(errs, c.Alerts.validate("alerts")...)
+	errs = append(errs, c.RateLimit.validate("rateLimit")...)
 	return errs
 }
 

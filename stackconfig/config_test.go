@@ -43,6 +43,10 @@ func TestDefaultsAreValidAndSecure(t *testing.T) {
 		{"ECDSA certificate key", cfg.TLS.KeyAlgorithm == "EC_prime256v1"},
 		{"mutual TLS off unless asked", !cfg.TLS.MutualTLS.Enabled},
 		{"target group on the app port", cfg.TLS.TargetPort == cfg.Network.AppPort},
+		{"rate rules block", cfg.RateLimit.Mode == ModeBlock},
+		{"anonymous IPs blocked", cfg.RateLimit.AnonymousIPList},
+		{"web ACL within WAF's capacity", cfg.RateLimit.Capacity() <= 1500},
+		{"WAF logs kept a year", cfg.RateLimit.LogRetentionDays >= 365},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -137,6 +141,27 @@ func TestValidationMessages(t *testing.T) {
 		{"rotation artifact", map[string]string{"secrets": `{"rotationArtifact":""}`}, "secrets.rotationArtifact: is empty"},
 		{"alert email", map[string]string{"alerts": `{"emails":["Security <sec@example.com>"]}`}, `alerts.emails[0]: "Security <sec@example.com>" is not a plain email address`},
 		{"alert endpoint http", map[string]string{"alerts": `{"httpsEndpoints":["http://hooks.example.com/x"]}`}, `alerts.httpsEndpoints[0]: "http://hooks.example.com/x" is not an https:// URL`},
+		{"rate mode", map[string]string{"rateLimit": `{"mode":"off"}`}, `rateLimit.mode: "off" is not a mode; use "block" or "count"`},
+		{"rate metric prefix", map[string]string{"rateLimit": `{"metricPrefix":"All"}`}, `rateLimit.metricPrefix: "All" is not a WAF metric name`},
+		{"rate metric prefix characters", map[string]string{"rateLimit": `{"metricPrefix":"my metrics"}`}, `rateLimit.metricPrefix: "my metrics" is not a WAF metric name`},
+		{"rate block list CIDR", map[string]string{"rateLimit": `{"ipBlockList":["203.0.113.7/24"]}`}, `rateLimit.ipBlockList[0]: "203.0.113.7/24" is not an IPv4 CIDR with its network address`},
+		{"rate limit too low", map[string]string{"rateLimit": `{"site":{"limit":9}}`}, "rateLimit.site.limit: 9 is out of range; WAF allows 10 to 2,000,000,000 requests per window"},
+		{"rate limit too high", map[string]string{"rateLimit": `{"auth":{"limit":2000000001}}`}, "rateLimit.auth.limit: 2000000001 is out of range"},
+		{"rate window", map[string]string{"rateLimit": `{"auth":{"windowSec":30}}`}, "rateLimit.auth.windowSec: 30 is not a WAF evaluation window; use one of [60 120 300 600]"},
+		{"rate scope-down empty", map[string]string{"rateLimit": `{"auth":{"paths":[]}}`}, "rateLimit.auth.paths: is empty; the rule needs the path prefixes it is scoped to"},
+		{"rate site scoped", map[string]string{"rateLimit": `{"site":{"paths":["/x"]}}`}, "rateLimit.site.paths: is set, but this rule covers the whole site"},
+		{"rate path relative", map[string]string{"rateLimit": `{"perUser":{"paths":["api/"]}}`}, `rateLimit.perUser.paths[0]: "api/" is not a lower-case absolute path prefix`},
+		{"rate path upper case", map[string]string{"rateLimit": `{"auth":{"paths":["/Login"]}}`}, `rateLimit.auth.paths[0]: "/Login" is not a lower-case absolute path prefix`},
+		{"rate path twice", map[string]string{"rateLimit": `{"auth":{"paths":["/login","/login"]}}`}, `rateLimit.auth.paths[1]: "/login" is listed twice`},
+		{"rate user key", map[string]string{"rateLimit": `{"perUser":{"key":"jwt"}}`}, `rateLimit.perUser.key: "jwt" is not a key source; use "header" or "cookie"`},
+		{"rate user header", map[string]string{"rateLimit": `{"perUser":{"keyName":"x y"}}`}, `rateLimit.perUser.keyName: "x y" is not a header name`},
+		{"rate forwarded header", map[string]string{"rateLimit": `{"forwardedIpHeader":"X Forwarded"}`}, `rateLimit.forwardedIpHeader: "X Forwarded" is not a header name`},
+		{"rate login path", map[string]string{"rateLimit": `{"accountTakeover":{"enabled":true,"loginPath":"login"}}`}, `rateLimit.accountTakeover.loginPath: "login" is not a lower-case absolute path`},
+		{"rate log retention", map[string]string{"rateLimit": `{"logRetentionDays":2}`}, "rateLimit.logRetentionDays: 2 is not a CloudWatch Logs retention"},
+		{"rate alarm threshold", map[string]string{"rateLimit": `{"alarms":{"ruleBlocked":0}}`}, "rateLimit.alarms.ruleBlocked: 0 is not a threshold"},
+		{"rate acl alarm threshold", map[string]string{"rateLimit": `{"alarms":{"aclBlocked":-1}}`}, "rateLimit.alarms.aclBlocked: -1 is not a threshold"},
+		// 1125 base groups + 50 anonymous IP + 50 bot control + 2 site + (2 + 19×12) auth + (2 + 2×30 + 12) per user.
+		{"rate capacity", map[string]string{"rateLimit": `{"botControl":true,"auth":{"paths":["/a","/b","/c","/d","/e","/f","/g","/h","/i","/j","/k","/l","/m","/n","/o","/p","/q","/r","/s"]}}`}, "rateLimit: the web ACL would need 1531 WCUs, over WAF's limit of 1500"},
 		{"kms administrator star", map[string]string{"kms": `{"administrators":["*"]}`}, `kms.administrators[0]: "*" is not an IAM role or user ARN`},
 	}
 	for _, c := range cases {

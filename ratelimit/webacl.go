@@ -1,0 +1,469 @@
+// Package ratelimit provides the WAFv2 web ACL in front of the load
+// balancer: an IP block list, AWS managed rule groups, rate-based rules per
+// IP, per IP on authentication paths and per user on API paths, a 429 JSON
+// response with Retry-After, redacted and filtered logging, and alarms on
+// blocked requests.
+package ratelimit
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/wafv2"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/example/hardening/ratelimit/wcu"
+)
+
+// WebACLType is the type token of the WebACL component.
+const WebACLType = "hardening:ratelimit:WebACL"
+
+// Rule names and priorities. Each rule keeps its priority whatever else is
+// enabled, so adding a rule never renumbers another.
+const (
+	RuleIPBlockList     = "ip-block-list"
+	RuleIPReputation    = "aws-ip-reputation"
+	RuleAnonymousIP     = "aws-anonymous-ip"
+	RuleKnownBadInputs  = "aws-known-bad-inputs"
+	RuleCommon          = "aws-common"
+	RuleSQLi            = "aws-sqli"
+	RuleBotControl      = "aws-bot-control"
+	RuleAccountTakeover = "aws-account-takeover"
+	RuleRateSite        = "rate-site"
+	RuleRateAuth        = "rate-auth"
+	RuleRatePerUser     = "rate-per-user"
+)
+
+// Priorities maps each rule to its fixed priority.
+var Priorities = map[string]int{
+	RuleIPBlockList:     0,
+	RuleIPReputation:    10,
+	RuleAnonymousIP:     20,
+	RuleKnownBadInputs:  30,
+	RuleCommon:          40,
+	RuleSQLi:            50,
+	RuleBotControl:      60,
+	RuleAccountTakeover: 70,
+	RuleRateSite:        100,
+	RuleRateAuth:        110,
+	RuleRatePerUser:     120,
+}
+
+// RateLimitedBody is the JSON body of a rate-limited request's 429.
+const RateLimitedBody = `{"error":"too_many_requests","message":"Request rate limit exceeded; retry after the number of seconds in the Retry-After header."}`
+
+// rateLimitedKey names the custom response body.
+const rateLimitedKey = "rate-limited"
+
+// RateRule is a rate limit over a window, scoped to path prefixes where it
+// has any.
+type RateRule struct {
+	Limit     int
+	WindowSec int
+	Paths     []string
+}
+
+// WebACLArgs configures a WebACL.
+type WebACLArgs struct {
+	// LoadBalancerARN is the load balancer the web ACL protects.
+	LoadBalancerARN pulumi.StringInput
+	// Count makes the rate-based rules count instead of block.
+	Count bool
+	// MetricPrefix starts every metric name.
+	MetricPrefix string
+	// IPBlockList are IPv4 CIDRs always blocked.
+	IPBlockList []string
+	// AnonymousIPList, BotControl add those managed groups.
+	AnonymousIPList bool
+	BotControl      bool
+	// AccountTakeoverLoginPath, when set, adds account-takeover prevention
+	// on that path.
+	AccountTakeoverLoginPath string
+	// Site, Auth and PerUser are the rate-based rules.
+	Site, Auth, PerUser RateRule
+	// PerUserCookie keys the per-user rule on a cookie rather than a header
+	// named PerUserKeyName.
+	PerUserCookie  bool
+	PerUserKeyName string
+	// ForwardedIPHeader, when set, takes the client IP from that header.
+	ForwardedIPHeader string
+	// LogKeyARN encrypts the WAF log group, kept LogRetentionDays.
+	LogKeyARN        pulumi.StringInput
+	LogRetentionDays int
+	// AlertsTopicARN receives the blocked-request alarms.
+	AlertsTopicARN pulumi.StringInput
+	// RuleBlockedThreshold and ACLBlockedThreshold are the alarms'
+	// thresholds per five minutes.
+	RuleBlockedThreshold int
+	ACLBlockedThreshold  int
+	// Region is the stack's region, a dimension of WAF's metrics.
+	Region string
+	// Protect protects and retains the log group.
+	Protect bool
+}
+
+// WebACL is a regional web ACL associated with the load balancer.
+type WebACL struct {
+	pulumi.ResourceState
+
+	// ARN is the web ACL's ARN.
+	ARN pulumi.StringOutput `pulumi:"arn"`
+	// Capacity is the web ACL's capacity in WCUs, as WAF computes it.
+	Capacity pulumi.IntOutput `pulumi:"capacity"`
+	// LogGroupName is the log group that receives the WAF logs.
+	LogGroupName pulumi.StringOutput `pulumi:"logGroupName"`
+}
+
+// NewWebACL creates a WebACL.
+func NewWebACL(ctx *pulumi.Context, name string, args *WebACLArgs, opts ...pulumi.ResourceOption) (*WebACL, error) {
+	if args == nil || args.LoadBalancerARN == nil || args.LogKeyARN == nil || args.AlertsTopicARN == nil {
+		return nil, errors.New("ratelimit web ACL: args with a load balancer, a log key and an alerts topic are required")
+	}
+	w := &WebACL{}
+	if err := ctx.RegisterComponentResource(WebACLType, name, w, opts...); err != nil {
+		return nil, err
+	}
+	parent := pulumi.Parent(w)
+	b := &aclBuilder{args: args, prefix: args.MetricPrefix}
+
+	var rules wafv2.WebAclRuleArray
+	if len(args.IPBlockList) > 0 {
+		set, err := wafv2.NewIpSet(ctx, name+"-block-list", &wafv2.IpSetArgs{
+			Description:      pulumi.String("Clients always blocked"),
+			Scope:            pulumi.String("REGIONAL"),
+			IpAddressVersion: pulumi.String("IPV4"),
+			Addresses:        pulumi.ToStringArray(args.IPBlockList),
+		}, parent)
+		if err != nil {
+			return nil, err
+		}
+		rules = append(rules, b.blockList(set.Arn))
+	}
+	rules = append(rules, b.managed(RuleIPReputation, wcu.IPReputation, nil, nil))
+	if args.AnonymousIPList {
+		// Hosting providers only count: server-to-server clients run there.
+		rules = append(rules, b.managed(RuleAnonymousIP, wcu.AnonymousIP, nil, wafv2.WebAclRuleStatementManagedRuleGroupStatementRuleActionOverrideArray{
+			wafv2.WebAclRuleStatementManagedRuleGroupStatementRuleActionOverrideArgs{
+				Name: pulumi.String("HostingProviderIPList"),
+				ActionToUse: wafv2.WebAclRuleStatementManagedRuleGroupStatementRuleActionOverrideActionToUseArgs{
+					Count: &wafv2.WebAclRuleStatementManagedRuleGroupStatementRuleActionOverrideActionToUseCountArgs{},
+				},
+			},
+		}))
+	}
+	rules = append(rules,
+		b.managed(RuleKnownBadInputs, wcu.KnownBadInputs, nil, nil),
+		b.managed(RuleCommon, wcu.CommonRuleSet, nil, nil),
+		b.managed(RuleSQLi, wcu.SQLi, nil, nil),
+	)
+	if args.BotControl {
+		rules = append(rules, b.managed(RuleBotControl, wcu.BotControl, wafv2.WebAclRuleStatementManagedRuleGroupStatementManagedRuleGroupConfigArray{
+			wafv2.WebAclRuleStatementManagedRuleGroupStatementManagedRuleGroupConfigArgs{
+				AwsManagedRulesBotControlRuleSet: &wafv2.WebAclRuleStatementManagedRuleGroupStatementManagedRuleGroupConfigAwsManagedRulesBotControlRuleSetArgs{
+					InspectionLevel: pulumi.String("COMMON"),
+				},
+			},
+		}, nil))
+	}
+	if p := args.AccountTakeoverLoginPath; p != "" {
+		rules = append(rules, b.managed(RuleAccountTakeover, wcu.AccountTakeover, wafv2.WebAclRuleStatementManagedRuleGroupStatementManagedRuleGroupConfigArray{
+			wafv2.WebAclRuleStatementManagedRuleGroupStatementManagedRuleGroupConfigArgs{
+				AwsManagedRulesAtpRuleSet: &wafv2.WebAclRuleStatementManagedRuleGroupStatementManagedRuleGroupConfigAwsManagedRulesAtpRuleSetArgs{
+					LoginPath: pulumi.String(p),
+				},
+			},
+		}, nil))
+	}
+	rules = append(rules, b.rate(RuleRateSite, args.Site, nil), b.rate(RuleRateAuth, args.Auth, nil), b.rate(RuleRatePerUser, args.PerUser, b.userKeys()))
+
+	acl, err := wafv2.NewWebAcl(ctx, name, &wafv2.WebAclArgs{
+		Description:   pulumi.String("Rate limits and managed protections for " + name),
+		Scope:         pulumi.String("REGIONAL"),
+		DefaultAction: wafv2.WebAclDefaultActionArgs{Allow: &wafv2.WebAclDefaultActionAllowArgs{}},
+		Rules:         rules,
+		CustomResponseBodies: wafv2.WebAclCustomResponseBodyArray{wafv2.WebAclCustomResponseBodyArgs{
+			Key:         pulumi.String(rateLimitedKey),
+			ContentType: pulumi.String("APPLICATION_JSON"),
+			Content:     pulumi.String(RateLimitedBody),
+		}},
+		VisibilityConfig: wafv2.WebAclVisibilityConfigArgs{
+			CloudwatchMetricsEnabled: pulumi.Bool(true),
+			SampledRequestsEnabled:   pulumi.Bool(true),
+			MetricName:               pulumi.String(b.metric("acl")),
+		},
+	}, parent)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := wafv2.NewWebAclAssociation(ctx, name, &wafv2.WebAclAssociationArgs{
+		ResourceArn: args.LoadBalancerARN,
+		WebAclArn:   acl.Arn,
+	}, parent); err != nil {
+		return nil, err
+	}
+	logGroup, err := b.logging(ctx, name, acl, parent)
+	if err != nil {
+		return nil, err
+	}
+	if err := b.alarms(ctx, name, acl, parent); err != nil {
+		return nil, err
+	}
+	w.ARN = acl.Arn
+	w.Capacity = acl.Capacity
+	w.LogGroupName = logGroup.Name
+	return w, ctx.RegisterResourceOutputs(w, pulumi.Map{
+		"arn":          w.ARN,
+		"capacity":     w.Capacity,
+		"logGroupName": w.LogGroupName,
+	})
+}
+
+type aclBuilder struct {
+	args   *WebACLArgs
+	prefix string
+}
+
+// metric is a rule's CloudWatch metric name.
+func (b *aclBuilder) metric(rule string) string { return b.prefix + "-" + rule }
+
+func (b *aclBuilder) visibility(rule string) wafv2.WebAclRuleVisibilityConfigArgs {
+	return wafv2.WebAclRuleVisibilityConfigArgs{
+		CloudwatchMetricsEnabled: pulumi.Bool(true),
+		SampledRequestsEnabled:   pulumi.Bool(true),
+		MetricName:               pulumi.String(b.metric(rule)),
+	}
+}
+
+func (b *aclBuilder) blockList(setARN pulumi.StringInput) wafv2.WebAclRuleArgs {
+	ref := &wafv2.WebAclRuleStatementIpSetReferenceStatementArgs{Arn: setARN}
+	if h := b.args.ForwardedIPHeader; h != "" {
+		ref.IpSetForwardedIpConfig = &wafv2.WebAclRuleStatementIpSetReferenceStatementIpSetForwardedIpConfigArgs{
+			HeaderName: pulumi.String(h), FallbackBehavior: pulumi.String("MATCH"), Position: pulumi.String("FIRST"),
+		}
+	}
+	return wafv2.WebAclRuleArgs{
+		Name:             pulumi.String(RuleIPBlockList),
+		Priority:         pulumi.Int(Priorities[RuleIPBlockList]),
+		Action:           &wafv2.WebAclRuleActionArgs{Block: &wafv2.WebAclRuleActionBlockArgs{}},
+		Statement:        wafv2.WebAclRuleStatementArgs{IpSetReferenceStatement: ref},
+		VisibilityConfig: b.visibility(RuleIPBlockList),
+	}
+}
+
+// managed is a rule that runs an AWS managed group with its own actions.
+func (b *aclBuilder) managed(rule string, g wcu.Group,
+	configs wafv2.WebAclRuleStatementManagedRuleGroupStatementManagedRuleGroupConfigArray,
+	overrides wafv2.WebAclRuleStatementManagedRuleGroupStatementRuleActionOverrideArray,
+) wafv2.WebAclRuleArgs {
+	return wafv2.WebAclRuleArgs{
+		Name:           pulumi.String(rule),
+		Priority:       pulumi.Int(Priorities[rule]),
+		OverrideAction: &wafv2.WebAclRuleOverrideActionArgs{None: &wafv2.WebAclRuleOverrideActionNoneArgs{}},
+		Statement: wafv2.WebAclRuleStatementArgs{ManagedRuleGroupStatement: &wafv2.WebAclRuleStatementManagedRuleGroupStatementArgs{
+			VendorName:              pulumi.String("AWS"),
+			Name:                    pulumi.String(g.Name),
+			ManagedRuleGroupConfigs: configs,
+			RuleActionOverrides:     overrides,
+		}},
+		VisibilityConfig: b.visibility(rule),
+	}
+}
+
+// userKeys are the per-user rule's aggregation keys: the user's header or
+// cookie together with the client IP.
+func (b *aclBuilder) userKeys() wafv2.WebAclRuleStatementRateBasedStatementCustomKeyArray {
+	none := func() pulumi.IntInput { return pulumi.Int(0) }
+	var user wafv2.WebAclRuleStatementRateBasedStatementCustomKeyArgs
+	if b.args.PerUserCookie {
+		user.Cookie = &wafv2.WebAclRuleStatementRateBasedStatementCustomKeyCookieArgs{
+			Name: pulumi.String(b.args.PerUserKeyName),
+			TextTransformations: wafv2.WebAclRuleStatementRateBasedStatementCustomKeyCookieTextTransformationArray{
+				wafv2.WebAclRuleStatementRateBasedStatementCustomKeyCookieTextTransformationArgs{Priority: none(), Type: pulumi.String("NONE")},
+			},
+		}
+	} else {
+		user.Header = &wafv2.WebAclRuleStatementRateBasedStatementCustomKeyHeaderArgs{
+			Name: pulumi.String(b.args.PerUserKeyName),
+			TextTransformations: wafv2.WebAclRuleStatementRateBasedStatementCustomKeyHeaderTextTransformationArray{
+				wafv2.WebAclRuleStatementRateBasedStatementCustomKeyHeaderTextTransformationArgs{Priority: none(), Type: pulumi.String("NONE")},
+			},
+		}
+	}
+	ip := wafv2.WebAclRuleStatementRateBasedStatementCustomKeyArgs{Ip: &wafv2.WebAclRuleStatementRateBasedStatementCustomKeyIpArgs{}}
+	if b.args.ForwardedIPHeader != "" {
+		ip = wafv2.WebAclRuleStatementRateBasedStatementCustomKeyArgs{ForwardedIp: &wafv2.WebAclRuleStatementRateBasedStatementCustomKeyForwardedIpArgs{}}
+	}
+	return wafv2.WebAclRuleStatementRateBasedStatementCustomKeyArray{user, ip}
+}
+
+// rate is a rate-based rule: per client IP, or per custom keys when given,
+// scoped to its paths, blocking with a 429 (or counting).
+func (b *aclBuilder) rate(rule string, r RateRule, keys wafv2.WebAclRuleStatementRateBasedStatementCustomKeyArray) wafv2.WebAclRuleArgs {
+	st := &wafv2.WebAclRuleStatementRateBasedStatementArgs{
+		Limit:               pulumi.Int(r.Limit),
+		EvaluationWindowSec: pulumi.Int(r.WindowSec),
+		AggregateKeyType:    pulumi.String("IP"),
+		ScopeDownStatement:  scopeDown(r.Paths),
+	}
+	if h := b.args.ForwardedIPHeader; h != "" {
+		st.AggregateKeyType = pulumi.String("FORWARDED_IP")
+		st.ForwardedIpConfig = &wafv2.WebAclRuleStatementRateBasedStatementForwardedIpConfigArgs{
+			HeaderName: pulumi.String(h), FallbackBehavior: pulumi.String("MATCH"),
+		}
+	}
+	if keys != nil {
+		st.AggregateKeyType = pulumi.String("CUSTOM_KEYS")
+		st.CustomKeys = keys
+	}
+	action := &wafv2.WebAclRuleActionArgs{Block: &wafv2.WebAclRuleActionBlockArgs{
+		CustomResponse: &wafv2.WebAclRuleActionBlockCustomResponseArgs{
+			ResponseCode:          pulumi.Int(429),
+			CustomResponseBodyKey: pulumi.String(rateLimitedKey),
+			ResponseHeaders: wafv2.WebAclRuleActionBlockCustomResponseResponseHeaderArray{
+				wafv2.WebAclRuleActionBlockCustomResponseResponseHeaderArgs{
+					Name: pulumi.String("Retry-After"), Value: pulumi.String(fmt.Sprint(r.WindowSec)),
+				},
+			},
+		},
+	}}
+	if b.args.Count {
+		action = &wafv2.WebAclRuleActionArgs{Count: &wafv2.WebAclRuleActionCountArgs{}}
+	}
+	return wafv2.WebAclRuleArgs{
+		Name:             pulumi.String(rule),
+		Priority:         pulumi.Int(Priorities[rule]),
+		Action:           action,
+		Statement:        wafv2.WebAclRuleStatementArgs{RateBasedStatement: st},
+		VisibilityConfig: b.visibility(rule),
+	}
+}
+
+// scopeDown matches requests whose lower-cased path starts with one of
+// paths; nil for none.
+func scopeDown(paths []string) wafv2.WebAclRuleStatementRateBasedStatementScopeDownStatementPtrInput {
+	switch len(paths) {
+	case 0:
+		return nil
+	case 1:
+		return &wafv2.WebAclRuleStatementRateBasedStatementScopeDownStatementArgs{
+			ByteMatchStatement: &wafv2.WebAclRuleStatementRateBasedStatementScopeDownStatementByteMatchStatementArgs{
+				FieldToMatch: &wafv2.WebAclRuleStatementRateBasedStatementScopeDownStatementByteMatchStatementFieldToMatchArgs{
+					UriPath: &wafv2.WebAclRuleStatementRateBasedStatementScopeDownStatementByteMatchStatementFieldToMatchUriPathArgs{},
+				},
+				PositionalConstraint: pulumi.String("STARTS_WITH"),
+				SearchString:         pulumi.String(paths[0]),
+				TextTransformations: wafv2.WebAclRuleStatementRateBasedStatementScopeDownStatementByteMatchStatementTextTransformationArray{
+					wafv2.WebAclRuleStatementRateBasedStatementScopeDownStatementByteMatchStatementTextTransformationArgs{Priority: pulumi.Int(0), Type: pulumi.String("LOWERCASE")},
+				},
+			},
+		}
+	}
+	var statements wafv2.WebAclRuleStatementArray
+	for _, p := range paths {
+		statements = append(statements, wafv2.WebAclRuleStatementArgs{ByteMatchStatement: &wafv2.WebAclRuleStatementByteMatchStatementArgs{
+			FieldToMatch: &wafv2.WebAclRuleStatementByteMatchStatementFieldToMatchArgs{
+				UriPath: &wafv2.WebAclRuleStatementByteMatchStatementFieldToMatchUriPathArgs{},
+			},
+			PositionalConstraint: pulumi.String("STARTS_WITH"),
+			SearchString:         pulumi.String(p),
+			TextTransformations: wafv2.WebAclRuleStatementByteMatchStatementTextTransformationArray{
+				wafv2.WebAclRuleStatementByteMatchStatementTextTransformationArgs{Priority: pulumi.Int(0), Type: pulumi.String("LOWERCASE")},
+			},
+		}})
+	}
+	return &wafv2.WebAclRuleStatementRateBasedStatementScopeDownStatementArgs{
+		OrStatement: &wafv2.WebAclRuleStatementRateBasedStatementScopeDownStatementOrStatementArgs{Statements: statements},
+	}
+}
+
+// RedactedHeaders are the headers WAF logs never show (FSBP WAF.11 asks
+// for logging; these keep credentials out of it).
+var RedactedHeaders = []string{"authorization", "cookie"}
+
+// logging sends the BLOCK and COUNT decisions to an encrypted log group
+// whose name WAF requires to start with aws-waf-logs-.
+func (b *aclBuilder) logging(ctx *pulumi.Context, name string, acl *wafv2.WebAcl, parent pulumi.ResourceOption) (*cloudwatch.LogGroup, error) {
+	a := b.args
+	lg, err := cloudwatch.NewLogGroup(ctx, name+"-waf", &cloudwatch.LogGroupArgs{
+		Name:            pulumi.String("aws-waf-logs-" + name),
+		RetentionInDays: pulumi.Int(a.LogRetentionDays),
+		KmsKeyId:        a.LogKeyARN,
+	}, parent, pulumi.Protect(a.Protect), pulumi.RetainOnDelete(a.Protect))
+	if err != nil {
+		return nil, err
+	}
+	redacted := RedactedHeaders
+	if !a.PerUserCookie && a.PerUserKeyName != "" && a.PerUserKeyName != "authorization" {
+		redacted = append(slices.Clone(redacted), a.PerUserKeyName)
+	}
+	var fields wafv2.WebAclLoggingConfigurationRedactedFieldArray
+	for _, h := range redacted {
+		fields = append(fields, wafv2.WebAclLoggingConfigurationRedactedFieldArgs{
+			SingleHeader: &wafv2.WebAclLoggingConfigurationRedactedFieldSingleHeaderArgs{Name: pulumi.String(h)},
+		})
+	}
+	_, err = wafv2.NewWebAclLoggingConfiguration(ctx, name, &wafv2.WebAclLoggingConfigurationArgs{
+		ResourceArn:           acl.Arn,
+		LogDestinationConfigs: pulumi.StringArray{lg.Arn},
+		RedactedFields:        fields,
+		LoggingFilter: &wafv2.WebAclLoggingConfigurationLoggingFilterArgs{
+			DefaultBehavior: pulumi.String("DROP"),
+			Filters: wafv2.WebAclLoggingConfigurationLoggingFilterFilterArray{
+				wafv2.WebAclLoggingConfigurationLoggingFilterFilterArgs{
+					Behavior:    pulumi.String("KEEP"),
+					Requirement: pulumi.String("MEETS_ANY"),
+					Conditions: wafv2.WebAclLoggingConfigurationLoggingFilterFilterConditionArray{
+						wafv2.WebAclLoggingConfigurationLoggingFilterFilterConditionArgs{
+							ActionCondition: &wafv2.WebAclLoggingConfigurationLoggingFilterFilterConditionActionConditionArgs{Action: pulumi.String("BLOCK")},
+						},
+						wafv2.WebAclLoggingConfigurationLoggingFilterFilterConditionArgs{
+							ActionCondition: &wafv2.WebAclLoggingConfigurationLoggingFilterFilterConditionActionConditionArgs{Action: pulumi.String("COUNT")},
+						},
+					},
+				},
+			},
+		},
+	}, parent)
+	return lg, err
+}
+
+// alarms fire when a rate rule, or the whole web ACL, blocks (or in count
+// mode counts) more requests than its threshold in five minutes.
+func (b *aclBuilder) alarms(ctx *pulumi.Context, name string, acl *wafv2.WebAcl, parent pulumi.ResourceOption) error {
+	a := b.args
+	metric := "BlockedRequests"
+	if a.Count {
+		metric = "CountedRequests"
+	}
+	type alarm struct {
+		suffix, rule, metric string
+		threshold            int
+	}
+	all := []alarm{
+		{"acl-blocked", "ALL", "BlockedRequests", a.ACLBlockedThreshold},
+		{RuleRateSite, b.metric(RuleRateSite), metric, a.RuleBlockedThreshold},
+		{RuleRateAuth, b.metric(RuleRateAuth), metric, a.RuleBlockedThreshold},
+		{RuleRatePerUser, b.metric(RuleRatePerUser), metric, a.RuleBlockedThreshold},
+	}
+	for _, al := range all {
+		if _, err := cloudwatch.NewMetricAlarm(ctx, name+"-"+al.suffix, &cloudwatch.MetricAlarmArgs{
+			AlarmDescription:   pulumi.Sprintf("Excessive requests: WAF rule %s of %s", al.rule, name),
+			Namespace:          pulumi.String("AWS/WAFV2"),
+			MetricName:         pulumi.String(al.metric),
+			Dimensions:         pulumi.StringMap{"WebACL": acl.Name, "Region": pulumi.String(a.Region), "Rule": pulumi.String(al.rule)},
+			Statistic:          pulumi.String("Sum"),
+			Period:             pulumi.Int(300),
+			EvaluationPeriods:  pulumi.Int(1),
+			Threshold:          pulumi.Float64(float64(al.threshold)),
+			ComparisonOperator: pulumi.String("GreaterThanOrEqualToThreshold"),
+			TreatMissingData:   pulumi.String("notBreaching"),
+			AlarmActions:       pulumi.Array{a.AlertsTopicARN},
+			OkActions:          pulumi.Array{a.AlertsTopicARN},
+		}, parent); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -1,0 +1,221 @@
+package stackconfig
+
+import (
+	"fmt"
+	"net/netip"
+	"regexp"
+	"slices"
+
+	"github.com/example/hardening/ratelimit/wcu"
+)
+
+// Rate-rule modes.
+const (
+	// ModeBlock blocks requests over a rate limit with HTTP 429.
+	ModeBlock = "block"
+	// ModeCount only counts them, to tune limits before enforcing.
+	ModeCount = "count"
+)
+
+// Per-user key sources.
+const (
+	KeyHeader = "header"
+	KeyCookie = "cookie"
+)
+
+// RateLimit configures the WAF web ACL on the load balancer (key
+// "rateLimit").
+type RateLimit struct {
+	// Mode is what the rate-based rules do over their limits: block
+	// (default) or count.
+	Mode string `json:"mode"`
+	// MetricPrefix starts every rule's CloudWatch metric name. Default
+	// "hardening".
+	MetricPrefix string `json:"metricPrefix"`
+	// IPBlockList are IPv4 CIDRs always blocked. Default none.
+	IPBlockList []string `json:"ipBlockList"`
+	// AnonymousIPList adds the AWS anonymous-IP group (VPNs, Tor, proxies);
+	// its hosting-provider rule only counts, so that server-to-server
+	// clients are not blocked. Default true.
+	AnonymousIPList bool `json:"anonymousIpList"`
+	// BotControl adds the AWS Bot Control group (billed per request).
+	// Default false.
+	BotControl bool `json:"botControl"`
+	// AccountTakeover adds AWS account-takeover prevention on the login
+	// path (billed per request).
+	AccountTakeover AccountTakeover `json:"accountTakeover"`
+	// Site limits each client IP over the whole site.
+	Site RateRule `json:"site"`
+	// Auth limits each client IP more strictly on authentication paths.
+	Auth RateRule `json:"auth"`
+	// PerUser limits each user (a header or cookie, with the IP) on API
+	// paths.
+	PerUser PerUserRule `json:"perUser"`
+	// ForwardedIPHeader, when set, takes the client IP from this header
+	// (for a stack behind a CDN) instead of the connection. Default none.
+	ForwardedIPHeader string `json:"forwardedIpHeader"`
+	// LogRetentionDays is the WAF log group's retention. Default 365.
+	LogRetentionDays int `json:"logRetentionDays"`
+	// Alarms are the blocked-request thresholds.
+	Alarms RateAlarms `json:"alarms"`
+}
+
+// RateRule is a rate limit over a window, scoped to paths where it has any.
+type RateRule struct {
+	// Limit is the requests allowed per window, 10 to 2,000,000,000.
+	Limit int `json:"limit"`
+	// WindowSec is the evaluation window: 60, 120, 300 or 600 seconds.
+	WindowSec int `json:"windowSec"`
+	// Paths are lower-case URI path prefixes the rule applies to.
+	Paths []string `json:"paths"`
+}
+
+// PerUserRule is a rate limit per user on API paths.
+type PerUserRule struct {
+	RateRule
+	// Key is where the user's identity is: "header" (default) or "cookie".
+	Key string `json:"key"`
+	// KeyName is the header or cookie name. Default "authorization".
+	KeyName string `json:"keyName"`
+}
+
+// AccountTakeover configures AWS account-takeover prevention.
+type AccountTakeover struct {
+	Enabled bool `json:"enabled"`
+	// LoginPath is the login endpoint. Default "/login".
+	LoginPath string `json:"loginPath"`
+}
+
+// RateAlarms are the thresholds of the blocked-request alarms, per
+// five minutes.
+type RateAlarms struct {
+	// RuleBlocked is the threshold of each rate-based rule. Default 100.
+	RuleBlocked int `json:"ruleBlocked"`
+	// ACLBlocked is the threshold of the whole web ACL. Default 1000.
+	ACLBlocked int `json:"aclBlocked"`
+}
+
+// DefaultRateLimit returns the WAF defaults.
+func DefaultRateLimit() RateLimit {
+	return RateLimit{
+		Mode:            ModeBlock,
+		MetricPrefix:    "hardening",
+		AnonymousIPList: true,
+		AccountTakeover: AccountTakeover{LoginPath: "/login"},
+		Site:            RateRule{Limit: 2000, WindowSec: 300},
+		Auth:            RateRule{Limit: 100, WindowSec: 60, Paths: []string{"/login", "/oauth2/", "/signup"}},
+		PerUser: PerUserRule{
+			RateRule: RateRule{Limit: 1000, WindowSec: 300, Paths: []string{"/api/"}},
+			Key:      KeyHeader,
+			KeyName:  "authorization",
+		},
+		LogRetentionDays: 365,
+		Alarms:           RateAlarms{RuleBlocked: 100, ACLBlocked: 1000},
+	}
+}
+
+// Capacity returns the web ACL's WCUs as this configuration builds it.
+func (r RateLimit) Capacity() int {
+	total := wcu.IPReputation.Capacity + wcu.KnownBadInputs.Capacity + wcu.CommonRuleSet.Capacity + wcu.SQLi.Capacity
+	if len(r.IPBlockList) > 0 {
+		total += wcu.IPSet
+	}
+	if r.AnonymousIPList {
+		total += wcu.AnonymousIP.Capacity
+	}
+	if r.BotControl {
+		total += wcu.BotControl.Capacity
+	}
+	if r.AccountTakeover.Enabled {
+		total += wcu.AccountTakeover.Capacity
+	}
+	total += wcu.RateRule(0, 0)
+	total += wcu.RateRule(0, len(r.Auth.Paths))
+	total += wcu.RateRule(2, len(r.PerUser.Paths))
+	return total
+}
+
+var (
+	metricRE     = regexp.MustCompile(`^[\w#:.\-/]{1,100}$`)
+	headerNameRE = regexp.MustCompile(`^[A-Za-z0-9-]{1,64}$`)
+	cookieNameRE = regexp.MustCompile("^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,64}$")
+	pathRE       = regexp.MustCompile(`^/[a-z0-9._~!$&'()*+,;=:@%/-]{0,199}$`)
+	windows      = []int{60, 120, 300, 600}
+)
+
+func (r RateLimit) validate(key string) []error {
+	var errs []error
+	if r.Mode != ModeBlock && r.Mode != ModeCount {
+		errs = append(errs, fieldErr(key+".mode", "%q is not a mode; use %q or %q", r.Mode, ModeBlock, ModeCount))
+	}
+	if !metricRE.MatchString(r.MetricPrefix) || r.MetricPrefix == "All" || r.MetricPrefix == "Default_Action" {
+		errs = append(errs, fieldErr(key+".metricPrefix", "%q is not a WAF metric name: 1 to 100 letters, digits and _#:.-/ (not All or Default_Action)", r.MetricPrefix))
+	}
+	for i, c := range r.IPBlockList {
+		p, err := netip.ParsePrefix(c)
+		if err != nil || !p.Addr().Is4() || p.Masked() != p {
+			errs = append(errs, fieldErr(fmt.Sprintf("%s.ipBlockList[%d]", key, i), "%q is not an IPv4 CIDR with its network address", c))
+		}
+	}
+	errs = append(errs, r.Site.validate(key+".site", false)...)
+	errs = append(errs, r.Auth.validate(key+".auth", true)...)
+	errs = append(errs, r.PerUser.RateRule.validate(key+".perUser", true)...)
+	switch r.PerUser.Key {
+	case KeyHeader:
+		if !headerNameRE.MatchString(r.PerUser.KeyName) {
+			errs = append(errs, fieldErr(key+".perUser.keyName", "%q is not a header name", r.PerUser.KeyName))
+		}
+	case KeyCookie:
+		if !cookieNameRE.MatchString(r.PerUser.KeyName) {
+			errs = append(errs, fieldErr(key+".perUser.keyName", "%q is not a cookie name", r.PerUser.KeyName))
+		}
+	default:
+		errs = append(errs, fieldErr(key+".perUser.key", "%q is not a key source; use %q or %q", r.PerUser.Key, KeyHeader, KeyCookie))
+	}
+	if r.ForwardedIPHeader != "" && !headerNameRE.MatchString(r.ForwardedIPHeader) {
+		errs = append(errs, fieldErr(key+".forwardedIpHeader", "%q is not a header name such as X-Forwarded-For", r.ForwardedIPHeader))
+	}
+	if r.AccountTakeover.Enabled && !pathRE.MatchString(r.AccountTakeover.LoginPath) {
+		errs = append(errs, fieldErr(key+".accountTakeover.loginPath", "%q is not a lower-case absolute path", r.AccountTakeover.LoginPath))
+	}
+	errs = append(errs, validateRetention(key+".logRetentionDays", r.LogRetentionDays)...)
+	if r.Alarms.RuleBlocked < 1 {
+		errs = append(errs, fieldErr(key+".alarms.ruleBlocked", "%d is not a threshold; use 1 or more blocked requests per 5 minutes", r.Alarms.RuleBlocked))
+	}
+	if r.Alarms.ACLBlocked < 1 {
+		errs = append(errs, fieldErr(key+".alarms.aclBlocked", "%d is not a threshold; use 1 or more blocked requests per 5 minutes", r.Alarms.ACLBlocked))
+	}
+	if c := r.Capacity(); c > wcu.Limit {
+		errs = append(errs, fieldErr(key, "the web ACL would need %d WCUs, over WAF's limit of %d; drop optional groups or scope-down paths", c, wcu.Limit))
+	}
+	return errs
+}
+
+func (r RateRule) validate(key string, scoped bool) []error {
+	var errs []error
+	if r.Limit < 10 || r.Limit > 2_000_000_000 {
+		errs = append(errs, fieldErr(key+".limit", "%d is out of range; WAF allows 10 to 2,000,000,000 requests per window", r.Limit))
+	}
+	if !slices.Contains(windows, r.WindowSec) {
+		errs = append(errs, fieldErr(key+".windowSec", "%d is not a WAF evaluation window; use one of %v", r.WindowSec, windows))
+	}
+	switch {
+	case scoped && len(r.Paths) == 0:
+		errs = append(errs, fieldErr(key+".paths", "is empty; the rule needs the path prefixes it is scoped to"))
+	case !scoped && len(r.Paths) > 0:
+		errs = append(errs, fieldErr(key+".paths", "is set, but this rule covers the whole site"))
+	}
+	for i, p := range r.Paths {
+		if !pathRE.MatchString(p) {
+			errs = append(errs, fieldErr(fmt.Sprintf("%s.paths[%d]", key, i), "%q is not a lower-case absolute path prefix (matching lower-cases the request path)", p))
+		}
+		if slices.Contains(r.Paths[:i], p) {
+			errs = append(errs, fieldErr(fmt.Sprintf("%s.paths[%d]", key, i), "%q is listed twice", p))
+		}
+	}
+	return errs
+}
+
+// RetryAfter is the Retry-After header value of a rule's 429 response: the
+// rule's window, after which the count starts over.
+func (r RateRule) RetryAfter() string { return fmt.Sprint(r.WindowSec) }

@@ -1,0 +1,482 @@
+package tests
+
+import (
+	"encoding/json"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/example/hardening/baseline"
+	"github.com/example/hardening/mockaws"
+	"github.com/example/hardening/ratelimit"
+	"github.com/example/hardening/stackconfig"
+)
+
+const (
+	typeWebACL        = "aws:wafv2/webAcl:WebAcl"
+	typeWebACLAssoc   = "aws:wafv2/webAclAssociation:WebAclAssociation"
+	typeWebACLLogging = "aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration"
+	typeIPSet         = "aws:wafv2/ipSet:IpSet"
+	typeLB            = "aws:lb/loadBalancer:LoadBalancer"
+)
+
+// The WAF API's shapes (wafv2 CreateWebACL), into which the registered
+// inputs decode: encoding/json matches field names without regard to case,
+// and the provider's names are the API's in camel case.
+type (
+	wafRule struct {
+		Name     string
+		Priority int
+		Action   *struct {
+			Block *struct {
+				CustomResponse *struct {
+					ResponseCode          int
+					CustomResponseBodyKey string
+					ResponseHeaders       []struct{ Name, Value string }
+				}
+			}
+			Count *struct{}
+		}
+		OverrideAction *struct {
+			None  *struct{}
+			Count *struct{}
+		}
+		Statement        wafStatement
+		VisibilityConfig struct {
+			CloudWatchMetricsEnabled bool
+			SampledRequestsEnabled   bool
+			MetricName               string
+		}
+	}
+	wafStatement struct {
+		RateBasedStatement *struct {
+			Limit               int64
+			EvaluationWindowSec int
+			AggregateKeyType    string
+			CustomKeys          []map[string]json.RawMessage
+			ForwardedIPConfig   *struct{ HeaderName, FallbackBehavior string }
+			ScopeDownStatement  *wafStatement
+		}
+		ManagedRuleGroupStatement *struct {
+			VendorName, Name    string
+			RuleActionOverrides []struct {
+				Name        string
+				ActionToUse map[string]json.RawMessage
+			}
+			ManagedRuleGroupConfigs []map[string]json.RawMessage
+		}
+		IPSetReferenceStatement *struct {
+			ARN                    string
+			IPSetForwardedIPConfig *struct{ HeaderName, FallbackBehavior, Position string }
+		}
+		ByteMatchStatement *struct {
+			SearchString         string
+			PositionalConstraint string
+			FieldToMatch         map[string]json.RawMessage
+			TextTransformations  []struct {
+				Priority int
+				Type     string
+			}
+		}
+		OrStatement *struct{ Statements []wafStatement }
+	}
+)
+
+// wafRules returns the web ACL's rules as WAF would receive them.
+func wafRules(t *testing.T, acl mockaws.Resource) []wafRule {
+	t.Helper()
+	b, err := json.Marshal(input(acl, "rules"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rules []wafRule
+	if err := json.Unmarshal(b, &rules); err != nil {
+		t.Fatalf("rules do not decode as WAF rules: %v", err)
+	}
+	return rules
+}
+
+func ruleNamed(t *testing.T, rules []wafRule, name string) wafRule {
+	t.Helper()
+	for _, r := range rules {
+		if r.Name == name {
+			return r
+		}
+	}
+	t.Fatalf("no rule %s", name)
+	return wafRule{}
+}
+
+// scopePaths returns the path prefixes a scope-down statement matches,
+// checking that each is a lower-cased STARTS_WITH match on the URI path.
+func scopePaths(t *testing.T, s *wafStatement) []string {
+	t.Helper()
+	if s == nil {
+		return nil
+	}
+	var matches []wafStatement
+	if s.OrStatement != nil {
+		matches = s.OrStatement.Statements
+	} else {
+		matches = []wafStatement{*s}
+	}
+	var paths []string
+	for _, m := range matches {
+		bm := m.ByteMatchStatement
+		if bm == nil {
+			t.Fatalf("scope-down statement %+v is not a string match", m)
+		}
+		if _, ok := bm.FieldToMatch["uriPath"]; !ok || bm.PositionalConstraint != "STARTS_WITH" ||
+			len(bm.TextTransformations) != 1 || bm.TextTransformations[0].Type != "LOWERCASE" {
+			t.Errorf("path match %+v is not a lower-cased prefix match on the URI path", bm)
+		}
+		paths = append(paths, bm.SearchString)
+	}
+	return paths
+}
+
+// wafRun is one run with the config it ran with.
+type wafRun struct {
+	name string
+	m    *mockaws.Mocks
+	cfg  *stackconfig.Config
+}
+
+// wafRuns are dev and prod as committed, and prod with every optional rule
+// on and the client IP taken from a forwarded header.
+func wafRuns(t *testing.T) []wafRun {
+	t.Helper()
+	runs := []wafRun{{"dev", deployed(t, "dev"), stackConfig(t, "dev")}, {"prod", deployed(t, "prod"), stackConfig(t, "prod")}}
+	s := loadStack(t, "prod")
+	setField(t, s, "rateLimit", "ipBlockList", []string{"203.0.113.0/24"})
+	setField(t, s, "rateLimit", "botControl", true)
+	setField(t, s, "rateLimit", "accountTakeover", map[string]any{"enabled": true, "loginPath": "/login"})
+	setField(t, s, "rateLimit", "forwardedIpHeader", "X-Forwarded-For")
+	setField(t, s, "rateLimit", "perUser", map[string]any{"key": "cookie", "keyName": "session"})
+	m, err := s.Run(baseline.Run)
+	if err != nil {
+		t.Fatalf("prod with every WAF option: %v", err)
+	}
+	cfg, err := stackconfig.Parse(s.Value, s.IsSecret)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return append(runs, wafRun{"prod+options", m, cfg})
+}
+
+func TestWebACL(t *testing.T) {
+	for _, run := range wafRuns(t) {
+		m, rl := run.m, run.cfg.RateLimit
+		acl := only(t, m, typeWebACL)
+		rules := wafRules(t, acl)
+		t.Run(run.name+"/regional, default allow, associated with the load balancer (ELB.16)", func(t *testing.T) {
+			if str(acl, "scope") != "REGIONAL" || input(acl, "defaultAction.allow") == nil || input(acl, "defaultAction.block") != nil {
+				t.Errorf("scope %q defaultAction %v", str(acl, "scope"), input(acl, "defaultAction"))
+			}
+			assoc := only(t, m, typeWebACLAssoc)
+			if str(assoc, "webAclArn") != output(acl, "arn") || str(assoc, "resourceArn") != output(only(t, m, typeLB), "arn") {
+				t.Errorf("association %v", assoc.Inputs)
+			}
+		})
+		t.Run(run.name+"/every rule and the ACL have metrics and sampled requests (WAF.12)", func(t *testing.T) {
+			if v, _ := boolean(acl, "visibilityConfig.cloudwatchMetricsEnabled"); !v {
+				t.Error("web ACL metrics off")
+			}
+			if len(rules) == 0 {
+				t.Fatal("no rules (WAF.10)")
+			}
+			for _, r := range rules {
+				v := r.VisibilityConfig
+				if !v.CloudWatchMetricsEnabled || !v.SampledRequestsEnabled || v.MetricName != rl.MetricPrefix+"-"+r.Name {
+					t.Errorf("rule %s visibility %+v", r.Name, v)
+				}
+				if (r.Action == nil) == (r.OverrideAction == nil) {
+					t.Errorf("rule %s needs exactly one of action and override action (WAF.10)", r.Name)
+				}
+			}
+		})
+		t.Run(run.name+"/rules in order with fixed priorities", func(t *testing.T) {
+			var want []string
+			if len(rl.IPBlockList) > 0 {
+				want = append(want, ratelimit.RuleIPBlockList)
+			}
+			want = append(want, ratelimit.RuleIPReputation)
+			if rl.AnonymousIPList {
+				want = append(want, ratelimit.RuleAnonymousIP)
+			}
+			want = append(want, ratelimit.RuleKnownBadInputs, ratelimit.RuleCommon, ratelimit.RuleSQLi)
+			if rl.BotControl {
+				want = append(want, ratelimit.RuleBotControl)
+			}
+			if rl.AccountTakeover.Enabled {
+				want = append(want, ratelimit.RuleAccountTakeover)
+			}
+			want = append(want, ratelimit.RuleRateSite, ratelimit.RuleRateAuth, ratelimit.RuleRatePerUser)
+			sorted := slices.Clone(rules)
+			slices.SortFunc(sorted, func(a, b wafRule) int { return a.Priority - b.Priority })
+			var got []string
+			seen := map[int]bool{}
+			for _, r := range sorted {
+				got = append(got, r.Name)
+				if seen[r.Priority] {
+					t.Errorf("priority %d used twice", r.Priority)
+				}
+				seen[r.Priority] = true
+				if r.Priority != ratelimit.Priorities[r.Name] {
+					t.Errorf("rule %s has priority %d, not its fixed %d", r.Name, r.Priority, ratelimit.Priorities[r.Name])
+				}
+			}
+			if !slices.Equal(got, want) {
+				t.Errorf("rules %v, want %v", got, want)
+			}
+		})
+		t.Run(run.name+"/AWS managed groups, Log4j included (CKV_AWS_192)", func(t *testing.T) {
+			groups := map[string]string{
+				ratelimit.RuleIPReputation: "AWSManagedRulesAmazonIpReputationList", ratelimit.RuleKnownBadInputs: "AWSManagedRulesKnownBadInputsRuleSet",
+				ratelimit.RuleCommon: "AWSManagedRulesCommonRuleSet", ratelimit.RuleSQLi: "AWSManagedRulesSQLiRuleSet",
+			}
+			if rl.AnonymousIPList {
+				groups[ratelimit.RuleAnonymousIP] = "AWSManagedRulesAnonymousIpList"
+			}
+			if rl.BotControl {
+				groups[ratelimit.RuleBotControl] = "AWSManagedRulesBotControlRuleSet"
+			}
+			if rl.AccountTakeover.Enabled {
+				groups[ratelimit.RuleAccountTakeover] = "AWSManagedRulesATPRuleSet"
+			}
+			for rule, group := range groups {
+				r := ruleNamed(t, rules, rule)
+				g := r.Statement.ManagedRuleGroupStatement
+				if g == nil || g.VendorName != "AWS" || g.Name != group {
+					t.Errorf("rule %s runs %+v, want AWS %s", rule, g, group)
+					continue
+				}
+				if r.OverrideAction == nil || r.OverrideAction.None == nil {
+					t.Errorf("rule %s overrides the group's actions; it must keep them (none)", rule)
+				}
+			}
+			if rl.AnonymousIPList {
+				g := ruleNamed(t, rules, ratelimit.RuleAnonymousIP).Statement.ManagedRuleGroupStatement
+				if len(g.RuleActionOverrides) != 1 || g.RuleActionOverrides[0].Name != "HostingProviderIPList" || g.RuleActionOverrides[0].ActionToUse["count"] == nil {
+					t.Errorf("anonymous IP overrides %+v; only HostingProviderIPList counts", g.RuleActionOverrides)
+				}
+			}
+			if rl.AccountTakeover.Enabled {
+				g := ruleNamed(t, rules, ratelimit.RuleAccountTakeover).Statement.ManagedRuleGroupStatement
+				if len(g.ManagedRuleGroupConfigs) != 1 || !strings.Contains(string(g.ManagedRuleGroupConfigs[0]["awsManagedRulesAtpRuleSet"]), `"loginPath":"`+rl.AccountTakeover.LoginPath+`"`) {
+					t.Errorf("account takeover config %s", g.ManagedRuleGroupConfigs)
+				}
+			}
+		})
+		t.Run(run.name+"/rate rules as configured", func(t *testing.T) {
+			cases := []struct {
+				rule string
+				cfg  stackconfig.RateRule
+				keys []string
+			}{
+				{ratelimit.RuleRateSite, rl.Site, nil},
+				{ratelimit.RuleRateAuth, rl.Auth, nil},
+				{ratelimit.RuleRatePerUser, rl.PerUser.RateRule, []string{rl.PerUser.Key, "ip"}},
+			}
+			for _, c := range cases {
+				r := ruleNamed(t, rules, c.rule)
+				st := r.Statement.RateBasedStatement
+				if st == nil {
+					t.Fatalf("rule %s is not rate-based", c.rule)
+				}
+				if st.Limit != int64(c.cfg.Limit) || st.EvaluationWindowSec != c.cfg.WindowSec {
+					t.Errorf("%s: limit %d per %ds, want %d per %ds", c.rule, st.Limit, st.EvaluationWindowSec, c.cfg.Limit, c.cfg.WindowSec)
+				}
+				if got := scopePaths(t, st.ScopeDownStatement); !slices.Equal(got, c.cfg.Paths) {
+					t.Errorf("%s: scoped to %v, want %v", c.rule, got, c.cfg.Paths)
+				}
+				wantAgg := "IP"
+				if rl.ForwardedIPHeader != "" {
+					wantAgg = "FORWARDED_IP"
+					if st.ForwardedIPConfig == nil || st.ForwardedIPConfig.HeaderName != rl.ForwardedIPHeader || st.ForwardedIPConfig.FallbackBehavior != "MATCH" {
+						t.Errorf("%s: forwarded IP config %+v", c.rule, st.ForwardedIPConfig)
+					}
+				}
+				if c.keys != nil {
+					wantAgg = "CUSTOM_KEYS"
+					if len(st.CustomKeys) != 2 {
+						t.Fatalf("%s: custom keys %v", c.rule, st.CustomKeys)
+					}
+					user, ip := st.CustomKeys[0], st.CustomKeys[1]
+					if !strings.Contains(string(user[rl.PerUser.Key]), `"name":"`+rl.PerUser.KeyName+`"`) {
+						t.Errorf("%s: user key %v, want %s %s", c.rule, user, rl.PerUser.Key, rl.PerUser.KeyName)
+					}
+					ipKey := "ip"
+					if rl.ForwardedIPHeader != "" {
+						ipKey = "forwardedIp"
+					}
+					if _, ok := ip[ipKey]; !ok || len(ip) != 1 {
+						t.Errorf("%s: second key %v, want %s", c.rule, ip, ipKey)
+					}
+				}
+				if st.AggregateKeyType != wantAgg {
+					t.Errorf("%s: aggregate key %s, want %s", c.rule, st.AggregateKeyType, wantAgg)
+				}
+				switch rl.Mode {
+				case stackconfig.ModeBlock:
+					b := r.Action.Block
+					if b == nil || b.CustomResponse == nil || b.CustomResponse.ResponseCode != 429 || b.CustomResponse.CustomResponseBodyKey == "" {
+						t.Fatalf("%s: action %+v, want block with a 429", c.rule, r.Action)
+					}
+					h := b.CustomResponse.ResponseHeaders
+					if len(h) != 1 || h[0].Name != "Retry-After" || h[0].Value != c.cfg.RetryAfter() {
+						t.Errorf("%s: headers %+v, want Retry-After %s", c.rule, h, c.cfg.RetryAfter())
+					}
+				case stackconfig.ModeCount:
+					if r.Action.Count == nil || r.Action.Block != nil {
+						t.Errorf("%s: action %+v, want count", c.rule, r.Action)
+					}
+				}
+			}
+		})
+		t.Run(run.name+"/429 body is JSON", func(t *testing.T) {
+			bodies, _ := input(acl, "customResponseBodies").([]any)
+			if len(bodies) != 1 {
+				t.Fatalf("custom response bodies %v", bodies)
+			}
+			body := bodies[0].(map[string]any)
+			var v map[string]any
+			if body["contentType"] != "APPLICATION_JSON" || json.Unmarshal([]byte(body["content"].(string)), &v) != nil || v["error"] == nil {
+				t.Errorf("body %v", body)
+			}
+			if rl.Mode == stackconfig.ModeBlock && ruleNamed(t, rules, ratelimit.RuleRateSite).Action.Block.CustomResponse.CustomResponseBodyKey != body["key"] {
+				t.Error("the rate rules do not use the JSON body")
+			}
+		})
+		if len(rl.IPBlockList) > 0 {
+			t.Run(run.name+"/block list", func(t *testing.T) {
+				set := only(t, m, typeIPSet)
+				if !slices.Equal(strs(set, "addresses"), rl.IPBlockList) || str(set, "scope") != "REGIONAL" {
+					t.Errorf("ip set %v", set.Inputs)
+				}
+				r := ruleNamed(t, rules, ratelimit.RuleIPBlockList)
+				ref := r.Statement.IPSetReferenceStatement
+				if ref == nil || ref.ARN != output(set, "arn") || r.Action == nil || r.Action.Block == nil {
+					t.Fatalf("block-list rule %+v", r)
+				}
+				if rl.ForwardedIPHeader != "" && (ref.IPSetForwardedIPConfig == nil || ref.IPSetForwardedIPConfig.HeaderName != rl.ForwardedIPHeader) {
+					t.Errorf("block list ignores the forwarded IP: %+v", ref.IPSetForwardedIPConfig)
+				}
+			})
+		}
+	}
+}
+
+func TestPrioritiesStableWhenRulesAreAdded(t *testing.T) {
+	before := map[string]int{}
+	for _, r := range wafRules(t, only(t, deployed(t, "prod"), typeWebACL)) {
+		before[r.Name] = r.Priority
+	}
+	s := loadStack(t, "prod")
+	setField(t, s, "rateLimit", "ipBlockList", []string{"203.0.113.0/24"})
+	setField(t, s, "rateLimit", "botControl", true)
+	m, err := s.Run(baseline.Run)
+	if err != nil {
+		t.Fatal(err)
+	}
+	after := wafRules(t, only(t, m, typeWebACL))
+	if len(after) != len(before)+2 {
+		t.Fatalf("%d rules after adding two, had %d", len(after), len(before))
+	}
+	for _, r := range after {
+		if p, ok := before[r.Name]; ok && p != r.Priority {
+			t.Errorf("rule %s moved from %d to %d", r.Name, p, r.Priority)
+		}
+	}
+}
+
+func TestWAFLogging(t *testing.T) {
+	for _, run := range wafRuns(t) {
+		m, rl := run.m, run.cfg.RateLimit
+		t.Run(run.name, func(t *testing.T) {
+			stack := strings.Split(run.name, "+")[0]
+			lg := find(t, m, typeLogGroup, "for WAF", func(r mockaws.Resource) bool { return strings.HasPrefix(str(r, "name"), "aws-waf-logs-") })
+			if str(lg, "name") != "aws-waf-logs-hardening-"+stack {
+				t.Errorf("log group %q", str(lg, "name"))
+			}
+			if str(lg, "kmsKeyId") != output(only(t, m, typeKMSKey), "arn") || num(lg, "retentionInDays") != rl.LogRetentionDays {
+				t.Errorf("log group key %q retention %d", str(lg, "kmsKeyId"), num(lg, "retentionInDays"))
+			}
+			lc := only(t, m, typeWebACLLogging)
+			if str(lc, "resourceArn") != output(only(t, m, typeWebACL), "arn") || !slices.Equal(strs(lc, "logDestinationConfigs"), []string{output(lg, "arn").(string)}) {
+				t.Errorf("logging %v", lc.Inputs)
+			}
+			var redacted []string
+			fields, _ := input(lc, "redactedFields").([]any)
+			for _, f := range fields {
+				if h, ok := f.(map[string]any)["singleHeader"].(map[string]any); ok {
+					redacted = append(redacted, h["name"].(string))
+				}
+			}
+			for _, h := range []string{"authorization", "cookie"} {
+				if !slices.Contains(redacted, h) {
+					t.Errorf("header %s is not redacted (WAF.11): %v", h, redacted)
+				}
+			}
+			b, _ := json.Marshal(input(lc, "loggingFilter"))
+			var filter struct {
+				DefaultBehavior string
+				Filters         []struct {
+					Behavior, Requirement string
+					Conditions            []struct{ ActionCondition struct{ Action string } }
+				}
+			}
+			if err := json.Unmarshal(b, &filter); err != nil {
+				t.Fatal(err)
+			}
+			kept := map[string]bool{}
+			for _, f := range filter.Filters {
+				if f.Behavior == "KEEP" && f.Requirement == "MEETS_ANY" {
+					for _, c := range f.Conditions {
+						kept[c.ActionCondition.Action] = true
+					}
+				}
+			}
+			if !kept["BLOCK"] || !kept["COUNT"] {
+				t.Errorf("filter %+v does not keep every BLOCK and COUNT", filter)
+			}
+		})
+	}
+}
+
+func TestWAFAlarms(t *testing.T) {
+	for _, run := range wafRuns(t) {
+		m, rl := run.m, run.cfg.RateLimit
+		acl := only(t, m, typeWebACL)
+		topic := output(only(t, m, typeTopic), "arn").(string)
+		want := map[string]int{"ALL": rl.Alarms.ACLBlocked}
+		for _, r := range []string{ratelimit.RuleRateSite, ratelimit.RuleRateAuth, ratelimit.RuleRatePerUser} {
+			want[rl.MetricPrefix+"-"+r] = rl.Alarms.RuleBlocked
+		}
+		for rule, threshold := range want {
+			t.Run(run.name+"/"+rule, func(t *testing.T) {
+				a := find(t, m, typeMetricAlarm, "on WAF rule "+rule, func(r mockaws.Resource) bool {
+					return str(r, "namespace") == "AWS/WAFV2" && str(r, "dimensions.Rule") == rule
+				})
+				metric := "BlockedRequests"
+				if rule != "ALL" && rl.Mode == stackconfig.ModeCount {
+					metric = "CountedRequests"
+				}
+				if str(a, "metricName") != metric || str(a, "dimensions.WebACL") != output(acl, "name") || str(a, "dimensions.Region") != "us-east-1" {
+					t.Errorf("alarm watches %s %v", str(a, "metricName"), input(a, "dimensions"))
+				}
+				if input(a, "threshold") != float64(threshold) || str(a, "comparisonOperator") != "GreaterThanOrEqualToThreshold" {
+					t.Errorf("threshold %v %s, want %d", input(a, "threshold"), str(a, "comparisonOperator"), threshold)
+				}
+				if !slices.Equal(strs(a, "alarmActions"), []string{topic}) {
+					t.Errorf("alarm actions %v, want the alerts topic", strs(a, "alarmActions"))
+				}
+			})
+		}
+	}
+	t.Run("prod blocks; dev may count", func(t *testing.T) {
+		if got := stackConfig(t, "prod").RateLimit.Mode; got != stackconfig.ModeBlock {
+			t.Errorf("prod rate rules %s", got)
+		}
+	})
+}
