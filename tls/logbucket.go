@@ -3,11 +3,9 @@ package tls
 import (
 	"fmt"
 
-	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/s3"
-	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
-
 	"github.com/example/hardening/awsenv"
 	"github.com/example/hardening/iampolicy"
+	"github.com/example/hardening/logbucket"
 )
 
 // Prefixes of the log bucket.
@@ -43,14 +41,7 @@ func LogDeliveryPrincipal(env awsenv.Env) iampolicy.Principal {
 func LogBucketPolicy(bucketARN string, env awsenv.Env) iampolicy.Document {
 	delivery := LogDeliveryPrincipal(env)
 	return iampolicy.New(
-		iampolicy.Statement{
-			Sid:       "DenyInsecureTransport",
-			Effect:    iampolicy.Deny,
-			Principal: &iampolicy.Principal{Everyone: true},
-			Action:    []string{"s3:*"},
-			Resource:  []string{bucketARN, bucketARN + "/*"},
-			Condition: iampolicy.Conditions{"Bool": {"aws:SecureTransport": {"false"}}},
-		},
+		logbucket.DenyInsecureTransport(bucketARN),
 		iampolicy.Statement{
 			Sid:       "LoadBalancerLogDelivery",
 			Effect:    iampolicy.Allow,
@@ -68,67 +59,17 @@ func LogBucketPolicy(bucketARN string, env awsenv.Env) iampolicy.Document {
 // ALB log delivery supports), all public access blocked, bucket-owner
 // enforced, versioned, TLS-only, logs expired after the configured days.
 func (b *builder) logBucket() error {
-	var err error
-	b.bucket, err = s3.NewBucketV2(b.ctx, b.child("logs"), &s3.BucketV2Args{
-		BucketPrefix: pulumi.String(b.name + "-lb-logs-"),
-	}, b.parent, pulumi.Protect(b.args.Protect), pulumi.RetainOnDelete(b.args.Protect))
+	env := b.args.Env
+	lb, err := logbucket.New(b.ctx, b.child("logs"), &logbucket.Args{
+		BucketPrefix:   b.name + "-lb-logs-",
+		ExpirationDays: b.args.LogExpirationDays,
+		ExpirePrefixes: []string{accessLogPrefix, connectionLogPrefix},
+		Policy:         func(arn string) iampolicy.Document { return LogBucketPolicy(arn, env) },
+		Protect:        b.args.Protect,
+	}, b.parent)
 	if err != nil {
 		return err
 	}
-	if _, err := s3.NewBucketPublicAccessBlock(b.ctx, b.child("logs"), &s3.BucketPublicAccessBlockArgs{
-		Bucket:                b.bucket.ID(),
-		BlockPublicAcls:       pulumi.Bool(true),
-		BlockPublicPolicy:     pulumi.Bool(true),
-		IgnorePublicAcls:      pulumi.Bool(true),
-		RestrictPublicBuckets: pulumi.Bool(true),
-	}, b.parent); err != nil {
-		return err
-	}
-	if _, err := s3.NewBucketOwnershipControls(b.ctx, b.child("logs"), &s3.BucketOwnershipControlsArgs{
-		Bucket: b.bucket.ID(),
-		Rule:   &s3.BucketOwnershipControlsRuleArgs{ObjectOwnership: pulumi.String("BucketOwnerEnforced")},
-	}, b.parent); err != nil {
-		return err
-	}
-	if _, err := s3.NewBucketServerSideEncryptionConfigurationV2(b.ctx, b.child("logs"), &s3.BucketServerSideEncryptionConfigurationV2Args{
-		Bucket: b.bucket.ID(),
-		Rules: s3.BucketServerSideEncryptionConfigurationV2RuleArray{&s3.BucketServerSideEncryptionConfigurationV2RuleArgs{
-			ApplyServerSideEncryptionByDefault: &s3.BucketServerSideEncryptionConfigurationV2RuleApplyServerSideEncryptionByDefaultArgs{
-				SseAlgorithm: pulumi.String("AES256"),
-			},
-		}},
-	}, b.parent); err != nil {
-		return err
-	}
-	if _, err := s3.NewBucketVersioningV2(b.ctx, b.child("logs"), &s3.BucketVersioningV2Args{
-		Bucket:                  b.bucket.ID(),
-		VersioningConfiguration: &s3.BucketVersioningV2VersioningConfigurationArgs{Status: pulumi.String("Enabled")},
-	}, b.parent); err != nil {
-		return err
-	}
-	var rules s3.BucketLifecycleConfigurationV2RuleArray
-	for _, prefix := range []string{accessLogPrefix, connectionLogPrefix} {
-		rules = append(rules, &s3.BucketLifecycleConfigurationV2RuleArgs{
-			Id:                          pulumi.String("expire-" + prefix + "-logs"),
-			Status:                      pulumi.String("Enabled"),
-			Filter:                      &s3.BucketLifecycleConfigurationV2RuleFilterArgs{Prefix: pulumi.String(prefix + "/")},
-			Expiration:                  &s3.BucketLifecycleConfigurationV2RuleExpirationArgs{Days: pulumi.Int(b.args.LogExpirationDays)},
-			NoncurrentVersionExpiration: &s3.BucketLifecycleConfigurationV2RuleNoncurrentVersionExpirationArgs{NoncurrentDays: pulumi.Int(30)},
-		})
-	}
-	if _, err := s3.NewBucketLifecycleConfigurationV2(b.ctx, b.child("logs"), &s3.BucketLifecycleConfigurationV2Args{
-		Bucket: b.bucket.ID(),
-		Rules:  rules,
-	}, b.parent); err != nil {
-		return err
-	}
-	env := b.args.Env
-	policy := b.bucket.Arn.ApplyT(func(arn string) (string, error) {
-		return LogBucketPolicy(arn, env).JSON()
-	}).(pulumi.StringOutput)
-	b.bucketPolicy, err = s3.NewBucketPolicy(b.ctx, b.child("logs"), &s3.BucketPolicyArgs{
-		Bucket: b.bucket.ID(),
-		Policy: policy,
-	}, b.parent)
-	return err
+	b.bucket, b.bucketPolicy = lb.Bucket, lb.Policy
+	return nil
 }

@@ -1,0 +1,134 @@
+// Package logbucket creates the S3 buckets that receive logs from AWS
+// services (load-balancer logs, CloudTrail): every public access blocked,
+// bucket-owner enforced, versioned, encrypted, expired after a set number of
+// days, and a bucket policy that its caller writes (TLS-only and the
+// delivering service only).
+package logbucket
+
+import (
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/s3"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/example/hardening/iampolicy"
+)
+
+// Args configures a log bucket.
+type Args struct {
+	// BucketPrefix starts the bucket's generated name.
+	BucketPrefix string
+	// KMSKeyARN encrypts objects by default with SSE-KMS; nil means SSE-S3,
+	// the only encryption some services (ALB logs) can write to.
+	KMSKeyARN pulumi.StringInput
+	// ExpirationDays expires log objects, under each of ExpirePrefixes (or
+	// the whole bucket when there are none).
+	ExpirationDays int
+	ExpirePrefixes []string
+	// Policy returns the bucket policy for the bucket's ARN.
+	Policy func(bucketARN string) iampolicy.Document
+	// Protect protects the bucket and retains it on delete.
+	Protect bool
+}
+
+// Bucket is a log bucket and its policy, which a writer must depend on.
+type Bucket struct {
+	Bucket *s3.BucketV2
+	Policy *s3.BucketPolicy
+}
+
+// New creates a log bucket named name (its sub-resources too), with opts
+// (the caller's parent) on every resource.
+func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOption) (*Bucket, error) {
+	bucket, err := s3.NewBucketV2(ctx, name, &s3.BucketV2Args{
+		BucketPrefix: pulumi.String(args.BucketPrefix),
+	}, append(opts, pulumi.Protect(args.Protect), pulumi.RetainOnDelete(args.Protect))...)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := s3.NewBucketPublicAccessBlock(ctx, name, &s3.BucketPublicAccessBlockArgs{
+		Bucket:                bucket.ID(),
+		BlockPublicAcls:       pulumi.Bool(true),
+		BlockPublicPolicy:     pulumi.Bool(true),
+		IgnorePublicAcls:      pulumi.Bool(true),
+		RestrictPublicBuckets: pulumi.Bool(true),
+	}, opts...); err != nil {
+		return nil, err
+	}
+	if _, err := s3.NewBucketOwnershipControls(ctx, name, &s3.BucketOwnershipControlsArgs{
+		Bucket: bucket.ID(),
+		Rule:   &s3.BucketOwnershipControlsRuleArgs{ObjectOwnership: pulumi.String("BucketOwnerEnforced")},
+	}, opts...); err != nil {
+		return nil, err
+	}
+	sse := &s3.BucketServerSideEncryptionConfigurationV2RuleApplyServerSideEncryptionByDefaultArgs{SseAlgorithm: pulumi.String("AES256")}
+	var bucketKey pulumi.BoolPtrInput
+	if args.KMSKeyARN != nil {
+		sse = &s3.BucketServerSideEncryptionConfigurationV2RuleApplyServerSideEncryptionByDefaultArgs{
+			SseAlgorithm:   pulumi.String("aws:kms"),
+			KmsMasterKeyId: args.KMSKeyARN,
+		}
+		bucketKey = pulumi.Bool(true)
+	}
+	if _, err := s3.NewBucketServerSideEncryptionConfigurationV2(ctx, name, &s3.BucketServerSideEncryptionConfigurationV2Args{
+		Bucket: bucket.ID(),
+		Rules: s3.BucketServerSideEncryptionConfigurationV2RuleArray{&s3.BucketServerSideEncryptionConfigurationV2RuleArgs{
+			ApplyServerSideEncryptionByDefault: sse,
+			BucketKeyEnabled:                   bucketKey,
+		}},
+	}, opts...); err != nil {
+		return nil, err
+	}
+	if _, err := s3.NewBucketVersioningV2(ctx, name, &s3.BucketVersioningV2Args{
+		Bucket:                  bucket.ID(),
+		VersioningConfiguration: &s3.BucketVersioningV2VersioningConfigurationArgs{Status: pulumi.String("Enabled")},
+	}, opts...); err != nil {
+		return nil, err
+	}
+	prefixes := args.ExpirePrefixes
+	if len(prefixes) == 0 {
+		prefixes = []string{""}
+	}
+	var rules s3.BucketLifecycleConfigurationV2RuleArray
+	for _, prefix := range prefixes {
+		id, filter := "expire-logs", pulumi.String("")
+		if prefix != "" {
+			id, filter = "expire-"+prefix+"-logs", pulumi.String(prefix+"/")
+		}
+		rules = append(rules, &s3.BucketLifecycleConfigurationV2RuleArgs{
+			Id:                          pulumi.String(id),
+			Status:                      pulumi.String("Enabled"),
+			Filter:                      &s3.BucketLifecycleConfigurationV2RuleFilterArgs{Prefix: filter},
+			Expiration:                  &s3.BucketLifecycleConfigurationV2RuleExpirationArgs{Days: pulumi.Int(args.ExpirationDays)},
+			NoncurrentVersionExpiration: &s3.BucketLifecycleConfigurationV2RuleNoncurrentVersionExpirationArgs{NoncurrentDays: pulumi.Int(30)},
+		})
+	}
+	if _, err := s3.NewBucketLifecycleConfigurationV2(ctx, name, &s3.BucketLifecycleConfigurationV2Args{
+		Bucket: bucket.ID(),
+		Rules:  rules,
+	}, opts...); err != nil {
+		return nil, err
+	}
+	policy := bucket.Arn.ApplyT(func(arn string) (string, error) {
+		return args.Policy(arn).JSON()
+	}).(pulumi.StringOutput)
+	bp, err := s3.NewBucketPolicy(ctx, name, &s3.BucketPolicyArgs{
+		Bucket: bucket.ID(),
+		Policy: policy,
+	}, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return &Bucket{Bucket: bucket, Policy: bp}, nil
+}
+
+// DenyInsecureTransport is the statement every log bucket policy starts
+// with (FSBP S3.5).
+func DenyInsecureTransport(bucketARN string) iampolicy.Statement {
+	return iampolicy.Statement{
+		Sid:       "DenyInsecureTransport",
+		Effect:    iampolicy.Deny,
+		Principal: &iampolicy.Principal{Everyone: true},
+		Action:    []string{"s3:*"},
+		Resource:  []string{bucketARN, bucketARN + "/*"},
+		Condition: iampolicy.Conditions{"Bool": {"aws:SecureTransport": {"false"}}},
+	}
+}
