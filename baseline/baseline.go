@@ -93,6 +93,8 @@ type Baseline struct {
 	Network      *network.Vpc
 	LoadBalancer *tls.LoadBalancer
 	WebACL       *ratelimit.WebACL
+	Trail        *audit.Trail
+	Monitoring   *audit.Monitoring
 	Workloads    map[string]*identity.WorkloadRole
 	Secrets      *secrets.Inventory
 }
@@ -261,9 +263,52 @@ func Deploy(ctx *pulumi.Context, cfg *stackconfig.Config) (*Baseline, error) {
 		return nil, err
 	}
 
+	au := cfg.Audit
+	var trail *audit.Trail
+	var trailLogGroup pulumi.StringInput
+	if au.Trail.Enabled {
+		trail, err = audit.NewTrail(ctx, name, &audit.TrailArgs{
+			KeyARN:               key.KeyARN,
+			LogRetentionDays:     au.Trail.LogRetentionDays,
+			BucketExpirationDays: au.Trail.BucketExpirationDays,
+			Env:                  env.Env,
+			Protect:              cfg.ProtectStateful,
+		})
+		if err != nil {
+			return nil, err
+		}
+		trailLogGroup = trail.LogGroupName
+	} else if au.Trail.LogGroupName != "" {
+		trailLogGroup = pulumi.String(au.Trail.LogGroupName)
+	}
+	secretReaders := pulumi.StringArray{inventory.RotationRoleARN}
+	for _, w := range cfg.Workloads {
+		if slices.ContainsFunc(sc.Inventory, func(s stackconfig.Secret) bool { return slices.Contains(s.Readers, w.Name) }) {
+			secretReaders = append(secretReaders, workloads[w.Name].RoleARN)
+		}
+	}
+	monitoring, err := audit.NewMonitoring(ctx, name, &audit.MonitoringArgs{
+		TrailLogGroupName:     trailLogGroup,
+		SecretNamePrefix:      name + "/",
+		SecretReaders:         secretReaders,
+		GuardDuty:             au.GuardDuty,
+		SecurityHub:           au.SecurityHub,
+		CertificateARNs:       []pulumi.StringInput{alb.CertificateARN},
+		CertificateExpiryDays: au.CertificateExpiryDays,
+		AlertsTopicARN:        alerts.TopicARN,
+		Env:                   env.Env,
+	})
+	if err != nil {
+		return nil, err
+	}
+
 	ctx.Export("kmsKeyArn", key.KeyARN)
 	ctx.Export("alertsTopicArn", alerts.TopicARN)
 	ctx.Export("webAclArn", acl.ARN)
+	if trail != nil {
+		ctx.Export("trailArn", trail.TrailARN)
+		ctx.Export("trailBucketName", trail.BucketName)
+	}
 	ctx.Export("wafLogGroupName", acl.LogGroupName)
 	ctx.Export("workloadRoleArns", workloadARNs)
 	ctx.Export("secretArns", inventory.SecretARNs)
@@ -287,7 +332,7 @@ func Deploy(ctx *pulumi.Context, cfg *stackconfig.Config) (*Baseline, error) {
 	ctx.Export("caCertificatePem", alb.CACertificatePEM)
 	ctx.Export("clientCertificatePem", alb.ClientCertificatePEM)
 	ctx.Export("clientPrivateKeyPem", alb.ClientPrivateKeyPEM)
-	return &Baseline{Key: key, Alerts: alerts, Network: vpc, LoadBalancer: alb, WebACL: acl, Workloads: workloads, Secrets: inventory}, nil
+	return &Baseline{Key: key, Alerts: alerts, Network: vpc, LoadBalancer: alb, WebACL: acl, Trail: trail, Monitoring: monitoring, Workloads: workloads, Secrets: inventory}, nil
 }
 
 // externalValues reads the value of each external secret as a secret

@@ -378,6 +378,9 @@ func (m *Mocks) computed(r Resource, id string) resource.PropertyMap {
 	case "aws:wafv2/ipSet:IpSet":
 		out["name"] = name
 		out["arn"] = arn("wafv2", "regional/ipset/"+name+"/"+id)
+	case "aws:cloudtrail/trail:Trail":
+		out["name"] = name
+		out["arn"] = arn("cloudtrail", "trail/"+name)
 	case "aws:sns/topic:Topic":
 		out["name"] = name
 		out["arn"] = arn("sns", name)

@@ -141,6 +141,30 @@ func KeyPolicy(args *KeyArgs) iampolicy.Document {
 			}},
 		},
 		iampolicy.Statement{
+			// CloudTrail encrypts this account's trails' log files.
+			Sid:       "CloudTrailEncrypt",
+			Effect:    iampolicy.Allow,
+			Principal: &iampolicy.Principal{Service: []string{env.GlobalServicePrincipal("cloudtrail")}},
+			Action:    []string{"kms:GenerateDataKey*", "kms:DescribeKey"},
+			Resource:  []string{"*"},
+			Condition: iampolicy.Conditions{
+				"StringEquals": {"aws:SourceAccount": {env.AccountID}},
+				"StringLike":   {"kms:EncryptionContext:aws:cloudtrail:arn": {trailARNs(env)}},
+			},
+		},
+		iampolicy.Statement{
+			// Principals of the account that IAM allows may read trail logs.
+			Sid:       "TrailLogReaders",
+			Effect:    iampolicy.Allow,
+			Principal: &iampolicy.Principal{AWS: []string{root}},
+			Action:    []string{"kms:Decrypt", "kms:ReEncryptFrom"},
+			Resource:  []string{"*"},
+			Condition: iampolicy.Conditions{
+				"StringEquals": {"kms:CallerAccount": {env.AccountID}},
+				"StringLike":   {"kms:EncryptionContext:aws:cloudtrail:arn": {trailARNs(env)}},
+			},
+		},
+		iampolicy.Statement{
 			// Alarms and rules publishing to a KMS-encrypted SNS topic.
 			Sid:       "AlertPublishers",
 			Effect:    iampolicy.Allow,
@@ -157,4 +181,10 @@ func KeyPolicy(args *KeyArgs) iampolicy.Document {
 // Lambda for function environments.
 func ViaServices(env awsenv.Env) []string {
 	return []string{env.ServicePrincipal("secretsmanager"), env.ServicePrincipal("sns"), env.ServicePrincipal("lambda")}
+}
+
+// trailARNs matches the ARN of any trail of the account, in any region (a
+// multi-Region trail's events come from every region).
+func trailARNs(env awsenv.Env) string {
+	return "arn:" + env.Partition + ":cloudtrail:*:" + env.AccountID + ":trail/*"
 }

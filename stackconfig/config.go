@@ -44,6 +44,8 @@ type Config struct {
 	Alerts Alerts
 	// RateLimit configures the WAF web ACL. Key "rateLimit".
 	RateLimit RateLimit
+	// Audit configures CloudTrail and detection. Key "audit".
+	Audit Audit
 }
 
 // Default returns the configuration a stack gets when it sets nothing.
@@ -56,6 +58,7 @@ func Default() Config {
 		Workloads:       DefaultWorkloads(),
 		Secrets:         DefaultSecrets(),
 		RateLimit:       DefaultRateLimit(),
+		Audit:           DefaultAudit(),
 	}
 }
 
@@ -98,6 +101,7 @@ func Parse(lookup Lookup, isSecret IsSecret) (*Config, error) {
 	errs = append(errs, decodeObject(lookup, "secrets", &cfg.Secrets)...)
 	errs = append(errs, decodeObject(lookup, "alerts", &cfg.Alerts)...)
 	errs = append(errs, decodeObject(lookup, "rateLimit", &cfg.RateLimit)...)
+	errs = append(errs, decodeObject(lookup, "audit", &cfg.Audit)...)
 	cfg.Secrets.defaults()
 	if len(errs) == 0 {
 		present := func(key string) bool { _, ok := lookup(key); return ok }
@@ -153,6 +157,7 @@ func (c *Config) validate(present func(string) bool, isSecret IsSecret) []error 
 	errs = append(errs, c.Secrets.validate("secrets", c.Workloads, c.KMS, present, isSecret)...)
 	errs = append(errs, c.Alerts.validate("alerts")...)
 	errs = append(errs, c.RateLimit.validate("rateLimit")...)
+	errs = append(errs, c.Audit.validate("audit")...)
 	return errs
 }
 

@@ -47,6 +47,9 @@ func TestDefaultsAreValidAndSecure(t *testing.T) {
 		{"anonymous IPs blocked", cfg.RateLimit.AnonymousIPList},
 		{"web ACL within WAF's capacity", cfg.RateLimit.Capacity() <= 1500},
 		{"WAF logs kept a year", cfg.RateLimit.LogRetentionDays >= 365},
+		{"own multi-Region trail", cfg.Audit.Trail.Enabled},
+		{"trail logs kept a year", cfg.Audit.Trail.LogRetentionDays >= 365 && cfg.Audit.Trail.BucketExpirationDays >= 365},
+		{"GuardDuty and Security Hub on", cfg.Audit.GuardDuty && cfg.Audit.SecurityHub},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -162,6 +165,13 @@ func TestValidationMessages(t *testing.T) {
 		{"rate acl alarm threshold", map[string]string{"rateLimit": `{"alarms":{"aclBlocked":-1}}`}, "rateLimit.alarms.aclBlocked: -1 is not a threshold"},
 		// 1125 base groups + 50 anonymous IP + 50 bot control + 2 site + (2 + 19×12) auth + (2 + 2×30 + 12) per user.
 		{"rate capacity", map[string]string{"rateLimit": `{"botControl":true,"auth":{"paths":["/a","/b","/c","/d","/e","/f","/g","/h","/i","/j","/k","/l","/m","/n","/o","/p","/q","/r","/s"]}}`}, "rateLimit: the web ACL would need 1531 WCUs, over WAF's limit of 1500"},
+		{"audit org trail while enabled", map[string]string{"audit": `{"trail":{"organizationTrailArn":"arn:aws:cloudtrail:us-east-1:111122223333:trail/org"}}`}, "audit.trail.organizationTrailArn: is set while the stack's own trail is enabled"},
+		{"audit trail off without org trail", map[string]string{"audit": `{"trail":{"enabled":false}}`}, `audit.trail.organizationTrailArn: "" is not a CloudTrail trail ARN; with the stack's trail off, name the organization trail`},
+		{"audit log group while enabled", map[string]string{"audit": `{"trail":{"logGroupName":"org-trail"}}`}, "audit.trail.logGroupName: is set while the stack's own trail is enabled"},
+		{"audit log group name", map[string]string{"audit": `{"trail":{"enabled":false,"organizationTrailArn":"arn:aws:cloudtrail:us-east-1:111122223333:trail/org","logGroupName":"a b"}}`}, `audit.trail.logGroupName: "a b" is not a CloudWatch log group name`},
+		{"audit trail retention", map[string]string{"audit": `{"trail":{"logRetentionDays":10}}`}, "audit.trail.logRetentionDays: 10 is not a CloudWatch Logs retention"},
+		{"audit bucket expiry", map[string]string{"audit": `{"trail":{"bucketExpirationDays":30}}`}, "audit.trail.bucketExpirationDays: 30 is too short; keep trail log files at least 90 days"},
+		{"audit certificate expiry", map[string]string{"audit": `{"certificateExpiryDays":60}`}, "audit.certificateExpiryDays: 60 is out of range; alarm 1 to 44 days before expiry"},
 		{"kms administrator star", map[string]string{"kms": `{"administrators":["*"]}`}, `kms.administrators[0]: "*" is not an IAM role or user ARN`},
 	}
 	for _, c := range cases {

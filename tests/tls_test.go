@@ -108,7 +108,7 @@ func TestLoadBalancer(t *testing.T) {
 			}
 		})
 		t.Run(stack+"/logs go to the stack's log bucket", func(t *testing.T) {
-			bucket := only(t, m, typeBucket)
+			bucket := lbLogBucket(t, m)
 			if input(alb, "accessLogs.bucket") != output(bucket, "bucket") || input(alb, "connectionLogs.bucket") != output(bucket, "bucket") {
 				t.Errorf("logs to %v / %v, want %v", input(alb, "accessLogs.bucket"), input(alb, "connectionLogs.bucket"), output(bucket, "bucket"))
 			}
@@ -294,19 +294,34 @@ func TestCertificates(t *testing.T) {
 	}
 }
 
+// lbLogBucket is the load balancer's log bucket.
+func lbLogBucket(t *testing.T, m *mockaws.Mocks) mockaws.Resource {
+	t.Helper()
+	return find(t, m, typeBucket, "for load-balancer logs", func(r mockaws.Resource) bool { return strings.HasSuffix(r.Name, "-logs") })
+}
+
+// onBucket is the one resource of typ configuring the bucket with id bid.
+func onBucket(t *testing.T, m *mockaws.Mocks, typ, bid string) mockaws.Resource {
+	t.Helper()
+	var on []mockaws.Resource
+	for _, r := range m.ByType(typ) {
+		if str(r, "bucket") == bid {
+			on = append(on, r)
+		}
+	}
+	if len(on) != 1 {
+		t.Fatalf("%d %s on bucket %s, want 1", len(on), typ, bid)
+	}
+	return on[0]
+}
+
 func TestLogBucket(t *testing.T) {
 	for _, stack := range stacks {
 		m := deployed(t, stack)
 		cfg := stackConfig(t, stack)
-		bucket := only(t, m, typeBucket)
+		bucket := lbLogBucket(t, m)
 		bid := id(bucket)
-		of := func(typ string) mockaws.Resource {
-			r := only(t, m, typ)
-			if str(r, "bucket") != bid {
-				t.Fatalf("%s is not on the log bucket", typ)
-			}
-			return r
-		}
+		of := func(typ string) mockaws.Resource { return onBucket(t, m, typ, bid) }
 		t.Run(stack+"/all public access blocked", func(t *testing.T) {
 			pab := of(typeBucketPAB)
 			for _, k := range []string{"blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"} {

@@ -1,0 +1,271 @@
+package audit
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/guardduty"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/securityhub"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/example/hardening/awsenv"
+)
+
+// MonitoringType is the type token of the Monitoring component.
+const MonitoringType = "hardening:audit:Monitoring"
+
+// MetricNamespace holds the metrics of the CIS metric filters.
+const MetricNamespace = "CISBenchmark"
+
+// Filter is one metric filter on the trail's log group.
+type Filter struct {
+	// ID names the filter and its metric and alarm.
+	ID string
+	// Controls are the CIS AWS Foundations and Security Hub controls it
+	// meets.
+	Controls string
+	// Pattern is the CloudWatch Logs filter pattern.
+	Pattern string
+}
+
+// CISFilters are the CIS AWS Foundations Benchmark monitoring filters with
+// the benchmark's published patterns (the same that Security Hub's
+// CloudWatch.1 to .14 look for).
+var CISFilters = []Filter{
+	{"root-account-usage", "CIS 4.3, CloudWatch.1",
+		`{ $.userIdentity.type = "Root" && $.userIdentity.invokedBy NOT EXISTS && $.eventType != "AwsServiceEvent" }`},
+	{"unauthorized-api-calls", "CIS 4.1, CloudWatch.2",
+		`{ ($.errorCode = "*UnauthorizedOperation") || ($.errorCode = "AccessDenied*") }`},
+	{"console-signin-without-mfa", "CIS 4.2, CloudWatch.3",
+		`{ ($.eventName = "ConsoleLogin") && ($.additionalEventData.MFAUsed != "Yes") && ($.userIdentity.type = "IAMUser") && ($.responseElements.ConsoleLogin = "Success") }`},
+	{"iam-policy-changes", "CIS 4.4, CloudWatch.4",
+		`{($.eventName=DeleteGroupPolicy)||($.eventName=DeleteRolePolicy)||($.eventName=DeleteUserPolicy)||($.eventName=PutGroupPolicy)||($.eventName=PutRolePolicy)||($.eventName=PutUserPolicy)||($.eventName=CreatePolicy)||($.eventName=DeletePolicy)||($.eventName=CreatePolicyVersion)||($.eventName=DeletePolicyVersion)||($.eventName=AttachRolePolicy)||($.eventName=DetachRolePolicy)||($.eventName=AttachUserPolicy)||($.eventName=DetachUserPolicy)||($.eventName=AttachGroupPolicy)||($.eventName=DetachGroupPolicy)}`},
+	{"cloudtrail-changes", "CIS 4.5, CloudWatch.5",
+		`{ ($.eventName = CreateTrail) || ($.eventName = UpdateTrail) || ($.eventName = DeleteTrail) || ($.eventName = StartLogging) || ($.eventName = StopLogging) }`},
+	{"console-auth-failures", "CIS 4.6, CloudWatch.6",
+		`{ ($.eventName = ConsoleLogin) && ($.errorMessage = "Failed authentication") }`},
+	{"kms-key-disable-or-deletion", "CIS 4.7, CloudWatch.7",
+		`{($.eventSource = kms.amazonaws.com) && (($.eventName=DisableKey)||($.eventName=ScheduleKeyDeletion)) }`},
+	{"s3-bucket-policy-changes", "CIS 4.8, CloudWatch.8",
+		`{ ($.eventSource = s3.amazonaws.com) && (($.eventName = PutBucketAcl) || ($.eventName = PutBucketPolicy) || ($.eventName = PutBucketCors) || ($.eventName = PutBucketLifecycle) || ($.eventName = PutBucketReplication) || ($.eventName = DeleteBucketPolicy) || ($.eventName = DeleteBucketCors) || ($.eventName = DeleteBucketLifecycle) || ($.eventName = DeleteBucketReplication)) }`},
+	{"config-changes", "CIS 4.9, CloudWatch.9",
+		`{ ($.eventSource = config.amazonaws.com) && (($.eventName=StopConfigurationRecorder)||($.eventName=DeleteDeliveryChannel)||($.eventName=PutDeliveryChannel)||($.eventName=PutConfigurationRecorder)) }`},
+	{"security-group-changes", "CIS 4.10, CloudWatch.10",
+		`{ ($.eventName = AuthorizeSecurityGroupIngress) || ($.eventName = AuthorizeSecurityGroupEgress) || ($.eventName = RevokeSecurityGroupIngress) || ($.eventName = RevokeSecurityGroupEgress) || ($.eventName = CreateSecurityGroup) || ($.eventName = DeleteSecurityGroup) }`},
+	{"nacl-changes", "CIS 4.11, CloudWatch.11",
+		`{ ($.eventName = CreateNetworkAcl) || ($.eventName = CreateNetworkAclEntry) || ($.eventName = DeleteNetworkAcl) || ($.eventName = DeleteNetworkAclEntry) || ($.eventName = ReplaceNetworkAclEntry) || ($.eventName = ReplaceNetworkAclAssociation) }`},
+	{"network-gateway-changes", "CIS 4.12, CloudWatch.12",
+		`{ ($.eventName = CreateCustomerGateway) || ($.eventName = DeleteCustomerGateway) || ($.eventName = AttachInternetGateway) || ($.eventName = CreateInternetGateway) || ($.eventName = DeleteInternetGateway) || ($.eventName = DetachInternetGateway) }`},
+	{"route-table-changes", "CIS 4.13, CloudWatch.13",
+		`{ ($.eventSource = ec2.amazonaws.com) && (($.eventName = CreateRoute) || ($.eventName = CreateRouteTable) || ($.eventName = ReplaceRoute) || ($.eventName = ReplaceRouteTableAssociation) || ($.eventName = DeleteRouteTable) || ($.eventName = DeleteRoute) || ($.eventName = DisassociateRouteTable)) }`},
+	{"vpc-changes", "CIS 4.14, CloudWatch.14",
+		`{ ($.eventName = CreateVpc) || ($.eventName = DeleteVpc) || ($.eventName = ModifyVpcAttribute) || ($.eventName = AcceptVpcPeeringConnection) || ($.eventName = CreateVpcPeeringConnection) || ($.eventName = DeleteVpcPeeringConnection) || ($.eventName = RejectVpcPeeringConnection) || ($.eventName = AttachClassicLinkVpc) || ($.eventName = DetachClassicLinkVpc) || ($.eventName = DisableVpcClassicLink) || ($.eventName = EnableVpcClassicLink) }`},
+}
+
+// SecretReadsID names the filter on reads of the stack's secrets by
+// principals that are not their readers.
+const SecretReadsID = "secret-reads-by-others"
+
+// SecretReadsPattern matches GetSecretValue calls (allowed or denied) on
+// secrets named under prefix by anyone but the roles in readers: IAM users
+// and the root user always, roles when their issuer is not a reader.
+func SecretReadsPattern(prefix string, readers []string) string {
+	var notReader []string
+	for _, r := range readers {
+		notReader = append(notReader, fmt.Sprintf(`($.userIdentity.sessionContext.sessionIssuer.arn != "%s")`, r))
+	}
+	who := `($.userIdentity.type = "IAMUser") || ($.userIdentity.type = "Root")`
+	if len(notReader) > 0 {
+		who += " || (" + strings.Join(notReader, " && ") + ")"
+	}
+	return fmt.Sprintf(`{ ($.eventSource = "secretsmanager.amazonaws.com") && ($.eventName = "GetSecretValue") && (($.requestParameters.secretId = "%[1]s*") || ($.requestParameters.secretId = "*:secret:%[1]s*")) && (%[2]s) }`, prefix, who)
+}
+
+// Event patterns of the detection rules.
+const (
+	// GuardDutyHighSeverityPattern matches findings of severity 7 or more.
+	GuardDutyHighSeverityPattern = `{"source":["aws.guardduty"],"detail-type":["GuardDuty Finding"],"detail":{"severity":[{"numeric":[">=",7]}]}}`
+)
+
+// CertificateExpiryPattern matches ACM's approaching-expiration events for
+// the certificates at arns.
+func CertificateExpiryPattern(arns []string) string {
+	quoted := make([]string, len(arns))
+	for i, a := range arns {
+		quoted[i] = fmt.Sprintf("%q", a)
+	}
+	return `{"source":["aws.acm"],"detail-type":["ACM Certificate Approaching Expiration"],"resources":[` + strings.Join(quoted, ",") + `]}`
+}
+
+// Standards are the Security Hub standards the stack subscribes to, by
+// their ARN's path.
+var Standards = map[string]string{
+	"fsbp": "standards/aws-foundational-security-best-practices/v/1.0.0",
+	"cis":  "standards/cis-aws-foundations-benchmark/v/3.0.0",
+}
+
+// MonitoringArgs configures Monitoring.
+type MonitoringArgs struct {
+	// TrailLogGroupName is the log group the trail delivers to; empty
+	// means no metric filters in this stack.
+	TrailLogGroupName pulumi.StringInput
+	// SecretNamePrefix and SecretReaders scope the secret-reads filter.
+	SecretNamePrefix string
+	SecretReaders    pulumi.StringArrayInput
+	// GuardDuty and SecurityHub enable those account-wide services.
+	GuardDuty   bool
+	SecurityHub bool
+	// CertificateARNs are the stack's certificates; CertificateExpiryDays
+	// is the alarm threshold.
+	CertificateARNs       []pulumi.StringInput
+	CertificateExpiryDays int
+	// AlertsTopicARN receives every alarm and event.
+	AlertsTopicARN pulumi.StringInput
+	Env            awsenv.Env
+}
+
+// Monitoring is the stack's detection: the CIS metric filters and alarms
+// on the trail, an alarm on reads of its secrets by others, GuardDuty with
+// high-severity findings routed to the alerts topic, Security Hub with the
+// FSBP and CIS v3.0 standards, and certificate-expiry alarms and events.
+type Monitoring struct {
+	pulumi.ResourceState
+
+	// AlarmCount is the number of metric-filter alarms.
+	AlarmCount pulumi.IntOutput `pulumi:"alarmCount"`
+}
+
+// NewMonitoring creates Monitoring.
+func NewMonitoring(ctx *pulumi.Context, name string, args *MonitoringArgs, opts ...pulumi.ResourceOption) (*Monitoring, error) {
+	if args == nil || args.AlertsTopicARN == nil {
+		return nil, errors.New("audit monitoring: args with an alerts topic are required")
+	}
+	m := &Monitoring{}
+	if err := ctx.RegisterComponentResource(MonitoringType, name, m, opts...); err != nil {
+		return nil, err
+	}
+	parent := pulumi.Parent(m)
+	topic := pulumi.Array{args.AlertsTopicARN}
+	alarms := 0
+	if args.TrailLogGroupName != nil {
+		type filter struct {
+			id      string
+			pattern pulumi.StringInput
+		}
+		var filters []filter
+		for _, f := range CISFilters {
+			filters = append(filters, filter{f.ID, pulumi.String(f.Pattern)})
+		}
+		prefix := args.SecretNamePrefix
+		filters = append(filters, filter{SecretReadsID, args.SecretReaders.ToStringArrayOutput().ApplyT(func(readers []string) string {
+			return SecretReadsPattern(prefix, readers)
+		}).(pulumi.StringOutput)})
+		for _, f := range filters {
+			metric := name + "-" + f.id
+			if _, err := cloudwatch.NewLogMetricFilter(ctx, metric, &cloudwatch.LogMetricFilterArgs{
+				LogGroupName: args.TrailLogGroupName,
+				Pattern:      f.pattern,
+				MetricTransformation: cloudwatch.LogMetricFilterMetricTransformationArgs{
+					Name:      pulumi.String(metric),
+					Namespace: pulumi.String(MetricNamespace),
+					Value:     pulumi.String("1"),
+				},
+			}, parent); err != nil {
+				return nil, err
+			}
+			if _, err := cloudwatch.NewMetricAlarm(ctx, metric, &cloudwatch.MetricAlarmArgs{
+				AlarmDescription:   pulumi.String("CloudTrail recorded " + f.id + " (" + name + ")"),
+				Namespace:          pulumi.String(MetricNamespace),
+				MetricName:         pulumi.String(metric),
+				Statistic:          pulumi.String("Sum"),
+				Period:             pulumi.Int(300),
+				EvaluationPeriods:  pulumi.Int(1),
+				Threshold:          pulumi.Float64(1),
+				ComparisonOperator: pulumi.String("GreaterThanOrEqualToThreshold"),
+				TreatMissingData:   pulumi.String("notBreaching"),
+				AlarmActions:       topic,
+			}, parent); err != nil {
+				return nil, err
+			}
+			alarms++
+		}
+	}
+	if args.GuardDuty {
+		if _, err := guardduty.NewDetector(ctx, name, &guardduty.DetectorArgs{
+			Enable:                     pulumi.Bool(true),
+			FindingPublishingFrequency: pulumi.String("FIFTEEN_MINUTES"),
+		}, parent); err != nil {
+			return nil, err
+		}
+		if err := eventToTopic(ctx, name+"-guardduty-high", "GuardDuty findings of severity 7 or more",
+			pulumi.String(GuardDutyHighSeverityPattern), args.AlertsTopicARN, parent); err != nil {
+			return nil, err
+		}
+	}
+	if args.SecurityHub {
+		account, err := securityhub.NewAccount(ctx, name, &securityhub.AccountArgs{
+			EnableDefaultStandards:  pulumi.Bool(false),
+			ControlFindingGenerator: pulumi.String("SECURITY_CONTROL"),
+			AutoEnableControls:      pulumi.Bool(true),
+		}, parent)
+		if err != nil {
+			return nil, err
+		}
+		for _, id := range []string{"fsbp", "cis"} {
+			if _, err := securityhub.NewStandardsSubscription(ctx, name+"-"+id, &securityhub.StandardsSubscriptionArgs{
+				StandardsArn: pulumi.String(fmt.Sprintf("arn:%s:securityhub:%s::%s", args.Env.Partition, args.Env.Region, Standards[id])),
+			}, parent, pulumi.DependsOn([]pulumi.Resource{account})); err != nil {
+				return nil, err
+			}
+		}
+	}
+	if len(args.CertificateARNs) > 0 {
+		if err := m.certificates(ctx, name, args, parent); err != nil {
+			return nil, err
+		}
+	}
+	m.AlarmCount = pulumi.Int(alarms).ToIntOutput()
+	return m, ctx.RegisterResourceOutputs(m, pulumi.Map{"alarmCount": m.AlarmCount})
+}
+
+// certificates alarms on each certificate's DaysToExpiry and routes ACM's
+// approaching-expiration events.
+func (m *Monitoring) certificates(ctx *pulumi.Context, name string, args *MonitoringArgs, parent pulumi.ResourceOption) error {
+	for i, arn := range args.CertificateARNs {
+		if _, err := cloudwatch.NewMetricAlarm(ctx, fmt.Sprintf("%s-cert-expiry-%d", name, i), &cloudwatch.MetricAlarmArgs{
+			AlarmDescription:   pulumi.Sprintf("A certificate of %s expires in under %d days", name, args.CertificateExpiryDays),
+			Namespace:          pulumi.String("AWS/CertificateManager"),
+			MetricName:         pulumi.String("DaysToExpiry"),
+			Dimensions:         pulumi.StringMap{"CertificateArn": arn},
+			Statistic:          pulumi.String("Minimum"),
+			Period:             pulumi.Int(86400),
+			EvaluationPeriods:  pulumi.Int(1),
+			Threshold:          pulumi.Float64(float64(args.CertificateExpiryDays)),
+			ComparisonOperator: pulumi.String("LessThanThreshold"),
+			TreatMissingData:   pulumi.String("notBreaching"),
+			AlarmActions:       pulumi.Array{args.AlertsTopicARN},
+			OkActions:          pulumi.Array{args.AlertsTopicARN},
+		}, parent); err != nil {
+			return err
+		}
+	}
+	pattern := pulumi.StringArray(args.CertificateARNs).ToStringArrayOutput().ApplyT(func(a []string) string { return CertificateExpiryPattern(a) }).(pulumi.StringOutput)
+	return eventToTopic(ctx, name+"-cert-expiry", "ACM certificates of this stack approaching expiration", pattern, args.AlertsTopicARN, parent)
+}
+
+func eventToTopic(ctx *pulumi.Context, name, description string, pattern, topic pulumi.StringInput, parent pulumi.ResourceOption) error {
+	rule, err := cloudwatch.NewEventRule(ctx, name, &cloudwatch.EventRuleArgs{
+		Description:  pulumi.String(description),
+		EventPattern: pattern,
+	}, parent)
+	if err != nil {
+		return err
+	}
+	_, err = cloudwatch.NewEventTarget(ctx, name, &cloudwatch.EventTargetArgs{
+		Rule: rule.Name,
+		Arn:  topic,
+	}, parent)
+	return err
+}

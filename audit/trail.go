@@ -1,0 +1,172 @@
+package audit
+
+import (
+	"errors"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudtrail"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/example/hardening/awsenv"
+	"github.com/example/hardening/iampolicy"
+	"github.com/example/hardening/logbucket"
+)
+
+// TrailType is the type token of the Trail component.
+const TrailType = "hardening:audit:Trail"
+
+// TrailArgs configures a Trail.
+type TrailArgs struct {
+	// KeyARN encrypts the log files, the bucket and the log group.
+	KeyARN pulumi.StringInput
+	// LogRetentionDays is the log group's retention.
+	LogRetentionDays int
+	// BucketExpirationDays is how long the bucket keeps log files.
+	BucketExpirationDays int
+	Env                  awsenv.Env
+	// Protect protects and retains the bucket and the log group.
+	Protect bool
+}
+
+// Trail is a multi-Region CloudTrail trail of every management event, read
+// and write (Secrets Manager's GetSecretValue included), with log-file
+// validation and KMS encryption, delivered to a locked-down bucket and to a
+// CloudWatch log group for the metric filters (FSBP CloudTrail.1, .2, .4,
+// .5).
+type Trail struct {
+	pulumi.ResourceState
+
+	// TrailARN is the trail's ARN.
+	TrailARN pulumi.StringOutput `pulumi:"trailArn"`
+	// BucketName is the bucket that receives the log files.
+	BucketName pulumi.StringOutput `pulumi:"bucketName"`
+	// LogGroupName is the log group that receives the events.
+	LogGroupName pulumi.StringOutput `pulumi:"logGroupName"`
+}
+
+// TrailName is the name of a stack's trail; it is fixed so that the bucket
+// policy and the role's trust can name the trail before it exists.
+func TrailName(component string) string { return component }
+
+// NewTrail creates a Trail.
+func NewTrail(ctx *pulumi.Context, name string, args *TrailArgs, opts ...pulumi.ResourceOption) (*Trail, error) {
+	if args == nil || args.KeyARN == nil {
+		return nil, errors.New("audit trail: args with a KMS key are required")
+	}
+	t := &Trail{}
+	if err := ctx.RegisterComponentResource(TrailType, name, t, opts...); err != nil {
+		return nil, err
+	}
+	parent := pulumi.Parent(t)
+	stateful := []pulumi.ResourceOption{parent, pulumi.Protect(args.Protect), pulumi.RetainOnDelete(args.Protect)}
+	env := args.Env
+	trailARN := env.ARN("cloudtrail", "trail/"+TrailName(name))
+
+	bucket, err := logbucket.New(ctx, name+"-trail", &logbucket.Args{
+		BucketPrefix:   name + "-trail-",
+		KMSKeyARN:      args.KeyARN,
+		ExpirationDays: args.BucketExpirationDays,
+		Policy:         func(arn string) iampolicy.Document { return TrailBucketPolicy(arn, trailARN, env) },
+		Protect:        args.Protect,
+	}, parent)
+	if err != nil {
+		return nil, err
+	}
+	lg, err := cloudwatch.NewLogGroup(ctx, name+"-trail", &cloudwatch.LogGroupArgs{
+		Name:            pulumi.String("/cloudtrail/" + name),
+		RetentionInDays: pulumi.Int(args.LogRetentionDays),
+		KmsKeyId:        args.KeyARN,
+	}, stateful...)
+	if err != nil {
+		return nil, err
+	}
+	role, err := iam.NewRole(ctx, name+"-trail", &iam.RoleArgs{
+		Description:      pulumi.String("Lets CloudTrail deliver " + name + "'s trail to its log group"),
+		AssumeRolePolicy: pulumi.String(TrailTrustPolicy(trailARN).MustJSON()),
+	}, parent)
+	if err != nil {
+		return nil, err
+	}
+	rp, err := iam.NewRolePolicy(ctx, name+"-trail", &iam.RolePolicyArgs{
+		Role: role.Name,
+		Policy: lg.Arn.ApplyT(func(arn string) (string, error) {
+			return iampolicy.New(iampolicy.Statement{
+				Sid:      "DeliverToTrailLogGroup",
+				Effect:   iampolicy.Allow,
+				Action:   []string{"logs:CreateLogStream", "logs:PutLogEvents"},
+				Resource: []string{arn + ":log-stream:*"},
+			}).JSON()
+		}).(pulumi.StringOutput),
+	}, parent)
+	if err != nil {
+		return nil, err
+	}
+	trail, err := cloudtrail.NewTrail(ctx, name, &cloudtrail.TrailArgs{
+		Name:                       pulumi.String(TrailName(name)),
+		S3BucketName:               bucket.Bucket.Bucket,
+		IsMultiRegionTrail:         pulumi.Bool(true),
+		IncludeGlobalServiceEvents: pulumi.Bool(true),
+		EnableLogFileValidation:    pulumi.Bool(true),
+		EnableLogging:              pulumi.Bool(true),
+		KmsKeyId:                   args.KeyARN,
+		CloudWatchLogsGroupArn:     pulumi.Sprintf("%s:*", lg.Arn),
+		CloudWatchLogsRoleArn:      role.Arn,
+		EventSelectors: cloudtrail.TrailEventSelectorArray{cloudtrail.TrailEventSelectorArgs{
+			ReadWriteType:           pulumi.String("All"),
+			IncludeManagementEvents: pulumi.Bool(true),
+		}},
+	}, parent, pulumi.DependsOn([]pulumi.Resource{bucket.Policy, rp}))
+	if err != nil {
+		return nil, err
+	}
+	t.TrailARN = trail.Arn
+	t.BucketName = bucket.Bucket.Bucket
+	t.LogGroupName = lg.Name
+	return t, ctx.RegisterResourceOutputs(t, pulumi.Map{
+		"trailArn":     t.TrailARN,
+		"bucketName":   t.BucketName,
+		"logGroupName": t.LogGroupName,
+	})
+}
+
+// TrailBucketPolicy denies requests without TLS and admits CloudTrail only
+// for trailARN: to check the bucket's ACL, and to write under this
+// account's prefix with the bucket owner in full control.
+func TrailBucketPolicy(bucketARN, trailARN string, env awsenv.Env) iampolicy.Document {
+	cloudTrail := &iampolicy.Principal{Service: []string{env.GlobalServicePrincipal("cloudtrail")}}
+	return iampolicy.New(
+		logbucket.DenyInsecureTransport(bucketARN),
+		iampolicy.Statement{
+			Sid:       "CloudTrailAclCheck",
+			Effect:    iampolicy.Allow,
+			Principal: cloudTrail,
+			Action:    []string{"s3:GetBucketAcl"},
+			Resource:  []string{bucketARN},
+			Condition: iampolicy.Conditions{"StringEquals": {"aws:SourceArn": {trailARN}}},
+		},
+		iampolicy.Statement{
+			Sid:       "CloudTrailWrite",
+			Effect:    iampolicy.Allow,
+			Principal: cloudTrail,
+			Action:    []string{"s3:PutObject"},
+			Resource:  []string{bucketARN + "/AWSLogs/" + env.AccountID + "/*"},
+			Condition: iampolicy.Conditions{"StringEquals": {
+				"aws:SourceArn": {trailARN},
+				"s3:x-amz-acl":  {"bucket-owner-full-control"},
+			}},
+		},
+	)
+}
+
+// TrailTrustPolicy lets CloudTrail assume the delivery role for trailARN
+// only.
+func TrailTrustPolicy(trailARN string) iampolicy.Document {
+	return iampolicy.New(iampolicy.Statement{
+		Sid:       "CloudTrailForThisTrail",
+		Effect:    iampolicy.Allow,
+		Principal: &iampolicy.Principal{Service: []string{"cloudtrail.amazonaws.com"}},
+		Action:    []string{"sts:AssumeRole"},
+		Condition: iampolicy.Conditions{"StringEquals": {"aws:SourceArn": {trailARN}}},
+	})
+}

@@ -1,0 +1,83 @@
+package stackconfig
+
+import "regexp"
+
+// Audit configures the stack's evidence and detection (key "audit").
+type Audit struct {
+	// Trail configures CloudTrail.
+	Trail Trail `json:"trail"`
+	// GuardDuty enables a GuardDuty detector in the stack's account and
+	// region, and routes findings of severity 7 or more to the alerts
+	// topic. Account-wide: one stack per account and region may enable it,
+	// and in an organization it is usually managed centrally. Default true.
+	GuardDuty bool `json:"guardDuty"`
+	// SecurityHub enables Security Hub with the AWS Foundational Security
+	// Best Practices and CIS v3.0 standards. Account-wide, like GuardDuty.
+	// Default true.
+	SecurityHub bool `json:"securityHub"`
+	// CertificateExpiryDays raises an alarm when a certificate of the stack
+	// has fewer days left, 1 to 44 (ACM itself warns from day 45). Default
+	// 30.
+	CertificateExpiryDays int `json:"certificateExpiryDays"`
+}
+
+// Trail configures CloudTrail.
+type Trail struct {
+	// Enabled creates the stack's multi-Region trail. Default true. Turn it
+	// off only where an organization trail already records this account,
+	// and name that trail in OrganizationTrailARN.
+	Enabled bool `json:"enabled"`
+	// OrganizationTrailARN is the organization trail that records this
+	// account when Enabled is false.
+	OrganizationTrailARN string `json:"organizationTrailArn"`
+	// LogGroupName is, when Enabled is false, the CloudWatch log group in
+	// this account and region that the organization trail delivers to; the
+	// CIS metric filters go on it. Empty means the filters live where the
+	// organization's logs are, not in this stack.
+	LogGroupName string `json:"logGroupName"`
+	// LogRetentionDays is the trail log group's retention. Default 365.
+	LogRetentionDays int `json:"logRetentionDays"`
+	// BucketExpirationDays is how long the trail bucket keeps log files,
+	// at least 90. Default 365.
+	BucketExpirationDays int `json:"bucketExpirationDays"`
+}
+
+// DefaultAudit returns the audit defaults: everything on.
+func DefaultAudit() Audit {
+	return Audit{
+		Trail:                 Trail{Enabled: true, LogRetentionDays: 365, BucketExpirationDays: 365},
+		GuardDuty:             true,
+		SecurityHub:           true,
+		CertificateExpiryDays: 30,
+	}
+}
+
+var (
+	trailARNRE     = regexp.MustCompile(`^arn:aws(-[a-z]+)*:cloudtrail:[a-z0-9-]+:\d{12}:trail/[\w.-]{3,128}$`)
+	logGroupNameRE = regexp.MustCompile(`^[\w/.#-]{1,512}$`)
+)
+
+func (a Audit) validate(key string) []error {
+	var errs []error
+	t, k := a.Trail, key+".trail"
+	switch {
+	case t.Enabled && t.OrganizationTrailARN != "":
+		errs = append(errs, fieldErr(k+".organizationTrailArn", "is set while the stack's own trail is enabled; set enabled: false to rely on the organization trail"))
+	case !t.Enabled && !trailARNRE.MatchString(t.OrganizationTrailARN):
+		errs = append(errs, fieldErr(k+".organizationTrailArn", "%q is not a CloudTrail trail ARN; with the stack's trail off, name the organization trail that records this account", t.OrganizationTrailARN))
+	}
+	if t.Enabled && t.LogGroupName != "" {
+		errs = append(errs, fieldErr(k+".logGroupName", "is set while the stack's own trail is enabled; the stack makes its own log group"))
+	}
+	if t.LogGroupName != "" && !logGroupNameRE.MatchString(t.LogGroupName) {
+		errs = append(errs, fieldErr(k+".logGroupName", "%q is not a CloudWatch log group name", t.LogGroupName))
+	}
+	errs = append(errs, validateRetention(k+".logRetentionDays", t.LogRetentionDays)...)
+	if t.BucketExpirationDays < 90 {
+		errs = append(errs, fieldErr(k+".bucketExpirationDays", "%d is too short; keep trail log files at least 90 days", t.BucketExpirationDays))
+	}
+	if a.CertificateExpiryDays < 1 || a.CertificateExpiryDays > 44 {
+		errs = append(errs, fieldErr(key+".certificateExpiryDays", "%d is out of range; alarm 1 to 44 days before expiry (ACM's own events start at 45)", a.CertificateExpiryDays))
+	}
+	return errs
+}
