@@ -1,0 +1,434 @@
+package tests
+
+import (
+	"encoding/json"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/example/hardening/audit"
+	"github.com/example/hardening/baseline"
+	"github.com/example/hardening/mockaws"
+	"github.com/example/hardening/stackconfig"
+)
+
+const (
+	typeTrail        = "aws:cloudtrail/trail:Trail"
+	typeMetricFilter = "aws:cloudwatch/logMetricFilter:LogMetricFilter"
+	typeDetector     = "aws:guardduty/detector:Detector"
+	typeHubAccount   = "aws:securityhub/account:Account"
+	typeHubStandard  = "aws:securityhub/standardsSubscription:StandardsSubscription"
+	typeSubscription = "aws:sns/topicSubscription:TopicSubscription"
+)
+
+// benchmarkPatterns are the CIS AWS Foundations Benchmark's filter
+// patterns, as the benchmark and Security Hub's CloudWatch.1–14 publish
+// them, keyed by control. They are compared without white space.
+var benchmarkPatterns = map[string]string{
+	"CloudWatch.1":  `{$.userIdentity.type="Root" && $.userIdentity.invokedBy NOT EXISTS && $.eventType !="AwsServiceEvent"}`,
+	"CloudWatch.2":  `{($.errorCode="*UnauthorizedOperation") || ($.errorCode="AccessDenied*")}`,
+	"CloudWatch.3":  `{($.eventName="ConsoleLogin") && ($.additionalEventData.MFAUsed !="Yes") && ($.userIdentity.type="IAMUser") && ($.responseElements.ConsoleLogin="Success")}`,
+	"CloudWatch.4":  `{($.eventName=DeleteGroupPolicy)||($.eventName=DeleteRolePolicy)||($.eventName=DeleteUserPolicy)||($.eventName=PutGroupPolicy)||($.eventName=PutRolePolicy)||($.eventName=PutUserPolicy)||($.eventName=CreatePolicy)||($.eventName=DeletePolicy)||($.eventName=CreatePolicyVersion)||($.eventName=DeletePolicyVersion)||($.eventName=AttachRolePolicy)||($.eventName=DetachRolePolicy)||($.eventName=AttachUserPolicy)||($.eventName=DetachUserPolicy)||($.eventName=AttachGroupPolicy)||($.eventName=DetachGroupPolicy)}`,
+	"CloudWatch.5":  `{($.eventName=CreateTrail)||($.eventName=UpdateTrail)||($.eventName=DeleteTrail)||($.eventName=StartLogging)||($.eventName=StopLogging)}`,
+	"CloudWatch.6":  `{($.eventName=ConsoleLogin)&&($.errorMessage="Failed authentication")}`,
+	"CloudWatch.7":  `{($.eventSource=kms.amazonaws.com)&&(($.eventName=DisableKey)||($.eventName=ScheduleKeyDeletion))}`,
+	"CloudWatch.8":  `{($.eventSource=s3.amazonaws.com)&&(($.eventName=PutBucketAcl)||($.eventName=PutBucketPolicy)||($.eventName=PutBucketCors)||($.eventName=PutBucketLifecycle)||($.eventName=PutBucketReplication)||($.eventName=DeleteBucketPolicy)||($.eventName=DeleteBucketCors)||($.eventName=DeleteBucketLifecycle)||($.eventName=DeleteBucketReplication))}`,
+	"CloudWatch.9":  `{($.eventSource=config.amazonaws.com)&&(($.eventName=StopConfigurationRecorder)||($.eventName=DeleteDeliveryChannel)||($.eventName=PutDeliveryChannel)||($.eventName=PutConfigurationRecorder))}`,
+	"CloudWatch.10": `{($.eventName=AuthorizeSecurityGroupIngress)||($.eventName=AuthorizeSecurityGroupEgress)||($.eventName=RevokeSecurityGroupIngress)||($.eventName=RevokeSecurityGroupEgress)||($.eventName=CreateSecurityGroup)||($.eventName=DeleteSecurityGroup)}`,
+	"CloudWatch.11": `{($.eventName=CreateNetworkAcl)||($.eventName=CreateNetworkAclEntry)||($.eventName=DeleteNetworkAcl)||($.eventName=DeleteNetworkAclEntry)||($.eventName=ReplaceNetworkAclEntry)||($.eventName=ReplaceNetworkAclAssociation)}`,
+	"CloudWatch.12": `{($.eventName=CreateCustomerGateway)||($.eventName=DeleteCustomerGateway)||($.eventName=AttachInternetGateway)||($.eventName=CreateInternetGateway)||($.eventName=DeleteInternetGateway)||($.eventName=DetachInternetGateway)}`,
+	"CloudWatch.13": `{($.eventSource=ec2.amazonaws.com)&&(($.eventName=CreateRoute)||($.eventName=CreateRouteTable)||($.eventName=ReplaceRoute)||($.eventName=ReplaceRouteTableAssociation)||($.eventName=DeleteRouteTable)||($.eventName=DeleteRoute)||($.eventName=DisassociateRouteTable))}`,
+	"CloudWatch.14": `{($.eventName=CreateVpc)||($.eventName=DeleteVpc)||($.eventName=ModifyVpcAttribute)||($.eventName=AcceptVpcPeeringConnection)||($.eventName=CreateVpcPeeringConnection)||($.eventName=DeleteVpcPeeringConnection)||($.eventName=RejectVpcPeeringConnection)||($.eventName=AttachClassicLinkVpc)||($.eventName=DetachClassicLinkVpc)||($.eventName=DisableVpcClassicLink)||($.eventName=EnableVpcClassicLink)}`,
+}
+
+func squeeze(s string) string {
+	return strings.Join(strings.Fields(s), "")
+}
+
+// allows reports whether an Allow statement of doc lets principal (a
+// service or ARN) do action on resource in the request context.
+func allows(doc policyDoc, principal, action, resource string, reqCtx map[string]string) bool {
+	for _, s := range doc.Statement {
+		if s.Effect != "Allow" || !strings.Contains(string(s.Principal), `"`+principal+`"`) ||
+			!slices.ContainsFunc(s.Action, func(a string) bool { return actionMatches(a, action) }) ||
+			!slices.ContainsFunc(s.Resource, func(r string) bool { return actionMatches(r, resource) }) {
+			continue
+		}
+		if conditionsHold(s.Condition, reqCtx) {
+			return true
+		}
+	}
+	return false
+}
+
+func TestAlertsTopic(t *testing.T) {
+	for _, stack := range stacks {
+		m, cfg := deployed(t, stack), stackConfig(t, stack)
+		topics := m.ByType(typeTopic)
+		if len(topics) != 1 {
+			t.Fatalf("%s: %d SNS topics, want the one alerts topic", stack, len(topics))
+		}
+		topic := output(topics[0], "arn").(string)
+		t.Run(stack+"/every alarm and event rule of every component notifies the alerts topic", func(t *testing.T) {
+			alarms := m.ByType(typeMetricAlarm)
+			if len(alarms) < 20 {
+				t.Fatalf("%d alarms; the components make at least 20", len(alarms))
+			}
+			for _, a := range alarms {
+				if !slices.Equal(strs(a, "alarmActions"), []string{topic}) {
+					t.Errorf("alarm %s acts on %v", a.Name, strs(a, "alarmActions"))
+				}
+			}
+			for _, tg := range m.ByType(typeEventTarget) {
+				if str(tg, "arn") != topic {
+					t.Errorf("event target %s goes to %s", tg.Name, str(tg, "arn"))
+				}
+			}
+		})
+		t.Run(stack+"/publishing over TLS, by CloudWatch, EventBridge and this account only", func(t *testing.T) {
+			doc := parsePolicy(t, only(t, m, typeTopicPolicy), "policy")
+			mine := map[string]string{"aws:SourceAccount": mockaws.AccountID, "aws:SecureTransport": "true", "aws:PrincipalArn": "x"}
+			other := map[string]string{"aws:SourceAccount": "999999999999", "aws:SecureTransport": "true", "aws:PrincipalArn": "x"}
+			for _, svc := range []string{"cloudwatch.amazonaws.com", "events.amazonaws.com"} {
+				if !allows(doc, svc, "sns:Publish", topic, mine) {
+					t.Errorf("%s cannot publish for this account", svc)
+				}
+				if allows(doc, svc, "sns:Publish", topic, other) {
+					t.Errorf("%s may publish for another account", svc)
+				}
+			}
+			if allows(doc, "s3.amazonaws.com", "sns:Publish", topic, mine) {
+				t.Error("another service may publish")
+			}
+			if !denies(doc, "sns:Publish", "arn:aws:iam::123456789012:role/x", false) {
+				t.Error("publishing without TLS is not denied")
+			}
+		})
+		t.Run(stack+"/subscriptions from config", func(t *testing.T) {
+			var got []string
+			for _, s := range m.ByType(typeSubscription) {
+				if str(s, "topic") != topic || (str(s, "protocol") != "email" && str(s, "protocol") != "https") {
+					t.Errorf("subscription %v", s.Inputs)
+				}
+				got = append(got, str(s, "endpoint"))
+			}
+			want := append(slices.Clone(cfg.Alerts.Emails), cfg.Alerts.HTTPSEndpoints...)
+			if !sameSet(got, want) {
+				t.Errorf("subscribed %v, want %v", got, want)
+			}
+		})
+	}
+}
+
+func TestTrail(t *testing.T) {
+	for _, stack := range stacks {
+		m, cfg := deployed(t, stack), stackConfig(t, stack)
+		trail := only(t, m, typeTrail)
+		key := output(only(t, m, typeKMSKey), "arn").(string)
+		trailARN := output(trail, "arn").(string)
+		t.Run(stack+"/multi-Region, validated, encrypted, all management events (CloudTrail.1, .2, .4)", func(t *testing.T) {
+			for _, k := range []string{"isMultiRegionTrail", "includeGlobalServiceEvents", "enableLogFileValidation", "enableLogging"} {
+				if v, _ := boolean(trail, k); !v {
+					t.Errorf("%s off", k)
+				}
+			}
+			if str(trail, "kmsKeyId") != key {
+				t.Errorf("kmsKeyId %q", str(trail, "kmsKeyId"))
+			}
+			sels, _ := input(trail, "eventSelectors").([]any)
+			if len(sels) != 1 || sels[0].(map[string]any)["readWriteType"] != "All" || sels[0].(map[string]any)["includeManagementEvents"] != true {
+				t.Errorf("event selectors %v; reads such as GetSecretValue must be recorded", sels)
+			}
+			if trailARN != "arn:aws:cloudtrail:us-east-1:123456789012:trail/"+str(trail, "name") {
+				t.Errorf("trail ARN %s does not follow its fixed name", trailARN)
+			}
+		})
+		lg := find(t, m, typeLogGroup, "of the trail", func(r mockaws.Resource) bool {
+			return str(trail, "cloudWatchLogsGroupArn") == output(r, "arn").(string)+":*"
+		})
+		t.Run(stack+"/delivered to an encrypted log group (CloudTrail.5)", func(t *testing.T) {
+			if str(lg, "kmsKeyId") != key || num(lg, "retentionInDays") != cfg.Audit.Trail.LogRetentionDays {
+				t.Errorf("log group key %q retention %d", str(lg, "kmsKeyId"), num(lg, "retentionInDays"))
+			}
+			role := roleByARN(t, m, str(trail, "cloudWatchLogsRoleArn"))
+			trust := parsePolicy(t, role, "assumeRolePolicy")
+			if len(trust.Statement) != 1 || string(trust.Statement[0].Principal) != `{"Service":["cloudtrail.amazonaws.com"]}` {
+				t.Fatalf("trust %+v", trust)
+			}
+			for _, c := range []struct {
+				source string
+				ok     bool
+			}{{trailARN, true}, {"arn:aws:cloudtrail:us-east-1:999999999999:trail/x", false}} {
+				if got := conditionsHold(trust.Statement[0].Condition, map[string]string{"aws:SourceArn": c.source}); got != c.ok {
+					t.Errorf("CloudTrail for %s may assume the role: %v, want %v", c.source, got, c.ok)
+				}
+			}
+		})
+		bucket := find(t, m, typeBucket, "of the trail", func(r mockaws.Resource) bool { return output(r, "bucket") == str(trail, "s3BucketName") })
+		bid := id(bucket)
+		of := func(typ string) mockaws.Resource { return onBucket(t, m, typ, bid) }
+		t.Run(stack+"/bucket locked down", func(t *testing.T) {
+			pab := of(typeBucketPAB)
+			for _, k := range []string{"blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"} {
+				if v, _ := boolean(pab, k); !v {
+					t.Errorf("%s off", k)
+				}
+			}
+			if input(of(typeBucketOwner), "rule.objectOwnership") != "BucketOwnerEnforced" || input(of(typeBucketVer), "versioningConfiguration.status") != "Enabled" {
+				t.Error("not bucket-owner enforced and versioned")
+			}
+			rules, _ := input(of(typeBucketSSE), "rules").([]any)
+			sse, _ := rules[0].(map[string]any)["applyServerSideEncryptionByDefault"].(map[string]any)
+			if sse["sseAlgorithm"] != "aws:kms" || sse["kmsMasterKeyId"] != key {
+				t.Errorf("encryption %v", sse)
+			}
+			life, _ := input(of(typeBucketLife), "rules").([]any)
+			if len(life) != 1 || life[0].(map[string]any)["expiration"].(map[string]any)["days"] != float64(cfg.Audit.Trail.BucketExpirationDays) {
+				t.Errorf("lifecycle %v, want expiry after %d days", life, cfg.Audit.Trail.BucketExpirationDays)
+			}
+			if bucket.Protect != cfg.ProtectStateful {
+				t.Errorf("protect %v", bucket.Protect)
+			}
+		})
+		t.Run(stack+"/bucket admits CloudTrail for this trail only, over TLS", func(t *testing.T) {
+			bp := of(typeBucketPolicy)
+			doc := parsePolicy(t, bp, "policy")
+			arn := output(bucket, "arn").(string)
+			object := arn + "/AWSLogs/123456789012/CloudTrail/us-east-1/2026/11/26/x.json.gz"
+			this := map[string]string{"aws:SourceArn": trailARN, "s3:x-amz-acl": "bucket-owner-full-control"}
+			cases := []struct {
+				name    string
+				action  string
+				res     string
+				ctx     map[string]string
+				allowed bool
+			}{
+				{"this trail writes", "s3:PutObject", object, this, true},
+				{"this trail checks the ACL", "s3:GetBucketAcl", arn, this, true},
+				{"another trail writes", "s3:PutObject", object, map[string]string{"aws:SourceArn": "arn:aws:cloudtrail:us-east-1:999999999999:trail/x", "s3:x-amz-acl": "bucket-owner-full-control"}, false},
+				{"this trail without owner control", "s3:PutObject", object, map[string]string{"aws:SourceArn": trailARN, "s3:x-amz-acl": "private"}, false},
+				{"outside this account's prefix", "s3:PutObject", arn + "/AWSLogs/999999999999/x", this, false},
+			}
+			for _, c := range cases {
+				if got := allows(doc, "cloudtrail.amazonaws.com", c.action, c.res, c.ctx); got != c.allowed {
+					t.Errorf("%s: allowed=%v, want %v", c.name, got, c.allowed)
+				}
+			}
+			if !denies(doc, "s3:GetObject", "arn:aws:iam::123456789012:role/reader", false) {
+				t.Error("requests without TLS are not denied")
+			}
+			if !slices.Contains(trail.Dependencies, bp.URN) {
+				t.Error("the trail does not wait for its bucket policy; CreateTrail would fail")
+			}
+		})
+		t.Run(stack+"/key lets CloudTrail encrypt for this account only", func(t *testing.T) {
+			doc := parsePolicy(t, only(t, m, typeKMSKey), "policy")
+			var found bool
+			for _, s := range doc.Statement {
+				if strings.Contains(string(s.Principal), "cloudtrail.amazonaws.com") {
+					found = true
+					if !slices.Equal(s.Condition["StringEquals"]["aws:SourceAccount"], []string{mockaws.AccountID}) ||
+						!slices.Equal(s.Condition["StringLike"]["kms:EncryptionContext:aws:cloudtrail:arn"], []string{"arn:aws:cloudtrail:*:123456789012:trail/*"}) {
+						t.Errorf("statement %s conditions %v", s.Sid, s.Condition)
+					}
+				}
+			}
+			if !found {
+				t.Error("no key policy statement for CloudTrail")
+			}
+		})
+	}
+}
+
+func TestCISMetricFilters(t *testing.T) {
+	for _, stack := range stacks {
+		m := deployed(t, stack)
+		topic := output(only(t, m, typeTopic), "arn").(string)
+		lgName := str(only(t, m, typeTrail), "cloudWatchLogsGroupArn")
+		filters := m.ByType(typeMetricFilter)
+		if len(filters) != len(benchmarkPatterns)+1 {
+			t.Errorf("%s: %d metric filters, want the %d CIS ones and the secret-read one", stack, len(filters), len(benchmarkPatterns))
+		}
+		for _, f := range audit.CISFilters {
+			control := strings.TrimSpace(strings.Split(f.Controls, ",")[1])
+			t.Run(stack+"/"+control+" "+f.ID, func(t *testing.T) {
+				want, ok := benchmarkPatterns[control]
+				if !ok {
+					t.Fatalf("no benchmark pattern for %s", control)
+				}
+				mf := find(t, m, typeMetricFilter, f.ID, func(r mockaws.Resource) bool { return strings.HasSuffix(r.Name, "-"+f.ID) })
+				if squeeze(str(mf, "pattern")) != squeeze(want) {
+					t.Errorf("pattern\n%s\nwant the benchmark's\n%s", str(mf, "pattern"), want)
+				}
+				checkFilterAlarm(t, m, mf, lgName, topic)
+			})
+		}
+		t.Run(stack+"/reads of the stack's secrets by others", func(t *testing.T) {
+			mf := find(t, m, typeMetricFilter, audit.SecretReadsID, func(r mockaws.Resource) bool { return strings.HasSuffix(r.Name, "-"+audit.SecretReadsID) })
+			p := str(mf, "pattern")
+			fn := only(t, m, typeFunction)
+			app := find(t, m, typeRole, "of the app", func(r mockaws.Resource) bool { return strings.HasSuffix(r.Name, "-app") })
+			for _, want := range []string{
+				`$.eventName = "GetSecretValue"`,
+				`$.requestParameters.secretId = "hardening-` + stack + `/*"`,
+				`$.userIdentity.sessionContext.sessionIssuer.arn != "` + str(fn, "role") + `"`,
+				`$.userIdentity.sessionContext.sessionIssuer.arn != "` + output(app, "arn").(string) + `"`,
+				`$.userIdentity.type = "IAMUser"`,
+			} {
+				if !strings.Contains(p, want) {
+					t.Errorf("pattern %s lacks %s", p, want)
+				}
+			}
+			checkFilterAlarm(t, m, mf, lgName, topic)
+		})
+	}
+}
+
+// checkFilterAlarm checks that a filter counts on the trail's log group
+// and that an alarm on its metric notifies the alerts topic.
+func checkFilterAlarm(t *testing.T, m *mockaws.Mocks, mf mockaws.Resource, trailLogGroupARN, topic string) {
+	t.Helper()
+	if !strings.HasSuffix(trailLogGroupARN, ":log-group:"+str(mf, "logGroupName")+":*") {
+		t.Errorf("filter on %q, not the trail's log group %s", str(mf, "logGroupName"), trailLogGroupARN)
+	}
+	metric := str(mf, "metricTransformation.name")
+	if str(mf, "metricTransformation.namespace") != audit.MetricNamespace || str(mf, "metricTransformation.value") != "1" {
+		t.Errorf("transformation %v", input(mf, "metricTransformation"))
+	}
+	alarm := find(t, m, typeMetricAlarm, "on "+metric, func(r mockaws.Resource) bool {
+		return str(r, "metricName") == metric && str(r, "namespace") == audit.MetricNamespace
+	})
+	if input(alarm, "threshold") != 1.0 || str(alarm, "comparisonOperator") != "GreaterThanOrEqualToThreshold" ||
+		!slices.Equal(strs(alarm, "alarmActions"), []string{topic}) {
+		t.Errorf("alarm %v", alarm.Inputs)
+	}
+}
+
+func TestDetectionServices(t *testing.T) {
+	for _, stack := range stacks {
+		m, cfg := deployed(t, stack), stackConfig(t, stack)
+		topic := output(only(t, m, typeTopic), "arn").(string)
+		t.Run(stack+"/GuardDuty per config, high-severity findings to the alerts topic", func(t *testing.T) {
+			detectors := m.ByType(typeDetector)
+			if len(detectors) != map[bool]int{true: 1, false: 0}[cfg.Audit.GuardDuty] {
+				t.Fatalf("%d detectors with guardDuty %v", len(detectors), cfg.Audit.GuardDuty)
+			}
+			if !cfg.Audit.GuardDuty {
+				return
+			}
+			if v, _ := boolean(detectors[0], "enable"); !v {
+				t.Error("detector disabled")
+			}
+			rule := find(t, m, typeEventRule, "on GuardDuty findings", func(r mockaws.Resource) bool { return strings.Contains(str(r, "eventPattern"), "aws.guardduty") })
+			var p struct {
+				Detail struct {
+					Severity []struct{ Numeric []any }
+				}
+			}
+			if err := json.Unmarshal([]byte(str(rule, "eventPattern")), &p); err != nil || len(p.Detail.Severity) != 1 ||
+				!slices.Equal(p.Detail.Severity[0].Numeric, []any{">=", 7.0}) {
+				t.Errorf("pattern %s, want severity >= 7", str(rule, "eventPattern"))
+			}
+			targetsTopic(t, m, rule, topic)
+		})
+		t.Run(stack+"/Security Hub per config with FSBP and CIS v3.0", func(t *testing.T) {
+			accounts := m.ByType(typeHubAccount)
+			if len(accounts) != map[bool]int{true: 1, false: 0}[cfg.Audit.SecurityHub] {
+				t.Fatalf("%d Security Hub accounts with securityHub %v", len(accounts), cfg.Audit.SecurityHub)
+			}
+			if !cfg.Audit.SecurityHub {
+				return
+			}
+			var arns []string
+			for _, s := range m.ByType(typeHubStandard) {
+				arns = append(arns, str(s, "standardsArn"))
+				if !slices.Contains(s.Dependencies, accounts[0].URN) {
+					t.Errorf("subscription %s does not wait for Security Hub", s.Name)
+				}
+			}
+			want := []string{
+				"arn:aws:securityhub:us-east-1::standards/aws-foundational-security-best-practices/v/1.0.0",
+				"arn:aws:securityhub:us-east-1::standards/cis-aws-foundations-benchmark/v/3.0.0",
+			}
+			if !sameSet(arns, want) {
+				t.Errorf("standards %v, want %v", arns, want)
+			}
+		})
+		t.Run(stack+"/certificate expiry alarm and ACM events", func(t *testing.T) {
+			cert := output(only(t, m, typeCert), "arn").(string)
+			alarm := find(t, m, typeMetricAlarm, "on DaysToExpiry", func(r mockaws.Resource) bool { return str(r, "metricName") == "DaysToExpiry" })
+			if str(alarm, "namespace") != "AWS/CertificateManager" || str(alarm, "dimensions.CertificateArn") != cert ||
+				input(alarm, "threshold") != float64(cfg.Audit.CertificateExpiryDays) || str(alarm, "comparisonOperator") != "LessThanThreshold" {
+				t.Errorf("alarm %v", alarm.Inputs)
+			}
+			rule := find(t, m, typeEventRule, "on ACM expiry", func(r mockaws.Resource) bool { return strings.Contains(str(r, "eventPattern"), "aws.acm") })
+			var p struct {
+				DetailType []string `json:"detail-type"`
+				Resources  []string
+			}
+			if err := json.Unmarshal([]byte(str(rule, "eventPattern")), &p); err != nil ||
+				!slices.Equal(p.DetailType, []string{"ACM Certificate Approaching Expiration"}) || !slices.Equal(p.Resources, []string{cert}) {
+				t.Errorf("pattern %s", str(rule, "eventPattern"))
+			}
+			targetsTopic(t, m, rule, topic)
+		})
+	}
+}
+
+func targetsTopic(t *testing.T, m *mockaws.Mocks, rule mockaws.Resource, topic string) {
+	t.Helper()
+	n := 0
+	for _, tg := range m.ByType(typeEventTarget) {
+		if str(tg, "rule") == output(rule, "name") {
+			n++
+			if str(tg, "arn") != topic {
+				t.Errorf("rule %s targets %s", rule.Name, str(tg, "arn"))
+			}
+		}
+	}
+	if n != 1 {
+		t.Errorf("rule %s has %d targets", rule.Name, n)
+	}
+}
+
+func TestOrganizationTrail(t *testing.T) {
+	const org = "arn:aws:cloudtrail:us-east-1:111122223333:trail/org"
+	cases := []struct {
+		name     string
+		logGroup string
+		filters  int
+	}{
+		{"with the organization's log group in this account", "org-trail-logs", len(audit.CISFilters) + 1},
+		{"with its logs elsewhere", "", 0},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			s := loadStack(t, "prod")
+			setField(t, s, "audit", "trail", map[string]any{"enabled": false, "organizationTrailArn": org, "logGroupName": c.logGroup})
+			m, err := s.Run(baseline.Run)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if n := len(m.ByType(typeTrail)); n != 0 {
+				t.Errorf("%d trails made beside the organization's", n)
+			}
+			filters := m.ByType(typeMetricFilter)
+			if len(filters) != c.filters {
+				t.Errorf("%d filters, want %d", len(filters), c.filters)
+			}
+			for _, f := range filters {
+				if str(f, "logGroupName") != c.logGroup {
+					t.Errorf("filter %s on %q", f.Name, str(f, "logGroupName"))
+				}
+			}
+		})
+	}
+	t.Run("config names the organization trail", func(t *testing.T) {
+		s := loadStack(t, "prod")
+		setField(t, s, "audit", "trail", map[string]any{"enabled": false})
+		_, err := stackconfig.Parse(s.Value, s.IsSecret)
+		if err == nil || !strings.Contains(err.Error(), "audit.trail.organizationTrailArn") {
+			t.Errorf("error %v", err)
+		}
+	})
+}
