@@ -25,6 +25,8 @@ type TrailArgs struct {
 	// BucketExpirationDays is how long the bucket keeps log files.
 	BucketExpirationDays int
 	Env                  awsenv.Env
+	// PermissionsBoundary is attached to the delivery role.
+	PermissionsBoundary pulumi.StringInput
 	// Protect protects and retains the bucket and the log group.
 	Protect bool
 }
@@ -51,8 +53,8 @@ func TrailName(component string) string { return component }
 
 // NewTrail creates a Trail.
 func NewTrail(ctx *pulumi.Context, name string, args *TrailArgs, opts ...pulumi.ResourceOption) (*Trail, error) {
-	if args == nil || args.KeyARN == nil {
-		return nil, errors.New("audit trail: args with a KMS key are required")
+	if args == nil || args.KeyARN == nil || args.PermissionsBoundary == nil {
+		return nil, errors.New("audit trail: args with a KMS key and a permissions boundary are required")
 	}
 	t := &Trail{}
 	if err := ctx.RegisterComponentResource(TrailType, name, t, opts...); err != nil {
@@ -83,7 +85,8 @@ func NewTrail(ctx *pulumi.Context, name string, args *TrailArgs, opts ...pulumi.
 	}
 	role, err := iam.NewRole(ctx, name+"-trail", &iam.RoleArgs{
 		Description:      pulumi.String("Lets CloudTrail deliver " + name + "'s trail to its log group"),
-		AssumeRolePolicy: pulumi.String(TrailTrustPolicy(trailARN).MustJSON()),
+		AssumeRolePolicy:    pulumi.String(TrailTrustPolicy(trailARN).MustJSON()),
+		PermissionsBoundary: args.PermissionsBoundary,
 	}, parent)
 	if err != nil {
 		return nil, err

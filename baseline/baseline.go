@@ -93,6 +93,9 @@ type Baseline struct {
 	Network      *network.Vpc
 	LoadBalancer *tls.LoadBalancer
 	WebACL       *ratelimit.WebACL
+	Boundary     *identity.Boundary
+	UserPool     *identity.UserPool
+	CI           *identity.CIRoles
 	Trail        *audit.Trail
 	Monitoring   *audit.Monitoring
 	Workloads    map[string]*identity.WorkloadRole
@@ -133,6 +136,16 @@ func Deploy(ctx *pulumi.Context, cfg *stackconfig.Config) (*Baseline, error) {
 	if err != nil {
 		return nil, err
 	}
+	boundary, err := identity.NewBoundary(ctx, name, &identity.BoundaryArgs{
+		Allow:       boundaryActions(cfg),
+		Regions:     stackRegions(cfg, env.Region),
+		KeyID:       key.KeyID,
+		StateKeyARN: cfg.Identity.CI.StateKeyARN,
+		Env:         env.Env,
+	})
+	if err != nil {
+		return nil, err
+	}
 	n := cfg.Network
 	vpc, err := network.NewVpc(ctx, name, &network.VpcArgs{
 		CIDR:                     n.CIDR,
@@ -145,6 +158,7 @@ func Deploy(ctx *pulumi.Context, cfg *stackconfig.Config) (*Baseline, error) {
 		InterfaceEndpoints:       n.InterfaceEndpoints,
 		FlowLogRetentionDays:     n.FlowLogRetentionDays,
 		LogKeyARN:                key.KeyARN,
+		PermissionsBoundary:      boundary.PolicyARN,
 		Env:                      env.Env,
 		Protect:                  cfg.ProtectStateful,
 	})
@@ -225,7 +239,7 @@ func Deploy(ctx *pulumi.Context, cfg *stackconfig.Config) (*Baseline, error) {
 	workloadARNs := pulumi.StringMap{}
 	for _, w := range cfg.Workloads {
 		role, err := identity.NewWorkloadRole(ctx, name+"-"+w.Name, &identity.WorkloadRoleArgs{
-			Team: w.Team, Service: w.Service, Env: env.Env,
+			Team: w.Team, Service: w.Service, Env: env.Env, PermissionsBoundary: boundary.PolicyARN,
 		})
 		if err != nil {
 			return nil, err
@@ -235,7 +249,11 @@ func Deploy(ctx *pulumi.Context, cfg *stackconfig.Config) (*Baseline, error) {
 		workloadARNs[w.Name] = role.RoleARN
 	}
 	sc := cfg.Secrets
-	var entries []secrets.SecretArgs
+	pool, err := deployUserPool(ctx, name, cfg, alb, boundary)
+	if err != nil {
+		return nil, err
+	}
+	entries := []secrets.SecretArgs{clientSecretEntry(pool)}
 	for _, s := range sc.Inventory {
 		entries = append(entries, secrets.SecretArgs{
 			Name: s.Name, Description: s.Description, Owner: s.Owner, Classification: s.Classification,
@@ -257,10 +275,28 @@ func Deploy(ctx *pulumi.Context, cfg *stackconfig.Config) (*Baseline, error) {
 		EndpointSecurityGroupID: vpc.EndpointSecurityGroupID,
 		AlertsTopicARN:          alerts.TopicARN,
 		Env:                     env.Env,
+		PermissionsBoundary:     boundary.PolicyARN,
 		Protect:                 cfg.ProtectStateful,
 	})
 	if err != nil {
 		return nil, err
+	}
+
+	var ci *identity.CIRoles
+	if c := cfg.Identity.CI; c.Repository != "" {
+		ci, err = identity.NewCIRoles(ctx, name, &identity.CIRolesArgs{
+			Repository: c.Repository, Branch: c.Branch, Environment: c.Environment,
+			CreateProvider: c.CreateProvider, StateBucket: c.StateBucket, StateKeyARN: c.StateKeyARN,
+			BoundaryARN: boundary.PolicyARN, Component: name, Env: env.Env,
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	if cfg.Identity.AccountGuardrails {
+		if _, err := identity.NewAccountGuardrails(ctx, name); err != nil {
+			return nil, err
+		}
 	}
 
 	au := cfg.Audit
@@ -272,6 +308,7 @@ func Deploy(ctx *pulumi.Context, cfg *stackconfig.Config) (*Baseline, error) {
 			LogRetentionDays:     au.Trail.LogRetentionDays,
 			BucketExpirationDays: au.Trail.BucketExpirationDays,
 			Env:                  env.Env,
+			PermissionsBoundary:  boundary.PolicyARN,
 			Protect:              cfg.ProtectStateful,
 		})
 		if err != nil {
@@ -304,6 +341,15 @@ func Deploy(ctx *pulumi.Context, cfg *stackconfig.Config) (*Baseline, error) {
 
 	ctx.Export("kmsKeyArn", key.KeyARN)
 	ctx.Export("alertsTopicArn", alerts.TopicARN)
+	ctx.Export("permissionsBoundaryArn", boundary.PolicyARN)
+	ctx.Export("userPoolId", pool.UserPoolID)
+	ctx.Export("userPoolClientId", pool.ClientID)
+	ctx.Export("identityPoolId", pool.IdentityPoolID)
+	ctx.Export("groupRoleArns", pool.GroupRoleARNs)
+	if ci != nil {
+		ctx.Export("ciPreviewRoleArn", ci.PreviewRoleARN)
+		ctx.Export("ciDeployRoleArn", ci.DeployRoleARN)
+	}
 	ctx.Export("webAclArn", acl.ARN)
 	if trail != nil {
 		ctx.Export("trailArn", trail.TrailARN)
@@ -312,7 +358,7 @@ func Deploy(ctx *pulumi.Context, cfg *stackconfig.Config) (*Baseline, error) {
 	ctx.Export("wafLogGroupName", acl.LogGroupName)
 	ctx.Export("workloadRoleArns", workloadARNs)
 	ctx.Export("secretArns", inventory.SecretARNs)
-	ctx.Export("secretInventory", inventoryReport(sc.Inventory))
+	ctx.Export("secretInventory", inventoryReport(entries))
 	ctx.Export("rotationFunctionArn", inventory.RotationFunctionARN)
 	ctx.Export("vpcId", vpc.VPCID)
 	ctx.Export("publicSubnetIds", vpc.PublicSubnetIDs)
@@ -332,7 +378,7 @@ func Deploy(ctx *pulumi.Context, cfg *stackconfig.Config) (*Baseline, error) {
 	ctx.Export("caCertificatePem", alb.CACertificatePEM)
 	ctx.Export("clientCertificatePem", alb.ClientCertificatePEM)
 	ctx.Export("clientPrivateKeyPem", alb.ClientPrivateKeyPEM)
-	return &Baseline{Key: key, Alerts: alerts, Network: vpc, LoadBalancer: alb, WebACL: acl, Trail: trail, Monitoring: monitoring, Workloads: workloads, Secrets: inventory}, nil
+	return &Baseline{Key: key, Alerts: alerts, Network: vpc, LoadBalancer: alb, WebACL: acl, Boundary: boundary, UserPool: pool, CI: ci, Trail: trail, Monitoring: monitoring, Workloads: workloads, Secrets: inventory}, nil
 }
 
 // externalValues reads the value of each external secret as a secret
@@ -355,16 +401,12 @@ func externalValues(ctx *pulumi.Context, s stackconfig.Secrets) (map[string]pulu
 
 // inventoryReport is the secrets' metadata for reviewers: who owns each,
 // how it is classified and rotated, and who reads it. It holds no values.
-func inventoryReport(inv []stackconfig.Secret) pulumi.Array {
+func inventoryReport(inv []secrets.SecretArgs) pulumi.Array {
 	out := pulumi.Array{}
 	for _, s := range inv {
 		rotation := fmt.Sprintf("every %d days by the rotation function", s.RotationDays)
-		if !s.Rotated() {
-			rotation = "by its issuer; the value comes from config"
-		}
-		readers := pulumi.StringArray{}
-		for _, r := range s.Readers {
-			readers = append(readers, pulumi.String(r))
+		if s.Kind == stackconfig.KindExternal {
+			rotation = "by its issuer"
 		}
 		out = append(out, pulumi.Map{
 			"name":           pulumi.String(s.Name),
@@ -372,7 +414,7 @@ func inventoryReport(inv []stackconfig.Secret) pulumi.Array {
 			"classification": pulumi.String(s.Classification),
 			"kind":           pulumi.String(s.Kind),
 			"rotation":       pulumi.String(rotation),
-			"readers":        readers,
+			"readers":        pulumi.ToStringArray(append([]string{}, s.Readers...)),
 			"replicaRegion":  pulumi.String(s.ReplicaRegion),
 		})
 	}

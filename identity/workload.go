@@ -23,6 +23,8 @@ type WorkloadRoleArgs struct {
 	Service string
 	// Env scopes the trust policy to the account.
 	Env awsenv.Env
+	// PermissionsBoundary is attached to the role.
+	PermissionsBoundary pulumi.StringInput
 }
 
 // WorkloadRole is the IAM role a workload runs under. It starts with no
@@ -39,8 +41,8 @@ type WorkloadRole struct {
 
 // NewWorkloadRole creates a WorkloadRole.
 func NewWorkloadRole(ctx *pulumi.Context, name string, args *WorkloadRoleArgs, opts ...pulumi.ResourceOption) (*WorkloadRole, error) {
-	if args == nil || args.Service == "" || args.Team == "" {
-		return nil, errors.New("identity workload role: args with a service and a team are required")
+	if args == nil || args.Service == "" || args.Team == "" || args.PermissionsBoundary == nil {
+		return nil, errors.New("identity workload role: args with a service, a team and a permissions boundary are required")
 	}
 	trust, err := WorkloadTrustPolicy(args.Service, args.Env).JSON()
 	if err != nil {
@@ -51,10 +53,11 @@ func NewWorkloadRole(ctx *pulumi.Context, name string, args *WorkloadRoleArgs, o
 		return nil, err
 	}
 	role, err := iam.NewRole(ctx, name, &iam.RoleArgs{
-		Description:        pulumi.String("Workload " + name + ", run by " + args.Service),
-		AssumeRolePolicy:   pulumi.String(trust),
-		MaxSessionDuration: pulumi.Int(3600),
-		Tags:               pulumi.StringMap{"team": pulumi.String(args.Team)},
+		Description:         pulumi.String("Workload " + name + ", run by " + args.Service),
+		AssumeRolePolicy:    pulumi.String(trust),
+		PermissionsBoundary: args.PermissionsBoundary,
+		MaxSessionDuration:  pulumi.Int(3600),
+		Tags:                pulumi.StringMap{"team": pulumi.String(args.Team)},
 	}, pulumi.Parent(w))
 	if err != nil {
 		return nil, err

@@ -250,6 +250,11 @@ func (m *Mocks) physicalID(r Resource) string {
 		return p + shortHash(r.URN, 17)
 	}
 	switch r.Type {
+	case "aws:cognito/userPool:UserPool":
+		return m.region + "_" + shortHash(r.URN, 9)
+	case "aws:cognito/identityPool:IdentityPool":
+		h := shortHash(r.URN, 32)
+		return fmt.Sprintf("%s:%s-%s-%s-%s-%s", m.region, h[:8], h[8:12], h[12:16], h[16:20], h[20:32])
 	case "aws:kms/key:Key":
 		h := shortHash(r.URN, 32)
 		return fmt.Sprintf("%s-%s-%s-%s-%s", h[:8], h[8:12], h[12:16], h[16:20], h[20:32])
@@ -260,6 +265,10 @@ func (m *Mocks) physicalID(r Resource) string {
 	}
 	return autoName(r)
 }
+
+// ClientSecretValue is the mock secret of a Cognito app client, by URN.
+// Tests scan every recorded input and output for it.
+func ClientSecretValue(urn string) string { return "mockaws-client-secret-" + shortHash(urn, 24) }
 
 // RandomValue is the mock value of a pulumi-random password, by URN. Tests
 // scan every recorded input and output for it.
@@ -381,6 +390,13 @@ func (m *Mocks) computed(r Resource, id string) resource.PropertyMap {
 	case "aws:cloudtrail/trail:Trail":
 		out["name"] = name
 		out["arn"] = arn("cloudtrail", "trail/"+name)
+	case "aws:cognito/userPool:UserPool":
+		out["arn"] = arn("cognito-idp", "userpool/"+id)
+		out["endpoint"] = "cognito-idp." + m.region + ".amazonaws.com/" + id
+	case "aws:cognito/userPoolClient:UserPoolClient":
+		out["clientSecret"] = ClientSecretValue(r.URN)
+	case "aws:cognito/identityPool:IdentityPool":
+		out["arn"] = arn("cognito-identity", "identitypool/"+id)
 	case "aws:sns/topic:Topic":
 		out["name"] = name
 		out["arn"] = arn("sns", name)

@@ -48,6 +48,8 @@ type VpcArgs struct {
 	InterfaceEndpoints []string
 	// FlowLogRetentionDays is the flow-log group's retention.
 	FlowLogRetentionDays int
+	// PermissionsBoundary is attached to the flow-log role.
+	PermissionsBoundary pulumi.StringInput
 	// LogKeyARN is the customer-managed KMS key that encrypts the flow logs.
 	LogKeyARN pulumi.StringInput
 	// Env scopes service names and policies to the stack's account.
@@ -89,8 +91,8 @@ func NewVpc(ctx *pulumi.Context, name string, args *VpcArgs, opts ...pulumi.Reso
 	if err != nil {
 		return nil, fmt.Errorf("network %s: %w", name, err)
 	}
-	if args.LogKeyARN == nil {
-		return nil, fmt.Errorf("network %s: a KMS key for the flow logs is required", name)
+	if args.LogKeyARN == nil || args.PermissionsBoundary == nil {
+		return nil, fmt.Errorf("network %s: a KMS key for the flow logs and a permissions boundary are required", name)
 	}
 	v := &Vpc{}
 	if err := ctx.RegisterComponentResource(VpcType, name, v, opts...); err != nil {
@@ -367,7 +369,8 @@ func (b *builder) flowLogs() error {
 	}
 	role, err := iam.NewRole(b.ctx, b.child("flow-logs"), &iam.RoleArgs{
 		Description:      pulumi.String("Lets VPC Flow Logs write " + b.name + "'s flow logs to its log group"),
-		AssumeRolePolicy: pulumi.String(trust),
+		AssumeRolePolicy:    pulumi.String(trust),
+		PermissionsBoundary: b.args.PermissionsBoundary,
 	}, b.parent)
 	if err != nil {
 		return err

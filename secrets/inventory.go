@@ -81,6 +81,8 @@ type InventoryArgs struct {
 	// events.
 	AlertsTopicARN pulumi.StringInput
 	Env            awsenv.Env
+	// PermissionsBoundary is attached to the rotation function's role.
+	PermissionsBoundary pulumi.StringInput
 	// Protect protects and retains the secrets and the log group.
 	Protect bool
 }
@@ -131,8 +133,8 @@ func NewInventory(ctx *pulumi.Context, name string, args *InventoryArgs, opts ..
 }
 
 func (a *InventoryArgs) check() error {
-	if a == nil || a.Key == nil || a.AlertsTopicARN == nil {
-		return errors.New("args with a key and an alerts topic are required")
+	if a == nil || a.Key == nil || a.AlertsTopicARN == nil || a.PermissionsBoundary == nil {
+		return errors.New("args with a key, an alerts topic and a permissions boundary are required")
 	}
 	var errs []error
 	for _, s := range a.Secrets {
@@ -195,7 +197,8 @@ func (b *inventoryBuilder) function() error {
 	}
 	b.role, err = iam.NewRole(ctx, b.child("rotation"), &iam.RoleArgs{
 		Description:      pulumi.String("Rotates the secrets of " + b.name),
-		AssumeRolePolicy: pulumi.String(FunctionTrustPolicy(a.Env).MustJSON()),
+		AssumeRolePolicy:    pulumi.String(FunctionTrustPolicy(a.Env).MustJSON()),
+		PermissionsBoundary: a.PermissionsBoundary,
 	}, b.parent)
 	if err != nil {
 		return err

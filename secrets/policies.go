@@ -9,6 +9,11 @@ import (
 // no read by any principal but readers (the roles of its reader workloads
 // and the rotation function's role), whatever their IAM policies allow.
 func SecretPolicy(readers []string) iampolicy.Document {
+	others := iampolicy.Conditions{"StringNotEquals": {"aws:PrincipalArn": readers}}
+	if len(readers) == 0 {
+		// Nobody reads it through the API.
+		others = nil
+	}
 	return iampolicy.New(
 		iampolicy.Statement{
 			Sid:       "DenyInsecureTransport",
@@ -24,13 +29,14 @@ func SecretPolicy(readers []string) iampolicy.Document {
 			Principal: &iampolicy.Principal{Everyone: true},
 			Action:    []string{"secretsmanager:GetSecretValue"},
 			Resource:  []string{"*"},
-			Condition: iampolicy.Conditions{"StringNotEquals": {"aws:PrincipalArn": readers}},
+			Condition: others,
 		},
 	)
 }
 
-// ReaderPolicy lets a workload read the secrets at secretARNs and decrypt
-// them with the key only through Secrets Manager.
+// ReaderPolicy lets a workload read the secrets at secretARNs, when their
+// team tag equals its own, and decrypt them with the key only through
+// Secrets Manager.
 func ReaderPolicy(secretARNs []string, keyARN string, env awsenv.Env) iampolicy.Document {
 	return iampolicy.New(
 		iampolicy.Statement{
@@ -38,6 +44,8 @@ func ReaderPolicy(secretARNs []string, keyARN string, env awsenv.Env) iampolicy.
 			Effect:   iampolicy.Allow,
 			Action:   []string{"secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"},
 			Resource: secretARNs,
+			// Attribute-based: the role's team tag must equal the secret's.
+			Condition: iampolicy.Conditions{"StringEquals": {"aws:ResourceTag/team": {"${aws:PrincipalTag/team}"}}},
 		},
 		decryptThroughSecretsManager(keyARN, env, "kms:Decrypt"),
 	)

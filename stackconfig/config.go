@@ -25,6 +25,11 @@ const Namespace = "hardening"
 
 // Config is the whole typed configuration of a stack.
 type Config struct {
+	// Production marks a stack that must not relax any setting that only
+	// development may relax (MFA, threat protection, localhost callbacks,
+	// rate rules that only count, CI without an environment). Key
+	// "production"; default true, so a development stack says so by name.
+	Production bool
 	// ProtectStateful marks stateful resources (KMS keys, log groups,
 	// secrets, user pools) protected and retained on delete. Key
 	// "protectStateful"; default true.
@@ -46,11 +51,15 @@ type Config struct {
 	RateLimit RateLimit
 	// Audit configures CloudTrail and detection. Key "audit".
 	Audit Audit
+	// Identity configures Cognito, group and CI roles, and guardrails.
+	// Key "identity".
+	Identity Identity
 }
 
 // Default returns the configuration a stack gets when it sets nothing.
 func Default() Config {
 	return Config{
+		Production:      true,
 		ProtectStateful: true,
 		Network:         DefaultNetwork(),
 		KMS:             DefaultKMS(),
@@ -59,6 +68,7 @@ func Default() Config {
 		Secrets:         DefaultSecrets(),
 		RateLimit:       DefaultRateLimit(),
 		Audit:           DefaultAudit(),
+		Identity:        DefaultIdentity(),
 	}
 }
 
@@ -87,12 +97,14 @@ func Load(ctx *pulumi.Context) (*Config, error) {
 func Parse(lookup Lookup, isSecret IsSecret) (*Config, error) {
 	cfg := Default()
 	var errs []error
-	if raw, ok := lookup("protectStateful"); ok {
-		b, err := strconv.ParseBool(raw)
-		if err != nil {
-			errs = append(errs, fieldErr("protectStateful", "%q is not a boolean (true or false)", raw))
+	for key, out := range map[string]*bool{"production": &cfg.Production, "protectStateful": &cfg.ProtectStateful} {
+		if raw, ok := lookup(key); ok {
+			b, err := strconv.ParseBool(raw)
+			if err != nil {
+				errs = append(errs, fieldErr(key, "%q is not a boolean (true or false)", raw))
+			}
+			*out = b
 		}
-		cfg.ProtectStateful = b
 	}
 	errs = append(errs, decodeObject(lookup, "network", &cfg.Network)...)
 	errs = append(errs, decodeObject(lookup, "kms", &cfg.KMS)...)
@@ -102,6 +114,7 @@ func Parse(lookup Lookup, isSecret IsSecret) (*Config, error) {
 	errs = append(errs, decodeObject(lookup, "alerts", &cfg.Alerts)...)
 	errs = append(errs, decodeObject(lookup, "rateLimit", &cfg.RateLimit)...)
 	errs = append(errs, decodeObject(lookup, "audit", &cfg.Audit)...)
+	errs = append(errs, decodeObject(lookup, "identity", &cfg.Identity)...)
 	cfg.Secrets.defaults()
 	if len(errs) == 0 {
 		present := func(key string) bool { _, ok := lookup(key); return ok }
@@ -158,6 +171,13 @@ func (c *Config) validate(present func(string) bool, isSecret IsSecret) []error 
 	errs = append(errs, c.Alerts.validate("alerts")...)
 	errs = append(errs, c.RateLimit.validate("rateLimit")...)
 	errs = append(errs, c.Audit.validate("audit")...)
+	errs = append(errs, c.Identity.validate("identity", c.Production)...)
+	if c.Production && c.RateLimit.Mode == ModeCount {
+		errs = append(errs, fieldErr("rateLimit.mode", "%q in a production stack; production blocks over the limits (or set production: false)", c.RateLimit.Mode))
+	}
+	if c.Production && !c.ProtectStateful {
+		errs = append(errs, fieldErr("protectStateful", "false in a production stack; production protects its keys, secrets, logs and user pool"))
+	}
 	return errs
 }
 

@@ -124,8 +124,10 @@ func (s Secrets) validate(key string, workloads []Workload, kms KMS, present, se
 		errs = append(errs, fieldErr(key+".recoveryWindowDays", "%d is out of range; Secrets Manager keeps a deleted secret 7 to 30 days", s.RecoveryWindowDays))
 	}
 	known := map[string]bool{}
+	teams := map[string]string{}
 	for _, w := range workloads {
 		known[w.Name] = true
+		teams[w.Name] = w.Team
 	}
 	seen := map[string]bool{}
 	for i, e := range s.Inventory {
@@ -172,8 +174,13 @@ func (s Secrets) validate(key string, workloads []Workload, kms KMS, present, se
 			errs = append(errs, fieldErr(k+".readers", "is empty; name the workloads that read the secret"))
 		}
 		for j, r := range e.Readers {
-			if !known[r] {
+			switch {
+			case !known[r]:
 				errs = append(errs, fieldErr(fmt.Sprintf("%s.readers[%d]", k, j), "%q is not a workload; define it under workloads (known: %v)", r, slices.Sorted(maps.Keys(known))))
+			case teams[r] != e.Owner:
+				// Reads are allowed only where the role's team tag equals the
+				// secret's (attribute-based access control).
+				errs = append(errs, fieldErr(fmt.Sprintf("%s.readers[%d]", k, j), "workload %q is in team %q, but the secret's owner is %q; a workload reads only its own team's secrets", r, teams[r], e.Owner))
 			}
 		}
 		if e.ReplicaRegion != "" {

@@ -113,8 +113,9 @@ func TestSecretInventory(t *testing.T) {
 		if len(cfg.Secrets.Inventory) < 2 {
 			t.Fatalf("%s: %d secrets in the inventory; the stacks should exercise generated and api-key", run.name, len(cfg.Secrets.Inventory))
 		}
-		if got := len(m.ByType(typeSecret)); got != len(cfg.Secrets.Inventory) {
-			t.Errorf("%s: %d secrets, want %d", run.name, got, len(cfg.Secrets.Inventory))
+		// The configured ones and the Cognito app client's.
+		if got := len(m.ByType(typeSecret)); got != len(cfg.Secrets.Inventory)+1 {
+			t.Errorf("%s: %d secrets, want %d", run.name, got, len(cfg.Secrets.Inventory)+1)
 		}
 		for _, e := range cfg.Secrets.Inventory {
 			sec := secretNamed(t, m, e.Name)
@@ -619,6 +620,9 @@ func TestNoSecretValueInPlainText(t *testing.T) {
 			}
 			for _, r := range run.m.ByType(typeRandomPassword) {
 				values[r.URN] = mockaws.RandomValue(r.URN)
+			}
+			for _, r := range run.m.ByType("aws:cognito/userPoolClient:UserPoolClient") {
+				values[r.URN] = mockaws.ClientSecretValue(r.URN)
 			}
 			if len(run.m.ByType(typeRandomPassword)) == 0 {
 				t.Fatal("no generated password to look for; the scan would prove nothing")

@@ -184,6 +184,7 @@ func TestTwoNetworksDoNotCollide(t *testing.T) {
 				DatabasePort:             5432,
 				FlowLogRetentionDays:     365,
 				LogKeyARN:                pulumi.String("arn:aws:kms:us-east-1:123456789012:key/test"),
+				PermissionsBoundary:      pulumi.String("arn:aws:iam::123456789012:policy/test-boundary"),
 				Env:                      awsenv.Env{AccountID: mockaws.AccountID, Partition: "aws", Region: "us-east-1"},
 			})
 			if err != nil {

@@ -1,0 +1,100 @@
+package baseline
+
+import (
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/example/hardening/identity"
+	"github.com/example/hardening/secrets"
+	"github.com/example/hardening/stackconfig"
+	"github.com/example/hardening/tls"
+)
+
+// boundaryActions are the ceiling of every role of the stack: what CI
+// previews and deploys with, what the service roles use, and what the
+// configured group roles are granted.
+func boundaryActions(cfg *stackconfig.Config) []string {
+	actions := append(append(append([]string{}, identity.PreviewActions...), identity.DeployActions...), identity.RuntimeActions...)
+	for _, r := range cfg.Identity.Roles {
+		for _, s := range r.Statements {
+			actions = append(actions, s.Actions...)
+		}
+	}
+	return actions
+}
+
+// stackRegions are the regions the stack's roles may act in: its own and
+// its secrets' replica regions.
+func stackRegions(cfg *stackconfig.Config, region string) []string {
+	regions := []string{region}
+	for _, s := range cfg.Secrets.Inventory {
+		if s.ReplicaRegion != "" {
+			regions = append(regions, s.ReplicaRegion)
+		}
+	}
+	return regions
+}
+
+// host is the name users reach the load balancer at.
+func host(cfg *stackconfig.Config) string {
+	if cfg.TLS.Domain != "" {
+		return cfg.TLS.Domain
+	}
+	return cfg.TLS.PrivateCA.ServerName
+}
+
+func deployUserPool(ctx *pulumi.Context, name string, cfg *stackconfig.Config, alb *tls.LoadBalancer, boundary *identity.Boundary) (*identity.UserPool, error) {
+	id := cfg.Identity
+	u, c := id.UserPool, id.Client
+	callbacks, logouts := c.CallbackURLs, c.LogoutURLs
+	if len(callbacks) == 0 {
+		callbacks = []string{"https://" + host(cfg) + "/oauth2/idpresponse"}
+	}
+	if len(logouts) == 0 {
+		logouts = []string{"https://" + host(cfg) + "/"}
+	}
+	domain := u.DomainPrefix
+	if domain == "" {
+		domain = name
+	}
+	roles := map[string]stackconfig.Role{}
+	for _, r := range id.Roles {
+		roles[r.Name] = r
+	}
+	var groups []identity.GroupArgs
+	for _, g := range id.Groups {
+		groups = append(groups, identity.GroupArgs{
+			Name: g.Name, Precedence: g.Precedence, RoleName: g.Role, Policy: roles[g.Role].Document(),
+		})
+	}
+	return identity.NewUserPool(ctx, name, &identity.UserPoolArgs{
+		MFA: u.MFA, SMS: u.SMS, Passkeys: u.Passkeys, RelyingPartyID: u.RelyingPartyID,
+		PasswordMinLength: u.PasswordMinLength, PasswordHistory: u.PasswordHistory, TemporaryPasswordDays: u.TemporaryPasswordDays,
+		ThreatProtection: u.ThreatProtection, Tier: u.Tier, SelfSignUp: u.SelfSignUp, DomainPrefix: domain,
+		CallbackURLs: callbacks, LogoutURLs: logouts,
+		AccessTokenMinutes: c.AccessTokenMinutes, IDTokenMinutes: c.IDTokenMinutes, RefreshTokenDays: c.RefreshTokenDays,
+		Groups:             groups,
+		ListenerARN:        alb.HTTPSListenerARN,
+		TargetGroupARN:     alb.TargetGroupARN,
+		AuthenticatedPaths: id.AuthenticatedPaths,
+		BoundaryARN:        boundary.PolicyARN,
+		Protect:            cfg.ProtectStateful,
+	})
+}
+
+// ClientSecretName is the inventory entry of the load balancer's Cognito
+// app client secret.
+const ClientSecretName = "cognito-alb-client"
+
+// clientSecretEntry keeps the app client's secret in the inventory:
+// encrypted, tagged and audited like the others, read by no workload (the
+// load balancer gets it from Cognito).
+func clientSecretEntry(pool *identity.UserPool) secrets.SecretArgs {
+	return secrets.SecretArgs{
+		Name:           ClientSecretName,
+		Description:    "Secret of the load balancer's Cognito app client",
+		Owner:          "identity",
+		Classification: "restricted",
+		Kind:           stackconfig.KindExternal,
+		Value:          pool.ClientSecret,
+	}
+}

@@ -1,0 +1,57 @@
+package identity
+
+import (
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/accessanalyzer"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// GuardrailsType is the type token of the AccountGuardrails component.
+const GuardrailsType = "hardening:identity:AccountGuardrails"
+
+// AccountGuardrails are account-wide IAM settings: the password policy of
+// IAM users (CIS 1.8, 1.9) and IAM Access Analyzer for external and for
+// unused access. One stack per account may own them.
+type AccountGuardrails struct {
+	pulumi.ResourceState
+}
+
+// UnusedAccessDays is the age after which Access Analyzer reports unused
+// roles, keys and permissions.
+const UnusedAccessDays = 90
+
+// NewAccountGuardrails creates AccountGuardrails.
+func NewAccountGuardrails(ctx *pulumi.Context, name string, opts ...pulumi.ResourceOption) (*AccountGuardrails, error) {
+	g := &AccountGuardrails{}
+	if err := ctx.RegisterComponentResource(GuardrailsType, name, g, opts...); err != nil {
+		return nil, err
+	}
+	parent := pulumi.Parent(g)
+	if _, err := iam.NewAccountPasswordPolicy(ctx, name, &iam.AccountPasswordPolicyArgs{
+		MinimumPasswordLength:      pulumi.Int(14),
+		RequireLowercaseCharacters: pulumi.Bool(true),
+		RequireUppercaseCharacters: pulumi.Bool(true),
+		RequireNumbers:             pulumi.Bool(true),
+		RequireSymbols:             pulumi.Bool(true),
+		PasswordReusePrevention:    pulumi.Int(24),
+		AllowUsersToChangePassword: pulumi.Bool(true),
+	}, parent); err != nil {
+		return nil, err
+	}
+	if _, err := accessanalyzer.NewAnalyzer(ctx, name+"-external", &accessanalyzer.AnalyzerArgs{
+		AnalyzerName: pulumi.String(name + "-external"),
+		Type:         pulumi.String("ACCOUNT"),
+	}, parent); err != nil {
+		return nil, err
+	}
+	if _, err := accessanalyzer.NewAnalyzer(ctx, name+"-unused", &accessanalyzer.AnalyzerArgs{
+		AnalyzerName: pulumi.String(name + "-unused"),
+		Type:         pulumi.String("ACCOUNT_UNUSED_ACCESS"),
+		Configuration: &accessanalyzer.AnalyzerConfigurationArgs{
+			UnusedAccess: &accessanalyzer.AnalyzerConfigurationUnusedAccessArgs{UnusedAccessAge: pulumi.Int(UnusedAccessDays)},
+		},
+	}, parent); err != nil {
+		return nil, err
+	}
+	return g, ctx.RegisterResourceOutputs(g, pulumi.Map{})
+}

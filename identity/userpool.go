@@ -1,0 +1,321 @@
+package identity
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cognito"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/lb"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/example/hardening/iampolicy"
+)
+
+// UserPoolType is the type token of the UserPool component.
+const UserPoolType = "hardening:identity:UserPool"
+
+// GroupArgs is a user pool group mapped to an IAM role.
+type GroupArgs struct {
+	Name       string
+	Precedence int
+	// Policy is the group role's policy, already validated.
+	Policy iampolicy.Document
+	// RoleName is the config role the group maps to, for descriptions.
+	RoleName string
+}
+
+// UserPoolArgs configures a UserPool.
+type UserPoolArgs struct {
+	// MFA is ON, OPTIONAL or OFF; SMS adds SMS to TOTP.
+	MFA string
+	SMS bool
+	// SMSRoleARN is the role Cognito sends SMS with, when SMS is on.
+	SMSRoleARN pulumi.StringInput
+	// Passkeys allows WebAuthn with user verification, for RelyingPartyID.
+	Passkeys       bool
+	RelyingPartyID string
+	// Password policy.
+	PasswordMinLength     int
+	PasswordHistory       int
+	TemporaryPasswordDays int
+	// ThreatProtection is ENFORCED or AUDIT; Tier is PLUS or ESSENTIALS.
+	ThreatProtection string
+	Tier             string
+	SelfSignUp       bool
+	DomainPrefix     string
+	// Client settings.
+	CallbackURLs       []string
+	LogoutURLs         []string
+	AccessTokenMinutes int
+	IDTokenMinutes     int
+	RefreshTokenDays   int
+	// Groups map to their roles.
+	Groups []GroupArgs
+	// ListenerARN and TargetGroupARN receive a rule that authenticates
+	// AuthenticatedPaths before forwarding.
+	ListenerARN        pulumi.StringInput
+	TargetGroupARN     pulumi.StringInput
+	AuthenticatedPaths []string
+	// BoundaryARN is the group roles' permissions boundary.
+	BoundaryARN pulumi.StringInput
+	// Protect protects and retains the user pool; production pools also
+	// get deletion protection.
+	Protect bool
+}
+
+// UserPool is a Cognito user pool with MFA and threat protection, its
+// domain, the load balancer's confidential app client, groups mapped to
+// IAM roles through an identity pool, and a listener rule that signs users
+// in before the authenticated paths.
+type UserPool struct {
+	pulumi.ResourceState
+
+	// UserPoolARN and UserPoolID identify the pool.
+	UserPoolARN pulumi.StringOutput `pulumi:"userPoolArn"`
+	UserPoolID  pulumi.StringOutput `pulumi:"userPoolId"`
+	// ClientID is the app client's id.
+	ClientID pulumi.StringOutput `pulumi:"clientId"`
+	// ClientSecret is the app client's secret: a secret output that goes to
+	// the secrets inventory, never to a stack output.
+	ClientSecret pulumi.StringOutput `pulumi:"-"`
+	// Domain is the hosted domain's prefix.
+	Domain pulumi.StringOutput `pulumi:"domain"`
+	// IdentityPoolID is the identity pool's id.
+	IdentityPoolID pulumi.StringOutput `pulumi:"identityPoolId"`
+	// GroupRoleARNs maps each group to its role's ARN.
+	GroupRoleARNs pulumi.StringMapOutput `pulumi:"groupRoleArns"`
+}
+
+// NewUserPool creates a UserPool.
+func NewUserPool(ctx *pulumi.Context, name string, args *UserPoolArgs, opts ...pulumi.ResourceOption) (*UserPool, error) {
+	if args == nil || args.ListenerARN == nil || args.TargetGroupARN == nil || args.BoundaryARN == nil {
+		return nil, errors.New("identity user pool: args with a listener, a target group and a boundary are required")
+	}
+	if args.SMS && args.SMSRoleARN == nil {
+		return nil, errors.New("identity user pool: SMS needs a role to send with")
+	}
+	u := &UserPool{}
+	if err := ctx.RegisterComponentResource(UserPoolType, name, u, opts...); err != nil {
+		return nil, err
+	}
+	parent := pulumi.Parent(u)
+	pool, err := cognito.NewUserPool(ctx, name, poolArgs(name, args), parent, pulumi.Protect(args.Protect), pulumi.RetainOnDelete(args.Protect))
+	if err != nil {
+		return nil, err
+	}
+	domain, err := cognito.NewUserPoolDomain(ctx, name, &cognito.UserPoolDomainArgs{
+		Domain:              pulumi.String(args.DomainPrefix),
+		UserPoolId:          pool.ID(),
+		ManagedLoginVersion: pulumi.Int(2),
+	}, parent)
+	if err != nil {
+		return nil, err
+	}
+	client, err := cognito.NewUserPoolClient(ctx, name+"-alb", &cognito.UserPoolClientArgs{
+		UserPoolId: pool.ID(),
+		// The load balancer is a confidential client: it keeps the secret
+		// and runs the authorization-code grant; no implicit grant.
+		GenerateSecret:                  pulumi.Bool(true),
+		AllowedOauthFlowsUserPoolClient: pulumi.Bool(true),
+		AllowedOauthFlows:               pulumi.StringArray{pulumi.String("code")},
+		AllowedOauthScopes:              pulumi.StringArray{pulumi.String("openid"), pulumi.String("email")},
+		SupportedIdentityProviders:      pulumi.StringArray{pulumi.String("COGNITO")},
+		CallbackUrls:                    pulumi.ToStringArray(args.CallbackURLs),
+		LogoutUrls:                      pulumi.ToStringArray(args.LogoutURLs),
+		ExplicitAuthFlows:               pulumi.StringArray{pulumi.String("ALLOW_USER_SRP_AUTH")},
+		PreventUserExistenceErrors:      pulumi.String("ENABLED"),
+		EnableTokenRevocation:           pulumi.Bool(true),
+		RefreshTokenRotation: &cognito.UserPoolClientRefreshTokenRotationArgs{
+			Feature:                 pulumi.String("ENABLED"),
+			RetryGracePeriodSeconds: pulumi.Int(10),
+		},
+		AccessTokenValidity:  pulumi.Int(args.AccessTokenMinutes),
+		IdTokenValidity:      pulumi.Int(args.IDTokenMinutes),
+		RefreshTokenValidity: pulumi.Int(args.RefreshTokenDays),
+		TokenValidityUnits: &cognito.UserPoolClientTokenValidityUnitsArgs{
+			AccessToken:  pulumi.String("minutes"),
+			IdToken:      pulumi.String("minutes"),
+			RefreshToken: pulumi.String("days"),
+		},
+		AuthSessionValidity: pulumi.Int(3),
+	}, parent, pulumi.AdditionalSecretOutputs([]string{"clientSecret"}))
+	if err != nil {
+		return nil, err
+	}
+	identityPool, err := cognito.NewIdentityPool(ctx, name, &cognito.IdentityPoolArgs{
+		IdentityPoolName:               pulumi.String(name),
+		AllowUnauthenticatedIdentities: pulumi.Bool(false),
+		AllowClassicFlow:               pulumi.Bool(false),
+		CognitoIdentityProviders: cognito.IdentityPoolCognitoIdentityProviderArray{cognito.IdentityPoolCognitoIdentityProviderArgs{
+			ClientId:             client.ID(),
+			ProviderName:         pool.Endpoint,
+			ServerSideTokenCheck: pulumi.Bool(true),
+		}},
+	}, parent)
+	if err != nil {
+		return nil, err
+	}
+	roleARNs := pulumi.StringMap{}
+	for _, g := range args.Groups {
+		trust := identityPool.ID().ToStringOutput().ApplyT(func(id string) (string, error) {
+			return GroupTrustPolicy(id).JSON()
+		}).(pulumi.StringOutput)
+		role, err := iam.NewRole(ctx, name+"-group-"+g.Name, &iam.RoleArgs{
+			Description:         pulumi.String(fmt.Sprintf("Users of group %s (role %s)", g.Name, g.RoleName)),
+			AssumeRolePolicy:    trust,
+			MaxSessionDuration:  pulumi.Int(3600),
+			PermissionsBoundary: args.BoundaryARN,
+		}, parent)
+		if err != nil {
+			return nil, err
+		}
+		policy, err := g.Policy.JSON()
+		if err != nil {
+			return nil, fmt.Errorf("identity user pool %s: group %s role %s: %w", name, g.Name, g.RoleName, err)
+		}
+		if _, err := iam.NewRolePolicy(ctx, name+"-group-"+g.Name, &iam.RolePolicyArgs{
+			Role:   role.Name,
+			Policy: pulumi.String(policy),
+		}, parent); err != nil {
+			return nil, err
+		}
+		if _, err := cognito.NewUserGroup(ctx, name+"-"+g.Name, &cognito.UserGroupArgs{
+			UserPoolId: pool.ID(),
+			Name:       pulumi.String(g.Name),
+			Precedence: pulumi.Int(g.Precedence),
+			RoleArn:    role.Arn,
+		}, parent); err != nil {
+			return nil, err
+		}
+		roleARNs[g.Name] = role.Arn
+	}
+	if _, err := cognito.NewIdentityPoolRoleAttachment(ctx, name, &cognito.IdentityPoolRoleAttachmentArgs{
+		IdentityPoolId: identityPool.ID(),
+		// No default authenticated role: a user gets only its group's role.
+		Roles: pulumi.StringMap{},
+		RoleMappings: cognito.IdentityPoolRoleAttachmentRoleMappingArray{cognito.IdentityPoolRoleAttachmentRoleMappingArgs{
+			IdentityProvider:        pulumi.Sprintf("%s:%s", pool.Endpoint, client.ID()),
+			Type:                    pulumi.String("Token"),
+			AmbiguousRoleResolution: pulumi.String("Deny"),
+		}},
+	}, parent); err != nil {
+		return nil, err
+	}
+	if len(args.AuthenticatedPaths) > 0 {
+		if _, err := lb.NewListenerRule(ctx, name+"-authenticated", &lb.ListenerRuleArgs{
+			ListenerArn: args.ListenerARN,
+			Priority:    pulumi.Int(10),
+			Conditions: lb.ListenerRuleConditionArray{lb.ListenerRuleConditionArgs{
+				PathPattern: &lb.ListenerRuleConditionPathPatternArgs{Values: pulumi.ToStringArray(args.AuthenticatedPaths)},
+			}},
+			Actions: lb.ListenerRuleActionArray{
+				lb.ListenerRuleActionArgs{
+					Type:  pulumi.String("authenticate-cognito"),
+					Order: pulumi.Int(1),
+					AuthenticateCognito: &lb.ListenerRuleActionAuthenticateCognitoArgs{
+						UserPoolArn:              pool.Arn,
+						UserPoolClientId:         client.ID(),
+						UserPoolDomain:           domain.Domain,
+						OnUnauthenticatedRequest: pulumi.String("authenticate"),
+						Scope:                    pulumi.String("openid email"),
+						SessionTimeout:           pulumi.Int(3600),
+					},
+				},
+				lb.ListenerRuleActionArgs{
+					Type:           pulumi.String("forward"),
+					Order:          pulumi.Int(2),
+					TargetGroupArn: args.TargetGroupARN,
+				},
+			},
+		}, parent); err != nil {
+			return nil, err
+		}
+	}
+	u.UserPoolARN = pool.Arn
+	u.UserPoolID = pool.ID().ToStringOutput()
+	u.ClientID = client.ID().ToStringOutput()
+	u.ClientSecret = pulumi.ToSecret(client.ClientSecret).(pulumi.StringOutput)
+	u.Domain = domain.Domain
+	u.IdentityPoolID = identityPool.ID().ToStringOutput()
+	u.GroupRoleARNs = roleARNs.ToStringMapOutput()
+	return u, ctx.RegisterResourceOutputs(u, pulumi.Map{
+		"userPoolArn":    u.UserPoolARN,
+		"userPoolId":     u.UserPoolID,
+		"clientId":       u.ClientID,
+		"domain":         u.Domain,
+		"identityPoolId": u.IdentityPoolID,
+		"groupRoleArns":  u.GroupRoleARNs,
+	})
+}
+
+// poolArgs is the user pool: MFA with TOTP, a strong password policy,
+// threat protection on every flow, recovery by verified email only,
+// administrators create users unless self sign-up is asked for,
+// case-insensitive usernames and deletion protection when protected.
+func poolArgs(name string, a *UserPoolArgs) *cognito.UserPoolArgs {
+	deletion := "INACTIVE"
+	if a.Protect {
+		deletion = "ACTIVE"
+	}
+	p := &cognito.UserPoolArgs{
+		Name:                          pulumi.String(name),
+		UserPoolTier:                  pulumi.String(a.Tier),
+		DeletionProtection:            pulumi.String(deletion),
+		MfaConfiguration:              pulumi.String(a.MFA),
+		SoftwareTokenMfaConfiguration: &cognito.UserPoolSoftwareTokenMfaConfigurationArgs{Enabled: pulumi.Bool(true)},
+		PasswordPolicy: &cognito.UserPoolPasswordPolicyArgs{
+			MinimumLength:                 pulumi.Int(a.PasswordMinLength),
+			RequireLowercase:              pulumi.Bool(true),
+			RequireUppercase:              pulumi.Bool(true),
+			RequireNumbers:                pulumi.Bool(true),
+			RequireSymbols:                pulumi.Bool(true),
+			TemporaryPasswordValidityDays: pulumi.Int(a.TemporaryPasswordDays),
+			PasswordHistorySize:           pulumi.Int(a.PasswordHistory),
+		},
+		UserPoolAddOns: &cognito.UserPoolUserPoolAddOnsArgs{
+			AdvancedSecurityMode: pulumi.String(a.ThreatProtection),
+			AdvancedSecurityAdditionalFlows: &cognito.UserPoolUserPoolAddOnsAdvancedSecurityAdditionalFlowsArgs{
+				CustomAuthMode: pulumi.String(a.ThreatProtection),
+			},
+		},
+		AccountRecoverySetting: &cognito.UserPoolAccountRecoverySettingArgs{
+			RecoveryMechanisms: cognito.UserPoolAccountRecoverySettingRecoveryMechanismArray{
+				cognito.UserPoolAccountRecoverySettingRecoveryMechanismArgs{Name: pulumi.String("verified_email"), Priority: pulumi.Int(1)},
+			},
+		},
+		AdminCreateUserConfig:  &cognito.UserPoolAdminCreateUserConfigArgs{AllowAdminCreateUserOnly: pulumi.Bool(!a.SelfSignUp)},
+		UsernameAttributes:     pulumi.StringArray{pulumi.String("email")},
+		UsernameConfiguration:  &cognito.UserPoolUsernameConfigurationArgs{CaseSensitive: pulumi.Bool(false)},
+		AutoVerifiedAttributes: pulumi.StringArray{pulumi.String("email")},
+	}
+	if a.Passkeys {
+		p.WebAuthnConfiguration = &cognito.UserPoolWebAuthnConfigurationArgs{
+			RelyingPartyId:   pulumi.String(a.RelyingPartyID),
+			UserVerification: pulumi.String("required"),
+		}
+		p.SignInPolicy = &cognito.UserPoolSignInPolicyArgs{
+			AllowedFirstAuthFactors: pulumi.StringArray{pulumi.String("PASSWORD"), pulumi.String("WEB_AUTHN")},
+		}
+	}
+	if a.SMS {
+		p.SmsConfiguration = &cognito.UserPoolSmsConfigurationArgs{SnsCallerArn: a.SMSRoleARN, ExternalId: pulumi.String(name)}
+	}
+	return p
+}
+
+// GroupTrustPolicy lets users signed in through identityPoolID (and only
+// authenticated ones) assume a group role.
+func GroupTrustPolicy(identityPoolID string) iampolicy.Document {
+	const provider = "cognito-identity.amazonaws.com"
+	return iampolicy.New(iampolicy.Statement{
+		Sid:       "AuthenticatedUsersOfThisIdentityPool",
+		Effect:    iampolicy.Allow,
+		Principal: &iampolicy.Principal{Federated: []string{provider}},
+		Action:    []string{"sts:AssumeRoleWithWebIdentity", "sts:TagSession"},
+		Condition: iampolicy.Conditions{
+			"StringEquals":           {provider + ":aud": {identityPoolID}},
+			"ForAnyValue:StringLike": {provider + ":amr": {"authenticated"}},
+		},
+	})
+}

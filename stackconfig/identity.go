@@ -1,0 +1,336 @@
+package stackconfig
+
+import (
+	"errors"
+	"fmt"
+	"net/url"
+	"regexp"
+	"slices"
+	"strings"
+
+	"github.com/example/hardening/iampolicy"
+)
+
+// Identity configures Cognito, the roles users and CI assume, and the
+// account's IAM guardrails (key "identity").
+type Identity struct {
+	// UserPool configures the Cognito user pool.
+	UserPool UserPool `json:"userPool"`
+	// Client configures the load balancer's app client.
+	Client AppClient `json:"client"`
+	// AuthenticatedPaths are the load balancer paths that require a
+	// signed-in user (authenticate-cognito). Default ["/admin/*"].
+	AuthenticatedPaths []string `json:"authenticatedPaths"`
+	// Groups are the user pool's groups, each mapped to a role.
+	Groups []Group `json:"groups"`
+	// Roles are the IAM roles the groups map to, with their statements.
+	Roles []Role `json:"roles"`
+	// CI configures GitHub Actions' short-lived credentials.
+	CI CI `json:"ci"`
+	// AccountGuardrails sets the IAM account password policy and IAM
+	// Access Analyzer (account-wide). Default true.
+	AccountGuardrails bool `json:"accountGuardrails"`
+}
+
+// MFA settings of a user pool.
+const (
+	MFAOn       = "ON"
+	MFAOptional = "OPTIONAL"
+	MFAOff      = "OFF"
+)
+
+// Threat-protection modes.
+const (
+	ThreatEnforced = "ENFORCED"
+	ThreatAudit    = "AUDIT"
+)
+
+// UserPool configures the Cognito user pool.
+type UserPool struct {
+	// MFA is ON (default), OPTIONAL or OFF; production stacks need ON.
+	MFA string `json:"mfa"`
+	// SMS allows SMS as a second factor (TOTP is always on). Default false.
+	SMS bool `json:"sms"`
+	// Passkeys allows WebAuthn passkeys with user verification required;
+	// they need RelyingPartyID. Default false.
+	Passkeys bool `json:"passkeys"`
+	// RelyingPartyID is the passkeys' domain.
+	RelyingPartyID string `json:"relyingPartyId"`
+	// PasswordMinLength is at least 14. Default 14.
+	PasswordMinLength int `json:"passwordMinLength"`
+	// PasswordHistory forbids reusing that many passwords, 0 to 24.
+	// Default 24.
+	PasswordHistory int `json:"passwordHistory"`
+	// TemporaryPasswordDays is an invitation's validity, 1 to 7. Default 1.
+	TemporaryPasswordDays int `json:"temporaryPasswordDays"`
+	// ThreatProtection is ENFORCED (default; needs the PLUS tier) or AUDIT
+	// (non-production stacks only).
+	ThreatProtection string `json:"threatProtection"`
+	// Tier is the user pool tier: PLUS (default) or ESSENTIALS.
+	Tier string `json:"tier"`
+	// SelfSignUp lets users create their own accounts. Default false.
+	SelfSignUp bool `json:"selfSignUp"`
+	// DomainPrefix is the Cognito hosted domain's prefix. Default
+	// "<project>-<stack>".
+	DomainPrefix string `json:"domainPrefix"`
+}
+
+// AppClient configures the load balancer's Cognito app client.
+type AppClient struct {
+	// CallbackURLs and LogoutURLs are HTTPS; http://localhost is accepted
+	// in non-production stacks only. Default: the load balancer's own
+	// https://<name>/oauth2/idpresponse and https://<name>/.
+	CallbackURLs []string `json:"callbackUrls"`
+	LogoutURLs   []string `json:"logoutUrls"`
+	// AccessTokenMinutes and IDTokenMinutes are 5 to 60. Default 60.
+	AccessTokenMinutes int `json:"accessTokenMinutes"`
+	IDTokenMinutes     int `json:"idTokenMinutes"`
+	// RefreshTokenDays is 1 to 30. Default 30.
+	RefreshTokenDays int `json:"refreshTokenDays"`
+}
+
+// Group is a user pool group.
+type Group struct {
+	Name string `json:"name"`
+	// Precedence orders groups when a user is in several: lower wins.
+	Precedence int `json:"precedence"`
+	// Role names the entry of roles the group maps to.
+	Role string `json:"role"`
+}
+
+// Role is an IAM role that a group maps to.
+type Role struct {
+	Name       string      `json:"name"`
+	Statements []Statement `json:"statements"`
+}
+
+// Statement is one Allow statement of a role's policy.
+type Statement struct {
+	Sid       string   `json:"sid"`
+	Actions   []string `json:"actions"`
+	Resources []string `json:"resources"`
+}
+
+// CI configures GitHub Actions OIDC roles.
+type CI struct {
+	// Repository is "owner/name". Empty means no CI roles.
+	Repository string `json:"repository"`
+	// Branch is the branch allowed to deploy when Environment is empty.
+	// Default "main".
+	Branch string `json:"branch"`
+	// Environment is the GitHub environment allowed to deploy, such as
+	// "production"; give it a deployment-branch rule in GitHub.
+	Environment string `json:"environment"`
+	// CreateProvider creates the account's GitHub OIDC provider; set it
+	// false where another stack of the account already did. Default true.
+	CreateProvider bool `json:"createProvider"`
+	// StateBucket and StateKeyARN are Pulumi's state bucket and secrets
+	// key, which both roles need. Empty means a Pulumi Cloud backend.
+	StateBucket string `json:"stateBucket"`
+	StateKeyARN string `json:"stateKeyArn"`
+}
+
+// DefaultIdentity returns the identity defaults.
+func DefaultIdentity() Identity {
+	return Identity{
+		UserPool: UserPool{
+			MFA: MFAOn, PasswordMinLength: 14, PasswordHistory: 24, TemporaryPasswordDays: 1,
+			ThreatProtection: ThreatEnforced, Tier: "PLUS",
+		},
+		Client:             AppClient{AccessTokenMinutes: 60, IDTokenMinutes: 60, RefreshTokenDays: 30},
+		AuthenticatedPaths: []string{"/admin/*"},
+		Groups: []Group{
+			{Name: "admins", Precedence: 1, Role: "admin"},
+			{Name: "operators", Precedence: 2, Role: "operator"},
+			{Name: "readers", Precedence: 3, Role: "reader"},
+		},
+		Roles: []Role{
+			{Name: "admin", Statements: []Statement{
+				{Sid: "ReadMetricsAndAlarms", Actions: []string{"cloudwatch:GetMetricData", "cloudwatch:DescribeAlarms", "cloudwatch:ListMetrics"}, Resources: []string{"*"}},
+				{Sid: "ManageAlarms", Actions: []string{"cloudwatch:DisableAlarmActions", "cloudwatch:EnableAlarmActions", "cloudwatch:SetAlarmState"}, Resources: []string{"*"}},
+				{Sid: "ReadSecretMetadata", Actions: []string{"secretsmanager:DescribeSecret", "secretsmanager:ListSecrets"}, Resources: []string{"*"}},
+			}},
+			{Name: "operator", Statements: []Statement{
+				{Sid: "ReadMetricsAndAlarms", Actions: []string{"cloudwatch:GetMetricData", "cloudwatch:DescribeAlarms", "cloudwatch:ListMetrics"}, Resources: []string{"*"}},
+				{Sid: "ReadLogs", Actions: []string{"logs:FilterLogEvents", "logs:GetLogEvents", "logs:DescribeLogGroups"}, Resources: []string{"*"}},
+			}},
+			{Name: "reader", Statements: []Statement{
+				{Sid: "ReadMetrics", Actions: []string{"cloudwatch:GetMetricData", "cloudwatch:ListMetrics"}, Resources: []string{"*"}},
+			}},
+		},
+		CI:                CI{Branch: "main", CreateProvider: true},
+		AccountGuardrails: true,
+	}
+}
+
+// Document returns the role's policy document.
+func (r Role) Document() iampolicy.Document {
+	var st []iampolicy.Statement
+	for _, s := range r.Statements {
+		st = append(st, iampolicy.Statement{Sid: s.Sid, Effect: iampolicy.Allow, Action: s.Actions, Resource: s.Resources})
+	}
+	return iampolicy.New(st...)
+}
+
+var (
+	nameRE       = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,62}$`)
+	sidRE        = regexp.MustCompile(`^[A-Za-z0-9]{1,64}$`)
+	repoRE       = regexp.MustCompile(`^[A-Za-z0-9-]{1,39}/[A-Za-z0-9._-]{1,100}$`)
+	branchRE     = regexp.MustCompile(`^[A-Za-z0-9._/-]{1,200}$`)
+	envNameRE    = regexp.MustCompile(`^[A-Za-z0-9._-]{1,255}$`)
+	domainPrefRE = regexp.MustCompile(`^[a-z0-9](-?[a-z0-9])*$`)
+	albPathRE    = regexp.MustCompile(`^/[A-Za-z0-9._~!$&'()+,;=:@%/*?-]{0,127}$`)
+	kmsKeyARNRE  = regexp.MustCompile(`^arn:aws(-[a-z]+)*:kms:[a-z0-9-]+:\d{12}:(key|alias)/[\w/-]+$`)
+	bucketNameRE = regexp.MustCompile(`^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$`)
+)
+
+func (id Identity) validate(key string, production bool) []error {
+	var errs []error
+	u, k := id.UserPool, key+".userPool"
+	switch {
+	case u.MFA != MFAOn && u.MFA != MFAOptional && u.MFA != MFAOff:
+		errs = append(errs, fieldErr(k+".mfa", "%q is not ON, OPTIONAL or OFF", u.MFA))
+	case production && u.MFA != MFAOn:
+		errs = append(errs, fieldErr(k+".mfa", "%q in a production stack; MFA must be ON (FSBP Cognito.5), or set production: false", u.MFA))
+	}
+	if u.Passkeys && u.RelyingPartyID == "" {
+		errs = append(errs, fieldErr(k+".relyingPartyId", "is empty; passkeys need the domain users sign in at"))
+	}
+	if u.PasswordMinLength < 14 || u.PasswordMinLength > 99 {
+		errs = append(errs, fieldErr(k+".passwordMinLength", "%d is out of range; use 14 to 99", u.PasswordMinLength))
+	}
+	if u.PasswordHistory < 0 || u.PasswordHistory > 24 {
+		errs = append(errs, fieldErr(k+".passwordHistory", "%d is out of range; Cognito remembers 0 to 24 passwords", u.PasswordHistory))
+	}
+	if u.TemporaryPasswordDays < 1 || u.TemporaryPasswordDays > 7 {
+		errs = append(errs, fieldErr(k+".temporaryPasswordDays", "%d is out of range; use 1 to 7 days (FSBP Cognito.3)", u.TemporaryPasswordDays))
+	}
+	switch {
+	case u.ThreatProtection != ThreatEnforced && u.ThreatProtection != ThreatAudit:
+		errs = append(errs, fieldErr(k+".threatProtection", "%q is not ENFORCED or AUDIT", u.ThreatProtection))
+	case production && u.ThreatProtection != ThreatEnforced:
+		errs = append(errs, fieldErr(k+".threatProtection", "%q in a production stack; threat protection must be ENFORCED (FSBP Cognito.1)", u.ThreatProtection))
+	}
+	switch {
+	case u.Tier != "PLUS" && u.Tier != "ESSENTIALS":
+		errs = append(errs, fieldErr(k+".tier", "%q is not PLUS or ESSENTIALS", u.Tier))
+	case u.ThreatProtection == ThreatEnforced && u.Tier != "PLUS":
+		errs = append(errs, fieldErr(k+".tier", "%q cannot enforce threat protection; ENFORCED needs PLUS", u.Tier))
+	}
+	if u.DomainPrefix != "" && (!domainPrefRE.MatchString(u.DomainPrefix) || len(u.DomainPrefix) > 63 || strings.Contains(u.DomainPrefix, "aws") || strings.Contains(u.DomainPrefix, "cognito")) {
+		errs = append(errs, fieldErr(k+".domainPrefix", "%q is not a Cognito domain prefix: lower-case letters, digits and hyphens, without aws or cognito", u.DomainPrefix))
+	}
+
+	c, ck := id.Client, key+".client"
+	for field, urls := range map[string][]string{"callbackUrls": c.CallbackURLs, "logoutUrls": c.LogoutURLs} {
+		for i, raw := range urls {
+			if err := checkRedirect(raw, production); err != nil {
+				errs = append(errs, fieldErr(fmt.Sprintf("%s.%s[%d]", ck, field, i), "%q %v", raw, err))
+			}
+		}
+	}
+	for field, v := range map[string]int{"accessTokenMinutes": c.AccessTokenMinutes, "idTokenMinutes": c.IDTokenMinutes} {
+		if v < 5 || v > 60 {
+			errs = append(errs, fieldErr(ck+"."+field, "%d is out of range; tokens live 5 to 60 minutes", v))
+		}
+	}
+	if c.RefreshTokenDays < 1 || c.RefreshTokenDays > 30 {
+		errs = append(errs, fieldErr(ck+".refreshTokenDays", "%d is out of range; refresh tokens live 1 to 30 days", c.RefreshTokenDays))
+	}
+	for i, p := range id.AuthenticatedPaths {
+		if !albPathRE.MatchString(p) {
+			errs = append(errs, fieldErr(fmt.Sprintf("%s.authenticatedPaths[%d]", key, i), "%q is not a load balancer path pattern such as /admin/*", p))
+		}
+	}
+	if len(id.AuthenticatedPaths) > 5 {
+		errs = append(errs, fieldErr(key+".authenticatedPaths", "has %d patterns; a listener rule takes at most 5", len(id.AuthenticatedPaths)))
+	}
+
+	roles := map[string]bool{}
+	for i, r := range id.Roles {
+		rk := fmt.Sprintf("%s.roles[%d]", key, i)
+		if !nameRE.MatchString(r.Name) || roles[r.Name] {
+			errs = append(errs, fieldErr(rk+".name", "%q is not a unique role name of lower-case letters, digits and hyphens", r.Name))
+		}
+		roles[r.Name] = true
+		for j, s := range r.Statements {
+			if !sidRE.MatchString(s.Sid) {
+				errs = append(errs, fieldErr(fmt.Sprintf("%s.statements[%d].sid", rk, j), "%q is not a statement id of letters and digits", s.Sid))
+			}
+		}
+		if err := r.Document().Validate(); err != nil {
+			for _, e := range unjoin(err) {
+				errs = append(errs, fieldErr(rk+".statements", "role %s: %v", r.Name, e))
+			}
+		}
+	}
+	groups := map[string]bool{}
+	for i, g := range id.Groups {
+		gk := fmt.Sprintf("%s.groups[%d]", key, i)
+		if !nameRE.MatchString(g.Name) || groups[g.Name] {
+			errs = append(errs, fieldErr(gk+".name", "%q is not a unique group name of lower-case letters, digits and hyphens", g.Name))
+		}
+		groups[g.Name] = true
+		if g.Precedence < 0 {
+			errs = append(errs, fieldErr(gk+".precedence", "%d is negative", g.Precedence))
+		}
+		if !roles[g.Role] {
+			errs = append(errs, fieldErr(gk+".role", "%q is not a role under %s.roles (known: %v)", g.Role, key, roleNames(id.Roles)))
+		}
+	}
+
+	ci, cik := id.CI, key+".ci"
+	if ci.Repository != "" && !repoRE.MatchString(ci.Repository) {
+		errs = append(errs, fieldErr(cik+".repository", "%q is not owner/name; wildcards are not allowed", ci.Repository))
+	}
+	if ci.Repository != "" && ci.Environment == "" && !branchRE.MatchString(ci.Branch) {
+		errs = append(errs, fieldErr(cik+".branch", "%q is not a branch name; wildcards are not allowed", ci.Branch))
+	}
+	if ci.Environment != "" && !envNameRE.MatchString(ci.Environment) {
+		errs = append(errs, fieldErr(cik+".environment", "%q is not a GitHub environment name; wildcards are not allowed", ci.Environment))
+	}
+	if production && ci.Repository != "" && ci.Environment == "" {
+		errs = append(errs, fieldErr(cik+".environment", "is empty in a production stack; deploy from a protected GitHub environment such as production"))
+	}
+	if ci.StateKeyARN != "" && !kmsKeyARNRE.MatchString(ci.StateKeyARN) {
+		errs = append(errs, fieldErr(cik+".stateKeyArn", "%q is not a KMS key or alias ARN", ci.StateKeyARN))
+	}
+	if ci.StateBucket != "" && !bucketNameRE.MatchString(ci.StateBucket) {
+		errs = append(errs, fieldErr(cik+".stateBucket", "%q is not an S3 bucket name", ci.StateBucket))
+	}
+	return errs
+}
+
+// checkRedirect accepts an https URL, or http://localhost outside
+// production.
+func checkRedirect(raw string, production bool) error {
+	u, err := url.Parse(raw)
+	switch {
+	case err != nil || u.Host == "" || u.Fragment != "":
+		return errors.New("is not an absolute URL without a fragment")
+	case u.Scheme == "https":
+		return nil
+	case u.Scheme == "http" && u.Hostname() == "localhost" && !production:
+		return nil
+	case u.Scheme == "http" && u.Hostname() == "localhost":
+		return errors.New("is http://localhost in a production stack; use https")
+	}
+	return errors.New("is not https; Cognito would send codes in plain text")
+}
+
+func roleNames(roles []Role) []string {
+	var out []string
+	for _, r := range roles {
+		out = append(out, r.Name)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// unjoin splits an errors.Join error into its parts.
+func unjoin(err error) []error {
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		return j.Unwrap()
+	}
+	return []error{err}
+}
