@@ -84,7 +84,7 @@ func NewTrail(ctx *pulumi.Context, name string, args *TrailArgs, opts ...pulumi.
 		return nil, err
 	}
 	role, err := iam.NewRole(ctx, name+"-trail", &iam.RoleArgs{
-		Description:      pulumi.String("Lets CloudTrail deliver " + name + "'s trail to its log group"),
+		Description:         pulumi.String("Lets CloudTrail deliver " + name + "'s trail to its log group"),
 		AssumeRolePolicy:    pulumi.String(TrailTrustPolicy(trailARN).MustJSON()),
 		PermissionsBoundary: args.PermissionsBoundary,
 	}, parent)

@@ -368,7 +368,7 @@ func (b *builder) flowLogs() error {
 		return err
 	}
 	role, err := iam.NewRole(b.ctx, b.child("flow-logs"), &iam.RoleArgs{
-		Description:      pulumi.String("Lets VPC Flow Logs write " + b.name + "'s flow logs to its log group"),
+		Description:         pulumi.String("Lets VPC Flow Logs write " + b.name + "'s flow logs to its log group"),
 		AssumeRolePolicy:    pulumi.String(trust),
 		PermissionsBoundary: b.args.PermissionsBoundary,
 	}, b.parent)

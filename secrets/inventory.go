@@ -196,7 +196,7 @@ func (b *inventoryBuilder) function() error {
 		return err
 	}
 	b.role, err = iam.NewRole(ctx, b.child("rotation"), &iam.RoleArgs{
-		Description:      pulumi.String("Rotates the secrets of " + b.name),
+		Description:         pulumi.String("Rotates the secrets of " + b.name),
 		AssumeRolePolicy:    pulumi.String(FunctionTrustPolicy(a.Env).MustJSON()),
 		PermissionsBoundary: a.PermissionsBoundary,
 	}, b.parent)
