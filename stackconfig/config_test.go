@@ -50,6 +50,13 @@ func TestDefaultsAreValidAndSecure(t *testing.T) {
 		{"own multi-Region trail", cfg.Audit.Trail.Enabled},
 		{"trail logs kept a year", cfg.Audit.Trail.LogRetentionDays >= 365 && cfg.Audit.Trail.BucketExpirationDays >= 365},
 		{"GuardDuty and Security Hub on", cfg.Audit.GuardDuty && cfg.Audit.SecurityHub},
+		{"production unless a stack says otherwise", cfg.Production},
+		{"MFA required", cfg.Identity.UserPool.MFA == MFAOn},
+		{"threat protection enforced on PLUS", cfg.Identity.UserPool.ThreatProtection == ThreatEnforced && cfg.Identity.UserPool.Tier == "PLUS"},
+		{"passwords of 14 or more, invitations valid a day", cfg.Identity.UserPool.PasswordMinLength >= 14 && cfg.Identity.UserPool.TemporaryPasswordDays == 1},
+		{"administrators create users", !cfg.Identity.UserPool.SelfSignUp},
+		{"tokens an hour, refresh a month at most", cfg.Identity.Client.AccessTokenMinutes <= 60 && cfg.Identity.Client.RefreshTokenDays <= 30},
+		{"account guardrails on", cfg.Identity.AccountGuardrails},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -172,6 +179,42 @@ func TestValidationMessages(t *testing.T) {
 		{"audit trail retention", map[string]string{"audit": `{"trail":{"logRetentionDays":10}}`}, "audit.trail.logRetentionDays: 10 is not a CloudWatch Logs retention"},
 		{"audit bucket expiry", map[string]string{"audit": `{"trail":{"bucketExpirationDays":30}}`}, "audit.trail.bucketExpirationDays: 30 is too short; keep trail log files at least 90 days"},
 		{"audit certificate expiry", map[string]string{"audit": `{"certificateExpiryDays":60}`}, "audit.certificateExpiryDays: 60 is out of range; alarm 1 to 44 days before expiry"},
+		{"http callback in production", map[string]string{"identity": `{"client":{"callbackUrls":["http://app.example.com/cb"]}}`}, `identity.client.callbackUrls[0]: "http://app.example.com/cb" is not https`},
+		{"localhost callback in production", map[string]string{"identity": `{"client":{"logoutUrls":["http://localhost:3000/"]}}`}, `identity.client.logoutUrls[0]: "http://localhost:3000/" is http://localhost in a production stack`},
+		{"callback with a fragment", map[string]string{"identity": `{"client":{"callbackUrls":["https://a.example.com/#x"]}}`}, `identity.client.callbackUrls[0]: "https://a.example.com/#x" is not an absolute URL without a fragment`},
+		{"MFA off in production", map[string]string{"identity": `{"userPool":{"mfa":"OFF"}}`}, `identity.userPool.mfa: "OFF" in a production stack; MFA must be ON (FSBP Cognito.5)`},
+		{"MFA unknown", map[string]string{"identity": `{"userPool":{"mfa":"SOMETIMES"}}`}, `identity.userPool.mfa: "SOMETIMES" is not ON, OPTIONAL or OFF`},
+		{"threat protection audit in production", map[string]string{"identity": `{"userPool":{"threatProtection":"AUDIT"}}`}, `identity.userPool.threatProtection: "AUDIT" in a production stack; threat protection must be ENFORCED (FSBP Cognito.1)`},
+		{"threat protection unknown", map[string]string{"identity": `{"userPool":{"threatProtection":"OFF"}}`}, `identity.userPool.threatProtection: "OFF" is not ENFORCED or AUDIT`},
+		{"enforced below PLUS", map[string]string{"identity": `{"userPool":{"tier":"ESSENTIALS"}}`}, `identity.userPool.tier: "ESSENTIALS" cannot enforce threat protection; ENFORCED needs PLUS`},
+		{"tier unknown", map[string]string{"identity": `{"userPool":{"tier":"LITE"}}`}, `identity.userPool.tier: "LITE" is not PLUS or ESSENTIALS`},
+		{"passkeys without relying party", map[string]string{"identity": `{"userPool":{"passkeys":true}}`}, "identity.userPool.relyingPartyId: is empty; passkeys need the domain"},
+		{"short password", map[string]string{"identity": `{"userPool":{"passwordMinLength":8}}`}, "identity.userPool.passwordMinLength: 8 is out of range; use 14 to 99"},
+		{"password history", map[string]string{"identity": `{"userPool":{"passwordHistory":25}}`}, "identity.userPool.passwordHistory: 25 is out of range; Cognito remembers 0 to 24 passwords"},
+		{"temporary password", map[string]string{"identity": `{"userPool":{"temporaryPasswordDays":8}}`}, "identity.userPool.temporaryPasswordDays: 8 is out of range; use 1 to 7 days"},
+		{"domain prefix", map[string]string{"identity": `{"userPool":{"domainPrefix":"my-aws-login"}}`}, `identity.userPool.domainPrefix: "my-aws-login" is not a Cognito domain prefix`},
+		{"access token over the limit", map[string]string{"identity": `{"client":{"accessTokenMinutes":120}}`}, "identity.client.accessTokenMinutes: 120 is out of range; tokens live 5 to 60 minutes"},
+		{"ID token under the limit", map[string]string{"identity": `{"client":{"idTokenMinutes":1}}`}, "identity.client.idTokenMinutes: 1 is out of range"},
+		{"refresh token over the limit", map[string]string{"identity": `{"client":{"refreshTokenDays":31}}`}, "identity.client.refreshTokenDays: 31 is out of range; refresh tokens live 1 to 30 days"},
+		{"authenticated path", map[string]string{"identity": `{"authenticatedPaths":["admin/*"]}`}, `identity.authenticatedPaths[0]: "admin/*" is not a load balancer path pattern`},
+		{"too many authenticated paths", map[string]string{"identity": `{"authenticatedPaths":["/a","/b","/c","/d","/e","/f"]}`}, "identity.authenticatedPaths: has 6 patterns; a listener rule takes at most 5"},
+		{"group mapped to unknown role", map[string]string{"identity": `{"groups":[{"name":"auditors","precedence":4,"role":"auditor"}]}`}, `identity.groups[0].role: "auditor" is not a role under identity.roles (known: [admin operator reader])`},
+		{"group twice", map[string]string{"identity": `{"groups":[{"name":"a","role":"reader"},{"name":"a","role":"reader"}]}`}, `identity.groups[1].name: "a" is not a unique group name`},
+		{"group precedence", map[string]string{"identity": `{"groups":[{"name":"a","precedence":-1,"role":"reader"}]}`}, "identity.groups[0].precedence: -1 is negative"},
+		{"policy statement with *", map[string]string{"identity": `{"roles":[{"name":"god","statements":[{"sid":"All","actions":["*"],"resources":["*"]}]}],"groups":[]}`}, `identity.roles[0].statements: role god: statement All: action "*" allows everything (IAM.1)`},
+		{"policy statement with a whole service", map[string]string{"identity": `{"roles":[{"name":"s3","statements":[{"sid":"S3","actions":["s3:*"],"resources":["*"]}]}],"groups":[]}`}, `identity.roles[0].statements: role s3: statement S3: action "s3:*" on every resource allows a whole service (IAM.21)`},
+		{"policy statement decrypting every key", map[string]string{"identity": `{"roles":[{"name":"k","statements":[{"sid":"K","actions":["kms:Decrypt"],"resources":["*"]}]}],"groups":[]}`}, `identity.roles[0].statements: role k: statement K: action "kms:Decrypt" on every resource decrypts with any KMS key`},
+		{"statement id", map[string]string{"identity": `{"roles":[{"name":"r","statements":[{"sid":"a b","actions":["s3:GetObject"],"resources":["arn:aws:s3:::b/*"]}]}],"groups":[]}`}, `identity.roles[0].statements[0].sid: "a b" is not a statement id`},
+		{"CI repository wildcard", map[string]string{"identity": `{"ci":{"repository":"example-org/*","environment":"production"}}`}, `identity.ci.repository: "example-org/*" is not owner/name; wildcards are not allowed`},
+		{"CI production without environment", map[string]string{"identity": `{"ci":{"repository":"example-org/app"}}`}, "identity.ci.environment: is empty in a production stack"},
+		{"CI environment wildcard", map[string]string{"identity": `{"ci":{"repository":"example-org/app","environment":"prod*"}}`}, `identity.ci.environment: "prod*" is not a GitHub environment name`},
+		{"CI branch wildcard", map[string]string{"production": "false", "protectStateful": "false", "identity": `{"ci":{"repository":"example-org/app","branch":"release/*"}}`}, `identity.ci.branch: "release/*" is not a branch name`},
+		{"CI state key", map[string]string{"identity": `{"ci":{"stateKeyArn":"alias/state"}}`}, `identity.ci.stateKeyArn: "alias/state" is not a KMS key or alias ARN`},
+		{"CI state bucket", map[string]string{"identity": `{"ci":{"stateBucket":"State_Bucket"}}`}, `identity.ci.stateBucket: "State_Bucket" is not an S3 bucket name`},
+		{"production counts", map[string]string{"rateLimit": `{"mode":"count"}`}, `rateLimit.mode: "count" in a production stack; production blocks`},
+		{"production unprotected", map[string]string{"protectStateful": "false"}, "protectStateful: false in a production stack"},
+		{"production not a bool", map[string]string{"production": "maybe"}, `production: "maybe" is not a boolean`},
+		{"reader of another team's secret", map[string]string{"workloads": `[{"name":"app","team":"app","service":"ecs-tasks.amazonaws.com"},{"name":"billing","team":"billing","service":"ecs-tasks.amazonaws.com"}]`, "secrets": `{"inventory":[` + strings.TrimSuffix(entry, "}") + `,"readers":["billing"]}]}`}, `secrets.inventory[0].readers[0]: workload "billing" is in team "billing", but the secret's owner is "app"`},
 		{"kms administrator star", map[string]string{"kms": `{"administrators":["*"]}`}, `kms.administrators[0]: "*" is not an IAM role or user ARN`},
 	}
 	for _, c := range cases {
@@ -249,5 +292,17 @@ func TestInventoryDefaults(t *testing.T) {
 	}
 	if inv[2].Rotated() || !inv[0].Rotated() {
 		t.Error("external secrets are not rotated here; the others are")
+	}
+}
+
+func TestDevelopmentMayRelax(t *testing.T) {
+	_, err := parse(map[string]string{
+		"production":      "false",
+		"protectStateful": "false",
+		"rateLimit":       `{"mode":"count"}`,
+		"identity":        `{"userPool":{"mfa":"OPTIONAL","threatProtection":"AUDIT"},"client":{"callbackUrls":["http://localhost:3000/callback"]},"ci":{"repository":"example-org/app","branch":"main"}}`,
+	})
+	if err != nil {
+		t.Fatalf("a development stack may relax these: %v", err)
 	}
 }
