@@ -132,3 +132,11 @@ func find(t *testing.T, m *mockaws.Mocks, typ, what string, match func(mockaws.R
 	t.Fatalf("no %s %s", typ, what)
 	return mockaws.Resource{}
 }
+
+// mustJSON decodes s into out or fails the test.
+func mustJSON(t *testing.T, s string, out any) {
+	t.Helper()
+	if err := json.Unmarshal([]byte(s), out); err != nil {
+		t.Fatalf("%q: %v", s, err)
+	}
+}
