@@ -13,6 +13,7 @@ import (
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 
+	"github.com/example/hardening/compliance"
 	"github.com/example/hardening/mockaws"
 )
 
@@ -156,4 +157,22 @@ func (r Report) WriteTree(w io.Writer) error {
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// ComplianceGraph is the recorded resources as the compliance rules read
+// them: custom resources only, with their source positions.
+func ComplianceGraph(recorded []mockaws.Resource) *compliance.Graph {
+	g := &compliance.Graph{}
+	for _, r := range recorded {
+		if !r.Custom {
+			continue
+		}
+		g.Resources = append(g.Resources, compliance.Resource{
+			Type: r.Type, Name: r.Name, URN: r.URN, Parent: r.Parent,
+			Dependencies: r.Dependencies,
+			Inputs:       compliance.FromPropertyMap(r.Inputs),
+			SourceFile:   r.SourceFile, SourceLine: r.SourceLine,
+		})
+	}
+	return g
 }

@@ -54,6 +54,8 @@ type Config struct {
 	// Identity configures Cognito, group and CI roles, and guardrails.
 	// Key "identity".
 	Identity Identity
+	// Compliance holds the stack's suppressions. Key "compliance".
+	Compliance Compliance
 }
 
 // Default returns the configuration a stack gets when it sets nothing.
@@ -115,6 +117,7 @@ func Parse(lookup Lookup, isSecret IsSecret) (*Config, error) {
 	errs = append(errs, decodeObject(lookup, "rateLimit", &cfg.RateLimit)...)
 	errs = append(errs, decodeObject(lookup, "audit", &cfg.Audit)...)
 	errs = append(errs, decodeObject(lookup, "identity", &cfg.Identity)...)
+	errs = append(errs, decodeObject(lookup, "compliance", &cfg.Compliance)...)
 	cfg.Secrets.defaults()
 	if len(errs) == 0 {
 		present := func(key string) bool { _, ok := lookup(key); return ok }
@@ -172,6 +175,7 @@ func (c *Config) validate(present func(string) bool, isSecret IsSecret) []error 
 	errs = append(errs, c.RateLimit.validate("rateLimit")...)
 	errs = append(errs, c.Audit.validate("audit")...)
 	errs = append(errs, c.Identity.validate("identity", c.Production)...)
+	errs = append(errs, c.Compliance.validate("compliance")...)
 	if c.Production && c.RateLimit.Mode == ModeCount {
 		errs = append(errs, fieldErr("rateLimit.mode", "%q in a production stack; production blocks over the limits (or set production: false)", c.RateLimit.Mode))
 	}

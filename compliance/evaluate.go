@@ -1,0 +1,128 @@
+package compliance
+
+import (
+	"errors"
+	"fmt"
+	"path"
+	"sort"
+)
+
+// Suppression waives one rule for matching resources, with a reason, in
+// the style of cdk-nag suppressions. Suppressed findings stay in every
+// report.
+type Suppression struct {
+	// Rule is the rule ID.
+	Rule string `json:"rule"`
+	// Resource is a URN, or a pattern (path.Match) of resource names.
+	Resource string `json:"resource"`
+	// Reason says why the finding is accepted; it is required.
+	Reason string `json:"reason"`
+}
+
+func (s Suppression) matches(f Finding) bool {
+	if s.Rule != f.Rule {
+		return false
+	}
+	if s.Resource == f.URN {
+		return true
+	}
+	ok, _ := path.Match(s.Resource, f.Name)
+	return ok
+}
+
+// Finding is one rule failing for one resource.
+type Finding struct {
+	Rule       string   `json:"rule"`
+	Controls   []string `json:"controls,omitempty"`
+	Severity   Severity `json:"severity"`
+	Mandatory  bool     `json:"mandatory"`
+	URN        string   `json:"urn"`
+	Type       string   `json:"type"`
+	Name       string   `json:"name"`
+	Message    string   `json:"message"`
+	Suppressed bool     `json:"suppressed"`
+	Reason     string   `json:"reason,omitempty"`
+	SourceFile string   `json:"sourceFile,omitempty"`
+	SourceLine int      `json:"sourceLine,omitempty"`
+}
+
+// Report is the outcome of every rule on one stack.
+type Report struct {
+	Project   string    `json:"project"`
+	Stack     string    `json:"stack"`
+	Source    string    `json:"source"`
+	Rules     int       `json:"rules"`
+	Resources int       `json:"resources"`
+	Findings  []Finding `json:"findings"`
+}
+
+// Blocking returns the findings that fail a deployment: mandatory and not
+// suppressed.
+func (r *Report) Blocking() []Finding {
+	var out []Finding
+	for _, f := range r.Findings {
+		if f.Mandatory && !f.Suppressed {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// Evaluate runs rules over g and applies suppressions. A suppression of an
+// unknown rule, without a reason, or that matches no finding is an error,
+// so that stale waivers do not pile up.
+func Evaluate(g *Graph, rules []Rule, sups []Suppression) (*Report, error) {
+	byURN := map[string]Resource{}
+	for _, r := range g.Resources {
+		byURN[r.URN] = r
+	}
+	known := map[string]bool{}
+	rep := &Report{Rules: len(rules), Resources: len(g.Resources), Findings: []Finding{}}
+	for _, rule := range rules {
+		known[rule.ID] = true
+		for _, v := range rule.Check(g) {
+			res := byURN[v.URN]
+			rep.Findings = append(rep.Findings, Finding{
+				Rule: rule.ID, Controls: rule.Controls, Severity: rule.Severity, Mandatory: rule.Severity.Mandatory(),
+				URN: v.URN, Type: res.Type, Name: res.Name, Message: v.Message,
+				SourceFile: res.SourceFile, SourceLine: res.SourceLine,
+			})
+		}
+	}
+	var errs []error
+	for i, s := range sups {
+		switch {
+		case !known[s.Rule]:
+			errs = append(errs, fmt.Errorf("compliance.suppressions[%d]: rule %q does not exist", i, s.Rule))
+			continue
+		case s.Reason == "":
+			errs = append(errs, fmt.Errorf("compliance.suppressions[%d]: %s on %q has no reason", i, s.Rule, s.Resource))
+			continue
+		}
+		matched := false
+		for j := range rep.Findings {
+			if f := &rep.Findings[j]; s.matches(*f) {
+				f.Suppressed, f.Reason, matched = true, s.Reason, true
+			}
+		}
+		if !matched {
+			errs = append(errs, fmt.Errorf("compliance.suppressions[%d]: %s on %q matches no finding; remove it", i, s.Rule, s.Resource))
+		}
+	}
+	sort.SliceStable(rep.Findings, func(i, j int) bool {
+		a, b := rep.Findings[i], rep.Findings[j]
+		if a.Suppressed != b.Suppressed {
+			return !a.Suppressed
+		}
+		if ra, rb := severityRank[a.Severity], severityRank[b.Severity]; ra != rb {
+			return ra < rb
+		}
+		if a.Rule != b.Rule {
+			return a.Rule < b.Rule
+		}
+		return a.URN < b.URN
+	})
+	return rep, errors.Join(errs...)
+}
+
+var severityRank = map[Severity]int{Critical: 0, High: 1, Medium: 2, Low: 3}

@@ -1,0 +1,210 @@
+// Package compliance judges a stack's resources against named controls
+// (AWS Foundational Security Best Practices, CIS AWS Foundations, cdk-nag,
+// Checkov, and this project's own) and reports the findings as a table,
+// JSON, SARIF 2.1.0 or Markdown.
+//
+// The same rules run on three inputs: the resources the Pulumi mocks
+// record for a stack (offline), a `pulumi preview --json` file (online),
+// and the Pulumi policy pack in policypack/ (during `pulumi preview`). An
+// unset property is judged as the provider's default.
+package compliance
+
+import (
+	"encoding/json"
+	"strings"
+)
+
+// Secret is a value marked secret; Value holds it when known.
+type Secret struct{ Value any }
+
+// Unknown is a value not known until the deployment (a preview's computed
+// output).
+type Unknown struct{}
+
+// Resource is one resource of a stack, its inputs as plain Go values
+// (string, float64, bool, []any, map[string]any, Secret, Unknown).
+type Resource struct {
+	Type         string         `json:"type"`
+	Name         string         `json:"name"`
+	URN          string         `json:"urn"`
+	Parent       string         `json:"parent,omitempty"`
+	Dependencies []string       `json:"dependencies,omitempty"`
+	Inputs       map[string]any `json:"-"`
+	// SourceFile and SourceLine locate the code that registered it.
+	SourceFile string `json:"sourceFile,omitempty"`
+	SourceLine int    `json:"sourceLine,omitempty"`
+}
+
+// Get returns the value at a dotted path ("listener.0.port" indexes
+// lists), unwrapping secrets; nil when absent.
+func (r Resource) Get(path string) any {
+	var cur any = r.Inputs
+	for _, part := range strings.Split(path, ".") {
+		if s, ok := cur.(Secret); ok {
+			cur = s.Value
+		}
+		switch c := cur.(type) {
+		case map[string]any:
+			cur = c[part]
+		case []any:
+			i := 0
+			for _, ch := range part {
+				if ch < '0' || ch > '9' {
+					return nil
+				}
+				i = i*10 + int(ch-'0')
+			}
+			if i >= len(c) {
+				return nil
+			}
+			cur = c[i]
+		default:
+			return nil
+		}
+	}
+	if s, ok := cur.(Secret); ok {
+		return s.Value
+	}
+	return cur
+}
+
+// Str returns a string input, "" when absent or not a known string.
+func (r Resource) Str(path string) string {
+	s, _ := r.Get(path).(string)
+	return s
+}
+
+// Bool returns a bool input and whether it is set.
+func (r Resource) Bool(path string) (value, set bool) {
+	b, ok := r.Get(path).(bool)
+	return b, ok
+}
+
+// Num returns a number input and whether it is set.
+func (r Resource) Num(path string) (float64, bool) {
+	f, ok := r.Get(path).(float64)
+	return f, ok
+}
+
+// List returns a list input.
+func (r Resource) List(path string) []any {
+	l, _ := r.Get(path).([]any)
+	return l
+}
+
+// Unknown reports whether the value at path is not known yet.
+func (r Resource) Unknown(path string) bool {
+	_, ok := r.Get(path).(Unknown)
+	return ok
+}
+
+// Graph is the resources of one stack.
+type Graph struct {
+	Resources []Resource
+}
+
+// ByType returns the resources of a type.
+func (g *Graph) ByType(typ string) []Resource {
+	var out []Resource
+	for _, r := range g.Resources {
+		if r.Type == typ {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// Dependents returns the resources of typ that depend on urn.
+func (g *Graph) Dependents(urn, typ string) []Resource {
+	var out []Resource
+	for _, r := range g.ByType(typ) {
+		for _, d := range r.Dependencies {
+			if d == urn {
+				out = append(out, r)
+				break
+			}
+		}
+	}
+	return out
+}
+
+// policyDoc is an IAM policy document, with the shapes IAM accepts for
+// Action, Resource and Principal (a string or a list).
+type policyDoc struct {
+	Statement []policyStatement
+}
+
+type policyStatement struct {
+	Sid       string
+	Effect    string
+	Principal any
+	Action    stringList
+	NotAction stringList
+	Resource  stringList
+	Condition map[string]map[string]stringList
+}
+
+type stringList []string
+
+func (l *stringList) UnmarshalJSON(b []byte) error {
+	var one string
+	if json.Unmarshal(b, &one) == nil {
+		*l = []string{one}
+		return nil
+	}
+	var many []string
+	err := json.Unmarshal(b, &many)
+	*l = many
+	return err
+}
+
+// parsePolicy decodes a policy document input; ok is false when it is not
+// known yet or not a document.
+func parsePolicy(v any) (policyDoc, bool) {
+	var raw []byte
+	switch p := v.(type) {
+	case string:
+		raw = []byte(p)
+	case map[string]any:
+		raw, _ = json.Marshal(p)
+	default:
+		return policyDoc{}, false
+	}
+	var d policyDoc
+	if json.Unmarshal(raw, &d) != nil {
+		return policyDoc{}, false
+	}
+	// A single statement may be an object rather than a list.
+	if d.Statement == nil {
+		var one struct{ Statement policyStatement }
+		if json.Unmarshal(raw, &one) == nil && one.Statement.Effect != "" {
+			d.Statement = []policyStatement{one.Statement}
+		}
+	}
+	return d, true
+}
+
+// principals returns a statement's principals as "type:value" pairs, and
+// "*" for the everyone principal.
+func (s policyStatement) principals() []string {
+	switch p := s.Principal.(type) {
+	case string:
+		return []string{p}
+	case map[string]any:
+		var out []string
+		for k, v := range p {
+			switch vv := v.(type) {
+			case string:
+				out = append(out, k+":"+vv)
+			case []any:
+				for _, x := range vv {
+					if xs, ok := x.(string); ok {
+						out = append(out, k+":"+xs)
+					}
+				}
+			}
+		}
+		return out
+	}
+	return nil
+}

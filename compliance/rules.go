@@ -1,0 +1,285 @@
+package compliance
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/example/hardening/tls/policy"
+)
+
+// Resource types the rules judge.
+const (
+	tListener      = "aws:lb/listener:Listener"
+	tLoadBalancer  = "aws:lb/loadBalancer:LoadBalancer"
+	tTargetGroup   = "aws:lb/targetGroup:TargetGroup"
+	tWebACLAssoc   = "aws:wafv2/webAclAssociation:WebAclAssociation"
+	tCertificate   = "aws:acm/certificate:Certificate"
+	tDefaultSG     = "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup"
+	tVpc           = "aws:ec2/vpc:Vpc"
+	tFlowLog       = "aws:ec2/flowLog:FlowLog"
+	tSubnet        = "aws:ec2/subnet:Subnet"
+	tSGIngress     = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"
+	tSGRule        = "aws:ec2/securityGroupRule:SecurityGroupRule"
+	tSG            = "aws:ec2/securityGroup:SecurityGroup"
+	tNACLRule      = "aws:ec2/networkAclRule:NetworkAclRule"
+	tKMSKey        = "aws:kms/key:Key"
+	tReplicaKey    = "aws:kms/replicaKey:ReplicaKey"
+	tRole          = "aws:iam/role:Role"
+	tRolePolicy    = "aws:iam/rolePolicy:RolePolicy"
+	tPolicy        = "aws:iam/policy:Policy"
+	tAttachment    = "aws:iam/rolePolicyAttachment:RolePolicyAttachment"
+	tSecret        = "aws:secretsmanager/secret:Secret"
+	tRotation      = "aws:secretsmanager/secretRotation:SecretRotation"
+	tFunction      = "aws:lambda/function:Function"
+	tUserPool      = "aws:cognito/userPool:UserPool"
+	tClient        = "aws:cognito/userPoolClient:UserPoolClient"
+	tIdentityPool  = "aws:cognito/identityPool:IdentityPool"
+	tWebACL        = "aws:wafv2/webAcl:WebAcl"
+	tWebACLLogging = "aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration"
+	tLogGroup      = "aws:cloudwatch/logGroup:LogGroup"
+	tBucket        = "aws:s3/bucketV2:BucketV2"
+	tBucketPAB     = "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock"
+	tBucketPolicy  = "aws:s3/bucketPolicy:BucketPolicy"
+)
+
+// Rules returns every rule, in report order.
+func Rules() []Rule {
+	return slices.Concat(elbRules(), networkRules(), iamRules(), dataRules(), cognitoRules(), wafRules(), projectRules())
+}
+
+func elbRules() []Rule {
+	return []Rule{
+		{ID: "elb-http-redirects", Controls: []string{"FSBP ELB.1", "CKV2_AWS_20"}, Severity: High,
+			Description: "An HTTP listener only redirects to HTTPS.",
+			Check: forEach(tListener, func(r Resource) string {
+				if r.Str("protocol") != "HTTP" {
+					return ""
+				}
+				if r.Str("defaultActions.0.type") != "redirect" || r.Str("defaultActions.0.redirect.protocol") != "HTTPS" {
+					return "serves plain HTTP; make its default action a redirect to HTTPS (status HTTP_301)"
+				}
+				return ""
+			})},
+		{ID: "elb-https-listener", Controls: []string{"FSBP ELB.18", "CKV_AWS_2"}, Severity: High,
+			Description: "Listeners speak HTTPS, or only redirect HTTP to it.",
+			Check: forEach(tListener, func(r Resource) string {
+				switch p := r.Str("protocol"); {
+				case p == "HTTPS":
+					return ""
+				case p == "HTTP" && r.Str("defaultActions.0.type") == "redirect":
+					return ""
+				default:
+					return fmt.Sprintf("protocol %q forwards without TLS; use HTTPS with a certificate", p)
+				}
+			})},
+		{ID: "elb-tls-policy", Controls: []string{"FSBP ELB.17", "CKV_AWS_103", "CKV2_AWS_74"}, Severity: High,
+			Description: "HTTPS listeners use a TLS policy that ELB.17 accepts; unset means ELBSecurityPolicy-2016-08.",
+			Check: forEach(tListener, func(r Resource) string {
+				if r.Str("protocol") != "HTTPS" || r.Unknown("sslPolicy") {
+					return ""
+				}
+				p := policy.EffectivePolicy(r.Str("sslPolicy"))
+				if !slices.Contains(policy.Accepted(), p) {
+					return fmt.Sprintf("TLS policy %s allows old protocols or ciphers; set sslPolicy to %s", p, policy.Default)
+				}
+				return ""
+			})},
+		{ID: "elb-drop-invalid-headers", Controls: []string{"FSBP ELB.4", "CKV_AWS_131"}, Severity: Medium,
+			Description: "Application load balancers drop invalid HTTP headers.",
+			Check: forEach(tLoadBalancer, func(r Resource) string {
+				if v, _ := r.Bool("dropInvalidHeaderFields"); !v && isALB(r) {
+					return "passes invalid header fields to targets; set dropInvalidHeaderFields: true"
+				}
+				return ""
+			})},
+		{ID: "elb-access-logs", Controls: []string{"FSBP ELB.5", "CKV_AWS_91", "nag ELB2"}, Severity: Medium,
+			Description: "Load balancers write access logs.",
+			Check: forEach(tLoadBalancer, func(r Resource) string {
+				if v, _ := r.Bool("accessLogs.enabled"); !v {
+					return "keeps no access logs; enable accessLogs to a log bucket"
+				}
+				return ""
+			})},
+		{ID: "elb-deletion-protection", Controls: []string{"FSBP ELB.6", "CKV_AWS_150"}, Severity: Medium,
+			Description: "Load balancers have deletion protection.",
+			Check: forEach(tLoadBalancer, func(r Resource) string {
+				if v, _ := r.Bool("enableDeletionProtection"); !v {
+					return "can be deleted by one call; set enableDeletionProtection: true"
+				}
+				return ""
+			})},
+		{ID: "elb-desync-mitigation", Controls: []string{"FSBP ELB.12", "CKV_AWS_328"}, Severity: Medium,
+			Description: "Desync mitigation is defensive or strictest (unset means defensive).",
+			Check: forEach(tLoadBalancer, func(r Resource) string {
+				if m := r.Str("desyncMitigationMode"); m == "monitor" {
+					return "only monitors HTTP desync; set desyncMitigationMode to strictest"
+				}
+				return ""
+			})},
+		{ID: "elb-multi-az", Controls: []string{"FSBP ELB.13"}, Severity: Medium,
+			Description: "Load balancers span at least two availability zones.",
+			Check: forEach(tLoadBalancer, func(r Resource) string {
+				if n := len(r.List("subnets")) + len(r.List("subnetMappings")); n < 2 {
+					return fmt.Sprintf("is in %d subnet(s); give it subnets in two or more zones", n)
+				}
+				return ""
+			})},
+		{ID: "elb-waf", Controls: []string{"FSBP ELB.16", "CKV2_AWS_28"}, Severity: High,
+			Description: "Every internet-facing load balancer has a WAF web ACL.",
+			Check: func(g *Graph) []Violation {
+				var out []Violation
+				for _, lb := range g.ByType(tLoadBalancer) {
+					if internal, _ := lb.Bool("internal"); internal || !isALB(lb) {
+						continue
+					}
+					if len(g.Dependents(lb.URN, tWebACLAssoc)) == 0 {
+						out = append(out, Violation{lb.URN, fmt.Sprintf("lb.LoadBalancer %s: is internet-facing without a web ACL; associate one (wafv2.WebAclAssociation)", lb.Name)})
+					}
+				}
+				return out
+			}},
+		{ID: "elb-target-https", Controls: []string{"FSBP ELB.21", "FSBP ELB.22", "CKV_AWS_378"}, Severity: Medium,
+			Description: "Target groups and their health checks use HTTPS.",
+			Check: forEach(tTargetGroup, func(r Resource) string {
+				if r.Str("protocol") != "HTTPS" || r.Str("healthCheck.protocol") != "HTTPS" {
+					return fmt.Sprintf("talks %q to targets (health check %q); use HTTPS for both", r.Str("protocol"), r.Str("healthCheck.protocol"))
+				}
+				return ""
+			})},
+		{ID: "acm-key-algorithm", Controls: []string{"FSBP ACM.2"}, Severity: Medium,
+			Description: "ACM certificates use RSA of 2048 bits or more, or ECDSA.",
+			Check: forEach(tCertificate, func(r Resource) string {
+				switch a := r.Str("keyAlgorithm"); {
+				case r.Get("privateKey") != nil || r.Unknown("keyAlgorithm"):
+					return "" // imported: the key is judged where it is made
+				case a == "" || a == "RSA_2048" || a == "RSA_3072" || a == "RSA_4096" || strings.HasPrefix(a, "EC_"):
+					return ""
+				default:
+					return fmt.Sprintf("uses key algorithm %s; request EC_prime256v1 or RSA_2048 and above", a)
+				}
+			})},
+	}
+}
+
+func isALB(r Resource) bool {
+	t := r.Str("loadBalancerType")
+	return t == "" || t == "application"
+}
+
+// worldCIDR reports whether an input CIDR is the whole IPv4 or IPv6
+// internet.
+func worldCIDR(c string) bool { return c == "0.0.0.0/0" || c == "::/0" }
+
+// highRiskPorts are those Security Hub EC2.19 names.
+var highRiskPorts = []int{20, 21, 22, 23, 25, 110, 135, 143, 445, 1433, 1434, 3000, 3306, 3389, 4333, 5000, 5432, 5500, 5601, 8080, 8088, 8888, 9200, 9300}
+
+// portRange returns an ingress rule's world-open CIDR and port range.
+func portRange(r Resource) (cidr string, from, to int, ok bool) {
+	cidr = r.Str("cidrIpv4")
+	if cidr == "" {
+		cidr = r.Str("cidrIpv6")
+	}
+	if r.Type == tSGRule {
+		if r.Str("type") != "ingress" {
+			return "", 0, 0, false
+		}
+		for _, c := range r.List("cidrBlocks") {
+			if s, _ := c.(string); worldCIDR(s) {
+				cidr = s
+			}
+		}
+	}
+	f, _ := r.Num("fromPort")
+	t, _ := r.Num("toPort")
+	from, to = int(f), int(t)
+	if p := r.Str("ipProtocol") + r.Str("protocol"); p == "-1" || p == "all" {
+		from, to = 0, 65535
+	}
+	return cidr, from, to, worldCIDR(cidr)
+}
+
+func networkRules() []Rule {
+	ingress := []string{tSGIngress, tSGRule}
+	return []Rule{
+		{ID: "ec2-default-sg-closed", Controls: []string{"FSBP EC2.2", "CIS 5.4", "CKV2_AWS_12"}, Severity: High,
+			Description: "The default security group has no rules.",
+			Check: forEach(tDefaultSG, func(r Resource) string {
+				if len(r.List("ingress"))+len(r.List("egress")) > 0 {
+					return "allows traffic; adopt it with no ingress and no egress rules"
+				}
+				return ""
+			})},
+		{ID: "ec2-vpc-flow-logs", Controls: []string{"FSBP EC2.6", "CIS 3.7", "nag VPC7"}, Severity: Medium,
+			Description: "Every VPC has a flow log.",
+			Check: func(g *Graph) []Violation {
+				var out []Violation
+				for _, v := range g.ByType(tVpc) {
+					if len(g.Dependents(v.URN, tFlowLog)) == 0 {
+						out = append(out, Violation{v.URN, fmt.Sprintf("ec2.Vpc %s: has no flow log; add an ec2.FlowLog of ALL traffic", v.Name)})
+					}
+				}
+				return out
+			}},
+		{ID: "ec2-subnet-no-public-ip", Controls: []string{"FSBP EC2.15", "CKV_AWS_130"}, Severity: Medium,
+			Description: "Subnets do not assign public IPs on launch.",
+			Check: forEach(tSubnet, func(r Resource) string {
+				if v, _ := r.Bool("mapPublicIpOnLaunch"); v {
+					return "gives every instance a public IP; set mapPublicIpOnLaunch: false"
+				}
+				return ""
+			})},
+		{ID: "ec2-sg-admin-ports", Controls: []string{"FSBP EC2.53", "FSBP EC2.54", "CIS 5.2", "CIS 5.3"}, Severity: Critical,
+			Description: "No security group admits the internet to SSH or RDP.",
+			Check: forEachIn(ingress, func(r Resource) string {
+				if cidr, from, to, ok := portRange(r); ok {
+					for _, p := range []int{22, 3389} {
+						if from <= p && p <= to {
+							return fmt.Sprintf("admits %s to port %d; reach instances through SSM Session Manager instead", cidr, p)
+						}
+					}
+				}
+				return ""
+			})},
+		{ID: "ec2-sg-open-ports", Controls: []string{"FSBP EC2.18", "FSBP EC2.19", "CKV_AWS_24", "CKV_AWS_25"}, Severity: High,
+			Description: "Only ports 80 and 443 are open to the internet, and no high-risk port.",
+			Check: forEachIn(ingress, func(r Resource) string {
+				cidr, from, to, ok := portRange(r)
+				if !ok || (from == to && (from == 80 || from == 443)) {
+					return ""
+				}
+				for _, p := range highRiskPorts {
+					if from <= p && p <= to {
+						return fmt.Sprintf("admits %s to high-risk port %d; restrict the source", cidr, p)
+					}
+				}
+				return fmt.Sprintf("admits %s to ports %d-%d; only 80 and 443 may be open to the internet", cidr, from, to)
+			})},
+		{ID: "ec2-sg-rule-descriptions", Controls: []string{"CKV_AWS_23", "nag EC27"}, Severity: Low,
+			Description: "Every security group and rule says what it is for.",
+			Check: forEachIn([]string{tSG, tSGIngress, "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule"}, func(r Resource) string {
+				if r.Str("description") == "" && !r.Unknown("description") {
+					return "has no description; say who talks to whom and why"
+				}
+				return ""
+			})},
+		{ID: "ec2-nacl-admin-ports", Controls: []string{"FSBP EC2.21", "CIS 5.1"}, Severity: High,
+			Description: "No network ACL admits the internet to 22, 3389 or all ports.",
+			Check: forEach(tNACLRule, func(r Resource) string {
+				if e, _ := r.Bool("egress"); e || r.Str("ruleAction") != "allow" || !worldCIDR(r.Str("cidrBlock")+r.Str("ipv6CidrBlock")) {
+					return ""
+				}
+				if p := r.Str("protocol"); p == "-1" || p == "all" {
+					return "allows all traffic from the internet; allow only the ports the tier serves"
+				}
+				f, _ := r.Num("fromPort")
+				t, _ := r.Num("toPort")
+				for _, p := range []int{22, 3389} {
+					if int(f) <= p && p <= int(t) {
+						return fmt.Sprintf("allows port %d from the internet (range %d-%d); split the range around it", p, int(f), int(t))
+					}
+				}
+				return ""
+			})},
+	}
+}

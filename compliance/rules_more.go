@@ -1,0 +1,511 @@
+package compliance
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+)
+
+// policyInputs are where each type keeps IAM policy documents, and whether
+// they are identity policies (KMS.1/2 and IAM.1/21 apply) or trust ones.
+var policyInputs = []struct {
+	typ, input string
+	identity   bool
+}{
+	{tRolePolicy, "policy", true},
+	{tPolicy, "policy", true},
+	{tRole, "assumeRolePolicy", false},
+}
+
+// policyViolations judges every document at policyInputs with judge, which
+// returns problems of one statement.
+func policyViolations(g *Graph, identity bool, judge func(s policyStatement) []string) []Violation {
+	var out []Violation
+	for _, pi := range policyInputs {
+		if pi.identity != identity {
+			continue
+		}
+		for _, r := range g.ByType(pi.typ) {
+			doc, ok := parsePolicy(r.Get(pi.input))
+			if !ok {
+				continue // not known until deployment
+			}
+			for i, s := range doc.Statement {
+				for _, msg := range judge(s) {
+					sid := s.Sid
+					if sid == "" {
+						sid = fmt.Sprintf("#%d", i)
+					}
+					out = append(out, Violation{r.URN, fmt.Sprintf("%s %s: statement %s %s", shortType(r.Type), r.Name, sid, msg)})
+				}
+			}
+		}
+	}
+	return out
+}
+
+func allowsEverything(s policyStatement) bool {
+	return len(s.Resource) == 1 && s.Resource[0] == "*"
+}
+
+func iamRules() []Rule {
+	return []Rule{
+		{ID: "iam-no-admin", Controls: []string{"FSBP IAM.1", "CIS 1.16", "CKV_AWS_62"}, Severity: Critical,
+			Description: "No IAM policy allows every action on every resource.",
+			Check: func(g *Graph) []Violation {
+				return policyViolations(g, true, func(s policyStatement) []string {
+					if s.Effect == "Allow" && (contains(s.Action, "*") || len(s.NotAction) > 0) && allowsEverything(s) {
+						return []string{`allows "*" on "*"; list the actions the role needs`}
+					}
+					return nil
+				})
+			}},
+		{ID: "iam-no-service-wildcard", Controls: []string{"FSBP IAM.21", "nag IAM5"}, Severity: High,
+			Description: "No IAM policy allows a whole service (service:*).",
+			Check: func(g *Graph) []Violation {
+				return policyViolations(g, true, func(s policyStatement) []string {
+					var out []string
+					for _, a := range s.Action {
+						if s.Effect == "Allow" && strings.HasSuffix(a, ":*") {
+							out = append(out, fmt.Sprintf("allows %s; list the actions", a))
+						}
+					}
+					return out
+				})
+			}},
+		{ID: "kms-no-decrypt-all", Controls: []string{"FSBP KMS.1", "FSBP KMS.2"}, Severity: High,
+			Description: "No IAM policy allows decryption with every KMS key.",
+			Check: func(g *Graph) []Violation {
+				return policyViolations(g, true, func(s policyStatement) []string {
+					if s.Effect != "Allow" || !allowsEverything(s) {
+						return nil
+					}
+					for _, a := range s.Action {
+						switch strings.ToLower(a) {
+						case "kms:decrypt", "kms:reencryptfrom", "kms:*", "kms:decrypt*", "kms:reencrypt*":
+							return []string{fmt.Sprintf("allows %s on every key; name the keys", a)}
+						}
+					}
+					return nil
+				})
+			}},
+		{ID: "iam-trust-no-wildcard", Controls: []string{"CKV_AWS_60", "CKV_AWS_61"}, Severity: High,
+			Description: "No trust policy lets any principal assume a role.",
+			Check: func(g *Graph) []Violation {
+				return policyViolations(g, false, func(s policyStatement) []string {
+					if s.Effect != "Allow" {
+						return nil
+					}
+					for _, p := range s.principals() {
+						if p == "*" || p == "AWS:*" || strings.Contains(p, "*") {
+							return []string{fmt.Sprintf("trusts %q; name the principal", p)}
+						}
+					}
+					return nil
+				})
+			}},
+		{ID: "iam-no-managed-policies", Controls: []string{"nag IAM4"}, Severity: Low,
+			Description: "Roles do not attach AWS-managed policies.",
+			Check: func(g *Graph) []Violation {
+				var out []Violation
+				for _, r := range g.ByType(tAttachment) {
+					if strings.Contains(r.Str("policyArn"), ":iam::aws:policy/") {
+						out = append(out, Violation{r.URN, fmt.Sprintf("iam.RolePolicyAttachment %s: attaches AWS-managed %s; write the actions the role needs", r.Name, r.Str("policyArn"))})
+					}
+				}
+				for _, r := range g.ByType(tRole) {
+					for _, a := range r.List("managedPolicyArns") {
+						if s, _ := a.(string); strings.Contains(s, ":iam::aws:policy/") {
+							out = append(out, Violation{r.URN, fmt.Sprintf("iam.Role %s: attaches AWS-managed %s; write the actions the role needs", r.Name, s)})
+						}
+					}
+				}
+				return out
+			}},
+		{ID: "iam-permissions-boundary", Severity: High,
+			Description: "Every role carries a permissions boundary.",
+			Check: forEach(tRole, func(r Resource) string {
+				if r.Get("permissionsBoundary") == nil || r.Str("permissionsBoundary") == "" && !r.Unknown("permissionsBoundary") {
+					return "has no permissions boundary; attach the stack's boundary policy"
+				}
+				return ""
+			})},
+		{ID: "oidc-trust-exact", Severity: Critical,
+			Description: "Roles trusted by GitHub Actions match aud and sub exactly, without wildcards.",
+			Check: func(g *Graph) []Violation {
+				return policyViolations(g, false, func(s policyStatement) []string {
+					federated := false
+					for _, p := range s.principals() {
+						federated = federated || strings.Contains(p, "token.actions.githubusercontent.com")
+					}
+					if s.Effect != "Allow" || !federated {
+						return nil
+					}
+					eq := s.Condition["StringEquals"]
+					sub, aud := eq["token.actions.githubusercontent.com:sub"], eq["token.actions.githubusercontent.com:aud"]
+					switch {
+					case len(s.Condition["StringLike"]) > 0:
+						return []string{"matches the token with StringLike; match sub and aud with StringEquals"}
+					case len(sub) == 0 || len(aud) == 0:
+						return []string{"does not pin both sub and aud; any repository's workflow could assume it"}
+					}
+					for _, v := range append(sub, aud...) {
+						if strings.ContainsAny(v, "*?") {
+							return []string{fmt.Sprintf("has a wildcard in %q", v)}
+						}
+					}
+					return nil
+				})
+			}},
+	}
+}
+
+func contains(l []string, v string) bool {
+	for _, x := range l {
+		if x == v {
+			return true
+		}
+	}
+	return false
+}
+
+func dataRules() []Rule {
+	return []Rule{
+		{ID: "kms-rotation", Controls: []string{"FSBP KMS.4", "CIS 3.6", "nag KMS5", "CKV_AWS_7"}, Severity: High,
+			Description: "Customer-managed keys rotate automatically.",
+			Check: forEach(tKMSKey, func(r Resource) string {
+				if v, _ := r.Bool("enableKeyRotation"); !v && r.Str("customerMasterKeySpec") != "RSA_2048" {
+					return "does not rotate; set enableKeyRotation: true"
+				}
+				return ""
+			})},
+		{ID: "kms-key-policy", Controls: []string{"CKV_AWS_33", "CKV2_AWS_64"}, Severity: High,
+			Description: "Key policies grant no \"*\" principal and keep the lockout safety check.",
+			Check: forEachIn([]string{tKMSKey, tReplicaKey}, func(r Resource) string {
+				if v, _ := r.Bool("bypassPolicyLockoutSafetyCheck"); v {
+					return "bypasses the policy lockout safety check; set bypassPolicyLockoutSafetyCheck: false"
+				}
+				doc, ok := parsePolicy(r.Get("policy"))
+				if !ok {
+					if r.Get("policy") == nil {
+						return "has the default key policy; give it one that separates administrators from users"
+					}
+					return ""
+				}
+				for _, s := range doc.Statement {
+					for _, p := range s.principals() {
+						if s.Effect == "Allow" && (p == "*" || p == "AWS:*") && len(s.Condition) == 0 {
+							return fmt.Sprintf("statement %s lets anyone use the key; name the principals", s.Sid)
+						}
+					}
+				}
+				return ""
+			})},
+		{ID: "secrets-rotation", Controls: []string{"FSBP SecretsManager.1", "nag SMG4", "CKV2_AWS_57"}, Severity: Medium,
+			Description: "Every secret has a rotation schedule.",
+			Check: func(g *Graph) []Violation {
+				var out []Violation
+				for _, s := range g.ByType(tSecret) {
+					if len(g.Dependents(s.URN, tRotation)) == 0 {
+						out = append(out, Violation{s.URN, fmt.Sprintf("secretsmanager.Secret %s: is never rotated; add a secretsmanager.SecretRotation", s.Name)})
+					}
+				}
+				return out
+			}},
+		{ID: "secrets-rotation-interval", Controls: []string{"FSBP SecretsManager.4", "CKV_AWS_304"}, Severity: Medium,
+			Description: "Secrets rotate at least every 90 days.",
+			Check: forEach(tRotation, func(r Resource) string {
+				if d, ok := r.Num("rotationRules.automaticallyAfterDays"); ok && d > 90 {
+					return fmt.Sprintf("rotates every %d days; rotate at least every 90", int(d))
+				}
+				return ""
+			})},
+		{ID: "secrets-cmk", Controls: []string{"CKV_AWS_149"}, Severity: High,
+			Description: "Secrets are encrypted with a customer-managed key.",
+			Check: forEach(tSecret, func(r Resource) string {
+				if k := r.Str("kmsKeyId"); (k == "" && !r.Unknown("kmsKeyId")) || strings.HasSuffix(k, "alias/aws/secretsmanager") {
+					return "uses the AWS-managed key; set kmsKeyId to the stack's key"
+				}
+				return ""
+			})},
+		{ID: "lambda-environment", Controls: []string{"CKV_AWS_45", "CKV_AWS_173"}, Severity: High,
+			Description: "Function environments hold no secrets and are encrypted with a customer-managed key.",
+			Check: forEach(tFunction, func(r Resource) string {
+				vars, _ := r.Get("environment.variables").(map[string]any)
+				for k := range vars {
+					if secretName.MatchString(k) {
+						return fmt.Sprintf("keeps %s in its environment; read it from Secrets Manager at run time", k)
+					}
+				}
+				if len(vars) > 0 && r.Get("kmsKeyArn") == nil {
+					return "has an environment encrypted with the AWS-managed key; set kmsKeyArn"
+				}
+				return ""
+			})},
+		{ID: "logs-encrypted", Controls: []string{"CKV_AWS_158"}, Severity: Medium,
+			Description: "Log groups are encrypted with a customer-managed key.",
+			Check: forEach(tLogGroup, func(r Resource) string {
+				if r.Get("kmsKeyId") == nil {
+					return "is not encrypted with a customer-managed key; set kmsKeyId"
+				}
+				return ""
+			})},
+		{ID: "logs-retained", Controls: []string{"CKV_AWS_338", "FSBP CloudWatch.16"}, Severity: Low,
+			Description: "Log groups keep their logs at least a year.",
+			Check: forEach(tLogGroup, func(r Resource) string {
+				if d, ok := r.Num("retentionInDays"); ok && d < 365 {
+					return fmt.Sprintf("keeps logs %d days; keep them at least 365", int(d))
+				}
+				if !r.Unknown("retentionInDays") && r.Get("retentionInDays") == nil {
+					return "keeps logs forever without a decision; set retentionInDays"
+				}
+				return ""
+			})},
+		{ID: "s3-public-access-blocked", Controls: []string{"FSBP S3.1", "FSBP S3.8", "CKV_AWS_53"}, Severity: High,
+			Description: "Every bucket blocks all public access.",
+			Check: func(g *Graph) []Violation {
+				var out []Violation
+				for _, b := range g.ByType(tBucket) {
+					blocked := false
+					for _, p := range g.Dependents(b.URN, tBucketPAB) {
+						all := true
+						for _, k := range []string{"blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"} {
+							v, _ := p.Bool(k)
+							all = all && v
+						}
+						blocked = blocked || all
+					}
+					if !blocked {
+						out = append(out, Violation{b.URN, fmt.Sprintf("s3.BucketV2 %s: does not block public access; add a public access block with all four settings true", b.Name)})
+					}
+				}
+				return out
+			}},
+		{ID: "s3-tls-only", Controls: []string{"FSBP S3.5"}, Severity: High,
+			Description: "Every bucket policy denies requests without TLS.",
+			Check: func(g *Graph) []Violation {
+				var out []Violation
+				for _, b := range g.ByType(tBucket) {
+					denied := false
+					for _, p := range g.Dependents(b.URN, tBucketPolicy) {
+						doc, ok := parsePolicy(p.Get("policy"))
+						if !ok {
+							denied = true // judged when known
+							continue
+						}
+						for _, s := range doc.Statement {
+							if s.Effect == "Deny" && contains(s.Condition["Bool"]["aws:SecureTransport"], "false") {
+								denied = true
+							}
+						}
+					}
+					if !denied {
+						out = append(out, Violation{b.URN, fmt.Sprintf("s3.BucketV2 %s: accepts requests without TLS; deny aws:SecureTransport false in its policy", b.Name)})
+					}
+				}
+				return out
+			}},
+	}
+}
+
+func cognitoRules() []Rule {
+	return []Rule{
+		{ID: "cognito-threat-protection", Controls: []string{"FSBP Cognito.1", "nag COG8"}, Severity: High,
+			Description: "User pools are on the PLUS tier with threat protection ENFORCED.",
+			Check: forEach(tUserPool, func(r Resource) string {
+				if r.Str("userPoolTier") != "PLUS" || r.Str("userPoolAddOns.advancedSecurityMode") != "ENFORCED" {
+					return fmt.Sprintf("runs threat protection %q on tier %q; set userPoolTier PLUS and advancedSecurityMode ENFORCED",
+						r.Str("userPoolAddOns.advancedSecurityMode"), r.Str("userPoolTier"))
+				}
+				return ""
+			})},
+		{ID: "cognito-threat-protection-custom-auth", Controls: []string{"FSBP Cognito.4"}, Severity: Medium,
+			Description: "Threat protection is enforced for custom authentication too.",
+			Check: forEach(tUserPool, func(r Resource) string {
+				if r.Str("userPoolAddOns.advancedSecurityAdditionalFlows.customAuthMode") != "ENFORCED" {
+					return "does not enforce threat protection on custom auth flows; set advancedSecurityAdditionalFlows.customAuthMode ENFORCED"
+				}
+				return ""
+			})},
+		{ID: "cognito-mfa", Controls: []string{"FSBP Cognito.5", "nag COG2"}, Severity: High,
+			Description: "User pools require MFA.",
+			Check: forEach(tUserPool, func(r Resource) string {
+				if m := r.Str("mfaConfiguration"); m != "ON" {
+					return fmt.Sprintf("has MFA %q; set mfaConfiguration ON", m)
+				}
+				return ""
+			})},
+		{ID: "cognito-password-policy", Controls: []string{"FSBP Cognito.3", "nag COG1"}, Severity: Medium,
+			Description: "Passwords have 14 or more characters of every class; invitations expire within 7 days.",
+			Check: forEach(tUserPool, func(r Resource) string {
+				n, _ := r.Num("passwordPolicy.minimumLength")
+				days, set := r.Num("passwordPolicy.temporaryPasswordValidityDays")
+				for _, k := range []string{"requireLowercase", "requireUppercase", "requireNumbers", "requireSymbols"} {
+					if v, _ := r.Bool("passwordPolicy." + k); !v {
+						return fmt.Sprintf("does not require %s; require every character class", strings.TrimPrefix(k, "require"))
+					}
+				}
+				if n < 14 || (set && days > 7) {
+					return fmt.Sprintf("accepts passwords of %d characters (temporary ones for %d days); require 14 and at most 7", int(n), int(days))
+				}
+				return ""
+			})},
+		{ID: "cognito-deletion-protection", Controls: []string{"FSBP Cognito.6"}, Severity: Medium,
+			Description: "User pools have deletion protection.",
+			Check: forEach(tUserPool, func(r Resource) string {
+				if r.Str("deletionProtection") != "ACTIVE" {
+					return "can be deleted with its users; set deletionProtection ACTIVE"
+				}
+				return ""
+			})},
+		{ID: "cognito-no-guests", Controls: []string{"FSBP Cognito.2", "CKV_AWS_366"}, Severity: High,
+			Description: "Identity pools do not give credentials to unauthenticated users.",
+			Check: forEach(tIdentityPool, func(r Resource) string {
+				if v, _ := r.Bool("allowUnauthenticatedIdentities"); v {
+					return "gives AWS credentials to unauthenticated users; set allowUnauthenticatedIdentities: false"
+				}
+				return ""
+			})},
+		{ID: "cognito-user-existence", Severity: Medium,
+			Description: "App clients do not reveal whether a user exists.",
+			Check: forEach(tClient, func(r Resource) string {
+				if r.Str("preventUserExistenceErrors") != "ENABLED" {
+					return "tells sign-in attempts whether a user exists; set preventUserExistenceErrors ENABLED"
+				}
+				return ""
+			})},
+		{ID: "cognito-https-callbacks", Severity: Medium,
+			Description: "App clients redirect to HTTPS URLs only, without the implicit grant.",
+			Check: forEach(tClient, func(r Resource) string {
+				for _, k := range []string{"callbackUrls", "logoutUrls"} {
+					for _, u := range r.List(k) {
+						if s, _ := u.(string); !strings.HasPrefix(s, "https://") {
+							return fmt.Sprintf("redirects to %s; use https URLs only", s)
+						}
+					}
+				}
+				for _, f := range r.List("allowedOauthFlows") {
+					if f == "implicit" {
+						return "allows the implicit grant; allow the authorization-code grant only"
+					}
+				}
+				return ""
+			})},
+	}
+}
+
+func wafRules() []Rule {
+	return []Rule{
+		{ID: "waf-rules-have-actions", Controls: []string{"FSBP WAF.10", "CKV_AWS_175"}, Severity: Medium,
+			Description: "Web ACLs have rules, each with an action.",
+			Check: forEach(tWebACL, func(r Resource) string {
+				rules := r.List("rules")
+				if len(rules) == 0 && !r.Unknown("rules") {
+					return "has no rules; add managed groups and rate-based rules"
+				}
+				for i := range rules {
+					p := fmt.Sprintf("rules.%d.", i)
+					if r.Get(p+"action") == nil && r.Get(p+"overrideAction") == nil {
+						return fmt.Sprintf("rule %s has no action", r.Str(p+"name"))
+					}
+				}
+				return ""
+			})},
+		{ID: "waf-logging", Controls: []string{"FSBP WAF.11", "CKV2_AWS_31"}, Severity: Medium,
+			Description: "Every web ACL logs.",
+			Check: func(g *Graph) []Violation {
+				var out []Violation
+				for _, w := range g.ByType(tWebACL) {
+					if len(g.Dependents(w.URN, tWebACLLogging)) == 0 {
+						out = append(out, Violation{w.URN, fmt.Sprintf("wafv2.WebAcl %s: does not log; add a wafv2.WebAclLoggingConfiguration", w.Name)})
+					}
+				}
+				return out
+			}},
+		{ID: "waf-metrics", Controls: []string{"FSBP WAF.12"}, Severity: Low,
+			Description: "Web ACLs and every rule publish CloudWatch metrics.",
+			Check: forEach(tWebACL, func(r Resource) string {
+				if v, _ := r.Bool("visibilityConfig.cloudwatchMetricsEnabled"); !v {
+					return "publishes no metrics; enable visibilityConfig.cloudwatchMetricsEnabled"
+				}
+				for i := range r.List("rules") {
+					p := fmt.Sprintf("rules.%d.", i)
+					if v, _ := r.Bool(p + "visibilityConfig.cloudwatchMetricsEnabled"); !v {
+						return fmt.Sprintf("rule %s publishes no metrics; enable cloudwatchMetricsEnabled", r.Str(p+"name"))
+					}
+				}
+				return ""
+			})},
+		{ID: "waf-known-bad-inputs", Controls: []string{"CKV_AWS_192"}, Severity: High,
+			Description: "Web ACLs run AWS's known-bad-inputs group (Log4j).",
+			Check: forEach(tWebACL, func(r Resource) string {
+				for i := range r.List("rules") {
+					if r.Str(fmt.Sprintf("rules.%d.statement.managedRuleGroupStatement.name", i)) == "AWSManagedRulesKnownBadInputsRuleSet" {
+						return ""
+					}
+				}
+				return "does not block known bad inputs such as Log4Shell; add AWSManagedRulesKnownBadInputsRuleSet"
+			})},
+		{ID: "waf-rate-limit", Severity: High,
+			Description: "Web ACLs have a rate-based rule within WAF's bounds.",
+			Check: forEach(tWebACL, func(r Resource) string {
+				found := false
+				for i := range r.List("rules") {
+					p := fmt.Sprintf("rules.%d.statement.rateBasedStatement.", i)
+					limit, ok := r.Num(p + "limit")
+					if !ok {
+						continue
+					}
+					found = true
+					w, set := r.Num(p + "evaluationWindowSec")
+					if limit < 10 || limit > 2e9 || (set && w != 60 && w != 120 && w != 300 && w != 600) {
+						return fmt.Sprintf("rate rule %d has limit %d per %ds; use 10 to 2,000,000,000 per 60, 120, 300 or 600 s", i, int(limit), int(w))
+					}
+				}
+				if !found {
+					return "has no rate-based rule; add one per client IP"
+				}
+				return ""
+			})},
+	}
+}
+
+// secretName matches input and variable names that hold credentials.
+var secretName = regexp.MustCompile(`(?i)(password|passwd|secret|token|private_?key|privatekeypem|api_?key|credential)`)
+
+// secretInputs are inputs that hold secrets whatever their name says.
+var secretInputs = map[string][]string{
+	"aws:secretsmanager/secretVersion:SecretVersion": {"secretString", "secretBinary"},
+	"aws:acm/certificate:Certificate":                {"privateKey"},
+	"random:index/randomPassword:RandomPassword":     {"result"},
+}
+
+func projectRules() []Rule {
+	return []Rule{
+		{ID: "no-plaintext-secrets", Severity: Critical,
+			Description: "No input that holds a password, token, key or secret value is left unsecret.",
+			Check: func(g *Graph) []Violation {
+				var out []Violation
+				for _, r := range g.Resources {
+					for k, v := range r.Inputs {
+						named := secretName.MatchString(k) && !nonSecretNames[k]
+						if !named && !contains(secretInputs[r.Type], k) {
+							continue
+						}
+						if s, ok := v.(string); ok && s != "" {
+							out = append(out, Violation{r.URN, fmt.Sprintf("%s %s: input %s is in plain text in the state and the plan; wrap it with pulumi.ToSecret", shortType(r.Type), r.Name, k)})
+						}
+					}
+				}
+				return out
+			}},
+	}
+}
+
+// nonSecretNames are inputs whose names look secret but hold references.
+var nonSecretNames = map[string]bool{
+	"secretId": true, "secretArn": true, "kmsKeyId": true, "tokenValidityUnits": true, "enableTokenRevocation": true,
+	"refreshTokenValidity": true, "accessTokenValidity": true, "idTokenValidity": true, "refreshTokenRotation": true,
+	"generateSecret": true, "secretName": true, "recoveryWindowInDays": true, "secretStringWo": true,
+	"tokenDomains": true, "passwordPolicy": true, "secretsManagerArn": true, "forceOverwriteReplicaSecret": true,
+}
