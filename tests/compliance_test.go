@@ -1,0 +1,623 @@
+package tests
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"reflect"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/policyx"
+
+	"github.com/example/hardening/baseline"
+	"github.com/example/hardening/compliance"
+	"github.com/example/hardening/plan"
+)
+
+// graphOf is a fresh compliance graph of a stack's recorded resources;
+// callers may change it.
+func graphOf(t *testing.T, stack string) *compliance.Graph {
+	t.Helper()
+	return plan.ComplianceGraph(deployed(t, stack).Resources())
+}
+
+func TestStacksPassCompliance(t *testing.T) {
+	for _, stack := range stacks {
+		t.Run(stack, func(t *testing.T) {
+			cfg := stackConfig(t, stack)
+			rep, err := compliance.Evaluate(graphOf(t, stack), compliance.Rules(), cfg.Compliance.Suppressions)
+			if err != nil {
+				t.Fatalf("suppressions: %v", err)
+			}
+			for _, f := range rep.Blocking() {
+				t.Errorf("blocking: %s (%s)", f.Message, f.Rule)
+			}
+			for _, f := range rep.Findings {
+				if f.Suppressed && f.Reason == "" {
+					t.Errorf("suppressed without a reason: %s", f.Message)
+				}
+				if stack == "prod" && !f.Suppressed {
+					t.Errorf("prod has an unsuppressed finding: %s", f.Message)
+				}
+			}
+		})
+	}
+}
+
+// set changes the input at a dotted path of the resource of typ whose name
+// ends in suffix, creating maps on the way; nil deletes it. It returns the
+// resource's URN.
+func set(t *testing.T, g *compliance.Graph, typ, suffix, path string, v any) string {
+	t.Helper()
+	for i := range g.Resources {
+		r := &g.Resources[i]
+		if r.Type != typ || !strings.HasSuffix(r.Name, suffix) {
+			continue
+		}
+		parts := strings.Split(path, ".")
+		var cur any = r.Inputs
+		for _, p := range parts[:len(parts)-1] {
+			switch c := cur.(type) {
+			case map[string]any:
+				if c[p] == nil {
+					c[p] = map[string]any{}
+				}
+				cur = c[p]
+			case []any:
+				n, _ := strconv.Atoi(p)
+				cur = c[n]
+			}
+			if s, ok := cur.(compliance.Secret); ok {
+				cur = s.Value
+			}
+		}
+		last := parts[len(parts)-1]
+		switch c := cur.(type) {
+		case map[string]any:
+			if v == nil {
+				delete(c, last)
+			} else {
+				c[last] = v
+			}
+		case []any:
+			n, _ := strconv.Atoi(last)
+			c[n] = v
+		}
+		return r.URN
+	}
+	t.Fatalf("no %s named *%s", typ, suffix)
+	return ""
+}
+
+// drop removes the resources of typ whose name ends in suffix.
+func drop(g *compliance.Graph, typ, suffix string) {
+	g.Resources = slices.DeleteFunc(g.Resources, func(r compliance.Resource) bool {
+		return r.Type == typ && strings.HasSuffix(r.Name, suffix)
+	})
+}
+
+// policyJSON renders a one-statement policy document.
+func policyJSON(statement string) string { return `{"Version":"2012-10-17","Statement":[` + statement + `]}` }
+
+// ruleCases flips one setting of the real prod graph per rule; want is in
+// the message of the violation on the changed resource.
+var ruleCases = []struct {
+	rule   string
+	change func(t *testing.T, g *compliance.Graph) string
+	want   string
+}{
+	{"elb-http-redirects", func(t *testing.T, g *compliance.Graph) string {
+		return set(t, g, "aws:lb/listener:Listener", "-http", "defaultActions.0.type", "forward")
+	}, "make its default action a redirect to HTTPS"},
+	{"elb-https-listener", func(t *testing.T, g *compliance.Graph) string {
+		return set(t, g, "aws:lb/listener:Listener", "-https", "protocol", "HTTP")
+	}, `protocol "HTTP" forwards without TLS`},
+	{"elb-tls-policy", func(t *testing.T, g *compliance.Graph) string {
+		return set(t, g, "aws:lb/listener:Listener", "-https", "sslPolicy", nil)
+	}, "TLS policy ELBSecurityPolicy-2016-08 allows old protocols"},
+	{"elb-drop-invalid-headers", func(t *testing.T, g *compliance.Graph) string {
+		return set(t, g, "aws:lb/loadBalancer:LoadBalancer", "-alb", "dropInvalidHeaderFields", nil)
+	}, "set dropInvalidHeaderFields: true"},
+	{"elb-access-logs", func(t *testing.T, g *compliance.Graph) string {
+		return set(t, g, "aws:lb/loadBalancer:LoadBalancer", "-alb", "accessLogs.enabled", false)
+	}, "keeps no access logs"},
+	{"elb-deletion-protection", func(t *testing.T, g *compliance.Graph) string {
+		return set(t, g, "aws:lb/loadBalancer:LoadBalancer", "-alb", "enableDeletionProtection", false)
+	}, "set enableDeletionProtection: true"},
+	{"elb-desync-mitigation", func(t *testing.T, g *compliance.Graph) string {
+		return set(t, g, "aws:lb/loadBalancer:LoadBalancer", "-alb", "desyncMitigationMode", "monitor")
+	}, "only monitors HTTP desync"},
+	{"elb-multi-az", func(t *testing.T, g *compliance.Graph) string {
+		return set(t, g, "aws:lb/loadBalancer:LoadBalancer", "-alb", "subnets", []any{"subnet-1"})
+	}, "is in 1 subnet(s)"},
+	{"elb-waf", func(t *testing.T, g *compliance.Graph) string {
+		drop(g, "aws:wafv2/webAclAssociation:WebAclAssociation", "")
+		return set(t, g, "aws:lb/loadBalancer:LoadBalancer", "-alb", "name", nil)
+	}, "is internet-facing without a web ACL"},
+	{"elb-target-https", func(t *testing.T, g *compliance.Graph) string {
+		return set(t, g, "aws:lb/targetGroup:TargetGroup", "-app", "healthCheck.protocol", "HTTP")
+	}, `(health check "HTTP"); use HTTPS for both`},
+	{"acm-key-algorithm", func(t *testing.T, g *compliance.Graph) string {
+		return set(t, g, "aws:acm/certificate:Certificate", "-cert", "keyAlgorithm", "RSA_1024")
+	}, "uses key algorithm RSA_1024"},
+	{"ec2-default-sg-closed", func(t *testing.T, g *compliance.Graph) string {
+		return set(t, g, "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup", "", "ingress", []any{map[string]any{"protocol": "-1"}})
+	}, "allows traffic"},
+	{"ec2-vpc-flow-logs", func(t *testing.T, g *compliance.Graph) string {
+		drop(g, "aws:ec2/flowLog:FlowLog", "")
+		return set(t, g, "aws:ec2/vpc:Vpc", "", "cidrBlock", "10.30.0.0/16")
+	}, "has no flow log"},
+	{"ec2-subnet-no-public-ip", func(t *testing.T, g *compliance.Graph) string {
+		return set(t, g, "aws:ec2/subnet:Subnet", "-public-0", "mapPublicIpOnLaunch", true)
+	}, "set mapPublicIpOnLaunch: false"},
+	{"ec2-sg-admin-ports", func(t *testing.T, g *compliance.Graph) string {
+		set(t, g, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "-lb-in-443-0", "fromPort", 22.0)
+		return set(t, g, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "-lb-in-443-0", "toPort", 22.0)
+	}, "admits 0.0.0.0/0 to port 22"},
+	{"ec2-sg-open-ports", func(t *testing.T, g *compliance.Graph) string {
+		set(t, g, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "-lb-in-443-0", "fromPort", 5432.0)
+		return set(t, g, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "-lb-in-443-0", "toPort", 5432.0)
+	}, "admits 0.0.0.0/0 to high-risk port 5432"},
+	{"ec2-sg-rule-descriptions", func(t *testing.T, g *compliance.Graph) string {
+		return set(t, g, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "-app-from-lb", "description", nil)
+	}, "has no description"},
+	{"ec2-nacl-admin-ports", func(t *testing.T, g *compliance.Graph) string {
+		return set(t, g, "aws:ec2/networkAclRule:NetworkAclRule", "-public-in-return-high", "fromPort", 3000.0)
+	}, "allows port 3389 from the internet"},
+	{"iam-no-admin", func(t *testing.T, g *compliance.Graph) string {
+		return set(t, g, "aws:iam/rolePolicy:RolePolicy", "-read-app", "policy", policyJSON(`{"Sid":"All","Effect":"Allow","Action":"*","Resource":"*"}`))
+	}, `statement All allows "*" on "*"`},
+	{"iam-no-service-wildcard", func(t *testing.T, g *compliance.Graph) string {
+		return set(t, g, "aws:iam/rolePolicy:RolePolicy", "-read-app", "policy", policyJSON(`{"Sid":"S3","Effect":"Allow","Action":["s3:*"],"Resource":"arn:aws:s3:::b/*"}`))
+	}, "statement S3 allows s3:*"},
+	{"kms-no-decrypt-all", func(t *testing.T, g *compliance.Graph) string {
+		return set(t, g, "aws:iam/rolePolicy:RolePolicy", "-read-app", "policy", policyJSON(`{"Sid":"K","Effect":"Allow","Action":["kms:Decrypt"],"Resource":["*"]}`))
+	}, "allows kms:Decrypt on every key"},
+	{"iam-trust-no-wildcard", func(t *testing.T, g *compliance.Graph) string {
+		return set(t, g, "aws:iam/role:Role", "-app", "assumeRolePolicy", policyJSON(`{"Sid":"Any","Effect":"Allow","Principal":{"AWS":"*"},"Action":"sts:AssumeRole"}`))
+	}, `trusts "AWS:*"`},
+	{"iam-no-managed-policies", func(t *testing.T, g *compliance.Graph) string {
+		return set(t, g, "aws:iam/role:Role", "-app", "managedPolicyArns", []any{"arn:aws:iam::aws:policy/AdministratorAccess"})
+	}, "attaches AWS-managed arn:aws:iam::aws:policy/AdministratorAccess"},
+	{"iam-permissions-boundary", func(t *testing.T, g *compliance.Graph) string {
+		return set(t, g, "aws:iam/role:Role", "-flow-logs", "permissionsBoundary", nil)
+	}, "has no permissions boundary"},
+	{"oidc-trust-exact", func(t *testing.T, g *compliance.Graph) string {
+		return set(t, g, "aws:iam/role:Role", "-ci-deploy", "assumeRolePolicy", policyJSON(`{"Sid":"GitHubActions","Effect":"Allow","Principal":{"Federated":"arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com"},"Action":"sts:AssumeRoleWithWebIdentity","Condition":{"StringEquals":{"token.actions.githubusercontent.com:aud":"sts.amazonaws.com"},"StringLike":{"token.actions.githubusercontent.com:sub":"repo:example-org/*"}}}`))
+	}, "matches the token with StringLike"},
+	{"kms-rotation", func(t *testing.T, g *compliance.Graph) string {
+		return set(t, g, "aws:kms/key:Key", "", "enableKeyRotation", false)
+	}, "set enableKeyRotation: true"},
+	{"kms-key-policy", func(t *testing.T, g *compliance.Graph) string {
+		return set(t, g, "aws:kms/key:Key", "", "bypassPolicyLockoutSafetyCheck", true)
+	}, "bypasses the policy lockout safety check"},
+	{"secrets-rotation", func(t *testing.T, g *compliance.Graph) string {
+		drop(g, "aws:secretsmanager/secretRotation:SecretRotation", "-app-db-password")
+		return set(t, g, "aws:secretsmanager/secret:Secret", "-app-db-password", "description", "x")
+	}, "is never rotated"},
+	{"secrets-rotation-interval", func(t *testing.T, g *compliance.Graph) string {
+		return set(t, g, "aws:secretsmanager/secretRotation:SecretRotation", "-app-db-password", "rotationRules.automaticallyAfterDays", 180.0)
+	}, "rotates every 180 days"},
+	{"secrets-cmk", func(t *testing.T, g *compliance.Graph) string {
+		return set(t, g, "aws:secretsmanager/secret:Secret", "-app-db-password", "kmsKeyId", nil)
+	}, "uses the AWS-managed key"},
+	{"lambda-environment", func(t *testing.T, g *compliance.Graph) string {
+		return set(t, g, "aws:lambda/function:Function", "-rotation", "environment", map[string]any{"variables": map[string]any{"DB_PASSWORD": "x"}})
+	}, "keeps DB_PASSWORD in its environment"},
+	{"logs-encrypted", func(t *testing.T, g *compliance.Graph) string {
+		return set(t, g, "aws:cloudwatch/logGroup:LogGroup", "-flow-logs", "kmsKeyId", nil)
+	}, "set kmsKeyId"},
+	{"logs-retained", func(t *testing.T, g *compliance.Graph) string {
+		return set(t, g, "aws:cloudwatch/logGroup:LogGroup", "-waf", "retentionInDays", 30.0)
+	}, "keeps logs 30 days"},
+	{"s3-public-access-blocked", func(t *testing.T, g *compliance.Graph) string {
+		set(t, g, "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", "-logs", "restrictPublicBuckets", false)
+		return set(t, g, "aws:s3/bucketV2:BucketV2", "-logs", "forceDestroy", false)
+	}, "does not block public access"},
+	{"s3-tls-only", func(t *testing.T, g *compliance.Graph) string {
+		set(t, g, "aws:s3/bucketPolicy:BucketPolicy", "-trail", "policy", policyJSON(`{"Sid":"Read","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:root"},"Action":"s3:GetObject","Resource":"*"}`))
+		return set(t, g, "aws:s3/bucketV2:BucketV2", "-trail", "forceDestroy", false)
+	}, "accepts requests without TLS"},
+	{"cognito-threat-protection", func(t *testing.T, g *compliance.Graph) string {
+		return set(t, g, "aws:cognito/userPool:UserPool", "", "userPoolAddOns.advancedSecurityMode", "AUDIT")
+	}, `runs threat protection "AUDIT"`},
+	{"cognito-threat-protection-custom-auth", func(t *testing.T, g *compliance.Graph) string {
+		return set(t, g, "aws:cognito/userPool:UserPool", "", "userPoolAddOns.advancedSecurityAdditionalFlows", nil)
+	}, "does not enforce threat protection on custom auth flows"},
+	{"cognito-mfa", func(t *testing.T, g *compliance.Graph) string {
+		return set(t, g, "aws:cognito/userPool:UserPool", "", "mfaConfiguration", "OPTIONAL")
+	}, `has MFA "OPTIONAL"`},
+	{"cognito-password-policy", func(t *testing.T, g *compliance.Graph) string {
+		return set(t, g, "aws:cognito/userPool:UserPool", "", "passwordPolicy.minimumLength", 8.0)
+	}, "accepts passwords of 8 characters"},
+	{"cognito-deletion-protection", func(t *testing.T, g *compliance.Graph) string {
+		return set(t, g, "aws:cognito/userPool:UserPool", "", "deletionProtection", "INACTIVE")
+	}, "set deletionProtection ACTIVE"},
+	{"cognito-no-guests", func(t *testing.T, g *compliance.Graph) string {
+		return set(t, g, "aws:cognito/identityPool:IdentityPool", "", "allowUnauthenticatedIdentities", true)
+	}, "gives AWS credentials to unauthenticated users"},
+	{"cognito-user-existence", func(t *testing.T, g *compliance.Graph) string {
+		return set(t, g, "aws:cognito/userPoolClient:UserPoolClient", "-alb", "preventUserExistenceErrors", "LEGACY")
+	}, "tells sign-in attempts whether a user exists"},
+	{"cognito-https-callbacks", func(t *testing.T, g *compliance.Graph) string {
+		return set(t, g, "aws:cognito/userPoolClient:UserPoolClient", "-alb", "callbackUrls", []any{"http://app.example.com/cb"})
+	}, "redirects to http://app.example.com/cb"},
+	{"waf-rules-have-actions", func(t *testing.T, g *compliance.Graph) string {
+		return set(t, g, "aws:wafv2/webAcl:WebAcl", "", "rules.0.overrideAction", nil)
+	}, "rule aws-ip-reputation has no action"},
+	{"waf-logging", func(t *testing.T, g *compliance.Graph) string {
+		drop(g, "aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration", "")
+		return set(t, g, "aws:wafv2/webAcl:WebAcl", "", "description", "x")
+	}, "does not log"},
+	{"waf-metrics", func(t *testing.T, g *compliance.Graph) string {
+		return set(t, g, "aws:wafv2/webAcl:WebAcl", "", "rules.2.visibilityConfig.cloudwatchMetricsEnabled", false)
+	}, "publishes no metrics"},
+	{"waf-known-bad-inputs", func(t *testing.T, g *compliance.Graph) string {
+		return set(t, g, "aws:wafv2/webAcl:WebAcl", "", "rules.2.statement.managedRuleGroupStatement.name", "AWSManagedRulesLinuxRuleSet")
+	}, "add AWSManagedRulesKnownBadInputsRuleSet"},
+	{"waf-rate-limit", func(t *testing.T, g *compliance.Graph) string {
+		return set(t, g, "aws:wafv2/webAcl:WebAcl", "", "rules.7.statement.rateBasedStatement.limit", 5.0)
+	}, "has limit 5 per"},
+	{"no-plaintext-secrets", func(t *testing.T, g *compliance.Graph) string {
+		return set(t, g, "aws:secretsmanager/secretVersion:SecretVersion", "-app-api-key", "secretString", "hunter2-in-plain-text")
+	}, "input secretString is in plain text"},
+}
+
+func TestEachRuleFailsWhenItsSettingFlips(t *testing.T) {
+	covered := map[string]bool{}
+	for _, c := range ruleCases {
+		covered[c.rule] = true
+		t.Run(c.rule, func(t *testing.T) {
+			rule, ok := compliance.Lookup(c.rule)
+			if !ok {
+				t.Fatalf("no rule %s", c.rule)
+			}
+			if got := rule.Check(graphOf(t, "prod")); len(got) != 0 && c.rule != "secrets-rotation" {
+				t.Fatalf("prod already fails: %v", got)
+			}
+			g := graphOf(t, "prod")
+			urn := c.change(t, g)
+			var hit bool
+			for _, v := range rule.Check(g) {
+				if v.URN == urn && strings.Contains(v.Message, c.want) {
+					hit = true
+				}
+			}
+			if !hit {
+				t.Errorf("no violation on %s containing %q; got %v", urn, c.want, rule.Check(g))
+			}
+		})
+	}
+	for _, id := range compliance.IDs() {
+		if !covered[id] {
+			t.Errorf("rule %s has no failing case", id)
+		}
+	}
+}
+
+func TestSuppressions(t *testing.T) {
+	g := graphOf(t, "dev")
+	cases := []struct {
+		name string
+		sups []compliance.Suppression
+		want string
+	}{
+		{"matches nothing", []compliance.Suppression{{Rule: "kms-rotation", Resource: "nothing-*", Reason: "a reason long enough"}}, "matches no finding; remove it"},
+		{"unknown rule", []compliance.Suppression{{Rule: "no-such-rule", Resource: "*", Reason: "a reason long enough"}}, `rule "no-such-rule" does not exist`},
+		{"no reason", []compliance.Suppression{{Rule: "logs-retained", Resource: "*"}}, "has no reason"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			_, err := compliance.Evaluate(g, compliance.Rules(), c.sups)
+			if err == nil || !strings.Contains(err.Error(), c.want) {
+				t.Errorf("error %v, want %q", err, c.want)
+			}
+		})
+	}
+	t.Run("suppressed findings stay in the report", func(t *testing.T) {
+		cfg := stackConfig(t, "dev")
+		rep, err := compliance.Evaluate(g, compliance.Rules(), cfg.Compliance.Suppressions)
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := 0
+		for _, f := range rep.Findings {
+			if f.Suppressed {
+				n++
+			}
+		}
+		if n < len(cfg.Compliance.Suppressions) {
+			t.Errorf("%d suppressed findings for %d suppressions", n, len(cfg.Compliance.Suppressions))
+		}
+		var md bytes.Buffer
+		if err := compliance.WriteMarkdown(&md, rep); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(md.String(), cfg.Compliance.Suppressions[0].Reason) {
+			t.Error("the Markdown report leaves out a suppression's reason")
+		}
+	})
+}
+
+// recorder is a policy manager that keeps what a policy reports.
+type recorder struct{ violations []compliance.Violation }
+
+func (r *recorder) ReportViolation(message, urn string) {
+	r.violations = append(r.violations, compliance.Violation{URN: urn, Message: message})
+}
+
+// analyzerResources are a stack's resources as a policy pack receives
+// them; change, when set, edits each resource's inputs first.
+func analyzerResources(t *testing.T, stack string, change func(typ string, inputs resource.PropertyMap)) []policyx.AnalyzerResource {
+	var out []policyx.AnalyzerResource
+	for _, r := range deployed(t, stack).Resources() {
+		inputs := r.Inputs.Copy()
+		if change != nil {
+			change(r.Type, inputs)
+		}
+		out = append(out, policyx.AnalyzerResource{
+			Type: r.Type, Name: r.Name, URN: r.URN, Parent: r.Parent, Dependencies: r.Dependencies,
+			Properties: resource.FromResourcePropertyMap(inputs),
+		})
+	}
+	return out
+}
+
+func TestPolicyPack(t *testing.T) {
+	for _, stack := range stacks {
+		t.Run(stack, func(t *testing.T) {
+			pack, err := compliance.Pack(stackConfig(t, stack).Compliance.Suppressions)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(pack.Policies()) != len(compliance.Rules()) {
+				t.Fatalf("%d policies for %d rules", len(pack.Policies()), len(compliance.Rules()))
+			}
+			resources := analyzerResources(t, stack, nil)
+			for _, p := range pack.Policies() {
+				rule, _ := compliance.Lookup(p.Name())
+				want := policyx.EnforcementLevelAdvisory
+				if rule.Severity.Mandatory() {
+					want = policyx.EnforcementLevelMandatory
+				}
+				if p.EnforcementLevel() != want {
+					t.Errorf("%s enforcement %v, want %v", p.Name(), p.EnforcementLevel(), want)
+				}
+				rec := &recorder{}
+				sv := p.(policyx.StackValidationPolicy)
+				if err := sv.Validate(context.Background(), policyx.StackValidationArgs{Manager: rec, Resources: resources}); err != nil {
+					t.Fatal(err)
+				}
+				for _, v := range rec.violations {
+					t.Errorf("%s reports %s (suppressions apply in the pack too)", p.Name(), v.Message)
+				}
+			}
+		})
+	}
+	t.Run("a flipped setting is reported by the pack", func(t *testing.T) {
+		pack, _ := compliance.Pack(nil)
+		resources := analyzerResources(t, "prod", func(typ string, inputs resource.PropertyMap) {
+			if typ == "aws:cognito/userPool:UserPool" {
+				inputs["mfaConfiguration"] = resource.NewStringProperty("OFF")
+			}
+		})
+		for _, p := range pack.Policies() {
+			if p.Name() != "cognito-mfa" {
+				continue
+			}
+			rec := &recorder{}
+			_ = p.(policyx.StackValidationPolicy).Validate(context.Background(), policyx.StackValidationArgs{Manager: rec, Resources: resources})
+			if len(rec.violations) != 1 || !strings.Contains(rec.violations[0].Message, `has MFA "OFF"`) {
+				t.Errorf("violations %v", rec.violations)
+			}
+		}
+	})
+}
+
+func TestReports(t *testing.T) {
+	cfg := stackConfig(t, "dev")
+	rep, err := compliance.Evaluate(graphOf(t, "dev"), compliance.Rules(), cfg.Compliance.Suppressions)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep.Project, rep.Stack, rep.Source = "hardening", "dev", "offline plan under mocks"
+	t.Run("JSON round-trips", func(t *testing.T) {
+		var b bytes.Buffer
+		if err := compliance.WriteJSON(&b, rep); err != nil {
+			t.Fatal(err)
+		}
+		back, err := compliance.ReadJSON(&b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(back, rep) {
+			t.Errorf("round trip changed the report")
+		}
+	})
+	t.Run("SARIF 2.1.0 required fields", func(t *testing.T) {
+		var b bytes.Buffer
+		root, _ := filepath.Abs("..")
+		if err := compliance.WriteSARIF(&b, rep, compliance.Rules(), root); err != nil {
+			t.Fatal(err)
+		}
+		checkSARIF(t, b.Bytes(), root, len(rep.Findings))
+	})
+	t.Run("Markdown for a pull-request comment", func(t *testing.T) {
+		var b bytes.Buffer
+		if err := compliance.WriteMarkdown(&b, rep); err != nil {
+			t.Fatal(err)
+		}
+		md := b.String()
+		if !strings.HasPrefix(md, compliance.MarkdownMarker("dev")) || !strings.Contains(md, "✅ passes") {
+			t.Errorf("markdown starts %q", md[:80])
+		}
+	})
+}
+
+// checkSARIF checks what SARIF 2.1.0 requires (version, runs, a tool
+// driver's name, each result's message) and what code scanning needs
+// (rule ids that exist, locations relative to the repository).
+func checkSARIF(t *testing.T, b []byte, root string, results int) {
+	t.Helper()
+	var log struct {
+		Schema  string `json:"$schema"`
+		Version string `json:"version"`
+		Runs    []struct {
+			Tool struct {
+				Driver struct {
+					Name  string `json:"name"`
+					Rules []struct {
+						ID               string `json:"id"`
+						ShortDescription struct{ Text string } `json:"shortDescription"`
+					} `json:"rules"`
+				} `json:"driver"`
+			} `json:"tool"`
+			Results []struct {
+				RuleID    string `json:"ruleId"`
+				RuleIndex *int   `json:"ruleIndex"`
+				Level     string `json:"level"`
+				Message   struct {
+					Text string `json:"text"`
+				} `json:"message"`
+				Locations []struct {
+					PhysicalLocation *struct {
+						ArtifactLocation struct {
+							URI string `json:"uri"`
+						} `json:"artifactLocation"`
+						Region struct {
+							StartLine int `json:"startLine"`
+						} `json:"region"`
+					} `json:"physicalLocation"`
+					LogicalLocations []struct {
+						FullyQualifiedName string `json:"fullyQualifiedName"`
+					} `json:"logicalLocations"`
+				} `json:"locations"`
+			} `json:"results"`
+		} `json:"runs"`
+	}
+	if err := json.Unmarshal(b, &log); err != nil {
+		t.Fatal(err)
+	}
+	if log.Version != "2.1.0" || !strings.Contains(log.Schema, "sarif-2.1.0") || len(log.Runs) != 1 {
+		t.Fatalf("version %q schema %q runs %d", log.Version, log.Schema, len(log.Runs))
+	}
+	run := log.Runs[0]
+	if run.Tool.Driver.Name == "" || len(run.Tool.Driver.Rules) != len(compliance.Rules()) {
+		t.Errorf("driver %q with %d rules", run.Tool.Driver.Name, len(run.Tool.Driver.Rules))
+	}
+	if len(run.Results) != results {
+		t.Errorf("%d results, want %d", len(run.Results), results)
+	}
+	located := 0
+	for _, r := range run.Results {
+		if r.Message.Text == "" || r.RuleIndex == nil || *r.RuleIndex >= len(run.Tool.Driver.Rules) || run.Tool.Driver.Rules[*r.RuleIndex].ID != r.RuleID {
+			t.Errorf("result %+v", r)
+		}
+		if !slices.Contains([]string{"error", "warning", "note"}, r.Level) {
+			t.Errorf("level %q", r.Level)
+		}
+		for _, l := range r.Locations {
+			if len(l.LogicalLocations) != 1 || !strings.HasPrefix(l.LogicalLocations[0].FullyQualifiedName, "urn:pulumi:") {
+				t.Errorf("logical locations %+v", l.LogicalLocations)
+			}
+			if p := l.PhysicalLocation; p != nil {
+				located++
+				if filepath.IsAbs(p.ArtifactLocation.URI) || p.Region.StartLine < 1 {
+					t.Errorf("physical location %+v", p)
+				}
+				if _, err := os.Stat(filepath.Join(root, p.ArtifactLocation.URI)); err != nil {
+					t.Errorf("location %s is not a file of the repository", p.ArtifactLocation.URI)
+				}
+			}
+		}
+	}
+	if results > 0 && located == 0 {
+		t.Error("no result points at the Go source that made the resource")
+	}
+}
+
+func TestFromPreview(t *testing.T) {
+	// A preview document in the shape `pulumi preview --json` writes (see
+	// shared field notes): the CLI itself cannot run here.
+	m := deployed(t, "prod")
+	type state struct {
+		Type           string         `json:"type"`
+		Custom         bool           `json:"custom"`
+		Inputs         map[string]any `json:"inputs"`
+		Parent         string         `json:"parent"`
+		Dependencies   []string       `json:"dependencies"`
+		SourcePosition string         `json:"sourcePosition"`
+	}
+	type step struct {
+		Op       string `json:"op"`
+		URN      string `json:"urn"`
+		NewState state  `json:"newState"`
+	}
+	var steps []step
+	for _, r := range m.Resources() {
+		steps = append(steps, step{Op: "create", URN: r.URN, NewState: state{
+			Type: r.Type, Custom: r.Custom, Inputs: plan.MaskedInputs(r.Inputs), Parent: r.Parent, Dependencies: r.Dependencies,
+			SourcePosition: fmt.Sprintf("project://%s#%d", r.SourceFile, r.SourceLine),
+		}})
+	}
+	doc, _ := json.Marshal(map[string]any{"steps": steps, "changeSummary": map[string]int{"create": len(steps)}})
+	g, err := compliance.ReadPreview(bytes.NewReader(doc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := stackConfig(t, "prod")
+	fromPreview, err := compliance.Evaluate(g, compliance.Rules(), cfg.Compliance.Suppressions)
+	if err != nil {
+		t.Fatal(err)
+	}
+	offline, _ := compliance.Evaluate(graphOf(t, "prod"), compliance.Rules(), cfg.Compliance.Suppressions)
+	if len(fromPreview.Findings) != len(offline.Findings) || len(fromPreview.Blocking()) != 0 {
+		t.Errorf("preview findings %v, offline %v", fromPreview.Findings, offline.Findings)
+	}
+	t.Run("an unsecret password in the preview blocks", func(t *testing.T) {
+		doc := []byte(`{"steps":[{"op":"create","urn":"urn:pulumi:prod::hardening::aws:secretsmanager/secretVersion:SecretVersion::v","newState":{"type":"aws:secretsmanager/secretVersion:SecretVersion","custom":true,"inputs":{"secretId":"04da6b54-80e4-46f7-96ec-b56ff0331ba9","secretString":"plain"}}}]}`)
+		g, err := compliance.ReadPreview(bytes.NewReader(doc))
+		if err != nil {
+			t.Fatal(err)
+		}
+		rep, _ := compliance.Evaluate(g, compliance.Rules(), nil)
+		if len(rep.Blocking()) != 1 || rep.Blocking()[0].Rule != "no-plaintext-secrets" {
+			t.Errorf("findings %v", rep.Findings)
+		}
+	})
+	t.Run("not a preview", func(t *testing.T) {
+		if _, err := compliance.ReadPreview(strings.NewReader(`{"resources":[]}`)); err == nil {
+			t.Error("a document without steps was read")
+		}
+	})
+}
+
+func BenchmarkComplianceRulesPer1000Resources(b *testing.B) {
+	m, err := loadStack(b, "prod").Run(baseline.Run)
+	if err != nil {
+		b.Fatal(err)
+	}
+	base := plan.ComplianceGraph(m.Resources())
+	g := &compliance.Graph{}
+	for i := 0; len(g.Resources) < 1000; i++ {
+		for _, r := range base.Resources {
+			r.URN = fmt.Sprintf("%s-%d", r.URN, i)
+			g.Resources = append(g.Resources, r)
+		}
+	}
+	g.Resources = g.Resources[:1000]
+	rules := compliance.Rules()
+	b.ResetTimer()
+	for b.Loop() {
+		if _, err := compliance.Evaluate(g, rules, nil); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
