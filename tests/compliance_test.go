@@ -104,7 +104,9 @@ func drop(g *compliance.Graph, typ, suffix string) {
 }
 
 // policyJSON renders a one-statement policy document.
-func policyJSON(statement string) string { return `{"Version":"2012-10-17","Statement":[` + statement + `]}` }
+func policyJSON(statement string) string {
+	return `{"Version":"2012-10-17","Statement":[` + statement + `]}`
+}
 
 // ruleCases flips one setting of the real prod graph per rule; want is in
 // the message of the violation on the changed resource.
@@ -474,7 +476,7 @@ func checkSARIF(t *testing.T, b []byte, root string, results int) {
 				Driver struct {
 					Name  string `json:"name"`
 					Rules []struct {
-						ID               string `json:"id"`
+						ID               string                `json:"id"`
 						ShortDescription struct{ Text string } `json:"shortDescription"`
 					} `json:"rules"`
 				} `json:"driver"`
