@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
@@ -100,6 +102,9 @@ func ReadPreview(r io.Reader) (*Graph, error) {
 		Steps []struct {
 			Op       string `json:"op"`
 			URN      string `json:"urn"`
+			OldState *struct {
+				Type string `json:"type"`
+			} `json:"oldState"`
 			NewState *struct {
 				Type           string         `json:"type"`
 				Custom         bool           `json:"custom"`
@@ -118,6 +123,16 @@ func ReadPreview(r io.Reader) (*Graph, error) {
 	}
 	g := &Graph{}
 	for _, s := range doc.Steps {
+		if slices.Contains(destructive, s.Op) {
+			typ := ""
+			switch {
+			case s.OldState != nil:
+				typ = s.OldState.Type
+			case s.NewState != nil:
+				typ = s.NewState.Type
+			}
+			g.Changes = append(g.Changes, Change{URN: s.URN, Type: typ, Op: s.Op})
+		}
 		if s.NewState == nil || !s.NewState.Custom || s.Op == "delete" || s.Op == "discard" {
 			continue
 		}
@@ -180,7 +195,6 @@ func parseSourcePosition(p string) (string, int) {
 	}
 	p = strings.TrimPrefix(strings.TrimPrefix(p, "project://"), "file://")
 	file, line, _ := strings.Cut(p, "#")
-	n := 0
-	fmt.Sscanf(line, "%d", &n)
+	n, _ := strconv.Atoi(line)
 	return file, n
 }

@@ -98,9 +98,11 @@ func (r Resource) Unknown(path string) bool {
 	return ok
 }
 
-// Graph is the resources of one stack.
+// Graph is the resources of one stack, and, when read from a preview, the
+// steps that replace or delete resources.
 type Graph struct {
 	Resources []Resource
+	Changes   []Change
 }
 
 // ByType returns the resources of a type.

@@ -112,9 +112,12 @@ func GitHubProviderARN(env awsenv.Env) string {
 	return "arn:" + env.Partition + ":iam::" + env.AccountID + ":oidc-provider/" + GitHubIssuer
 }
 
-// PreviewSubject and DeploySubject are the exact OIDC subjects that may
-// assume each role.
-func PreviewSubject(repo string) string { return "repo:" + repo + ":pull_request" }
+// PreviewSubjects are the exact OIDC subjects that may assume the
+// read-only preview role: the repository's pull requests, and runs on its
+// deploy branch (the nightly drift check).
+func PreviewSubjects(repo, branch string) []string {
+	return []string{"repo:" + repo + ":pull_request", "repo:" + repo + ":ref:refs/heads/" + branch}
+}
 
 // DeploySubject is the deploy role's subject: the environment's when one
 // is set, else the branch's.
@@ -125,10 +128,10 @@ func DeploySubject(repo, branch, environment string) string {
 	return "repo:" + repo + ":ref:refs/heads/" + branch
 }
 
-// GitHubTrustPolicy lets exactly one OIDC subject of GitHub Actions assume
-// a role, with the STS audience; no wildcard another repository could
-// satisfy.
-func GitHubTrustPolicy(providerARN, subject string) iampolicy.Document {
+// GitHubTrustPolicy lets exactly the listed OIDC subjects of GitHub
+// Actions assume a role, with the STS audience; no wildcard another
+// repository could satisfy.
+func GitHubTrustPolicy(providerARN string, subjects ...string) iampolicy.Document {
 	return iampolicy.New(iampolicy.Statement{
 		Sid:       "GitHubActions",
 		Effect:    iampolicy.Allow,
@@ -136,7 +139,7 @@ func GitHubTrustPolicy(providerARN, subject string) iampolicy.Document {
 		Action:    []string{"sts:AssumeRoleWithWebIdentity"},
 		Condition: iampolicy.Conditions{"StringEquals": {
 			GitHubIssuer + ":aud": {"sts.amazonaws.com"},
-			GitHubIssuer + ":sub": {subject},
+			GitHubIssuer + ":sub": subjects,
 		}},
 	})
 }
@@ -163,20 +166,25 @@ func NewCIRoles(ctx *pulumi.Context, name string, args *CIRolesArgs, opts ...pul
 		providerARN = p.Arn
 	}
 	stateStatements := stateAccess(args)
+	branch := args.Branch
+	if branch == "" {
+		branch = "main"
+	}
 	roles := []struct {
-		suffix, subject string
-		actions         []string
-		out             *pulumi.StringOutput
+		suffix   string
+		subjects []string
+		actions  []string
+		out      *pulumi.StringOutput
 	}{
-		{"ci-preview", PreviewSubject(args.Repository), PreviewActions, &c.PreviewRoleARN},
-		{"ci-deploy", DeploySubject(args.Repository, args.Branch, args.Environment), append(append([]string{}, PreviewActions...), DeployActions...), &c.DeployRoleARN},
+		{"ci-preview", PreviewSubjects(args.Repository, branch), PreviewActions, &c.PreviewRoleARN},
+		{"ci-deploy", []string{DeploySubject(args.Repository, args.Branch, args.Environment)}, append(append([]string{}, PreviewActions...), DeployActions...), &c.DeployRoleARN},
 	}
 	for _, r := range roles {
-		subject := r.subject
+		subjects := r.subjects
 		role, err := iam.NewRole(ctx, name+"-"+r.suffix, &iam.RoleArgs{
-			Description: pulumi.String("GitHub Actions " + subject),
+			Description: pulumi.String("GitHub Actions " + strings.Join(subjects, ", ")),
 			AssumeRolePolicy: providerARN.ApplyT(func(arn string) (string, error) {
-				return GitHubTrustPolicy(arn, subject).JSON()
+				return GitHubTrustPolicy(arn, subjects...).JSON()
 			}).(pulumi.StringOutput),
 			MaxSessionDuration:  pulumi.Int(3600),
 			PermissionsBoundary: args.BoundaryARN,

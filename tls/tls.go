@@ -374,7 +374,10 @@ func (b *builder) loadBalancer() error {
 		ConnectionLogs: &lb.LoadBalancerConnectionLogsArgs{
 			Bucket: b.bucket.Bucket, Prefix: pulumi.String(connectionLogPrefix), Enabled: pulumi.Bool(true),
 		},
-	}, b.parent, pulumi.DependsOn([]pulumi.Resource{b.bucketPolicy}))
+	}, b.parent, pulumi.DependsOn([]pulumi.Resource{b.bucketPolicy}),
+		// Replacing it changes the public endpoint: the engine refuses to
+		// while it is protected.
+		pulumi.Protect(a.Protect))
 	if err != nil {
 		return err
 	}

@@ -45,7 +45,7 @@ func build(pkg, out string) error {
 	if err := cmd.Run(); err != nil {
 		return fmt.Errorf("go build %s: %w", pkg, err)
 	}
-	if err := os.MkdirAll(filepath.Dir(out), 0o755); err != nil {
+	if err := os.MkdirAll(filepath.Dir(out), 0o750); err != nil {
 		return err
 	}
 	return pack(bin, out)
@@ -77,7 +77,7 @@ func pack(bin, out string) error {
 		err = cerr
 	}
 	if err != nil {
-		os.Remove(tmp)
+		_ = os.Remove(tmp) // best effort: the error that matters is returned
 		return fmt.Errorf("write %s: %w", out, err)
 	}
 	return os.Rename(tmp, out)

@@ -10,6 +10,7 @@
 package addressing
 
 import (
+	"encoding/binary"
 	"fmt"
 	"net/netip"
 )
@@ -94,11 +95,14 @@ func (p Plan) Subnet(t Tier, zone int) netip.Prefix {
 // subdivide splits parent into 2^bits equal blocks and returns block index.
 func subdivide(parent netip.Prefix, bits, index int) netip.Prefix {
 	newBits := parent.Bits() + bits
+	if index < 0 || index > 255 || index >= 1<<bits || newBits > 32 {
+		panic(fmt.Sprintf("addressing: block %d of 2^%d in %s", index, bits, parent))
+	}
 	base := parent.Addr().As4()
-	n := uint32(base[0])<<24 | uint32(base[1])<<16 | uint32(base[2])<<8 | uint32(base[3])
-	n += uint32(index) << (32 - newBits)
-	addr := netip.AddrFrom4([4]byte{byte(n >> 24), byte(n >> 16), byte(n >> 8), byte(n)})
-	return netip.PrefixFrom(addr, newBits)
+	n := binary.BigEndian.Uint32(base[:]) + uint32(index)<<(32-newBits)
+	var out [4]byte
+	binary.BigEndian.PutUint32(out[:], n)
+	return netip.PrefixFrom(netip.AddrFrom4(out), newBits)
 }
 
 // IsPrivate reports whether p lies inside an RFC 1918 private range.

@@ -1,0 +1,61 @@
+package compliance
+
+import (
+	"fmt"
+	"slices"
+)
+
+// Change is a step of a preview that replaces or deletes a resource.
+type Change struct {
+	URN  string `json:"urn"`
+	Type string `json:"type"`
+	Op   string `json:"op"`
+}
+
+// destructive are the preview operations that end a resource's life.
+var destructive = []string{"replace", "create-replacement", "delete-replaced", "delete"}
+
+// Guarded are the resource types whose replacement or deletion loses data
+// or cuts access, with what would be lost.
+var Guarded = map[string]string{
+	tKMSKey:                      "every secret, log and state value it encrypts becomes unreadable after the deletion window",
+	tReplicaKey:                  "the secret replicas it encrypts become unreadable",
+	tSecret:                      "the secret's value and versions; readers fail until the value is restored",
+	tUserPool:                    "every user, password and MFA enrolment",
+	tIdentityPool:                "every federated identity and its role mapping",
+	tBucket:                      "the logs it holds (audit evidence)",
+	tLogGroup:                    "the logs it holds (audit evidence)",
+	tLoadBalancer:                "the public endpoint: DNS names change and clients are cut off",
+	"aws:cloudtrail/trail:Trail": "the account's audit trail stops while it is recreated",
+	"aws:cognito/userPoolClient:UserPoolClient": "every session and the client secret the load balancer uses",
+}
+
+// Guard returns a violation for every replacement or deletion of a
+// guarded resource in g's changes, except those of URNs in allow.
+func Guard(g *Graph, allow []string) []Violation {
+	var out []Violation
+	seen := map[string]bool{}
+	for _, c := range g.Changes {
+		lost, guarded := Guarded[c.Type]
+		if !guarded || !slices.Contains(destructive, c.Op) || seen[c.URN] || slices.Contains(allow, c.URN) {
+			continue
+		}
+		seen[c.URN] = true
+		verb := "replace"
+		if c.Op == "delete" {
+			verb = "delete"
+		}
+		out = append(out, Violation{c.URN, fmt.Sprintf("%s %s: the preview would %s it, losing %s; if that is intended, review it and rerun with -allow-replace %s",
+			shortType(c.Type), nameOf(c.URN), verb, lost, c.URN)})
+	}
+	return out
+}
+
+// GuardRule is the dangerous-change guard as a rule, for reports.
+func GuardRule(allow []string) Rule {
+	return Rule{
+		ID: "change-guard", Severity: Critical,
+		Description: "A preview does not replace or delete a resource whose loss loses data or cuts access, unless allowed by URN.",
+		Check:       func(g *Graph) []Violation { return Guard(g, allow) },
+	}
+}

@@ -1,0 +1,137 @@
+package plan
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/example/hardening/baseline"
+	"github.com/example/hardening/compliance"
+	"github.com/example/hardening/mockaws"
+	"github.com/example/hardening/stackconfig"
+)
+
+// Exit codes.
+const (
+	exitOK       = 0
+	exitFindings = 1
+	exitUsage    = 2
+)
+
+// Command is the plan command: it parses args, runs, writes to stdout and
+// stderr, and returns the exit code. cmd/plan and the tests both call it.
+func Command(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("plan", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	stack := fs.String("stack", "dev", "stack name: reads Pulumi.<stack>.yaml")
+	dir := fs.String("dir", ".", "project directory (holds Pulumi.yaml)")
+	asJSON := fs.Bool("json", false, "write the plan as JSON instead of the tree and findings")
+	format := fs.String("format", "", "write only the findings: json, sarif or markdown")
+	fromPreview := fs.String("from-preview", "", "judge this `pulumi preview --json` file instead of the mock-recorded plan")
+	sourceRoot := fs.String("source-root", "", "the repository root SARIF locations are relative to (default -dir)")
+	guard := fs.Bool("guard", false, "with -from-preview: fail on a replacement or deletion of a resource whose loss loses data or cuts access")
+	var allow stringList
+	fs.Var(&allow, "allow-replace", "a URN the guard lets the preview replace or delete (repeatable; after review)")
+	if err := fs.Parse(args); err != nil {
+		return exitUsage
+	}
+	if *guard && *fromPreview == "" {
+		fmt.Fprintln(stderr, "plan: -guard needs -from-preview: only a real preview says what would be replaced")
+		return exitUsage
+	}
+	switch *format {
+	case "", "table", "json", "sarif", "markdown":
+	default:
+		fmt.Fprintf(stderr, "plan: -format %q: use json, sarif or markdown\n", *format)
+		return exitUsage
+	}
+	fail := func(err error) int {
+		fmt.Fprintf(stderr, "plan: %v\n", err)
+		return exitFindings
+	}
+	s, err := mockaws.LoadStack(*dir, *stack)
+	if err != nil {
+		return fail(err)
+	}
+	// Validate first, so that a config error reads as the list of its
+	// problems rather than through the Pulumi runtime's error wrapping.
+	cfg, err := stackconfig.Parse(s.Value, s.IsSecret)
+	if err != nil {
+		return fail(fmt.Errorf("Pulumi.%s.yaml: %w", *stack, err))
+	}
+	var graph *compliance.Graph
+	source := "offline plan under mocks"
+	if *fromPreview != "" {
+		f, err := os.Open(*fromPreview)
+		if err != nil {
+			return fail(err)
+		}
+		graph, err = compliance.ReadPreview(f)
+		_ = f.Close() // read-only: a close error loses nothing
+		if err != nil {
+			return fail(err)
+		}
+		source = "pulumi preview " + filepath.Base(*fromPreview)
+	} else {
+		m, err := s.Run(baseline.Run)
+		if err != nil {
+			return fail(fmt.Errorf("stack %s: %w", *stack, err))
+		}
+		report := NewReport(s.Project, s.Name, *dir, m.Resources())
+		switch {
+		case *asJSON:
+			if err := report.WriteJSON(stdout); err != nil {
+				return fail(err)
+			}
+			return exitOK
+		case *format == "" || *format == "table":
+			if err := report.WriteTree(stdout); err != nil {
+				return fail(err)
+			}
+			fmt.Fprintln(stdout)
+		}
+		graph = ComplianceGraph(m.Resources())
+	}
+	rules := compliance.Rules()
+	if *guard {
+		rules = append(rules, compliance.GuardRule(allow))
+	}
+	rep, suppressErr := compliance.Evaluate(graph, rules, cfg.Compliance.Suppressions)
+	rep.Project, rep.Stack, rep.Source = s.Project, s.Name, source
+	if *sourceRoot == "" {
+		*sourceRoot = *dir
+	}
+	root, _ := filepath.Abs(*sourceRoot)
+	switch *format {
+	case "json":
+		err = compliance.WriteJSON(stdout, rep)
+	case "sarif":
+		err = compliance.WriteSARIF(stdout, rep, rules, root)
+	case "markdown":
+		err = compliance.WriteMarkdown(stdout, rep)
+	default:
+		err = compliance.WriteTable(stdout, rep)
+	}
+	if err := errors.Join(err, suppressErr); err != nil {
+		return fail(err)
+	}
+	if b := rep.Blocking(); len(b) > 0 {
+		fmt.Fprintf(stderr, "plan: %s: %d blocking finding(s), the first: %s\n", *stack, len(b), b[0].Message)
+		return exitFindings
+	}
+	return exitOK
+}
+
+// stringList is a repeatable string flag.
+type stringList []string
+
+func (l *stringList) String() string { return strings.Join(*l, ",") }
+
+func (l *stringList) Set(v string) error {
+	*l = append(*l, v)
+	return nil
+}
