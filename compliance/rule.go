@@ -54,6 +54,20 @@ func forEach(typ string, judge func(r Resource) string) func(*Graph) []Violation
 	}
 }
 
+// withDependent is a check that every resource of typ has a resource of
+// depTyp depending on it; msg says what is missing and the fix.
+func withDependent(typ, depTyp, msg string) func(*Graph) []Violation {
+	return func(g *Graph) []Violation {
+		var out []Violation
+		for _, r := range g.ByType(typ) {
+			if len(g.Dependents(r.URN, depTyp)) == 0 {
+				out = append(out, Violation{r.URN, fmt.Sprintf("%s %s: %s", shortType(r.Type), r.Name, msg)})
+			}
+		}
+		return out
+	}
+}
+
 // forEachIn is forEach over several types.
 func forEachIn(types []string, judge func(r Resource) string) func(*Graph) []Violation {
 	return func(g *Graph) []Violation {

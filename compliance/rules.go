@@ -212,15 +212,7 @@ func networkRules() []Rule {
 			})},
 		{ID: "ec2-vpc-flow-logs", Controls: []string{"FSBP EC2.6", "CIS 3.7", "nag VPC7"}, Severity: Medium,
 			Description: "Every VPC has a flow log.",
-			Check: func(g *Graph) []Violation {
-				var out []Violation
-				for _, v := range g.ByType(tVpc) {
-					if len(g.Dependents(v.URN, tFlowLog)) == 0 {
-						out = append(out, Violation{v.URN, fmt.Sprintf("ec2.Vpc %s: has no flow log; add an ec2.FlowLog of ALL traffic", v.Name)})
-					}
-				}
-				return out
-			}},
+			Check:       withDependent(tVpc, tFlowLog, "has no flow log; add an ec2.FlowLog of ALL traffic")},
 		{ID: "ec2-subnet-no-public-ip", Controls: []string{"FSBP EC2.15", "CKV_AWS_130"}, Severity: Medium,
 			Description: "Subnets do not assign public IPs on launch.",
 			Check: forEach(tSubnet, func(r Resource) string {

@@ -203,15 +203,7 @@ func dataRules() []Rule {
 			})},
 		{ID: "secrets-rotation", Controls: []string{"FSBP SecretsManager.1", "nag SMG4", "CKV2_AWS_57"}, Severity: Medium,
 			Description: "Every secret has a rotation schedule.",
-			Check: func(g *Graph) []Violation {
-				var out []Violation
-				for _, s := range g.ByType(tSecret) {
-					if len(g.Dependents(s.URN, tRotation)) == 0 {
-						out = append(out, Violation{s.URN, fmt.Sprintf("secretsmanager.Secret %s: is never rotated; add a secretsmanager.SecretRotation", s.Name)})
-					}
-				}
-				return out
-			}},
+			Check:       withDependent(tSecret, tRotation, "is never rotated; add a secretsmanager.SecretRotation")},
 		{ID: "secrets-rotation-interval", Controls: []string{"FSBP SecretsManager.4", "CKV_AWS_304"}, Severity: Medium,
 			Description: "Secrets rotate at least every 90 days.",
 			Check: forEach(tRotation, func(r Resource) string {
@@ -413,15 +405,7 @@ func wafRules() []Rule {
 			})},
 		{ID: "waf-logging", Controls: []string{"FSBP WAF.11", "CKV2_AWS_31"}, Severity: Medium,
 			Description: "Every web ACL logs.",
-			Check: func(g *Graph) []Violation {
-				var out []Violation
-				for _, w := range g.ByType(tWebACL) {
-					if len(g.Dependents(w.URN, tWebACLLogging)) == 0 {
-						out = append(out, Violation{w.URN, fmt.Sprintf("wafv2.WebAcl %s: does not log; add a wafv2.WebAclLoggingConfiguration", w.Name)})
-					}
-				}
-				return out
-			}},
+			Check:       withDependent(tWebACL, tWebACLLogging, "does not log; add a wafv2.WebAclLoggingConfiguration")},
 		{ID: "waf-metrics", Controls: []string{"FSBP WAF.12"}, Severity: Low,
 			Description: "Web ACLs and every rule publish CloudWatch metrics.",
 			Check: forEach(tWebACL, func(r Resource) string {
