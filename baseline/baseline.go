@@ -155,6 +155,7 @@ func Deploy(ctx *pulumi.Context, cfg *stackconfig.Config) (*Baseline, error) {
 		AppPort:                  n.AppPort,
 		DatabasePort:             n.DatabasePort,
 		AppHTTPSEgressCIDRs:      n.AppHTTPSEgressCIDRs,
+		LoadBalancerSignsIn:      len(cfg.Identity.AuthenticatedPaths) > 0,
 		InterfaceEndpoints:       n.InterfaceEndpoints,
 		FlowLogRetentionDays:     n.FlowLogRetentionDays,
 		LogKeyARN:                key.KeyARN,

@@ -43,6 +43,10 @@ type VpcArgs struct {
 	DatabasePort int
 	// AppHTTPSEgressCIDRs may be reached by the app tier on 443 through NAT.
 	AppHTTPSEgressCIDRs []string
+	// LoadBalancerSignsIn lets the load balancer reach Cognito's public
+	// token and user-info endpoints on 443, which authenticate-cognito
+	// listener rules need; Cognito publishes no prefix list to narrow it.
+	LoadBalancerSignsIn bool
 	// InterfaceEndpoints are AWS service names ("kms", "sts") that get
 	// interface endpoints with private DNS.
 	InterfaceEndpoints []string

@@ -83,6 +83,13 @@ func (b *builder) securityGroups() error {
 			return err
 		}
 	}
+	if a.LoadBalancerSignsIn {
+		if _, err := vpcEgress(b, "lb-to-idp", b.sgLB, egressRule{
+			port: 443, cidr: "0.0.0.0/0", description: "Load balancer to Cognito's token endpoint (authenticate-cognito)",
+		}); err != nil {
+			return err
+		}
+	}
 	for i, cidr := range a.AppHTTPSEgressCIDRs {
 		if _, err := vpcEgress(b, fmt.Sprintf("app-to-https-%d", i), b.sgApp, egressRule{
 			port: 443, cidr: cidr, description: fmt.Sprintf("App tier to %s on 443 through NAT", cidr),

@@ -127,6 +127,11 @@ func TestSecurityGroups(t *testing.T) {
 				t.Errorf("lb ingress %v, want %v", got, want)
 			}
 		})
+		lbOut := []string{"sg:app:" + strconv.Itoa(cfg.Network.AppPort)}
+		if len(cfg.Identity.AuthenticatedPaths) > 0 {
+			// authenticate-cognito: the load balancer calls Cognito.
+			lbOut = append(lbOut, "0.0.0.0/0:443")
+		}
 		cases := []struct {
 			name  string
 			rules []sgRule
@@ -135,7 +140,7 @@ func TestSecurityGroups(t *testing.T) {
 			{"app admits the app port from the load balancer only", ingressTo("app"), []string{"sg:lb:" + strconv.Itoa(cfg.Network.AppPort)}},
 			{"data admits the database port from the app tier only", ingressTo("data"), []string{"sg:app:" + strconv.Itoa(cfg.Network.DatabasePort)}},
 			{"endpoints admit 443 from the VPC only", ingressTo("endpoints"), []string{vpcCIDR + ":443"}},
-			{"load balancer sends only to the app port", egressFrom("lb"), []string{"sg:app:" + strconv.Itoa(cfg.Network.AppPort)}},
+			{"load balancer sends only to the app port, and to Cognito when it signs users in", egressFrom("lb"), lbOut},
 			{"data tier sends nothing", egressFrom("data"), nil},
 			{"endpoints send nothing", egressFrom("endpoints"), nil},
 		}
