@@ -67,7 +67,7 @@ func deployUserPool(ctx *pulumi.Context, name string, cfg *stackconfig.Config, a
 		})
 	}
 	return identity.NewUserPool(ctx, name, &identity.UserPoolArgs{
-		MFA: u.MFA, SMS: u.SMS, Passkeys: u.Passkeys, RelyingPartyID: u.RelyingPartyID,
+		MFA: u.MFA, SMS: u.SMS, SMSRoleARN: smsRole(u), Passkeys: u.Passkeys, RelyingPartyID: u.RelyingPartyID,
 		PasswordMinLength: u.PasswordMinLength, PasswordHistory: u.PasswordHistory, TemporaryPasswordDays: u.TemporaryPasswordDays,
 		ThreatProtection: u.ThreatProtection, Tier: u.Tier, SelfSignUp: u.SelfSignUp, DomainPrefix: domain,
 		CallbackURLs: callbacks, LogoutURLs: logouts,
@@ -97,4 +97,12 @@ func clientSecretEntry(pool *identity.UserPool) secrets.SecretArgs {
 		Kind:           stackconfig.KindExternal,
 		Value:          pool.ClientSecret,
 	}
+}
+
+// smsRole is the SMS sender role, when SMS is on.
+func smsRole(u stackconfig.UserPool) pulumi.StringInput {
+	if !u.SMS {
+		return nil
+	}
+	return pulumi.String(u.SMSRoleARN)
 }

@@ -188,6 +188,7 @@ func TestValidationMessages(t *testing.T) {
 		{"threat protection unknown", map[string]string{"identity": `{"userPool":{"threatProtection":"OFF"}}`}, `identity.userPool.threatProtection: "OFF" is not ENFORCED or AUDIT`},
 		{"enforced below PLUS", map[string]string{"identity": `{"userPool":{"tier":"ESSENTIALS"}}`}, `identity.userPool.tier: "ESSENTIALS" cannot enforce threat protection; ENFORCED needs PLUS`},
 		{"tier unknown", map[string]string{"identity": `{"userPool":{"tier":"LITE"}}`}, `identity.userPool.tier: "LITE" is not PLUS or ESSENTIALS`},
+		{"SMS without a role", map[string]string{"identity": `{"userPool":{"sms":true}}`}, `identity.userPool.smsRoleArn: "" is not an IAM role ARN`},
 		{"passkeys without relying party", map[string]string{"identity": `{"userPool":{"passkeys":true}}`}, "identity.userPool.relyingPartyId: is empty; passkeys need the domain"},
 		{"short password", map[string]string{"identity": `{"userPool":{"passwordMinLength":8}}`}, "identity.userPool.passwordMinLength: 8 is out of range; use 14 to 99"},
 		{"password history", map[string]string{"identity": `{"userPool":{"passwordHistory":25}}`}, "identity.userPool.passwordHistory: 25 is out of range; Cognito remembers 0 to 24 passwords"},

@@ -49,8 +49,10 @@ const (
 type UserPool struct {
 	// MFA is ON (default), OPTIONAL or OFF; production stacks need ON.
 	MFA string `json:"mfa"`
-	// SMS allows SMS as a second factor (TOTP is always on). Default false.
-	SMS bool `json:"sms"`
+	// SMS allows SMS as a second factor (TOTP is always on); it needs
+	// SMSRoleARN, the role Cognito sends through SNS with. Default false.
+	SMS        bool   `json:"sms"`
+	SMSRoleARN string `json:"smsRoleArn"`
 	// Passkeys allows WebAuthn passkeys with user verification required;
 	// they need RelyingPartyID. Default false.
 	Passkeys bool `json:"passkeys"`
@@ -192,6 +194,9 @@ func (id Identity) validate(key string, production bool) []error {
 		errs = append(errs, fieldErr(k+".mfa", "%q is not ON, OPTIONAL or OFF", u.MFA))
 	case production && u.MFA != MFAOn:
 		errs = append(errs, fieldErr(k+".mfa", "%q in a production stack; MFA must be ON (FSBP Cognito.5), or set production: false", u.MFA))
+	}
+	if u.SMS && !principalARNRE.MatchString(u.SMSRoleARN) {
+		errs = append(errs, fieldErr(k+".smsRoleArn", "%q is not an IAM role ARN; SMS needs the role Cognito sends through SNS with", u.SMSRoleARN))
 	}
 	if u.Passkeys && u.RelyingPartyID == "" {
 		errs = append(errs, fieldErr(k+".relyingPartyId", "is empty; passkeys need the domain users sign in at"))
