@@ -536,3 +536,28 @@ func TestAccountGuardrails(t *testing.T) {
 		}
 	})
 }
+
+func TestPasskeysAndSMSByConfig(t *testing.T) {
+	s := loadStack(t, "prod")
+	setField(t, s, "identity", "userPool", map[string]any{
+		"passkeys": true, "relyingPartyId": "app.example.com",
+		"sms": true, "smsRoleArn": "arn:aws:iam::123456789012:role/cognito-sms",
+	})
+	m, err := s.Run(baseline.Run)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pool := only(t, m, typeUserPool)
+	if str(pool, "webAuthnConfiguration.userVerification") != "required" || str(pool, "webAuthnConfiguration.relyingPartyId") != "app.example.com" {
+		t.Errorf("webAuthn %v", input(pool, "webAuthnConfiguration"))
+	}
+	if str(pool, "smsConfiguration.snsCallerArn") != "arn:aws:iam::123456789012:role/cognito-sms" {
+		t.Errorf("sms %v", input(pool, "smsConfiguration"))
+	}
+	if str(pool, "mfaConfiguration") != "ON" {
+		t.Error("MFA relaxed by the new factors")
+	}
+	if input(only(t, deployed(t, "prod"), typeUserPool), "webAuthnConfiguration") != nil {
+		t.Error("passkeys on without being asked for")
+	}
+}
