@@ -3,8 +3,11 @@ package compliance
 import (
 	"errors"
 	"fmt"
+	"os"
 	"path"
 	"sort"
+
+	"gopkg.in/yaml.v3"
 )
 
 // Suppression waives one rule for matching resources, with a reason, in
@@ -12,11 +15,11 @@ import (
 // report.
 type Suppression struct {
 	// Rule is the rule ID.
-	Rule string `json:"rule"`
+	Rule string `json:"rule" yaml:"rule"`
 	// Resource is a URN, or a pattern (path.Match) of resource names.
-	Resource string `json:"resource"`
+	Resource string `json:"resource" yaml:"resource"`
 	// Reason says why the finding is accepted; it is required.
-	Reason string `json:"reason"`
+	Reason string `json:"reason" yaml:"reason"`
 }
 
 func (s Suppression) matches(f Finding) bool {
@@ -126,3 +129,23 @@ func Evaluate(g *Graph, rules []Rule, sups []Suppression) (*Report, error) {
 }
 
 var severityRank = map[Severity]int{Critical: 0, High: 1, Medium: 2, Low: 3}
+
+// ReadSuppressions reads the suppressions of a Pulumi.<stack>.yaml (key
+// hardening:compliance), for the policy pack, which gets no stack config.
+func ReadSuppressions(stackFile string) ([]Suppression, error) {
+	b, err := os.ReadFile(stackFile)
+	if err != nil {
+		return nil, fmt.Errorf("read suppressions: %w", err)
+	}
+	var doc struct {
+		Config struct {
+			Compliance struct {
+				Suppressions []Suppression `yaml:"suppressions"`
+			} `yaml:"hardening:compliance"`
+		} `yaml:"config"`
+	}
+	if err := yaml.Unmarshal(b, &doc); err != nil {
+		return nil, fmt.Errorf("read suppressions: %s: %w", stackFile, err)
+	}
+	return doc.Config.Compliance.Suppressions, nil
+}

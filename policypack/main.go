@@ -10,15 +10,14 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
 	"os"
+	"path/filepath"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/policyx"
 
 	"github.com/example/hardening/compliance"
-	"github.com/example/hardening/mockaws"
 )
 
 func main() {
@@ -43,19 +42,5 @@ func suppressions() ([]compliance.Suppression, error) {
 	if dir == "" {
 		dir = ".."
 	}
-	s, err := mockaws.LoadStack(dir, stack)
-	if err != nil {
-		return nil, fmt.Errorf("policy pack: %w", err)
-	}
-	raw, ok := s.Value("compliance")
-	if !ok {
-		return nil, nil
-	}
-	var c struct {
-		Suppressions []compliance.Suppression `json:"suppressions"`
-	}
-	if err := json.Unmarshal([]byte(raw), &c); err != nil {
-		return nil, fmt.Errorf("policy pack: Pulumi.%s.yaml hardening:compliance: %w", stack, err)
-	}
-	return c.Suppressions, nil
+	return compliance.ReadSuppressions(filepath.Join(dir, "Pulumi."+stack+".yaml"))
 }

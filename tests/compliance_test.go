@@ -623,3 +623,15 @@ func BenchmarkComplianceRulesPer1000Resources(b *testing.B) {
 		}
 	}
 }
+
+func TestPolicyPackReadsTheStackSuppressions(t *testing.T) {
+	for _, stack := range stacks {
+		got, err := compliance.ReadSuppressions(filepath.Join("..", "Pulumi."+stack+".yaml"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := stackConfig(t, stack).Compliance.Suppressions; !reflect.DeepEqual(got, want) || len(want) == 0 {
+			t.Errorf("%s: the pack reads %v, the program %v", stack, got, want)
+		}
+	}
+}
