@@ -215,7 +215,3 @@ func (r RateRule) validate(key string, scoped bool) []error {
 	}
 	return errs
 }
-
-// RetryAfter is the Retry-After header value of a rule's 429 response: the
-// rule's window, after which the count starts over.
-func (r RateRule) RetryAfter() string { return fmt.Sprint(r.WindowSec) }

@@ -100,15 +100,17 @@ func TestPlanCommandAsTheWorkflowRunsIt(t *testing.T) {
 	})
 }
 
-// previewOf renders a run as `pulumi preview --json` would, every resource
-// with op "same" unless ops names another.
+// previewOf renders a run as `pulumi preview --json` would (the shape the
+// shared field notes record; the CLI cannot run here), every resource with
+// op "same" unless ops names another for its type.
 func previewOf(m *mockaws.Mocks, ops map[string]string) []byte {
 	type state struct {
-		Type         string         `json:"type"`
-		Custom       bool           `json:"custom"`
-		Inputs       map[string]any `json:"inputs"`
-		Parent       string         `json:"parent"`
-		Dependencies []string       `json:"dependencies"`
+		Type           string         `json:"type"`
+		Custom         bool           `json:"custom"`
+		Inputs         map[string]any `json:"inputs"`
+		Parent         string         `json:"parent"`
+		Dependencies   []string       `json:"dependencies"`
+		SourcePosition string         `json:"sourcePosition"`
 	}
 	type step struct {
 		Op       string `json:"op"`
@@ -118,7 +120,10 @@ func previewOf(m *mockaws.Mocks, ops map[string]string) []byte {
 	}
 	var steps []step
 	for _, r := range m.Resources() {
-		s := &state{Type: r.Type, Custom: r.Custom, Inputs: plan.MaskedInputs(r.Inputs), Parent: r.Parent, Dependencies: r.Dependencies}
+		s := &state{
+			Type: r.Type, Custom: r.Custom, Inputs: plan.MaskedInputs(r.Inputs), Parent: r.Parent, Dependencies: r.Dependencies,
+			SourcePosition: fmt.Sprintf("project://%s#%d", r.SourceFile, r.SourceLine),
+		}
 		op := "same"
 		if o, ok := ops[r.Type]; ok {
 			op = o

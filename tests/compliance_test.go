@@ -548,28 +548,7 @@ func checkSARIF(t *testing.T, b []byte, root string, results int) {
 func TestFromPreview(t *testing.T) {
 	// A preview document in the shape `pulumi preview --json` writes (see
 	// shared field notes): the CLI itself cannot run here.
-	m := deployed(t, "prod")
-	type state struct {
-		Type           string         `json:"type"`
-		Custom         bool           `json:"custom"`
-		Inputs         map[string]any `json:"inputs"`
-		Parent         string         `json:"parent"`
-		Dependencies   []string       `json:"dependencies"`
-		SourcePosition string         `json:"sourcePosition"`
-	}
-	type step struct {
-		Op       string `json:"op"`
-		URN      string `json:"urn"`
-		NewState state  `json:"newState"`
-	}
-	var steps []step
-	for _, r := range m.Resources() {
-		steps = append(steps, step{Op: "create", URN: r.URN, NewState: state{
-			Type: r.Type, Custom: r.Custom, Inputs: plan.MaskedInputs(r.Inputs), Parent: r.Parent, Dependencies: r.Dependencies,
-			SourcePosition: fmt.Sprintf("project://%s#%d", r.SourceFile, r.SourceLine),
-		}})
-	}
-	doc, _ := json.Marshal(map[string]any{"steps": steps, "changeSummary": map[string]int{"create": len(steps)}})
+	doc := previewOf(deployed(t, "prod"), nil)
 	g, err := compliance.ReadPreview(bytes.NewReader(doc))
 	if err != nil {
 		t.Fatal(err)

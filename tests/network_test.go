@@ -45,11 +45,7 @@ func TestVPC(t *testing.T) {
 	for _, stack := range stacks {
 		m := deployed(t, stack)
 		cfg := stackConfig(t, stack)
-		vpcs := m.ByType(typeVpc)
-		if len(vpcs) != 1 {
-			t.Fatalf("%s: %d VPCs, want 1", stack, len(vpcs))
-		}
-		vpc := vpcs[0]
+		vpc := only(t, m, typeVpc)
 		t.Run(stack+"/DNS support and hostnames on", func(t *testing.T) {
 			for _, k := range []string{"enableDnsSupport", "enableDnsHostnames"} {
 				if v, _ := boolean(vpc, k); !v {

@@ -140,3 +140,13 @@ func mustJSON(t *testing.T, s string, out any) {
 		t.Fatalf("%q: %v", s, err)
 	}
 }
+
+// only returns the one resource of a type, or fails.
+func only(t *testing.T, m *mockaws.Mocks, typ string) mockaws.Resource {
+	t.Helper()
+	rs := m.ByType(typ)
+	if len(rs) != 1 {
+		t.Fatalf("%d %s, want 1", len(rs), typ)
+	}
+	return rs[0]
+}

@@ -3,6 +3,7 @@ package tests
 import (
 	"encoding/json"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -324,8 +325,9 @@ func TestWebACL(t *testing.T) {
 						t.Fatalf("%s: action %+v, want block with a 429", c.rule, r.Action)
 					}
 					h := b.CustomResponse.ResponseHeaders
-					if len(h) != 1 || h[0].Name != "Retry-After" || h[0].Value != c.cfg.RetryAfter() {
-						t.Errorf("%s: headers %+v, want Retry-After %s", c.rule, h, c.cfg.RetryAfter())
+					// The window is when the count starts over.
+					if want := strconv.Itoa(c.cfg.WindowSec); len(h) != 1 || h[0].Name != "Retry-After" || h[0].Value != want {
+						t.Errorf("%s: headers %+v, want Retry-After %s", c.rule, h, want)
 					}
 				case stackconfig.ModeCount:
 					if r.Action.Count == nil || r.Action.Block != nil {

@@ -114,11 +114,7 @@ func TestKMSKey(t *testing.T) {
 	for _, stack := range stacks {
 		m := deployed(t, stack)
 		cfg := stackConfig(t, stack)
-		keys := m.ByType(typeKMSKey)
-		if len(keys) != 1 {
-			t.Fatalf("%s: %d keys, want 1", stack, len(keys))
-		}
-		key := keys[0]
+		key := only(t, m, typeKMSKey)
 		t.Run(stack+"/rotation on with the configured period (KMS.4)", func(t *testing.T) {
 			if v, _ := boolean(key, "enableKeyRotation"); !v {
 				t.Error("enableKeyRotation off")

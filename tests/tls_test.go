@@ -48,15 +48,6 @@ func listenerOnPort(t *testing.T, m *mockaws.Mocks, port int) mockaws.Resource {
 	return find(t, m, typeListener, "on port "+strconv.Itoa(port), func(r mockaws.Resource) bool { return num(r, "port") == port })
 }
 
-func only(t *testing.T, m *mockaws.Mocks, typ string) mockaws.Resource {
-	t.Helper()
-	rs := m.ByType(typ)
-	if len(rs) != 1 {
-		t.Fatalf("%d %s, want 1", len(rs), typ)
-	}
-	return rs[0]
-}
-
 func TestLoadBalancer(t *testing.T) {
 	for _, stack := range stacks {
 		m := deployed(t, stack)
