@@ -208,23 +208,32 @@ func TestWorkflows(t *testing.T) {
 			CancelInProgress bool   `yaml:"cancel-in-progress"`
 		} `yaml:"concurrency"`
 		Steps []struct {
-			Uses string `yaml:"uses"`
-			Run  string `yaml:"run"`
+			Uses string            `yaml:"uses"`
+			Run  string            `yaml:"run"`
+			Env  map[string]string `yaml:"env"`
 		} `yaml:"steps"`
 	}
-	wf := map[string]struct {
+	type workflow struct {
+		On          map[string]any    `yaml:"on"`
+		Env         map[string]string `yaml:"env"`
 		Permissions map[string]string `yaml:"permissions"`
 		Jobs        map[string]job    `yaml:"jobs"`
-	}{}
+	}
+	gomod, err := os.ReadFile(filepath.Join("..", "go.mod"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	toolchain := regexp.MustCompile(`(?m)^toolchain (\S+)$`).FindSubmatch(gomod)
+	if toolchain == nil {
+		t.Fatal("go.mod has no toolchain line")
+	}
+	wf := map[string]workflow{}
 	for _, f := range files {
 		b, err := os.ReadFile(f)
 		if err != nil {
 			t.Fatal(err)
 		}
-		var w struct {
-			Permissions map[string]string `yaml:"permissions"`
-			Jobs        map[string]job    `yaml:"jobs"`
-		}
+		var w workflow
 		if err := yaml.Unmarshal(b, &w); err != nil {
 			t.Fatalf("%s: %v", f, err)
 		}
@@ -243,6 +252,11 @@ func TestWorkflows(t *testing.T) {
 						t.Errorf("job %s writes %s", id, scope)
 					}
 				}
+			}
+		})
+		t.Run(name+"/builds with go.mod's toolchain", func(t *testing.T) {
+			if got := w.Env["GOTOOLCHAIN"]; got != string(toolchain[1]) {
+				t.Errorf("env.GOTOOLCHAIN = %q, want go.mod's %s: setup-go or a machine's GOTOOLCHAIN=local would otherwise build with a toolchain that has known vulnerabilities", got, toolchain[1])
 			}
 		})
 		t.Run(name+"/actions pinned to commit SHAs", func(t *testing.T) {
@@ -281,6 +295,33 @@ func TestWorkflows(t *testing.T) {
 		}
 		if !ok {
 			t.Error("no refreshed preview expecting no changes")
+		}
+	})
+	t.Run("vulnerabilities: every pull request scans with the pinned database, every night with the live one", func(t *testing.T) {
+		ci, err := os.ReadFile(filepath.Join("..", ".ci", "run"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !regexp.MustCompile(`(?m)^\.ci/vulncheck$`).Match(ci) || !regexp.MustCompile(`(?m)^export GOTOOLCHAIN=`+regexp.QuoteMeta(string(toolchain[1]))+`$`).Match(ci) {
+			t.Error(".ci/run does not run .ci/vulncheck with go.mod's toolchain")
+		}
+		var checks bool
+		for _, s := range wf["pull-request.yml"].Jobs["checks"].Steps {
+			checks = checks || s.Run == "bash .ci/run"
+		}
+		if !checks {
+			t.Error("pull requests do not run .ci/run")
+		}
+		v := wf["vulnerabilities.yml"]
+		if _, ok := v.On["schedule"]; !ok {
+			t.Error("vulnerabilities.yml has no schedule")
+		}
+		var live bool
+		for _, s := range v.Jobs["govulncheck"].Steps {
+			live = live || (s.Run == ".ci/vulncheck" && s.Env["HARDENING_VULNDB"] == "live")
+		}
+		if !live {
+			t.Error("the nightly scan does not run .ci/vulncheck against the live database")
 		}
 	})
 	t.Run("pull request: preview with the policy pack through the preview role", func(t *testing.T) {
