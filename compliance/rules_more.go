@@ -61,9 +61,10 @@ func iamRules() []Rule {
 				})
 			}},
 		{ID: "iam-no-service-wildcard", Controls: []string{"FSBP IAM.21", "nag IAM5"}, Severity: High,
-			Description: "No IAM policy allows a whole service (service:*).",
+			Description: "No IAM policy allows a whole service (service:*); permissions boundaries, which grant nothing, are exempt (the Config rule's excludePermissionBoundaryPolicy).",
 			Check: func(g *Graph) []Violation {
-				return policyViolations(g, true, func(s policyStatement) []string {
+				boundaries := boundaryPolicies(g)
+				all := policyViolations(g, true, func(s policyStatement) []string {
 					var out []string
 					for _, a := range s.Action {
 						if s.Effect == "Allow" && strings.HasSuffix(a, ":*") {
@@ -72,6 +73,13 @@ func iamRules() []Rule {
 					}
 					return out
 				})
+				var out []Violation
+				for _, v := range all {
+					if !boundaries[v.URN] {
+						out = append(out, v)
+					}
+				}
+				return out
 			}},
 		{ID: "kms-no-decrypt-all", Controls: []string{"FSBP KMS.1", "FSBP KMS.2"}, Severity: High,
 			Description: "No IAM policy allows decryption with every KMS key.",

@@ -8,7 +8,11 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"unicode"
 )
+
+// errServiceWildcard marks the IAM.21 violation, which boundaries may have.
+var errServiceWildcard = errors.New("allows a whole service (IAM.21)")
 
 // Effects of a statement.
 const (
@@ -140,7 +144,7 @@ func (s Statement) violations() []error {
 		case a == "*":
 			errs = append(errs, errors.New(`action "*" allows everything (IAM.1); list the actions`))
 		case strings.HasSuffix(a, ":*") && allResources && s.Principal == nil:
-			errs = append(errs, fmt.Errorf("action %q on every resource allows a whole service (IAM.21); list the actions or the resources", a))
+			errs = append(errs, fmt.Errorf("action %q on every resource %w; list the actions or the resources", a, errServiceWildcard))
 		case allResources && s.Principal == nil && decryptsEveryKey(a):
 			errs = append(errs, fmt.Errorf("action %q on every resource decrypts with any KMS key (KMS.1, KMS.2); name the keys", a))
 		}
@@ -152,4 +156,78 @@ func (s Statement) violations() []error {
 func decryptsEveryKey(action string) bool {
 	a := strings.ToLower(action)
 	return a == "kms:decrypt" || a == "kms:reencryptfrom" || a == "kms:*" || a == "kms:decrypt*" || a == "kms:reencrypt*"
+}
+
+// IAM's size quotas, in characters with white space not counted (IAM user
+// guide, "IAM and AWS STS quotas"). The provider does not check them:
+// CreatePolicy, PutRolePolicy and CreateRole fail with LimitExceeded.
+const (
+	// ManagedPolicyMaxChars is the size of one customer managed policy,
+	// permissions boundaries included.
+	ManagedPolicyMaxChars = 6144
+	// RoleInlinePoliciesMaxChars is the size of all of a role's inline
+	// policies together.
+	RoleInlinePoliciesMaxChars = 10240
+	// TrustPolicyMaxChars is a role trust policy's default quota
+	// (raisable to 4,096; this program stays within the default).
+	TrustPolicyMaxChars = 2048
+)
+
+// Size is a rendered policy's size as IAM counts it: every character but
+// white space.
+func Size(policyJSON string) int {
+	n := 0
+	for _, r := range policyJSON {
+		if !unicode.IsSpace(r) {
+			n++
+		}
+	}
+	return n
+}
+
+// CheckSize refuses a rendered policy larger than limit.
+func CheckSize(policyJSON string, limit int) error {
+	if n := Size(policyJSON); n > limit {
+		return fmt.Errorf("policy is %d characters without white space, over IAM's quota of %d", n, limit)
+	}
+	return nil
+}
+
+// BoundaryJSON validates d as a permissions boundary and renders it. A
+// boundary grants nothing by itself: it caps what identity policies grant,
+// so whole services may be allowed ("ec2:*", as in the IAM user guide's
+// boundary examples) and the IAM.21 rule for identity policies does not
+// apply. Everything else does: no "*" action, no Allow with NotAction, no
+// decryption with every key; and it must fit a managed policy.
+func (d Document) BoundaryJSON() (string, error) {
+	var errs []error
+	if err := d.Validate(); err != nil {
+		for _, e := range unwrapAll(err) {
+			if !errors.Is(e, errServiceWildcard) {
+				errs = append(errs, e)
+			}
+		}
+	}
+	if err := errors.Join(errs...); err != nil {
+		return "", err
+	}
+	b, err := json.Marshal(d)
+	if err != nil {
+		return "", fmt.Errorf("render policy: %w", err)
+	}
+	if err := CheckSize(string(b), ManagedPolicyMaxChars); err != nil {
+		return "", fmt.Errorf("permissions boundary: %w", err)
+	}
+	return string(b), nil
+}
+
+func unwrapAll(err error) []error {
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		var out []error
+		for _, e := range j.Unwrap() {
+			out = append(out, unwrapAll(e)...)
+		}
+		return out
+	}
+	return []error{err}
 }

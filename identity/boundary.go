@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -62,7 +63,14 @@ func NewBoundary(ctx *pulumi.Context, name string, args *BoundaryArgs, opts ...p
 	}
 	self, env := BoundaryARN(name, args.Env), args.Env
 	// Fail before registering anything if the static part is invalid.
-	if _, err := BoundaryPolicy(self, args.Allow, args.Regions, []string{"arn:aws:kms:*:123456789012:key/k"}).JSON(); err != nil {
+	// The key ARN placeholder is as long as a real one (a multi-Region key
+	// id is "mrk-" and 32 hex digits), so the size check holds for both.
+	placeholder := "arn:" + env.Partition + ":kms:*:" + env.AccountID + ":key/mrk-00000000000000000000000000000000"
+	placeholders := []string{placeholder}
+	if args.StateKeyARN != "" {
+		placeholders = append(placeholders, args.StateKeyARN)
+	}
+	if _, err := BoundaryPolicy(self, args.Allow, args.Regions, placeholders).BoundaryJSON(); err != nil {
 		return nil, fmt.Errorf("identity boundary %s: %w", name, err)
 	}
 	b := &Boundary{}
@@ -77,7 +85,7 @@ func NewBoundary(ctx *pulumi.Context, name string, args *BoundaryArgs, opts ...p
 			if args.StateKeyARN != "" {
 				keys = append(keys, args.StateKeyARN)
 			}
-			return BoundaryPolicy(self, args.Allow, args.Regions, keys).JSON()
+			return BoundaryPolicy(self, args.Allow, args.Regions, keys).BoundaryJSON()
 		}).(pulumi.StringOutput),
 	}, pulumi.Parent(b))
 	if err != nil {
@@ -91,24 +99,36 @@ func NewBoundary(ctx *pulumi.Context, name string, args *BoundaryArgs, opts ...p
 // on the stack's keys only.
 var KeyUseActions = []string{"kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey", "kms:ReEncryptFrom", "kms:ReEncryptTo"}
 
-// BoundaryPolicy is the boundary's document: allow at most allow (key use
-// on keys only), and deny
-// creating IAM users and access keys, acting outside regions (global
-// services excepted), stopping or deleting trails and logs, scheduling KMS
-// key deletion, and creating or changing a role without this boundary.
+// BoundaryPolicy is the boundary's document. It is a ceiling of services,
+// not of actions: every service the stack's roles use (the prefixes of
+// allow) as "service:*", as the IAM user guide's boundary examples do,
+// because the list of actions does not fit a managed policy (6,144
+// characters; a ceiling of the 250 actions the stack uses was 7,500). The
+// identity policies stay fine-grained. KMS is the exception: its
+// administrative actions are listed, and key use is allowed on the stack's
+// keys only (KMS.1). Then it denies creating IAM users and access keys,
+// acting outside regions (global services excepted), stopping or deleting
+// trails and logs, scheduling KMS key deletion, creating or changing a role
+// without this boundary, and changing the boundary itself.
 func BoundaryPolicy(self string, allow, regions, keys []string) iampolicy.Document {
-	var general, crypto []string
+	var services, kmsAdmin, crypto []string
 	for _, a := range allow {
-		if slices.Contains(KeyUseActions, a) {
+		prefix, _, _ := strings.Cut(a, ":")
+		switch {
+		case slices.Contains(KeyUseActions, a):
 			crypto = append(crypto, a)
-		} else {
-			general = append(general, a)
+		case prefix == "kms":
+			kmsAdmin = append(kmsAdmin, a)
+		default:
+			services = append(services, prefix+":*")
 		}
 	}
-	slices.Sort(general)
-	slices.Sort(crypto)
+	for _, l := range [][]string{services, kmsAdmin, crypto} {
+		slices.Sort(l)
+	}
 	return iampolicy.New(
-		iampolicy.Statement{Sid: "Ceiling", Effect: iampolicy.Allow, Action: slices.Compact(general), Resource: []string{"*"}},
+		iampolicy.Statement{Sid: "StackServices", Effect: iampolicy.Allow, Action: slices.Compact(services), Resource: []string{"*"}},
+		iampolicy.Statement{Sid: "KeyAdministration", Effect: iampolicy.Allow, Action: slices.Compact(kmsAdmin), Resource: []string{"*"}},
 		// Decryption on every key would be KMS.1 even in a boundary.
 		iampolicy.Statement{Sid: "StackKeysOnly", Effect: iampolicy.Allow, Action: slices.Compact(crypto), Resource: keys},
 		iampolicy.Statement{
@@ -136,6 +156,11 @@ func BoundaryPolicy(self string, allow, regions, keys []string) iampolicy.Docume
 		iampolicy.Statement{
 			Sid: "NoBoundaryRemoval", Effect: iampolicy.Deny, Resource: []string{"*"},
 			Action: []string{"iam:DeleteRolePermissionsBoundary"},
+		},
+		iampolicy.Statement{
+			// A new default version of this policy would lift the ceiling.
+			Sid: "BoundaryUnchanged", Effect: iampolicy.Deny, Resource: []string{self},
+			Action: []string{"iam:CreatePolicyVersion", "iam:DeletePolicy", "iam:DeletePolicyVersion", "iam:SetDefaultPolicyVersion"},
 		},
 	)
 }

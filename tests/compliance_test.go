@@ -103,6 +103,15 @@ func drop(g *compliance.Graph, typ, suffix string) {
 	})
 }
 
+// bigStatement is an Allow statement of n distinct 30-character actions.
+func bigStatement(sid string, n int) string {
+	actions := make([]string, n)
+	for i := range actions {
+		actions[i] = fmt.Sprintf(`"ec2:DescribeSomething%06d"`, i)
+	}
+	return `{"Sid":"` + sid + `","Effect":"Allow","Action":[` + strings.Join(actions, ",") + `],"Resource":"*"}`
+}
+
 // policyJSON renders a one-statement policy document.
 func policyJSON(statement string) string {
 	return `{"Version":"2012-10-17","Statement":[` + statement + `]}`
@@ -179,6 +188,26 @@ var ruleCases = []struct {
 	{"iam-no-service-wildcard", func(t *testing.T, g *compliance.Graph) string {
 		return set(t, g, "aws:iam/rolePolicy:RolePolicy", "-read-app", "policy", policyJSON(`{"Sid":"S3","Effect":"Allow","Action":["s3:*"],"Resource":"arn:aws:s3:::b/*"}`))
 	}, "statement S3 allows s3:*"},
+	// The boundary of every role rendered to 7,507 characters (dev) when it
+	// listed each action: IAM refuses managed policies over 6,144.
+	{"deploy-iam-policy-size", func(t *testing.T, g *compliance.Graph) string {
+		return set(t, g, "aws:iam/policy:Policy", "-boundary", "policy", policyJSON(bigStatement("Ceiling", 250)))
+	}, "the managed policy is 7"},
+	{"deploy-iam-policy-size", func(t *testing.T, g *compliance.Graph) string {
+		return set(t, g, "aws:iam/role:Role", "-ci-deploy", "assumeRolePolicy", policyJSON(bigStatement("Trust", 70)))
+	}, "over IAM's quota of 2048"},
+	{"deploy-iam-policy-size", func(t *testing.T, g *compliance.Graph) string {
+		// Two inline policies of 5,200 each: each fits, together they do not.
+		var role any
+		for _, r := range g.ByType("aws:iam/rolePolicy:RolePolicy") {
+			if strings.HasSuffix(r.Name, "-ci-deploy") {
+				role = r.Inputs["role"]
+			}
+		}
+		set(t, g, "aws:iam/rolePolicy:RolePolicy", "-ci-preview", "role", role)
+		set(t, g, "aws:iam/rolePolicy:RolePolicy", "-ci-preview", "policy", policyJSON(bigStatement("B", 170)))
+		return set(t, g, "aws:iam/rolePolicy:RolePolicy", "-ci-deploy", "policy", policyJSON(bigStatement("A", 170)))
+	}, "inline policies together"},
 	{"kms-no-decrypt-all", func(t *testing.T, g *compliance.Graph) string {
 		return set(t, g, "aws:iam/rolePolicy:RolePolicy", "-read-app", "policy", policyJSON(`{"Sid":"K","Effect":"Allow","Action":["kms:Decrypt"],"Resource":["*"]}`))
 	}, "allows kms:Decrypt on every key"},

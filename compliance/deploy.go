@@ -1,0 +1,95 @@
+package compliance
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/example/hardening/iampolicy"
+)
+
+// deployRules refuse offline what AWS would refuse at `pulumi up`: inputs
+// the provider passes through unchecked and AWS rejects. They are critical,
+// so they block the plan command, the policy pack and CI.
+func deployRules() []Rule {
+	return []Rule{
+		{ID: "deploy-iam-policy-size", Severity: Critical,
+			Description: "Every IAM policy fits its quota (IAM user guide, IAM and AWS STS quotas; white space not counted): a managed policy or boundary 6,144 characters, a role's inline policies together 10,240, a trust policy 2,048.",
+			Check:       policySizes},
+	}
+}
+
+// policySizes checks each known policy document against its IAM quota. A
+// document not known until deployment cannot be measured here; the
+// components measure theirs before registering (iampolicy.CheckSize).
+func policySizes(g *Graph) []Violation {
+	var out []Violation
+	over := func(r Resource, what string, n, limit int) {
+		out = append(out, Violation{r.URN, fmt.Sprintf("%s %s: %s is %d characters without white space, over IAM's quota of %d; IAM refuses it at deployment", shortType(r.Type), r.Name, what, n, limit)})
+	}
+	for _, r := range g.ByType(tPolicy) {
+		if s := r.Str("policy"); s != "" {
+			if n := iampolicy.Size(s); n > iampolicy.ManagedPolicyMaxChars {
+				over(r, "the managed policy", n, iampolicy.ManagedPolicyMaxChars)
+			}
+		}
+	}
+	inline := map[string]int{}
+	first := map[string]Resource{}
+	for _, r := range g.ByType(tRole) {
+		if s := r.Str("assumeRolePolicy"); s != "" {
+			if n := iampolicy.Size(s); n > iampolicy.TrustPolicyMaxChars {
+				over(r, "the trust policy", n, iampolicy.TrustPolicyMaxChars)
+			}
+		}
+		for _, p := range r.List("inlinePolicies") {
+			if m, ok := p.(map[string]any); ok {
+				if s, ok := m["policy"].(string); ok {
+					inline[r.Name] += iampolicy.Size(s)
+					first[r.Name] = r
+				}
+			}
+		}
+	}
+	for _, r := range g.ByType(tRolePolicy) {
+		role := r.Str("role")
+		if s := r.Str("policy"); s != "" && role != "" {
+			inline[role] += iampolicy.Size(s)
+			if _, ok := first[role]; !ok {
+				first[role] = r
+			}
+		}
+	}
+	roles := make([]string, 0, len(inline))
+	for role := range inline {
+		roles = append(roles, role)
+	}
+	sort.Strings(roles)
+	for _, role := range roles {
+		if n := inline[role]; n > iampolicy.RoleInlinePoliciesMaxChars {
+			over(first[role], "role "+role+"'s inline policies together", n, iampolicy.RoleInlinePoliciesMaxChars)
+		}
+	}
+	return out
+}
+
+// boundaryPolicies are the URNs of the managed policies that some role of
+// the graph carries as its permissions boundary.
+func boundaryPolicies(g *Graph) map[string]bool {
+	out := map[string]bool{}
+	var used []string
+	for _, r := range g.ByType(tRole) {
+		if b := r.Str("permissionsBoundary"); b != "" {
+			used = append(used, b)
+		}
+	}
+	for _, p := range g.ByType(tPolicy) {
+		name := p.Str("name")
+		for _, b := range used {
+			if name != "" && strings.HasSuffix(b, ":policy/"+name) {
+				out[p.URN] = true
+			}
+		}
+	}
+	return out
+}
