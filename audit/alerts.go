@@ -38,6 +38,10 @@ type Alerts struct {
 	TopicARN pulumi.StringOutput `pulumi:"topicArn"`
 }
 
+// TopicName is the alerts topic's name. It is fixed so that the stack key's
+// policy, created before the topic, can name the topic.
+func TopicName(component string) string { return component + "-alerts" }
+
 // NewAlerts creates the alerts topic and its subscriptions.
 func NewAlerts(ctx *pulumi.Context, name string, args *AlertsArgs, opts ...pulumi.ResourceOption) (*Alerts, error) {
 	if args == nil || args.KeyARN == nil {
@@ -49,6 +53,7 @@ func NewAlerts(ctx *pulumi.Context, name string, args *AlertsArgs, opts ...pulum
 	}
 	parent := pulumi.Parent(a)
 	topic, err := sns.NewTopic(ctx, name+"-alerts", &sns.TopicArgs{
+		Name:           pulumi.String(TopicName(name)),
 		DisplayName:    pulumi.String(name + " security alerts"),
 		KmsMasterKeyId: args.KeyARN,
 	}, parent)

@@ -85,7 +85,7 @@ func NewTrail(ctx *pulumi.Context, name string, args *TrailArgs, opts ...pulumi.
 	}
 	role, err := iam.NewRole(ctx, name+"-trail", &iam.RoleArgs{
 		Description:         pulumi.String("Lets CloudTrail deliver " + name + "'s trail to its log group"),
-		AssumeRolePolicy:    pulumi.String(TrailTrustPolicy(trailARN).MustJSON()),
+		AssumeRolePolicy:    pulumi.String(TrailTrustPolicy().MustJSON()),
 		PermissionsBoundary: args.PermissionsBoundary,
 	}, parent)
 	if err != nil {
@@ -162,14 +162,17 @@ func TrailBucketPolicy(bucketARN, trailARN string, env awsenv.Env) iampolicy.Doc
 	)
 }
 
-// TrailTrustPolicy lets CloudTrail assume the delivery role for trailARN
-// only.
-func TrailTrustPolicy(trailARN string) iampolicy.Document {
+// TrailTrustPolicy lets CloudTrail assume the log-group delivery role. It
+// has no aws:SourceArn or aws:SourceAccount condition: the CloudTrail user
+// guide ("Role policy document for CloudTrail to use CloudWatch Logs for
+// monitoring") says this role does not support them, and CreateTrail then
+// fails with InvalidCloudWatchLogsRoleArnException. The role's own policy
+// limits it to the trail's log group.
+func TrailTrustPolicy() iampolicy.Document {
 	return iampolicy.New(iampolicy.Statement{
-		Sid:       "CloudTrailForThisTrail",
+		Sid:       "CloudTrailDelivery",
 		Effect:    iampolicy.Allow,
 		Principal: &iampolicy.Principal{Service: []string{"cloudtrail.amazonaws.com"}},
 		Action:    []string{"sts:AssumeRole"},
-		Condition: iampolicy.Conditions{"StringEquals": {"aws:SourceArn": {trailARN}}},
 	})
 }

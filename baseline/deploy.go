@@ -65,6 +65,10 @@ func (d *deployer) key() error {
 		MultiRegion:        k.MultiRegion,
 		Env:                d.env.Env,
 		Protect:            d.cfg.ProtectStateful,
+		AlertsTopicARN:     d.env.ARN("sns", audit.TopicName(d.name)),
+	}
+	if d.cfg.Audit.Trail.Enabled {
+		d.keyArgs.TrailARN = d.env.ARN("cloudtrail", "trail/"+audit.TrailName(d.name))
 	}
 	var err error
 	d.b.Key, err = secrets.NewKey(d.ctx, d.name, d.keyArgs)

@@ -34,6 +34,12 @@ type KeyArgs struct {
 	MultiRegion bool
 	// Protect protects the key and retains it when the stack is destroyed.
 	Protect bool
+	// TrailARN is the stack's trail, which encrypts its logs with the key
+	// ("" when the stack has no trail).
+	TrailARN string
+	// AlertsTopicARN is the encrypted SNS topic that CloudWatch alarms and
+	// EventBridge rules publish to.
+	AlertsTopicARN string
 }
 
 // Key is a customer-managed KMS key with automatic rotation, an alias, and a
@@ -97,7 +103,27 @@ func NewKey(ctx *pulumi.Context, name string, args *KeyArgs, opts ...pulumi.Reso
 	})
 }
 
-// KeyPolicy returns the key policy of a key made with args.
+// AdministrationActions are the key-management actions the administrators
+// get, listed rather than as kms:Create*/kms:Put* so that no grant (which
+// would give Decrypt around kms:ViaService) and no key use hides among them.
+// ReplicateKey and UpdatePrimaryRegion must be in the primary key's policy
+// for a multi-Region replica (KMS developer guide, "Controlling access to
+// multi-Region keys").
+var AdministrationActions = []string{
+	"kms:CancelKeyDeletion", "kms:CreateAlias", "kms:DeleteAlias", "kms:DescribeKey",
+	"kms:DisableKey", "kms:DisableKeyRotation", "kms:EnableKey", "kms:EnableKeyRotation",
+	"kms:GetKeyPolicy", "kms:GetKeyRotationStatus", "kms:ListAliases", "kms:ListGrants",
+	"kms:ListKeyPolicies", "kms:ListKeyRotations", "kms:ListResourceTags", "kms:PutKeyPolicy",
+	"kms:ReplicateKey", "kms:RetireGrant", "kms:RevokeGrant", "kms:RotateKeyOnDemand",
+	"kms:ScheduleKeyDeletion", "kms:TagResource", "kms:UntagResource", "kms:UpdateAlias",
+	"kms:UpdateKeyDescription", "kms:UpdatePrimaryRegion",
+}
+
+// KeyPolicy returns the key policy of a key made with args. Each service
+// statement follows that service's key-policy page and is limited by the
+// context keys the service sends with its KMS requests; a condition key the
+// request does not carry makes a statement dead (a DescribeKey request
+// carries no encryption context, for example).
 func KeyPolicy(args *KeyArgs) iampolicy.Document {
 	env := args.Env
 	root := env.Root()
@@ -105,21 +131,27 @@ func KeyPolicy(args *KeyArgs) iampolicy.Document {
 	if len(admins) == 0 {
 		admins = []string{root}
 	}
-	return iampolicy.New(
-		iampolicy.Statement{
+	st := []iampolicy.Statement{
+		{
 			Sid:       "KeyAdministration",
 			Effect:    iampolicy.Allow,
 			Principal: &iampolicy.Principal{AWS: admins},
 			// Management only: no Encrypt, Decrypt or GenerateDataKey.
-			Action: []string{
-				"kms:Create*", "kms:Describe*", "kms:Enable*", "kms:List*", "kms:Put*",
-				"kms:Update*", "kms:Revoke*", "kms:Disable*", "kms:Get*", "kms:Delete*",
-				"kms:TagResource", "kms:UntagResource", "kms:ScheduleKeyDeletion",
-				"kms:CancelKeyDeletion", "kms:RotateKeyOnDemand",
-			},
+			Action:   AdministrationActions,
 			Resource: []string{"*"},
 		},
-		iampolicy.Statement{
+		{
+			// Grants only for AWS services acting for the administrators.
+			Sid:       "KeyAdministrationGrantsForServices",
+			Effect:    iampolicy.Allow,
+			Principal: &iampolicy.Principal{AWS: admins},
+			Action:    []string{"kms:CreateGrant"},
+			Resource:  []string{"*"},
+			Condition: iampolicy.Conditions{"Bool": {"kms:GrantIsForAWSResource": {"true"}}},
+		},
+		{
+			// CloudWatch Logs' documented statement (CloudWatch Logs user
+			// guide, "Encrypt log data in CloudWatch Logs using AWS KMS").
 			Sid:       "CloudWatchLogsUse",
 			Effect:    iampolicy.Allow,
 			Principal: &iampolicy.Principal{Service: []string{env.ServicePrincipal("logs")}},
@@ -129,7 +161,7 @@ func KeyPolicy(args *KeyArgs) iampolicy.Document {
 				"kms:EncryptionContext:aws:logs:arn": {env.ARN("logs", "log-group:*")},
 			}},
 		},
-		iampolicy.Statement{
+		{
 			Sid:       "AccountUseThroughServices",
 			Effect:    iampolicy.Allow,
 			Principal: &iampolicy.Principal{AWS: []string{root}},
@@ -140,40 +172,64 @@ func KeyPolicy(args *KeyArgs) iampolicy.Document {
 				"kms:CallerAccount": {env.AccountID},
 			}},
 		},
-		iampolicy.Statement{
-			// CloudTrail encrypts this account's trails' log files.
-			Sid:       "CloudTrailEncrypt",
-			Effect:    iampolicy.Allow,
-			Principal: &iampolicy.Principal{Service: []string{env.GlobalServicePrincipal("cloudtrail")}},
-			Action:    []string{"kms:GenerateDataKey*", "kms:DescribeKey"},
-			Resource:  []string{"*"},
-			Condition: iampolicy.Conditions{
-				"StringEquals": {"aws:SourceAccount": {env.AccountID}},
-				"StringLike":   {"kms:EncryptionContext:aws:cloudtrail:arn": {trailARNs(env)}},
+	}
+	if args.TrailARN != "" {
+		// CloudTrail user guide, "Configure AWS KMS key policies for
+		// CloudTrail": encrypt, decrypt (the trail bucket uses an S3
+		// Bucket Key) and describe, each limited to this trail by
+		// aws:SourceArn; the encryption context only where KMS has one.
+		cloudTrail := &iampolicy.Principal{Service: []string{env.GlobalServicePrincipal("cloudtrail")}}
+		thisTrail := map[string][]string{"aws:SourceArn": {args.TrailARN}}
+		st = append(st,
+			iampolicy.Statement{
+				Sid: "CloudTrailEncrypt", Effect: iampolicy.Allow, Principal: cloudTrail,
+				Action: []string{"kms:GenerateDataKey*"}, Resource: []string{"*"},
+				Condition: iampolicy.Conditions{
+					"StringEquals": thisTrail,
+					"StringLike":   {"kms:EncryptionContext:aws:cloudtrail:arn": {trailARNs(env)}},
+				},
 			},
-		},
-		iampolicy.Statement{
-			// Principals of the account that IAM allows may read trail logs.
-			Sid:       "TrailLogReaders",
-			Effect:    iampolicy.Allow,
-			Principal: &iampolicy.Principal{AWS: []string{root}},
-			Action:    []string{"kms:Decrypt", "kms:ReEncryptFrom"},
-			Resource:  []string{"*"},
-			Condition: iampolicy.Conditions{
-				"StringEquals": {"kms:CallerAccount": {env.AccountID}},
-				"StringLike":   {"kms:EncryptionContext:aws:cloudtrail:arn": {trailARNs(env)}},
+			iampolicy.Statement{
+				Sid: "CloudTrailDecryptWithBucketKey", Effect: iampolicy.Allow, Principal: cloudTrail,
+				Action: []string{"kms:Decrypt"}, Resource: []string{"*"},
+				Condition: iampolicy.Conditions{"StringEquals": thisTrail},
 			},
-		},
-		iampolicy.Statement{
-			// Alarms and rules publishing to a KMS-encrypted SNS topic.
-			Sid:       "AlertPublishers",
+			iampolicy.Statement{
+				Sid: "CloudTrailDescribeKey", Effect: iampolicy.Allow, Principal: cloudTrail,
+				Action: []string{"kms:DescribeKey"}, Resource: []string{"*"},
+				Condition: iampolicy.Conditions{"StringEquals": thisTrail},
+			},
+			iampolicy.Statement{
+				// Principals of the account that IAM allows may read trail logs.
+				Sid:       "TrailLogReaders",
+				Effect:    iampolicy.Allow,
+				Principal: &iampolicy.Principal{AWS: []string{root}},
+				Action:    []string{"kms:Decrypt", "kms:ReEncryptFrom"},
+				Resource:  []string{"*"},
+				Condition: iampolicy.Conditions{
+					"StringEquals": {"kms:CallerAccount": {env.AccountID}},
+					"StringLike":   {"kms:EncryptionContext:aws:cloudtrail:arn": {trailARNs(env)}},
+				},
+			},
+		)
+	}
+	if args.AlertsTopicARN != "" {
+		// CloudWatch alarms and EventBridge publish to the encrypted topic;
+		// SNS then asks KMS for a data key on their behalf with the topic in
+		// the encryption context and without aws:SourceAccount, so the
+		// topic, not the account, is what limits them (SNS developer guide,
+		// "Configuring AWS KMS permissions"; EventBridge user guide,
+		// "Amazon SNS permissions").
+		st = append(st, iampolicy.Statement{
+			Sid:       "AlarmsAndRulesToTheAlertsTopic",
 			Effect:    iampolicy.Allow,
 			Principal: &iampolicy.Principal{Service: []string{env.GlobalServicePrincipal("cloudwatch"), env.GlobalServicePrincipal("events")}},
 			Action:    []string{"kms:Decrypt", "kms:GenerateDataKey*"},
 			Resource:  []string{"*"},
-			Condition: iampolicy.Conditions{"StringEquals": {"aws:SourceAccount": {env.AccountID}}},
-		},
-	)
+			Condition: iampolicy.Conditions{"StringEquals": {"kms:EncryptionContext:aws:sns:topicArn": {args.AlertsTopicARN}}},
+		})
+	}
+	return iampolicy.New(st...)
 }
 
 // ViaServices are the services through which principals of the account may
