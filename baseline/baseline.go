@@ -28,6 +28,9 @@ import (
 type Environment struct {
 	awsenv.Env
 	AvailabilityZones []string
+	// DefaultTags are the aws:defaultTags of the stack's provider, which
+	// the explicit providers of other regions must be given too.
+	DefaultTags map[string]string
 }
 
 // Lookup reads the Environment through provider invokes. It registers no
@@ -61,12 +64,19 @@ func Lookup(ctx *pulumi.Context, cfg *stackconfig.Config) (*Environment, error) 
 		}
 	}
 	errs = append(errs, checkArtifact(cfg.Secrets))
+	var tags struct {
+		Tags map[string]string `json:"tags"`
+	}
+	if err := config.New(ctx, "aws").TryObject("defaultTags", &tags); err != nil && !errors.Is(err, config.ErrMissingVar) {
+		errs = append(errs, fmt.Errorf("aws:defaultTags: %w", err))
+	}
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
 	}
 	return &Environment{
 		Env:               awsenv.Env{AccountID: caller.AccountId, Partition: partition.Partition, Region: region.Name},
 		AvailabilityZones: zones.Names[:cfg.Network.AZCount],
+		DefaultTags:       tags.Tags,
 	}, nil
 }
 

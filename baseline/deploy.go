@@ -31,7 +31,7 @@ func Deploy(ctx *pulumi.Context, cfg *stackconfig.Config) (*Baseline, error) {
 	// the boundary every role.
 	for _, step := range []func() error{
 		d.key, d.alerts, d.boundary, d.network, d.loadBalancer, d.webACL,
-		d.workloads, d.userPool, d.secrets, d.ci, d.guardrails, d.audit,
+		d.workloads, d.userPool, d.ci, d.secrets, d.guardrails, d.audit,
 	} {
 		if err := step(); err != nil {
 			return nil, err
@@ -238,9 +238,21 @@ func (d *deployer) secrets() error {
 		AlertsTopicARN:          d.b.Alerts.TopicARN,
 		Env:                     d.env.Env,
 		PermissionsBoundary:     d.b.Boundary.PolicyARN,
+		Deployers:               d.deployers(),
+		DefaultTags:             d.env.DefaultTags,
 		Protect:                 d.cfg.ProtectStateful,
 	})
 	return err
+}
+
+// deployers are the configured roles that run `pulumi up` by hand and the
+// CI deploy role.
+func (d *deployer) deployers() pulumi.StringArray {
+	out := pulumi.ToStringArray(d.cfg.Secrets.Deployers)
+	if d.b.CI != nil {
+		out = append(out, d.b.CI.DeployRoleARN)
+	}
+	return out
 }
 
 func (d *deployer) ci() error {

@@ -175,6 +175,26 @@ func (m *Mocks) NewResource(args pulumi.MockResourceArgs) (string, resource.Prop
 	return id, outputs, nil
 }
 
+// providerRegion is the region of the explicit provider a resource names
+// ("<urn>::<id>"), or the stack's region for the default provider.
+func (m *Mocks) providerRegion(ref string) string {
+	i := strings.LastIndex(ref, "::")
+	if i < 0 {
+		return m.region
+	}
+	urn := ref[:i]
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for _, p := range m.resources {
+		if p.URN == urn {
+			if v := p.Inputs["region"]; v.IsString() {
+				return v.StringValue()
+			}
+		}
+	}
+	return m.region
+}
+
 // urn builds the URN the way the engine (and Pulumi's mock monitor) does.
 func (m *Mocks) urn(parent, typ, name string) string {
 	parentType := tokens.Type("")
@@ -257,7 +277,18 @@ func (m *Mocks) physicalID(r Resource) string {
 		return fmt.Sprintf("%s:%s-%s-%s-%s-%s", m.region, h[:8], h[8:12], h[12:16], h[16:20], h[20:32])
 	case "aws:kms/key:Key":
 		h := shortHash(r.URN, 32)
+		if mr := r.Inputs["multiRegion"]; mr.IsBool() && mr.BoolValue() {
+			// A multi-Region key's id is "mrk-" and 32 hex digits, shared by
+			// its replicas (KMS developer guide, multi-Region key ids).
+			return "mrk-" + h
+		}
 		return fmt.Sprintf("%s-%s-%s-%s-%s", h[:8], h[8:12], h[12:16], h[16:20], h[20:32])
+	case "aws:kms/replicaKey:ReplicaKey":
+		if p := r.Inputs["primaryKeyArn"]; p.IsString() {
+			if _, keyID, ok := strings.Cut(p.StringValue(), ":key/"); ok {
+				return keyID
+			}
+		}
 	case "aws:cloudwatch/logGroup:LogGroup", "aws:kms/alias:Alias":
 		if n := r.Inputs["name"]; n.IsString() {
 			return n.StringValue()
@@ -279,8 +310,9 @@ func autoName(r Resource) string { return r.Name + "-" + shortHash(r.URN, 7) }
 
 // computed returns the outputs AWS would compute for a resource.
 func (m *Mocks) computed(r Resource, id string) resource.PropertyMap {
+	region := m.providerRegion(r.Provider)
 	arn := func(service, res string) string {
-		return fmt.Sprintf("arn:%s:%s:%s:%s:%s", Partition, service, m.region, AccountID, res)
+		return fmt.Sprintf("arn:%s:%s:%s:%s:%s", Partition, service, region, AccountID, res)
 	}
 	out := map[string]any{"id": id}
 	name := autoName(r)
@@ -288,7 +320,7 @@ func (m *Mocks) computed(r Resource, id string) resource.PropertyMap {
 		name = n.StringValue()
 	}
 	switch r.Type {
-	case "aws:kms/key:Key":
+	case "aws:kms/key:Key", "aws:kms/replicaKey:ReplicaKey":
 		out["arn"] = arn("kms", "key/"+id)
 		out["keyId"] = id
 	case "aws:kms/alias:Alias":

@@ -6,6 +6,7 @@ import (
 	"maps"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
@@ -83,6 +84,14 @@ type InventoryArgs struct {
 	Env            awsenv.Env
 	// PermissionsBoundary is attached to the rotation function's role.
 	PermissionsBoundary pulumi.StringInput
+	// Deployers are the role ARNs that run `pulumi up`: the only principals
+	// besides the rotation function that may change the secrets, and the
+	// only ones besides the readers that may read a value Pulumi writes.
+	Deployers pulumi.StringArrayInput
+	// DefaultTags are the stack's aws:defaultTags, which the providers of
+	// the replica regions get too (an explicit provider does not inherit
+	// the default provider's configuration).
+	DefaultTags map[string]string
 	// Protect protects and retains the secrets and the log group.
 	Protect bool
 }
@@ -113,7 +122,9 @@ func NewInventory(ctx *pulumi.Context, name string, args *InventoryArgs, opts ..
 		return nil, err
 	}
 	b := &inventoryBuilder{ctx: ctx, name: name, args: args, inv: inv, parent: pulumi.Parent(inv), arns: pulumi.StringMap{}}
-	for _, step := range []func() error{b.function, b.replicas, b.secrets, b.grants, b.rotations, b.audit} {
+	// The function waits for its role's policy (network interfaces, logs),
+	// which names the secrets, so it comes after them.
+	for _, step := range []func() error{b.functionRole, b.replicas, b.secrets, b.grants, b.function, b.rotations, b.audit} {
 		if err := step(); err != nil {
 			return nil, err
 		}
@@ -133,8 +144,8 @@ func NewInventory(ctx *pulumi.Context, name string, args *InventoryArgs, opts ..
 }
 
 func (a *InventoryArgs) check() error {
-	if a == nil || a.Key == nil || a.AlertsTopicARN == nil || a.PermissionsBoundary == nil {
-		return errors.New("args with a key, an alerts topic and a permissions boundary are required")
+	if a == nil || a.Key == nil || a.AlertsTopicARN == nil || a.PermissionsBoundary == nil || a.Deployers == nil {
+		return errors.New("args with a key, an alerts topic, a permissions boundary and the deployers are required")
 	}
 	var errs []error
 	for _, s := range a.Secrets {
@@ -156,6 +167,11 @@ func (a *InventoryArgs) check() error {
 // rotated reports whether the rotation function rotates s.
 func rotated(s SecretArgs) bool { return s.Kind != rotation.KindExternal }
 
+// pulumiWrites reports whether Pulumi writes s's value (a SecretVersion).
+func pulumiWrites(s SecretArgs) bool {
+	return s.Kind == rotation.KindAPIKey || s.Kind == rotation.KindExternal
+}
+
 type inventoryBuilder struct {
 	ctx    *pulumi.Context
 	name   string
@@ -167,6 +183,9 @@ type inventoryBuilder struct {
 	role        *iam.Role
 	rolePolicy  *iam.RolePolicy
 	logGroup    *cloudwatch.LogGroup
+	sg          *ec2.SecurityGroup
+	egress      *vpc.SecurityGroupEgressRule
+	versions    map[string]*secretsmanager.SecretVersion
 	replicaKeys map[string]*kms.ReplicaKey
 	secretRes   map[string]*secretsmanager.Secret
 	policies    map[string]*secretsmanager.SecretPolicy
@@ -179,9 +198,9 @@ func (b *inventoryBuilder) stateful() []pulumi.ResourceOption {
 	return []pulumi.ResourceOption{b.parent, pulumi.Protect(b.args.Protect), pulumi.RetainOnDelete(b.args.Protect)}
 }
 
-// function creates the rotation function, its role, log group and
+// functionRole creates the rotation function's role, log group and
 // security group, when any secret is rotated.
-func (b *inventoryBuilder) function() error {
+func (b *inventoryBuilder) functionRole() error {
 	if !slices.ContainsFunc(b.args.Secrets, rotated) {
 		return nil
 	}
@@ -203,7 +222,7 @@ func (b *inventoryBuilder) function() error {
 	if err != nil {
 		return err
 	}
-	sg, err := ec2.NewSecurityGroup(ctx, b.child("rotation"), &ec2.SecurityGroupArgs{
+	b.sg, err = ec2.NewSecurityGroup(ctx, b.child("rotation"), &ec2.SecurityGroupArgs{
 		VpcId:               a.VPCID,
 		Description:         pulumi.String("Rotation function: HTTPS to the interface VPC endpoints only"),
 		RevokeRulesOnDelete: pulumi.Bool(true),
@@ -211,17 +230,30 @@ func (b *inventoryBuilder) function() error {
 	if err != nil {
 		return err
 	}
-	egress, err := vpc.NewSecurityGroupEgressRule(ctx, b.child("rotation-to-endpoints"), &vpc.SecurityGroupEgressRuleArgs{
-		SecurityGroupId:           sg.ID(),
+	b.egress, err = vpc.NewSecurityGroupEgressRule(ctx, b.child("rotation-to-endpoints"), &vpc.SecurityGroupEgressRuleArgs{
+		SecurityGroupId:           b.sg.ID(),
 		IpProtocol:                pulumi.String("tcp"),
 		FromPort:                  pulumi.Int(443),
 		ToPort:                    pulumi.Int(443),
 		ReferencedSecurityGroupId: a.EndpointSecurityGroupID,
 		Description:               pulumi.String("Rotation function to the interface VPC endpoints (Secrets Manager)"),
 	}, b.parent)
-	if err != nil {
-		return err
+	return err
+}
+
+// function creates the rotation function, once its role's policy exists:
+// Lambda checks at creation that the role may manage network interfaces in
+// the VPC and write its logs.
+func (b *inventoryBuilder) function() error {
+	if b.role == nil {
+		return nil
 	}
+	a, ctx := b.args, b.ctx
+	var concurrency pulumi.IntPtrInput
+	if a.RotationConcurrency > 0 {
+		concurrency = pulumi.Int(a.RotationConcurrency)
+	}
+	var err error
 	b.fn, err = lambda.NewFunction(ctx, b.child("rotation"), &lambda.FunctionArgs{
 		Description:                  pulumi.String("Rotates the secrets of " + b.name + " (cmd/rotation)"),
 		Code:                         pulumi.NewFileArchive(a.RotationArtifact),
@@ -231,17 +263,17 @@ func (b *inventoryBuilder) function() error {
 		MemorySize:                   pulumi.Int(128),
 		Timeout:                      pulumi.Int(30),
 		Role:                         b.role.Arn,
-		ReservedConcurrentExecutions: pulumi.Int(a.RotationConcurrency),
+		ReservedConcurrentExecutions: concurrency,
 		KmsKeyArn:                    a.Key.KeyARN,
 		VpcConfig: &lambda.FunctionVpcConfigArgs{
 			SubnetIds:        a.SubnetIDs,
-			SecurityGroupIds: pulumi.StringArray{sg.ID()},
+			SecurityGroupIds: pulumi.StringArray{b.sg.ID()},
 		},
 		LoggingConfig: &lambda.FunctionLoggingConfigArgs{
 			LogFormat: pulumi.String("JSON"),
 			LogGroup:  b.logGroup.Name,
 		},
-	}, b.parent, pulumi.DependsOn([]pulumi.Resource{egress}))
+	}, b.parent, pulumi.DependsOn([]pulumi.Resource{b.egress, b.rolePolicy}))
 	return err
 }
 
@@ -257,7 +289,10 @@ func (b *inventoryBuilder) replicas() error {
 		if b.args.KeyPolicyArgs == nil || !b.args.KeyPolicyArgs.MultiRegion {
 			return fmt.Errorf("secrets inventory %s: secret %s replicates to %s, which needs a multi-Region key", b.name, s.Name, region)
 		}
-		provider, err := aws.NewProvider(b.ctx, b.child(region), &aws.ProviderArgs{Region: pulumi.String(region)}, b.parent)
+		provider, err := aws.NewProvider(b.ctx, b.child(region), &aws.ProviderArgs{
+			Region:      pulumi.String(region),
+			DefaultTags: &aws.ProviderDefaultTagsArgs{Tags: pulumi.ToStringMap(b.args.DefaultTags)},
+		}, b.parent)
 		if err != nil {
 			return err
 		}
@@ -302,6 +337,7 @@ func (b *inventoryBuilder) secrets() error {
 	a, ctx := b.args, b.ctx
 	b.secretRes = map[string]*secretsmanager.Secret{}
 	b.policies = map[string]*secretsmanager.SecretPolicy{}
+	b.versions = map[string]*secretsmanager.SecretVersion{}
 	for _, s := range a.Secrets {
 		var replicas secretsmanager.SecretReplicaArray
 		if s.ReplicaRegion != "" {
@@ -324,15 +360,21 @@ func (b *inventoryBuilder) secrets() error {
 		b.secretRes[s.Name] = secret
 		b.arns[s.Name] = secret.Arn
 
-		allowed := pulumi.StringArray{}
+		readers, writers := pulumi.StringArray{}, pulumi.StringArray{}
 		for _, r := range s.Readers {
-			allowed = append(allowed, a.Readers[r].RoleARN)
+			readers = append(readers, a.Readers[r].RoleARN)
 		}
 		if rotated(s) {
-			allowed = append(allowed, b.role.Arn)
+			readers = append(readers, b.role.Arn)
+			writers = append(writers, b.role.Arn)
 		}
-		policy := allowed.ToStringArrayOutput().ApplyT(func(principals []string) (string, error) {
-			return SecretPolicy(principals).JSON()
+		writes := pulumiWrites(s)
+		policy := pulumi.All(readers.ToStringArrayOutput(), writers.ToStringArrayOutput(), a.Deployers.ToStringArrayOutput()).ApplyT(func(v []any) (string, error) {
+			r, w, deployers := v[0].([]string), v[1].([]string), v[2].([]string)
+			if writes {
+				r = append(r, deployers...)
+			}
+			return SecretPolicy(r, append(w, deployers...)).JSON()
 		}).(pulumi.StringOutput)
 		b.policies[s.Name], err = secretsmanager.NewSecretPolicy(ctx, b.child(s.Name), &secretsmanager.SecretPolicyArgs{
 			SecretArn:         secret.Arn,
@@ -370,10 +412,11 @@ func (b *inventoryBuilder) secrets() error {
 			// first rotation, so it never passes through Pulumi.
 			continue
 		}
-		if _, err := secretsmanager.NewSecretVersion(ctx, b.child(s.Name), &secretsmanager.SecretVersionArgs{
+		b.versions[s.Name], err = secretsmanager.NewSecretVersion(ctx, b.child(s.Name), &secretsmanager.SecretVersionArgs{
 			SecretId:     secret.ID(),
 			SecretString: pulumi.ToSecret(value).(pulumi.StringOutput),
-		}, append([]pulumi.ResourceOption{b.parent, pulumi.DependsOn([]pulumi.Resource{b.policies[s.Name]})}, versionOpts...)...); err != nil {
+		}, append([]pulumi.ResourceOption{b.parent, pulumi.DependsOn([]pulumi.Resource{b.policies[s.Name]})}, versionOpts...)...)
+		if err != nil {
 			return err
 		}
 	}
@@ -385,19 +428,39 @@ func (b *inventoryBuilder) secrets() error {
 func (b *inventoryBuilder) grants() error {
 	a, ctx := b.args, b.ctx
 	readers := map[string]pulumi.StringArray{}
+	replicaRegions := map[string][]string{} // per reader, parallel to readers
 	var rotatedARNs pulumi.StringArray
 	for _, s := range a.Secrets {
 		for _, r := range s.Readers {
 			readers[r] = append(readers[r], b.secretRes[s.Name].Arn)
+			replicaRegions[r] = append(replicaRegions[r], s.ReplicaRegion)
 		}
 		if rotated(s) {
 			rotatedARNs = append(rotatedARNs, b.secretRes[s.Name].Arn)
 		}
 	}
 	env := a.Env
+	// The key and its replicas, each with its own region in its ARN.
+	keys := pulumi.StringArray{a.Key.KeyARN}
+	for _, region := range slices.Sorted(maps.Keys(b.replicaKeys)) {
+		keys = append(keys, b.replicaKeys[region].Arn)
+	}
 	for _, r := range slices.Sorted(maps.Keys(readers)) {
-		policy := pulumi.All(readers[r].ToStringArrayOutput(), a.Key.KeyARN).ApplyT(func(v []any) (string, error) {
-			return ReaderPolicy(v[0].([]string), v[1].(string), env).JSON()
+		regions := replicaRegions[r]
+		policy := pulumi.All(readers[r].ToStringArrayOutput(), keys.ToStringArrayOutput()).ApplyT(func(v []any) (string, error) {
+			secretARNs := v[0].([]string)
+			for i, region := range regions {
+				if region != "" {
+					secretARNs = append(secretARNs, InRegion(v[0].([]string)[i], region))
+				}
+			}
+			var keyARNs []string
+			for _, k := range v[1].([]string) {
+				if InRegion(k, env.Region) == k || slices.Contains(regions, strings.SplitN(k, ":", 5)[3]) {
+					keyARNs = append(keyARNs, k)
+				}
+			}
+			return ReaderPolicy(secretARNs, keyARNs, env).JSON()
 		}).(pulumi.StringOutput)
 		if _, err := iam.NewRolePolicy(ctx, b.child("read-"+r), &iam.RolePolicyArgs{
 			Role:   a.Readers[r].RoleName,
@@ -406,11 +469,11 @@ func (b *inventoryBuilder) grants() error {
 			return err
 		}
 	}
-	if b.fn == nil {
+	if b.role == nil {
 		return nil
 	}
-	policy := pulumi.All(rotatedARNs.ToStringArrayOutput(), a.Key.KeyARN, b.logGroup.Arn).ApplyT(func(v []any) (string, error) {
-		return FunctionPolicy(v[0].([]string), v[1].(string), v[2].(string), env).JSON()
+	policy := pulumi.All(rotatedARNs.ToStringArrayOutput(), keys.ToStringArrayOutput(), b.logGroup.Arn).ApplyT(func(v []any) (string, error) {
+		return FunctionPolicy(v[0].([]string), v[1].([]string), v[2].(string), env).JSON()
 	}).(pulumi.StringOutput)
 	var err error
 	b.rolePolicy, err = iam.NewRolePolicy(ctx, b.child("rotation"), &iam.RolePolicyArgs{
@@ -447,20 +510,35 @@ func (b *inventoryBuilder) rotations() error {
 			},
 			// A generated secret gets its first value now.
 			RotateImmediately: pulumi.Bool(s.Kind == rotation.KindGenerated),
-		}, b.parent, pulumi.DependsOn([]pulumi.Resource{perm, b.rolePolicy, b.policies[s.Name]})); err != nil {
+		}, b.parent, pulumi.DependsOn(b.rotationDependencies(s, perm))); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
+// rotationDependencies are what a secret's rotation schedule waits for: the
+// invoke permission, the function's role policy, the secret's policy, and
+// an api-key's first value (without it, the schedule's first testSecret
+// dry run finds no AWSCURRENT).
+func (b *inventoryBuilder) rotationDependencies(s SecretArgs, perm pulumi.Resource) []pulumi.Resource {
+	deps := []pulumi.Resource{perm, b.rolePolicy, b.policies[s.Name]}
+	if v := b.versions[s.Name]; v != nil {
+		deps = append(deps, v)
+	}
+	return deps
+}
+
 // Event patterns of the audit rules.
 const (
 	// RotationFailurePattern matches failed and abandoned rotations.
 	RotationFailurePattern = `{"source":["aws.secretsmanager"],"detail-type":["AWS Service Event via CloudTrail"],"detail":{"eventName":["RotationFailed","RotationAbandoned"]}}`
-	// SecretChangePattern matches deletions, policy changes and the
-	// cancelling of rotation or replication, recorded by CloudTrail.
-	SecretChangePattern = `{"source":["aws.secretsmanager"],"detail-type":["AWS API Call via CloudTrail"],"detail":{"eventSource":["secretsmanager.amazonaws.com"],"eventName":["DeleteSecret","PutResourcePolicy","DeleteResourcePolicy","CancelRotateSecret","RemoveRegionsFromReplication","StopReplicationToReplica","ValidateResourcePolicy","UpdateSecret"]}}`
+	// SecretChangePattern matches every write the secret policies guard
+	// (WriteActions), recorded by CloudTrail: new values and staging
+	// (including the rotation function's, so each rotation is reported),
+	// policy and tag changes, deletions, and cancelled rotation or
+	// replication.
+	SecretChangePattern = `{"source":["aws.secretsmanager"],"detail-type":["AWS API Call via CloudTrail"],"detail":{"eventSource":["secretsmanager.amazonaws.com"],"eventName":["PutSecretValue","UpdateSecretVersionStage","UpdateSecret","RotateSecret","CancelRotateSecret","PutResourcePolicy","DeleteResourcePolicy","TagResource","UntagResource","DeleteSecret","RestoreSecret","ReplicateSecretToRegions","RemoveRegionsFromReplication","StopReplicationToReplica","ValidateResourcePolicy"]}}`
 )
 
 // audit sends rotation failures, secret changes and the function's errors

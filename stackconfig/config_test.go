@@ -1,27 +1,50 @@
 package stackconfig
 
 import (
+	"encoding/json"
 	"errors"
 	"strings"
 	"testing"
 )
 
-// parse parses values over the minimal config.
+// parse parses values over the minimal config. A "secrets" object is
+// merged over the minimal one, so that cases need not repeat the deployers.
 func parse(values map[string]string) (*Config, error) {
 	return Parse(func(key string) (string, bool) {
-		if v, ok := values[key]; ok {
+		v, ok := values[key]
+		base, inMinimal := minimal[key]
+		switch {
+		case ok && inMinimal && key == "secrets":
+			return mergeObjects(base, v), true
+		case ok:
 			return v, true
 		}
-		v, ok := minimal[key]
-		return v, ok
+		return base, inMinimal
 	}, func(key string) bool { return secretKeys[key] })
+}
+
+// mergeObjects overlays the JSON object over onto base; anything that is
+// not two objects is over unchanged.
+func mergeObjects(base, over string) string {
+	var b, o map[string]json.RawMessage
+	if json.Unmarshal([]byte(base), &b) != nil || json.Unmarshal([]byte(over), &o) != nil {
+		return over
+	}
+	for k, v := range o {
+		b[k] = v
+	}
+	out, _ := json.Marshal(b)
+	return string(out)
 }
 
 // secretKeys are the keys parse reports as secret.
 var secretKeys = map[string]bool{"secret-partner-token": true}
 
 // minimal is the least a stack must say: where it serves.
-var minimal = map[string]string{"tls": `{"domain":"app.example.com","hostedZoneId":"Z0EXAMPLE"}`}
+var minimal = map[string]string{
+	"tls":     `{"domain":"app.example.com","hostedZoneId":"Z0EXAMPLE"}`,
+	"secrets": `{"deployers":["arn:aws:iam::123456789012:role/admin"]}`,
+}
 
 func TestDefaultsAreValidAndSecure(t *testing.T) {
 	cfg, err := parse(minimal)
@@ -145,7 +168,10 @@ func TestValidationMessages(t *testing.T) {
 		{"secret replica region name", secret(`"replicaRegion":"mars"`), `secrets.inventory[0].replicaRegion: "mars" is not an AWS region name`},
 		{"secret replica without multi-region key", secret(`"replicaRegion":"us-west-2"`), "secrets.inventory[0].replicaRegion: needs kms.multiRegion: true"},
 		{"secret unknown field", secret(`"rotation":30`), "secrets.rotation: is not a known setting"},
-		{"rotation concurrency", map[string]string{"secrets": `{"rotationConcurrency":0}`}, "secrets.rotationConcurrency: 0 is out of range; reserve 1 to 10"},
+		{"rotation concurrency", map[string]string{"secrets": `{"rotationConcurrency":11}`}, "secrets.rotationConcurrency: 11 is out of range; reserve 1 to 10, or 0 for none"},
+		{"no deployers", map[string]string{"secrets": `{"deployers":[]}`}, "secrets.deployers: is empty; name the IAM role ARNs that run `pulumi up` by hand"},
+		{"deployer wildcard", map[string]string{"secrets": `{"deployers":["arn:aws:iam::123456789012:role/*"]}`}, `secrets.deployers[0]: "arn:aws:iam::123456789012:role/*" is not an IAM role ARN`},
+		{"deployer session", map[string]string{"secrets": `{"deployers":["arn:aws:sts::123456789012:assumed-role/admin/me"]}`}, `secrets.deployers[0]: "arn:aws:sts::123456789012:assumed-role/admin/me" is not an IAM role ARN`},
 		{"rotation log retention", map[string]string{"secrets": `{"logRetentionDays":2}`}, "secrets.logRetentionDays: 2 is not a CloudWatch Logs retention"},
 		{"recovery window", map[string]string{"secrets": `{"recoveryWindowDays":0}`}, "secrets.recoveryWindowDays: 0 is out of range; Secrets Manager keeps a deleted secret 7 to 30 days"},
 		{"rotation artifact", map[string]string{"secrets": `{"rotationArtifact":""}`}, "secrets.rotationArtifact: is empty"},

@@ -31,9 +31,19 @@ type Secrets struct {
 	// project directory. Default build/rotation.zip, which
 	// `go run ./cmd/buildlambda` writes.
 	RotationArtifact string `json:"rotationArtifact"`
-	// RotationConcurrency is the function's reserved concurrency, 1 to 10.
-	// Default 2.
+	// RotationConcurrency reserves concurrency for the rotation function, 1
+	// to 10. Default 0: none reserved. Reserving fails in accounts whose
+	// concurrency quota is still the new-account 10 ("decreases account's
+	// UnreservedConcurrentExecution below its minimum value of 10"), so it
+	// is asked for by name where the quota allows it.
 	RotationConcurrency int `json:"rotationConcurrency"`
+	// Deployers are the IAM role ARNs (no wildcards) that run `pulumi up`
+	// and `pulumi refresh` by hand. The secret policies deny everyone else
+	// the reads, writes, tag and policy changes the provider makes on
+	// secrets whose value Pulumi writes (api-key and external, and the
+	// Cognito client secret); the CI deploy role is added to them. Required
+	// when such a secret exists.
+	Deployers []string `json:"deployers"`
 	// LogRetentionDays is the function's log retention. Default 365.
 	LogRetentionDays int `json:"logRetentionDays"`
 	// RecoveryWindowDays is how long a deleted secret can be restored, 7 to
@@ -81,7 +91,6 @@ func ExternalSecretKey(name string) string { return "secret-" + name }
 func DefaultSecrets() Secrets {
 	return Secrets{
 		RotationArtifact:    "build/rotation.zip",
-		RotationConcurrency: 2,
 		LogRetentionDays:    365,
 		RecoveryWindowDays:  30,
 	}
@@ -105,6 +114,10 @@ func (s *Secrets) defaults() {
 	}
 }
 
+// RoleARNRE matches an IAM role ARN without wildcards (IAM role names and
+// paths: [\w+=,.@-], IAM API reference, CreateRole).
+var RoleARNRE = regexp.MustCompile(`^arn:aws(-cn|-us-gov)?:iam::\d{12}:role/([\w+=,.@-]+/)*[\w+=,.@-]{1,64}$`)
+
 var (
 	secretNameRE = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,62}$`)
 	regionRE     = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-\d$`)
@@ -116,8 +129,16 @@ func (s Secrets) validate(key string, workloads []Workload, kms KMS, present, se
 	if s.RotationArtifact == "" {
 		errs = append(errs, fieldErr(key+".rotationArtifact", "is empty; give the path of the zip `go run ./cmd/buildlambda` writes (build/rotation.zip)"))
 	}
-	if s.RotationConcurrency < 1 || s.RotationConcurrency > 10 {
-		errs = append(errs, fieldErr(key+".rotationConcurrency", "%d is out of range; reserve 1 to 10", s.RotationConcurrency))
+	if s.RotationConcurrency < 0 || s.RotationConcurrency > 10 {
+		errs = append(errs, fieldErr(key+".rotationConcurrency", "%d is out of range; reserve 1 to 10, or 0 for none", s.RotationConcurrency))
+	}
+	if len(s.Deployers) == 0 {
+		errs = append(errs, fieldErr(key+".deployers", "is empty; name the IAM role ARNs that run `pulumi up` by hand: the policies of the secrets whose value Pulumi writes (the Cognito client secret, api-key and external secrets) deny every other principal, the provider's reads and writes included"))
+	}
+	for i, d := range s.Deployers {
+		if !RoleARNRE.MatchString(d) {
+			errs = append(errs, fieldErr(fmt.Sprintf("%s.deployers[%d]", key, i), "%q is not an IAM role ARN (arn:aws:iam::<account>:role/<name>, no wildcards)", d))
+		}
 	}
 	errs = append(errs, validateRetention(key+".logRetentionDays", s.LogRetentionDays)...)
 	if s.RecoveryWindowDays < 7 || s.RecoveryWindowDays > 30 {

@@ -1,10 +1,14 @@
 package tests
 
 import (
+	"maps"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/example/hardening/iampolicy"
 	"github.com/example/hardening/mockaws"
+	"github.com/example/hardening/secrets"
 )
 
 // access is one request an AWS service (or a principal) makes against a
@@ -129,4 +133,172 @@ func TestServiceAccessToTheAlertsTopic(t *testing.T) {
 			})
 		})
 	}
+}
+
+func mustParse(t *testing.T, policy string) iampolicy.Document {
+	t.Helper()
+	d, err := iampolicy.Parse(policy)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
+}
+
+// TestSecretAccess evaluates prod's secrets (a replicated generated secret
+// and an api-key whose value Pulumi writes) against the requests of the
+// deployer (the provider's create, read-back and refresh:
+// internal/service/secretsmanager/secret_version.go), the rotation
+// function, a workload reading the us-west-2 replica on failover, and
+// principals that must be refused, through the identity policy, the
+// permissions boundary, the secret policy and the key policy together.
+func TestSecretAccess(t *testing.T) {
+	m, cfg := deployed(t, "prod"), stackConfig(t, "prod")
+	boundary := mustParse(t, str(find(t, m, typeIAMPolicy, "boundary", func(r mockaws.Resource) bool { return strings.HasSuffix(str(r, "name"), "-boundary") }), "policy"))
+	roleNamed := func(suffix string) mockaws.Resource {
+		return find(t, m, typeRole, suffix, func(r mockaws.Resource) bool { return strings.HasSuffix(r.Name, suffix) })
+	}
+	identityOf := func(role mockaws.Resource) []iampolicy.Document {
+		var out []iampolicy.Document
+		for _, rp := range m.ByType(typeRolePolicy) {
+			if str(rp, "role") == output(role, "name") {
+				out = append(out, mustParse(t, str(rp, "policy")))
+			}
+		}
+		return out
+	}
+	app, rotationRole, ciDeploy := roleNamed("-app"), roleNamed("-rotation"), roleNamed("-ci-deploy")
+	deployer := cfg.Secrets.Deployers[0]
+	other := "arn:aws:iam::" + mockaws.AccountID + ":role/someone-else"
+	keyPolicy := map[string]iampolicy.Document{"us-east-1": mustParse(t, str(only(t, m, typeKMSKey), "policy"))}
+	keyARN := map[string]string{"us-east-1": output(only(t, m, typeKMSKey), "arn").(string)}
+	for _, rk := range m.ByType(typeReplicaKey) {
+		region := strings.Split(output(rk, "arn").(string), ":")[3]
+		keyPolicy[region], keyARN[region] = mustParse(t, str(rk, "policy")), output(rk, "arn").(string)
+	}
+
+	type request struct {
+		name      string
+		principal string
+		identity  []iampolicy.Document
+		action    string
+		region    string
+		allowed   bool
+	}
+	admin := []iampolicy.Document{iampolicy.New(iampolicy.Statement{Effect: iampolicy.Allow, Action: []string{"secretsmanager:*", "kms:*"}, Resource: []string{"*"}})}
+	check := func(t *testing.T, name string, r request) {
+		secret := secretNamed(t, m, name)
+		arn := output(secret, "arn").(string)
+		if r.region != "us-east-1" {
+			arn = secrets.InRegion(arn, r.region)
+		}
+		tags := map[string]string{}
+		for k, v := range secret.Inputs["tags"].ObjectValue() {
+			tags[string(k)] = v.StringValue()
+		}
+		ctx := map[string][]string{
+			"aws:PrincipalArn": {r.principal}, "aws:SecureTransport": {"true"}, "aws:PrincipalIsAWSService": {"false"},
+			"aws:ResourceTag/team": {tags["team"]}, "aws:RequestedRegion": {r.region},
+		}
+		var b *iampolicy.Document
+		if r.identity != nil && r.principal != deployer {
+			ctx["aws:PrincipalTag/team"] = []string{"app"}
+			b = &boundary
+		}
+		policy := mustParse(t, str(bySecretID(m, typeSecretPolicy, "secretArn", secret)[0], "policy"))
+		ok, why, err := iampolicy.Authorize(iampolicy.Request{Principal: r.principal, Action: r.action, Resource: arn, Context: ctx},
+			iampolicy.Policies{Identity: r.identity, Boundary: b, Resource: &policy})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ok && strings.HasPrefix(r.action, "secretsmanager:GetSecretValue") || ok && r.action == "secretsmanager:PutSecretValue" {
+			// Secrets Manager decrypts (or encrypts) with the secret's key in
+			// the secret's region on the caller's behalf.
+			kctx := map[string][]string{"kms:ViaService": {"secretsmanager." + r.region + ".amazonaws.com"}, "kms:CallerAccount": {mockaws.AccountID}, "aws:RequestedRegion": {r.region}}
+			kp := keyPolicy[r.region]
+			ok, why, err = iampolicy.Authorize(iampolicy.Request{Principal: r.principal, Action: "kms:Decrypt", Resource: keyARN[r.region], Context: kctx},
+				iampolicy.Policies{Identity: r.identity, Boundary: b, Resource: &kp, KeyPolicy: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			why = "key: " + why
+		}
+		if ok != r.allowed {
+			t.Errorf("%s %s on %s in %s: allowed=%v (%s), want %v", r.principal, r.action, name, r.region, ok, why, r.allowed)
+		}
+	}
+	for _, tc := range []struct {
+		secret string
+		r      request
+	}{
+		// The provider writes the api-key's first value and reads it back.
+		{"app-api-key", request{"a configured deployer writes the value", deployer, admin, "secretsmanager:PutSecretValue", "us-east-1", true}},
+		{"app-api-key", request{"a configured deployer reads it back and refreshes", deployer, admin, "secretsmanager:GetSecretValue", "us-east-1", true}},
+		{"app-api-key", request{"the CI deploy role refreshes it", output(ciDeploy, "arn").(string), admin, "secretsmanager:GetSecretValue", "us-east-1", true}},
+		{"app-api-key", request{"an administrator not named cannot read it", other, admin, "secretsmanager:GetSecretValue", "us-east-1", false}},
+		{"app-api-key", request{"an administrator not named cannot plant a value", other, admin, "secretsmanager:PutSecretValue", "us-east-1", false}},
+		{"app-api-key", request{"an administrator not named cannot retag it (the tags steer rotation)", other, admin, "secretsmanager:TagResource", "us-east-1", false}},
+		{"app-api-key", request{"an administrator not named cannot drop its policy", other, admin, "secretsmanager:DeleteResourcePolicy", "us-east-1", false}},
+		{"app-api-key", request{"the deployer manages its tags", deployer, admin, "secretsmanager:TagResource", "us-east-1", true}},
+		{"app-db-password", request{"the deployer cannot read a generated value", deployer, admin, "secretsmanager:GetSecretValue", "us-east-1", false}},
+		{"app-db-password", request{"the rotation function puts a new value", output(rotationRole, "arn").(string), identityOf(rotationRole), "secretsmanager:PutSecretValue", "us-east-1", true}},
+		{"app-db-password", request{"the rotation function reads the current value", output(rotationRole, "arn").(string), identityOf(rotationRole), "secretsmanager:GetSecretValue", "us-east-1", true}},
+		{"app-db-password", request{"the app reads its secret", output(app, "arn").(string), identityOf(app), "secretsmanager:GetSecretValue", "us-east-1", true}},
+		{"app-db-password", request{"the app reads the us-west-2 replica on failover", output(app, "arn").(string), identityOf(app), "secretsmanager:GetSecretValue", "us-west-2", true}},
+		{"app-db-password", request{"the app cannot write it", output(app, "arn").(string), identityOf(app), "secretsmanager:PutSecretValue", "us-east-1", false}},
+	} {
+		t.Run(tc.secret+"/"+tc.r.name, func(t *testing.T) { check(t, tc.secret, tc.r) })
+	}
+}
+
+// TestSecretsDeployOrder checks what AWS needs to exist first and what the
+// replica region's provider is given.
+func TestSecretsDeployOrder(t *testing.T) {
+	m, cfg := deployed(t, "prod"), loadStack(t, "prod")
+	fn := only(t, m, typeFunction)
+	rotationRole := roleByARN(t, m, str(fn, "role"))
+	rp := find(t, m, typeRolePolicy, "of the rotation role", func(r mockaws.Resource) bool { return str(r, "role") == output(rotationRole, "name") })
+	t.Run("the function waits for its role's policy (network interfaces, logs)", func(t *testing.T) {
+		if !slices.Contains(fn.Dependencies, rp.URN) {
+			t.Errorf("function dependencies %v lack %s", fn.Dependencies, rp.URN)
+		}
+	})
+	t.Run("an api-key's rotation waits for its first value", func(t *testing.T) {
+		secret := secretNamed(t, m, "app-api-key")
+		version := bySecretID(m, typeSecretVersion, "secretId", secret)
+		rot := bySecretID(m, typeSecretRotation, "secretId", secret)
+		if len(version) != 1 || len(rot) != 1 || !slices.Contains(rot[0].Dependencies, version[0].URN) {
+			t.Errorf("rotation %v does not depend on the version %v: its first testSecret finds no AWSCURRENT", rot, version)
+		}
+	})
+	t.Run("the replica region's provider carries aws:defaultTags", func(t *testing.T) {
+		var want struct {
+			Tags map[string]string `json:"tags"`
+		}
+		raw, _ := cfg.Value("aws:defaultTags")
+		mustJSON(t, raw, &want)
+		var found bool
+		for _, p := range m.ByType("pulumi:providers:aws") {
+			if str(p, "region") != "us-west-2" {
+				continue
+			}
+			found = true
+			got := map[string]string{}
+			for k, v := range p.Inputs["defaultTags"].ObjectValue()["tags"].ObjectValue() {
+				got[string(k)] = v.StringValue()
+			}
+			if len(want.Tags) == 0 || !maps.Equal(got, want.Tags) {
+				t.Errorf("defaultTags %v, want %v", got, want.Tags)
+			}
+		}
+		if !found {
+			t.Fatal("no us-west-2 provider")
+		}
+	})
+	t.Run("every guarded write raises the secret-change event", func(t *testing.T) {
+		for _, a := range secrets.WriteActions {
+			if !strings.Contains(secrets.SecretChangePattern, `"`+strings.TrimPrefix(a, "secretsmanager:")+`"`) {
+				t.Errorf("%s is not in the secret-change pattern", a)
+			}
+		}
+	})
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/example/hardening/audit"
 	"github.com/example/hardening/baseline"
+	"github.com/example/hardening/iampolicy"
 	"github.com/example/hardening/mockaws"
 	"github.com/example/hardening/stackconfig"
 )
@@ -45,20 +46,15 @@ func squeeze(s string) string {
 	return strings.Join(strings.Fields(s), "")
 }
 
-// allows reports whether an Allow statement of doc lets principal (a
-// service or ARN) do action on resource in the request context.
+// allows reports whether doc allows principal (a service or an ARN) to do
+// action on resource with the request context.
 func allows(doc policyDoc, principal, action, resource string, reqCtx map[string]string) bool {
-	for _, s := range doc.Statement {
-		if s.Effect != "Allow" || !strings.Contains(string(s.Principal), `"`+principal+`"`) ||
-			!slices.ContainsFunc(s.Action, func(a string) bool { return actionMatches(a, action) }) ||
-			!slices.ContainsFunc(s.Resource, func(r string) bool { return actionMatches(r, resource) }) {
-			continue
-		}
-		if conditionsHold(s.Condition, reqCtx) {
-			return true
-		}
+	ctx := map[string][]string{}
+	for k, v := range reqCtx {
+		ctx[k] = []string{v}
 	}
-	return false
+	req := iampolicy.Request{Principal: principal, Service: !strings.HasPrefix(principal, "arn:"), Action: action, Resource: resource, Context: ctx}
+	return evaluate(doc, req) == iampolicy.Allowed
 }
 
 func TestAlertsTopic(t *testing.T) {

@@ -102,12 +102,14 @@ func id(r mockaws.Resource) string {
 // policyDoc is an IAM policy document as AWS reads it.
 type policyDoc struct {
 	Statement []struct {
-		Sid       string
-		Effect    string
-		Principal json.RawMessage
-		Action    []string
-		Resource  []string
-		Condition map[string]map[string][]string
+		Sid         string
+		Effect      string
+		Principal   json.RawMessage `json:",omitempty"`
+		Action      []string        `json:",omitempty"`
+		NotAction   []string        `json:",omitempty"`
+		Resource    []string        `json:",omitempty"`
+		NotResource []string        `json:",omitempty"`
+		Condition   map[string]map[string][]string
 	}
 }
 

@@ -12,8 +12,10 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 
 	"github.com/example/hardening/baseline"
+	"github.com/example/hardening/iampolicy"
 	"github.com/example/hardening/mockaws"
 	"github.com/example/hardening/plan"
+	"github.com/example/hardening/secrets"
 	"github.com/example/hardening/secrets/rotation"
 	"github.com/example/hardening/stackconfig"
 )
@@ -260,9 +262,12 @@ func TestRotationFunction(t *testing.T) {
 				t.Errorf("code %v, want the archive at %s", code, artifact)
 			}
 		})
-		t.Run(stack+"/reserved concurrency, encrypted environment, no variables (CKV_AWS_173, CKV_AWS_45)", func(t *testing.T) {
-			if got := num(fn, "reservedConcurrentExecutions"); got != cfg.Secrets.RotationConcurrency || got < 1 {
-				t.Errorf("reservedConcurrentExecutions %d, want %d", got, cfg.Secrets.RotationConcurrency)
+		t.Run(stack+"/no reserved concurrency unless asked for; encrypted environment, no variables (CKV_AWS_173, CKV_AWS_45)", func(t *testing.T) {
+			// Reserving fails where the account's concurrency quota is still
+			// the new-account 10: UnreservedConcurrentExecution may not drop
+			// below 10 (Lambda developer guide, reserved concurrency).
+			if _, set := fn.Inputs["reservedConcurrentExecutions"]; set != (cfg.Secrets.RotationConcurrency > 0) {
+				t.Errorf("reservedConcurrentExecutions set=%v, want it only when secrets.rotationConcurrency asks (%d)", set, cfg.Secrets.RotationConcurrency)
 			}
 			if str(fn, "kmsKeyArn") != output(key, "arn") {
 				t.Errorf("kmsKeyArn %q", str(fn, "kmsKeyArn"))
@@ -342,8 +347,15 @@ func TestRotationFunction(t *testing.T) {
 							t.Errorf("%s on %v, want exactly the rotated secrets %v", a, s.Resource, rotated)
 						}
 					case strings.HasPrefix(a, "kms:"):
-						if !slices.Equal(s.Resource, []string{output(key, "arn").(string)}) || !slices.Equal(s.Condition["StringEquals"]["kms:ViaService"], []string{"secretsmanager.us-east-1.amazonaws.com"}) {
-							t.Errorf("%s on %v with %v, want the key through Secrets Manager only", a, s.Resource, s.Condition)
+						// The key and its replicas (PutSecretValue encrypts each
+						// replica with its region's key), through Secrets Manager.
+						keys, via := []string{output(key, "arn").(string)}, []string{"secretsmanager.us-east-1.amazonaws.com"}
+						for _, rk := range m.ByType(typeReplicaKey) {
+							keys = append(keys, output(rk, "arn").(string))
+							via = append(via, "secretsmanager."+strings.Split(output(rk, "arn").(string), ":")[3]+".amazonaws.com")
+						}
+						if !sameSet(s.Resource, keys) || !sameSet(s.Condition["StringEquals"]["kms:ViaService"], via) {
+							t.Errorf("%s on %v with %v, want the key and its replicas %v through Secrets Manager only", a, s.Resource, s.Condition, keys)
 						}
 					case strings.HasPrefix(a, "logs:"):
 						if len(s.Resource) != 1 || !strings.Contains(s.Resource[0], ":log-group:"+str(fn, "loggingConfig.logGroup")+":") {
@@ -367,17 +379,38 @@ func sameSet(a, b []string) bool {
 // denies reports whether a Deny statement of doc applies to a request by
 // principal, over TLS or not, evaluating the condition operators the
 // program uses.
+// denies reports whether doc explicitly denies principal's action on any
+// resource the document names.
 func denies(doc policyDoc, action, principal string, secure bool) bool {
-	reqCtx := map[string]string{"aws:PrincipalArn": principal, "aws:SecureTransport": fmt.Sprint(secure)}
 	for _, s := range doc.Statement {
-		if s.Effect != "Deny" || !slices.ContainsFunc(s.Action, func(a string) bool { return actionMatches(a, action) }) {
-			continue
-		}
-		if conditionsHold(s.Condition, reqCtx) {
-			return true
+		for _, res := range s.Resource {
+			req := iampolicy.Request{Principal: principal, Action: action, Resource: res, Context: map[string][]string{
+				"aws:PrincipalArn": {principal}, "aws:SecureTransport": {fmt.Sprint(secure)}, "aws:PrincipalIsAWSService": {"false"},
+			}}
+			if evaluate(doc, req) == iampolicy.ExplicitDeny {
+				return true
+			}
 		}
 	}
 	return false
+}
+
+// evaluate applies doc to req with the IAM evaluator (AWS's semantics for
+// condition keys the request lacks).
+func evaluate(doc policyDoc, req iampolicy.Request) iampolicy.Decision {
+	b, err := json.Marshal(doc)
+	if err != nil {
+		panic(err)
+	}
+	d, err := iampolicy.Parse(string(b))
+	if err != nil {
+		panic(err)
+	}
+	dec, err := iampolicy.Evaluate(d, req)
+	if err != nil {
+		panic(err)
+	}
+	return dec
 }
 
 // actionMatches reports whether a policy's action (maybe "svc:*") covers
@@ -389,29 +422,22 @@ func actionMatches(pattern, action string) bool {
 	return pattern == action
 }
 
+// conditionsHold evaluates a Condition block for a request context with
+// the IAM evaluator.
 func conditionsHold(cond map[string]map[string][]string, reqCtx map[string]string) bool {
-	for op, keys := range cond {
-		for k, values := range keys {
-			v, ok := reqCtx[k]
-			if !ok {
-				panic("condition key " + k + " is not modelled by the test")
-			}
-			in := slices.Contains(values, v)
-			switch op {
-			case "StringEquals", "Bool":
-				if !in {
-					return false
-				}
-			case "StringNotEquals":
-				if in {
-					return false
-				}
-			default:
-				panic("condition operator " + op + " is not modelled by the test")
-			}
-		}
+	b, err := json.Marshal(map[string]any{"Statement": []any{map[string]any{"Effect": "Allow", "Action": []string{"x:Y"}, "Resource": []string{"*"}, "Condition": cond}}})
+	if err != nil {
+		panic(err)
 	}
-	return true
+	var doc policyDoc
+	if err := json.Unmarshal(b, &doc); err != nil {
+		panic(err)
+	}
+	ctx := map[string][]string{}
+	for k, v := range reqCtx {
+		ctx[k] = []string{v}
+	}
+	return evaluate(doc, iampolicy.Request{Principal: "p", Action: "x:Y", Resource: "r", Context: ctx}) == iampolicy.Allowed
 }
 
 func TestSecretResourcePolicies(t *testing.T) {
@@ -465,7 +491,12 @@ func TestSecretResourcePolicies(t *testing.T) {
 			var mine []string
 			for _, e := range cfg.Secrets.Inventory {
 				if slices.Contains(e.Readers, "app") {
-					mine = append(mine, output(secretNamed(t, m, e.Name), "arn").(string))
+					arn := output(secretNamed(t, m, e.Name), "arn").(string)
+					mine = append(mine, arn)
+					if e.ReplicaRegion != "" {
+						// A replica has its primary's ARN in its own region.
+						mine = append(mine, secrets.InRegion(arn, e.ReplicaRegion))
+					}
 				}
 			}
 			for _, s := range doc.Statement {
@@ -475,7 +506,7 @@ func TestSecretResourcePolicies(t *testing.T) {
 						t.Errorf("reads %v, want %v", s.Resource, mine)
 					}
 				case slices.Contains(s.Action, "kms:Decrypt"):
-					if len(s.Resource) != 1 || !strings.HasPrefix(s.Resource[0], "arn:aws:kms:") || s.Condition["StringEquals"]["kms:ViaService"] == nil {
+					if len(s.Resource) == 0 || !strings.HasPrefix(s.Resource[0], "arn:aws:kms:") || s.Condition["StringEquals"]["kms:ViaService"] == nil {
 						t.Errorf("decrypt %v %v", s.Resource, s.Condition)
 					}
 				default:
