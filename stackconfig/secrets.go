@@ -90,9 +90,9 @@ func ExternalSecretKey(name string) string { return "secret-" + name }
 // an empty inventory.
 func DefaultSecrets() Secrets {
 	return Secrets{
-		RotationArtifact:    "build/rotation.zip",
-		LogRetentionDays:    365,
-		RecoveryWindowDays:  30,
+		RotationArtifact:   "build/rotation.zip",
+		LogRetentionDays:   365,
+		RecoveryWindowDays: 30,
 	}
 }
 
