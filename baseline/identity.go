@@ -70,7 +70,7 @@ func deployUserPool(ctx *pulumi.Context, name string, cfg *stackconfig.Config, a
 		MFA: u.MFA, SMS: u.SMS, SMSRoleARN: smsRole(u), Passkeys: u.Passkeys, RelyingPartyID: u.RelyingPartyID,
 		PasswordMinLength: u.PasswordMinLength, PasswordHistory: u.PasswordHistory, TemporaryPasswordDays: u.TemporaryPasswordDays,
 		ThreatProtection: u.ThreatProtection, Tier: u.Tier, SelfSignUp: u.SelfSignUp, DomainPrefix: domain,
-		CallbackURLs: callbacks, LogoutURLs: logouts,
+		CallbackURLs: callbacks, LogoutURLs: logouts, FederationCallbackURLs: c.FederationCallbackURLs,
 		AccessTokenMinutes: c.AccessTokenMinutes, IDTokenMinutes: c.IDTokenMinutes, RefreshTokenDays: c.RefreshTokenDays,
 		Groups:             groups,
 		ListenerARN:        alb.HTTPSListenerARN,

@@ -375,11 +375,13 @@ func cognitoRules() []Rule {
 				return ""
 			})},
 		{ID: "cognito-https-callbacks", Severity: Medium,
-			Description: "App clients redirect to HTTPS URLs only, without the implicit grant.",
+			Description: "App clients redirect to HTTPS URLs only, without the implicit grant; a public client (no secret) may also use a loopback http://localhost redirect, which stays on a native app's device (RFC 8252 section 7.3).",
 			Check: forEach(tClient, func(r Resource) string {
+				secret, _ := r.Bool("generateSecret")
 				for _, k := range []string{"callbackUrls", "logoutUrls"} {
 					for _, u := range r.List(k) {
-						if s, _ := u.(string); !strings.HasPrefix(s, "https://") {
+						s, _ := u.(string)
+						if !strings.HasPrefix(s, "https://") && (secret || !strings.HasPrefix(s, "http://localhost:") && !strings.HasPrefix(s, "http://localhost/")) {
 							return fmt.Sprintf("redirects to %s; use https URLs only", s)
 						}
 					}

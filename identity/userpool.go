@@ -52,6 +52,11 @@ type UserPoolArgs struct {
 	RefreshTokenDays   int
 	// Groups map to their roles.
 	Groups []GroupArgs
+	// FederationCallbackURLs are the redirect URIs of the public client
+	// through which a browser app or a CLI exchanges a member's ID token
+	// for its group's role (https, or a loopback http://localhost URI for
+	// a native app, RFC 8252 section 7.3).
+	FederationCallbackURLs []string
 	// ListenerARN and TargetGroupARN receive a rule that authenticates
 	// AuthenticatedPaths before forwarding.
 	ListenerARN        pulumi.StringInput
@@ -76,6 +81,9 @@ type UserPool struct {
 	UserPoolID  pulumi.StringOutput `pulumi:"userPoolId"`
 	// ClientID is the app client's id.
 	ClientID pulumi.StringOutput `pulumi:"clientId"`
+	// FederationClientID is the public client whose ID tokens the identity
+	// pool exchanges for group roles.
+	FederationClientID pulumi.StringOutput `pulumi:"federationClientId"`
 	// ClientSecret is the app client's secret: a secret output that goes to
 	// the secrets inventory, never to a stack output.
 	ClientSecret pulumi.StringOutput `pulumi:"-"`
@@ -143,12 +151,44 @@ func NewUserPool(ctx *pulumi.Context, name string, args *UserPoolArgs, opts ...p
 	if err != nil {
 		return nil, err
 	}
+	// The load balancer never hands the ID token to the app (it forwards
+	// the access token and its own x-amzn-oidc-data), so group roles are
+	// reached through a public client: a browser app or a CLI signs the
+	// member in with the authorization-code grant and PKCE (no secret to
+	// leak), then trades the ID token at the identity pool.
+	federation, err := cognito.NewUserPoolClient(ctx, name+"-federation", &cognito.UserPoolClientArgs{
+		UserPoolId:                      pool.ID(),
+		GenerateSecret:                  pulumi.Bool(false),
+		AllowedOauthFlowsUserPoolClient: pulumi.Bool(true),
+		AllowedOauthFlows:               pulumi.StringArray{pulumi.String("code")},
+		AllowedOauthScopes:              pulumi.StringArray{pulumi.String("openid"), pulumi.String("email")},
+		SupportedIdentityProviders:      pulumi.StringArray{pulumi.String("COGNITO")},
+		CallbackUrls:                    pulumi.ToStringArray(args.FederationCallbackURLs),
+		ExplicitAuthFlows:               pulumi.StringArray{pulumi.String("ALLOW_USER_SRP_AUTH")},
+		PreventUserExistenceErrors:      pulumi.String("ENABLED"),
+		EnableTokenRevocation:           pulumi.Bool(true),
+		AccessTokenValidity:             pulumi.Int(args.AccessTokenMinutes),
+		IdTokenValidity:                 pulumi.Int(args.IDTokenMinutes),
+		RefreshTokenValidity:            pulumi.Int(args.RefreshTokenDays),
+		TokenValidityUnits: &cognito.UserPoolClientTokenValidityUnitsArgs{
+			AccessToken:  pulumi.String("minutes"),
+			IdToken:      pulumi.String("minutes"),
+			RefreshToken: pulumi.String("days"),
+		},
+		AuthSessionValidity: pulumi.Int(3),
+	}, parent)
+	if err != nil {
+		return nil, err
+	}
 	identityPool, err := cognito.NewIdentityPool(ctx, name, &cognito.IdentityPoolArgs{
 		IdentityPoolName:               pulumi.String(name),
 		AllowUnauthenticatedIdentities: pulumi.Bool(false),
-		AllowClassicFlow:               pulumi.Bool(false),
+		// The enhanced flow only: the identity pool, not the caller, picks
+		// the role from the token, so no member can ask for another
+		// group's role.
+		AllowClassicFlow: pulumi.Bool(false),
 		CognitoIdentityProviders: cognito.IdentityPoolCognitoIdentityProviderArray{cognito.IdentityPoolCognitoIdentityProviderArgs{
-			ClientId:             client.ID(),
+			ClientId:             federation.ID(),
 			ProviderName:         pool.Endpoint,
 			ServerSideTokenCheck: pulumi.Bool(true),
 		}},
@@ -156,14 +196,36 @@ func NewUserPool(ctx *pulumi.Context, name string, args *UserPoolArgs, opts ...p
 	if err != nil {
 		return nil, err
 	}
+	poolTrust := identityPool.ID().ToStringOutput().ApplyT(func(id string) (string, error) {
+		return GroupTrustPolicy(id).JSON()
+	}).(pulumi.StringOutput)
+	// The provider refuses a role attachment whose roles map has neither
+	// authenticated nor unauthenticated
+	// (internal/service/cognitoidentity/pool_roles_attachment.go). The
+	// authenticated default role grants nothing: a member gets only its
+	// group's role, anyone else nothing.
+	noAccess, err := iam.NewRole(ctx, name+"-signed-in", &iam.RoleArgs{
+		Description:         pulumi.String("Default role of signed-in users without a group: no permissions"),
+		AssumeRolePolicy:    poolTrust,
+		MaxSessionDuration:  pulumi.Int(3600),
+		PermissionsBoundary: args.BoundaryARN,
+	}, parent)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := iam.NewRolePolicy(ctx, name+"-signed-in", &iam.RolePolicyArgs{
+		Role: noAccess.Name,
+		Policy: pulumi.String(iampolicy.New(iampolicy.Statement{
+			Sid: "NoAccess", Effect: iampolicy.Deny, Action: []string{"*"}, Resource: []string{"*"},
+		}).MustJSON()),
+	}, parent); err != nil {
+		return nil, err
+	}
 	roleARNs := pulumi.StringMap{}
 	for _, g := range args.Groups {
-		trust := identityPool.ID().ToStringOutput().ApplyT(func(id string) (string, error) {
-			return GroupTrustPolicy(id).JSON()
-		}).(pulumi.StringOutput)
 		role, err := iam.NewRole(ctx, name+"-group-"+g.Name, &iam.RoleArgs{
 			Description:         pulumi.String(fmt.Sprintf("Users of group %s (role %s)", g.Name, g.RoleName)),
-			AssumeRolePolicy:    trust,
+			AssumeRolePolicy:    poolTrust,
 			MaxSessionDuration:  pulumi.Int(3600),
 			PermissionsBoundary: args.BoundaryARN,
 		}, parent)
@@ -192,10 +254,9 @@ func NewUserPool(ctx *pulumi.Context, name string, args *UserPoolArgs, opts ...p
 	}
 	if _, err := cognito.NewIdentityPoolRoleAttachment(ctx, name, &cognito.IdentityPoolRoleAttachmentArgs{
 		IdentityPoolId: identityPool.ID(),
-		// No default authenticated role: a user gets only its group's role.
-		Roles: pulumi.StringMap{},
+		Roles:          pulumi.StringMap{"authenticated": noAccess.Arn},
 		RoleMappings: cognito.IdentityPoolRoleAttachmentRoleMappingArray{cognito.IdentityPoolRoleAttachmentRoleMappingArgs{
-			IdentityProvider:        pulumi.Sprintf("%s:%s", pool.Endpoint, client.ID()),
+			IdentityProvider:        pulumi.Sprintf("%s:%s", pool.Endpoint, federation.ID()),
 			Type:                    pulumi.String("Token"),
 			AmbiguousRoleResolution: pulumi.String("Deny"),
 		}},
@@ -235,17 +296,19 @@ func NewUserPool(ctx *pulumi.Context, name string, args *UserPoolArgs, opts ...p
 	u.UserPoolARN = pool.Arn
 	u.UserPoolID = pool.ID().ToStringOutput()
 	u.ClientID = client.ID().ToStringOutput()
+	u.FederationClientID = federation.ID().ToStringOutput()
 	u.ClientSecret = pulumi.ToSecret(client.ClientSecret).(pulumi.StringOutput)
 	u.Domain = domain.Domain
 	u.IdentityPoolID = identityPool.ID().ToStringOutput()
 	u.GroupRoleARNs = roleARNs.ToStringMapOutput()
 	return u, ctx.RegisterResourceOutputs(u, pulumi.Map{
-		"userPoolArn":    u.UserPoolARN,
-		"userPoolId":     u.UserPoolID,
-		"clientId":       u.ClientID,
-		"domain":         u.Domain,
-		"identityPoolId": u.IdentityPoolID,
-		"groupRoleArns":  u.GroupRoleARNs,
+		"userPoolArn":        u.UserPoolARN,
+		"userPoolId":         u.UserPoolID,
+		"clientId":           u.ClientID,
+		"federationClientId": u.FederationClientID,
+		"domain":             u.Domain,
+		"identityPoolId":     u.IdentityPoolID,
+		"groupRoleArns":      u.GroupRoleARNs,
 	})
 }
 

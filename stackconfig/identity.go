@@ -89,6 +89,12 @@ type AppClient struct {
 	IDTokenMinutes     int `json:"idTokenMinutes"`
 	// RefreshTokenDays is 1 to 30. Default 30.
 	RefreshTokenDays int `json:"refreshTokenDays"`
+	// FederationCallbackURLs are the redirect URIs of the public client
+	// that browser apps and CLIs sign members in with (code grant with
+	// PKCE) to exchange the ID token for their group's role. HTTPS, or a
+	// loopback http://localhost URI, which native apps use in every stack
+	// (RFC 8252 section 7.3). Default http://localhost:8400/callback.
+	FederationCallbackURLs []string `json:"federationCallbackUrls"`
 }
 
 // Group is a user pool group.
@@ -139,7 +145,7 @@ func DefaultIdentity() Identity {
 			MFA: MFAOn, PasswordMinLength: 14, PasswordHistory: 24, TemporaryPasswordDays: 1,
 			ThreatProtection: ThreatEnforced, Tier: "PLUS",
 		},
-		Client:             AppClient{AccessTokenMinutes: 60, IDTokenMinutes: 60, RefreshTokenDays: 30},
+		Client:             AppClient{AccessTokenMinutes: 60, IDTokenMinutes: 60, RefreshTokenDays: 30, FederationCallbackURLs: []string{"http://localhost:8400/callback"}},
 		AuthenticatedPaths: []string{"/admin/*"},
 		Groups: []Group{
 			{Name: "admins", Precedence: 1, Role: "admin"},
@@ -232,6 +238,12 @@ func (id Identity) validate(key string, production bool) []error {
 			if err := checkRedirect(raw, production); err != nil {
 				errs = append(errs, fieldErr(fmt.Sprintf("%s.%s[%d]", ck, field, i), "%q %v", raw, err))
 			}
+		}
+	}
+	for i, raw := range c.FederationCallbackURLs {
+		// A native app's loopback redirect stays on the device.
+		if err := checkRedirect(raw, false); err != nil {
+			errs = append(errs, fieldErr(fmt.Sprintf("%s.federationCallbackUrls[%d]", ck, i), "%q %v", raw, err))
 		}
 	}
 	for field, v := range map[string]int{"accessTokenMinutes": c.AccessTokenMinutes, "idTokenMinutes": c.IDTokenMinutes} {

@@ -302,3 +302,88 @@ func TestSecretsDeployOrder(t *testing.T) {
 		}
 	})
 }
+
+// TestGroupRolesReachable follows Cognito's enhanced flow with token-based
+// role mapping (Cognito developer guide, "Using role-based access
+// control"): a member signs in through the federation client, the user
+// pool puts the role of the member's group of lowest precedence in the ID
+// token's cognito:preferred_role, the identity pool (classic flow off, so
+// the caller cannot name a role) assumes that role with the pool as
+// audience and "authenticated" in amr. A member of each group reaches
+// exactly its group's role.
+func TestGroupRolesReachable(t *testing.T) {
+	for _, stack := range stacks {
+		m := deployed(t, stack)
+		pool := only(t, m, typeIdentityPool)
+		poolID := id(pool)
+		federation := find(t, m, typeUserPoolClient, "federation", func(r mockaws.Resource) bool { return strings.HasSuffix(r.Name, "-federation") })
+		att := only(t, m, typeRoleAttachment)
+		t.Run(stack+"/the identity pool trusts the federation client, enhanced flow only", func(t *testing.T) {
+			if v, _ := boolean(pool, "allowClassicFlow"); v {
+				t.Fatal("classic flow on: a member could ask for any group's role")
+			}
+			providers, _ := input(pool, "cognitoIdentityProviders").([]any)
+			if len(providers) != 1 || providers[0].(map[string]any)["clientId"] != id(federation) {
+				t.Errorf("providers %v, want the federation client only (the load balancer never passes the ID token on)", providers)
+			}
+			if v, _ := boolean(federation, "generateSecret"); v {
+				t.Error("the federation client has a secret; a browser or CLI cannot keep one")
+			}
+			maps, _ := input(att, "roleMappings").([]any)
+			if len(maps) != 1 || !strings.HasSuffix(maps[0].(map[string]any)["identityProvider"].(string), ":"+id(federation)) {
+				t.Errorf("role mappings %v, want the federation client's tokens mapped", maps)
+			}
+		})
+		groups := m.ByType(typeUserGroup)
+		if len(groups) == 0 {
+			t.Fatalf("%s: no groups", stack)
+		}
+		preferred := func(memberOf ...mockaws.Resource) string {
+			best := memberOf[0]
+			for _, g := range memberOf[1:] {
+				if num(g, "precedence") < num(best, "precedence") {
+					best = g
+				}
+			}
+			return str(best, "roleArn")
+		}
+		for _, g := range groups {
+			t.Run(stack+"/a member of "+str(g, "name")+" reaches its role and no other", func(t *testing.T) {
+				chosen := preferred(g)
+				for _, h := range groups {
+					role := roleByARN(t, m, str(h, "roleArn"))
+					req := iampolicy.Request{Principal: "cognito-identity.amazonaws.com", Federated: true, Action: "sts:AssumeRoleWithWebIdentity",
+						Context: map[string][]string{"cognito-identity.amazonaws.com:aud": {poolID}, "cognito-identity.amazonaws.com:amr": {"authenticated", "cognito-idp.us-east-1.amazonaws.com/pool:" + id(federation)}}}
+					trusted := decide(t, str(role, "assumeRolePolicy"), req) == iampolicy.Allowed
+					reached := trusted && str(h, "roleArn") == chosen
+					if want := h.URN == g.URN; reached != want {
+						t.Errorf("role of %s reached=%v, want %v", str(h, "name"), reached, want)
+					}
+					other := req
+					other.Context = map[string][]string{"cognito-identity.amazonaws.com:aud": {"us-east-1:other-pool"}, "cognito-identity.amazonaws.com:amr": {"authenticated"}}
+					if decide(t, str(role, "assumeRolePolicy"), other) == iampolicy.Allowed {
+						t.Errorf("role of %s trusts another identity pool", str(h, "name"))
+					}
+					guest := req
+					guest.Context = map[string][]string{"cognito-identity.amazonaws.com:aud": {poolID}, "cognito-identity.amazonaws.com:amr": {"unauthenticated"}}
+					if decide(t, str(role, "assumeRolePolicy"), guest) == iampolicy.Allowed {
+						t.Errorf("role of %s trusts unauthenticated identities", str(h, "name"))
+					}
+				}
+			})
+		}
+		if len(groups) > 1 {
+			t.Run(stack+"/a member of several groups gets the lowest precedence's role", func(t *testing.T) {
+				low := groups[0]
+				for _, g := range groups {
+					if num(g, "precedence") < num(low, "precedence") {
+						low = g
+					}
+				}
+				if preferred(groups...) != str(low, "roleArn") {
+					t.Error("preferred role is not the lowest precedence's")
+				}
+			})
+		}
+	}
+}

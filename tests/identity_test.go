@@ -91,7 +91,7 @@ func TestUserPool(t *testing.T) {
 				t.Errorf("domain %v", d.Inputs)
 			}
 		})
-		client := only(t, m, typeUserPoolClient)
+		client := find(t, m, typeUserPoolClient, "of the load balancer", func(r mockaws.Resource) bool { return strings.HasSuffix(r.Name, "-alb") })
 		t.Run(stack+"/app client: code grant only, HTTPS callbacks, revocation, rotation, short tokens", func(t *testing.T) {
 			if !slices.Equal(strs(client, "allowedOauthFlows"), []string{"code"}) {
 				t.Errorf("flows %v", strs(client, "allowedOauthFlows"))
@@ -157,8 +157,22 @@ func TestGroupsAndRoles(t *testing.T) {
 			if len(maps) != 1 || maps[0].(map[string]any)["type"] != "Token" || maps[0].(map[string]any)["ambiguousRoleResolution"] != "Deny" {
 				t.Errorf("role mappings %v", maps)
 			}
-			if roles, _ := input(att, "roles").(map[string]any); len(roles) != 0 {
-				t.Errorf("default roles %v; users get only their group's", roles)
+			// The provider refuses a roles map with neither authenticated nor
+			// unauthenticated (pool_roles_attachment.go); the default
+			// authenticated role exists and grants nothing.
+			roles, _ := input(att, "roles").(map[string]any)
+			def, _ := roles["authenticated"].(string)
+			if len(roles) != 1 || def == "" {
+				t.Fatalf("roles %v, want only an authenticated default role", roles)
+			}
+			for _, rp := range m.ByType(typeRolePolicy) {
+				if str(rp, "role") == output(roleByARN(t, m, def), "name") {
+					for _, s := range parsePolicy(t, rp, "policy").Statement {
+						if s.Effect == "Allow" {
+							t.Errorf("the default role allows %v", s.Action)
+						}
+					}
+				}
 			}
 		})
 		roles := map[string]stackconfig.Role{}
@@ -212,7 +226,7 @@ func TestGroupsAndRoles(t *testing.T) {
 			auth := actions[0].(map[string]any)
 			ac, _ := auth["authenticateCognito"].(map[string]any)
 			if auth["type"] != "authenticate-cognito" || auth["order"] != 1.0 || ac["userPoolArn"] != output(only(t, m, typeUserPool), "arn") ||
-				ac["userPoolClientId"] != id(only(t, m, typeUserPoolClient)) || ac["onUnauthenticatedRequest"] != "authenticate" {
+				ac["userPoolClientId"] != id(find(t, m, typeUserPoolClient, "of the load balancer", func(r mockaws.Resource) bool { return strings.HasSuffix(r.Name, "-alb") })) || ac["onUnauthenticatedRequest"] != "authenticate" {
 				t.Errorf("first action %v", auth)
 			}
 			fwd := actions[1].(map[string]any)
