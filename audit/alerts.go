@@ -6,7 +6,9 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/sns"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/sqs"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/example/hardening/awsenv"
@@ -36,6 +38,9 @@ type Alerts struct {
 
 	// TopicARN is the alerts topic's ARN, the action of every alarm.
 	TopicARN pulumi.StringOutput `pulumi:"topicArn"`
+	// DeadLetterARN is the queue that keeps the events EventBridge could
+	// not deliver to the topic; an alarm watches it.
+	DeadLetterARN pulumi.StringOutput `pulumi:"deadLetterArn"`
 }
 
 // TopicName is the alerts topic's name. It is fixed so that the stack key's
@@ -82,7 +87,108 @@ func NewAlerts(ctx *pulumi.Context, name string, args *AlertsArgs, opts ...pulum
 		}
 	}
 	a.TopicARN = topic.Arn
-	return a, ctx.RegisterResourceOutputs(a, pulumi.Map{"topicArn": a.TopicARN})
+	a.DeadLetterARN, err = deadLetterQueue(ctx, name, topic.Arn, env, parent)
+	if err != nil {
+		return nil, err
+	}
+	return a, ctx.RegisterResourceOutputs(a, pulumi.Map{"topicArn": a.TopicARN, "deadLetterArn": a.DeadLetterARN})
+}
+
+// deadLetterQueue keeps what EventBridge could not publish to the topic
+// (an encrypted topic it may not use, a throttled publish), with an alarm
+// on any message in it. SQS-managed encryption: EventBridge needs no key
+// permission to write to it.
+func deadLetterQueue(ctx *pulumi.Context, name string, topicARN pulumi.StringOutput, env awsenv.Env, parent pulumi.ResourceOption) (pulumi.StringOutput, error) {
+	q, err := sqs.NewQueue(ctx, name+"-alerts-dlq", &sqs.QueueArgs{
+		Name:                    pulumi.String(name + "-alerts-dlq"),
+		SqsManagedSseEnabled:    pulumi.Bool(true),
+		MessageRetentionSeconds: pulumi.Int(1209600), // 14 days, the most SQS keeps
+	}, parent)
+	if err != nil {
+		return pulumi.StringOutput{}, err
+	}
+	policy := q.Arn.ApplyT(func(arn string) (string, error) { return DeadLetterPolicy(arn, env).JSON() }).(pulumi.StringOutput)
+	if _, err := sqs.NewQueuePolicy(ctx, name+"-alerts-dlq", &sqs.QueuePolicyArgs{QueueUrl: q.Url, Policy: policy}, parent); err != nil {
+		return pulumi.StringOutput{}, err
+	}
+	if _, err := cloudwatch.NewMetricAlarm(ctx, name+"-alerts-undelivered", &cloudwatch.MetricAlarmArgs{
+		AlarmDescription:   pulumi.String("Events that EventBridge could not deliver to the alerts topic are waiting in " + name + "-alerts-dlq"),
+		Namespace:          pulumi.String("AWS/SQS"),
+		MetricName:         pulumi.String("ApproximateNumberOfMessagesVisible"),
+		Dimensions:         pulumi.StringMap{"QueueName": q.Name},
+		Statistic:          pulumi.String("Maximum"),
+		Period:             pulumi.Int(300),
+		EvaluationPeriods:  pulumi.Int(1),
+		Threshold:          pulumi.Float64(0),
+		ComparisonOperator: pulumi.String("GreaterThanThreshold"),
+		TreatMissingData:   pulumi.String("notBreaching"),
+		AlarmActions:       pulumi.Array{topicARN},
+		OkActions:          pulumi.Array{topicARN},
+	}, parent); err != nil {
+		return pulumi.StringOutput{}, err
+	}
+	return q.Arn, nil
+}
+
+// DeadLetterPolicy lets EventBridge rules of this account, and only them,
+// send undelivered events to the queue, over TLS (EventBridge user guide,
+// "Using dead-letter queues": the queue policy must allow
+// events.amazonaws.com sqs:SendMessage, limited by aws:SourceArn).
+func DeadLetterPolicy(queueARN string, env awsenv.Env) iampolicy.Document {
+	return iampolicy.New(
+		iampolicy.Statement{
+			Sid:       "DenyInsecureTransport",
+			Effect:    iampolicy.Deny,
+			Principal: &iampolicy.Principal{Everyone: true},
+			Action:    []string{"sqs:*"},
+			Resource:  []string{queueARN},
+			Condition: iampolicy.Conditions{"Bool": {"aws:SecureTransport": {"false"}}},
+		},
+		iampolicy.Statement{
+			Sid:       "RulesOfThisAccount",
+			Effect:    iampolicy.Allow,
+			Principal: &iampolicy.Principal{Service: []string{env.GlobalServicePrincipal("events")}},
+			Action:    []string{"sqs:SendMessage"},
+			Resource:  []string{queueARN},
+			Condition: iampolicy.Conditions{"ArnLike": {"aws:SourceArn": {env.ARN("events", "rule/*")}}},
+		},
+	)
+}
+
+// EventToAlerts sends the events that match pattern to the alerts topic:
+// a rule, its target with the dead-letter queue, and an alarm on the rule's
+// FailedInvocations, so that an event EventBridge cannot deliver is neither
+// dropped nor silent. Every event rule of the stack goes through it.
+func EventToAlerts(ctx *pulumi.Context, name, description string, pattern, topicARN, deadLetterARN pulumi.StringInput, opts ...pulumi.ResourceOption) error {
+	rule, err := cloudwatch.NewEventRule(ctx, name, &cloudwatch.EventRuleArgs{
+		Description:  pulumi.String(description),
+		EventPattern: pattern,
+	}, opts...)
+	if err != nil {
+		return err
+	}
+	if _, err := cloudwatch.NewEventTarget(ctx, name, &cloudwatch.EventTargetArgs{
+		Rule:             rule.Name,
+		Arn:              topicARN,
+		DeadLetterConfig: &cloudwatch.EventTargetDeadLetterConfigArgs{Arn: deadLetterARN},
+	}, opts...); err != nil {
+		return err
+	}
+	_, err = cloudwatch.NewMetricAlarm(ctx, name+"-failed", &cloudwatch.MetricAlarmArgs{
+		AlarmDescription:   pulumi.String("EventBridge failed to deliver: " + description),
+		Namespace:          pulumi.String("AWS/Events"),
+		MetricName:         pulumi.String("FailedInvocations"),
+		Dimensions:         pulumi.StringMap{"RuleName": rule.Name},
+		Statistic:          pulumi.String("Sum"),
+		Period:             pulumi.Int(300),
+		EvaluationPeriods:  pulumi.Int(1),
+		Threshold:          pulumi.Float64(0),
+		ComparisonOperator: pulumi.String("GreaterThanThreshold"),
+		TreatMissingData:   pulumi.String("notBreaching"),
+		AlarmActions:       pulumi.Array{topicARN},
+		OkActions:          pulumi.Array{topicARN},
+	}, opts...)
+	return err
 }
 
 // TopicPolicy is the alerts topic's policy: publishing over TLS only, by

@@ -121,8 +121,10 @@ type MonitoringArgs struct {
 	// is the alarm threshold.
 	CertificateARNs       []pulumi.StringInput
 	CertificateExpiryDays int
-	// AlertsTopicARN receives every alarm and event.
+	// AlertsTopicARN receives every alarm and event; DeadLetterARN keeps
+	// the events EventBridge could not deliver (Alerts.DeadLetterARN).
 	AlertsTopicARN pulumi.StringInput
+	DeadLetterARN  pulumi.StringInput
 	Env            awsenv.Env
 }
 
@@ -139,7 +141,7 @@ type Monitoring struct {
 
 // NewMonitoring creates Monitoring.
 func NewMonitoring(ctx *pulumi.Context, name string, args *MonitoringArgs, opts ...pulumi.ResourceOption) (*Monitoring, error) {
-	if args == nil || args.AlertsTopicARN == nil {
+	if args == nil || args.AlertsTopicARN == nil || args.DeadLetterARN == nil {
 		return nil, errors.New("audit monitoring: args with an alerts topic are required")
 	}
 	m := &Monitoring{}
@@ -199,8 +201,8 @@ func NewMonitoring(ctx *pulumi.Context, name string, args *MonitoringArgs, opts 
 		}, parent); err != nil {
 			return nil, err
 		}
-		if err := eventToTopic(ctx, name+"-guardduty-high", "GuardDuty findings of severity 7 or more",
-			pulumi.String(GuardDutyHighSeverityPattern), args.AlertsTopicARN, parent); err != nil {
+		if err := EventToAlerts(ctx, name+"-guardduty-high", "GuardDuty findings of severity 7 or more",
+			pulumi.String(GuardDutyHighSeverityPattern), args.AlertsTopicARN, args.DeadLetterARN, parent); err != nil {
 			return nil, err
 		}
 	}
@@ -252,20 +254,5 @@ func (m *Monitoring) certificates(ctx *pulumi.Context, name string, args *Monito
 		}
 	}
 	pattern := pulumi.StringArray(args.CertificateARNs).ToStringArrayOutput().ApplyT(func(a []string) string { return CertificateExpiryPattern(a) }).(pulumi.StringOutput)
-	return eventToTopic(ctx, name+"-cert-expiry", "ACM certificates of this stack approaching expiration", pattern, args.AlertsTopicARN, parent)
-}
-
-func eventToTopic(ctx *pulumi.Context, name, description string, pattern, topic pulumi.StringInput, parent pulumi.ResourceOption) error {
-	rule, err := cloudwatch.NewEventRule(ctx, name, &cloudwatch.EventRuleArgs{
-		Description:  pulumi.String(description),
-		EventPattern: pattern,
-	}, parent)
-	if err != nil {
-		return err
-	}
-	_, err = cloudwatch.NewEventTarget(ctx, name, &cloudwatch.EventTargetArgs{
-		Rule: rule.Name,
-		Arn:  topic,
-	}, parent)
-	return err
+	return EventToAlerts(ctx, name+"-cert-expiry", "ACM certificates of this stack approaching expiration", pattern, args.AlertsTopicARN, args.DeadLetterARN, parent)
 }

@@ -236,6 +236,7 @@ func (d *deployer) secrets() error {
 		SubnetIDs:               vpc.PrivateSubnetIDs,
 		EndpointSecurityGroupID: vpc.EndpointSecurityGroupID,
 		AlertsTopicARN:          d.b.Alerts.TopicARN,
+		DeadLetterARN:           d.b.Alerts.DeadLetterARN,
 		Env:                     d.env.Env,
 		PermissionsBoundary:     d.b.Boundary.PolicyARN,
 		Deployers:               d.deployers(),
@@ -315,6 +316,7 @@ func (d *deployer) audit() error {
 		CertificateARNs:       []pulumi.StringInput{d.b.LoadBalancer.CertificateARN},
 		CertificateExpiryDays: au.CertificateExpiryDays,
 		AlertsTopicARN:        d.b.Alerts.TopicARN,
+		DeadLetterARN:         d.b.Alerts.DeadLetterARN,
 		Env:                   d.env.Env,
 	})
 	return err

@@ -429,6 +429,10 @@ func (m *Mocks) computed(r Resource, id string) resource.PropertyMap {
 		out["clientSecret"] = ClientSecretValue(r.URN)
 	case "aws:cognito/identityPool:IdentityPool":
 		out["arn"] = arn("cognito-identity", "identitypool/"+id)
+	case "aws:sqs/queue:Queue":
+		out["name"] = name
+		out["arn"] = arn("sqs", name)
+		out["url"] = fmt.Sprintf("https://sqs.%s.amazonaws.com/%s/%s", region, AccountID, name)
 	case "aws:sns/topic:Topic":
 		out["name"] = name
 		out["arn"] = arn("sns", name)

@@ -19,6 +19,7 @@ import (
 	"github.com/pulumi/pulumi-random/sdk/v4/go/random"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/example/hardening/audit"
 	"github.com/example/hardening/awsenv"
 	"github.com/example/hardening/secrets/rotation"
 )
@@ -79,8 +80,9 @@ type InventoryArgs struct {
 	SubnetIDs               pulumi.StringArrayInput
 	EndpointSecurityGroupID pulumi.StringInput
 	// AlertsTopicARN receives the function's error alarm and the secret
-	// events.
+	// events; DeadLetterARN keeps the events EventBridge could not deliver.
 	AlertsTopicARN pulumi.StringInput
+	DeadLetterARN  pulumi.StringInput
 	Env            awsenv.Env
 	// PermissionsBoundary is attached to the rotation function's role.
 	PermissionsBoundary pulumi.StringInput
@@ -144,7 +146,7 @@ func NewInventory(ctx *pulumi.Context, name string, args *InventoryArgs, opts ..
 }
 
 func (a *InventoryArgs) check() error {
-	if a == nil || a.Key == nil || a.AlertsTopicARN == nil || a.PermissionsBoundary == nil || a.Deployers == nil {
+	if a == nil || a.Key == nil || a.AlertsTopicARN == nil || a.DeadLetterARN == nil || a.PermissionsBoundary == nil || a.Deployers == nil {
 		return errors.New("args with a key, an alerts topic, a permissions boundary and the deployers are required")
 	}
 	var errs []error
@@ -552,17 +554,7 @@ func (b *inventoryBuilder) audit() error {
 		{"rotation-failed", "Secrets Manager rotation failures", RotationFailurePattern},
 		{"secret-changed", "Secrets deleted, their policies changed, rotation or replication cancelled", SecretChangePattern},
 	} {
-		rule, err := cloudwatch.NewEventRule(ctx, b.child(r.name), &cloudwatch.EventRuleArgs{
-			Description:  pulumi.String(r.description),
-			EventPattern: pulumi.String(r.pattern),
-		}, b.parent)
-		if err != nil {
-			return err
-		}
-		if _, err := cloudwatch.NewEventTarget(ctx, b.child(r.name), &cloudwatch.EventTargetArgs{
-			Rule: rule.Name,
-			Arn:  a.AlertsTopicARN,
-		}, b.parent); err != nil {
+		if err := audit.EventToAlerts(ctx, b.child(r.name), r.description, pulumi.String(r.pattern), a.AlertsTopicARN, a.DeadLetterARN, b.parent); err != nil {
 			return err
 		}
 	}

@@ -387,3 +387,52 @@ func TestGroupRolesReachable(t *testing.T) {
 		}
 	}
 }
+
+// TestEventDeliveryIsWatched: EventBridge drops an event it cannot deliver
+// (an encrypted topic it may not use, throttling) unless the target has a
+// dead-letter queue; the FailedInvocations alarm says it happened.
+func TestEventDeliveryIsWatched(t *testing.T) {
+	for _, stack := range stacks {
+		m := deployed(t, stack)
+		queue := only(t, m, "aws:sqs/queue:Queue")
+		qARN := output(queue, "arn").(string)
+		t.Run(stack+"/every target has the dead-letter queue, every rule a FailedInvocations alarm", func(t *testing.T) {
+			rules := m.ByType(typeEventRule)
+			if len(rules) < 2 {
+				t.Fatalf("%d event rules", len(rules))
+			}
+			for _, tg := range m.ByType(typeEventTarget) {
+				if input(tg, "deadLetterConfig.arn") != qARN {
+					t.Errorf("target %s has no dead-letter queue", tg.Name)
+				}
+			}
+			for _, r := range rules {
+				var watched bool
+				for _, a := range m.ByType(typeMetricAlarm) {
+					watched = watched || str(a, "namespace") == "AWS/Events" && str(a, "metricName") == "FailedInvocations" && input(a, "dimensions.RuleName") == output(r, "name")
+				}
+				if !watched {
+					t.Errorf("rule %s has no FailedInvocations alarm", r.Name)
+				}
+			}
+		})
+		t.Run(stack+"/the queue takes EventBridge rules of this account only, and is watched", func(t *testing.T) {
+			if v, _ := boolean(queue, "sqsManagedSseEnabled"); !v {
+				t.Error("queue not encrypted")
+			}
+			rule := "arn:aws:events:us-east-1:" + mockaws.AccountID + ":rule/x"
+			checkAccess(t, str(only(t, m, "aws:sqs/queuePolicy:QueuePolicy"), "policy"), []access{
+				{"a rule of the account", svc("events.amazonaws.com", "sqs:SendMessage", qARN, "aws:SourceArn", rule, "aws:SourceAccount", mockaws.AccountID, "aws:SecureTransport", "true"), true},
+				{"another account's rule", svc("events.amazonaws.com", "sqs:SendMessage", qARN, "aws:SourceArn", "arn:aws:events:us-east-1:999999999999:rule/x", "aws:SecureTransport", "true"), false},
+				{"another service", svc("sns.amazonaws.com", "sqs:SendMessage", qARN, "aws:SourceArn", rule, "aws:SecureTransport", "true"), false},
+			})
+			var watched bool
+			for _, a := range m.ByType(typeMetricAlarm) {
+				watched = watched || str(a, "namespace") == "AWS/SQS" && input(a, "dimensions.QueueName") == output(queue, "name")
+			}
+			if !watched {
+				t.Error("no alarm on the dead-letter queue")
+			}
+		})
+	}
+}
