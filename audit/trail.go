@@ -24,6 +24,9 @@ type TrailArgs struct {
 	LogRetentionDays int
 	// BucketExpirationDays is how long the bucket keeps log files.
 	BucketExpirationDays int
+	// ObjectLockDays locks every log file version that long (governance
+	// mode); 0 for no lock.
+	ObjectLockDays int
 	Env                  awsenv.Env
 	// PermissionsBoundary is attached to the delivery role.
 	PermissionsBoundary pulumi.StringInput
@@ -69,6 +72,7 @@ func NewTrail(ctx *pulumi.Context, name string, args *TrailArgs, opts ...pulumi.
 		BucketPrefix:   name + "-trail-",
 		KMSKeyARN:      args.KeyARN,
 		ExpirationDays: args.BucketExpirationDays,
+		ObjectLockDays: args.ObjectLockDays,
 		Policy:         func(arn string) iampolicy.Document { return TrailBucketPolicy(arn, trailARN, env) },
 		Protect:        args.Protect,
 	}, parent)

@@ -287,6 +287,7 @@ func (d *deployer) audit() error {
 			KeyARN:               d.b.Key.KeyARN,
 			LogRetentionDays:     au.Trail.LogRetentionDays,
 			BucketExpirationDays: au.Trail.BucketExpirationDays,
+			ObjectLockDays:       au.Trail.ObjectLockDays,
 			Env:                  d.env.Env,
 			PermissionsBoundary:  d.b.Boundary.PolicyARN,
 			Protect:              d.cfg.ProtectStateful,

@@ -25,8 +25,16 @@ type Args struct {
 	ExpirePrefixes []string
 	// Policy returns the bucket policy for the bucket's ARN.
 	Policy func(bucketARN string) iampolicy.Document
-	// Protect protects the bucket and retains it on delete.
+	// Protect protects the bucket and retains it on delete; an unprotected
+	// bucket is emptied on delete (forceDestroy), else a versioned bucket
+	// stops `pulumi destroy` at BucketNotEmpty.
 	Protect bool
+	// ObjectLockDays, when positive, turns S3 Object Lock on with a default
+	// retention of that many days in governance mode: no version can be
+	// deleted or overwritten before then without the governance bypass
+	// permission. Object Lock can only be enabled when the bucket is
+	// created.
+	ObjectLockDays int
 }
 
 // Bucket is a log bucket and its policy, which a writer must depend on.
@@ -39,10 +47,25 @@ type Bucket struct {
 // (the caller's parent) on every resource.
 func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOption) (*Bucket, error) {
 	bucket, err := s3.NewBucketV2(ctx, name, &s3.BucketV2Args{
-		BucketPrefix: pulumi.String(args.BucketPrefix),
+		BucketPrefix:      pulumi.String(args.BucketPrefix),
+		ForceDestroy:      pulumi.Bool(!args.Protect),
+		ObjectLockEnabled: pulumi.Bool(args.ObjectLockDays > 0),
 	}, append(opts, pulumi.Protect(args.Protect), pulumi.RetainOnDelete(args.Protect))...)
 	if err != nil {
 		return nil, err
+	}
+	if args.ObjectLockDays > 0 {
+		if _, err := s3.NewBucketObjectLockConfigurationV2(ctx, name, &s3.BucketObjectLockConfigurationV2Args{
+			Bucket: bucket.ID(),
+			Rule: &s3.BucketObjectLockConfigurationV2RuleArgs{
+				DefaultRetention: &s3.BucketObjectLockConfigurationV2RuleDefaultRetentionArgs{
+					Mode: pulumi.String("GOVERNANCE"),
+					Days: pulumi.Int(args.ObjectLockDays),
+				},
+			},
+		}, opts...); err != nil {
+			return nil, err
+		}
 	}
 	if _, err := s3.NewBucketPublicAccessBlock(ctx, name, &s3.BucketPublicAccessBlockArgs{
 		Bucket:                bucket.ID(),
@@ -98,7 +121,7 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 			Status:                      pulumi.String("Enabled"),
 			Filter:                      &s3.BucketLifecycleConfigurationV2RuleFilterArgs{Prefix: filter},
 			Expiration:                  &s3.BucketLifecycleConfigurationV2RuleExpirationArgs{Days: pulumi.Int(args.ExpirationDays)},
-			NoncurrentVersionExpiration: &s3.BucketLifecycleConfigurationV2RuleNoncurrentVersionExpirationArgs{NoncurrentDays: pulumi.Int(30)},
+			NoncurrentVersionExpiration: &s3.BucketLifecycleConfigurationV2RuleNoncurrentVersionExpirationArgs{NoncurrentDays: pulumi.Int(max(30, args.ObjectLockDays))},
 		})
 	}
 	if _, err := s3.NewBucketLifecycleConfigurationV2(ctx, name, &s3.BucketLifecycleConfigurationV2Args{

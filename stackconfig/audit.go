@@ -15,6 +15,13 @@ type Audit struct {
 	// Best Practices and CIS v3.0 standards. Account-wide, like GuardDuty.
 	// Default true.
 	SecurityHub bool `json:"securityHub"`
+	// ConfigRecorderExists says the account records its resources with an
+	// AWS Config recorder in the stack's region (an organization's or
+	// Control Tower's). Security Hub evaluates its controls with AWS Config
+	// rules, so without a recorder it reports almost nothing (Security Hub
+	// user guide, "Prerequisites"). SecurityHub true requires it. Default
+	// false.
+	ConfigRecorderExists bool `json:"configRecorderExists"`
 	// CertificateExpiryDays raises an alarm when a certificate of the stack
 	// has fewer days left, 1 to 44 (ACM itself warns from day 45). Default
 	// 30.
@@ -40,12 +47,19 @@ type Trail struct {
 	// BucketExpirationDays is how long the trail bucket keeps log files,
 	// at least 90. Default 365.
 	BucketExpirationDays int `json:"bucketExpirationDays"`
+	// ObjectLockDays keeps every log file version (deleted or overwritten
+	// ones included) for this many days with S3 Object Lock in governance
+	// mode, 0 to BucketExpirationDays. Default 365; 0 turns the lock off,
+	// which production refuses: without it, an administrator can delete
+	// the evidence of what they did. A locked bucket cannot be emptied by
+	// `pulumi destroy`.
+	ObjectLockDays int `json:"objectLockDays"`
 }
 
 // DefaultAudit returns the audit defaults: everything on.
 func DefaultAudit() Audit {
 	return Audit{
-		Trail:                 Trail{Enabled: true, LogRetentionDays: 365, BucketExpirationDays: 365},
+		Trail:                 Trail{Enabled: true, LogRetentionDays: 365, BucketExpirationDays: 365, ObjectLockDays: 365},
 		GuardDuty:             true,
 		SecurityHub:           true,
 		CertificateExpiryDays: 30,
@@ -75,6 +89,12 @@ func (a Audit) validate(key string) []error {
 	errs = append(errs, validateRetention(k+".logRetentionDays", t.LogRetentionDays)...)
 	if t.BucketExpirationDays < 90 {
 		errs = append(errs, fieldErr(k+".bucketExpirationDays", "%d is too short; keep trail log files at least 90 days", t.BucketExpirationDays))
+	}
+	if t.ObjectLockDays < 0 || t.ObjectLockDays > t.BucketExpirationDays {
+		errs = append(errs, fieldErr(k+".objectLockDays", "%d is out of range; lock log files 0 to %d days (bucketExpirationDays)", t.ObjectLockDays, t.BucketExpirationDays))
+	}
+	if a.SecurityHub && !a.ConfigRecorderExists {
+		errs = append(errs, fieldErr(key+".securityHub", "is true but configRecorderExists is false; Security Hub evaluates its controls with AWS Config rules and finds almost nothing without a recorder: record with AWS Config in this region (usually from the organization or Control Tower) and set configRecorderExists: true, or set securityHub: false"))
 	}
 	if a.CertificateExpiryDays < 1 || a.CertificateExpiryDays > 44 {
 		errs = append(errs, fieldErr(key+".certificateExpiryDays", "%d is out of range; alarm 1 to 44 days before expiry (ACM's own events start at 45)", a.CertificateExpiryDays))

@@ -179,6 +179,9 @@ func (c *Config) validate(present func(string) bool, isSecret IsSecret) []error 
 	if c.Production && c.RateLimit.Mode == ModeCount {
 		errs = append(errs, fieldErr("rateLimit.mode", "%q in a production stack; production blocks over the limits (or set production: false)", c.RateLimit.Mode))
 	}
+	if c.Production && c.Audit.Trail.Enabled && c.Audit.Trail.ObjectLockDays == 0 {
+		errs = append(errs, fieldErr("audit.trail.objectLockDays", "0 in a production stack; production keeps trail log files under Object Lock (governance mode) for at least a day (default 365)"))
+	}
 	if c.Production && !c.ProtectStateful {
 		errs = append(errs, fieldErr("protectStateful", "false in a production stack; production protects its keys, secrets, logs and user pool"))
 	}

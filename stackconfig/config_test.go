@@ -7,14 +7,15 @@ import (
 	"testing"
 )
 
-// parse parses values over the minimal config. A "secrets" object is
-// merged over the minimal one, so that cases need not repeat the deployers.
+// parse parses values over the minimal config. A "secrets" or "audit"
+// object is merged over the minimal one, so that cases need not repeat the
+// deployers or the Config recorder.
 func parse(values map[string]string) (*Config, error) {
 	return Parse(func(key string) (string, bool) {
 		v, ok := values[key]
 		base, inMinimal := minimal[key]
 		switch {
-		case ok && inMinimal && key == "secrets":
+		case ok && inMinimal && (key == "secrets" || key == "audit"):
 			return mergeObjects(base, v), true
 		case ok:
 			return v, true
@@ -44,6 +45,7 @@ var secretKeys = map[string]bool{"secret-partner-token": true}
 var minimal = map[string]string{
 	"tls":     `{"domain":"app.example.com","hostedZoneId":"Z0EXAMPLE"}`,
 	"secrets": `{"deployers":["arn:aws:iam::123456789012:role/admin"]}`,
+	"audit":   `{"configRecorderExists":true}`,
 }
 
 func TestDefaultsAreValidAndSecure(t *testing.T) {
@@ -169,6 +171,9 @@ func TestValidationMessages(t *testing.T) {
 		{"secret replica without multi-region key", secret(`"replicaRegion":"us-west-2"`), "secrets.inventory[0].replicaRegion: needs kms.multiRegion: true"},
 		{"secret unknown field", secret(`"rotation":30`), "secrets.rotation: is not a known setting"},
 		{"rotation concurrency", map[string]string{"secrets": `{"rotationConcurrency":11}`}, "secrets.rotationConcurrency: 11 is out of range; reserve 1 to 10, or 0 for none"},
+		{"security hub without a config recorder", map[string]string{"audit": `{"securityHub":true,"configRecorderExists":false}`}, "audit.securityHub: is true but configRecorderExists is false; Security Hub evaluates its controls with AWS Config rules"},
+		{"trail lock longer than the logs live", map[string]string{"audit": `{"trail":{"enabled":true,"logRetentionDays":365,"bucketExpirationDays":90,"objectLockDays":365}}`}, "audit.trail.objectLockDays: 365 is out of range; lock log files 0 to 90 days"},
+		{"production without a trail lock", map[string]string{"audit": `{"trail":{"enabled":true,"logRetentionDays":365,"bucketExpirationDays":365,"objectLockDays":0}}`}, "audit.trail.objectLockDays: 0 in a production stack"},
 		{"no deployers", map[string]string{"secrets": `{"deployers":[]}`}, "secrets.deployers: is empty; name the IAM role ARNs that run `pulumi up` by hand"},
 		{"deployer wildcard", map[string]string{"secrets": `{"deployers":["arn:aws:iam::123456789012:role/*"]}`}, `secrets.deployers[0]: "arn:aws:iam::123456789012:role/*" is not an IAM role ARN`},
 		{"deployer session", map[string]string{"secrets": `{"deployers":["arn:aws:sts::123456789012:assumed-role/admin/me"]}`}, `secrets.deployers[0]: "arn:aws:sts::123456789012:assumed-role/admin/me" is not an IAM role ARN`},

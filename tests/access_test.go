@@ -436,3 +436,35 @@ func TestEventDeliveryIsWatched(t *testing.T) {
 		})
 	}
 }
+
+// TestLogBucketsLifecycle: unprotected stacks can be destroyed (a versioned
+// bucket without forceDestroy stops `pulumi destroy` at BucketNotEmpty);
+// production keeps every trail log version under Object Lock.
+func TestLogBucketsLifecycle(t *testing.T) {
+	for _, stack := range stacks {
+		m, cfg := deployed(t, stack), stackConfig(t, stack)
+		trail := only(t, m, typeTrail)
+		for _, b := range m.ByType(typeBucket) {
+			t.Run(stack+"/"+b.Name+" is emptied on destroy only when unprotected", func(t *testing.T) {
+				if v, _ := boolean(b, "forceDestroy"); v != !cfg.ProtectStateful {
+					t.Errorf("forceDestroy %v with protectStateful %v", v, cfg.ProtectStateful)
+				}
+			})
+		}
+		trailBucket := find(t, m, typeBucket, "of the trail", func(r mockaws.Resource) bool { return output(r, "bucket") == str(trail, "s3BucketName") })
+		t.Run(stack+"/trail log versions locked as configured (governance mode)", func(t *testing.T) {
+			locks := bySecretID(m, "aws:s3/bucketObjectLockConfigurationV2:BucketObjectLockConfigurationV2", "bucket", trailBucket)
+			enabled, _ := boolean(trailBucket, "objectLockEnabled")
+			days := cfg.Audit.Trail.ObjectLockDays
+			switch {
+			case days == 0 && (enabled || len(locks) != 0):
+				t.Error("object lock on, but not asked for")
+			case days > 0 && (!enabled || len(locks) != 1 || input(locks[0], "rule.defaultRetention.mode") != "GOVERNANCE" || input(locks[0], "rule.defaultRetention.days") != float64(days)):
+				t.Errorf("object lock enabled=%v %v, want GOVERNANCE for %d days", enabled, locks, days)
+			}
+			if cfg.Production && days == 0 {
+				t.Error("production trail logs are not locked")
+			}
+		})
+	}
+}
