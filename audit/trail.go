@@ -27,7 +27,7 @@ type TrailArgs struct {
 	// ObjectLockDays locks every log file version that long (governance
 	// mode); 0 for no lock.
 	ObjectLockDays int
-	Env                  awsenv.Env
+	Env            awsenv.Env
 	// PermissionsBoundary is attached to the delivery role.
 	PermissionsBoundary pulumi.StringInput
 	// Protect protects and retains the bucket and the log group.
