@@ -5,6 +5,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/example/hardening/awsname"
 	"github.com/example/hardening/iampolicy"
 )
 
@@ -16,6 +17,26 @@ func deployRules() []Rule {
 		{ID: "deploy-iam-policy-size", Severity: Critical,
 			Description: "Every IAM policy fits its quota (IAM user guide, IAM and AWS STS quotas; white space not counted): a managed policy or boundary 6,144 characters, a role's inline policies together 10,240, a trust policy 2,048.",
 			Check:       policySizes},
+		{ID: "deploy-ec2-description", Severity: Critical,
+			Description: "Security group and rule descriptions use only the characters EC2 accepts (a-z A-Z 0-9, space, ._-:/()#,@[]+=&;{}!$*), at most 255; the provider does not check, so `pulumi up` fails with InvalidParameterValue.",
+			Check: forEachIn([]string{tSG, tSGIngress, tSGEgress, tSGRule}, func(r Resource) string {
+				var problems []string
+				if d, ok := r.Get("description").(string); ok {
+					if err := awsname.EC2Description(d); err != nil {
+						problems = append(problems, err.Error())
+					}
+				}
+				for _, dir := range []string{"ingress", "egress"} {
+					for i := range r.List(dir) {
+						if d := r.Str(fmt.Sprintf("%s.%d.description", dir, i)); d != "" {
+							if err := awsname.EC2Description(d); err != nil {
+								problems = append(problems, dir+": "+err.Error())
+							}
+						}
+					}
+				}
+				return strings.Join(problems, "; ")
+			})},
 	}
 }
 

@@ -21,6 +21,7 @@ const (
 	tSubnet        = "aws:ec2/subnet:Subnet"
 	tSGIngress     = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"
 	tSGRule        = "aws:ec2/securityGroupRule:SecurityGroupRule"
+	tSGEgress      = "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule"
 	tSG            = "aws:ec2/securityGroup:SecurityGroup"
 	tNACLRule      = "aws:ec2/networkAclRule:NetworkAclRule"
 	tKMSKey        = "aws:kms/key:Key"
@@ -249,7 +250,7 @@ func networkRules() []Rule {
 			})},
 		{ID: "ec2-sg-rule-descriptions", Controls: []string{"CKV_AWS_23", "nag EC27"}, Severity: Low,
 			Description: "Every security group and rule says what it is for.",
-			Check: forEachIn([]string{tSG, tSGIngress, "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule"}, func(r Resource) string {
+			Check: forEachIn([]string{tSG, tSGIngress, tSGEgress}, func(r Resource) string {
 				if r.Str("description") == "" && !r.Unknown("description") {
 					return "has no description; say who talks to whom and why"
 				}

@@ -6,6 +6,8 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/vpc"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/example/hardening/awsname"
 )
 
 // ingressRule and egressRule describe one TCP security group rule: one
@@ -30,6 +32,9 @@ type egressRule struct {
 func (b *builder) securityGroups() error {
 	var err error
 	group := func(suffix, description string) (*ec2.SecurityGroup, error) {
+		if err := awsname.EC2Description(description); err != nil {
+			return nil, fmt.Errorf("network %s: security group %s: %w", b.name, suffix, err)
+		}
 		return ec2.NewSecurityGroup(b.ctx, b.child(suffix), &ec2.SecurityGroupArgs{
 			VpcId:               b.vpcRes.ID(),
 			Description:         pulumi.String(description),
@@ -66,7 +71,7 @@ func (b *builder) securityGroups() error {
 		in   *ingressRule
 		out  *egressRule
 	}{
-		{"lb-to-app", b.sgLB, nil, &egressRule{port: a.AppPort, group: b.sgApp.ID(), description: "Load balancer to the app tier's port"}},
+		{"lb-to-app", b.sgLB, nil, &egressRule{port: a.AppPort, group: b.sgApp.ID(), description: "Load balancer to the app tier port"}},
 		{"app-from-lb", b.sgApp, &ingressRule{port: a.AppPort, group: b.sgLB.ID(), description: "The app port from the load balancer only"}, nil},
 		{"app-to-data", b.sgApp, nil, &egressRule{port: a.DatabasePort, group: b.sgData.ID(), description: "App tier to the database port"}},
 		{"app-to-endpoints", b.sgApp, nil, &egressRule{port: 443, group: b.sgEndpoints.ID(), description: "App tier to the interface VPC endpoints"}},
@@ -85,7 +90,7 @@ func (b *builder) securityGroups() error {
 	}
 	if a.LoadBalancerSignsIn {
 		if _, err := vpcEgress(b, "lb-to-idp", b.sgLB, egressRule{
-			port: 443, cidr: "0.0.0.0/0", description: "Load balancer to Cognito's token endpoint (authenticate-cognito)",
+			port: 443, cidr: "0.0.0.0/0", description: "Load balancer to the Cognito token endpoint (authenticate-cognito)",
 		}); err != nil {
 			return err
 		}
@@ -101,6 +106,9 @@ func (b *builder) securityGroups() error {
 }
 
 func vpcIngress(b *builder, name string, sg *ec2.SecurityGroup, r ingressRule) (*vpc.SecurityGroupIngressRule, error) {
+	if err := awsname.EC2Description(r.description); err != nil {
+		return nil, fmt.Errorf("network %s: rule %s: %w", b.name, name, err)
+	}
 	args := &vpc.SecurityGroupIngressRuleArgs{
 		SecurityGroupId: sg.ID(),
 		IpProtocol:      pulumi.String("tcp"),
@@ -118,6 +126,9 @@ func vpcIngress(b *builder, name string, sg *ec2.SecurityGroup, r ingressRule) (
 }
 
 func vpcEgress(b *builder, name string, sg *ec2.SecurityGroup, r egressRule) (*vpc.SecurityGroupEgressRule, error) {
+	if err := awsname.EC2Description(r.description); err != nil {
+		return nil, fmt.Errorf("network %s: rule %s: %w", b.name, name, err)
+	}
 	args := &vpc.SecurityGroupEgressRuleArgs{
 		SecurityGroupId: sg.ID(),
 		IpProtocol:      pulumi.String("tcp"),

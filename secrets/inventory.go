@@ -21,6 +21,7 @@ import (
 
 	"github.com/example/hardening/audit"
 	"github.com/example/hardening/awsenv"
+	"github.com/example/hardening/awsname"
 	"github.com/example/hardening/secrets/rotation"
 )
 
@@ -200,6 +201,12 @@ func (b *inventoryBuilder) stateful() []pulumi.ResourceOption {
 	return []pulumi.ResourceOption{b.parent, pulumi.Protect(b.args.Protect), pulumi.RetainOnDelete(b.args.Protect)}
 }
 
+// Descriptions of the rotation function's security group and its rule.
+const (
+	rotationSGDescription     = "Rotation function: HTTPS to the interface VPC endpoints only"
+	rotationEgressDescription = "Rotation function to the interface VPC endpoints (Secrets Manager)"
+)
+
 // functionRole creates the rotation function's role, log group and
 // security group, when any secret is rotated.
 func (b *inventoryBuilder) functionRole() error {
@@ -224,9 +231,14 @@ func (b *inventoryBuilder) functionRole() error {
 	if err != nil {
 		return err
 	}
+	for _, d := range []string{rotationSGDescription, rotationEgressDescription} {
+		if err := awsname.EC2Description(d); err != nil {
+			return fmt.Errorf("secrets inventory %s: %w", b.name, err)
+		}
+	}
 	b.sg, err = ec2.NewSecurityGroup(ctx, b.child("rotation"), &ec2.SecurityGroupArgs{
 		VpcId:               a.VPCID,
-		Description:         pulumi.String("Rotation function: HTTPS to the interface VPC endpoints only"),
+		Description:         pulumi.String(rotationSGDescription),
 		RevokeRulesOnDelete: pulumi.Bool(true),
 	}, b.parent)
 	if err != nil {
@@ -238,7 +250,7 @@ func (b *inventoryBuilder) functionRole() error {
 		FromPort:                  pulumi.Int(443),
 		ToPort:                    pulumi.Int(443),
 		ReferencedSecurityGroupId: a.EndpointSecurityGroupID,
-		Description:               pulumi.String("Rotation function to the interface VPC endpoints (Secrets Manager)"),
+		Description:               pulumi.String(rotationEgressDescription),
 	}, b.parent)
 	return err
 }

@@ -208,6 +208,13 @@ var ruleCases = []struct {
 		set(t, g, "aws:iam/rolePolicy:RolePolicy", "-ci-preview", "policy", policyJSON(bigStatement("B", 170)))
 		return set(t, g, "aws:iam/rolePolicy:RolePolicy", "-ci-deploy", "policy", policyJSON(bigStatement("A", 170)))
 	}, "inline policies together"},
+	// Both stacks wrote "the app tier's port": EC2 refuses the apostrophe.
+	{"deploy-ec2-description", func(t *testing.T, g *compliance.Graph) string {
+		return set(t, g, "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule", "-lb-to-app", "description", "Load balancer to the app tier's port")
+	}, `has '\''; EC2 accepts only`},
+	{"deploy-ec2-description", func(t *testing.T, g *compliance.Graph) string {
+		return set(t, g, "aws:ec2/securityGroup:SecurityGroup", "-lb", "description", strings.Repeat("x", 256))
+	}, "EC2 accepts at most 255"},
 	{"kms-no-decrypt-all", func(t *testing.T, g *compliance.Graph) string {
 		return set(t, g, "aws:iam/rolePolicy:RolePolicy", "-read-app", "policy", policyJSON(`{"Sid":"K","Effect":"Allow","Action":["kms:Decrypt"],"Resource":["*"]}`))
 	}, "allows kms:Decrypt on every key"},

@@ -1,0 +1,36 @@
+// Package awsname holds the constraints AWS puts on names and descriptions
+// that the provider passes through unchecked, so that the program refuses
+// them before registering anything and the compliance rules refuse them in
+// a plan: a preview passes, and `pulumi up` fails half-way.
+package awsname
+
+import (
+	"fmt"
+	"regexp"
+)
+
+// ec2DescriptionRE is the character set EC2 accepts in a security group's
+// or a security group rule's description, at most 255 characters (EC2 API
+// reference, CreateSecurityGroup GroupDescription and IpRange/
+// SecurityGroupRule Description: "a-z, A-Z, 0-9, spaces, and
+// ._-:/()#,@[]+=&;{}!$*"). The EC2 API model carries no pattern for it.
+var ec2DescriptionRE = regexp.MustCompile(`^[a-zA-Z0-9 ._\-:/()#,@\[\]+=&;{}!$*]*$`)
+
+// EC2DescriptionMaxLen is the longest description EC2 accepts.
+const EC2DescriptionMaxLen = 255
+
+// EC2Description refuses a description EC2 would refuse with
+// InvalidParameterValue.
+func EC2Description(s string) error {
+	if len(s) > EC2DescriptionMaxLen {
+		return fmt.Errorf("description %q is %d characters; EC2 accepts at most %d", s, len(s), EC2DescriptionMaxLen)
+	}
+	if !ec2DescriptionRE.MatchString(s) {
+		for _, r := range s {
+			if !ec2DescriptionRE.MatchString(string(r)) {
+				return fmt.Errorf("description %q has %q; EC2 accepts only a-z A-Z 0-9, space and ._-:/()#,@[]+=&;{}!$*", s, r)
+			}
+		}
+	}
+	return nil
+}
