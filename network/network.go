@@ -84,6 +84,10 @@ type Vpc struct {
 	EndpointSecurityGroupID pulumi.StringOutput `pulumi:"endpointSecurityGroupId"`
 	// FlowLogGroupName is the CloudWatch log group that receives the flow logs.
 	FlowLogGroupName pulumi.StringOutput `pulumi:"flowLogGroupName"`
+	// InterfaceEndpointIDs maps each interface endpoint's service
+	// ("secretsmanager") to its id; what depends on an endpoint takes it
+	// from here, so that it waits for the endpoint.
+	InterfaceEndpointIDs pulumi.StringMapOutput `pulumi:"interfaceEndpointIds"`
 }
 
 // NewVpc creates a Vpc.
@@ -110,7 +114,14 @@ func NewVpc(ctx *pulumi.Context, name string, args *VpcArgs, opts ...pulumi.Reso
 		}
 	}
 	v.VPCID = b.vpcRes.ID().ToStringOutput()
-	v.PublicSubnetIDs = b.subnetIDs(addressing.Public)
+	// The load balancer may be created only once its subnets route to an
+	// attached internet gateway ("InvalidSubnet ... has no internet
+	// gateway" otherwise, a race the provider's own tests hit): the public
+	// subnet ids carry the gateway, the route and the associations as
+	// dependencies.
+	v.PublicSubnetIDs = pulumi.All(b.subnetIDs(addressing.Public), b.internetReady).ApplyT(func(v []any) []string {
+		return v[0].([]string)
+	}).(pulumi.StringArrayOutput)
 	v.PrivateSubnetIDs = b.subnetIDs(addressing.Private)
 	v.IsolatedSubnetIDs = b.subnetIDs(addressing.Isolated)
 	v.LoadBalancerSecurityGroupID = b.sgLB.ID().ToStringOutput()
@@ -118,7 +129,9 @@ func NewVpc(ctx *pulumi.Context, name string, args *VpcArgs, opts ...pulumi.Reso
 	v.DataSecurityGroupID = b.sgData.ID().ToStringOutput()
 	v.EndpointSecurityGroupID = b.sgEndpoints.ID().ToStringOutput()
 	v.FlowLogGroupName = b.flowLogGroup.Name
+	v.InterfaceEndpointIDs = b.interfaceEndpoints.ToStringMapOutput()
 	return v, ctx.RegisterResourceOutputs(v, pulumi.Map{
+		"interfaceEndpointIds":        v.InterfaceEndpointIDs,
 		"vpcId":                       v.VPCID,
 		"publicSubnetIds":             v.PublicSubnetIDs,
 		"privateSubnetIds":            v.PrivateSubnetIDs,
@@ -139,17 +152,23 @@ type builder struct {
 	plan   addressing.Plan
 	parent pulumi.ResourceOption
 
-	vpcRes          *ec2.Vpc
-	igw             *ec2.InternetGateway
-	subnets         map[addressing.Tier][]*ec2.Subnet
-	privateTables   []*ec2.RouteTable
-	isolatedTable   *ec2.RouteTable
-	gatewayPrefixes []pulumi.StringOutput
-	sgLB            *ec2.SecurityGroup
-	sgApp           *ec2.SecurityGroup
-	sgData          *ec2.SecurityGroup
-	sgEndpoints     *ec2.SecurityGroup
-	flowLogGroup    *cloudwatch.LogGroup
+	vpcRes *ec2.Vpc
+	igw    *ec2.InternetGateway
+	// internetReady are the ids of what makes the public tier reach the
+	// internet: the gateway, the default route, the route table's
+	// associations.
+	internetReady pulumi.StringArray
+	// interfaceEndpoints maps a service to its interface endpoint's id.
+	interfaceEndpoints pulumi.StringMap
+	subnets            map[addressing.Tier][]*ec2.Subnet
+	privateTables      []*ec2.RouteTable
+	isolatedTable      *ec2.RouteTable
+	gatewayPrefixes    []pulumi.StringOutput
+	sgLB               *ec2.SecurityGroup
+	sgApp              *ec2.SecurityGroup
+	sgData             *ec2.SecurityGroup
+	sgEndpoints        *ec2.SecurityGroup
+	flowLogGroup       *cloudwatch.LogGroup
 }
 
 func (b *builder) child(suffix string) string { return b.name + "-" + suffix }
@@ -234,13 +253,15 @@ func (b *builder) routes() error {
 	if err != nil {
 		return err
 	}
-	if _, err := ec2.NewRoute(b.ctx, b.child("public-internet"), &ec2.RouteArgs{
+	route, err := ec2.NewRoute(b.ctx, b.child("public-internet"), &ec2.RouteArgs{
 		RouteTableId:         public.ID(),
 		DestinationCidrBlock: pulumi.String("0.0.0.0/0"),
 		GatewayId:            b.igw.ID(),
-	}, b.parent); err != nil {
+	}, b.parent)
+	if err != nil {
 		return err
 	}
+	b.internetReady = append(b.internetReady, b.igw.ID(), route.ID())
 
 	natCount := len(b.args.AvailabilityZones)
 	if b.args.SingleNATGateway {
@@ -291,11 +312,15 @@ func (b *builder) routeTable(suffix string, subnets []*ec2.Subnet) (*ec2.RouteTa
 		return nil, err
 	}
 	for i, s := range subnets {
-		if _, err := ec2.NewRouteTableAssociation(b.ctx, b.child(fmt.Sprintf("%s-%d", suffix, i)), &ec2.RouteTableAssociationArgs{
+		assoc, err := ec2.NewRouteTableAssociation(b.ctx, b.child(fmt.Sprintf("%s-%d", suffix, i)), &ec2.RouteTableAssociationArgs{
 			RouteTableId: rt.ID(),
 			SubnetId:     s.ID(),
-		}, b.parent); err != nil {
+		}, b.parent)
+		if err != nil {
 			return nil, err
+		}
+		if suffix == "public" {
+			b.internetReady = append(b.internetReady, assoc.ID())
 		}
 	}
 	return rt, nil
@@ -338,8 +363,9 @@ func (b *builder) endpoints() error {
 	for _, s := range b.subnets[addressing.Private] {
 		private = append(private, s.ID())
 	}
+	b.interfaceEndpoints = pulumi.StringMap{}
 	for _, svc := range b.args.InterfaceEndpoints {
-		if _, err := ec2.NewVpcEndpoint(b.ctx, b.child(svc), &ec2.VpcEndpointArgs{
+		ep, err := ec2.NewVpcEndpoint(b.ctx, b.child(svc), &ec2.VpcEndpointArgs{
 			VpcId:             b.vpcRes.ID(),
 			ServiceName:       pulumi.String(b.serviceName(svc)),
 			VpcEndpointType:   pulumi.String("Interface"),
@@ -347,9 +373,11 @@ func (b *builder) endpoints() error {
 			SubnetIds:         private,
 			SecurityGroupIds:  pulumi.StringArray{b.sgEndpoints.ID()},
 			Tags:              b.tags(svc),
-		}, b.parent); err != nil {
+		}, b.parent)
+		if err != nil {
 			return err
 		}
+		b.interfaceEndpoints[svc] = ep.ID()
 	}
 	return nil
 }

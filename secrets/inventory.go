@@ -80,6 +80,10 @@ type InventoryArgs struct {
 	VPCID                   pulumi.StringInput
 	SubnetIDs               pulumi.StringArrayInput
 	EndpointSecurityGroupID pulumi.StringInput
+	// SecretsManagerEndpointID is the interface endpoint that is the
+	// function's only route to Secrets Manager: the function, and with it
+	// the first rotation, waits for it.
+	SecretsManagerEndpointID pulumi.StringInput
 	// AlertsTopicARN receives the function's error alarm and the secret
 	// events; DeadLetterARN keeps the events EventBridge could not deliver.
 	AlertsTopicARN pulumi.StringInput
@@ -151,6 +155,9 @@ func (a *InventoryArgs) check() error {
 		return errors.New("args with a key, an alerts topic, a permissions boundary and the deployers are required")
 	}
 	var errs []error
+	if slices.ContainsFunc(a.Secrets, rotated) && a.SecretsManagerEndpointID == nil {
+		errs = append(errs, errors.New("rotated secrets need the Secrets Manager interface endpoint, the rotation function's only route to the service"))
+	}
 	for _, s := range a.Secrets {
 		for _, r := range s.Readers {
 			if _, ok := a.Readers[r]; !ok {
@@ -280,7 +287,10 @@ func (b *inventoryBuilder) function() error {
 		ReservedConcurrentExecutions: concurrency,
 		KmsKeyArn:                    a.Key.KeyARN,
 		VpcConfig: &lambda.FunctionVpcConfigArgs{
-			SubnetIds:        a.SubnetIDs,
+			// The subnets, once the endpoint exists.
+			SubnetIds: pulumi.All(a.SubnetIDs, a.SecretsManagerEndpointID).ApplyT(func(v []any) []string {
+				return v[0].([]string)
+			}).(pulumi.StringArrayOutput),
 			SecurityGroupIds: pulumi.StringArray{b.sg.ID()},
 		},
 		LoggingConfig: &lambda.FunctionLoggingConfigArgs{

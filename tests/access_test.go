@@ -468,3 +468,46 @@ func TestLogBucketsLifecycle(t *testing.T) {
 		})
 	}
 }
+
+// TestLoadBalancerWaitsForTheInternetGateway: CreateLoadBalancer fails with
+// "InvalidSubnet ... has no internet gateway" when the public route is not
+// there yet.
+func TestLoadBalancerWaitsForTheInternetGateway(t *testing.T) {
+	for _, stack := range stacks {
+		m := deployed(t, stack)
+		alb := only(t, m, "aws:lb/loadBalancer:LoadBalancer")
+		want := []string{only(t, m, "aws:ec2/internetGateway:InternetGateway").URN,
+			find(t, m, "aws:ec2/route:Route", "to the internet", func(r mockaws.Resource) bool { return str(r, "destinationCidrBlock") == "0.0.0.0/0" && str(r, "gatewayId") != "" }).URN}
+		for _, a := range m.ByType("aws:ec2/routeTableAssociation:RouteTableAssociation") {
+			if strings.Contains(a.Name, "-public-") {
+				want = append(want, a.URN)
+			}
+		}
+		for _, w := range want {
+			if !slices.Contains(alb.Dependencies, w) {
+				t.Errorf("%s: the load balancer does not wait for %s", stack, w)
+			}
+		}
+	}
+}
+
+// TestFirstRotationWaitsForTheEndpoint: the Secrets Manager interface
+// endpoint is the rotation function's only route to the service, so the
+// function (and each rotation schedule, which names it) waits for it.
+func TestFirstRotationWaitsForTheEndpoint(t *testing.T) {
+	for _, stack := range stacks {
+		m := deployed(t, stack)
+		ep := find(t, m, "aws:ec2/vpcEndpoint:VpcEndpoint", "for Secrets Manager", func(r mockaws.Resource) bool {
+			return strings.HasSuffix(str(r, "serviceName"), ".secretsmanager")
+		})
+		fn := only(t, m, typeFunction)
+		if !slices.Contains(fn.Dependencies, ep.URN) {
+			t.Errorf("%s: the rotation function does not wait for %s", stack, ep.Name)
+		}
+		for _, rot := range m.ByType(typeSecretRotation) {
+			if !slices.Contains(rot.Dependencies, fn.URN) {
+				t.Errorf("%s: rotation %s does not wait for the function", stack, rot.Name)
+			}
+		}
+	}
+}
