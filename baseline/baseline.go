@@ -49,7 +49,13 @@ func Lookup(ctx *pulumi.Context, cfg *stackconfig.Config) (*Environment, error) 
 		return nil, fmt.Errorf("look up region: %w", err)
 	}
 	state := "available"
-	zones, err := aws.GetAvailabilityZones(ctx, &aws.GetAvailabilityZonesArgs{State: &state})
+	// The region's own zones only: an account opted into a Local Zone group
+	// also sees zones such as us-east-1-bos-1a, which sort first and lack
+	// NAT gateways, interface endpoints and load balancers.
+	zones, err := aws.GetAvailabilityZones(ctx, &aws.GetAvailabilityZonesArgs{
+		State:   &state,
+		Filters: []aws.GetAvailabilityZonesFilter{{Name: "opt-in-status", Values: []string{"opt-in-not-required"}}},
+	})
 	if err != nil {
 		return nil, fmt.Errorf("look up availability zones: %w", err)
 	}

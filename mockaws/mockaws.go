@@ -72,11 +72,31 @@ func NewMocks(project, stack, region string) *Mocks {
 // Zones are the availability zones the mocked region has.
 func (m *Mocks) Zones() []string {
 	var zs []string
-	for _, s := range []string{"a", "b", "c", "d", "e", "f"} {
+	for _, s := range regionZones[m.region] {
 		zs = append(zs, m.region+s)
 	}
 	return zs
 }
+
+// regionZones are the standard Availability Zones an account sees in each
+// region (AWS documentation, "AWS Regions and Availability Zones": us-west-1
+// offers new accounts two), so the program's zone-count check runs offline
+// as it does online. localZones are Local Zones an account opted into a
+// zone group sees as well; their names sort before the region's own
+// ("us-east-1-bos-1a" < "us-east-1a").
+var (
+	regionZones = map[string][]string{
+		"us-east-1": {"a", "b", "c", "d", "e", "f"}, "us-east-2": {"a", "b", "c"},
+		"us-west-1": {"a", "c"}, "us-west-2": {"a", "b", "c", "d"},
+		"ca-central-1": {"a", "b", "d"}, "eu-west-1": {"a", "b", "c"}, "eu-west-2": {"a", "b", "c"},
+		"eu-central-1": {"a", "b", "c"}, "eu-north-1": {"a", "b", "c"}, "ap-southeast-2": {"a", "b", "c"},
+		"ap-northeast-1": {"a", "c", "d"}, "ap-south-1": {"a", "b", "c"}, "sa-east-1": {"a", "b", "c"},
+	}
+	localZones = map[string][]string{
+		"us-east-1": {"us-east-1-bos-1a", "us-east-1-mia-1a"},
+		"us-west-2": {"us-west-2-lax-1a"},
+	}
+)
 
 // Call answers the invokes the program uses and fails on any other, naming
 // its token, so a new lookup cannot pass the tests unnoticed.
@@ -104,15 +124,44 @@ func (m *Mocks) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) {
 	case "aws:index/getAvailabilityZones:getAvailabilityZones":
 		var ids []any
 		names := []any{}
-		for i, z := range m.Zones() {
+		zones := m.Zones()
+		if len(zones) == 0 {
+			return nil, fmt.Errorf("mockaws: no zone list for region %s; add it to regionZones", m.region)
+		}
+		// Without an opt-in-status filter, AWS lists the opted-in Local
+		// Zones too, first.
+		if !optInNotRequired(args.Args) {
+			zones = append(slices.Clone(localZones[m.region]), zones...)
+		}
+		for i, z := range zones {
 			names = append(names, z)
-			ids = append(ids, fmt.Sprintf("use1-az%d", i+1))
+			ids = append(ids, fmt.Sprintf("%s-az%d", m.region, i+1))
 		}
 		return resource.NewPropertyMapFromMap(map[string]any{
 			"names": names, "zoneIds": ids, "id": m.region,
 		}), nil
 	}
 	return nil, fmt.Errorf("mockaws: unexpected invoke %s: stub it in mockaws.Mocks.Call if the program really needs it", args.Token)
+}
+
+// optInNotRequired reports whether a getAvailabilityZones call filters on
+// opt-in-status = opt-in-not-required (the region's own zones only).
+func optInNotRequired(args resource.PropertyMap) bool {
+	filters := args["filters"]
+	if !filters.IsArray() {
+		return false
+	}
+	for _, f := range filters.ArrayValue() {
+		if !f.IsObject() || f.ObjectValue()["name"].StringValue() != "opt-in-status" {
+			continue
+		}
+		for _, v := range f.ObjectValue()["values"].ArrayValue() {
+			if v.StringValue() == "opt-in-not-required" {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // NewResource records a registration and returns its id and outputs.

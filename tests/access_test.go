@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/example/hardening/baseline"
 	"github.com/example/hardening/iampolicy"
 	"github.com/example/hardening/mockaws"
 	"github.com/example/hardening/secrets"
@@ -509,5 +510,22 @@ func TestFirstRotationWaitsForTheEndpoint(t *testing.T) {
 				t.Errorf("%s: rotation %s does not wait for the function", stack, rot.Name)
 			}
 		}
+	}
+}
+
+// TestZones: the program asks only for the region's own zones, and the
+// zone-count check runs offline against the zones accounts really see.
+func TestZones(t *testing.T) {
+	m := deployed(t, "prod")
+	for _, s := range m.ByType("aws:ec2/subnet:Subnet") {
+		if z := str(s, "availabilityZone"); strings.Count(z, "-") != 2 {
+			t.Errorf("subnet %s in %s, not one of the region's own zones (a Local Zone has no NAT gateway, endpoints or load balancer)", s.Name, z)
+		}
+	}
+	s := loadStack(t, "prod")
+	s.Config["aws:region"], s.Region = "us-west-1", "us-west-1"
+	_, err := s.Run(baseline.Run)
+	if err == nil || !strings.Contains(err.Error(), "network.azCount: 3 zones asked for, but region us-west-1 has 2 available") {
+		t.Errorf("prod in us-west-1: %v, want the zone count refused", err)
 	}
 }
