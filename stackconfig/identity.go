@@ -225,8 +225,11 @@ func (id Identity) validate(key string, production bool) []error {
 	switch {
 	case u.Tier != "PLUS" && u.Tier != "ESSENTIALS":
 		errs = append(errs, fieldErr(k+".tier", "%q is not PLUS or ESSENTIALS", u.Tier))
-	case u.ThreatProtection == ThreatEnforced && u.Tier != "PLUS":
-		errs = append(errs, fieldErr(k+".tier", "%q cannot enforce threat protection; ENFORCED needs PLUS", u.Tier))
+	case u.Tier != "PLUS":
+		// Threat protection, in AUDIT as in ENFORCED mode, is a PLUS
+		// feature (Cognito developer guide, "User pool feature plans"):
+		// ESSENTIALS refuses it with FeatureUnavailableInTierException.
+		errs = append(errs, fieldErr(k+".tier", "%q has no threat protection (AUDIT or ENFORCED, threatProtection is %s); use PLUS", u.Tier, u.ThreatProtection))
 	}
 	if u.DomainPrefix != "" && (!domainPrefRE.MatchString(u.DomainPrefix) || len(u.DomainPrefix) > 63 || strings.Contains(u.DomainPrefix, "aws") || strings.Contains(u.DomainPrefix, "cognito")) {
 		errs = append(errs, fieldErr(k+".domainPrefix", "%q is not a Cognito domain prefix: lower-case letters, digits and hyphens, without aws or cognito", u.DomainPrefix))
