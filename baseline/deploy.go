@@ -275,7 +275,10 @@ func (d *deployer) guardrails() error {
 	if !d.cfg.Identity.AccountGuardrails {
 		return nil
 	}
-	_, err := identity.NewAccountGuardrails(d.ctx, d.name)
+	aa := d.cfg.Identity.AccessAnalyzers
+	_, err := identity.NewAccountGuardrails(d.ctx, d.name, &identity.AccountGuardrailsArgs{
+		ExternalAccessAnalyzer: aa.External, UnusedAccessAnalyzer: aa.Unused,
+	})
 	return err
 }
 

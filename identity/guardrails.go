@@ -20,8 +20,19 @@ type AccountGuardrails struct {
 // roles, keys and permissions.
 const UnusedAccessDays = 90
 
+// AccountGuardrailsArgs picks the analyzers. An account and region holds
+// one analyzer of each type (a quota that cannot be raised), so a type that
+// Control Tower or the console already created is switched off here.
+type AccountGuardrailsArgs struct {
+	ExternalAccessAnalyzer bool
+	UnusedAccessAnalyzer   bool
+}
+
 // NewAccountGuardrails creates AccountGuardrails.
-func NewAccountGuardrails(ctx *pulumi.Context, name string, opts ...pulumi.ResourceOption) (*AccountGuardrails, error) {
+func NewAccountGuardrails(ctx *pulumi.Context, name string, args *AccountGuardrailsArgs, opts ...pulumi.ResourceOption) (*AccountGuardrails, error) {
+	if args == nil {
+		args = &AccountGuardrailsArgs{}
+	}
 	g := &AccountGuardrails{}
 	if err := ctx.RegisterComponentResource(GuardrailsType, name, g, opts...); err != nil {
 		return nil, err
@@ -38,20 +49,24 @@ func NewAccountGuardrails(ctx *pulumi.Context, name string, opts ...pulumi.Resou
 	}, parent); err != nil {
 		return nil, err
 	}
-	if _, err := accessanalyzer.NewAnalyzer(ctx, name+"-external", &accessanalyzer.AnalyzerArgs{
-		AnalyzerName: pulumi.String(name + "-external"),
-		Type:         pulumi.String("ACCOUNT"),
-	}, parent); err != nil {
-		return nil, err
+	if args.ExternalAccessAnalyzer {
+		if _, err := accessanalyzer.NewAnalyzer(ctx, name+"-external", &accessanalyzer.AnalyzerArgs{
+			AnalyzerName: pulumi.String(name + "-external"),
+			Type:         pulumi.String("ACCOUNT"),
+		}, parent); err != nil {
+			return nil, err
+		}
 	}
-	if _, err := accessanalyzer.NewAnalyzer(ctx, name+"-unused", &accessanalyzer.AnalyzerArgs{
-		AnalyzerName: pulumi.String(name + "-unused"),
-		Type:         pulumi.String("ACCOUNT_UNUSED_ACCESS"),
-		Configuration: &accessanalyzer.AnalyzerConfigurationArgs{
-			UnusedAccess: &accessanalyzer.AnalyzerConfigurationUnusedAccessArgs{UnusedAccessAge: pulumi.Int(UnusedAccessDays)},
-		},
-	}, parent); err != nil {
-		return nil, err
+	if args.UnusedAccessAnalyzer {
+		if _, err := accessanalyzer.NewAnalyzer(ctx, name+"-unused", &accessanalyzer.AnalyzerArgs{
+			AnalyzerName: pulumi.String(name + "-unused"),
+			Type:         pulumi.String("ACCOUNT_UNUSED_ACCESS"),
+			Configuration: &accessanalyzer.AnalyzerConfigurationArgs{
+				UnusedAccess: &accessanalyzer.AnalyzerConfigurationUnusedAccessArgs{UnusedAccessAge: pulumi.Int(UnusedAccessDays)},
+			},
+		}, parent); err != nil {
+			return nil, err
+		}
 	}
 	return g, ctx.RegisterResourceOutputs(g, pulumi.Map{})
 }

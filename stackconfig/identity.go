@@ -30,6 +30,21 @@ type Identity struct {
 	// AccountGuardrails sets the IAM account password policy and IAM
 	// Access Analyzer (account-wide). Default true.
 	AccountGuardrails bool `json:"accountGuardrails"`
+	// AccessAnalyzers picks the account's analyzers the guardrails create
+	// (none without AccountGuardrails).
+	// An account and region holds one analyzer of each type, and the quota
+	// cannot be raised: where Control Tower or the console made one,
+	// creating another fails, so turn that type off here.
+	AccessAnalyzers AccessAnalyzers `json:"accessAnalyzers"`
+}
+
+// AccessAnalyzers switches IAM Access Analyzer's account analyzers.
+type AccessAnalyzers struct {
+	// External reports resources shared outside the account. Default true.
+	External bool `json:"external"`
+	// Unused reports roles and permissions unused for 90 days. Default
+	// true.
+	Unused bool `json:"unused"`
 }
 
 // MFA settings of a user pool.
@@ -168,6 +183,7 @@ func DefaultIdentity() Identity {
 		},
 		CI:                CI{Branch: "main", CreateProvider: true},
 		AccountGuardrails: true,
+		AccessAnalyzers:   AccessAnalyzers{External: true, Unused: true},
 	}
 }
 
@@ -188,7 +204,7 @@ var (
 	envNameRE    = regexp.MustCompile(`^[A-Za-z0-9._-]{1,255}$`)
 	domainPrefRE = regexp.MustCompile(`^[a-z0-9](-?[a-z0-9])*$`)
 	albPathRE    = regexp.MustCompile(`^/[A-Za-z0-9._~!$&'()+,;=:@%/*?-]{0,127}$`)
-	kmsKeyARNRE  = regexp.MustCompile(`^arn:aws(-[a-z]+)*:kms:[a-z0-9-]+:\d{12}:(key|alias)/[\w/-]+$`)
+	kmsKeyARNRE  = regexp.MustCompile(`^arn:aws(-[a-z]+)*:kms:[a-z0-9-]+:\d{12}:key/[\w-]+$`)
 	bucketNameRE = regexp.MustCompile(`^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$`)
 )
 
@@ -313,7 +329,9 @@ func (id Identity) validate(key string, production bool) []error {
 		errs = append(errs, fieldErr(cik+".environment", "is empty in a production stack; deploy from a protected GitHub environment such as production"))
 	}
 	if ci.StateKeyARN != "" && !kmsKeyARNRE.MatchString(ci.StateKeyARN) {
-		errs = append(errs, fieldErr(cik+".stateKeyArn", "%q is not a KMS key or alias ARN", ci.StateKeyARN))
+		// IAM matches a key's ARN in Resource; an alias ARN there grants
+		// nothing (KMS developer guide, "Using aliases to control access").
+		errs = append(errs, fieldErr(cik+".stateKeyArn", "%q is not a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>); an alias ARN in an IAM policy grants nothing on the key", ci.StateKeyARN))
 	}
 	if ci.StateBucket != "" && !bucketNameRE.MatchString(ci.StateBucket) {
 		errs = append(errs, fieldErr(cik+".stateBucket", "%q is not an S3 bucket name", ci.StateBucket))

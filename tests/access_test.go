@@ -529,3 +529,56 @@ func TestZones(t *testing.T) {
 		t.Errorf("prod in us-west-1: %v, want the zone count refused", err)
 	}
 }
+
+// accountWide are the resource types of which an account (and region)
+// holds one: a second stack creating one fails with EntityAlreadyExists
+// or the like.
+var accountWide = []string{
+	"aws:iam/openIdConnectProvider:OpenIdConnectProvider", "aws:iam/accountPasswordPolicy:AccountPasswordPolicy",
+	"aws:guardduty/detector:Detector", "aws:securityhub/account:Account",
+}
+
+// TestStacksDeploySideBySide: the stack files put dev and prod in one
+// account, so each account-wide resource is declared by one of them, and
+// each Access Analyzer type by one.
+func TestStacksDeploySideBySide(t *testing.T) {
+	count := map[string]int{}
+	for _, stack := range stacks {
+		m := deployed(t, stack)
+		for _, typ := range accountWide {
+			count[typ] += len(m.ByType(typ))
+		}
+		for _, a := range m.ByType("aws:accessanalyzer/analyzer:Analyzer") {
+			count["analyzer "+str(a, "type")]++
+		}
+	}
+	for what, n := range count {
+		if n > 1 {
+			t.Errorf("%s declared by %d stacks of the same account", what, n)
+		}
+	}
+	if count["aws:iam/openIdConnectProvider:OpenIdConnectProvider"] != 1 {
+		t.Error("no stack creates the GitHub OIDC provider the CI roles trust")
+	}
+}
+
+// TestCIRolesCanDecryptTheState: a stack whose secrets provider is a KMS
+// key and that has CI roles names that key by ARN, so the roles can use it.
+func TestCIRolesCanDecryptTheState(t *testing.T) {
+	for _, stack := range stacks {
+		s, cfg := loadStack(t, stack), stackConfig(t, stack)
+		if !strings.HasPrefix(s.SecretsProvider, "awskms://") || cfg.Identity.CI.Repository == "" {
+			continue
+		}
+		if !strings.Contains(cfg.Identity.CI.StateKeyARN, ":key/") {
+			t.Errorf("%s: secretsprovider %s but identity.ci.stateKeyArn %q: the CI roles cannot decrypt the stack's secrets", stack, s.SecretsProvider, cfg.Identity.CI.StateKeyARN)
+		}
+		m := deployed(t, stack)
+		for _, r := range []string{"-ci-preview", "-ci-deploy"} {
+			rp := find(t, m, typeRolePolicy, r, func(x mockaws.Resource) bool { return strings.HasSuffix(x.Name, r) })
+			if decide(t, str(rp, "policy"), iampolicy.Request{Principal: "arn:aws:iam::123456789012:role/ci", Action: "kms:Decrypt", Resource: cfg.Identity.CI.StateKeyARN}) != iampolicy.Allowed {
+				t.Errorf("%s: %s may not decrypt with the state key", stack, r)
+			}
+		}
+	}
+}
