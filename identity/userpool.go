@@ -115,7 +115,10 @@ func NewUserPool(ctx *pulumi.Context, name string, args *UserPoolArgs, opts ...p
 	domain, err := cognito.NewUserPoolDomain(ctx, name, &cognito.UserPoolDomainArgs{
 		Domain:              pulumi.String(args.DomainPrefix),
 		UserPoolId:          pool.ID(),
-		ManagedLoginVersion: pulumi.Int(2),
+		// The classic hosted UI. Managed login (version 2) shows "Login
+		// pages unavailable" until a branding style exists, and
+		// pulumi-aws v6.83.4 has no ManagedLoginBranding resource.
+		ManagedLoginVersion: pulumi.Int(1),
 	}, parent)
 	if err != nil {
 		return nil, err

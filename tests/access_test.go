@@ -10,6 +10,7 @@ import (
 	"github.com/example/hardening/iampolicy"
 	"github.com/example/hardening/mockaws"
 	"github.com/example/hardening/secrets"
+	"github.com/example/hardening/tls"
 )
 
 // access is one request an AWS service (or a principal) makes against a
@@ -579,6 +580,48 @@ func TestCIRolesCanDecryptTheState(t *testing.T) {
 			if decide(t, str(rp, "policy"), iampolicy.Request{Principal: "arn:aws:iam::123456789012:role/ci", Action: "kms:Decrypt", Resource: cfg.Identity.CI.StateKeyARN}) != iampolicy.Allowed {
 				t.Errorf("%s: %s may not decrypt with the state key", stack, r)
 			}
+		}
+	}
+}
+
+func TestValidationDomains(t *testing.T) {
+	for _, tc := range []struct {
+		domain string
+		alts   []string
+		want   []string
+	}{
+		{"app.example.com", nil, []string{"app.example.com"}},
+		{"example.com", []string{"*.example.com"}, []string{"example.com"}},
+		// ACM reports the wildcard by its own name; its base is not on the
+		// certificate, so it has a record of its own.
+		{"app.example.com", []string{"*.example.com"}, []string{"app.example.com", "*.example.com"}},
+		{"app.example.com", []string{"app.example.com", "www.example.com"}, []string{"app.example.com", "www.example.com"}},
+	} {
+		if got := tls.ValidationDomains(tc.domain, tc.alts); !slices.Equal(got, tc.want) {
+			t.Errorf("ValidationDomains(%s, %v) = %v, want %v", tc.domain, tc.alts, got, tc.want)
+		}
+	}
+	// Through the whole program: a wildcard whose base is not on the
+	// certificate gets its validation record.
+	s := loadStack(t, "prod")
+	setField(t, s, "tls", "alternativeNames", []any{"*.example.com"})
+	m, err := s.Run(baseline.Run)
+	if err != nil {
+		t.Fatalf("prod with *.example.com beside app.example.com: %v", err)
+	}
+	if n := len(m.ByType("aws:route53/record:Record")); n < 2 {
+		t.Errorf("%d Route 53 records, want one validation record per name", n)
+	}
+}
+
+// TestSignInPagesServe: managed login (version 2) serves "Login pages
+// unavailable" until a branding style exists, which pulumi-aws v6.83.4
+// cannot create; the classic hosted UI serves without one.
+func TestSignInPagesServe(t *testing.T) {
+	for _, stack := range stacks {
+		d := only(t, deployed(t, stack), "aws:cognito/userPoolDomain:UserPoolDomain")
+		if v := input(d, "managedLoginVersion"); v != 1.0 {
+			t.Errorf("%s: managedLoginVersion %v, want 1 (no ManagedLoginBranding in this provider)", stack, v)
 		}
 	}
 }

@@ -2,6 +2,7 @@ package tests
 
 import (
 	"encoding/json"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -59,11 +60,18 @@ func output(r mockaws.Resource, path string) any {
 func lookup(m resource.PropertyMap, path string) any {
 	var cur any = m.Mappable()
 	for _, part := range strings.Split(path, ".") {
-		obj, ok := cur.(map[string]any)
-		if !ok {
+		switch c := cur.(type) {
+		case map[string]any:
+			cur = c[part]
+		case []any:
+			i, err := strconv.Atoi(part)
+			if err != nil || i < 0 || i >= len(c) {
+				return nil
+			}
+			cur = c[i]
+		default:
 			return nil
 		}
-		cur = obj[part]
 	}
 	return cur
 }

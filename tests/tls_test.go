@@ -215,6 +215,9 @@ func TestCertificates(t *testing.T) {
 				}
 				var fqdns []string
 				for _, r := range records {
+					if str(r, "type") == "A" {
+						continue // the alias records, below
+					}
 					if str(r, "zoneId") != cfg.TLS.HostedZoneID || str(r, "type") != "CNAME" {
 						t.Errorf("record %s in zone %s type %s", r.Name, str(r, "zoneId"), str(r, "type"))
 					}
@@ -227,6 +230,17 @@ func TestCertificates(t *testing.T) {
 					t.Errorf("validation of %s with %v, want %v", str(v, "certificateArn"), got, fqdns)
 				}
 				https := listenerOnPort(t, m, 443)
+				// The domain points at the load balancer: without it neither
+				// https://<domain>/ nor the Cognito callback reaches the site.
+				alb := only(t, m, "aws:lb/loadBalancer:LoadBalancer")
+				var aliased bool
+				for _, r := range records {
+					aliased = aliased || str(r, "type") == "A" && str(r, "name") == cfg.TLS.Domain && str(r, "zoneId") == cfg.TLS.HostedZoneID &&
+						input(r, "aliases.0.name") == output(alb, "dnsName") && input(r, "aliases.0.zoneId") == output(alb, "zoneId")
+				}
+				if !aliased {
+					t.Errorf("no alias A record for %s to the load balancer", cfg.TLS.Domain)
+				}
 				// The listener's ARN comes from the validation's output, so it
 				// is created only once the certificate is issued.
 				if str(https, "certificateArn") != output(v, "certificateArn") {

@@ -118,7 +118,7 @@ func NewLoadBalancer(ctx *pulumi.Context, name string, args *LoadBalancerArgs, o
 		return nil, err
 	}
 	b := &builder{ctx: ctx, name: name, args: args, parent: pulumi.Parent(l)}
-	for _, step := range []func() error{b.privateCA, b.certificate, b.logBucket, b.loadBalancer, b.trustStore, b.listeners} {
+	for _, step := range []func() error{b.privateCA, b.certificate, b.logBucket, b.loadBalancer, b.dnsNames, b.trustStore, b.listeners} {
 		if err := step(); err != nil {
 			return nil, fmt.Errorf("tls %s: %w", name, err)
 		}
@@ -307,6 +307,7 @@ func (b *builder) certificate() error {
 	}
 	var fqdns pulumi.StringArray
 	for _, domain := range ValidationDomains(a.Domain, a.AlternativeNames) {
+		base := strings.TrimPrefix(domain, "*.")
 		option := func(field func(acm.CertificateDomainValidationOption) *string) pulumi.StringOutput {
 			return cert.DomainValidationOptions.ApplyT(func(opts []acm.CertificateDomainValidationOption) (string, error) {
 				for _, o := range opts {
@@ -317,7 +318,7 @@ func (b *builder) certificate() error {
 				return "", fmt.Errorf("ACM returned no validation record for %s", domain)
 			}).(pulumi.StringOutput)
 		}
-		rec, err := route53.NewRecord(b.ctx, b.child("validation-"+strings.ReplaceAll(domain, ".", "-")), &route53.RecordArgs{
+		rec, err := route53.NewRecord(b.ctx, b.child("validation-"+strings.ReplaceAll(base, ".", "-")), &route53.RecordArgs{
 			ZoneId:         pulumi.String(a.HostedZoneID),
 			Name:           option(func(o acm.CertificateDomainValidationOption) *string { return o.ResourceRecordName }),
 			Type:           option(func(o acm.CertificateDomainValidationOption) *string { return o.ResourceRecordType }),
@@ -343,14 +344,19 @@ func (b *builder) certificate() error {
 }
 
 // ValidationDomains returns the names that need their own validation
-// record: a wildcard shares its base name's record.
+// record, as ACM reports them in DomainValidationOptions (a wildcard as
+// "*.example.com"). A wildcard whose base name is on the certificate too
+// shares that name's record and is left out; one whose base is not (a
+// "*.example.com" beside "app.example.com") is looked up by its own name.
 func ValidationDomains(domain string, alternatives []string) []string {
+	names := append([]string{domain}, alternatives...)
 	var out []string
-	for _, d := range append([]string{domain}, alternatives...) {
-		base := strings.TrimPrefix(d, "*.")
-		if !slices.Contains(out, base) {
-			out = append(out, base)
+	for _, d := range names {
+		base, wildcard := strings.CutPrefix(d, "*.")
+		if wildcard && slices.Contains(names, base) || slices.Contains(out, d) {
+			continue
 		}
+		out = append(out, d)
 	}
 	return out
 }
@@ -398,6 +404,37 @@ func (b *builder) loadBalancer() error {
 
 // trustStore uploads the client CA bundle and creates the trust store that
 // the HTTPS listener verifies client certificates against.
+// dnsNames points the domain and its named alternatives at the load
+// balancer with alias A records in the hosted zone (the zone that already
+// holds their validation records); wildcards are left to the owner of the
+// names under them. Without a domain there is no public name to point.
+func (b *builder) dnsNames() error {
+	a := b.args
+	if a.Domain == "" {
+		return nil
+	}
+	for _, name := range append([]string{a.Domain}, a.AlternativeNames...) {
+		if strings.HasPrefix(name, "*.") {
+			continue
+		}
+		if _, err := route53.NewRecord(b.ctx, b.child("alias-"+strings.ReplaceAll(name, ".", "-")), &route53.RecordArgs{
+			ZoneId: pulumi.String(a.HostedZoneID),
+			Name:   pulumi.String(name),
+			// The load balancer is IPv4 only (no dualstack), so A and no
+			// AAAA.
+			Type: pulumi.String("A"),
+			Aliases: route53.RecordAliasArray{route53.RecordAliasArgs{
+				Name:                 b.alb.DnsName,
+				ZoneId:               b.alb.ZoneId,
+				EvaluateTargetHealth: pulumi.Bool(true),
+			}},
+		}, b.parent); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 func (b *builder) trustStore() error {
 	if !b.args.MutualTLS {
 		return nil
