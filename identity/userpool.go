@@ -113,8 +113,8 @@ func NewUserPool(ctx *pulumi.Context, name string, args *UserPoolArgs, opts ...p
 		return nil, err
 	}
 	domain, err := cognito.NewUserPoolDomain(ctx, name, &cognito.UserPoolDomainArgs{
-		Domain:              pulumi.String(args.DomainPrefix),
-		UserPoolId:          pool.ID(),
+		Domain:     pulumi.String(args.DomainPrefix),
+		UserPoolId: pool.ID(),
 		// The classic hosted UI. Managed login (version 2) shows "Login
 		// pages unavailable" until a branding style exists, and
 		// pulumi-aws v6.83.4 has no ManagedLoginBranding resource.

@@ -479,7 +479,9 @@ func TestLoadBalancerWaitsForTheInternetGateway(t *testing.T) {
 		m := deployed(t, stack)
 		alb := only(t, m, "aws:lb/loadBalancer:LoadBalancer")
 		want := []string{only(t, m, "aws:ec2/internetGateway:InternetGateway").URN,
-			find(t, m, "aws:ec2/route:Route", "to the internet", func(r mockaws.Resource) bool { return str(r, "destinationCidrBlock") == "0.0.0.0/0" && str(r, "gatewayId") != "" }).URN}
+			find(t, m, "aws:ec2/route:Route", "to the internet", func(r mockaws.Resource) bool {
+				return str(r, "destinationCidrBlock") == "0.0.0.0/0" && str(r, "gatewayId") != ""
+			}).URN}
 		for _, a := range m.ByType("aws:ec2/routeTableAssociation:RouteTableAssociation") {
 			if strings.Contains(a.Name, "-public-") {
 				want = append(want, a.URN)
