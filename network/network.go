@@ -192,16 +192,25 @@ func (b *builder) vpc() error {
 // removes every rule from both (FSBP EC2.2): anything that lands in them by
 // mistake can talk to nothing.
 func (b *builder) lockDefaults() error {
+	// Empty rule lists, not absent ones: the provider treats ingress and
+	// egress as attributes (aws_security_group's rule set schema, which
+	// internal/service/ec2/vpc_default_security_group.go shares), so an
+	// empty list keeps them empty on every update, while an absent one
+	// revokes the rules only at adoption.
 	if _, err := ec2.NewDefaultSecurityGroup(b.ctx, b.child("default"), &ec2.DefaultSecurityGroupArgs{
-		VpcId: b.vpcRes.ID(),
-		Tags:  b.tags("default-locked"),
+		VpcId:   b.vpcRes.ID(),
+		Ingress: ec2.DefaultSecurityGroupIngressArray{},
+		Egress:  ec2.DefaultSecurityGroupEgressArray{},
+		Tags:    b.tags("default-locked"),
 	}, b.parent); err != nil {
 		return err
 	}
+	// The subnets leave the default NACL for their tier's NACL; which
+	// subnets it holds is AWS's business, not a diff of this program.
 	_, err := ec2.NewDefaultNetworkAcl(b.ctx, b.child("default"), &ec2.DefaultNetworkAclArgs{
 		DefaultNetworkAclId: b.vpcRes.DefaultNetworkAclId,
 		Tags:                b.tags("default-locked"),
-	}, b.parent)
+	}, b.parent, pulumi.IgnoreChanges([]string{"subnetIds"}))
 	return err
 }
 

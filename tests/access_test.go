@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+
 	"github.com/example/hardening/baseline"
 	"github.com/example/hardening/iampolicy"
 	"github.com/example/hardening/mockaws"
@@ -624,6 +626,26 @@ func TestSignInPagesServe(t *testing.T) {
 		d := only(t, deployed(t, stack), "aws:cognito/userPoolDomain:UserPoolDomain")
 		if v := input(d, "managedLoginVersion"); v != 1.0 {
 			t.Errorf("%s: managedLoginVersion %v, want 1 (no ManagedLoginBranding in this provider)", stack, v)
+		}
+	}
+}
+
+// TestDefaultsStayLocked: the default security group's rule lists are
+// managed as empty (an absent list is left alone after adoption), and the
+// default NACL's subnets are AWS's to track.
+func TestDefaultsStayLocked(t *testing.T) {
+	for _, stack := range stacks {
+		m := deployed(t, stack)
+		sg := only(t, m, "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup")
+		for _, k := range []string{"ingress", "egress"} {
+			v, set := sg.Inputs[resource.PropertyKey(k)]
+			if !set || !v.IsArray() || len(v.ArrayValue()) != 0 {
+				t.Errorf("%s: default security group %s = %v, want an empty list", stack, k, v)
+			}
+		}
+		nacl := only(t, m, "aws:ec2/defaultNetworkAcl:DefaultNetworkAcl")
+		if !slices.Contains(nacl.IgnoreChanges, "subnetIds") {
+			t.Errorf("%s: default NACL ignores %v, want subnetIds", stack, nacl.IgnoreChanges)
 		}
 	}
 }
