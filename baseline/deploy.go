@@ -110,7 +110,7 @@ func (d *deployer) network() error {
 		DatabasePort:             n.DatabasePort,
 		AppHTTPSEgressCIDRs:      n.AppHTTPSEgressCIDRs,
 		LoadBalancerSignsIn:      len(d.cfg.Identity.AuthenticatedPaths) > 0,
-		InterfaceEndpoints:       n.InterfaceEndpoints,
+		InterfaceEndpoints:       interfaceEndpoints(d.cfg),
 		FlowLogRetentionDays:     n.FlowLogRetentionDays,
 		LogKeyARN:                d.b.Key.KeyARN,
 		PermissionsBoundary:      d.b.Boundary.PolicyARN,
@@ -118,6 +118,29 @@ func (d *deployer) network() error {
 		Protect:                  d.cfg.ProtectStateful,
 	})
 	return err
+}
+
+// WorkloadEndpoints are the interface endpoints a kind of workload needs
+// in subnets without internet access: ECS tasks pull images from ECR
+// (ecr.api for the token, ecr.dkr for the registry; the layers come from
+// S3 through the gateway endpoint) and ship logs (Amazon ECR user guide,
+// "Amazon ECR interface VPC endpoints").
+var WorkloadEndpoints = map[string][]string{
+	"ecs-tasks.amazonaws.com": {"ecr.api", "ecr.dkr", "logs"},
+}
+
+// interfaceEndpoints are the configured endpoints and those the declared
+// workloads need, in order, each once.
+func interfaceEndpoints(cfg *stackconfig.Config) []string {
+	out := slices.Clone(cfg.Network.InterfaceEndpoints)
+	for _, w := range cfg.Workloads {
+		for _, svc := range WorkloadEndpoints[w.Service] {
+			if !slices.Contains(out, svc) {
+				out = append(out, svc)
+			}
+		}
+	}
+	return out
 }
 
 func (d *deployer) loadBalancer() error {

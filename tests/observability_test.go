@@ -6,7 +6,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/example/hardening/baseline"
 	"github.com/example/hardening/mockaws"
+	"github.com/example/hardening/stackconfig"
 )
 
 func TestFlowLogs(t *testing.T) {
@@ -167,7 +169,20 @@ func TestEndpoints(t *testing.T) {
 					t.Errorf("%s behind %v, want only the endpoint group %s", ep.Name, sgs, endpointSG)
 				}
 			}
+			// The configured endpoints, and what the declared workloads need
+			// without internet access: ECS tasks pull from ECR.
 			want := slices.Clone(cfg.Network.InterfaceEndpoints)
+			for _, w := range cfg.Workloads {
+				for _, svc := range baseline.WorkloadEndpoints[w.Service] {
+					if !slices.Contains(want, svc) {
+						want = append(want, svc)
+					}
+				}
+			}
+			if slices.ContainsFunc(cfg.Workloads, func(w stackconfig.Workload) bool { return w.Service == "ecs-tasks.amazonaws.com" }) &&
+				(!slices.Contains(services, "ecr.api") || !slices.Contains(services, "ecr.dkr")) {
+				t.Errorf("ECS tasks but endpoints %v lack ecr.api and ecr.dkr: no image pull", services)
+			}
 			slices.Sort(want)
 			slices.Sort(services)
 			if !slices.Equal(services, want) {
