@@ -1,6 +1,7 @@
 package iampolicy
 
 import (
+	"strings"
 	"testing"
 )
 
@@ -119,5 +120,22 @@ func TestAuthorize(t *testing.T) {
 				t.Errorf("Authorize = %v (%s), %v; want %v", got, why, err, tc.want)
 			}
 		})
+	}
+}
+
+func TestEndpointJSON(t *testing.T) {
+	pinned := New(Statement{Sid: "Ours", Effect: Allow, Principal: &Principal{Everyone: true}, Action: []string{"s3:*"}, Resource: []string{"*"},
+		Condition: Conditions{"StringEquals": {"aws:PrincipalAccount": {"123456789012"}}}})
+	if _, err := pinned.EndpointJSON(); err != nil {
+		t.Errorf("an Allow to * pinned to the account: %v", err)
+	}
+	open := New(Statement{Sid: "Any", Effect: Allow, Principal: &Principal{Everyone: true}, Action: []string{"s3:*"}, Resource: []string{"*"}})
+	if _, err := open.EndpointJSON(); err == nil || !strings.Contains(err.Error(), "statement Any: Allow to every principal without an aws:PrincipalAccount condition") {
+		t.Errorf("an open endpoint policy: %v", err)
+	}
+	star := New(Statement{Sid: "Star", Effect: Allow, Principal: &Principal{Everyone: true}, Action: []string{"*"}, Resource: []string{"*"},
+		Condition: Conditions{"StringEquals": {"aws:PrincipalAccount": {"123456789012"}}}})
+	if _, err := star.EndpointJSON(); err == nil || !strings.Contains(err.Error(), `action "*" allows everything`) {
+		t.Errorf("an endpoint policy allowing *: %v", err)
 	}
 }

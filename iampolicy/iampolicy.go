@@ -11,8 +11,12 @@ import (
 	"unicode"
 )
 
-// errServiceWildcard marks the IAM.21 violation, which boundaries may have.
-var errServiceWildcard = errors.New("allows a whole service (IAM.21)")
+// errServiceWildcard marks the IAM.21 violation, which boundaries may have;
+// errAllowEveryone an Allow to "*", which endpoint policies may have.
+var (
+	errServiceWildcard = errors.New("allows a whole service (IAM.21)")
+	errAllowEveryone   = errors.New(`Allow to the "*" principal; name the principals`)
+)
 
 // Effects of a statement.
 const (
@@ -129,7 +133,7 @@ func (s Statement) violations() []error {
 		errs = append(errs, errors.New("Allow with NotAction grants every other action; list the actions instead"))
 	}
 	if s.Principal != nil && s.Principal.Everyone {
-		errs = append(errs, errors.New(`Allow to the "*" principal; name the principals`))
+		errs = append(errs, errAllowEveryone)
 	}
 	if s.Principal != nil {
 		for _, p := range append(append([]string{}, s.Principal.AWS...), s.Principal.Service...) {
@@ -156,6 +160,54 @@ func (s Statement) violations() []error {
 func decryptsEveryKey(action string) bool {
 	a := strings.ToLower(action)
 	return a == "kms:decrypt" || a == "kms:reencryptfrom" || a == "kms:*" || a == "kms:decrypt*" || a == "kms:reencrypt*"
+}
+
+// EndpointJSON validates d as a VPC endpoint policy and renders it. An
+// endpoint policy grants nothing: it limits what passes the endpoint, and
+// names every principal as "*" (the principal cannot be known at the
+// endpoint), so an Allow to "*" is accepted when a condition pins the
+// principal's account (aws:PrincipalAccount or aws:PrincipalOrgID). Every
+// other rule of Validate applies.
+func (d Document) EndpointJSON() (string, error) {
+	var errs []error
+	for i, s := range d.Statement {
+		if s.Effect == Allow && s.Principal != nil && s.Principal.Everyone && !pinsAccount(s.Condition) {
+			errs = append(errs, fmt.Errorf("statement %s: Allow to every principal without an aws:PrincipalAccount condition", sidOr(s, i)))
+		}
+	}
+	if err := d.Validate(); err != nil {
+		for _, e := range unwrapAll(err) {
+			if !errors.Is(e, errAllowEveryone) { // checked above
+				errs = append(errs, e)
+			}
+		}
+	}
+	if err := errors.Join(errs...); err != nil {
+		return "", err
+	}
+	b, err := json.Marshal(d)
+	if err != nil {
+		return "", fmt.Errorf("render policy: %w", err)
+	}
+	return string(b), nil
+}
+
+func pinsAccount(c Conditions) bool {
+	for _, keys := range c {
+		for k := range keys {
+			if k == "aws:PrincipalAccount" || k == "aws:PrincipalOrgID" {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func sidOr(s Statement, i int) string {
+	if s.Sid != "" {
+		return s.Sid
+	}
+	return fmt.Sprintf("#%d", i)
 }
 
 // IAM's size quotas, in characters with white space not counted (IAM user

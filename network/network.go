@@ -11,6 +11,7 @@ package network
 import (
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
@@ -348,11 +349,16 @@ func (b *builder) endpoints() error {
 		tables = append(tables, rt.ID())
 	}
 	for _, svc := range []string{"s3", "dynamodb"} {
+		policy, err := EndpointPolicy(svc, b.args.Env).EndpointJSON()
+		if err != nil {
+			return fmt.Errorf("endpoint policy of %s: %w", svc, err)
+		}
 		ep, err := ec2.NewVpcEndpoint(b.ctx, b.child(svc), &ec2.VpcEndpointArgs{
 			VpcId:           b.vpcRes.ID(),
 			ServiceName:     pulumi.String(b.serviceName(svc)),
 			VpcEndpointType: pulumi.String("Gateway"),
 			RouteTableIds:   tables,
+			Policy:          pulumi.String(policy),
 			Tags:            b.tags(svc),
 		}, b.parent)
 		if err != nil {
@@ -374,7 +380,12 @@ func (b *builder) endpoints() error {
 	}
 	b.interfaceEndpoints = pulumi.StringMap{}
 	for _, svc := range b.args.InterfaceEndpoints {
+		policy, err := EndpointPolicy(svc, b.args.Env).EndpointJSON()
+		if err != nil {
+			return fmt.Errorf("endpoint policy of %s: %w", svc, err)
+		}
 		ep, err := ec2.NewVpcEndpoint(b.ctx, b.child(svc), &ec2.VpcEndpointArgs{
+			Policy:            pulumi.String(policy),
 			VpcId:             b.vpcRes.ID(),
 			ServiceName:       pulumi.String(b.serviceName(svc)),
 			VpcEndpointType:   pulumi.String("Interface"),
@@ -389,6 +400,45 @@ func (b *builder) endpoints() error {
 		b.interfaceEndpoints[svc] = ep.ID()
 	}
 	return nil
+}
+
+// EndpointPolicy is the policy of the endpoint of svc ("s3", "ecr.api"):
+// only principals of this account pass, and through the S3 and DynamoDB
+// gateway endpoints only to this account's buckets and tables, so that a
+// compromised workload cannot copy data to another account's bucket (VPC
+// user guide, "Control access to VPC endpoints using endpoint policies").
+// The one exception is the bucket AWS keeps ECR image layers in, which the
+// S3 gateway endpoint must reach for ECS tasks to pull images (Amazon ECR
+// user guide, "Create the Amazon S3 gateway endpoint":
+// prod-<region>-starport-layer-bucket).
+func EndpointPolicy(svc string, env awsenv.Env) iampolicy.Document {
+	prefix, _, _ := strings.Cut(svc, ".")
+	everyone := &iampolicy.Principal{Everyone: true}
+	ours := map[string][]string{"aws:PrincipalAccount": {env.AccountID}}
+	if svc == "s3" || svc == "dynamodb" {
+		st := []iampolicy.Statement{{
+			Sid: "ThisAccountOnly", Effect: iampolicy.Allow, Principal: everyone,
+			Action: []string{prefix + ":*"}, Resource: []string{"*"},
+			Condition: iampolicy.Conditions{"StringEquals": {
+				"aws:PrincipalAccount": {env.AccountID},
+				"aws:ResourceAccount":  {env.AccountID},
+			}},
+		}}
+		if svc == "s3" {
+			st = append(st, iampolicy.Statement{
+				Sid: "ImageLayersOfECR", Effect: iampolicy.Allow, Principal: everyone,
+				Action:    []string{"s3:GetObject"},
+				Resource:  []string{"arn:" + env.Partition + ":s3:::prod-" + env.Region + "-starport-layer-bucket/*"},
+				Condition: iampolicy.Conditions{"StringEquals": ours},
+			})
+		}
+		return iampolicy.New(st...)
+	}
+	return iampolicy.New(iampolicy.Statement{
+		Sid: "ThisAccountOnly", Effect: iampolicy.Allow, Principal: everyone,
+		Action: []string{prefix + ":*"}, Resource: []string{"*"},
+		Condition: iampolicy.Conditions{"StringEquals": ours},
+	})
 }
 
 // flowLogs records ALL traffic of the VPC (FSBP EC2.6) into a log group

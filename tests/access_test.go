@@ -649,3 +649,37 @@ func TestDefaultsStayLocked(t *testing.T) {
 		}
 	}
 }
+
+// TestEndpointPolicies evaluates each endpoint's policy: principals of
+// this account pass, to this account's buckets and tables through the
+// gateway endpoints (and to ECR's layer bucket), nothing else.
+func TestEndpointPolicies(t *testing.T) {
+	m := deployed(t, "prod")
+	role := "arn:aws:iam::" + mockaws.AccountID + ":role/hardening-prod-app"
+	other := "999999999999"
+	endpoint := func(suffix string) string {
+		return str(find(t, m, "aws:ec2/vpcEndpoint:VpcEndpoint", suffix, func(r mockaws.Resource) bool { return strings.HasSuffix(str(r, "serviceName"), "."+suffix) }), "policy")
+	}
+	checkAccess(t, endpoint("s3"), []access{
+		{"a workload writes to a bucket of the account", principal(role, "s3:PutObject", "arn:aws:s3:::hardening-prod-data/x",
+			"aws:PrincipalAccount", mockaws.AccountID, "aws:ResourceAccount", mockaws.AccountID), true},
+		{"a workload cannot copy data to another account's bucket", principal(role, "s3:PutObject", "arn:aws:s3:::attacker/x",
+			"aws:PrincipalAccount", mockaws.AccountID, "aws:ResourceAccount", other), false},
+		{"ECS pulls image layers from ECR's bucket", principal(role, "s3:GetObject", "arn:aws:s3:::prod-us-east-1-starport-layer-bucket/layer",
+			"aws:PrincipalAccount", mockaws.AccountID, "aws:ResourceAccount", "000000000000"), true},
+		{"another account's credentials do not pass", principal("arn:aws:iam::"+other+":role/x", "s3:GetObject", "arn:aws:s3:::hardening-prod-data/x",
+			"aws:PrincipalAccount", other, "aws:ResourceAccount", mockaws.AccountID), false},
+	})
+	checkAccess(t, endpoint("dynamodb"), []access{
+		{"a table of the account", principal(role, "dynamodb:PutItem", "arn:aws:dynamodb:us-east-1:"+mockaws.AccountID+":table/t",
+			"aws:PrincipalAccount", mockaws.AccountID, "aws:ResourceAccount", mockaws.AccountID), true},
+		{"another account's table", principal(role, "dynamodb:PutItem", "arn:aws:dynamodb:us-east-1:"+other+":table/t",
+			"aws:PrincipalAccount", mockaws.AccountID, "aws:ResourceAccount", other), false},
+	})
+	checkAccess(t, endpoint("secretsmanager"), []access{
+		{"the rotation function reaches Secrets Manager", principal(role, "secretsmanager:PutSecretValue", "arn:aws:secretsmanager:us-east-1:"+mockaws.AccountID+":secret:x",
+			"aws:PrincipalAccount", mockaws.AccountID), true},
+		{"another account's credentials do not pass", principal("arn:aws:iam::"+other+":role/x", "secretsmanager:GetSecretValue", "arn:aws:secretsmanager:us-east-1:"+other+":secret:x",
+			"aws:PrincipalAccount", other), false},
+	})
+}
