@@ -287,7 +287,7 @@ func (d *deployer) ci() error {
 	}
 	var err error
 	d.b.CI, err = identity.NewCIRoles(d.ctx, d.name, &identity.CIRolesArgs{
-		Repository: c.Repository, Branch: c.Branch, Environment: c.Environment,
+		Repository: c.Repository, Branch: c.Branch, Environment: c.Environment, PreviewEnvironment: c.PreviewEnvironment,
 		CreateProvider: c.CreateProvider, StateBucket: c.StateBucket, StateKeyARN: c.StateKeyARN,
 		BoundaryARN: d.b.Boundary.PolicyARN, Component: d.name, Env: d.env.Env,
 	})

@@ -83,6 +83,11 @@ type CIRolesArgs struct {
 	Branch string
 	// Environment is the GitHub environment that may deploy.
 	Environment string
+	// PreviewEnvironment, when set, is the GitHub environment that may
+	// preview instead of every pull request: a protected environment
+	// whose reviewers approve a pull request's preview before it can read
+	// the stack.
+	PreviewEnvironment string
 	// CreateProvider creates the account's GitHub OIDC provider.
 	CreateProvider bool
 	// StateBucket and StateKeyARN are Pulumi's state bucket and secrets
@@ -113,10 +118,16 @@ func GitHubProviderARN(env awsenv.Env) string {
 }
 
 // PreviewSubjects are the exact OIDC subjects that may assume the
-// read-only preview role: the repository's pull requests, and runs on its
-// deploy branch (the nightly drift check).
-func PreviewSubjects(repo, branch string) []string {
-	return []string{"repo:" + repo + ":pull_request", "repo:" + repo + ":ref:refs/heads/" + branch}
+// read-only preview role: the repository's pull requests (or, with
+// environment, only jobs in that protected environment, whose reviewers
+// approve each run), and runs on its deploy branch (the nightly drift
+// check).
+func PreviewSubjects(repo, branch, environment string) []string {
+	pr := "repo:" + repo + ":pull_request"
+	if environment != "" {
+		pr = "repo:" + repo + ":environment:" + environment
+	}
+	return []string{pr, "repo:" + repo + ":ref:refs/heads/" + branch}
 }
 
 // DeploySubject is the deploy role's subject: the environment's when one
@@ -165,7 +176,6 @@ func NewCIRoles(ctx *pulumi.Context, name string, args *CIRolesArgs, opts ...pul
 		}
 		providerARN = p.Arn
 	}
-	stateStatements := stateAccess(args)
 	branch := args.Branch
 	if branch == "" {
 		branch = "main"
@@ -176,7 +186,7 @@ func NewCIRoles(ctx *pulumi.Context, name string, args *CIRolesArgs, opts ...pul
 		actions  []string
 		out      *pulumi.StringOutput
 	}{
-		{"ci-preview", PreviewSubjects(args.Repository, branch), PreviewActions, &c.PreviewRoleARN},
+		{"ci-preview", PreviewSubjects(args.Repository, branch, args.PreviewEnvironment), PreviewActions, &c.PreviewRoleARN},
 		{"ci-deploy", []string{DeploySubject(args.Repository, args.Branch, args.Environment)}, append(append([]string{}, PreviewActions...), DeployActions...), &c.DeployRoleARN},
 	}
 	for _, r := range roles {
@@ -192,7 +202,8 @@ func NewCIRoles(ctx *pulumi.Context, name string, args *CIRolesArgs, opts ...pul
 		if err != nil {
 			return nil, err
 		}
-		doc := CIPolicy(r.actions, stateStatements, r.suffix == "ci-deploy", args.Component, args.Env)
+		deploy := r.suffix == "ci-deploy"
+		doc := CIPolicy(r.actions, stateAccess(args, deploy), deploy, args.Component, args.Env)
 		policy, err := doc.JSON()
 		if err != nil {
 			return nil, err
@@ -211,42 +222,98 @@ func NewCIRoles(ctx *pulumi.Context, name string, args *CIRolesArgs, opts ...pul
 	})
 }
 
+// PassedToServices are the services the stack passes its roles to: VPC
+// Flow Logs, CloudTrail (log delivery), Lambda (the rotation function),
+// Cognito identity pools (the group roles) and user pools (the SMS role).
+var PassedToServices = []string{
+	"vpc-flow-logs.amazonaws.com", "cloudtrail.amazonaws.com", "lambda.amazonaws.com",
+	"cognito-identity.amazonaws.com", "cognito-idp.amazonaws.com",
+}
+
+// RoleChangingActions change what a role may do. The deploy role may use
+// them only on roles that carry the stack's boundary (their requests carry
+// iam:PermissionsBoundary: IAM user guide, "Delegating responsibility to
+// others by using permissions boundaries"); UpdateAssumeRolePolicy, which
+// carries no such key, only on the stack's own roles by name.
+var RoleChangingActions = []string{
+	"iam:AttachRolePolicy", "iam:DetachRolePolicy", "iam:PutRolePolicy", "iam:DeleteRolePolicy",
+	"iam:CreateRole", "iam:PutRolePermissionsBoundary",
+}
+
 // CIPolicy is a CI role's policy: its actions, the Pulumi state, and for
-// the deploy role roles that carry the stack's boundary only.
+// the deploy role denials that keep it inside the stack's boundary: roles
+// are created and changed only with the boundary, trusts changed and roles
+// passed only for the stack's roles, each role passed only to the services
+// that take it, and the boundary policy itself left alone (the boundary
+// denies that too; changing it takes an administrator).
 func CIPolicy(actions []string, state []iampolicy.Statement, deploy bool, component string, env awsenv.Env) iampolicy.Document {
 	st := []iampolicy.Statement{{Sid: "StackResources", Effect: iampolicy.Allow, Action: actions, Resource: []string{"*"}}}
 	st = append(st, state...)
 	if deploy {
+		boundary := BoundaryARN(component, env)
+		stackRoles := []string{"arn:" + env.Partition + ":iam::" + env.AccountID + ":role/" + component + "-*"}
 		st = append(st,
 			iampolicy.Statement{
-				Sid: "NewRolesCarryTheBoundary", Effect: iampolicy.Deny, Resource: []string{"*"},
-				Action:    []string{"iam:CreateRole", "iam:PutRolePermissionsBoundary"},
-				Condition: iampolicy.Conditions{"StringNotEquals": {"iam:PermissionsBoundary": {BoundaryARN(component, env)}}},
+				Sid: "RolesCarryTheBoundary", Effect: iampolicy.Deny, Resource: []string{"*"},
+				Action:    RoleChangingActions,
+				Condition: iampolicy.Conditions{"StringNotEquals": {"iam:PermissionsBoundary": {boundary}}},
 			},
 			iampolicy.Statement{
-				Sid: "PassOnlyStackRoles", Effect: iampolicy.Deny, Action: []string{"iam:PassRole"},
-				NotResource: []string{"arn:" + env.Partition + ":iam::" + env.AccountID + ":role/" + component + "-*"},
+				Sid: "OnlyStackRoles", Effect: iampolicy.Deny,
+				Action:      []string{"iam:UpdateAssumeRolePolicy", "iam:UpdateRole", "iam:DeleteRole", "iam:TagRole", "iam:UntagRole", "iam:PassRole"},
+				NotResource: stackRoles,
+			},
+			iampolicy.Statement{
+				Sid: "PassOnlyToTheStackServices", Effect: iampolicy.Deny, Resource: []string{"*"},
+				Action:    []string{"iam:PassRole"},
+				Condition: iampolicy.Conditions{"StringNotEquals": {"iam:PassedToService": PassedToServices}},
+			},
+			iampolicy.Statement{
+				Sid: "BoundaryUnchanged", Effect: iampolicy.Deny, Resource: []string{boundary},
+				Action: []string{"iam:CreatePolicyVersion", "iam:DeletePolicy", "iam:DeletePolicyVersion", "iam:SetDefaultPolicyVersion"},
 			},
 		)
 	}
 	return iampolicy.New(st...)
 }
 
-// stateAccess lets CI read and write the Pulumi state and use its secrets
-// key, when the state lives in S3 and KMS.
-func stateAccess(args *CIRolesArgs) []iampolicy.Statement {
+// StateLockPrefix is where a Pulumi S3 backend keeps stack locks, the only
+// objects a preview writes (github.com/pulumi/pulumi pkg/backend/diy:
+// ".pulumi/locks/...").
+const StateLockPrefix = ".pulumi/locks/"
+
+// stateAccess lets CI use the Pulumi state in S3 and its secrets key: the
+// deploy role reads and writes it; the preview role, assumable from pull
+// requests, reads it and writes only lock objects, and may decrypt but not
+// encrypt with the key.
+func stateAccess(args *CIRolesArgs, deploy bool) []iampolicy.Statement {
 	var st []iampolicy.Statement
 	if b := args.StateBucket; b != "" {
 		arn := "arn:" + args.Env.Partition + ":s3:::" + b
-		st = append(st, iampolicy.Statement{
-			Sid: "PulumiState", Effect: iampolicy.Allow, Resource: []string{arn, arn + "/*"},
-			Action: []string{"s3:ListBucket", "s3:GetObject", "s3:PutObject", "s3:DeleteObject"},
-		})
+		if deploy {
+			st = append(st, iampolicy.Statement{
+				Sid: "PulumiState", Effect: iampolicy.Allow, Resource: []string{arn, arn + "/*"},
+				Action: []string{"s3:ListBucket", "s3:GetObject", "s3:PutObject", "s3:DeleteObject"},
+			})
+		} else {
+			st = append(st,
+				iampolicy.Statement{
+					Sid: "PulumiStateRead", Effect: iampolicy.Allow, Resource: []string{arn, arn + "/*"},
+					Action: []string{"s3:ListBucket", "s3:GetObject"},
+				},
+				iampolicy.Statement{
+					Sid: "PulumiStateLocks", Effect: iampolicy.Allow, Resource: []string{arn + "/" + StateLockPrefix + "*"},
+					Action: []string{"s3:PutObject", "s3:DeleteObject"},
+				})
+		}
 	}
 	if k := args.StateKeyARN; k != "" {
+		actions := []string{"kms:Decrypt"}
+		if deploy {
+			actions = []string{"kms:Encrypt", "kms:Decrypt", "kms:GenerateDataKey"}
+		}
 		st = append(st, iampolicy.Statement{
-			Sid: "PulumiSecrets", Effect: iampolicy.Allow, Resource: []string{k},
-			Action: []string{"kms:Encrypt", "kms:Decrypt", "kms:GenerateDataKey"},
+			Sid: "PulumiSecrets", Effect: iampolicy.Allow, Resource: []string{k}, Action: actions,
 		})
 	}
 	return st

@@ -144,6 +144,11 @@ type CI struct {
 	// Environment is the GitHub environment allowed to deploy, such as
 	// "production"; give it a deployment-branch rule in GitHub.
 	Environment string `json:"environment"`
+	// PreviewEnvironment is the GitHub environment whose jobs may preview,
+	// instead of any pull request: give it required reviewers, so that no
+	// pull request reads the stack's state unapproved. Required in
+	// production.
+	PreviewEnvironment string `json:"previewEnvironment"`
 	// CreateProvider creates the account's GitHub OIDC provider; set it
 	// false where another stack of the account already did. Default true.
 	CreateProvider bool `json:"createProvider"`
@@ -324,6 +329,12 @@ func (id Identity) validate(key string, production bool) []error {
 	}
 	if ci.Environment != "" && !envNameRE.MatchString(ci.Environment) {
 		errs = append(errs, fieldErr(cik+".environment", "%q is not a GitHub environment name; wildcards are not allowed", ci.Environment))
+	}
+	if ci.PreviewEnvironment != "" && !envNameRE.MatchString(ci.PreviewEnvironment) {
+		errs = append(errs, fieldErr(cik+".previewEnvironment", "%q is not a GitHub environment name; wildcards are not allowed", ci.PreviewEnvironment))
+	}
+	if production && ci.Repository != "" && ci.PreviewEnvironment == "" {
+		errs = append(errs, fieldErr(cik+".previewEnvironment", "is empty in a production stack; pull requests would read production's state unapproved: preview from a GitHub environment with required reviewers, such as production-preview"))
 	}
 	if production && ci.Repository != "" && ci.Environment == "" {
 		errs = append(errs, fieldErr(cik+".environment", "is empty in a production stack; deploy from a protected GitHub environment such as production"))

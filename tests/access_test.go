@@ -683,3 +683,63 @@ func TestEndpointPolicies(t *testing.T) {
 			"aws:PrincipalAccount", other), false},
 	})
 }
+
+// TestCIRoleBoundaries evaluates the CI roles' policies (with the stack's
+// permissions boundary) against the requests that would take the deploy
+// role out of its boundary, and the preview role's use of the state.
+func TestCIRoleBoundaries(t *testing.T) {
+	s := loadStack(t, "prod")
+	setField(t, s, "identity", "ci", map[string]any{
+		"repository": "example-org/hardening", "environment": "production", "previewEnvironment": "production-preview",
+		"stateBucket": "example-pulumi-state", "stateKeyArn": "arn:aws:kms:us-east-1:123456789012:key/00000000-0000-4000-8000-000000000001",
+	})
+	m, err := s.Run(baseline.Run)
+	if err != nil {
+		t.Fatal(err)
+	}
+	boundaryRes := find(t, m, typeIAMPolicy, "boundary", func(r mockaws.Resource) bool { return strings.HasSuffix(str(r, "name"), "-boundary") })
+	boundary := mustParse(t, str(boundaryRes, "policy"))
+	boundaryARN := output(boundaryRes, "arn").(string)
+	policyOf := func(suffix string) []iampolicy.Document {
+		rp := find(t, m, typeRolePolicy, suffix, func(r mockaws.Resource) bool { return strings.HasSuffix(r.Name, suffix) })
+		return []iampolicy.Document{mustParse(t, str(rp, "policy"))}
+	}
+	stackRole := "arn:aws:iam::" + mockaws.AccountID + ":role/hardening-prod-app"
+	otherRole := "arn:aws:iam::" + mockaws.AccountID + ":role/OrganizationAccountAccessRole"
+	for _, tc := range []struct {
+		name, role, action, resource string
+		ctx                          []string
+		allowed                      bool
+	}{
+		{"deploy puts a policy on a role with the stack's boundary", "-ci-deploy", "iam:PutRolePolicy", stackRole, []string{"iam:PermissionsBoundary", boundaryARN}, true},
+		{"deploy cannot put a policy on a role without it", "-ci-deploy", "iam:PutRolePolicy", otherRole, nil, false},
+		{"deploy cannot change another role's trust", "-ci-deploy", "iam:UpdateAssumeRolePolicy", otherRole, nil, false},
+		{"deploy changes a stack role's trust", "-ci-deploy", "iam:UpdateAssumeRolePolicy", stackRole, nil, true},
+		{"deploy passes a stack role to Lambda", "-ci-deploy", "iam:PassRole", stackRole, []string{"iam:PassedToService", "lambda.amazonaws.com"}, true},
+		{"deploy cannot pass a stack role to EC2", "-ci-deploy", "iam:PassRole", stackRole, []string{"iam:PassedToService", "ec2.amazonaws.com"}, false},
+		{"deploy cannot pass another role", "-ci-deploy", "iam:PassRole", otherRole, []string{"iam:PassedToService", "lambda.amazonaws.com"}, false},
+		{"deploy cannot rewrite the boundary", "-ci-deploy", "iam:CreatePolicyVersion", boundaryARN, nil, false},
+		{"deploy writes the state", "-ci-deploy", "s3:PutObject", "arn:aws:s3:::example-pulumi-state/.pulumi/stacks/hardening/prod.json", nil, true},
+		{"preview reads the state", "-ci-preview", "s3:GetObject", "arn:aws:s3:::example-pulumi-state/.pulumi/stacks/hardening/prod.json", nil, true},
+		{"preview takes the lock", "-ci-preview", "s3:PutObject", "arn:aws:s3:::example-pulumi-state/.pulumi/locks/hardening/prod/1.json", nil, true},
+		{"preview cannot write the state", "-ci-preview", "s3:PutObject", "arn:aws:s3:::example-pulumi-state/.pulumi/stacks/hardening/prod.json", nil, false},
+		{"preview cannot delete the state", "-ci-preview", "s3:DeleteObject", "arn:aws:s3:::example-pulumi-state/.pulumi/stacks/hardening/prod.json", nil, false},
+		{"preview decrypts the stack's secrets", "-ci-preview", "kms:Decrypt", "arn:aws:kms:us-east-1:123456789012:key/00000000-0000-4000-8000-000000000001", nil, true},
+		{"preview cannot encrypt new ones", "-ci-preview", "kms:Encrypt", "arn:aws:kms:us-east-1:123456789012:key/00000000-0000-4000-8000-000000000001", nil, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			ctx := map[string][]string{"aws:RequestedRegion": {"us-east-1"}}
+			for i := 0; i+1 < len(tc.ctx); i += 2 {
+				ctx[tc.ctx[i]] = []string{tc.ctx[i+1]}
+			}
+			ok, why, err := iampolicy.Authorize(iampolicy.Request{Principal: "arn:aws:iam::" + mockaws.AccountID + ":role/ci", Action: tc.action, Resource: tc.resource, Context: ctx},
+				iampolicy.Policies{Identity: policyOf(tc.role), Boundary: &boundary})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if ok != tc.allowed {
+				t.Errorf("%s %s on %s: %v (%s), want %v", tc.role, tc.action, tc.resource, ok, why, tc.allowed)
+			}
+		})
+	}
+}

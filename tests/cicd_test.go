@@ -324,14 +324,30 @@ func TestWorkflows(t *testing.T) {
 			t.Error("the nightly scan does not run .ci/vulncheck against the live database")
 		}
 	})
-	t.Run("pull request: preview with the policy pack through the preview role", func(t *testing.T) {
-		var pack, role bool
-		for _, s := range wf["pull-request.yml"].Jobs["preview"].Steps {
-			pack = pack || strings.Contains(s.Run, "--policy-pack ./policypack")
-			role = role || strings.HasPrefix(s.Uses, "aws-actions/configure-aws-credentials@")
+	t.Run("pull request: preview with the policy pack through the preview role; prod's from its protected environment", func(t *testing.T) {
+		script, err := os.ReadFile(filepath.Join("..", ".ci", "preview"))
+		if err != nil {
+			t.Fatal(err)
 		}
-		if !pack || !role {
-			t.Errorf("policy pack %v, OIDC role %v", pack, role)
+		if !strings.Contains(string(script), "--policy-pack ./policypack") {
+			t.Error(".ci/preview runs no policy pack")
+		}
+		for job, stack := range map[string]string{"preview-dev": "dev", "preview-prod": "prod"} {
+			j := wf["pull-request.yml"].Jobs[job]
+			var pack, role bool
+			for _, s := range j.Steps {
+				pack = pack || strings.Contains(s.Run, ".ci/preview")
+				role = role || strings.HasPrefix(s.Uses, "aws-actions/configure-aws-credentials@")
+			}
+			if !pack || !role {
+				t.Errorf("%s: preview script %v, OIDC role %v", job, pack, role)
+			}
+			// The preview role of a stack with identity.ci.previewEnvironment
+			// trusts only jobs in that environment.
+			want := stackConfig(t, stack).Identity.CI.PreviewEnvironment
+			if got := fmt.Sprint(j.Environment); want != "" && got != want || want == "" && j.Environment != nil {
+				t.Errorf("%s runs in environment %v, want %q (identity.ci.previewEnvironment)", job, j.Environment, want)
+			}
 		}
 	})
 }

@@ -450,11 +450,16 @@ func TestCIRoles(t *testing.T) {
 		if ci.Environment != "" {
 			deploySub = "repo:" + repo + ":environment:" + ci.Environment
 		}
+		previewSub := "repo:" + repo + ":pull_request"
+		if ci.PreviewEnvironment != "" {
+			previewSub = "repo:" + repo + ":environment:" + ci.PreviewEnvironment
+		}
 		cases := []struct {
 			name, role, sub string
 			allowed         bool
 		}{
-			{"pull request of the repository previews", "ci-preview", "repo:" + repo + ":pull_request", true},
+			{"pull request of the repository previews (from the preview environment where one is set)", "ci-preview", previewSub, true},
+			{"a pull request outside the preview environment may not preview", "ci-preview", "repo:" + repo + ":pull_request", ci.PreviewEnvironment == ""},
 			{"pull request of another repository", "ci-preview", "repo:someone-else/hardening:pull_request", false},
 			{"pull request of a look-alike repository", "ci-preview", "repo:" + repo + "-fork:pull_request", false},
 			{"runs on the deploy branch preview (drift check)", "ci-preview", "repo:" + repo + ":ref:refs/heads/main", true},
@@ -495,8 +500,8 @@ func TestCIRoles(t *testing.T) {
 			}
 			rp := find(t, m, typeRolePolicy, "of the preview role", func(r mockaws.Resource) bool { return strings.HasSuffix(r.Name, "-ci-preview") })
 			for _, s := range parsePolicy(t, rp, "policy").Statement {
-				if s.Sid == "PulumiState" || s.Sid == "PulumiSecrets" {
-					continue
+				if strings.HasPrefix(s.Sid, "PulumiState") || s.Sid == "PulumiSecrets" {
+					continue // judged in TestCIRoleBoundaries
 				}
 				for _, a := range s.Action {
 					verb := strings.SplitN(a, ":", 2)[1]
