@@ -67,6 +67,7 @@ func deployUserPool(ctx *pulumi.Context, name string, cfg *stackconfig.Config, a
 		})
 	}
 	return identity.NewUserPool(ctx, name, &identity.UserPoolArgs{
+		SESSourceARN: u.SESSourceARN, EmailFrom: u.EmailFrom,
 		MFA: u.MFA, SMS: u.SMS, SMSRoleARN: smsRole(u), Passkeys: u.Passkeys, RelyingPartyID: u.RelyingPartyID,
 		PasswordMinLength: u.PasswordMinLength, PasswordHistory: u.PasswordHistory, TemporaryPasswordDays: u.TemporaryPasswordDays,
 		ThreatProtection: u.ThreatProtection, Tier: u.Tier, SelfSignUp: u.SelfSignUp, DomainPrefix: domain,

@@ -35,6 +35,10 @@ type UserPoolArgs struct {
 	// Passkeys allows WebAuthn with user verification, for RelyingPartyID.
 	Passkeys       bool
 	RelyingPartyID string
+	// SESSourceARN and EmailFrom send email through SES ("" for Cognito's
+	// own, rate-limited sender).
+	SESSourceARN string
+	EmailFrom    string
 	// Password policy.
 	PasswordMinLength     int
 	PasswordHistory       int
@@ -362,6 +366,13 @@ func poolArgs(name string, a *UserPoolArgs) *cognito.UserPoolArgs {
 		}
 		p.SignInPolicy = &cognito.UserPoolSignInPolicyArgs{
 			AllowedFirstAuthFactors: pulumi.StringArray{pulumi.String("PASSWORD"), pulumi.String("WEB_AUTHN")},
+		}
+	}
+	if a.SESSourceARN != "" {
+		p.EmailConfiguration = &cognito.UserPoolEmailConfigurationArgs{
+			EmailSendingAccount: pulumi.String("DEVELOPER"),
+			SourceArn:           pulumi.String(a.SESSourceARN),
+			FromEmailAddress:    pulumi.String(a.EmailFrom),
 		}
 	}
 	if a.SMS {

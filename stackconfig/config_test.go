@@ -7,15 +7,16 @@ import (
 	"testing"
 )
 
-// parse parses values over the minimal config. A "secrets" or "audit"
-// object is merged over the minimal one, so that cases need not repeat the
-// deployers or the Config recorder.
+// parse parses values over the minimal config. An object other than "tls"
+// (whose cases test what is missing) is merged over the minimal one, field
+// by field and recursively, so that cases need not repeat what every stack
+// must say.
 func parse(values map[string]string) (*Config, error) {
 	return Parse(func(key string) (string, bool) {
 		v, ok := values[key]
 		base, inMinimal := minimal[key]
 		switch {
-		case ok && inMinimal && (key == "secrets" || key == "audit"):
+		case ok && inMinimal && key != "tls":
 			return mergeObjects(base, v), true
 		case ok:
 			return v, true
@@ -24,14 +25,17 @@ func parse(values map[string]string) (*Config, error) {
 	}, func(key string) bool { return secretKeys[key] })
 }
 
-// mergeObjects overlays the JSON object over onto base; anything that is
-// not two objects is over unchanged.
+// mergeObjects overlays the JSON object over onto base, recursively;
+// anything that is not two objects is over unchanged.
 func mergeObjects(base, over string) string {
 	var b, o map[string]json.RawMessage
 	if json.Unmarshal([]byte(base), &b) != nil || json.Unmarshal([]byte(over), &o) != nil {
 		return over
 	}
 	for k, v := range o {
+		if prev, ok := b[k]; ok {
+			v = json.RawMessage(mergeObjects(string(prev), string(v)))
+		}
 		b[k] = v
 	}
 	out, _ := json.Marshal(b)
@@ -43,9 +47,10 @@ var secretKeys = map[string]bool{"secret-partner-token": true}
 
 // minimal is the least a stack must say: where it serves.
 var minimal = map[string]string{
-	"tls":     `{"domain":"app.example.com","hostedZoneId":"Z0EXAMPLE"}`,
-	"secrets": `{"deployers":["arn:aws:iam::123456789012:role/admin"]}`,
-	"audit":   `{"configRecorderExists":true}`,
+	"tls":      `{"domain":"app.example.com","hostedZoneId":"Z0EXAMPLE"}`,
+	"secrets":  `{"deployers":["arn:aws:iam::123456789012:role/admin"]}`,
+	"audit":    `{"configRecorderExists":true}`,
+	"identity": `{"userPool":{"sesSourceArn":"arn:aws:ses:us-east-1:123456789012:identity/example.com","emailFrom":"no-reply@example.com"}}`,
 }
 
 func TestDefaultsAreValidAndSecure(t *testing.T) {
@@ -174,6 +179,9 @@ func TestValidationMessages(t *testing.T) {
 		{"security hub without a config recorder", map[string]string{"audit": `{"securityHub":true,"configRecorderExists":false}`}, "audit.securityHub: is true but configRecorderExists is false; Security Hub evaluates its controls with AWS Config rules"},
 		{"trail lock longer than the logs live", map[string]string{"audit": `{"trail":{"enabled":true,"logRetentionDays":365,"bucketExpirationDays":90,"objectLockDays":365}}`}, "audit.trail.objectLockDays: 365 is out of range; lock log files 0 to 90 days"},
 		{"production without a trail lock", map[string]string{"audit": `{"trail":{"enabled":true,"logRetentionDays":365,"bucketExpirationDays":365,"objectLockDays":0}}`}, "audit.trail.objectLockDays: 0 in a production stack"},
+		{"production without SES", map[string]string{"identity": `{"userPool":{"sesSourceArn":"","emailFrom":""}}`}, "identity.userPool.sesSourceArn: is empty in a production stack; Cognito's own sender allows only a few dozen messages a day"},
+		{"SES without a sender", map[string]string{"identity": `{"userPool":{"sesSourceArn":"arn:aws:ses:us-east-1:123456789012:identity/example.com","emailFrom":""}}`}, "identity.userPool.emailFrom: is empty; SES needs the From address"},
+		{"SES not an identity", map[string]string{"identity": `{"userPool":{"sesSourceArn":"arn:aws:sns:us-east-1:123456789012:topic","emailFrom":"a@example.com"}}`}, `identity.userPool.sesSourceArn: "arn:aws:sns:us-east-1:123456789012:topic" is not an SES identity ARN`},
 		{"no deployers", map[string]string{"secrets": `{"deployers":[]}`}, "secrets.deployers: is empty; name the IAM role ARNs that run `pulumi up` by hand"},
 		{"deployer wildcard", map[string]string{"secrets": `{"deployers":["arn:aws:iam::123456789012:role/*"]}`}, `secrets.deployers[0]: "arn:aws:iam::123456789012:role/*" is not an IAM role ARN`},
 		{"deployer session", map[string]string{"secrets": `{"deployers":["arn:aws:sts::123456789012:assumed-role/admin/me"]}`}, `secrets.deployers[0]: "arn:aws:sts::123456789012:assumed-role/admin/me" is not an IAM role ARN`},

@@ -90,6 +90,13 @@ type UserPool struct {
 	// DomainPrefix is the Cognito hosted domain's prefix. Default
 	// "<project>-<stack>".
 	DomainPrefix string `json:"domainPrefix"`
+	// SESSourceARN and EmailFrom send invitations and recovery codes
+	// through Amazon SES (EmailSendingAccount DEVELOPER) from a verified
+	// identity. Cognito's own sender allows a few dozen messages a day
+	// (Cognito developer guide, "Email settings"), below what production
+	// invitations and recovery need, so production requires SES.
+	SESSourceARN string `json:"sesSourceArn"`
+	EmailFrom    string `json:"emailFrom"`
 }
 
 // AppClient configures the load balancer's Cognito app client.
@@ -202,15 +209,16 @@ func (r Role) Document() iampolicy.Document {
 }
 
 var (
-	nameRE       = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,62}$`)
-	sidRE        = regexp.MustCompile(`^[A-Za-z0-9]{1,64}$`)
-	repoRE       = regexp.MustCompile(`^[A-Za-z0-9-]{1,39}/[A-Za-z0-9._-]{1,100}$`)
-	branchRE     = regexp.MustCompile(`^[A-Za-z0-9._/-]{1,200}$`)
-	envNameRE    = regexp.MustCompile(`^[A-Za-z0-9._-]{1,255}$`)
-	domainPrefRE = regexp.MustCompile(`^[a-z0-9](-?[a-z0-9])*$`)
-	albPathRE    = regexp.MustCompile(`^/[A-Za-z0-9._~!$&'()+,;=:@%/*?-]{0,127}$`)
-	kmsKeyARNRE  = regexp.MustCompile(`^arn:aws(-[a-z]+)*:kms:[a-z0-9-]+:\d{12}:key/[\w-]+$`)
-	bucketNameRE = regexp.MustCompile(`^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$`)
+	nameRE           = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,62}$`)
+	sidRE            = regexp.MustCompile(`^[A-Za-z0-9]{1,64}$`)
+	repoRE           = regexp.MustCompile(`^[A-Za-z0-9-]{1,39}/[A-Za-z0-9._-]{1,100}$`)
+	branchRE         = regexp.MustCompile(`^[A-Za-z0-9._/-]{1,200}$`)
+	envNameRE        = regexp.MustCompile(`^[A-Za-z0-9._-]{1,255}$`)
+	domainPrefRE     = regexp.MustCompile(`^[a-z0-9](-?[a-z0-9])*$`)
+	albPathRE        = regexp.MustCompile(`^/[A-Za-z0-9._~!$&'()+,;=:@%/*?-]{0,127}$`)
+	sesIdentityARNRE = regexp.MustCompile(`^arn:aws(-[a-z]+)*:ses:[a-z0-9-]+:\d{12}:identity/[^*\s]+$`)
+	kmsKeyARNRE      = regexp.MustCompile(`^arn:aws(-[a-z]+)*:kms:[a-z0-9-]+:\d{12}:key/[\w-]+$`)
+	bucketNameRE     = regexp.MustCompile(`^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$`)
 )
 
 func (id Identity) validate(key string, production bool) []error {
@@ -221,6 +229,16 @@ func (id Identity) validate(key string, production bool) []error {
 		errs = append(errs, fieldErr(k+".mfa", "%q is not ON, OPTIONAL or OFF", u.MFA))
 	case production && u.MFA != MFAOn:
 		errs = append(errs, fieldErr(k+".mfa", "%q in a production stack; MFA must be ON (FSBP Cognito.5), or set production: false", u.MFA))
+	}
+	switch {
+	case u.SESSourceARN != "" && !sesIdentityARNRE.MatchString(u.SESSourceARN):
+		errs = append(errs, fieldErr(k+".sesSourceArn", "%q is not an SES identity ARN (arn:aws:ses:<region>:<account>:identity/<domain or address>)", u.SESSourceARN))
+	case u.SESSourceARN != "" && u.EmailFrom == "":
+		errs = append(errs, fieldErr(k+".emailFrom", "is empty; SES needs the From address, an address of the verified identity"))
+	case u.SESSourceARN == "" && u.EmailFrom != "":
+		errs = append(errs, fieldErr(k+".emailFrom", "is set without sesSourceArn; Cognito's own sender cannot send from it"))
+	case production && u.SESSourceARN == "":
+		errs = append(errs, fieldErr(k+".sesSourceArn", "is empty in a production stack; Cognito's own sender allows only a few dozen messages a day: send through an SES identity verified in the region"))
 	}
 	if u.SMS && !principalARNRE.MatchString(u.SMSRoleARN) {
 		errs = append(errs, fieldErr(k+".smsRoleArn", "%q is not an IAM role ARN; SMS needs the role Cognito sends through SNS with", u.SMSRoleARN))

@@ -743,3 +743,19 @@ func TestCIRoleBoundaries(t *testing.T) {
 		})
 	}
 }
+
+// TestProductionMailsThroughSES: Cognito's own sender allows a few dozen
+// messages a day; production sends through a verified SES identity.
+func TestProductionMailsThroughSES(t *testing.T) {
+	for _, stack := range stacks {
+		pool, cfg := only(t, deployed(t, stack), typeUserPool), stackConfig(t, stack)
+		u := cfg.Identity.UserPool
+		got := input(pool, "emailConfiguration.emailSendingAccount")
+		switch {
+		case u.SESSourceARN != "" && (got != "DEVELOPER" || input(pool, "emailConfiguration.sourceArn") != u.SESSourceARN || input(pool, "emailConfiguration.fromEmailAddress") != u.EmailFrom):
+			t.Errorf("%s: email configuration %v, want SES from %s", stack, input(pool, "emailConfiguration"), u.SESSourceARN)
+		case u.SESSourceARN == "" && cfg.Production:
+			t.Errorf("%s: production without SES", stack)
+		}
+	}
+}

@@ -569,6 +569,7 @@ func TestPasskeysAndSMSByConfig(t *testing.T) {
 	setField(t, s, "identity", "userPool", map[string]any{
 		"passkeys": true, "relyingPartyId": "app.example.com",
 		"sms": true, "smsRoleArn": "arn:aws:iam::123456789012:role/cognito-sms",
+		"sesSourceArn": "arn:aws:ses:us-east-1:123456789012:identity/example.com", "emailFrom": "no-reply@example.com",
 	})
 	m, err := s.Run(baseline.Run)
 	if err != nil {
