@@ -203,6 +203,22 @@ func portRange(r Resource) (cidr string, from, to int, ok bool) {
 func networkRules() []Rule {
 	ingress := []string{tSGIngress, tSGRule}
 	return []Rule{
+		{ID: "ec2-nacl-no-all-ports", Controls: []string{"CKV_AWS_352"}, Severity: High,
+			Description: "No network ACL rule allows every protocol or every port: the NACLs are a second, port-specific layer under the security groups.",
+			Check: forEach(tNACLRule, func(r Resource) string {
+				if r.Str("ruleAction") != "allow" {
+					return ""
+				}
+				from, _ := r.Num("fromPort")
+				to, _ := r.Num("toPort")
+				switch p := r.Str("protocol"); {
+				case p == "-1" || p == "all":
+					return fmt.Sprintf("allows every protocol and port from %s; allow only the ports of a flow (the app, database or HTTPS port, or the ephemeral replies)", r.Str("cidrBlock"))
+				case from <= 0 && to >= 65535:
+					return fmt.Sprintf("allows every port from %s; allow only the ports of a flow", r.Str("cidrBlock"))
+				}
+				return ""
+			})},
 		{ID: "ec2-default-sg-closed", Controls: []string{"FSBP EC2.2", "CIS 5.4", "CKV2_AWS_12"}, Severity: High,
 			Description: "The default security group has no rules.",
 			Check: forEach(tDefaultSG, func(r Resource) string {

@@ -45,51 +45,86 @@ func ephemeralFrom(name string, number int, cidr string) []NACLRule {
 	}
 }
 
-// NACLRules returns the rules of each tier's network ACL for a plan.
+// NACLPorts are the ports the NACLs open between tiers: the flows of the
+// security groups, as a second layer.
+type NACLPorts struct {
+	// App is the port the load balancer reaches the app tier on.
+	App int
+	// Database is the port the app tier reaches the data tier on.
+	Database int
+}
+
+// MaxNACLRulesPerDirection is the default quota of rules per direction of
+// one network ACL (VPC user guide, "Amazon VPC quotas").
+const MaxNACLRulesPerDirection = 20
+
+// NACLRules returns the rules of each tier's network ACL for a plan: a
+// second, port-specific layer under the security groups, with no rule that
+// allows every protocol or every port. Every flow the security groups
+// allow has its request and its return here; nothing else passes.
 //
-//   - public: 443 and 80 in from anywhere, return traffic in, anything from
-//     the VPC; out: 443 (NAT egress), ephemeral replies, anything to the VPC.
-//   - private: anything from the VPC and return traffic for the
-//     connections it opened through NAT; out: the VPC and 443.
-//   - isolated: only the private and isolated tiers, with the public tier
-//     denied first; 443 out and its replies reach only the S3 and DynamoDB
-//     gateway endpoints, since its route table has no other way out.
-func NACLRules(plan addressing.Plan) map[addressing.Tier][]NACLRule {
-	vpc := plan.VPC.String()
+//   - public: clients to the load balancer on 443 and 80, and their
+//     replies; the load balancer to the app port in the private tier and
+//     Cognito's token endpoint on 443; the NAT gateways, which forward the
+//     private tier's HTTPS, and the internet's replies to both.
+//   - private: the app port from the public tier; HTTPS to the interface
+//     endpoints from the private tier; the data port to the isolated tier;
+//     HTTPS out (endpoints, NAT, the S3 and DynamoDB gateways), and the
+//     replies to all of it.
+//   - isolated: the data port from the private tier and its replies, the
+//     public tier denied first; HTTPS to the S3 and DynamoDB gateway
+//     endpoints (its route table has no other way out) and their replies.
+//
+// Replies arrive on ephemeral ports (1024-65535 for the load balancer and
+// NAT gateways). From the internet the range is split around 3389, so no
+// rule opens RDP to the world (FSBP EC2.21); the cost is that about one
+// connection in 64,512 whose ephemeral port is 3389 hangs (README).
+func NACLRules(plan addressing.Plan, ports NACLPorts) map[addressing.Tier][]NACLRule {
 	public := plan.TierBlock(addressing.Public).String()
 	private := plan.TierBlock(addressing.Private).String()
 	isolated := plan.TierBlock(addressing.Isolated).String()
+	tcp := func(name string, number int, egress bool, cidr string, from, to int) NACLRule {
+		return NACLRule{Name: name, Number: number, Egress: egress, Protocol: protoTCP, Action: allow, CIDR: cidr, FromPort: from, ToPort: to}
+	}
+	const in, out = false, true
 	rules := map[addressing.Tier][]NACLRule{}
 
 	rules[addressing.Public] = append([]NACLRule{
-		{Name: "in-https", Number: 100, Protocol: protoTCP, Action: allow, CIDR: anywhere, FromPort: 443, ToPort: 443},
-		{Name: "in-http", Number: 110, Protocol: protoTCP, Action: allow, CIDR: anywhere, FromPort: 80, ToPort: 80},
-		{Name: "in-vpc", Number: 130, Protocol: protoAll, Action: allow, CIDR: vpc},
-		{Name: "out-https", Number: 100, Egress: true, Protocol: protoTCP, Action: allow, CIDR: anywhere, FromPort: 443, ToPort: 443},
-		{Name: "out-ephemeral", Number: 110, Egress: true, Protocol: protoTCP, Action: allow, CIDR: anywhere, FromPort: 1024, ToPort: 65535},
-		{Name: "out-vpc", Number: 120, Egress: true, Protocol: protoAll, Action: allow, CIDR: vpc},
+		tcp("in-https", 100, in, anywhere, 443, 443),
+		tcp("in-http", 110, in, anywhere, 80, 80),
+		// The NAT gateways take the private tier's HTTPS to the internet.
+		tcp("in-https-from-private", 130, in, private, 443, 443),
+		// Replies from the app tier to the load balancer.
+		tcp("in-return-private", 140, in, private, 1024, 65535),
+		tcp("out-https", 100, out, anywhere, 443, 443),
+		tcp("out-ephemeral", 110, out, anywhere, 1024, 65535),
+		tcp("out-app", 120, out, private, ports.App, ports.App),
 	}, ephemeralFrom("in-return", 120, anywhere)...)
 
 	rules[addressing.Private] = append([]NACLRule{
-		{Name: "in-vpc", Number: 100, Protocol: protoAll, Action: allow, CIDR: vpc},
-		{Name: "out-vpc", Number: 100, Egress: true, Protocol: protoAll, Action: allow, CIDR: vpc},
-		{Name: "out-https", Number: 110, Egress: true, Protocol: protoTCP, Action: allow, CIDR: anywhere, FromPort: 443, ToPort: 443},
+		tcp("in-app", 100, in, public, ports.App, ports.App),
+		// The interface endpoints, from the private tier's other zones.
+		tcp("in-https-endpoints", 120, in, private, 443, 443),
+		// Replies from the data tier.
+		tcp("in-return-isolated", 130, in, isolated, 1024, 65535),
+		tcp("out-return-public", 100, out, public, 1024, 65535),
+		tcp("out-https", 110, out, anywhere, 443, 443),
+		tcp("out-database", 120, out, isolated, ports.Database, ports.Database),
+		tcp("out-return-private", 130, out, private, 1024, 65535),
 	}, ephemeralFrom("in-return", 110, anywhere)...)
 
 	rules[addressing.Isolated] = append([]NACLRule{
 		{Name: "in-deny-public", Number: 50, Protocol: protoAll, Action: deny, CIDR: public},
-		{Name: "in-private", Number: 100, Protocol: protoAll, Action: allow, CIDR: private},
-		{Name: "in-isolated", Number: 110, Protocol: protoAll, Action: allow, CIDR: isolated},
+		tcp("in-database", 100, in, private, ports.Database, ports.Database),
 		{Name: "out-deny-public", Number: 50, Egress: true, Protocol: protoAll, Action: deny, CIDR: public},
-		{Name: "out-private", Number: 100, Egress: true, Protocol: protoAll, Action: allow, CIDR: private},
-		{Name: "out-isolated", Number: 110, Egress: true, Protocol: protoAll, Action: allow, CIDR: isolated},
-		{Name: "out-https-gateway-endpoints", Number: 120, Egress: true, Protocol: protoTCP, Action: allow, CIDR: anywhere, FromPort: 443, ToPort: 443},
+		tcp("out-return-private", 100, out, private, 1024, 65535),
+		tcp("out-https-gateway-endpoints", 120, out, anywhere, 443, 443),
 	}, ephemeralFrom("in-gateway-endpoint-return", 120, anywhere)...)
 	return rules
 }
 
 func (b *builder) nacls() error {
-	all := NACLRules(b.plan)
+	all := NACLRules(b.plan, NACLPorts{App: b.args.AppPort, Database: b.args.DatabasePort})
 	for _, tier := range addressing.Tiers {
 		rules := all[tier]
 		subnets := pulumi.StringArray{}

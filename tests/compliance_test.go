@@ -215,6 +215,14 @@ var ruleCases = []struct {
 	{"deploy-ec2-description", func(t *testing.T, g *compliance.Graph) string {
 		return set(t, g, "aws:ec2/securityGroup:SecurityGroup", "-lb", "description", strings.Repeat("x", 256))
 	}, "EC2 accepts at most 255"},
+	// Both stacks allowed protocol -1 between tiers (public-in-vpc, ...).
+	{"ec2-nacl-no-all-ports", func(t *testing.T, g *compliance.Graph) string {
+		return set(t, g, "aws:ec2/networkAclRule:NetworkAclRule", "-private-in-app", "protocol", "-1")
+	}, "allows every protocol and port"},
+	{"ec2-nacl-no-all-ports", func(t *testing.T, g *compliance.Graph) string {
+		set(t, g, "aws:ec2/networkAclRule:NetworkAclRule", "-private-in-app", "fromPort", 0.0)
+		return set(t, g, "aws:ec2/networkAclRule:NetworkAclRule", "-private-in-app", "toPort", 65535.0)
+	}, "allows every port"},
 	{"kms-no-decrypt-all", func(t *testing.T, g *compliance.Graph) string {
 		return set(t, g, "aws:iam/rolePolicy:RolePolicy", "-read-app", "policy", policyJSON(`{"Sid":"K","Effect":"Allow","Action":["kms:Decrypt"],"Resource":["*"]}`))
 	}, "allows kms:Decrypt on every key"},

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/example/hardening/mockaws"
+	"github.com/example/hardening/network"
 	"github.com/example/hardening/network/addressing"
 	"github.com/example/hardening/stackconfig"
 )
@@ -350,6 +351,87 @@ func TestNACLs(t *testing.T) {
 				if naclAllows(rules["isolated"], true, inTier(addressing.Public), port) {
 					t.Errorf("isolated NACL egress to the public tier on %d allowed, want denied", port)
 				}
+			}
+		})
+	}
+}
+
+// TestNACLFlows: every flow the security groups allow passes the NACLs
+// both ways (request in and out of each subnet, and the reply), within the
+// default quota of 20 rules per direction.
+func TestNACLFlows(t *testing.T) {
+	internet := netip.MustParseAddr("203.0.113.7")
+	for _, stack := range stacks {
+		m, cfg := deployed(t, stack), stackConfig(t, stack)
+		plan := cfg.Network.Layout()
+		rules := naclRulesByTier(t, m)
+		host := func(tier addressing.Tier, zone int) netip.Addr {
+			return plan.Subnet(tier, zone).Addr().Next().Next().Next().Next()
+		}
+		const ephemeral = 40000
+		type hop struct {
+			tier, peerTier string
+			peer           netip.Addr
+			egress         bool
+			port           int
+		}
+		// A flow from src to dst on port: src's NACL lets it out, dst's in;
+		// the reply leaves dst and enters src on the ephemeral port.
+		flow := func(src, dst string, srcAddr, dstAddr netip.Addr, port int) []hop {
+			var hops []hop
+			if src != "internet" {
+				hops = append(hops, hop{src, dst, dstAddr, true, port}, hop{src, dst, dstAddr, false, ephemeral})
+			}
+			if dst != "internet" {
+				hops = append(hops, hop{dst, src, srcAddr, false, port}, hop{dst, src, srcAddr, true, ephemeral})
+			}
+			return hops
+		}
+		pub, priv, iso := host(addressing.Public, 0), host(addressing.Private, 1), host(addressing.Isolated, 0)
+		priv2 := host(addressing.Private, 0)
+		flows := map[string][]hop{
+			"clients to the load balancer on 443":               flow("internet", "public", internet, pub, 443),
+			"clients to the load balancer on 80 (the redirect)": flow("internet", "public", internet, pub, 80),
+			"the load balancer to the app port":                 flow("public", "private", pub, priv, cfg.Network.AppPort),
+			"the load balancer to Cognito on 443":               flow("public", "internet", pub, internet, 443),
+			"the app tier to the interface endpoints":           flow("private", "private", priv, priv2, 443),
+			"the app tier to the NAT gateway on 443":            flow("private", "public", priv, pub, 443),
+			"the NAT gateway to the internet on 443":            flow("public", "internet", pub, internet, 443),
+			"the app tier to the database port":                 flow("private", "isolated", priv, iso, cfg.Network.DatabasePort),
+			"the data tier to the S3 gateway endpoint":          flow("isolated", "internet", iso, internet, 443),
+		}
+		for name, hops := range flows {
+			t.Run(stack+"/"+name, func(t *testing.T) {
+				for _, h := range hops {
+					if !naclAllows(rules[h.tier], h.egress, h.peer, h.port) {
+						dir := "in from"
+						if h.egress {
+							dir = "out to"
+						}
+						t.Errorf("%s NACL refuses %s %s (%s) on %d", h.tier, dir, h.peerTier, h.peer, h.port)
+					}
+				}
+			})
+		}
+		t.Run(stack+"/within 20 rules per direction per NACL", func(t *testing.T) {
+			for tier, rs := range rules {
+				n := map[bool]int{}
+				for _, r := range rs {
+					n[r.egress]++
+				}
+				if n[false] > network.MaxNACLRulesPerDirection || n[true] > network.MaxNACLRulesPerDirection {
+					t.Errorf("%s NACL has %d inbound and %d outbound rules", tier, n[false], n[true])
+				}
+			}
+		})
+		t.Run(stack+"/the app tier admits no well-known port from the internet (replies arrive above 1023)", func(t *testing.T) {
+			for _, port := range []int{22, 80, 443} {
+				if naclAllows(rules["private"], false, internet, port) {
+					t.Errorf("private NACL admits port %d from the internet", port)
+				}
+			}
+			if naclAllows(rules["isolated"], false, host(addressing.Public, 0), cfg.Network.DatabasePort) {
+				t.Error("the data port is open to the public tier")
 			}
 		})
 	}
