@@ -7,6 +7,7 @@ import (
 
 	"github.com/example/hardening/awsname"
 	"github.com/example/hardening/iampolicy"
+	"github.com/example/hardening/iampolicy/sar"
 )
 
 // deployRules refuse offline what AWS would refuse at `pulumi up`: inputs
@@ -17,6 +18,9 @@ func deployRules() []Rule {
 		{ID: "deploy-iam-policy-size", Severity: Critical,
 			Description: "Every IAM policy fits its quota (IAM user guide, IAM and AWS STS quotas; white space not counted): a managed policy or boundary 6,144 characters, a role's inline policies together 10,240, a trust policy 2,048.",
 			Check:       policySizes},
+		{ID: "deploy-iam-policy-lint", Severity: Critical,
+			Description: "Every policy document (identity, boundary, trust, key, bucket, topic, queue, secret, endpoint, log resource policy) names actions that exist, condition keys that the conditioned actions' requests carry, and resources of types its actions take, per the AWS Service Authorization Reference (iampolicy/sar); otherwise the statement is silently dead.",
+			Check:       policyLint},
 		{ID: "deploy-ec2-description", Severity: Critical,
 			Description: "Security group and rule descriptions use only the characters EC2 accepts (a-z A-Z 0-9, space, ._-:/()#,@[]+=&;{}!$*), at most 255; the provider does not check, so `pulumi up` fails with InvalidParameterValue.",
 			Check: forEachIn([]string{tSG, tSGIngress, tSGEgress, tSGRule}, func(r Resource) string {
@@ -38,6 +42,37 @@ func deployRules() []Rule {
 				return strings.Join(problems, "; ")
 			})},
 	}
+}
+
+// PolicyDocuments are where each resource type keeps a policy document.
+var PolicyDocuments = []struct{ Type, Input string }{
+	{tPolicy, "policy"}, {tRolePolicy, "policy"}, {tRole, "assumeRolePolicy"},
+	{tKMSKey, "policy"}, {tReplicaKey, "policy"}, {tBucketPolicy, "policy"},
+	{"aws:sns/topicPolicy:TopicPolicy", "policy"}, {"aws:sqs/queuePolicy:QueuePolicy", "policy"},
+	{"aws:secretsmanager/secretPolicy:SecretPolicy", "policy"}, {"aws:ec2/vpcEndpoint:VpcEndpoint", "policy"},
+	{"aws:cloudwatch/logResourcePolicy:LogResourcePolicy", "policyDocument"},
+}
+
+// policyLint lints every known policy document of the graph.
+func policyLint(g *Graph) []Violation {
+	var out []Violation
+	for _, pd := range PolicyDocuments {
+		for _, r := range g.ByType(pd.Type) {
+			text := r.Str(pd.Input)
+			if text == "" {
+				continue // absent, or not known until deployment
+			}
+			problems, err := sar.LintJSON(text)
+			if err != nil {
+				out = append(out, Violation{r.URN, fmt.Sprintf("%s %s: %s is not a policy document: %v", shortType(r.Type), r.Name, pd.Input, err)})
+				continue
+			}
+			for _, p := range problems {
+				out = append(out, Violation{r.URN, fmt.Sprintf("%s %s: %s %s", shortType(r.Type), r.Name, pd.Input, p)})
+			}
+		}
+	}
+	return out
 }
 
 // policySizes checks each known policy document against its IAM quota. A

@@ -478,6 +478,11 @@ func (m *Mocks) computed(r Resource, id string) resource.PropertyMap {
 		out["clientSecret"] = ClientSecretValue(r.URN)
 	case "aws:cognito/identityPool:IdentityPool":
 		out["arn"] = arn("cognito-identity", "identitypool/"+id)
+	case "aws:iam/openIdConnectProvider:OpenIdConnectProvider":
+		// arn:aws:iam::<account>:oidc-provider/<host>: IAM has no region.
+		if u := r.Inputs["url"]; u.IsString() {
+			out["arn"] = fmt.Sprintf("arn:%s:iam::%s:oidc-provider/%s", Partition, AccountID, strings.TrimPrefix(u.StringValue(), "https://"))
+		}
 	case "aws:sqs/queue:Queue":
 		out["name"] = name
 		out["arn"] = arn("sqs", name)

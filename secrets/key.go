@@ -151,11 +151,15 @@ func KeyPolicy(args *KeyArgs) iampolicy.Document {
 		},
 		{
 			// CloudWatch Logs' documented statement (CloudWatch Logs user
-			// guide, "Encrypt log data in CloudWatch Logs using AWS KMS").
+			// guide, "Encrypt log data in CloudWatch Logs using AWS KMS")
+			// without its kms:Describe*: DescribeKey requests carry no
+			// encryption context, so under this condition it allowed nothing
+			// (the Service Authorization Reference; rule
+			// deploy-iam-policy-lint).
 			Sid:       "CloudWatchLogsUse",
 			Effect:    iampolicy.Allow,
 			Principal: &iampolicy.Principal{Service: []string{env.ServicePrincipal("logs")}},
-			Action:    []string{"kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"},
+			Action:    []string{"kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*"},
 			Resource:  []string{"*"},
 			Condition: iampolicy.Conditions{"ArnLike": {
 				"kms:EncryptionContext:aws:logs:arn": {env.ARN("logs", "log-group:*")},

@@ -223,6 +223,15 @@ var ruleCases = []struct {
 		set(t, g, "aws:ec2/networkAclRule:NetworkAclRule", "-private-in-app", "fromPort", 0.0)
 		return set(t, g, "aws:ec2/networkAclRule:NetworkAclRule", "-private-in-app", "toPort", 65535.0)
 	}, "allows every port"},
+	// The key policy's CloudTrail statement put DescribeKey under an
+	// encryption-context condition, which DescribeKey requests never carry.
+	{"deploy-iam-policy-lint", func(t *testing.T, g *compliance.Graph) string {
+		return set(t, g, "aws:kms/key:Key", "", "policy", policyJSON(`{"Sid":"CloudTrailEncrypt","Effect":"Allow","Principal":{"Service":"cloudtrail.amazonaws.com"},"Action":["kms:GenerateDataKey*","kms:DescribeKey"],"Resource":"*","Condition":{"StringLike":{"kms:EncryptionContext:aws:cloudtrail:arn":"arn:aws:cloudtrail:*:123456789012:trail/*"}}}`))
+	}, "condition key kms:EncryptionContext:aws:cloudtrail:arn is not in the requests of kms:DescribeKey"},
+	// A stack state key named by its alias: IAM grants nothing on it.
+	{"deploy-iam-policy-lint", func(t *testing.T, g *compliance.Graph) string {
+		return set(t, g, "aws:iam/rolePolicy:RolePolicy", "-ci-deploy", "policy", policyJSON(`{"Sid":"PulumiSecrets","Effect":"Allow","Action":["kms:Decrypt"],"Resource":"arn:aws:kms:us-east-1:123456789012:alias/hardening-prod-pulumi-state"}`))
+	}, "is of no type the statement's actions take"},
 	{"kms-no-decrypt-all", func(t *testing.T, g *compliance.Graph) string {
 		return set(t, g, "aws:iam/rolePolicy:RolePolicy", "-read-app", "policy", policyJSON(`{"Sid":"K","Effect":"Allow","Action":["kms:Decrypt"],"Resource":["*"]}`))
 	}, "allows kms:Decrypt on every key"},
