@@ -2,6 +2,7 @@ package compliance
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -21,6 +22,9 @@ func deployRules() []Rule {
 		{ID: "deploy-iam-policy-lint", Severity: Critical,
 			Description: "Every policy document (identity, boundary, trust, key, bucket, topic, queue, secret, endpoint, log resource policy) names actions that exist, condition keys that the conditioned actions' requests carry, and resources of types its actions take, per the AWS Service Authorization Reference (iampolicy/sar); otherwise the statement is silently dead.",
 			Check:       policyLint},
+		{ID: "deploy-ordering", Severity: Critical,
+			Description: "Resources AWS needs first are dependencies of what needs them: the internet gateway and the public route before the load balancer; a function's role policy before the function; the Secrets Manager endpoint before a rotation function in a VPC; the invoke permission and role policy before a rotation; the bucket policy before the trail; certificate validation before an HTTPS listener.",
+			Check:       ordering},
 		{ID: "deploy-ec2-description", Severity: Critical,
 			Description: "Security group and rule descriptions use only the characters EC2 accepts (a-z A-Z 0-9, space, ._-:/()#,@[]+=&;{}!$*), at most 255; the provider does not check, so `pulumi up` fails with InvalidParameterValue.",
 			Check: forEachIn([]string{tSG, tSGIngress, tSGEgress, tSGRule}, func(r Resource) string {
@@ -42,6 +46,74 @@ func deployRules() []Rule {
 				return strings.Join(problems, "; ")
 			})},
 	}
+}
+
+// orderingRules are what must exist before a resource of Type is created,
+// as direct dependencies in the graph: need picks the dependencies that
+// satisfy the rule (of, its resource); when applies is false, the rule does
+// not judge that resource.
+var orderingRules = []struct {
+	Type, What string
+	applies    func(g *Graph, r Resource) bool
+	need       func(r, dep Resource) bool
+}{
+	{tLoadBalancer, "the internet gateway (InvalidSubnet ... has no internet gateway)", nil,
+		func(_, d Resource) bool { return d.Type == "aws:ec2/internetGateway:InternetGateway" }},
+	{tLoadBalancer, "the public subnets' route to the internet gateway", nil,
+		func(_, d Resource) bool {
+			return d.Type == "aws:ec2/route:Route" && d.Str("destinationCidrBlock") == "0.0.0.0/0" && d.Str("gatewayId") != ""
+		}},
+	{tFunction, "its role's policy (Lambda checks the role may create network interfaces and write logs)", nil,
+		func(r, d Resource) bool {
+			return d.Type == tRolePolicy && strings.HasSuffix(r.Str("role"), ":role/"+d.Str("role"))
+		}},
+	{tFunction, "the Secrets Manager interface endpoint, a rotation function's only route to the service",
+		func(g *Graph, r Resource) bool {
+			return len(r.List("vpcConfig.subnetIds")) > 0 && slices.ContainsFunc(g.ByType(tRotation), func(rot Resource) bool {
+				return rot.Str("rotationLambdaArn") == r.Str("arn") || slices.Contains(rot.Dependencies, r.URN)
+			})
+		},
+		func(_, d Resource) bool {
+			return d.Type == "aws:ec2/vpcEndpoint:VpcEndpoint" && strings.HasSuffix(d.Str("serviceName"), ".secretsmanager")
+		}},
+	{tRotation, "the permission that lets Secrets Manager invoke the function", nil,
+		func(_, d Resource) bool { return d.Type == "aws:lambda/permission:Permission" }},
+	{tRotation, "the rotation function", nil,
+		func(_, d Resource) bool { return d.Type == tFunction }},
+	{"aws:cloudtrail/trail:Trail", "its bucket's policy (CreateTrail checks CloudTrail may write)", nil,
+		func(_, d Resource) bool { return d.Type == tBucketPolicy }},
+	{tListener, "the certificate's validation (an HTTPS listener needs an issued certificate)",
+		func(g *Graph, r Resource) bool {
+			return r.Str("protocol") == "HTTPS" && len(g.ByType("aws:acm/certificateValidation:CertificateValidation")) > 0
+		},
+		func(_, d Resource) bool { return d.Type == "aws:acm/certificateValidation:CertificateValidation" }},
+}
+
+// ordering checks orderingRules on the recorded dependency graph.
+func ordering(g *Graph) []Violation {
+	byURN := make(map[string]Resource, len(g.Resources))
+	for _, r := range g.Resources {
+		byURN[r.URN] = r
+	}
+	var out []Violation
+	for _, o := range orderingRules {
+		for _, r := range g.ByType(o.Type) {
+			if o.applies != nil && !o.applies(g, r) {
+				continue
+			}
+			ok := false
+			for _, urn := range r.Dependencies {
+				if d, found := byURN[urn]; found && o.need(r, d) {
+					ok = true
+					break
+				}
+			}
+			if !ok {
+				out = append(out, Violation{r.URN, fmt.Sprintf("%s %s: created without waiting for %s; make it a dependency (pass an output of it, or pulumi.DependsOn)", shortType(r.Type), r.Name, o.What)})
+			}
+		}
+	}
+	return out
 }
 
 // PolicyDocuments are where each resource type keeps a policy document.

@@ -103,6 +103,33 @@ func drop(g *compliance.Graph, typ, suffix string) {
 	})
 }
 
+// dropDependencies removes from the first resource of typ its dependencies
+// on resources of depType, and returns its URN.
+func dropDependencies(t *testing.T, g *compliance.Graph, typ, depType string) string {
+	t.Helper()
+	types := map[string]string{}
+	for _, r := range g.Resources {
+		types[r.URN] = r.Type
+	}
+	for i := range g.Resources {
+		r := &g.Resources[i]
+		if r.Type != typ {
+			continue
+		}
+		// A new slice: the graph's slices are shared with the cached plan.
+		var kept []string
+		for _, u := range r.Dependencies {
+			if types[u] != depType {
+				kept = append(kept, u)
+			}
+		}
+		r.Dependencies = kept
+		return r.URN
+	}
+	t.Fatalf("no %s", typ)
+	return ""
+}
+
 // bigStatement is an Allow statement of n distinct 30-character actions.
 func bigStatement(sid string, n int) string {
 	actions := make([]string, n)
@@ -232,6 +259,17 @@ var ruleCases = []struct {
 	{"deploy-iam-policy-lint", func(t *testing.T, g *compliance.Graph) string {
 		return set(t, g, "aws:iam/rolePolicy:RolePolicy", "-ci-deploy", "policy", policyJSON(`{"Sid":"PulumiSecrets","Effect":"Allow","Action":["kms:Decrypt"],"Resource":"arn:aws:kms:us-east-1:123456789012:alias/hardening-prod-pulumi-state"}`))
 	}, "is of no type the statement's actions take"},
+	// The load balancer was created beside the internet gateway, not after.
+	{"deploy-ordering", func(t *testing.T, g *compliance.Graph) string {
+		return dropDependencies(t, g, "aws:lb/loadBalancer:LoadBalancer", "aws:ec2/internetGateway:InternetGateway")
+	}, "created without waiting for the internet gateway"},
+	// The rotation function was created before its role policy existed.
+	{"deploy-ordering", func(t *testing.T, g *compliance.Graph) string {
+		return dropDependencies(t, g, "aws:lambda/function:Function", "aws:iam/rolePolicy:RolePolicy")
+	}, "created without waiting for its role's policy"},
+	{"deploy-ordering", func(t *testing.T, g *compliance.Graph) string {
+		return dropDependencies(t, g, "aws:lambda/function:Function", "aws:ec2/vpcEndpoint:VpcEndpoint")
+	}, "the Secrets Manager interface endpoint"},
 	{"kms-no-decrypt-all", func(t *testing.T, g *compliance.Graph) string {
 		return set(t, g, "aws:iam/rolePolicy:RolePolicy", "-read-app", "policy", policyJSON(`{"Sid":"K","Effect":"Allow","Action":["kms:Decrypt"],"Resource":["*"]}`))
 	}, "allows kms:Decrypt on every key"},
