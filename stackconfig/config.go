@@ -8,9 +8,6 @@
 package stackconfig
 
 import (
-	"bytes"
-	"encoding/json"
-	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -186,28 +183,4 @@ func (c *Config) validate(present func(string) bool, isSecret IsSecret) []error 
 		errs = append(errs, fieldErr("protectStateful", "false in a production stack; production protects its keys, secrets, logs and user pool"))
 	}
 	return errs
-}
-
-// decodeObject overlays the JSON object stored at key onto out, which holds
-// the defaults already.
-func decodeObject(lookup Lookup, key string, out any) []error {
-	raw, ok := lookup(key)
-	if !ok {
-		return nil
-	}
-	dec := json.NewDecoder(bytes.NewReader([]byte(raw)))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(out); err != nil {
-		var typeErr *json.UnmarshalTypeError
-		switch {
-		case errors.As(err, &typeErr) && typeErr.Field != "":
-			return []error{fieldErr(key+"."+typeErr.Field, "expected a %s, got a JSON %s", typeErr.Type, typeErr.Value)}
-		case strings.HasPrefix(err.Error(), "json: unknown field "):
-			field := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
-			return []error{fieldErr(key+"."+field, "is not a known setting (see stackconfig for the valid keys)")}
-		default:
-			return []error{fieldErr(key, "is not a valid object: %v", err)}
-		}
-	}
-	return nil
 }
