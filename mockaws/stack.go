@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"gopkg.in/yaml.v3"
@@ -102,6 +103,18 @@ func (s *Stack) fullKey(key string) string {
 	return s.Project + ":" + key
 }
 
+// Keys returns the keys set in the project namespace, without it.
+func (s *Stack) Keys() []string {
+	var keys []string
+	for k := range s.Config {
+		if rest, ok := strings.CutPrefix(k, s.Project+":"); ok {
+			keys = append(keys, rest)
+		}
+	}
+	sort.Strings(keys)
+	return keys
+}
+
 // Value returns the raw value of a key in the project namespace, in the
 // shape of stackconfig.Lookup.
 func (s *Stack) Value(key string) (string, bool) {
@@ -143,13 +156,35 @@ func (s *Stack) Clone() *Stack {
 	return &c
 }
 
+// runMu serializes Run: it sets the process's PULUMI_CONFIG.
+var runMu sync.Mutex
+
 // Run runs program against this stack under fresh mocks and returns them
 // with the program's error. Assert on the mocks only after Run returns.
+// Like the Go language host, it gives the program its configuration in
+// PULUMI_CONFIG too, which is where the program lists the keys set.
 func (s *Stack) Run(program pulumi.RunFunc) (*Mocks, error) {
 	m := NewMocks(s.Project, s.Name, s.Region)
 	cfg := maps.Clone(s.Config)
 	secretKeys := append([]string(nil), s.SecretKeys...)
-	err := pulumi.RunErr(program,
+	doc, err := json.Marshal(cfg)
+	if err != nil {
+		return nil, err
+	}
+	runMu.Lock()
+	defer runMu.Unlock()
+	prev, had := os.LookupEnv(pulumi.EnvConfig)
+	if err := os.Setenv(pulumi.EnvConfig, string(doc)); err != nil {
+		return nil, err
+	}
+	defer func() {
+		if had {
+			_ = os.Setenv(pulumi.EnvConfig, prev) // restoring: nothing to do on failure
+		} else {
+			_ = os.Unsetenv(pulumi.EnvConfig)
+		}
+	}()
+	err = pulumi.RunErr(program,
 		pulumi.WithMocks(s.Project, s.Name, m),
 		func(info *pulumi.RunInfo) {
 			info.Config = cfg

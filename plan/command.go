@@ -59,7 +59,7 @@ func Command(args []string, stdout, stderr io.Writer) int {
 	}
 	// Validate first, so that a config error reads as the list of its
 	// problems rather than through the Pulumi runtime's error wrapping.
-	cfg, err := stackconfig.Parse(s.Value, s.IsSecret)
+	cfg, err := stackconfig.ParseKeys(s.Keys(), s.Value, s.IsSecret)
 	if err != nil {
 		return fail(fmt.Errorf("Pulumi.%s.yaml: %w", *stack, err))
 	}

@@ -8,7 +8,10 @@
 package stackconfig
 
 import (
+	"encoding/json"
 	"fmt"
+	"os"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -80,20 +83,74 @@ type Lookup func(key string) (string, bool)
 type IsSecret func(key string) bool
 
 // Load reads the stack's configuration from the Pulumi context, applies the
-// defaults and validates it. The returned error lists every problem.
+// defaults and validates it. The returned error lists every problem. The
+// keys set are those of PULUMI_CONFIG, which the Go language host gives
+// every program (and mockaws every run), so that a misspelled top-level key
+// is an error rather than a silent default.
 func Load(ctx *pulumi.Context) (*Config, error) {
 	c := config.New(ctx, Namespace)
-	return Parse(func(key string) (string, bool) {
+	return ParseKeys(ConfigKeys(os.Getenv(pulumi.EnvConfig)), func(key string) (string, bool) {
 		v, err := c.Try(key)
 		return v, err == nil
 	}, func(key string) bool { return ctx.IsConfigSecret(Namespace + ":" + key) })
 }
 
-// Parse builds a Config from raw values, applies the defaults and
-// validates it. Unknown fields in an object are errors, so that a typo is
-// not silently replaced by a default. isSecret tells which keys hold
-// secrets, so that a secret value left in plain text is an error.
+// ConfigKeys returns the keys of the project namespace, without it, in a
+// PULUMI_CONFIG document (a JSON object of full keys); nil when there is
+// none.
+func ConfigKeys(pulumiConfig string) []string {
+	var all map[string]json.RawMessage
+	if json.Unmarshal([]byte(pulumiConfig), &all) != nil {
+		return nil
+	}
+	var keys []string
+	for k := range all {
+		if rest, ok := strings.CutPrefix(k, Namespace+":"); ok {
+			keys = append(keys, rest)
+		}
+	}
+	slices.Sort(keys)
+	return keys
+}
+
+// Settings are the top-level keys of the project namespace.
+var Settings = []string{
+	"alerts", "audit", "compliance", "identity", "kms", "network", "production",
+	"protectStateful", "rateLimit", "secrets", "tls", "workloads",
+}
+
+// checkKeys refuses a key of the namespace that is neither a setting nor
+// the secure value of an external secret of the inventory.
+func checkKeys(keys []string, inventory []Secret) []error {
+	var errs []error
+	for _, k := range keys {
+		if slices.Contains(Settings, k) {
+			continue
+		}
+		if name, ok := strings.CutPrefix(k, "secret-"); ok {
+			if slices.ContainsFunc(inventory, func(s Secret) bool { return s.Name == name && s.Kind == KindExternal }) {
+				continue
+			}
+			errs = append(errs, fieldErr(Namespace+":"+k, "is not the value of an external secret of secrets.inventory (an entry named %q with kind external); remove it or add the entry", name))
+			continue
+		}
+		errs = append(errs, fieldErr(Namespace+":"+k, "is not a setting%s; the settings are %s", suggest(k, Settings), strings.Join(Settings, ", ")))
+	}
+	return errs
+}
+
+// Parse is ParseKeys without the check of which keys are set.
 func Parse(lookup Lookup, isSecret IsSecret) (*Config, error) {
+	return ParseKeys(nil, lookup, isSecret)
+}
+
+// ParseKeys builds a Config from raw values, applies the defaults and
+// validates it. Keys are the namespace's keys that are set; each must be a
+// setting or an external secret's value. Unknown fields in an object are
+// errors, so that a typo is not silently replaced by a default. isSecret
+// tells which keys hold secrets, so that a secret value left in plain text
+// is an error.
+func ParseKeys(keys []string, lookup Lookup, isSecret IsSecret) (*Config, error) {
 	cfg := Default()
 	var errs []error
 	for key, out := range map[string]*bool{"production": &cfg.Production, "protectStateful": &cfg.ProtectStateful} {
@@ -120,6 +177,9 @@ func Parse(lookup Lookup, isSecret IsSecret) (*Config, error) {
 		present := func(key string) bool { _, ok := lookup(key); return ok }
 		errs = append(errs, cfg.validate(present, isSecret)...)
 	}
+	// A misspelled top-level key leaves its setting at the default; it is
+	// reported beside every other problem.
+	errs = append(errs, checkKeys(keys, cfg.Secrets.Inventory)...)
 	if cfg.TLS.TargetPort == 0 {
 		cfg.TLS.TargetPort = cfg.Network.AppPort
 	}

@@ -353,3 +353,38 @@ func TestDevelopmentMayRelax(t *testing.T) {
 		t.Fatalf("a development stack may relax these: %v", err)
 	}
 }
+
+func TestUnknownTopLevelKeys(t *testing.T) {
+	lookup := func(key string) (string, bool) {
+		switch key {
+		case "secrets":
+			return mergeObjects(minimal["secrets"], `{"inventory":[{"name":"partner","description":"P","owner":"app","classification":"restricted","kind":"external","readers":["app"]}]}`), true
+		case "secret-partner":
+			return "ciphertext stands here", true
+		}
+		v, ok := minimal[key]
+		return v, ok
+	}
+	isSecret := func(key string) bool { return key == "secret-partner" }
+	for _, tc := range []struct {
+		name string
+		keys []string
+		want string
+	}{
+		{"a misspelled setting", []string{"alert"}, "hardening:alert: is not a setting (did you mean alerts?); the settings are alerts, audit"},
+		{"a secret value with no external entry", []string{"secret-other"}, `hardening:secret-other: is not the value of an external secret of secrets.inventory (an entry named "other" with kind external)`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := ParseKeys(append([]string{"tls", "secrets", "audit", "identity", "secret-partner"}, tc.keys...), lookup, isSecret)
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("error %v, want %q", err, tc.want)
+			}
+		})
+	}
+	if _, err := ParseKeys([]string{"tls", "secrets", "audit", "identity", "secret-partner"}, lookup, isSecret); err != nil {
+		t.Errorf("the settings and an external secret's value: %v", err)
+	}
+	if got := ConfigKeys(`{"hardening:alerts":"{}","aws:region":"us-east-1","hardening:secret-x":"v"}`); strings.Join(got, ",") != "alerts,secret-x" {
+		t.Errorf("ConfigKeys = %v", got)
+	}
+}

@@ -759,3 +759,15 @@ func TestProductionMailsThroughSES(t *testing.T) {
 		}
 	}
 }
+
+// TestMisspelledTopLevelKey: "hardening:alert" for "hardening:alerts" left
+// the topic without subscribers; the program now refuses it, through the
+// keys the language host passes in PULUMI_CONFIG.
+func TestMisspelledTopLevelKey(t *testing.T) {
+	s := loadStack(t, "prod")
+	s.Config["hardening:alert"] = `{"emails":["security@example.com"]}`
+	_, err := s.Run(baseline.Run)
+	if err == nil || !strings.Contains(err.Error(), "hardening:alert: is not a setting (did you mean alerts?)") {
+		t.Errorf("run with hardening:alert: %v", err)
+	}
+}
