@@ -83,8 +83,8 @@ func deployUserPool(ctx *pulumi.Context, name string, cfg *stackconfig.Config, a
 }
 
 // ClientSecretName is the inventory entry of the load balancer's Cognito
-// app client secret.
-const ClientSecretName = "cognito-alb-client"
+// app client secret (declared in stackconfig, which refuses it as a name).
+const ClientSecretName = stackconfig.ClientSecretName
 
 // clientSecretEntry keeps the app client's secret in the inventory:
 // encrypted, tagged and audited like the others, read by no workload (the

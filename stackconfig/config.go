@@ -239,6 +239,9 @@ func (c *Config) validate(present func(string) bool, isSecret IsSecret) []error 
 	if c.Production && c.Audit.Trail.Enabled && c.Audit.Trail.ObjectLockDays == 0 {
 		errs = append(errs, fieldErr("audit.trail.objectLockDays", "0 in a production stack; production keeps trail log files under Object Lock (governance mode) for at least a day (default 365)"))
 	}
+	if c.Production && !c.TLS.DeletionProtection {
+		errs = append(errs, fieldErr("tls.deletionProtection", "false in a production stack; production load balancers keep deletion protection (FSBP ELB.6)"))
+	}
 	if c.Production && !c.ProtectStateful {
 		errs = append(errs, fieldErr("protectStateful", "false in a production stack; production protects its keys, secrets, logs and user pool"))
 	}

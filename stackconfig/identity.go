@@ -270,8 +270,10 @@ func (id Identity) validate(key string, production bool) []error {
 		// ESSENTIALS refuses it with FeatureUnavailableInTierException.
 		errs = append(errs, fieldErr(k+".tier", "%q has no threat protection (AUDIT or ENFORCED, threatProtection is %s); use PLUS", u.Tier, u.ThreatProtection))
 	}
-	if u.DomainPrefix != "" && (!domainPrefRE.MatchString(u.DomainPrefix) || len(u.DomainPrefix) > 63 || strings.Contains(u.DomainPrefix, "aws") || strings.Contains(u.DomainPrefix, "cognito")) {
-		errs = append(errs, fieldErr(k+".domainPrefix", "%q is not a Cognito domain prefix: lower-case letters, digits and hyphens, without aws or cognito", u.DomainPrefix))
+	if u.DomainPrefix != "" && (!domainPrefRE.MatchString(u.DomainPrefix) || len(u.DomainPrefix) > 63 || strings.Contains(u.DomainPrefix, "aws") || strings.Contains(u.DomainPrefix, "amazon") || strings.Contains(u.DomainPrefix, "cognito")) {
+		// Cognito refuses prefixes with these reserved words (Cognito
+		// developer guide, "Using the Amazon Cognito domain").
+		errs = append(errs, fieldErr(k+".domainPrefix", "%q is not a Cognito domain prefix: lower-case letters, digits and hyphens, without aws, amazon or cognito", u.DomainPrefix))
 	}
 
 	c, ck := id.Client, key+".client"

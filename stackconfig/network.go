@@ -128,8 +128,15 @@ func (n Network) validate(key string) []error {
 
 func validateCIDRs(key string, cidrs []string) []error {
 	var errs []error
+	seen := map[string]int{}
 	for i, c := range cidrs {
 		p, err := netip.ParsePrefix(c)
+		if j, dup := seen[c]; dup {
+			// EC2 and WAF refuse a duplicate rule or address.
+			errs = append(errs, fieldErr(fmt.Sprintf("%s[%d]", key, i), "%q repeats %s[%d]; EC2 refuses a duplicate rule", c, key, j))
+			continue
+		}
+		seen[c] = i
 		switch {
 		case err != nil || !p.Addr().Is4():
 			errs = append(errs, fieldErr(fmt.Sprintf("%s[%d]", key, i), "%q is not a valid IPv4 CIDR", c))

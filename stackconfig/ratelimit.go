@@ -34,6 +34,10 @@ type RateLimit struct {
 	MetricPrefix string `json:"metricPrefix"`
 	// IPBlockList are IPv4 CIDRs always blocked. Default none.
 	IPBlockList []string `json:"ipBlockList"`
+	// BlockWideRanges acknowledges block-list entries shorter than /8,
+	// which block a sixteenth of the internet or more (0.0.0.0/0 blocks
+	// everyone). Default false.
+	BlockWideRanges bool `json:"blockWideRanges"`
 	// AnonymousIPList adds the AWS anonymous-IP group (VPNs, Tor, proxies);
 	// its hosting-provider rule only counts, so that server-to-server
 	// clients are not blocked. Default true.
@@ -143,6 +147,14 @@ var (
 	windows      = []int{60, 120, 300, 600}
 )
 
+// share says how much of the IPv4 space a prefix of bits covers.
+func share(bits int) string {
+	if bits == 0 {
+		return "all IPv4 addresses"
+	}
+	return fmt.Sprintf("1/%d of all IPv4 addresses", 1<<bits)
+}
+
 func (r RateLimit) validate(key string) []error {
 	var errs []error
 	if r.Mode != ModeBlock && r.Mode != ModeCount {
@@ -151,11 +163,19 @@ func (r RateLimit) validate(key string) []error {
 	if !metricRE.MatchString(r.MetricPrefix) || r.MetricPrefix == "All" || r.MetricPrefix == "Default_Action" {
 		errs = append(errs, fieldErr(key+".metricPrefix", "%q is not a WAF metric name: 1 to 100 letters, digits and _#:.-/ (not All or Default_Action)", r.MetricPrefix))
 	}
+	seen := map[string]int{}
 	for i, c := range r.IPBlockList {
+		k := fmt.Sprintf("%s.ipBlockList[%d]", key, i)
 		p, err := netip.ParsePrefix(c)
-		if err != nil || !p.Addr().Is4() || p.Masked() != p {
-			errs = append(errs, fieldErr(fmt.Sprintf("%s.ipBlockList[%d]", key, i), "%q is not an IPv4 CIDR with its network address", c))
+		switch j, dup := seen[c]; {
+		case err != nil || !p.Addr().Is4() || p.Masked() != p:
+			errs = append(errs, fieldErr(k, "%q is not an IPv4 CIDR with its network address", c))
+		case dup:
+			errs = append(errs, fieldErr(k, "%q repeats %s.ipBlockList[%d]; WAF refuses a duplicate address in an IP set", c, key, j))
+		case p.Bits() < 8 && !r.BlockWideRanges:
+			errs = append(errs, fieldErr(k, "%q blocks %s; set %s.blockWideRanges: true if that is meant", c, share(p.Bits()), key))
 		}
+		seen[c] = i
 	}
 	errs = append(errs, r.Site.validate(key+".site", false)...)
 	errs = append(errs, r.Auth.validate(key+".auth", true)...)

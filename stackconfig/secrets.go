@@ -114,6 +114,10 @@ func (s *Secrets) defaults() {
 	}
 }
 
+// ClientSecretName is the inventory entry the program adds for the load
+// balancer's Cognito app client secret; an inventory entry may not take it.
+const ClientSecretName = "cognito-alb-client"
+
 // RoleARNRE matches an IAM role ARN without wildcards (IAM role names and
 // paths: [\w+=,.@-], IAM API reference, CreateRole).
 var RoleARNRE = regexp.MustCompile(`^arn:aws(-cn|-us-gov)?:iam::\d{12}:role/([\w+=,.@-]+/)*[\w+=,.@-]{1,64}$`)
@@ -155,6 +159,9 @@ func (s Secrets) validate(key string, workloads []Workload, kms KMS, present, se
 		k := fmt.Sprintf("%s.inventory[%d]", key, i)
 		if !secretNameRE.MatchString(e.Name) {
 			errs = append(errs, fieldErr(k+".name", "%q is not a secret name: 1 to 63 lower-case letters, digits and hyphens", e.Name))
+		}
+		if e.Name == ClientSecretName {
+			errs = append(errs, fieldErr(k+".name", "%q is the program's own entry for the Cognito app client's secret; name the secret otherwise", e.Name))
 		}
 		if seen[e.Name] {
 			errs = append(errs, fieldErr(k+".name", "%q is already in the inventory; names are unique", e.Name))

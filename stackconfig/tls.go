@@ -103,6 +103,10 @@ func (c TLS) validate(key string) []error {
 		errs = append(errs, fieldErr(key+".domain", "is empty and %s.privateCa.enabled is false; a stack without a public domain needs the private CA for its server certificate", key))
 	case c.Domain != "" && !dnsNameRE.MatchString(c.Domain):
 		errs = append(errs, fieldErr(key+".domain", "%q is not a lower-case DNS name", c.Domain))
+	case len(c.Domain) > 64:
+		// The certificate's first name is its subject's common name, at most
+		// 64 characters (ACM user guide, "Domain names"; RFC 5280).
+		errs = append(errs, fieldErr(key+".domain", "%q is %d characters; ACM refuses a first domain name over 64 (put long names in alternativeNames)", c.Domain, len(c.Domain)))
 	case c.Domain != "" && c.HostedZoneID == "":
 		errs = append(errs, fieldErr(key+".hostedZoneId", "is empty; the domain %q needs the Route53 hosted zone that holds its validation records", c.Domain))
 	}
