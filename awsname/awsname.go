@@ -34,3 +34,28 @@ func EC2Description(s string) error {
 	}
 	return nil
 }
+
+// AutoNameSuffix is what pulumi-aws appends to a logical name for the
+// physical name of a resource without an explicit one: "-" and 7 random
+// hex characters.
+const AutoNameSuffix = 8
+
+// Quotas on names that the provider does not check against the whole
+// generated name.
+const (
+	// IAMRoleNameMax is IAM's limit on a role name (IAM API reference,
+	// CreateRole RoleName: 1 to 64 of [\w+=,.@-]).
+	IAMRoleNameMax = 64
+	// S3BucketPrefixMax is the longest bucket_prefix the provider takes: a
+	// bucket name is at most 63 characters and the generated suffix 26.
+	S3BucketPrefixMax = 37
+)
+
+// AutoNamedRole refuses a role whose logical name leaves no room for the
+// generated suffix within IAM's 64 characters.
+func AutoNamedRole(logical string) error {
+	if n := len(logical) + AutoNameSuffix; n > IAMRoleNameMax {
+		return fmt.Errorf("role name %q and its generated suffix are %d characters; IAM allows %d", logical+"-xxxxxxx", n, IAMRoleNameMax)
+	}
+	return nil
+}

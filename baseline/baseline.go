@@ -15,6 +15,7 @@ import (
 
 	"github.com/example/hardening/audit"
 	"github.com/example/hardening/awsenv"
+	"github.com/example/hardening/awsname"
 	"github.com/example/hardening/identity"
 	"github.com/example/hardening/network"
 	"github.com/example/hardening/ratelimit"
@@ -70,6 +71,7 @@ func Lookup(ctx *pulumi.Context, cfg *stackconfig.Config) (*Environment, error) 
 		}
 	}
 	errs = append(errs, checkArtifact(cfg.Secrets))
+	errs = append(errs, nameErrors(cfg, ctx.Project()+"-"+ctx.Stack())...)
 	var tags struct {
 		Tags map[string]string `json:"tags"`
 	}
@@ -84,6 +86,35 @@ func Lookup(ctx *pulumi.Context, cfg *stackconfig.Config) (*Environment, error) 
 		AvailabilityZones: zones.Names[:cfg.Network.AZCount],
 		DefaultTags:       tags.Tags,
 	}, nil
+}
+
+// nameErrors refuses, before anything is registered, configured names whose
+// AWS name (the "<project>-<stack>" prefix, the name, and pulumi-aws's
+// generated suffix) would exceed what AWS accepts; the provider lets them
+// through preview, and `pulumi up` fails half-way.
+func nameErrors(cfg *stackconfig.Config, component string) []error {
+	var errs []error
+	for i, g := range cfg.Identity.Groups {
+		if err := awsname.AutoNamedRole(component + "-group-" + g.Name); err != nil {
+			errs = append(errs, fmt.Errorf("identity.groups[%d].name: %q makes the group's role too long: %w; use at most %d characters", i, g.Name, err,
+				awsname.IAMRoleNameMax-awsname.AutoNameSuffix-len(component+"-group-")))
+		}
+	}
+	for i, w := range cfg.Workloads {
+		if err := awsname.AutoNamedRole(component + "-" + w.Name); err != nil {
+			errs = append(errs, fmt.Errorf("workloads[%d].name: %q makes the workload's role too long: %w; use at most %d characters", i, w.Name, err,
+				awsname.IAMRoleNameMax-awsname.AutoNameSuffix-len(component+"-")))
+		}
+	}
+	// The longest fixed suffixes: roles "-ci-preview", bucket prefixes
+	// "-lb-logs-".
+	if err := awsname.AutoNamedRole(component + "-ci-preview"); err != nil {
+		errs = append(errs, fmt.Errorf("the project and stack names %q make the stack's role names too long: %w", component, err))
+	}
+	if n := len(component + "-lb-logs-"); n > awsname.S3BucketPrefixMax {
+		errs = append(errs, fmt.Errorf("the project and stack names %q make the log bucket prefix %d characters; S3 names leave %d", component, n, awsname.S3BucketPrefixMax))
+	}
+	return errs
 }
 
 // checkArtifact makes a missing rotation function zip a clear error before

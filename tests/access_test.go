@@ -771,3 +771,18 @@ func TestMisspelledTopLevelKey(t *testing.T) {
 		t.Errorf("run with hardening:alert: %v", err)
 	}
 }
+
+// TestNamesFitAfterAutoNaming: a 40-character group name made a 69-character
+// IAM role name; the program refuses it before registering anything.
+func TestNamesFitAfterAutoNaming(t *testing.T) {
+	s := loadStack(t, "prod")
+	long := strings.Repeat("g", 40)
+	setField(t, s, "identity", "groups", []any{map[string]any{"name": long, "precedence": 1, "role": "admin"}})
+	m, err := s.Run(baseline.Run)
+	if err == nil || !strings.Contains(err.Error(), `identity.groups[0].name: "`+long+`" makes the group's role too long: role name "hardening-prod-group-`+long+`-xxxxxxx" and its generated suffix are 69 characters; IAM allows 64; use at most 35 characters`) {
+		t.Fatalf("a 40-character group name: %v", err)
+	}
+	if n := len(m.Resources()); n != 0 {
+		t.Errorf("%d resources registered before the refusal", n)
+	}
+}
