@@ -53,6 +53,25 @@ func Command(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "plan: %v\n", err)
 		return exitFindings
 	}
+	// The engine runs the program in the project directory, where the
+	// stack's relative paths (secrets.rotationArtifact) resolve; so does
+	// the plan. Paths given on the command line stay relative to where it
+	// was started.
+	for _, p := range []*string{fromPreview, sourceRoot, dir} {
+		if *p != "" {
+			abs, err := filepath.Abs(*p)
+			if err != nil {
+				return fail(err)
+			}
+			*p = abs
+		}
+	}
+	if wd, err := os.Getwd(); err == nil && wd != *dir {
+		if err := os.Chdir(*dir); err != nil {
+			return fail(fmt.Errorf("-dir: %w", err))
+		}
+		defer func() { _ = os.Chdir(wd) }() // best effort: the command is done
+	}
 	s, err := mockaws.LoadStack(*dir, *stack)
 	if err != nil {
 		return fail(err)

@@ -2,6 +2,8 @@ package tests
 
 import (
 	"maps"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -784,5 +786,32 @@ func TestNamesFitAfterAutoNaming(t *testing.T) {
 	}
 	if n := len(m.Resources()); n != 0 {
 		t.Errorf("%d resources registered before the refusal", n)
+	}
+}
+
+// TestPlanResolvesTheArtifactInTheProject: secrets.rotationArtifact is
+// relative to the project directory, as under the engine, so `plan -dir
+// <project>` works from anywhere.
+func TestPlanResolvesTheArtifactInTheProject(t *testing.T) {
+	dir := projectCopy(t, "dev", func(cfg map[string]any) {
+		cfg["hardening:secrets"].(map[string]any)["rotationArtifact"] = "build/rotation.zip"
+	})
+	zip, err := os.ReadFile(artifact)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(filepath.Join(dir, "build"), 0o750); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "build", "rotation.zip"), zip, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	wd, _ := os.Getwd()
+	code, _, stderr := runPlan("-dir", dir, "-stack", "dev", "-format", "json")
+	if code != 0 {
+		t.Errorf("plan -dir %s from %s: exit %d: %s", dir, wd, code, stderr)
+	}
+	if now, _ := os.Getwd(); now != wd {
+		t.Errorf("plan left the working directory at %s", now)
 	}
 }
