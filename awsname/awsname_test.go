@@ -22,3 +22,40 @@ func TestEC2Description(t *testing.T) {
 		}
 	}
 }
+
+func TestShape(t *testing.T) {
+	for _, tc := range []struct {
+		id, value, err string
+	}{
+		{"iam.roleNameType", "hardening-prod-app-1a2b3c4", ""},
+		{"iam.roleNameType", strings.Repeat("r", 65), "allows 64"},
+		{"iam.roleNameType", "team app", "does not match"},
+		{"cognito-idp.DomainType", "hardening-prod", ""},
+		{"cognito-idp.DomainType", "-bad", "does not match"},
+		{"wafv2.MetricName", "hardening-prod-site", ""},
+		{"wafv2.MetricName", "rate limit", "does not match"},
+		{"logs.LogGroupName", "/cloudtrail/hardening-prod", ""},
+		{"logs.LogGroupName", "/aws/waf logs", "does not match"},
+		{"acm.DomainNameString", strings.Repeat("a", 250) + ".com", "allows 253"},
+		{"nope.Shape", "x", "no model shape"},
+	} {
+		err := Shape(tc.id, tc.value)
+		if tc.err == "" && err != nil || tc.err != "" && (err == nil || !strings.Contains(err.Error(), tc.err)) {
+			t.Errorf("Shape(%s, %q) = %v, want %q", tc.id, tc.value, err, tc.err)
+		}
+	}
+}
+
+func TestRegion(t *testing.T) {
+	for _, tc := range []struct {
+		partition, region string
+		ok                bool
+	}{
+		{"aws", "us-east-1", true}, {"aws", "us-west-2", true}, {"aws", "us_east_1", false},
+		{"aws", "us-east-9", false}, {"aws", "cn-north-1", false}, {"aws-cn", "cn-north-1", true},
+	} {
+		if err := Region(tc.partition, tc.region); (err == nil) != tc.ok {
+			t.Errorf("Region(%s, %s) = %v, want ok=%v", tc.partition, tc.region, err, tc.ok)
+		}
+	}
+}

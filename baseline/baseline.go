@@ -65,11 +65,6 @@ func Lookup(ctx *pulumi.Context, cfg *stackconfig.Config) (*Environment, error) 
 		errs = append(errs, fmt.Errorf("network.azCount: %d zones asked for, but region %s has %d available (%v); use at most %d",
 			cfg.Network.AZCount, region.Name, len(zones.Names), zones.Names, len(zones.Names)))
 	}
-	for i, s := range cfg.Secrets.Inventory {
-		if s.ReplicaRegion == region.Name {
-			errs = append(errs, fmt.Errorf("secrets.inventory[%d].replicaRegion: %s is the stack's own region; name another region", i, s.ReplicaRegion))
-		}
-	}
 	errs = append(errs, checkArtifact(cfg.Secrets))
 	errs = append(errs, nameErrors(cfg, ctx.Project()+"-"+ctx.Stack())...)
 	var tags struct {

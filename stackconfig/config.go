@@ -25,6 +25,9 @@ const Namespace = "hardening"
 
 // Config is the whole typed configuration of a stack.
 type Config struct {
+	// Region is the stack's aws:region, when set ("" in tests that leave
+	// it out).
+	Region string
 	// Production marks a stack that must not relax any setting that only
 	// development may relax (MFA, threat protection, localhost callbacks,
 	// rate rules that only count, CI without an environment). Key
@@ -90,6 +93,9 @@ type IsSecret func(key string) bool
 func Load(ctx *pulumi.Context) (*Config, error) {
 	c := config.New(ctx, Namespace)
 	return ParseKeys(ConfigKeys(os.Getenv(pulumi.EnvConfig)), func(key string) (string, bool) {
+		if strings.Contains(key, ":") {
+			return ctx.GetConfig(key) // a full key of another namespace: aws:region
+		}
 		v, err := c.Try(key)
 		return v, err == nil
 	}, func(key string) bool { return ctx.IsConfigSecret(Namespace + ":" + key) })
@@ -173,6 +179,12 @@ func ParseKeys(keys []string, lookup Lookup, isSecret IsSecret) (*Config, error)
 	errs = append(errs, decodeObject(lookup, "identity", &cfg.Identity)...)
 	errs = append(errs, decodeObject(lookup, "compliance", &cfg.Compliance)...)
 	cfg.Secrets.defaults()
+	if region, ok := lookup("aws:region"); ok {
+		cfg.Region = region
+		if !knownRegion(region) {
+			errs = append(errs, fieldErr("aws:region", "%q is not an AWS region such as us-east-1 (%s)", region, regionSource()))
+		}
+	}
 	if len(errs) == 0 {
 		present := func(key string) bool { _, ok := lookup(key); return ok }
 		errs = append(errs, cfg.validate(present, isSecret)...)
@@ -227,7 +239,7 @@ func (c *Config) validate(present func(string) bool, isSecret IsSecret) []error 
 	errs = append(errs, c.KMS.validate("kms")...)
 	errs = append(errs, c.TLS.validate("tls")...)
 	errs = append(errs, validateWorkloads("workloads", c.Workloads)...)
-	errs = append(errs, c.Secrets.validate("secrets", c.Workloads, c.KMS, present, isSecret)...)
+	errs = append(errs, c.Secrets.validate("secrets", c.Workloads, c.KMS, c.Region, present, isSecret)...)
 	errs = append(errs, c.Alerts.validate("alerts")...)
 	errs = append(errs, c.RateLimit.validate("rateLimit")...)
 	errs = append(errs, c.Audit.validate("audit")...)

@@ -5,6 +5,8 @@ import (
 	"maps"
 	"regexp"
 	"slices"
+
+	"github.com/example/hardening/awsname"
 )
 
 // Kinds of inventory secret.
@@ -124,11 +126,30 @@ var RoleARNRE = regexp.MustCompile(`^arn:aws(-cn|-us-gov)?:iam::\d{12}:role/([\w
 
 var (
 	secretNameRE = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,62}$`)
-	regionRE     = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-\d$`)
 	tagValueRE   = regexp.MustCompile(`^[\w .:/=+@-]{1,256}$`)
 )
 
-func (s Secrets) validate(key string, workloads []Workload, kms KMS, present, secret func(string) bool) []error {
+// knownRegion reports whether region is a region of any partition in AWS's
+// endpoint model.
+func knownRegion(region string) bool {
+	m, err := awsname.LoadModels()
+	if err != nil {
+		return false
+	}
+	for _, regions := range m.Regions {
+		if slices.Contains(regions, region) {
+			return true
+		}
+	}
+	return false
+}
+
+func regionSource() string {
+	m, _ := awsname.LoadModels()
+	return "regions of " + m.Source + "'s endpoint model"
+}
+
+func (s Secrets) validate(key string, workloads []Workload, kms KMS, stackRegion string, present, secret func(string) bool) []error {
 	var errs []error
 	if s.RotationArtifact == "" {
 		errs = append(errs, fieldErr(key+".rotationArtifact", "is empty; give the path of the zip `go run ./cmd/buildlambda` writes (build/rotation.zip)"))
@@ -213,8 +234,10 @@ func (s Secrets) validate(key string, workloads []Workload, kms KMS, present, se
 		}
 		if e.ReplicaRegion != "" {
 			switch {
-			case !regionRE.MatchString(e.ReplicaRegion):
-				errs = append(errs, fieldErr(k+".replicaRegion", "%q is not an AWS region name such as us-west-2", e.ReplicaRegion))
+			case !knownRegion(e.ReplicaRegion):
+				errs = append(errs, fieldErr(k+".replicaRegion", "%q is not an AWS region such as us-west-2 (%s)", e.ReplicaRegion, regionSource()))
+			case e.ReplicaRegion == stackRegion:
+				errs = append(errs, fieldErr(k+".replicaRegion", "%s is the stack's own region (aws:region); name another region", e.ReplicaRegion))
 			case !kms.MultiRegion:
 				errs = append(errs, fieldErr(k+".replicaRegion", "needs kms.multiRegion: true, so that the replica is encrypted by a replica of the stack's key"))
 			}
