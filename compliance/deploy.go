@@ -25,6 +25,9 @@ func deployRules() []Rule {
 		{ID: "deploy-ordering", Severity: Critical,
 			Description: "Resources AWS needs first are dependencies of what needs them: the internet gateway and the public route before the load balancer; a function's role policy before the function; the Secrets Manager endpoint before a rotation function in a VPC; the invoke permission and role policy before a rotation; the bucket policy before the trail; certificate validation before an HTTPS listener.",
 			Check:       ordering},
+		{ID: "deploy-aws-names", Severity: Critical,
+			Description: "Every name the stack sets fits what AWS's API models accept (length and pattern of IAM role and policy names, with pulumi-aws's generated suffix where the name is generated; Cognito domain prefixes; WAF metric names; log group names; secret names; KMS aliases; ACM domain names) and S3 bucket prefixes leave room for the generated suffix; the provider checks few of these.",
+			Check:       awsNames},
 		{ID: "deploy-ec2-description", Severity: Critical,
 			Description: "Security group and rule descriptions use only the characters EC2 accepts (a-z A-Z 0-9, space, ._-:/()#,@[]+=&;{}!$*), at most 255; the provider does not check, so `pulumi up` fails with InvalidParameterValue.",
 			Check: forEachIn([]string{tSG, tSGIngress, tSGEgress, tSGRule}, func(r Resource) string {
@@ -111,6 +114,57 @@ func ordering(g *Graph) []Violation {
 			if !ok {
 				out = append(out, Violation{r.URN, fmt.Sprintf("%s %s: created without waiting for %s; make it a dependency (pass an output of it, or pulumi.DependsOn)", shortType(r.Type), r.Name, o.What)})
 			}
+		}
+	}
+	return out
+}
+
+// nameChecks are the names of the plan that AWS's models constrain: the
+// input holding the name (or, for an IAM role without one, its logical name
+// with pulumi-aws's generated suffix) and the model shape.
+var nameChecks = []struct{ Type, Input, Shape string }{
+	{tRole, "name", "iam.roleNameType"},
+	{tPolicy, "name", "iam.policyNameType"},
+	{"aws:cognito/userPoolDomain:UserPoolDomain", "domain", "cognito-idp.DomainType"},
+	{tWebACL, "visibilityConfig.metricName", "wafv2.MetricName"},
+	{tLogGroup, "name", "logs.LogGroupName"},
+	{tSecret, "name", "secretsmanager.NameType"},
+	{"aws:kms/alias:Alias", "name", "kms.AliasNameType"},
+	{tCertificate, "domainName", "acm.DomainNameString"},
+}
+
+// awsNames checks the plan's names against the models.
+func awsNames(g *Graph) []Violation {
+	var out []Violation
+	bad := func(r Resource, what string, err error) {
+		out = append(out, Violation{r.URN, fmt.Sprintf("%s %s: %s: %v; AWS refuses it at deployment", shortType(r.Type), r.Name, what, err)})
+	}
+	for _, c := range nameChecks {
+		for _, r := range g.ByType(c.Type) {
+			v, known := r.Get(c.Input).(string)
+			if !known && c.Type == tRole && r.Get(c.Input) == nil {
+				// pulumi-aws names it "<logical name>-<7 hex>".
+				v, known = r.Name+"-0000000", true
+			}
+			if known {
+				if err := awsname.Shape(c.Shape, v); err != nil {
+					bad(r, c.Input, err)
+				}
+			}
+		}
+	}
+	for _, r := range g.ByType(tWebACL) {
+		for i := range r.List("rules") {
+			if v := r.Str(fmt.Sprintf("rules.%d.visibilityConfig.metricName", i)); v != "" {
+				if err := awsname.Shape("wafv2.MetricName", v); err != nil {
+					bad(r, fmt.Sprintf("rules[%d].visibilityConfig.metricName", i), err)
+				}
+			}
+		}
+	}
+	for _, r := range g.ByType(tBucket) {
+		if p := r.Str("bucketPrefix"); len(p) > awsname.S3BucketPrefixMax {
+			bad(r, "bucketPrefix", fmt.Errorf("%q is %d characters; with the generated suffix a bucket name would pass S3's 63 (at most %d)", p, len(p), awsname.S3BucketPrefixMax))
 		}
 	}
 	return out

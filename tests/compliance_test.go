@@ -270,6 +270,15 @@ var ruleCases = []struct {
 	{"deploy-ordering", func(t *testing.T, g *compliance.Graph) string {
 		return dropDependencies(t, g, "aws:lambda/function:Function", "aws:ec2/vpcEndpoint:VpcEndpoint")
 	}, "the Secrets Manager interface endpoint"},
+	{"deploy-aws-names", func(t *testing.T, g *compliance.Graph) string {
+		return set(t, g, "aws:cloudwatch/logGroup:LogGroup", "-trail", "name", "/cloudtrail/hardening prod")
+	}, `name: "/cloudtrail/hardening prod" does not match logs.LogGroupName's pattern`},
+	{"deploy-aws-names", func(t *testing.T, g *compliance.Graph) string {
+		return set(t, g, "aws:wafv2/webAcl:WebAcl", "", "visibilityConfig.metricName", "hardening prod")
+	}, "does not match wafv2.MetricName's pattern"},
+	{"deploy-aws-names", func(t *testing.T, g *compliance.Graph) string {
+		return set(t, g, "aws:cognito/userPoolDomain:UserPoolDomain", "", "domain", strings.Repeat("d", 64))
+	}, "cognito-idp.DomainType allows 63"},
 	{"kms-no-decrypt-all", func(t *testing.T, g *compliance.Graph) string {
 		return set(t, g, "aws:iam/rolePolicy:RolePolicy", "-read-app", "policy", policyJSON(`{"Sid":"K","Effect":"Allow","Action":["kms:Decrypt"],"Resource":["*"]}`))
 	}, "allows kms:Decrypt on every key"},
