@@ -73,6 +73,9 @@ func Lookup(ctx *pulumi.Context, cfg *stackconfig.Config) (*Environment, error) 
 	if err := config.New(ctx, "aws").TryObject("defaultTags", &tags); err != nil && !errors.Is(err, config.ErrMissingVar) {
 		errs = append(errs, fmt.Errorf("aws:defaultTags: %w", err))
 	}
+	if cfg.Identity.CI.Repository != "" && tags.Tags[StackTagKey] == "" {
+		errs = append(errs, fmt.Errorf("aws:defaultTags: tags.%s is not set, but identity.ci is: the CI deploy role is held to the resources tagged with this stack's %s, so that another stack's role in the account cannot change them", StackTagKey, StackTagKey))
+	}
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
 	}

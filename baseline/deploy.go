@@ -270,6 +270,10 @@ func (d *deployer) secrets() error {
 	return err
 }
 
+// StackTagKey is the aws:defaultTags key that tells the stacks of an
+// account apart; the CI deploy role is held to resources with its value.
+const StackTagKey = "environment"
+
 // deployers are the configured roles that run `pulumi up` by hand and the
 // CI deploy role.
 func (d *deployer) deployers() pulumi.StringArray {
@@ -290,6 +294,7 @@ func (d *deployer) ci() error {
 		Repository: c.Repository, Branch: c.Branch, Environment: c.Environment, PreviewEnvironment: c.PreviewEnvironment,
 		CreateProvider: c.CreateProvider, StateBucket: c.StateBucket, StateKeyARN: c.StateKeyARN,
 		BoundaryARN: d.b.Boundary.PolicyARN, Component: d.name, Env: d.env.Env,
+		StackTagKey: StackTagKey, StackTagValue: d.env.DefaultTags[StackTagKey],
 	})
 	return err
 }

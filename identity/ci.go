@@ -98,7 +98,11 @@ type CIRolesArgs struct {
 	BoundaryARN pulumi.StringInput
 	// Component is the name whose boundary new roles must carry.
 	Component string
-	Env       awsenv.Env
+	// StackTagKey and StackTagValue are the tag every resource of the
+	// stack carries (aws:defaultTags): the deploy role may touch no
+	// resource tagged for another stack, nor create one.
+	StackTagKey, StackTagValue string
+	Env                        awsenv.Env
 }
 
 // CIRoles are GitHub Actions' short-lived credentials: a read-only preview
@@ -160,6 +164,9 @@ func NewCIRoles(ctx *pulumi.Context, name string, args *CIRolesArgs, opts ...pul
 	if args == nil || args.Repository == "" || args.BoundaryARN == nil || strings.ContainsAny(args.Repository+args.Branch+args.Environment, "*?") {
 		return nil, errors.New("identity CI roles: args with a repository without wildcards and a boundary are required")
 	}
+	if args.StackTagKey == "" || args.StackTagValue == "" {
+		return nil, errors.New("identity CI roles: the stack's tag is required, to keep the deploy role to this stack's resources")
+	}
 	c := &CIRoles{}
 	if err := ctx.RegisterComponentResource(CIRolesType, name, c, opts...); err != nil {
 		return nil, err
@@ -204,6 +211,9 @@ func NewCIRoles(ctx *pulumi.Context, name string, args *CIRolesArgs, opts ...pul
 		}
 		deploy := r.suffix == "ci-deploy"
 		doc := CIPolicy(r.actions, stateAccess(args, deploy), deploy, args.Component, args.Env)
+		if deploy {
+			doc.Statement = append(doc.Statement, StackTagStatements(args.StackTagKey, args.StackTagValue)...)
+		}
 		policy, err := doc.JSON()
 		if err != nil {
 			return nil, err
@@ -275,6 +285,29 @@ func CIPolicy(actions []string, state []iampolicy.Statement, deploy bool, compon
 		)
 	}
 	return iampolicy.New(st...)
+}
+
+// StackTagStatements keep a deploy role to its own stack's resources in an
+// account that holds other stacks: it may not act on a resource tagged for
+// another stack (aws:ResourceTag) nor tag a new one for another stack
+// (aws:RequestTag). Resources without the tag, and requests that carry
+// none, are left to the other statements (the Null conditions), so
+// untaggable resources still deploy; IAM roles are held to the stack's
+// name prefix separately.
+func StackTagStatements(key, value string) []iampolicy.Statement {
+	deny := func(sid, context string) iampolicy.Statement {
+		return iampolicy.Statement{
+			Sid: sid, Effect: iampolicy.Deny, Action: []string{"*"}, Resource: []string{"*"},
+			Condition: iampolicy.Conditions{
+				"StringNotEquals": {context + "/" + key: {value}},
+				"Null":            {context + "/" + key: {"false"}},
+			},
+		}
+	}
+	return []iampolicy.Statement{
+		deny("NoOtherStacksResources", "aws:ResourceTag"),
+		deny("NoResourcesForOtherStacks", "aws:RequestTag"),
+	}
 }
 
 // StateLockPrefix is where a Pulumi S3 backend keeps stack locks, the only

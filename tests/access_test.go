@@ -728,6 +728,13 @@ func TestCIRoleBoundaries(t *testing.T) {
 		{"preview cannot delete the state", "-ci-preview", "s3:DeleteObject", "arn:aws:s3:::example-pulumi-state/.pulumi/stacks/hardening/prod.json", nil, false},
 		{"preview decrypts the stack's secrets", "-ci-preview", "kms:Decrypt", "arn:aws:kms:us-east-1:123456789012:key/00000000-0000-4000-8000-000000000001", nil, true},
 		{"preview cannot encrypt new ones", "-ci-preview", "kms:Encrypt", "arn:aws:kms:us-east-1:123456789012:key/00000000-0000-4000-8000-000000000001", nil, false},
+		// dev and prod share an account: each deploy role keeps to its own
+		// stack's resources by the environment tag.
+		{"prod's deploy role changes prod's resources", "-ci-deploy", "ec2:ModifyVpcAttribute", "arn:aws:ec2:us-east-1:123456789012:vpc/vpc-1", []string{"aws:ResourceTag/environment", "prod"}, true},
+		{"prod's deploy role cannot change dev's resources", "-ci-deploy", "ec2:ModifyVpcAttribute", "arn:aws:ec2:us-east-1:123456789012:vpc/vpc-2", []string{"aws:ResourceTag/environment", "dev"}, false},
+		{"nor delete them", "-ci-deploy", "secretsmanager:DeleteSecret", "arn:aws:secretsmanager:us-east-1:123456789012:secret:hardening-dev/x", []string{"aws:ResourceTag/environment", "dev"}, false},
+		{"nor create resources tagged for dev", "-ci-deploy", "ec2:CreateVpc", "*", []string{"aws:RequestTag/environment", "dev"}, false},
+		{"untagged resources stay reachable (routes, rules)", "-ci-deploy", "ec2:CreateRoute", "arn:aws:ec2:us-east-1:123456789012:route-table/rtb-1", nil, true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			ctx := map[string][]string{"aws:RequestedRegion": {"us-east-1"}}
@@ -813,5 +820,16 @@ func TestPlanResolvesTheArtifactInTheProject(t *testing.T) {
 	}
 	if now, _ := os.Getwd(); now != wd {
 		t.Errorf("plan left the working directory at %s", now)
+	}
+}
+
+// TestCIRolesNeedTheStackTag: without aws:defaultTags' environment the
+// deploy role could not be held to its stack's resources.
+func TestCIRolesNeedTheStackTag(t *testing.T) {
+	s := loadStack(t, "prod")
+	delete(s.Config, "aws:defaultTags")
+	_, err := s.Run(baseline.Run)
+	if err == nil || !strings.Contains(err.Error(), "aws:defaultTags: tags.environment is not set, but identity.ci is") {
+		t.Errorf("prod without aws:defaultTags: %v", err)
 	}
 }
