@@ -37,6 +37,11 @@ type Environment struct {
 // Lookup reads the Environment through provider invokes. It registers no
 // resource, so a failure here leaves nothing half-created.
 func Lookup(ctx *pulumi.Context, cfg *stackconfig.Config) (*Environment, error) {
+	// What needs no AWS call is refused before any: names too long once
+	// prefixed and suffixed.
+	if err := errors.Join(nameErrors(cfg, ctx.Project()+"-"+ctx.Stack())...); err != nil {
+		return nil, err
+	}
 	caller, err := aws.GetCallerIdentity(ctx, nil)
 	if err != nil {
 		return nil, fmt.Errorf("look up caller identity: %w", err)
@@ -66,7 +71,6 @@ func Lookup(ctx *pulumi.Context, cfg *stackconfig.Config) (*Environment, error) 
 			cfg.Network.AZCount, region.Name, len(zones.Names), zones.Names, len(zones.Names)))
 	}
 	errs = append(errs, checkArtifact(cfg.Secrets))
-	errs = append(errs, nameErrors(cfg, ctx.Project()+"-"+ctx.Stack())...)
 	var tags struct {
 		Tags map[string]string `json:"tags"`
 	}

@@ -168,16 +168,22 @@ func ParseKeys(keys []string, lookup Lookup, isSecret IsSecret) (*Config, error)
 			*out = b
 		}
 	}
-	errs = append(errs, decodeObject(lookup, "network", &cfg.Network)...)
-	errs = append(errs, decodeObject(lookup, "kms", &cfg.KMS)...)
-	errs = append(errs, decodeObject(lookup, "tls", &cfg.TLS)...)
-	errs = append(errs, decodeObject(lookup, "workloads", &cfg.Workloads)...)
-	errs = append(errs, decodeObject(lookup, "secrets", &cfg.Secrets)...)
-	errs = append(errs, decodeObject(lookup, "alerts", &cfg.Alerts)...)
-	errs = append(errs, decodeObject(lookup, "rateLimit", &cfg.RateLimit)...)
-	errs = append(errs, decodeObject(lookup, "audit", &cfg.Audit)...)
-	errs = append(errs, decodeObject(lookup, "identity", &cfg.Identity)...)
-	errs = append(errs, decodeObject(lookup, "compliance", &cfg.Compliance)...)
+	// A section that does not decode is reported and not validated; every
+	// other section still is, so one run lists every problem.
+	failed := map[string]bool{}
+	for _, sec := range []struct {
+		key string
+		out any
+	}{
+		{"network", &cfg.Network}, {"kms", &cfg.KMS}, {"tls", &cfg.TLS}, {"workloads", &cfg.Workloads},
+		{"secrets", &cfg.Secrets}, {"alerts", &cfg.Alerts}, {"rateLimit", &cfg.RateLimit}, {"audit", &cfg.Audit},
+		{"identity", &cfg.Identity}, {"compliance", &cfg.Compliance},
+	} {
+		if e := decodeObject(lookup, sec.key, sec.out); len(e) > 0 {
+			errs = append(errs, e...)
+			failed[sec.key] = true
+		}
+	}
 	cfg.Secrets.defaults()
 	if region, ok := lookup("aws:region"); ok {
 		cfg.Region = region
@@ -185,10 +191,8 @@ func ParseKeys(keys []string, lookup Lookup, isSecret IsSecret) (*Config, error)
 			errs = append(errs, fieldErr("aws:region", "%q is not an AWS region such as us-east-1 (%s)", region, regionSource()))
 		}
 	}
-	if len(errs) == 0 {
-		present := func(key string) bool { _, ok := lookup(key); return ok }
-		errs = append(errs, cfg.validate(present, isSecret)...)
-	}
+	present := func(key string) bool { _, ok := lookup(key); return ok }
+	errs = append(errs, cfg.validate(present, isSecret, failed)...)
 	// A misspelled top-level key leaves its setting at the default; it is
 	// reported beside every other problem.
 	errs = append(errs, checkKeys(keys, cfg.Secrets.Inventory)...)
@@ -233,18 +237,36 @@ func fieldErr(key, format string, args ...any) error {
 	return &FieldError{Key: key, Problem: fmt.Sprintf(format, args...)}
 }
 
-func (c *Config) validate(present func(string) bool, isSecret IsSecret) []error {
+// validate checks every section that decoded (failed names those that did
+// not), and the rules across sections when all did.
+func (c *Config) validate(present func(string) bool, isSecret IsSecret, failed map[string]bool) []error {
 	var errs []error
-	errs = append(errs, c.Network.validate("network")...)
-	errs = append(errs, c.KMS.validate("kms")...)
-	errs = append(errs, c.TLS.validate("tls")...)
-	errs = append(errs, validateWorkloads("workloads", c.Workloads)...)
-	errs = append(errs, c.Secrets.validate("secrets", c.Workloads, c.KMS, c.Region, present, isSecret)...)
-	errs = append(errs, c.Alerts.validate("alerts")...)
-	errs = append(errs, c.RateLimit.validate("rateLimit")...)
-	errs = append(errs, c.Audit.validate("audit")...)
-	errs = append(errs, c.Identity.validate("identity", c.Production)...)
-	errs = append(errs, c.Compliance.validate("compliance")...)
+	for _, sec := range []struct {
+		key   string
+		needs []string
+		check func() []error
+	}{
+		{"network", nil, func() []error { return c.Network.validate("network") }},
+		{"kms", nil, func() []error { return c.KMS.validate("kms") }},
+		{"tls", nil, func() []error { return c.TLS.validate("tls") }},
+		{"workloads", nil, func() []error { return validateWorkloads("workloads", c.Workloads) }},
+		{"secrets", []string{"workloads", "kms"}, func() []error {
+			return c.Secrets.validate("secrets", c.Workloads, c.KMS, c.Region, present, isSecret)
+		}},
+		{"alerts", nil, func() []error { return c.Alerts.validate("alerts") }},
+		{"rateLimit", nil, func() []error { return c.RateLimit.validate("rateLimit") }},
+		{"audit", nil, func() []error { return c.Audit.validate("audit") }},
+		{"identity", nil, func() []error { return c.Identity.validate("identity", c.Production) }},
+		{"compliance", nil, func() []error { return c.Compliance.validate("compliance") }},
+	} {
+		if failed[sec.key] || slices.ContainsFunc(sec.needs, func(k string) bool { return failed[k] }) {
+			continue
+		}
+		errs = append(errs, sec.check()...)
+	}
+	if len(failed) > 0 {
+		return errs // the rules across sections would judge defaults
+	}
 	if c.Production && c.RateLimit.Mode == ModeCount {
 		errs = append(errs, fieldErr("rateLimit.mode", "%q in a production stack; production blocks over the limits (or set production: false)", c.RateLimit.Mode))
 	}

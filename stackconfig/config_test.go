@@ -399,3 +399,35 @@ func TestUnknownTopLevelKeys(t *testing.T) {
 		t.Errorf("ConfigKeys = %v", got)
 	}
 }
+
+// TestOneBrokenFileListsEveryProblem: decode errors in one section do not
+// hide the validation errors of the others, nor an unknown top-level key.
+func TestOneBrokenFileListsEveryProblem(t *testing.T) {
+	values := map[string]string{
+		"network":   `{"azCount":"two","cidr":"10.0.0.0/33"}`,
+		"identity":  `{"userPool":{"mfaMode":"ON"}}`,
+		"rateLimit": `{"ipBlockList":["0.0.0.0/0"]}`,
+		"kms":       `{"deletionWindowDays":3}`,
+	}
+	_, err := ParseKeys([]string{"network", "identity", "rateLimit", "kms", "tls", "secrets", "audit", "alert"}, func(key string) (string, bool) {
+		if v, ok := values[key]; ok {
+			return v, true
+		}
+		v, ok := minimal[key]
+		return v, ok
+	}, func(string) bool { return false })
+	if err == nil {
+		t.Fatal("a broken file validated")
+	}
+	for _, want := range []string{
+		`network.azCount: expected a whole number, got the string "two"`,
+		"identity.userPool.mfaMode: is not a known setting",
+		`rateLimit.ipBlockList[0]: "0.0.0.0/0" blocks all IPv4 addresses`,
+		"kms.deletionWindowDays:",
+		"hardening:alert: is not a setting",
+	} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("the errors do not say %q:\n%v", want, err)
+		}
+	}
+}

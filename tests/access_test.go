@@ -794,6 +794,9 @@ func TestNamesFitAfterAutoNaming(t *testing.T) {
 	if n := len(m.Resources()); n != 0 {
 		t.Errorf("%d resources registered before the refusal", n)
 	}
+	if inv := m.Invokes(); len(inv) != 0 {
+		t.Errorf("invokes %v made before the refusal", inv)
+	}
 }
 
 // TestPlanResolvesTheArtifactInTheProject: secrets.rotationArtifact is

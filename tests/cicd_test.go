@@ -351,3 +351,33 @@ func TestWorkflows(t *testing.T) {
 		}
 	})
 }
+
+// TestPulumiCLIIsBuiltFromPinnedSource: no installer is piped from the
+// network into a shell; the CLI module is the SDK's version.
+func TestPulumiCLIIsBuiltFromPinnedSource(t *testing.T) {
+	script, err := os.ReadFile(filepath.Join("..", ".ci", "install-pulumi"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, bad := range []string{"curl", "wget", "| sh", "|sh", "get.pulumi.com"} {
+		if strings.Contains(string(script), bad) {
+			t.Errorf(".ci/install-pulumi contains %q", bad)
+		}
+	}
+	root, err := os.ReadFile(filepath.Join("..", "go.mod"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cli, err := os.ReadFile(filepath.Join("..", "engine", "cli", "go.mod"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sdk := regexp.MustCompile(`github.com/pulumi/pulumi/sdk/v3 (v\S+)`).FindSubmatch(root)
+	pkg := regexp.MustCompile(`github.com/pulumi/pulumi/pkg/v3 (v\S+)`).FindSubmatch(cli)
+	if sdk == nil || pkg == nil || string(sdk[1]) != string(pkg[1]) {
+		t.Errorf("SDK %s, CLI %s: the CLI must match the SDK", sdk, pkg)
+	}
+	if _, err := os.Stat(filepath.Join("..", "engine", "cli", "go.sum")); err != nil {
+		t.Errorf("engine/cli has no go.sum to verify the CLI's modules against: %v", err)
+	}
+}
