@@ -357,6 +357,32 @@ func RandomValue(urn string) string { return "mockaws-random-" + shortHash(urn, 
 // autoName is the physical name Pulumi's auto-naming would give.
 func autoName(r Resource) string { return r.Name + "-" + shortHash(r.URN, 7) }
 
+// arnShapes give the service and resource part of the ARN of the types
+// without a case of their own in computed.
+var arnShapes = map[string]func(id, name string) (string, string){
+	"aws:ec2/subnet:Subnet":               func(id, _ string) (string, string) { return "ec2", "subnet/" + id },
+	"aws:ec2/securityGroup:SecurityGroup": func(id, _ string) (string, string) { return "ec2", "security-group/" + id },
+	"aws:ec2/defaultSecurityGroup:DefaultSecurityGroup": func(id, _ string) (string, string) {
+		return "ec2", "security-group/" + id
+	},
+	"aws:ec2/routeTable:RouteTable":                             func(id, _ string) (string, string) { return "ec2", "route-table/" + id },
+	"aws:ec2/internetGateway:InternetGateway":                   func(id, _ string) (string, string) { return "ec2", "internet-gateway/" + id },
+	"aws:ec2/networkAcl:NetworkAcl":                             func(id, _ string) (string, string) { return "ec2", "network-acl/" + id },
+	"aws:ec2/defaultNetworkAcl:DefaultNetworkAcl":               func(id, _ string) (string, string) { return "ec2", "network-acl/" + id },
+	"aws:ec2/flowLog:FlowLog":                                   func(id, _ string) (string, string) { return "ec2", "vpc-flow-log/" + id },
+	"aws:ec2/eip:Eip":                                           func(id, _ string) (string, string) { return "ec2", "elastic-ip/" + id },
+	"aws:ec2/natGateway:NatGateway":                             func(id, _ string) (string, string) { return "ec2", "natgateway/" + id },
+	"aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": func(id, _ string) (string, string) { return "ec2", "security-group-rule/" + id },
+	"aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule":   func(id, _ string) (string, string) { return "ec2", "security-group-rule/" + id },
+	"aws:cloudwatch/metricAlarm:MetricAlarm":                    func(_, name string) (string, string) { return "cloudwatch", "alarm:" + name },
+	"aws:accessanalyzer/analyzer:Analyzer":                      func(_, name string) (string, string) { return "access-analyzer", "analyzer/" + name },
+	"aws:guardduty/detector:Detector":                           func(id, _ string) (string, string) { return "guardduty", "detector/" + id },
+	"aws:securityhub/account:Account":                           func(string, string) (string, string) { return "securityhub", "hub/default" },
+	"aws:lb/listenerRule:ListenerRule": func(id, name string) (string, string) {
+		return "elasticloadbalancing", "listener-rule/app/" + name + "/" + id[:16] + "/" + id[:16] + "/" + id[:16]
+	},
+}
+
 // computed returns the outputs AWS would compute for a resource.
 func (m *Mocks) computed(r Resource, id string) resource.PropertyMap {
 	region := m.providerRegion(r.Provider)
@@ -428,7 +454,7 @@ func (m *Mocks) computed(r Resource, id string) resource.PropertyMap {
 	case "aws:lb/targetGroup:TargetGroup":
 		out["arn"] = arn("elasticloadbalancing", "targetgroup/"+r.Name+"/"+shortHash(r.URN, 16))
 	case "aws:lb/listener:Listener":
-		out["arn"] = arn("elasticloadbalancing", "listener/app/"+r.Name+"/"+shortHash(r.URN, 16))
+		out["arn"] = arn("elasticloadbalancing", "listener/app/"+r.Name+"/"+shortHash(r.URN, 16)+"/"+shortHash(r.URN+"l", 16))
 	case "aws:lb/trustStore:TrustStore":
 		out["arn"] = arn("elasticloadbalancing", "truststore/"+r.Name+"/"+shortHash(r.URN, 16))
 	case "aws:s3/bucketV2:BucketV2":
@@ -496,12 +522,15 @@ func (m *Mocks) computed(r Resource, id string) resource.PropertyMap {
 		out["result"] = RandomValue(r.URN)
 		out["bcryptHash"] = "$2a$10$" + shortHash(r.URN+"bcrypt", 53)
 	default:
-		if strings.HasPrefix(r.Type, "aws:ec2/") {
-			out["arn"] = arn("ec2", strings.TrimSuffix(idPrefixes[r.Type], "-")+"/"+id)
-		} else if strings.HasPrefix(r.Type, "aws:") {
-			service := strings.SplitN(strings.TrimPrefix(r.Type, "aws:"), "/", 2)[0]
-			out["arn"] = arn(service, name)
+		if strings.HasPrefix(r.Type, "aws:") && !strings.HasPrefix(r.Type, "aws:ec2/") {
 			out["name"] = name
+		}
+		// Only types whose provider schema has an arn get one, in the
+		// shape of their resource type in the Service Authorization
+		// Reference (tests/TestMockARNsLookLikeAWS checks every one).
+		if f, ok := arnShapes[r.Type]; ok {
+			service, res := f(id, name)
+			out["arn"] = arn(service, res)
 		}
 	}
 	pm := resource.PropertyMap{}

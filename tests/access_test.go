@@ -12,6 +12,7 @@ import (
 
 	"github.com/example/hardening/baseline"
 	"github.com/example/hardening/iampolicy"
+	"github.com/example/hardening/iampolicy/sar"
 	"github.com/example/hardening/mockaws"
 	"github.com/example/hardening/secrets"
 	"github.com/example/hardening/tls"
@@ -834,5 +835,45 @@ func TestCIRolesNeedTheStackTag(t *testing.T) {
 	_, err := s.Run(baseline.Run)
 	if err == nil || !strings.Contains(err.Error(), "aws:defaultTags: tags.environment is not set, but identity.ci is") {
 		t.Errorf("prod without aws:defaultTags: %v", err)
+	}
+}
+
+// arnService maps a pulumi-aws type's module to the IAM service prefix of
+// its ARNs.
+func arnService(typ string) string {
+	mod := strings.SplitN(strings.TrimPrefix(typ, "aws:"), "/", 2)[0]
+	switch {
+	case mod == "lb":
+		return "elasticloadbalancing"
+	case mod == "vpc":
+		return "ec2"
+	case typ == "aws:cloudwatch/logGroup:LogGroup":
+		return "logs"
+	case strings.HasPrefix(typ, "aws:cloudwatch/event"):
+		return "events"
+	case typ == "aws:cognito/identityPool:IdentityPool":
+		return "cognito-identity"
+	case mod == "cognito":
+		return "cognito-idp"
+	case mod == "accessanalyzer":
+		return "access-analyzer"
+	}
+	return mod
+}
+
+// TestMockARNsLookLikeAWS: every ARN the mocks return has the shape of one
+// of its service's resource types in the Service Authorization Reference,
+// so the tests that evaluate ARNs test real shapes.
+func TestMockARNsLookLikeAWS(t *testing.T) {
+	for _, stack := range stacks {
+		for _, r := range deployed(t, stack).Resources() {
+			arn, ok := output(r, "arn").(string)
+			if _, input := r.Inputs["arn"]; !ok || input || !strings.HasPrefix(r.Type, "aws:") {
+				continue // no ARN, or an input's (an event target's target)
+			}
+			if svc := arnService(r.Type); !sar.IsARNOf(svc, arn) {
+				t.Errorf("%s: %s %s has ARN %s, no %s resource type's shape", stack, r.Type, r.Name, arn, svc)
+			}
+		}
 	}
 }

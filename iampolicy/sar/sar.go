@@ -325,3 +325,18 @@ func compact(actions []string) []string {
 	}
 	return append(actions[:6:6], fmt.Sprintf("and %d more", len(actions)-6))
 }
+
+// IsARNOf reports whether arn has the shape of one of service's resource
+// types (its ARN templates in the reference).
+func IsARNOf(service, arn string) bool {
+	d, err := Load()
+	if err != nil {
+		return false
+	}
+	for _, rt := range d.Services[service].Resources {
+		if template(rt.ARN).MatchString(strings.ToLower(arn)) {
+			return true
+		}
+	}
+	return false
+}
