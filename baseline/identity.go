@@ -13,7 +13,7 @@ import (
 // previews and deploys with, what the service roles use, and what the
 // configured group roles are granted.
 func boundaryActions(cfg *stackconfig.Config) []string {
-	actions := append(append(append([]string{}, identity.PreviewActions...), identity.DeployActions...), identity.RuntimeActions...)
+	actions := append(append(append(append([]string{}, identity.PreviewActions...), identity.DeployActions...), identity.RuntimeActions...), identity.KeyUseActions...)
 	for _, r := range cfg.Identity.Roles {
 		for _, s := range r.Statements {
 			actions = append(actions, s.Actions...)

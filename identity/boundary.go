@@ -97,7 +97,7 @@ func NewBoundary(ctx *pulumi.Context, name string, args *BoundaryArgs, opts ...p
 
 // KeyUseActions are the cryptographic actions, which the boundary allows
 // on the stack's keys only.
-var KeyUseActions = []string{"kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey", "kms:ReEncryptFrom", "kms:ReEncryptTo"}
+var KeyUseActions = []string{"kms:CreateGrant", "kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey", "kms:ReEncryptFrom", "kms:ReEncryptTo"}
 
 // BoundaryPolicy is the boundary's document. It is a ceiling of services,
 // not of actions: every service the stack's roles use (the prefixes of

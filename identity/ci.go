@@ -2,6 +2,7 @@ package identity
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
@@ -18,62 +19,15 @@ const CIRolesType = "hardening:identity:CIRoles"
 const GitHubIssuer = "token.actions.githubusercontent.com"
 
 // PreviewActions are what `pulumi preview` (with refresh) reads of the
-// stack's resources: descriptions, never data or secret values.
-var PreviewActions = []string{
-	"sts:GetCallerIdentity", "ec2:Describe*", "elasticloadbalancing:Describe*",
-	"acm:DescribeCertificate", "acm:ListTagsForCertificate", "route53:GetHostedZone", "route53:ListResourceRecordSets", "route53:GetChange",
-	"s3:GetBucket*", "s3:GetLifecycleConfiguration", "s3:GetEncryptionConfiguration", "s3:GetAccelerateConfiguration", "s3:GetReplicationConfiguration", "s3:ListBucket",
-	"kms:DescribeKey", "kms:GetKeyPolicy", "kms:GetKeyRotationStatus", "kms:ListAliases", "kms:ListResourceTags",
-	"logs:DescribeLogGroups", "logs:DescribeMetricFilters", "logs:ListTagsForResource",
-	"cloudwatch:DescribeAlarms", "cloudwatch:ListTagsForResource", "events:DescribeRule", "events:ListTargetsByRule", "events:ListTagsForResource",
-	"sns:GetTopicAttributes", "sns:GetSubscriptionAttributes", "sns:ListTagsForResource", "sns:ListSubscriptionsByTopic",
-	"secretsmanager:DescribeSecret", "secretsmanager:GetResourcePolicy", "secretsmanager:ListSecretVersionIds",
-	"lambda:GetFunction", "lambda:GetFunctionConfiguration", "lambda:GetFunctionConcurrency", "lambda:GetPolicy", "lambda:ListVersionsByFunction", "lambda:ListTags",
-	"wafv2:GetWebACL", "wafv2:GetIPSet", "wafv2:GetLoggingConfiguration", "wafv2:GetWebACLForResource", "wafv2:ListTagsForResource",
-	"cognito-idp:DescribeUserPool", "cognito-idp:DescribeUserPoolClient", "cognito-idp:DescribeUserPoolDomain", "cognito-idp:GetGroup", "cognito-idp:GetUserPoolMfaConfig", "cognito-idp:DescribeRiskConfiguration", "cognito-idp:ListTagsForResource",
-	"cognito-identity:DescribeIdentityPool", "cognito-identity:GetIdentityPoolRoles", "cognito-identity:ListTagsForResource",
-	"iam:GetRole", "iam:GetRolePolicy", "iam:ListRolePolicies", "iam:ListAttachedRolePolicies", "iam:GetPolicy", "iam:GetPolicyVersion", "iam:GetOpenIDConnectProvider", "iam:GetAccountPasswordPolicy",
-	"cloudtrail:DescribeTrails", "cloudtrail:GetTrailStatus", "cloudtrail:GetEventSelectors", "cloudtrail:ListTags",
-	"guardduty:GetDetector", "guardduty:ListDetectors", "securityhub:DescribeHub", "securityhub:GetEnabledStandards",
-	"access-analyzer:GetAnalyzer", "access-analyzer:ListAnalyzers",
-}
+// stack's resources: the Read actions of TypeActions, descriptions and
+// never data, except the values of the secrets Pulumi writes, which the
+// provider reads back (secret_version.go).
+var PreviewActions = actionsOf(false)
 
 // DeployActions are what `pulumi up` needs beyond PreviewActions to
-// create, change and replace the stack's resources. Deleting keys, trails
-// and log groups is not among them: the boundary denies it, and stateful
-// resources are retained on delete.
-var DeployActions = []string{
-	"ec2:Create*", "ec2:Delete*", "ec2:Modify*", "ec2:Authorize*", "ec2:Revoke*", "ec2:Associate*", "ec2:Disassociate*",
-	"ec2:Replace*", "ec2:AllocateAddress", "ec2:ReleaseAddress", "ec2:AttachInternetGateway", "ec2:DetachInternetGateway",
-	"elasticloadbalancing:Create*", "elasticloadbalancing:Delete*", "elasticloadbalancing:Modify*", "elasticloadbalancing:AddTags",
-	"elasticloadbalancing:RemoveTags", "elasticloadbalancing:SetSecurityGroups", "elasticloadbalancing:SetSubnets", "elasticloadbalancing:SetWebAcl",
-	"acm:RequestCertificate", "acm:ImportCertificate", "acm:DeleteCertificate", "acm:AddTagsToCertificate", "acm:UpdateCertificateOptions",
-	"route53:ChangeResourceRecordSets",
-	"s3:CreateBucket", "s3:PutBucket*", "s3:PutLifecycleConfiguration", "s3:PutEncryptionConfiguration", "s3:PutObject", "s3:DeleteBucketPolicy",
-	"kms:CreateKey", "kms:CreateAlias", "kms:UpdateAlias", "kms:DeleteAlias", "kms:PutKeyPolicy", "kms:EnableKeyRotation", "kms:TagResource",
-	"kms:UntagResource", "kms:UpdateKeyDescription", "kms:ReplicateKey", "kms:CreateGrant",
-	"logs:CreateLogGroup", "logs:PutRetentionPolicy", "logs:AssociateKmsKey", "logs:TagResource", "logs:PutMetricFilter", "logs:DeleteMetricFilter",
-	"logs:CreateLogDelivery", "logs:PutResourcePolicy", "logs:DescribeResourcePolicies",
-	"cloudwatch:PutMetricAlarm", "cloudwatch:DeleteAlarms", "cloudwatch:TagResource",
-	"events:PutRule", "events:DeleteRule", "events:PutTargets", "events:RemoveTargets", "events:TagResource",
-	"sns:CreateTopic", "sns:DeleteTopic", "sns:SetTopicAttributes", "sns:Subscribe", "sns:Unsubscribe", "sns:TagResource",
-	"secretsmanager:CreateSecret", "secretsmanager:UpdateSecret", "secretsmanager:DeleteSecret", "secretsmanager:PutResourcePolicy",
-	"secretsmanager:PutSecretValue", "secretsmanager:RotateSecret", "secretsmanager:TagResource", "secretsmanager:ReplicateSecretToRegions",
-	"lambda:CreateFunction", "lambda:UpdateFunctionCode", "lambda:UpdateFunctionConfiguration", "lambda:DeleteFunction",
-	"lambda:PutFunctionConcurrency", "lambda:AddPermission", "lambda:RemovePermission", "lambda:TagResource",
-	"wafv2:CreateWebACL", "wafv2:UpdateWebACL", "wafv2:DeleteWebACL", "wafv2:CreateIPSet", "wafv2:UpdateIPSet", "wafv2:DeleteIPSet",
-	"wafv2:AssociateWebACL", "wafv2:DisassociateWebACL", "wafv2:PutLoggingConfiguration", "wafv2:DeleteLoggingConfiguration", "wafv2:TagResource",
-	"cognito-idp:CreateUserPool", "cognito-idp:UpdateUserPool", "cognito-idp:SetUserPoolMfaConfig", "cognito-idp:CreateUserPoolClient",
-	"cognito-idp:UpdateUserPoolClient", "cognito-idp:DeleteUserPoolClient", "cognito-idp:CreateUserPoolDomain", "cognito-idp:DeleteUserPoolDomain",
-	"cognito-idp:CreateGroup", "cognito-idp:UpdateGroup", "cognito-idp:DeleteGroup", "cognito-idp:SetRiskConfiguration", "cognito-idp:TagResource",
-	"cognito-identity:CreateIdentityPool", "cognito-identity:UpdateIdentityPool", "cognito-identity:SetIdentityPoolRoles", "cognito-identity:TagResource",
-	"iam:CreateRole", "iam:UpdateRole", "iam:UpdateAssumeRolePolicy", "iam:DeleteRole", "iam:PutRolePolicy", "iam:DeleteRolePolicy",
-	"iam:TagRole", "iam:PutRolePermissionsBoundary", "iam:PassRole", "iam:CreatePolicyVersion", "iam:DeletePolicyVersion", "iam:CreatePolicy",
-	"iam:CreateOpenIDConnectProvider", "iam:UpdateAccountPasswordPolicy", "iam:CreateServiceLinkedRole",
-	"cloudtrail:CreateTrail", "cloudtrail:UpdateTrail", "cloudtrail:StartLogging", "cloudtrail:PutEventSelectors", "cloudtrail:AddTags",
-	"guardduty:CreateDetector", "guardduty:UpdateDetector", "securityhub:EnableSecurityHub", "securityhub:BatchEnableStandards",
-	"securityhub:UpdateSecurityHubConfiguration", "access-analyzer:CreateAnalyzer",
-}
+// create, change and replace the stack's resources: the Write actions of
+// TypeActions.
+var DeployActions = actionsOf(true)
 
 // CIRolesArgs configures CIRoles.
 type CIRolesArgs struct {
@@ -187,14 +141,33 @@ func NewCIRoles(ctx *pulumi.Context, name string, args *CIRolesArgs, opts ...pul
 	if branch == "" {
 		branch = "main"
 	}
+	// Both roles read with one managed policy; the deploy role's writes,
+	// state access and denials are inline. Together they fit IAM's quotas
+	// (a managed policy 6,144 characters, a role's inline ones 10,240),
+	// which one inline list of every action did not.
+	readJSON, err := iampolicy.New(iampolicy.Statement{Sid: "ReadStackResources", Effect: iampolicy.Allow, Action: PreviewActions, Resource: []string{"*"}}).JSON()
+	if err != nil {
+		return nil, err
+	}
+	if err := iampolicy.CheckSize(readJSON, iampolicy.ManagedPolicyMaxChars); err != nil {
+		return nil, fmt.Errorf("identity CI roles: the read policy: %w", err)
+	}
+	read, err := iam.NewPolicy(ctx, name+"-ci-read", &iam.PolicyArgs{
+		Name:        pulumi.String(name + "-ci-read"),
+		Description: pulumi.String("What the CI roles of " + name + " read of its resources (identity.TypeActions)"),
+		Policy:      pulumi.String(readJSON),
+	}, parent)
+	if err != nil {
+		return nil, err
+	}
 	roles := []struct {
 		suffix   string
 		subjects []string
 		actions  []string
 		out      *pulumi.StringOutput
 	}{
-		{"ci-preview", PreviewSubjects(args.Repository, branch, args.PreviewEnvironment), PreviewActions, &c.PreviewRoleARN},
-		{"ci-deploy", []string{DeploySubject(args.Repository, args.Branch, args.Environment)}, append(append([]string{}, PreviewActions...), DeployActions...), &c.DeployRoleARN},
+		{"ci-preview", PreviewSubjects(args.Repository, branch, args.PreviewEnvironment), nil, &c.PreviewRoleARN},
+		{"ci-deploy", []string{DeploySubject(args.Repository, args.Branch, args.Environment)}, DeployActions, &c.DeployRoleARN},
 	}
 	for _, r := range roles {
 		subjects := r.subjects
@@ -209,6 +182,12 @@ func NewCIRoles(ctx *pulumi.Context, name string, args *CIRolesArgs, opts ...pul
 		if err != nil {
 			return nil, err
 		}
+		if _, err := iam.NewRolePolicyAttachment(ctx, name+"-"+r.suffix+"-read", &iam.RolePolicyAttachmentArgs{
+			Role:      role.Name,
+			PolicyArn: read.Arn,
+		}, parent); err != nil {
+			return nil, err
+		}
 		deploy := r.suffix == "ci-deploy"
 		doc := CIPolicy(r.actions, stateAccess(args, deploy), deploy, args.Component, args.Env)
 		if deploy {
@@ -217,6 +196,9 @@ func NewCIRoles(ctx *pulumi.Context, name string, args *CIRolesArgs, opts ...pul
 		policy, err := doc.JSON()
 		if err != nil {
 			return nil, err
+		}
+		if err := iampolicy.CheckSize(policy, iampolicy.RoleInlinePoliciesMaxChars); err != nil {
+			return nil, fmt.Errorf("identity CI roles: %s: %w", r.suffix, err)
 		}
 		if _, err := iam.NewRolePolicy(ctx, name+"-"+r.suffix, &iam.RolePolicyArgs{
 			Role:   role.Name,
@@ -257,8 +239,12 @@ var RoleChangingActions = []string{
 // that take it, and the boundary policy itself left alone (the boundary
 // denies that too; changing it takes an administrator).
 func CIPolicy(actions []string, state []iampolicy.Statement, deploy bool, component string, env awsenv.Env) iampolicy.Document {
-	st := []iampolicy.Statement{{Sid: "StackResources", Effect: iampolicy.Allow, Action: actions, Resource: []string{"*"}}}
+	var st []iampolicy.Statement
+	if len(actions) > 0 {
+		st = append(st, iampolicy.Statement{Sid: "StackResources", Effect: iampolicy.Allow, Action: actions, Resource: []string{"*"}})
+	}
 	st = append(st, state...)
+	st = append(st, stackKeyUse(deploy, env))
 	if deploy {
 		boundary := BoundaryARN(component, env)
 		stackRoles := []string{"arn:" + env.Partition + ":iam::" + env.AccountID + ":role/" + component + "-*"}
@@ -285,6 +271,30 @@ func CIPolicy(actions []string, state []iampolicy.Statement, deploy bool, compon
 		)
 	}
 	return iampolicy.New(st...)
+}
+
+// KeyServices are the services that use the stack key on a CI role's
+// behalf: Secrets Manager (the values Pulumi writes and reads back), and
+// the services whose resources the stack encrypts with it.
+var KeyServices = []string{"secretsmanager", "lambda", "logs", "sns", "s3"}
+
+// stackKeyUse lets a CI role use the stack's keys through those services:
+// keys of this account tagged for this stack (the boundary narrows it to
+// the stack key and its replicas). The preview role only decrypts.
+func stackKeyUse(deploy bool, env awsenv.Env) iampolicy.Statement {
+	actions := []string{"kms:Decrypt"}
+	if deploy {
+		actions = []string{"kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey", "kms:CreateGrant"}
+	}
+	var via []string
+	for _, svc := range KeyServices {
+		via = append(via, svc+".*.amazonaws.com")
+	}
+	return iampolicy.Statement{
+		Sid: "StackKeysThroughServices", Effect: iampolicy.Allow, Action: actions,
+		Resource:  []string{"arn:" + env.Partition + ":kms:*:" + env.AccountID + ":key/*"},
+		Condition: iampolicy.Conditions{"StringLike": {"kms:ViaService": via}},
+	}
 }
 
 // StackTagStatements keep a deploy role to its own stack's resources in an

@@ -13,6 +13,7 @@ import (
 	"github.com/example/hardening/baseline"
 	"github.com/example/hardening/iampolicy"
 	"github.com/example/hardening/iampolicy/sar"
+	"github.com/example/hardening/identity"
 	"github.com/example/hardening/mockaws"
 	"github.com/example/hardening/secrets"
 	"github.com/example/hardening/tls"
@@ -873,6 +874,78 @@ func TestMockARNsLookLikeAWS(t *testing.T) {
 			}
 			if svc := arnService(r.Type); !sar.IsARNOf(svc, arn) {
 				t.Errorf("%s: %s %s has ARN %s, no %s resource type's shape", stack, r.Type, r.Name, arn, svc)
+			}
+		}
+	}
+}
+
+// TestCIRolesCoverEveryTypeOfThePlans: the CI roles' permissions come from
+// identity.TypeActions (the calls pulumi-aws makes per resource type, with
+// the provider source file), and every type both plans register has an
+// entry; evaluated with the permissions boundary, the deploy role may make
+// every call and the preview role every read and no write.
+func TestCIRolesCoverEveryTypeOfThePlans(t *testing.T) {
+	for _, stack := range stacks {
+		m := deployed(t, stack)
+		for _, r := range m.Resources() {
+			if !strings.HasPrefix(r.Type, "aws:") || !r.Custom {
+				continue
+			}
+			if _, ok := identity.TypeActions[r.Type]; !ok {
+				t.Errorf("%s: %s has no entry in identity.TypeActions; the CI roles may lack what the provider calls for it", stack, r.Type)
+			}
+		}
+	}
+	// Calls the provider makes that the roles lacked before.
+	for _, a := range []string{"lambda:GetFunctionCodeSigningConfig", "iam:ListPolicyVersions", "secretsmanager:GetSecretValue"} {
+		if !slices.Contains(identity.PreviewActions, a) {
+			t.Errorf("%s is not among the reads", a)
+		}
+	}
+	for _, a := range []string{"iam:TagPolicy", "iam:TagOpenIDConnectProvider", "sqs:DeleteQueue", "cognito-idp:DeleteUserPool", "s3:DeleteBucket"} {
+		if !slices.Contains(identity.DeployActions, a) {
+			t.Errorf("%s is not among the writes", a)
+		}
+	}
+	m := deployed(t, "prod")
+	boundaryRes := find(t, m, typeIAMPolicy, "boundary", func(r mockaws.Resource) bool { return strings.HasSuffix(str(r, "name"), "-boundary") })
+	boundary := mustParse(t, str(boundaryRes, "policy"))
+	read := mustParse(t, str(find(t, m, typeIAMPolicy, "the CI read policy", func(r mockaws.Resource) bool { return strings.HasSuffix(str(r, "name"), "-ci-read") }), "policy"))
+	inline := func(suffix string) iampolicy.Document {
+		return mustParse(t, str(find(t, m, typeRolePolicy, suffix, func(r mockaws.Resource) bool { return strings.HasSuffix(r.Name, suffix) }), "policy"))
+	}
+	stackRole := "arn:aws:iam::" + mockaws.AccountID + ":role/hardening-prod-x"
+	may := func(policies []iampolicy.Document, action string) (bool, string) {
+		ctx := map[string][]string{"aws:RequestedRegion": {"us-east-1"}, "aws:ResourceTag/environment": {"prod"},
+			"iam:PermissionsBoundary": {output(boundaryRes, "arn").(string)}, "iam:PassedToService": {"lambda.amazonaws.com"}}
+		res := "*"
+		if strings.HasPrefix(action, "iam:") && strings.Contains(action, "Role") {
+			res = stackRole
+		}
+		ok, why, err := iampolicy.Authorize(iampolicy.Request{Principal: "arn:aws:iam::" + mockaws.AccountID + ":role/ci", Action: action, Resource: res, Context: ctx},
+			iampolicy.Policies{Identity: policies, Boundary: &boundary})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return ok, why
+	}
+	for typ, a := range identity.TypeActions {
+		for _, action := range a.Read {
+			if ok, why := may([]iampolicy.Document{read, inline("-ci-preview")}, action); !ok {
+				t.Errorf("%s (%s): preview may not %s: %s", typ, a.Source, action, why)
+			}
+		}
+		for _, action := range append(slices.Clone(a.Read), a.Write...) {
+			if ok, why := may([]iampolicy.Document{read, inline("-ci-deploy")}, action); !ok {
+				t.Errorf("%s (%s): deploy may not %s: %s", typ, a.Source, action, why)
+			}
+		}
+		for _, action := range a.Write {
+			if slices.Contains(a.Read, action) || slices.Contains(identity.PreviewActions, action) {
+				continue
+			}
+			if ok, _ := may([]iampolicy.Document{read, inline("-ci-preview")}, action); ok {
+				t.Errorf("%s: preview may %s", typ, action)
 			}
 		}
 	}
