@@ -28,6 +28,9 @@ func deployRules() []Rule {
 		{ID: "deploy-aws-names", Severity: Critical,
 			Description: "Every name the stack sets fits what AWS's API models accept (length and pattern of IAM role and policy names, with pulumi-aws's generated suffix where the name is generated; Cognito domain prefixes; WAF metric names; log group names; secret names; KMS aliases; ACM domain names) and S3 bucket prefixes leave room for the generated suffix; the provider checks few of these.",
 			Check:       awsNames},
+		{ID: "deploy-service-access", Severity: Critical,
+			Description: "The key, topic, queue and trail-bucket policies let the AWS services the stack relies on make their requests, with exactly the context keys each service sends (CloudTrail, CloudWatch alarms and EventBridge through SNS, EventBridge dead-lettering), and refuse another account's.",
+			Check:       serviceAccess},
 		{ID: "deploy-ec2-description", Severity: Critical,
 			Description: "Security group and rule descriptions use only the characters EC2 accepts (a-z A-Z 0-9, space, ._-:/()#,@[]+=&;{}!$*), at most 255; the provider does not check, so `pulumi up` fails with InvalidParameterValue.",
 			Check: forEachIn([]string{tSG, tSGIngress, tSGEgress, tSGRule}, func(r Resource) string {

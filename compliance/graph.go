@@ -103,6 +103,10 @@ func (r Resource) Unknown(path string) bool {
 type Graph struct {
 	Resources []Resource
 	Changes   []Change
+	// Partition, Region and Account are the stack's, when known (the
+	// offline plan knows them; a first preview may not); rules that
+	// evaluate requests need them and judge nothing without them.
+	Partition, Region, Account string
 }
 
 // ByType returns the resources of a type.

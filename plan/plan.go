@@ -164,6 +164,14 @@ func (r Report) WriteTree(w io.Writer) error {
 func ComplianceGraph(recorded []mockaws.Resource) *compliance.Graph {
 	g := &compliance.Graph{}
 	for _, r := range recorded {
+		// The stack's partition, region and account, from its key's ARN.
+		if arn, ok := r.Outputs["arn"]; ok && r.Type == "aws:kms/key:Key" && arn.IsString() {
+			if f := strings.SplitN(arn.StringValue(), ":", 6); len(f) == 6 {
+				g.Partition, g.Region, g.Account = f[1], f[3], f[4]
+			}
+		}
+	}
+	for _, r := range recorded {
 		if !r.Custom {
 			continue
 		}

@@ -279,6 +279,18 @@ var ruleCases = []struct {
 	{"deploy-aws-names", func(t *testing.T, g *compliance.Graph) string {
 		return set(t, g, "aws:cognito/userPoolDomain:UserPoolDomain", "", "domain", strings.Repeat("d", 64))
 	}, "cognito-idp.DomainType allows 63"},
+	// The key policy before: CloudTrail's DescribeKey under an
+	// encryption-context condition, alarms and rules by aws:SourceAccount,
+	// which the KMS requests of neither carry.
+	{"deploy-service-access", func(t *testing.T, g *compliance.Graph) string {
+		return set(t, g, "aws:kms/key:Key", "", "policy", policyJSON(`{"Sid":"CloudTrailEncrypt","Effect":"Allow","Principal":{"Service":"cloudtrail.amazonaws.com"},"Action":["kms:GenerateDataKey*","kms:DescribeKey"],"Resource":"*","Condition":{"StringEquals":{"aws:SourceAccount":"123456789012"},"StringLike":{"kms:EncryptionContext:aws:cloudtrail:arn":"arn:aws:cloudtrail:*:123456789012:trail/*"}}}`))
+	}, "CloudTrail's DescribeKey (no encryption context) for arn:aws:cloudtrail:us-east-1:123456789012:trail/hardening-prod must be allowed by its policy, but is implicit deny"},
+	{"deploy-service-access", func(t *testing.T, g *compliance.Graph) string {
+		return set(t, g, "aws:kms/key:Key", "", "policy", policyJSON(`{"Sid":"AlertPublishers","Effect":"Allow","Principal":{"Service":["cloudwatch.amazonaws.com","events.amazonaws.com"]},"Action":["kms:Decrypt","kms:GenerateDataKey*"],"Resource":"*","Condition":{"StringEquals":{"aws:SourceAccount":"123456789012"}}}`))
+	}, "events.amazonaws.com publishing to the encrypted topic arn:aws:sns:us-east-1:123456789012:hardening-prod-alerts (through SNS, without aws:SourceAccount) must be allowed"},
+	{"deploy-service-access", func(t *testing.T, g *compliance.Graph) string {
+		return set(t, g, "aws:sqs/queuePolicy:QueuePolicy", "", "policy", policyJSON(`{"Sid":"Nobody","Effect":"Deny","Principal":"*","Action":"sqs:*","Resource":"*"}`))
+	}, "EventBridge dead-lettering"},
 	{"kms-no-decrypt-all", func(t *testing.T, g *compliance.Graph) string {
 		return set(t, g, "aws:iam/rolePolicy:RolePolicy", "-read-app", "policy", policyJSON(`{"Sid":"K","Effect":"Allow","Action":["kms:Decrypt"],"Resource":["*"]}`))
 	}, "allows kms:Decrypt on every key"},

@@ -1,0 +1,127 @@
+package compliance
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/example/hardening/iampolicy"
+)
+
+// serviceAccess evaluates the plan's resource policies against the
+// requests the AWS services the stack relies on make, with the context
+// keys each documents sending: CloudTrail to the trail bucket and the key
+// (CloudTrail user guide, "Amazon S3 bucket policy for CloudTrail",
+// "Configure AWS KMS key policies for CloudTrail"), CloudWatch alarms and
+// EventBridge to the alerts topic and, through SNS, its key (SNS developer
+// guide, "Configuring AWS KMS permissions"), EventBridge to the dead-letter
+// queue. A request that must pass and does not is a finding naming the
+// resource, the request and what decided; so is one that must be refused
+// and passes.
+func serviceAccess(g *Graph) []Violation {
+	if g.Account == "" || g.Region == "" {
+		return nil // evaluated where the plan knows its account (cmd/plan)
+	}
+	p, region, acct := g.Partition, g.Region, g.Account
+	arn := func(svc, res string) string { return "arn:" + p + ":" + svc + ":" + region + ":" + acct + ":" + res }
+	var out []Violation
+	check := func(r Resource, input string, req iampolicy.Request, allowed bool, what string) {
+		text := r.Str(input)
+		if text == "" {
+			return
+		}
+		doc, err := iampolicy.Parse(text)
+		if err != nil {
+			return // deploy-iam-policy-lint reports it
+		}
+		got, err := iampolicy.Evaluate(doc, req)
+		if err != nil {
+			out = append(out, Violation{r.URN, fmt.Sprintf("%s %s: %s: %v", shortType(r.Type), r.Name, what, err)})
+			return
+		}
+		if (got == iampolicy.Allowed) != allowed {
+			want := "allowed"
+			if !allowed {
+				want = "refused"
+			}
+			out = append(out, Violation{r.URN, fmt.Sprintf("%s %s: %s must be %s by its %s, but is %s", shortType(r.Type), r.Name, what, want, input, got)})
+		}
+	}
+	svcReq := func(principal, action, resource string, kv ...string) iampolicy.Request {
+		req := iampolicy.Request{Principal: principal, Service: true, Action: action, Resource: resource, Context: map[string][]string{}}
+		for i := 0; i+1 < len(kv); i += 2 {
+			req.Context[kv[i]] = []string{kv[i+1]}
+		}
+		return req
+	}
+	var trails, topics []string
+	for _, t := range g.ByType("aws:cloudtrail/trail:Trail") {
+		if n := t.Str("name"); n != "" {
+			trails = append(trails, arn("cloudtrail", "trail/"+n))
+		}
+	}
+	for _, t := range g.ByType("aws:sns/topic:Topic") {
+		if n := t.Str("name"); n != "" && t.Str("kmsMasterKeyId") != "" {
+			topics = append(topics, arn("sns", n))
+		}
+	}
+	for _, k := range append(g.ByType(tKMSKey), g.ByType(tReplicaKey)...) {
+		key := arn("kms", "key/k")
+		for _, trail := range trails {
+			check(k, "policy", svcReq("cloudtrail.amazonaws.com", "kms:GenerateDataKey", key,
+				"aws:SourceArn", trail, "aws:SourceAccount", acct, "kms:EncryptionContext:aws:cloudtrail:arn", trail), true, "CloudTrail's data key for "+trail)
+			check(k, "policy", svcReq("cloudtrail.amazonaws.com", "kms:DescribeKey", key,
+				"aws:SourceArn", trail, "aws:SourceAccount", acct), true, "CloudTrail's DescribeKey (no encryption context) for "+trail)
+		}
+		for _, topic := range topics {
+			for _, svc := range []string{"cloudwatch.amazonaws.com", "events.amazonaws.com"} {
+				check(k, "policy", svcReq(svc, "kms:GenerateDataKey", key, "kms:EncryptionContext:aws:sns:topicArn", topic), true,
+					svc+" publishing to the encrypted topic "+topic+" (through SNS, without aws:SourceAccount)")
+			}
+		}
+	}
+	for _, tp := range g.ByType("aws:sns/topicPolicy:TopicPolicy") {
+		for _, topic := range topics {
+			for _, svc := range []string{"cloudwatch.amazonaws.com", "events.amazonaws.com"} {
+				check(tp, "policy", svcReq(svc, "sns:Publish", topic, "aws:SourceAccount", acct, "aws:SecureTransport", "true"), true, svc+" publishing to "+topic)
+				check(tp, "policy", svcReq(svc, "sns:Publish", topic, "aws:SourceAccount", "999999999999", "aws:SecureTransport", "true"), false, svc+" publishing for another account")
+			}
+		}
+	}
+	for _, qp := range g.ByType("aws:sqs/queuePolicy:QueuePolicy") {
+		queue := ""
+		if u := qp.Str("queueUrl"); u != "" {
+			queue = arn("sqs", u[strings.LastIndex(u, "/")+1:])
+		}
+		for _, rule := range g.ByType("aws:cloudwatch/eventRule:EventRule") {
+			name := rule.Str("name")
+			if name == "" {
+				name = rule.Name + "-0000000" // pulumi-aws's generated name
+			}
+			if queue == "" {
+				continue
+			}
+			check(qp, "policy", svcReq("events.amazonaws.com", "sqs:SendMessage", queue,
+				"aws:SourceArn", arn("events", "rule/"+name), "aws:SourceAccount", acct, "aws:SecureTransport", "true"), true, "EventBridge dead-lettering for "+rule.Name)
+		}
+	}
+	for _, bp := range g.ByType(tBucketPolicy) {
+		doc, err := iampolicy.Parse(bp.Str("policy"))
+		if err != nil || !strings.Contains(bp.Str("policy"), "cloudtrail.amazonaws.com") {
+			continue
+		}
+		bucket := ""
+		for _, s := range doc.Statement {
+			for _, res := range s.Resource {
+				if !strings.Contains(res, "/") {
+					bucket = res
+				}
+			}
+		}
+		for _, trail := range trails {
+			check(bp, "policy", svcReq("cloudtrail.amazonaws.com", "s3:GetBucketAcl", bucket, "aws:SourceArn", trail, "aws:SecureTransport", "true"), true, "CloudTrail's ACL check for "+trail)
+			check(bp, "policy", svcReq("cloudtrail.amazonaws.com", "s3:PutObject", bucket+"/AWSLogs/"+acct+"/CloudTrail/"+region+"/x.json.gz",
+				"aws:SourceArn", trail, "s3:x-amz-acl", "bucket-owner-full-control", "aws:SecureTransport", "true"), true, "CloudTrail's log delivery for "+trail)
+		}
+	}
+	return out
+}
