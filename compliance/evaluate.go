@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"path"
 	"sort"
 
@@ -148,4 +149,22 @@ func ReadSuppressions(stackFile string) ([]Suppression, error) {
 		return nil, fmt.Errorf("read suppressions: %s: %w", stackFile, err)
 	}
 	return doc.Config.Compliance.Suppressions, nil
+}
+
+// ProjectDir is where the policy pack finds the project's stack files:
+// override when set, else the working directory if it holds Pulumi.yaml
+// (the engine starts the analyzer in the project directory), else its
+// parent (the pack's own directory beside the project, as in `go run
+// ./policypack` from inside it).
+func ProjectDir(override string) (string, error) {
+	if override != "" {
+		return override, nil
+	}
+	for _, dir := range []string{".", ".."} {
+		if _, err := os.Stat(filepath.Join(dir, "Pulumi.yaml")); err == nil {
+			return dir, nil
+		}
+	}
+	wd, _ := os.Getwd()
+	return "", fmt.Errorf("no Pulumi.yaml in %s or its parent; set HARDENING_PROJECT_DIR to the project directory", wd)
 }

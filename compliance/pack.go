@@ -2,6 +2,9 @@ package compliance
 
 import (
 	"context"
+	"fmt"
+	"strings"
+	"sync"
 
 	"github.com/blang/semver"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/policyx"
@@ -10,11 +13,63 @@ import (
 // PackName is the policy pack's name.
 const PackName = "hardening-compliance"
 
+// SuppressionsOf returns the suppressions of a stack, by name.
+type SuppressionsOf func(stack string) ([]Suppression, error)
+
+// Fixed is a SuppressionsOf that gives sups whatever the stack.
+func Fixed(sups []Suppression) SuppressionsOf {
+	return func(string) ([]Suppression, error) { return sups, nil }
+}
+
+// StackOf is the stack of the resources a pack judges, read from their
+// URNs ("urn:pulumi:<stack>::<project>::..."): the engine names it there,
+// so the pack never judges one stack with another's suppressions.
+func StackOf(rs []policyx.AnalyzerResource) (string, error) {
+	stack := ""
+	for _, r := range rs {
+		rest, ok := strings.CutPrefix(r.URN, "urn:pulumi:")
+		if !ok {
+			continue
+		}
+		s, _, _ := strings.Cut(rest, "::")
+		if stack != "" && s != stack {
+			return "", fmt.Errorf("resources of two stacks, %s and %s", stack, s)
+		}
+		stack = s
+	}
+	if stack == "" {
+		return "", fmt.Errorf("no resource names its stack")
+	}
+	return stack, nil
+}
+
 // Pack is the rules as a Pulumi policy pack: one stack validation policy
 // per rule, mandatory for critical and high severity and advisory below,
-// reporting each violation against its resource. Findings that sups waive
-// are not reported.
-func Pack(sups []Suppression) (policyx.PolicyPack, error) {
+// reporting each violation against its resource. Findings that the judged
+// stack's suppressions (from suppressionsOf, read once per stack) waive
+// are not reported; if they cannot be read, every policy fails with why.
+func Pack(suppressionsOf SuppressionsOf) (policyx.PolicyPack, error) {
+	var (
+		mu     sync.Mutex
+		loaded = map[string][]Suppression{}
+	)
+	stackSuppressions := func(rs []policyx.AnalyzerResource) ([]Suppression, error) {
+		stack, err := StackOf(rs)
+		if err != nil {
+			return nil, fmt.Errorf("%s: cannot tell which stack is judged: %w", PackName, err)
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		if sups, ok := loaded[stack]; ok {
+			return sups, nil
+		}
+		sups, err := suppressionsOf(stack)
+		if err != nil {
+			return nil, fmt.Errorf("%s: suppressions of stack %s: %w", PackName, stack, err)
+		}
+		loaded[stack] = sups
+		return sups, nil
+	}
 	var policies []policyx.Policy
 	for _, rule := range Rules() {
 		level := policyx.EnforcementLevelAdvisory
@@ -25,6 +80,10 @@ func Pack(sups []Suppression) (policyx.PolicyPack, error) {
 			Description:      rule.Description + controlsSuffix(rule.Controls),
 			EnforcementLevel: level,
 			ValidateStack: func(_ context.Context, args policyx.StackValidationArgs) error {
+				sups, err := stackSuppressions(args.Resources)
+				if err != nil {
+					return err
+				}
 				for _, f := range Findings(FromAnalyzer(args.Resources), rule, sups) {
 					if !f.Suppressed {
 						args.Manager.ReportViolation(f.Message, f.URN)

@@ -487,7 +487,10 @@ func analyzerResources(t *testing.T, stack string, change func(typ string, input
 func TestPolicyPack(t *testing.T) {
 	for _, stack := range stacks {
 		t.Run(stack, func(t *testing.T) {
-			pack, err := compliance.Pack(stackConfig(t, stack).Compliance.Suppressions)
+			// The pack finds the stack in the URNs and reads its file.
+			pack, err := compliance.Pack(func(s string) ([]compliance.Suppression, error) {
+				return compliance.ReadSuppressions(filepath.Join("..", "Pulumi."+s+".yaml"))
+			})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -516,7 +519,7 @@ func TestPolicyPack(t *testing.T) {
 		})
 	}
 	t.Run("a flipped setting is reported by the pack", func(t *testing.T) {
-		pack, _ := compliance.Pack(nil)
+		pack, _ := compliance.Pack(compliance.Fixed(nil))
 		resources := analyzerResources(t, "prod", func(typ string, inputs resource.PropertyMap) {
 			if typ == "aws:cognito/userPool:UserPool" {
 				inputs["mfaConfiguration"] = resource.NewStringProperty("OFF")
@@ -725,4 +728,59 @@ func TestPolicyPackReadsTheStackSuppressions(t *testing.T) {
 			t.Errorf("%s: the pack reads %v, the program %v", stack, got, want)
 		}
 	}
+}
+
+// TestPolicyPackFindsItsStack: the pack judges the stack the engine names
+// in the URNs with that stack's suppressions, from the project directory the
+// engine starts it in, and fails rather than judge without them.
+func TestPolicyPackFindsItsStack(t *testing.T) {
+	dev := analyzerResources(t, "dev", nil)
+	if got, err := compliance.StackOf(dev); err != nil || got != "dev" {
+		t.Fatalf("StackOf(dev resources) = %q, %v", got, err)
+	}
+	var asked []string
+	pack, err := compliance.Pack(func(stack string) ([]compliance.Suppression, error) {
+		asked = append(asked, stack)
+		return compliance.ReadSuppressions(filepath.Join("..", "Pulumi."+stack+".yaml"))
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range pack.Policies() {
+		rec := &recorder{}
+		if err := p.(policyx.StackValidationPolicy).Validate(context.Background(), policyx.StackValidationArgs{Manager: rec, Resources: dev}); err != nil {
+			t.Fatal(err)
+		}
+		for _, v := range rec.violations {
+			t.Errorf("%s reports %s on dev: dev's suppressions were not applied", p.Name(), v.Message)
+		}
+	}
+	if len(asked) != 1 || asked[0] != "dev" {
+		t.Errorf("suppressions read for %v, want once for dev", asked)
+	}
+	t.Run("a stack file that cannot be read fails the preview", func(t *testing.T) {
+		pack, _ := compliance.Pack(func(stack string) ([]compliance.Suppression, error) {
+			return compliance.ReadSuppressions(filepath.Join(t.TempDir(), "Pulumi."+stack+".yaml"))
+		})
+		err := pack.Policies()[0].(policyx.StackValidationPolicy).Validate(context.Background(), policyx.StackValidationArgs{Manager: &recorder{}, Resources: dev})
+		if err == nil || !strings.Contains(err.Error(), "suppressions of stack dev") {
+			t.Errorf("Validate = %v, want a failure naming the stack", err)
+		}
+	})
+	t.Run("the project directory is the working directory when it holds Pulumi.yaml", func(t *testing.T) {
+		wd, _ := os.Getwd()
+		t.Cleanup(func() { _ = os.Chdir(wd) })
+		if err := os.Chdir(".."); err != nil {
+			t.Fatal(err)
+		}
+		if dir, err := compliance.ProjectDir(""); err != nil || dir != "." {
+			t.Errorf("ProjectDir from the project = %q, %v; want .", dir, err)
+		}
+		if err := os.Chdir("policypack"); err != nil {
+			t.Fatal(err)
+		}
+		if dir, err := compliance.ProjectDir(""); err != nil || dir != ".." {
+			t.Errorf("ProjectDir from policypack/ = %q, %v; want ..", dir, err)
+		}
+	})
 }
