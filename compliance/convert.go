@@ -119,7 +119,24 @@ func ReadPreview(r io.Reader) (*Graph, error) {
 		return nil, fmt.Errorf("read preview: %w", err)
 	}
 	if doc.Steps == nil {
-		return nil, fmt.Errorf("read preview: no steps; pass the output of `pulumi preview --json`")
+		return nil, fmt.Errorf("read preview: no steps; pass the output of `pulumi preview --json --show-sames`")
+	}
+	// Without --show-sames a preview of a deployed stack lists only what
+	// changes: judging that part would miss what stays and report
+	// suppressions as matching nothing. A first preview creates
+	// everything, so it is whole either way.
+	var same, other int
+	for _, s := range doc.Steps {
+		switch s.Op {
+		case "same":
+			same++
+		case "create":
+		default:
+			other++
+		}
+	}
+	if same == 0 && (other > 0 || len(doc.Steps) == 0) {
+		return nil, fmt.Errorf("read preview: a preview of a deployed stack without its unchanged resources (%d steps, none \"same\"): run `pulumi preview --json --show-sames` so that the whole stack is judged", len(doc.Steps))
 	}
 	g := &Graph{}
 	for _, s := range doc.Steps {

@@ -381,3 +381,41 @@ func TestPulumiCLIIsBuiltFromPinnedSource(t *testing.T) {
 		t.Errorf("engine/cli has no go.sum to verify the CLI's modules against: %v", err)
 	}
 }
+
+// TestPartialPreviewRefused: after the first `up`, `pulumi preview --json`
+// leaves out unchanged resources unless --show-sames; judging that part
+// reported suppressions matching nothing and rules firing on what was left
+// out. The reader says so instead.
+func TestPartialPreviewRefused(t *testing.T) {
+	m := deployed(t, "prod")
+	whole := previewOf(m, map[string]string{"aws:kms/key:Key": "update"})
+	if _, err := compliance.ReadPreview(bytes.NewReader(whole)); err != nil {
+		t.Errorf("a --show-sames preview: %v", err)
+	}
+	var doc struct {
+		Steps []map[string]any `json:"steps"`
+	}
+	mustJSON(t, string(whole), &doc)
+	var partial []map[string]any
+	for _, s := range doc.Steps {
+		if s["op"] != "same" {
+			partial = append(partial, s)
+		}
+	}
+	for name, steps := range map[string][]map[string]any{"only the changes": partial, "no changes at all": {}} {
+		b, _ := json.Marshal(map[string]any{"steps": steps})
+		_, err := compliance.ReadPreview(bytes.NewReader(b))
+		if err == nil || !strings.Contains(err.Error(), "--show-sames") {
+			t.Errorf("%s: %v, want a refusal naming --show-sames", name, err)
+		}
+	}
+	firstRun := previewOf(m, nil)
+	b := bytes.ReplaceAll(firstRun, []byte(`"op":"same"`), []byte(`"op":"create"`))
+	if _, err := compliance.ReadPreview(bytes.NewReader(b)); err != nil {
+		t.Errorf("a first preview, all creates: %v", err)
+	}
+	script, err := os.ReadFile(filepath.Join("..", ".ci", "preview"))
+	if err != nil || !strings.Contains(string(script), "--json --show-sames") {
+		t.Errorf(".ci/preview does not ask for --show-sames (%v)", err)
+	}
+}
