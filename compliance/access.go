@@ -35,7 +35,7 @@ func serviceAccess(g *Graph) []Violation {
 		}
 		got, err := iampolicy.Evaluate(doc, req)
 		if err != nil {
-			out = append(out, Violation{r.URN, fmt.Sprintf("%s %s: %s: %v", shortType(r.Type), r.Name, what, err)})
+			out = append(out, Violation{URN: r.URN, Message: fmt.Sprintf("%s %s: %s: %v", shortType(r.Type), r.Name, what, err)})
 			return
 		}
 		if (got == iampolicy.Allowed) != allowed {
@@ -43,7 +43,7 @@ func serviceAccess(g *Graph) []Violation {
 			if !allowed {
 				want = "refused"
 			}
-			out = append(out, Violation{r.URN, fmt.Sprintf("%s %s: %s must be %s by its %s, but is %s", shortType(r.Type), r.Name, what, want, input, got)})
+			out = append(out, Violation{URN: r.URN, Message: fmt.Sprintf("%s %s: %s must be %s by its %s, but is %s", shortType(r.Type), r.Name, what, want, input, got)})
 		}
 	}
 	svcReq := func(principal, action, resource string, kv ...string) iampolicy.Request {

@@ -115,7 +115,7 @@ func ordering(g *Graph) []Violation {
 				}
 			}
 			if !ok {
-				out = append(out, Violation{r.URN, fmt.Sprintf("%s %s: created without waiting for %s; make it a dependency (pass an output of it, or pulumi.DependsOn)", shortType(r.Type), r.Name, o.What)})
+				out = append(out, Violation{URN: r.URN, Message: fmt.Sprintf("%s %s: created without waiting for %s; make it a dependency (pass an output of it, or pulumi.DependsOn)", shortType(r.Type), r.Name, o.What)})
 			}
 		}
 	}
@@ -140,7 +140,7 @@ var nameChecks = []struct{ Type, Input, Shape string }{
 func awsNames(g *Graph) []Violation {
 	var out []Violation
 	bad := func(r Resource, what string, err error) {
-		out = append(out, Violation{r.URN, fmt.Sprintf("%s %s: %s: %v; AWS refuses it at deployment", shortType(r.Type), r.Name, what, err)})
+		out = append(out, Violation{URN: r.URN, Message: fmt.Sprintf("%s %s: %s: %v; AWS refuses it at deployment", shortType(r.Type), r.Name, what, err)})
 	}
 	for _, c := range nameChecks {
 		for _, r := range g.ByType(c.Type) {
@@ -187,17 +187,21 @@ func policyLint(g *Graph) []Violation {
 	var out []Violation
 	for _, pd := range PolicyDocuments {
 		for _, r := range g.ByType(pd.Type) {
+			if r.Unknown(pd.Input) {
+				out = append(out, notJudged(r))
+				continue
+			}
 			text := r.Str(pd.Input)
 			if text == "" {
-				continue // absent, or not known until deployment
+				continue // absent
 			}
 			problems, err := sar.LintJSON(text)
 			if err != nil {
-				out = append(out, Violation{r.URN, fmt.Sprintf("%s %s: %s is not a policy document: %v", shortType(r.Type), r.Name, pd.Input, err)})
+				out = append(out, Violation{URN: r.URN, Message: fmt.Sprintf("%s %s: %s is not a policy document: %v", shortType(r.Type), r.Name, pd.Input, err)})
 				continue
 			}
 			for _, p := range problems {
-				out = append(out, Violation{r.URN, fmt.Sprintf("%s %s: %s %s", shortType(r.Type), r.Name, pd.Input, p)})
+				out = append(out, Violation{URN: r.URN, Message: fmt.Sprintf("%s %s: %s %s", shortType(r.Type), r.Name, pd.Input, p)})
 			}
 		}
 	}
@@ -210,7 +214,7 @@ func policyLint(g *Graph) []Violation {
 func policySizes(g *Graph) []Violation {
 	var out []Violation
 	over := func(r Resource, what string, n, limit int) {
-		out = append(out, Violation{r.URN, fmt.Sprintf("%s %s: %s is %d characters without white space, over IAM's quota of %d; IAM refuses it at deployment", shortType(r.Type), r.Name, what, n, limit)})
+		out = append(out, Violation{URN: r.URN, Message: fmt.Sprintf("%s %s: %s is %d characters without white space, over IAM's quota of %d; IAM refuses it at deployment", shortType(r.Type), r.Name, what, n, limit)})
 	}
 	for _, r := range g.ByType(tPolicy) {
 		if s := r.Str("policy"); s != "" {

@@ -4,8 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"path/filepath"
 	"path"
+	"path/filepath"
 	"sort"
 
 	"gopkg.in/yaml.v3"
@@ -46,8 +46,11 @@ type Finding struct {
 	Message    string   `json:"message"`
 	Suppressed bool     `json:"suppressed"`
 	Reason     string   `json:"reason,omitempty"`
-	SourceFile string   `json:"sourceFile,omitempty"`
-	SourceLine int      `json:"sourceLine,omitempty"`
+	// NotJudged marks a resource the rule could not judge (a value computed
+	// at deployment); it does not block.
+	NotJudged  bool   `json:"notJudged,omitempty"`
+	SourceFile string `json:"sourceFile,omitempty"`
+	SourceLine int    `json:"sourceLine,omitempty"`
 }
 
 // Report is the outcome of every rule on one stack.
@@ -65,7 +68,18 @@ type Report struct {
 func (r *Report) Blocking() []Finding {
 	var out []Finding
 	for _, f := range r.Findings {
-		if f.Mandatory && !f.Suppressed {
+		if f.Mandatory && !f.Suppressed && !f.NotJudged {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// NotJudged returns the findings of resources a rule could not judge.
+func (r *Report) NotJudged() []Finding {
+	var out []Finding
+	for _, f := range r.Findings {
+		if f.NotJudged {
 			out = append(out, f)
 		}
 	}
@@ -88,7 +102,7 @@ func Evaluate(g *Graph, rules []Rule, sups []Suppression) (*Report, error) {
 			res := byURN[v.URN]
 			rep.Findings = append(rep.Findings, Finding{
 				Rule: rule.ID, Controls: rule.Controls, Severity: rule.Severity, Mandatory: rule.Severity.Mandatory(),
-				URN: v.URN, Type: res.Type, Name: res.Name, Message: v.Message,
+				URN: v.URN, Type: res.Type, Name: res.Name, Message: v.Message, NotJudged: v.NotJudged,
 				SourceFile: res.SourceFile, SourceLine: res.SourceLine,
 			})
 		}

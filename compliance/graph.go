@@ -33,6 +33,9 @@ type Resource struct {
 	// SourceFile and SourceLine locate the code that registered it.
 	SourceFile string `json:"sourceFile,omitempty"`
 	SourceLine int    `json:"sourceLine,omitempty"`
+	// unknown, when set, records that a read met a value not known until
+	// the deployment: the rule could not judge the resource.
+	unknown *bool
 }
 
 // Get returns the value at a dotted path ("listener.0.port" indexes
@@ -42,6 +45,10 @@ func (r Resource) Get(path string) any {
 	for _, part := range strings.Split(path, ".") {
 		if s, ok := cur.(Secret); ok {
 			cur = s.Value
+		}
+		if _, ok := cur.(Unknown); ok {
+			r.sawUnknown()
+			return cur
 		}
 		switch c := cur.(type) {
 		case map[string]any:
@@ -63,9 +70,25 @@ func (r Resource) Get(path string) any {
 		}
 	}
 	if s, ok := cur.(Secret); ok {
-		return s.Value
+		cur = s.Value
+	}
+	if _, ok := cur.(Unknown); ok {
+		r.sawUnknown()
 	}
 	return cur
+}
+
+func (r Resource) sawUnknown() {
+	if r.unknown != nil {
+		*r.unknown = true
+	}
+}
+
+// tracked returns a copy of r that records, in *seen, whether a read met a
+// value not known until the deployment.
+func (r Resource) tracked(seen *bool) Resource {
+	r.unknown = seen
+	return r
 }
 
 // Str returns a string input, "" when absent or not a known string.

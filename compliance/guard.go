@@ -45,7 +45,7 @@ func Guard(g *Graph, allow []string) []Violation {
 		if c.Op == "delete" {
 			verb = "delete"
 		}
-		out = append(out, Violation{c.URN, fmt.Sprintf("%s %s: the preview would %s it, losing %s; if that is intended, review it and rerun with -allow-replace %s",
+		out = append(out, Violation{URN: c.URN, Message: fmt.Sprintf("%s %s: the preview would %s it, losing %s; if that is intended, review it and rerun with -allow-replace %s",
 			shortType(c.Type), nameOf(c.URN), verb, lost, c.URN)})
 	}
 	return out

@@ -17,6 +17,8 @@ const Version = "1.0.0"
 
 func status(f Finding) string {
 	switch {
+	case f.NotJudged:
+		return "not judged"
 	case f.Suppressed:
 		return "suppressed"
 	case f.Mandatory:
@@ -29,8 +31,12 @@ func status(f Finding) string {
 // WriteTable writes the findings as an aligned text table.
 func WriteTable(w io.Writer, rep *Report) error {
 	blocking := len(rep.Blocking())
-	fmt.Fprintf(w, "compliance: %s/%s: %d rules on %d resources: %d findings, %d blocking\n",
+	fmt.Fprintf(w, "compliance: %s/%s: %d rules on %d resources: %d findings, %d blocking",
 		rep.Project, rep.Stack, rep.Rules, rep.Resources, len(rep.Findings), blocking)
+	if n := len(rep.NotJudged()); n > 0 {
+		fmt.Fprintf(w, ", %d not judged until apply", n)
+	}
+	fmt.Fprintln(w)
 	if len(rep.Findings) == 0 {
 		return nil
 	}
@@ -70,7 +76,7 @@ func MarkdownMarker(stack string) string { return "<!-- " + ToolName + ":" + sta
 func WriteMarkdown(w io.Writer, rep *Report) error {
 	var b strings.Builder
 	blocking := rep.Blocking()
-	suppressed := 0
+	suppressed, notJudged := 0, len(rep.NotJudged())
 	for _, f := range rep.Findings {
 		if f.Suppressed {
 			suppressed++
@@ -81,8 +87,11 @@ func WriteMarkdown(w io.Writer, rep *Report) error {
 		verdict = fmt.Sprintf("❌ %d blocking finding(s)", len(blocking))
 	}
 	fmt.Fprintf(&b, "%s\n### Compliance: `%s` %s\n\n", MarkdownMarker(rep.Stack), rep.Stack, verdict)
-	fmt.Fprintf(&b, "%d rules on %d resources (%s): %d blocking, %d advisory, %d suppressed.\n\n",
-		rep.Rules, rep.Resources, rep.Source, len(blocking), len(rep.Findings)-len(blocking)-suppressed, suppressed)
+	fmt.Fprintf(&b, "%d rules on %d resources (%s): %d blocking, %d advisory, %d suppressed, %d not judged.\n\n",
+		rep.Rules, rep.Resources, rep.Source, len(blocking), len(rep.Findings)-len(blocking)-suppressed-notJudged, suppressed, notJudged)
+	if notJudged > 0 {
+		b.WriteString("Some properties are computed at deployment, so a preview cannot judge them; the offline plan (`go run ./cmd/plan -stack " + rep.Stack + "`) resolves every value and judges them all.\n\n")
+	}
 	row := func(f Finding, last string) {
 		fmt.Fprintf(&b, "| %s | %s | `%s` | %s | `%s` | %s |\n", status(f), f.Severity, f.Rule,
 			mdEscape(strings.Join(f.Controls, ", ")), mdEscape(f.Name), mdEscape(last))
@@ -155,6 +164,7 @@ type (
 	sarifResult struct {
 		RuleID       string             `json:"ruleId"`
 		RuleIndex    int                `json:"ruleIndex"`
+		Kind         string             `json:"kind,omitempty"`
 		Level        string             `json:"level"`
 		Message      sarifText          `json:"message"`
 		Locations    []sarifLocation    `json:"locations"`
@@ -239,6 +249,11 @@ func WriteSARIF(w io.Writer, rep *Report, rules []Rule, root string) error {
 		}
 		if f.Suppressed {
 			res.Suppressions = []sarifSuppression{{Kind: "external", Justification: f.Reason}}
+		}
+		if f.NotJudged {
+			// SARIF 2.1.0: kind "open" is a rule that could not decide; its
+			// level must then be "none".
+			res.Kind, res.Level = "open", "none"
 		}
 		run.Results = append(run.Results, res)
 	}

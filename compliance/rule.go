@@ -24,6 +24,17 @@ func (s Severity) Mandatory() bool { return s == Critical || s == High }
 type Violation struct {
 	URN     string
 	Message string
+	// NotJudged marks a resource the rule could not judge: a property it
+	// reads is computed at deployment (a first preview). It neither passes
+	// nor blocks; reports show it.
+	NotJudged bool
+}
+
+// NotJudgedMessage is what a not-judged finding says after the resource.
+const NotJudgedMessage = "not judged until apply: a property the rule reads is computed at deployment; the offline plan (go run ./cmd/plan) resolves it"
+
+func notJudged(r Resource) Violation {
+	return Violation{URN: r.URN, Message: fmt.Sprintf("%s %s: %s", shortType(r.Type), r.Name, NotJudgedMessage), NotJudged: true}
 }
 
 // Rule is one policy: an ID, the controls it implements, its severity,
@@ -46,7 +57,14 @@ func forEach(typ string, judge func(r Resource) string) func(*Graph) []Violation
 	return func(g *Graph) []Violation {
 		var out []Violation
 		for _, r := range g.ByType(typ) {
-			if msg := judge(r); msg != "" {
+			seen := false
+			msg := judge(r.tracked(&seen))
+			switch {
+			case seen:
+				// A pass or a failure on a value not known yet would be a
+				// guess: say so instead.
+				out = append(out, notJudged(r))
+			case msg != "":
 				out = append(out, Violation{URN: r.URN, Message: fmt.Sprintf("%s %s: %s", shortType(r.Type), r.Name, msg)})
 			}
 		}
@@ -61,7 +79,7 @@ func withDependent(typ, depTyp, msg string) func(*Graph) []Violation {
 		var out []Violation
 		for _, r := range g.ByType(typ) {
 			if len(g.Dependents(r.URN, depTyp)) == 0 {
-				out = append(out, Violation{r.URN, fmt.Sprintf("%s %s: %s", shortType(r.Type), r.Name, msg)})
+				out = append(out, Violation{URN: r.URN, Message: fmt.Sprintf("%s %s: %s", shortType(r.Type), r.Name, msg)})
 			}
 		}
 		return out

@@ -135,7 +135,7 @@ func elbRules() []Rule {
 						continue
 					}
 					if len(g.Dependents(lb.URN, tWebACLAssoc)) == 0 {
-						out = append(out, Violation{lb.URN, fmt.Sprintf("lb.LoadBalancer %s: is internet-facing without a web ACL; associate one (wafv2.WebAclAssociation)", lb.Name)})
+						out = append(out, Violation{URN: lb.URN, Message: fmt.Sprintf("lb.LoadBalancer %s: is internet-facing without a web ACL; associate one (wafv2.WebAclAssociation)", lb.Name)})
 					}
 				}
 				return out

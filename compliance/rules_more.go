@@ -26,9 +26,14 @@ func policyViolations(g *Graph, identity bool, judge func(s policyStatement) []s
 			continue
 		}
 		for _, r := range g.ByType(pi.typ) {
-			doc, ok := parsePolicy(r.Get(pi.input))
+			v := r.Get(pi.input)
+			if _, unknown := v.(Unknown); unknown {
+				out = append(out, notJudged(r))
+				continue
+			}
+			doc, ok := parsePolicy(v)
 			if !ok {
-				continue // not known until deployment
+				continue // absent
 			}
 			for i, s := range doc.Statement {
 				for _, msg := range judge(s) {
@@ -36,7 +41,7 @@ func policyViolations(g *Graph, identity bool, judge func(s policyStatement) []s
 					if sid == "" {
 						sid = fmt.Sprintf("#%d", i)
 					}
-					out = append(out, Violation{r.URN, fmt.Sprintf("%s %s: statement %s %s", shortType(r.Type), r.Name, sid, msg)})
+					out = append(out, Violation{URN: r.URN, Message: fmt.Sprintf("%s %s: statement %s %s", shortType(r.Type), r.Name, sid, msg)})
 				}
 			}
 		}
@@ -118,13 +123,13 @@ func iamRules() []Rule {
 				var out []Violation
 				for _, r := range g.ByType(tAttachment) {
 					if strings.Contains(r.Str("policyArn"), ":iam::aws:policy/") {
-						out = append(out, Violation{r.URN, fmt.Sprintf("iam.RolePolicyAttachment %s: attaches AWS-managed %s; write the actions the role needs", r.Name, r.Str("policyArn"))})
+						out = append(out, Violation{URN: r.URN, Message: fmt.Sprintf("iam.RolePolicyAttachment %s: attaches AWS-managed %s; write the actions the role needs", r.Name, r.Str("policyArn"))})
 					}
 				}
 				for _, r := range g.ByType(tRole) {
 					for _, a := range r.List("managedPolicyArns") {
 						if s, _ := a.(string); strings.Contains(s, ":iam::aws:policy/") {
-							out = append(out, Violation{r.URN, fmt.Sprintf("iam.Role %s: attaches AWS-managed %s; write the actions the role needs", r.Name, s)})
+							out = append(out, Violation{URN: r.URN, Message: fmt.Sprintf("iam.Role %s: attaches AWS-managed %s; write the actions the role needs", r.Name, s)})
 						}
 					}
 				}
@@ -276,7 +281,7 @@ func dataRules() []Rule {
 						blocked = blocked || all
 					}
 					if !blocked {
-						out = append(out, Violation{b.URN, fmt.Sprintf("s3.BucketV2 %s: does not block public access; add a public access block with all four settings true", b.Name)})
+						out = append(out, Violation{URN: b.URN, Message: fmt.Sprintf("s3.BucketV2 %s: does not block public access; add a public access block with all four settings true", b.Name)})
 					}
 				}
 				return out
@@ -300,7 +305,7 @@ func dataRules() []Rule {
 						}
 					}
 					if !denied {
-						out = append(out, Violation{b.URN, fmt.Sprintf("s3.BucketV2 %s: accepts requests without TLS; deny aws:SecureTransport false in its policy", b.Name)})
+						out = append(out, Violation{URN: b.URN, Message: fmt.Sprintf("s3.BucketV2 %s: accepts requests without TLS; deny aws:SecureTransport false in its policy", b.Name)})
 					}
 				}
 				return out
@@ -487,7 +492,7 @@ func projectRules() []Rule {
 							continue
 						}
 						if s, ok := v.(string); ok && s != "" {
-							out = append(out, Violation{r.URN, fmt.Sprintf("%s %s: input %s is in plain text in the state and the plan; wrap it with pulumi.ToSecret", shortType(r.Type), r.Name, k)})
+							out = append(out, Violation{URN: r.URN, Message: fmt.Sprintf("%s %s: input %s is in plain text in the state and the plan; wrap it with pulumi.ToSecret", shortType(r.Type), r.Name, k)})
 						}
 					}
 				}

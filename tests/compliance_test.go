@@ -784,3 +784,76 @@ func TestPolicyPackFindsItsStack(t *testing.T) {
 		}
 	})
 }
+
+// TestUnknownsAreNotJudged: in a first preview, computed ARNs make whole
+// policy documents and subnet lists unknown. A rule that cannot see the
+// value says "not judged until apply", counted and shown in every report;
+// it neither passes silently nor fails falsely.
+func TestUnknownsAreNotJudged(t *testing.T) {
+	const unknown = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
+	doc := previewOf(deployed(t, "prod"), nil)
+	var preview struct {
+		Steps []map[string]any `json:"steps"`
+	}
+	mustJSON(t, string(doc), &preview)
+	for _, s := range preview.Steps {
+		ns, _ := s["newState"].(map[string]any)
+		inputs, _ := ns["inputs"].(map[string]any)
+		switch ns["type"] {
+		case "aws:iam/role:Role":
+			inputs["assumeRolePolicy"] = unknown // both GitHub roles among them
+		case "aws:lb/loadBalancer:LoadBalancer":
+			inputs["subnets"] = unknown
+		case "aws:lb/listener:Listener":
+			if inputs["protocol"] == "HTTPS" {
+				inputs["sslPolicy"] = unknown
+			}
+		}
+	}
+	b, _ := json.Marshal(preview)
+	g, err := compliance.ReadPreview(bytes.NewReader(b))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := stackConfig(t, "prod")
+	rep, err := compliance.Evaluate(g, compliance.Rules(), cfg.Compliance.Suppressions)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep.Project, rep.Stack = "hardening", "prod"
+	if b := rep.Blocking(); len(b) != 0 {
+		t.Errorf("unknown values block: %v (elb-multi-az on one unknown subnet list was a false failure)", b)
+	}
+	notJudged := map[string]int{}
+	for _, f := range rep.NotJudged() {
+		notJudged[f.Rule]++
+		if !strings.Contains(f.Message, "not judged until apply") {
+			t.Errorf("%s: %s", f.Rule, f.Message)
+		}
+	}
+	for _, rule := range []string{"oidc-trust-exact", "iam-trust-no-wildcard", "elb-multi-az", "elb-tls-policy", "deploy-iam-policy-lint"} {
+		if notJudged[rule] == 0 {
+			t.Errorf("rule %s passed on unknown values without saying it could not judge them (not judged: %v)", rule, notJudged)
+		}
+	}
+	var table, md, sarif bytes.Buffer
+	if err := compliance.WriteTable(&table, rep); err != nil {
+		t.Fatal(err)
+	}
+	if err := compliance.WriteMarkdown(&md, rep); err != nil {
+		t.Fatal(err)
+	}
+	if err := compliance.WriteSARIF(&sarif, rep, compliance.Rules(), ".."); err != nil {
+		t.Fatal(err)
+	}
+	n := len(rep.NotJudged())
+	if !strings.Contains(table.String(), fmt.Sprintf("%d not judged until apply", n)) || !strings.Contains(table.String(), "not judged ") {
+		t.Errorf("table does not count or show the not-judged findings:\n%s", table.String())
+	}
+	if !strings.Contains(md.String(), fmt.Sprintf("%d not judged.", n)) || !strings.Contains(md.String(), "go run ./cmd/plan -stack prod") {
+		t.Errorf("markdown does not count them or point at the offline plan:\n%s", md.String())
+	}
+	if !strings.Contains(sarif.String(), `"kind": "open"`) {
+		t.Error(`SARIF results for not-judged findings are not kind "open"`)
+	}
+}
