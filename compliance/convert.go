@@ -206,12 +206,21 @@ func nameOf(urn string) string {
 }
 
 // parseSourcePosition splits "project:///path/file.go#12".
+// ModulePath is this program's Go module path. The Go language host builds
+// with -trimpath, so a real preview's source positions read
+// "project:///../../../github.com/example/hardening/tls/tls.go#367": the
+// part after the module path is the file's path in the repository.
+const ModulePath = "github.com/example/hardening"
+
 func parseSourcePosition(p string) (string, int) {
 	if p == "" {
 		return "", 0
 	}
 	p = strings.TrimPrefix(strings.TrimPrefix(p, "project://"), "file://")
 	file, line, _ := strings.Cut(p, "#")
+	if _, rel, ok := strings.Cut(file, "/"+ModulePath+"/"); ok {
+		file = rel // repository-relative, as SARIF's %SRCROOT% wants
+	}
 	n, _ := strconv.Atoi(line)
 	return file, n
 }

@@ -857,3 +857,27 @@ func TestUnknownsAreNotJudged(t *testing.T) {
 		t.Error(`SARIF results for not-judged findings are not kind "open"`)
 	}
 }
+
+// TestPreviewSourcePositionsMapToTheRepository: the language host builds
+// with -trimpath, so a real preview's positions are module paths; SARIF
+// needs repository paths for code scanning to place them.
+func TestPreviewSourcePositionsMapToTheRepository(t *testing.T) {
+	gomod, err := os.ReadFile(filepath.Join("..", "go.mod"))
+	if err != nil || !strings.HasPrefix(string(gomod), "module "+compliance.ModulePath+"\n") {
+		t.Fatalf("go.mod's module is not %s (%v)", compliance.ModulePath, err)
+	}
+	doc := `{"steps":[{"op":"create","urn":"urn:pulumi:prod::hardening::aws:lb/listener:Listener::l","newState":{"type":"aws:lb/listener:Listener","custom":true,` +
+		`"inputs":{"protocol":"HTTP","defaultActions":[{"type":"forward"}]},"sourcePosition":"project:///../../../github.com/example/hardening/tls/tls.go#367"}}]}`
+	g, err := compliance.ReadPreview(strings.NewReader(doc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, _ := compliance.Evaluate(g, compliance.Rules(), nil)
+	var sarif bytes.Buffer
+	if err := compliance.WriteSARIF(&sarif, rep, compliance.Rules(), "/work/repo"); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(sarif.String(), `"uri": "tls/tls.go"`) || !strings.Contains(sarif.String(), `"startLine": 367`) {
+		t.Errorf("SARIF locations do not point at tls/tls.go:367:\n%s", sarif.String())
+	}
+}
