@@ -67,7 +67,9 @@ var orderingRules = []struct {
 		func(_, d Resource) bool { return d.Type == "aws:ec2/internetGateway:InternetGateway" }},
 	{tLoadBalancer, "the public subnets' route to the internet gateway", nil,
 		func(_, d Resource) bool {
-			return d.Type == "aws:ec2/route:Route" && d.Str("destinationCidrBlock") == "0.0.0.0/0" && d.Str("gatewayId") != ""
+			// The gateway's id is computed: in a first preview it is unknown,
+			// which still names a gateway.
+			return d.Type == "aws:ec2/route:Route" && d.Str("destinationCidrBlock") == "0.0.0.0/0" && d.Get("gatewayId") != nil
 		}},
 	{tFunction, "its role's policy (Lambda checks the role may create network interfaces and write logs)", nil,
 		func(r, d Resource) bool {

@@ -85,7 +85,10 @@ func Pack(suppressionsOf SuppressionsOf) (policyx.PolicyPack, error) {
 					return err
 				}
 				for _, f := range Findings(FromAnalyzer(args.Resources), rule, sups) {
-					if !f.Suppressed {
+					// A value computed at deployment cannot be judged in a
+					// preview; a violation would block on a guess. The
+					// offline plan and -from-preview report these.
+					if !f.Suppressed && !f.NotJudged {
 						args.Manager.ReportViolation(f.Message, f.URN)
 					}
 				}

@@ -1,0 +1,218 @@
+// Command stubprovider stands in for the aws, tls and random provider
+// plugins so that the real Pulumi engine can preview, update and destroy
+// the program offline (tests/engine/run.sh installs it as each of them).
+// Check echoes the inputs; Diff compares old and new inputs and replaces on
+// the properties the real providers force a replacement for; Create
+// returns ids, ARNs in real formats and the computed outputs the program
+// reads, from the same model as the mocks (mockaws); Invoke answers the
+// four lookups the program makes. It talks to no cloud.
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"sync"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource/plugin"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/provider"
+	pulumirpc "github.com/pulumi/pulumi/sdk/v3/proto/go"
+	"google.golang.org/protobuf/types/known/emptypb"
+	"google.golang.org/protobuf/types/known/structpb"
+
+	"github.com/example/hardening/mockaws"
+)
+
+// replaceOn are the inputs whose change the real providers turn into a
+// replacement, for the types the engine test changes.
+var replaceOn = map[string][]string{
+	"aws:kms/key:Key":                  {"multiRegion", "customerMasterKeySpec", "keyUsage"},
+	"aws:secretsmanager/secret:Secret": {"name"},
+	"aws:cognito/userPool:UserPool":    {"name", "usernameAttributes"},
+	"aws:s3/bucketV2:BucketV2":         {"bucketPrefix", "objectLockEnabled"},
+}
+
+// name and version come from the plugin's install path,
+// .../plugins/resource-<name>-v<version>/pulumi-resource-<name>.
+func identity() (string, string) {
+	dir := filepath.Base(filepath.Dir(os.Args[0]))
+	rest := strings.TrimPrefix(dir, "resource-")
+	if i := strings.LastIndex(rest, "-v"); i > 0 {
+		return rest[:i], rest[i+2:]
+	}
+	return strings.TrimPrefix(filepath.Base(os.Args[0]), "pulumi-resource-"), "0.0.0"
+}
+
+type stub struct {
+	pulumirpc.UnimplementedResourceProviderServer
+	name, version string
+	mu            sync.Mutex
+	mocks         *mockaws.Mocks
+}
+
+var opts = plugin.MarshalOptions{KeepUnknowns: true, KeepSecrets: true, KeepResources: true, KeepOutputValues: true}
+
+func unmarshal(s *structpb.Struct) (resource.PropertyMap, error) {
+	return plugin.UnmarshalProperties(s, opts)
+}
+
+func marshal(m resource.PropertyMap) (*structpb.Struct, error) { return plugin.MarshalProperties(m, opts) }
+
+func (p *stub) model() *mockaws.Mocks {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.mocks == nil {
+		region := os.Getenv("AWS_REGION")
+		if region == "" {
+			region = "us-east-1"
+		}
+		p.mocks = mockaws.NewMocks("hardening", "engine", region)
+	}
+	return p.mocks
+}
+
+func (p *stub) GetPluginInfo(context.Context, *emptypb.Empty) (*pulumirpc.PluginInfo, error) {
+	return &pulumirpc.PluginInfo{Version: p.version}, nil
+}
+
+func (p *stub) CheckConfig(_ context.Context, req *pulumirpc.CheckRequest) (*pulumirpc.CheckResponse, error) {
+	return &pulumirpc.CheckResponse{Inputs: req.GetNews()}, nil
+}
+
+func (p *stub) DiffConfig(context.Context, *pulumirpc.DiffRequest) (*pulumirpc.DiffResponse, error) {
+	return &pulumirpc.DiffResponse{Changes: pulumirpc.DiffResponse_DIFF_NONE}, nil
+}
+
+func (p *stub) Configure(_ context.Context, req *pulumirpc.ConfigureRequest) (*pulumirpc.ConfigureResponse, error) {
+	if r, ok := req.GetVariables()["aws:config:region"]; ok && r != "" {
+		p.mu.Lock()
+		p.mocks = mockaws.NewMocks("hardening", "engine", r)
+		p.mu.Unlock()
+	}
+	return &pulumirpc.ConfigureResponse{AcceptSecrets: true, SupportsPreview: true, AcceptResources: true, AcceptOutputs: true}, nil
+}
+
+func (p *stub) Check(_ context.Context, req *pulumirpc.CheckRequest) (*pulumirpc.CheckResponse, error) {
+	return &pulumirpc.CheckResponse{Inputs: req.GetNews()}, nil
+}
+
+func (p *stub) Diff(_ context.Context, req *pulumirpc.DiffRequest) (*pulumirpc.DiffResponse, error) {
+	olds, err := unmarshal(req.GetOldInputs())
+	if err != nil {
+		return nil, err
+	}
+	news, err := unmarshal(req.GetNews())
+	if err != nil {
+		return nil, err
+	}
+	var diffs, replaces []string
+	keys := map[resource.PropertyKey]bool{}
+	for k := range olds {
+		keys[k] = true
+	}
+	for k := range news {
+		keys[k] = true
+	}
+	typ := string(resource.URN(req.GetUrn()).Type())
+	for k := range keys {
+		if reflect.DeepEqual(olds[k].Mappable(), news[k].Mappable()) {
+			continue
+		}
+		diffs = append(diffs, string(k))
+		for _, r := range replaceOn[typ] {
+			if r == string(k) {
+				replaces = append(replaces, r)
+			}
+		}
+	}
+	changes := pulumirpc.DiffResponse_DIFF_NONE
+	if len(diffs) > 0 {
+		changes = pulumirpc.DiffResponse_DIFF_SOME
+	}
+	return &pulumirpc.DiffResponse{Changes: changes, Diffs: diffs, Replaces: replaces}, nil
+}
+
+func (p *stub) Create(_ context.Context, req *pulumirpc.CreateRequest) (*pulumirpc.CreateResponse, error) {
+	inputs, err := unmarshal(req.GetProperties())
+	if err != nil {
+		return nil, err
+	}
+	urn := resource.URN(req.GetUrn())
+	id, outputs, err := p.model().NewResource(pulumi.MockResourceArgs{
+		TypeToken: string(urn.Type()), Name: urn.Name(), Inputs: inputs, Custom: true,
+	})
+	if err != nil {
+		return nil, err
+	}
+	props, err := marshal(outputs)
+	if err != nil {
+		return nil, err
+	}
+	if req.GetPreview() {
+		id = ""
+	}
+	return &pulumirpc.CreateResponse{Id: id, Properties: props}, nil
+}
+
+func (p *stub) Read(_ context.Context, req *pulumirpc.ReadRequest) (*pulumirpc.ReadResponse, error) {
+	// Nothing drifts outside the program: the state is the truth.
+	return &pulumirpc.ReadResponse{Id: req.GetId(), Properties: req.GetProperties(), Inputs: req.GetInputs()}, nil
+}
+
+func (p *stub) Update(_ context.Context, req *pulumirpc.UpdateRequest) (*pulumirpc.UpdateResponse, error) {
+	olds, err := unmarshal(req.GetOlds())
+	if err != nil {
+		return nil, err
+	}
+	news, err := unmarshal(req.GetNews())
+	if err != nil {
+		return nil, err
+	}
+	for k, v := range news {
+		olds[k] = v
+	}
+	props, err := marshal(olds)
+	if err != nil {
+		return nil, err
+	}
+	return &pulumirpc.UpdateResponse{Properties: props}, nil
+}
+
+func (p *stub) Delete(context.Context, *pulumirpc.DeleteRequest) (*emptypb.Empty, error) {
+	return &emptypb.Empty{}, nil
+}
+
+func (p *stub) Invoke(_ context.Context, req *pulumirpc.InvokeRequest) (*pulumirpc.InvokeResponse, error) {
+	args, err := unmarshal(req.GetArgs())
+	if err != nil {
+		return nil, err
+	}
+	out, err := p.model().Call(pulumi.MockCallArgs{Token: req.GetTok(), Args: args})
+	if err != nil {
+		return nil, err
+	}
+	ret, err := marshal(out)
+	if err != nil {
+		return nil, err
+	}
+	return &pulumirpc.InvokeResponse{Return: ret}, nil
+}
+
+func (p *stub) Cancel(context.Context, *emptypb.Empty) (*emptypb.Empty, error) {
+	return &emptypb.Empty{}, nil
+}
+
+func main() {
+	name, version := identity()
+	if err := provider.Main(name, func(*provider.HostClient) (pulumirpc.ResourceProviderServer, error) {
+		return &stub{name: name, version: version}, nil
+	}); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+}
