@@ -52,9 +52,8 @@ for stack in dev prod; do
   pulumi up --stack "$stack" --yes --non-interactive > "$work/$stack-up.txt" 2>&1 || fail "$stack: up failed: $(tail -30 "$work/$stack-up.txt")"
   step "$stack: preview expects no changes"
   pulumi preview --stack "$stack" --non-interactive --expect-no-changes > /dev/null || fail "$stack: a second preview has changes"
-  step "$stack: preview --json --show-sames through the guard"
-  pulumi preview --stack "$stack" --json --show-sames > "$work/$stack-sames.json"
-  "$work/plan" -stack "$stack" -from-preview "$work/$stack-sames.json" -guard > "$work/$stack-guard.txt" || fail "$stack: the guard refused an unchanged stack: $(tail -20 "$work/$stack-guard.txt")"
+  step "$stack: .ci/preview, as the pull-request workflow runs it (policy pack, --show-sames, the guard)"
+  .ci/preview "$stack" > "$work/$stack-ci-preview.txt" 2>&1 || fail "$stack: .ci/preview failed on an unchanged stack: $(tail -20 "$work/$stack-ci-preview.txt")"
   step "$stack: a planted key replacement, blocked by the guard"
   multi=$(pulumi config get --stack "$stack" --path 'hardening:kms.multiRegion' 2>/dev/null || echo false)
   flip=true; [ "$multi" = true ] && flip=false
