@@ -111,20 +111,11 @@ func deadLetterQueue(ctx *pulumi.Context, name string, topicARN pulumi.StringOut
 	if _, err := sqs.NewQueuePolicy(ctx, name+"-alerts-dlq", &sqs.QueuePolicyArgs{QueueUrl: q.Url, Policy: policy}, parent); err != nil {
 		return pulumi.StringOutput{}, err
 	}
-	if _, err := cloudwatch.NewMetricAlarm(ctx, name+"-alerts-undelivered", &cloudwatch.MetricAlarmArgs{
-		AlarmDescription:   pulumi.String("Events that EventBridge could not deliver to the alerts topic are waiting in " + name + "-alerts-dlq"),
-		Namespace:          pulumi.String("AWS/SQS"),
-		MetricName:         pulumi.String("ApproximateNumberOfMessagesVisible"),
-		Dimensions:         pulumi.StringMap{"QueueName": q.Name},
-		Statistic:          pulumi.String("Maximum"),
-		Period:             pulumi.Int(300),
-		EvaluationPeriods:  pulumi.Int(1),
-		Threshold:          pulumi.Float64(0),
-		ComparisonOperator: pulumi.String("GreaterThanThreshold"),
-		TreatMissingData:   pulumi.String("notBreaching"),
-		AlarmActions:       pulumi.Array{topicARN},
-		OkActions:          pulumi.Array{topicARN},
-	}, parent); err != nil {
+	if err := AlarmOnAny(ctx, name+"-alerts-undelivered", ZeroMetric{
+		Description: "Events that EventBridge could not deliver to the alerts topic are waiting in " + name + "-alerts-dlq",
+		Namespace:   "AWS/SQS", Metric: "ApproximateNumberOfMessagesVisible", Statistic: "Maximum",
+		Dimensions: pulumi.StringMap{"QueueName": q.Name},
+	}, topicARN, parent); err != nil {
 		return pulumi.StringOutput{}, err
 	}
 	return q.Arn, nil
@@ -174,12 +165,31 @@ func EventToAlerts(ctx *pulumi.Context, name, description string, pattern, topic
 	}, opts...); err != nil {
 		return err
 	}
-	_, err = cloudwatch.NewMetricAlarm(ctx, name+"-failed", &cloudwatch.MetricAlarmArgs{
-		AlarmDescription:   pulumi.String("EventBridge failed to deliver: " + description),
-		Namespace:          pulumi.String("AWS/Events"),
-		MetricName:         pulumi.String("FailedInvocations"),
-		Dimensions:         pulumi.StringMap{"RuleName": rule.Name},
-		Statistic:          pulumi.String("Sum"),
+	return AlarmOnAny(ctx, name+"-failed", ZeroMetric{
+		Description: "EventBridge failed to deliver: " + description,
+		Namespace:   "AWS/Events", Metric: "FailedInvocations", Statistic: "Sum",
+		Dimensions: pulumi.StringMap{"RuleName": rule.Name},
+	}, topicARN, opts...)
+}
+
+// ZeroMetric is a metric that should stay at zero: errors, failed
+// deliveries, messages left undelivered.
+type ZeroMetric struct {
+	Description                  string
+	Namespace, Metric, Statistic string
+	Dimensions                   pulumi.StringMap
+}
+
+// AlarmOnAny raises an alarm to the alerts topic on any datum above zero in
+// five minutes, and tells the topic when it clears; a period without data
+// is not a breach.
+func AlarmOnAny(ctx *pulumi.Context, name string, m ZeroMetric, topicARN pulumi.StringInput, opts ...pulumi.ResourceOption) error {
+	_, err := cloudwatch.NewMetricAlarm(ctx, name, &cloudwatch.MetricAlarmArgs{
+		AlarmDescription:   pulumi.String(m.Description),
+		Namespace:          pulumi.String(m.Namespace),
+		MetricName:         pulumi.String(m.Metric),
+		Dimensions:         m.Dimensions,
+		Statistic:          pulumi.String(m.Statistic),
 		Period:             pulumi.Int(300),
 		EvaluationPeriods:  pulumi.Int(1),
 		Threshold:          pulumi.Float64(0),

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // Request is one API request as IAM evaluates it: who makes it, the action,
@@ -224,17 +225,36 @@ func anyGlob(patterns []string, v string, fold bool) bool {
 	return false
 }
 
-// glob matches IAM's wildcards: * any run of characters, ? one character.
+// glob matches IAM's wildcards: * any run of characters, ? one character;
+// actions and condition keys compare case-insensitively (fold).
 func glob(pattern, v string, fold bool) bool {
 	if fold {
-		pattern, v = strings.ToLower(pattern), strings.ToLower(v)
+		v = strings.ToLower(v)
 	}
 	if !strings.ContainsAny(pattern, "*?") {
+		if fold {
+			return strings.ToLower(pattern) == v
+		}
 		return pattern == v
+	}
+	return Pattern(pattern, fold).MatchString(v)
+}
+
+var patterns sync.Map // "fold|pattern" -> *regexp.Regexp
+
+// Pattern compiles an IAM wildcard pattern (* any run, ? one character),
+// lower-cased when fold is set, once per process.
+func Pattern(p string, fold bool) *regexp.Regexp {
+	key := fmt.Sprint(fold) + "|" + p
+	if re, ok := patterns.Load(key); ok {
+		return re.(*regexp.Regexp)
+	}
+	if fold {
+		p = strings.ToLower(p)
 	}
 	var b strings.Builder
 	b.WriteString("^")
-	for _, r := range pattern {
+	for _, r := range p {
 		switch r {
 		case '*':
 			b.WriteString(".*")
@@ -245,7 +265,9 @@ func glob(pattern, v string, fold bool) bool {
 		}
 	}
 	b.WriteString("$")
-	return regexp.MustCompile(b.String()).MatchString(v)
+	re := regexp.MustCompile(b.String())
+	patterns.Store(key, re)
+	return re
 }
 
 var policyVariable = regexp.MustCompile(`\$\{([^}]+)\}`)

@@ -175,21 +175,28 @@ func (d Document) EndpointJSON() (string, error) {
 			errs = append(errs, fmt.Errorf("statement %s: Allow to every principal without an aws:PrincipalAccount condition", sidOr(s, i)))
 		}
 	}
+	b, err := d.renderExcept(errs, errAllowEveryone) // checked above
+	return string(b), err
+}
+
+// renderExcept validates d, waiving the violation allowed (a sentinel),
+// and renders it; errs are problems found already.
+func (d Document) renderExcept(errs []error, allowed error) ([]byte, error) {
 	if err := d.Validate(); err != nil {
 		for _, e := range unwrapAll(err) {
-			if !errors.Is(e, errAllowEveryone) { // checked above
+			if !errors.Is(e, allowed) {
 				errs = append(errs, e)
 			}
 		}
 	}
 	if err := errors.Join(errs...); err != nil {
-		return "", err
+		return nil, err
 	}
 	b, err := json.Marshal(d)
 	if err != nil {
-		return "", fmt.Errorf("render policy: %w", err)
+		return nil, fmt.Errorf("render policy: %w", err)
 	}
-	return string(b), nil
+	return b, nil
 }
 
 func pinsAccount(c Conditions) bool {
@@ -252,20 +259,9 @@ func CheckSize(policyJSON string, limit int) error {
 // apply. Everything else does: no "*" action, no Allow with NotAction, no
 // decryption with every key; and it must fit a managed policy.
 func (d Document) BoundaryJSON() (string, error) {
-	var errs []error
-	if err := d.Validate(); err != nil {
-		for _, e := range unwrapAll(err) {
-			if !errors.Is(e, errServiceWildcard) {
-				errs = append(errs, e)
-			}
-		}
-	}
-	if err := errors.Join(errs...); err != nil {
-		return "", err
-	}
-	b, err := json.Marshal(d)
+	b, err := d.renderExcept(nil, errServiceWildcard)
 	if err != nil {
-		return "", fmt.Errorf("render policy: %w", err)
+		return "", err
 	}
 	if err := CheckSize(string(b), ManagedPolicyMaxChars); err != nil {
 		return "", fmt.Errorf("permissions boundary: %w", err)

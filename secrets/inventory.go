@@ -583,19 +583,9 @@ func (b *inventoryBuilder) audit() error {
 	if b.fn == nil {
 		return nil
 	}
-	_, err := cloudwatch.NewMetricAlarm(ctx, b.child("rotation-errors"), &cloudwatch.MetricAlarmArgs{
-		AlarmDescription:   pulumi.String("The rotation function of " + b.name + " failed"),
-		Namespace:          pulumi.String("AWS/Lambda"),
-		MetricName:         pulumi.String("Errors"),
-		Dimensions:         pulumi.StringMap{"FunctionName": b.fn.Name},
-		Statistic:          pulumi.String("Sum"),
-		Period:             pulumi.Int(300),
-		EvaluationPeriods:  pulumi.Int(1),
-		Threshold:          pulumi.Float64(0),
-		ComparisonOperator: pulumi.String("GreaterThanThreshold"),
-		TreatMissingData:   pulumi.String("notBreaching"),
-		AlarmActions:       pulumi.Array{a.AlertsTopicARN},
-		OkActions:          pulumi.Array{a.AlertsTopicARN},
-	}, b.parent)
-	return err
+	return audit.AlarmOnAny(ctx, b.child("rotation-errors"), audit.ZeroMetric{
+		Description: "The rotation function of " + b.name + " failed",
+		Namespace:   "AWS/Lambda", Metric: "Errors", Statistic: "Sum",
+		Dimensions: pulumi.StringMap{"FunctionName": b.fn.Name},
+	}, a.AlertsTopicARN, b.parent)
 }

@@ -114,30 +114,10 @@ func (d *Data) expandOnce(pattern string) ([]match, error) {
 	return out, nil
 }
 
-var wildcardCache sync.Map
+var wildcardCache sync.Map // templates
 
-// wildcard compiles an IAM action or condition pattern, case-insensitive.
-func wildcard(p string) *regexp.Regexp {
-	if re, ok := wildcardCache.Load(p); ok {
-		return re.(*regexp.Regexp)
-	}
-	var b strings.Builder
-	b.WriteString("^")
-	for _, r := range strings.ToLower(p) {
-		switch r {
-		case '*':
-			b.WriteString(".*")
-		case '?':
-			b.WriteString(".")
-		default:
-			b.WriteString(regexp.QuoteMeta(string(r)))
-		}
-	}
-	b.WriteString("$")
-	re := regexp.MustCompile(b.String())
-	wildcardCache.Store(p, re)
-	return re
-}
+// wildcard compiles an IAM action pattern, case-insensitive.
+func wildcard(p string) *regexp.Regexp { return iampolicy.Pattern(p, true) }
 
 var templateVar = regexp.MustCompile(`\$\{[^}]+\}`)
 
