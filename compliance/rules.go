@@ -126,7 +126,7 @@ func elbRules() []Rule {
 				}
 				return ""
 			})},
-		{ID: "elb-waf", Controls: []string{"FSBP ELB.16", "CKV2_AWS_28"}, Severity: High,
+		{ID: "elb-waf", Controls: []string{"SecurityHub ELB.16", "CKV2_AWS_28"}, Severity: High,
 			Description: "Every internet-facing load balancer has a WAF web ACL.",
 			Check: func(g *Graph) []Violation {
 				var out []Violation
@@ -140,7 +140,7 @@ func elbRules() []Rule {
 				}
 				return out
 			}},
-		{ID: "elb-target-https", Controls: []string{"FSBP ELB.21", "FSBP ELB.22", "CKV_AWS_378"}, Severity: Medium,
+		{ID: "elb-target-https", Controls: []string{"SecurityHub ELB.21", "SecurityHub ELB.22", "CKV_AWS_378"}, Severity: Medium,
 			Description: "Target groups and their health checks use HTTPS.",
 			Check: forEach(tTargetGroup, func(r Resource) string {
 				if r.Str("protocol") != "HTTPS" || r.Str("healthCheck.protocol") != "HTTPS" {
@@ -238,7 +238,7 @@ func networkRules() []Rule {
 				}
 				return ""
 			})},
-		{ID: "ec2-sg-admin-ports", Controls: []string{"FSBP EC2.53", "FSBP EC2.54", "CIS 5.2", "CIS 5.3"}, Severity: Critical,
+		{ID: "ec2-sg-admin-ports", Controls: []string{"SecurityHub EC2.53", "SecurityHub EC2.54", "CIS 5.2", "CIS 5.3"}, Severity: Critical,
 			Description: "No security group admits the internet to SSH or RDP.",
 			Check: forEachIn(ingress, func(r Resource) string {
 				if cidr, from, to, ok := portRange(r); ok {

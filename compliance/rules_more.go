@@ -184,7 +184,7 @@ func contains(l []string, v string) bool {
 
 func dataRules() []Rule {
 	return []Rule{
-		{ID: "kms-rotation", Controls: []string{"FSBP KMS.4", "CIS 3.6", "nag KMS5", "CKV_AWS_7"}, Severity: High,
+		{ID: "kms-rotation", Controls: []string{"SecurityHub KMS.4", "CIS 3.6", "nag KMS5", "CKV_AWS_7"}, Severity: High,
 			Description: "Customer-managed keys rotate automatically.",
 			Check: forEach(tKMSKey, func(r Resource) string {
 				if v, _ := r.Bool("enableKeyRotation"); !v && r.Str("customerMasterKeySpec") != "RSA_2048" {
@@ -255,7 +255,7 @@ func dataRules() []Rule {
 				}
 				return ""
 			})},
-		{ID: "logs-retained", Controls: []string{"CKV_AWS_338", "FSBP CloudWatch.16"}, Severity: Low,
+		{ID: "logs-retained", Controls: []string{"CKV_AWS_338", "SecurityHub CloudWatch.16"}, Severity: Low,
 			Description: "Log groups keep their logs at least a year.",
 			Check: forEach(tLogGroup, func(r Resource) string {
 				if d, ok := r.Num("retentionInDays"); ok && d < 365 {
@@ -315,7 +315,7 @@ func dataRules() []Rule {
 
 func cognitoRules() []Rule {
 	return []Rule{
-		{ID: "cognito-threat-protection", Controls: []string{"FSBP Cognito.1", "nag COG8"}, Severity: High,
+		{ID: "cognito-threat-protection", Controls: []string{"SecurityHub Cognito.1", "nag COG8"}, Severity: High,
 			Description: "User pools are on the PLUS tier with threat protection ENFORCED.",
 			Check: forEach(tUserPool, func(r Resource) string {
 				if r.Str("userPoolTier") != "PLUS" || r.Str("userPoolAddOns.advancedSecurityMode") != "ENFORCED" {
@@ -324,7 +324,7 @@ func cognitoRules() []Rule {
 				}
 				return ""
 			})},
-		{ID: "cognito-threat-protection-custom-auth", Controls: []string{"FSBP Cognito.4"}, Severity: Medium,
+		{ID: "cognito-threat-protection-custom-auth", Controls: []string{"SecurityHub Cognito.4"}, Severity: Medium,
 			Description: "Threat protection is enforced for custom authentication too.",
 			Check: forEach(tUserPool, func(r Resource) string {
 				if r.Str("userPoolAddOns.advancedSecurityAdditionalFlows.customAuthMode") != "ENFORCED" {
@@ -332,7 +332,7 @@ func cognitoRules() []Rule {
 				}
 				return ""
 			})},
-		{ID: "cognito-mfa", Controls: []string{"FSBP Cognito.5", "nag COG2"}, Severity: High,
+		{ID: "cognito-mfa", Controls: []string{"SecurityHub Cognito.5", "nag COG2"}, Severity: High,
 			Description: "User pools require MFA.",
 			Check: forEach(tUserPool, func(r Resource) string {
 				if m := r.Str("mfaConfiguration"); m != "ON" {
@@ -355,7 +355,7 @@ func cognitoRules() []Rule {
 				}
 				return ""
 			})},
-		{ID: "cognito-deletion-protection", Controls: []string{"FSBP Cognito.6"}, Severity: Medium,
+		{ID: "cognito-deletion-protection", Controls: []string{"SecurityHub Cognito.6"}, Severity: Medium,
 			Description: "User pools have deletion protection.",
 			Check: forEach(tUserPool, func(r Resource) string {
 				if r.Str("deletionProtection") != "ACTIVE" {
@@ -418,7 +418,7 @@ func wafRules() []Rule {
 				}
 				return ""
 			})},
-		{ID: "waf-logging", Controls: []string{"FSBP WAF.11", "CKV2_AWS_31"}, Severity: Medium,
+		{ID: "waf-logging", Controls: []string{"SecurityHub WAF.11", "CKV2_AWS_31"}, Severity: Medium,
 			Description: "Every web ACL logs.",
 			Check:       withDependent(tWebACL, tWebACLLogging, "does not log; add a wafv2.WebAclLoggingConfiguration")},
 		{ID: "waf-metrics", Controls: []string{"FSBP WAF.12"}, Severity: Low,

@@ -881,3 +881,20 @@ func TestPreviewSourcePositionsMapToTheRepository(t *testing.T) {
 		t.Errorf("SARIF locations do not point at tls/tls.go:367:\n%s", sarif.String())
 	}
 }
+
+// TestControlLabelsBelongToTheirStandard: Security Hub controls outside FSBP
+// v1.0.0 (they belong to CIS v3.0, NIST 800-53 r5 or others) are labelled
+// by their Security Hub ID, not "FSBP", so reports do not overstate FSBP
+// coverage.
+func TestControlLabelsBelongToTheirStandard(t *testing.T) {
+	notFSBP := []string{"ELB.16", "ELB.21", "ELB.22", "KMS.4", "Cognito.1", "Cognito.4", "Cognito.5", "Cognito.6", "WAF.11", "CloudWatch.16", "EC2.53", "EC2.54"}
+	for _, r := range compliance.Rules() {
+		for _, c := range r.Controls {
+			for _, id := range notFSBP {
+				if c == "FSBP "+id {
+					t.Errorf("rule %s labels %s as FSBP; it is not in FSBP v1.0.0 (use \"SecurityHub %s\")", r.ID, id, id)
+				}
+			}
+		}
+	}
+}
