@@ -148,12 +148,26 @@ func elbRules() []Rule {
 				}
 				return ""
 			})},
+		{ID: "acm-transparency-logging", Controls: []string{"CKV_AWS_234"}, Severity: Medium,
+			Description: "ACM certificates that ACM issues are logged to Certificate Transparency (the default), so a certificate issued for the domain cannot go unnoticed.",
+			Check: forEach(tCertificate, func(r Resource) string {
+				if _, imported := r.Inputs["privateKey"]; imported {
+					return "" // imported certificates are not ACM's to log
+				}
+				if r.Str("options.certificateTransparencyLoggingPreference") == "DISABLED" {
+					return "opts out of Certificate Transparency logging; set options.certificateTransparencyLoggingPreference ENABLED"
+				}
+				return ""
+			})},
 		{ID: "acm-key-algorithm", Controls: []string{"FSBP ACM.2"}, Severity: Medium,
 			Description: "ACM certificates use RSA of 2048 bits or more, or ECDSA.",
 			Check: forEach(tCertificate, func(r Resource) string {
-				switch a := r.Str("keyAlgorithm"); {
-				case r.Get("privateKey") != nil || r.Unknown("keyAlgorithm"):
+				if _, imported := r.Inputs["privateKey"]; imported {
 					return "" // imported: the key is judged where it is made
+				}
+				switch a := r.Str("keyAlgorithm"); {
+				case r.Unknown("keyAlgorithm"):
+					return ""
 				case a == "" || a == "RSA_2048" || a == "RSA_3072" || a == "RSA_4096" || strings.HasPrefix(a, "EC_"):
 					return ""
 				default:
@@ -203,6 +217,55 @@ func portRange(r Resource) (cidr string, from, to int, ok bool) {
 func networkRules() []Rule {
 	ingress := []string{tSGIngress, tSGRule}
 	return []Rule{
+		{ID: "ec2-nacl-in-use", Controls: []string{"FSBP EC2.16"}, Severity: Low,
+			Description: "Every network ACL is associated with subnets; an unused one is clutter that a later association can bring into force unreviewed.",
+			Check: forEach("aws:ec2/networkAcl:NetworkAcl", func(r Resource) string {
+				if len(r.List("subnetIds")) == 0 {
+					return "is associated with no subnet; associate it with its tier's subnets or remove it"
+				}
+				return ""
+			})},
+		{ID: "ec2-sg-no-open-egress", Controls: []string{"CKV_AWS_382"}, Severity: Medium,
+			Description: "No security group allows every protocol and port out to the whole internet (0.0.0.0/0 or ::/0).",
+			Check: func(g *Graph) []Violation {
+				open := func(r Resource, prefix string) string {
+					proto := r.Str(prefix + "ipProtocol")
+					if proto == "" {
+						proto = r.Str(prefix + "protocol")
+					}
+					if proto != "-1" && proto != "all" {
+						return ""
+					}
+					cidrs := []string{r.Str(prefix + "cidrIpv4"), r.Str(prefix + "cidrIpv6")}
+					for _, c := range append(r.List(prefix+"cidrBlocks"), r.List(prefix+"ipv6CidrBlocks")...) {
+						if s, ok := c.(string); ok {
+							cidrs = append(cidrs, s)
+						}
+					}
+					for _, c := range cidrs {
+						if c == "0.0.0.0/0" || c == "::/0" {
+							return fmt.Sprintf("allows every protocol and port out to %s; allow the ports and destinations the tier needs", c)
+						}
+					}
+					return ""
+				}
+				out := forEach(tSGEgress, func(r Resource) string { return open(r, "") })(g)
+				out = append(out, forEach(tSGRule, func(r Resource) string {
+					if r.Str("type") != "egress" {
+						return ""
+					}
+					return open(r, "")
+				})(g)...)
+				out = append(out, forEach(tSG, func(r Resource) string {
+					for i := range r.List("egress") {
+						if msg := open(r, fmt.Sprintf("egress.%d.", i)); msg != "" {
+							return msg
+						}
+					}
+					return ""
+				})(g)...)
+				return out
+			}},
 		{ID: "ec2-nacl-no-all-ports", Controls: []string{"CKV_AWS_352"}, Severity: High,
 			Description: "No network ACL rule allows every protocol or every port: the NACLs are a second, port-specific layer under the security groups.",
 			Check: forEach(tNACLRule, func(r Resource) string {

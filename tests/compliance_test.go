@@ -291,6 +291,21 @@ var ruleCases = []struct {
 	{"deploy-service-access", func(t *testing.T, g *compliance.Graph) string {
 		return set(t, g, "aws:sqs/queuePolicy:QueuePolicy", "", "policy", policyJSON(`{"Sid":"Nobody","Effect":"Deny","Principal":"*","Action":"sqs:*","Resource":"*"}`))
 	}, "EventBridge dead-lettering"},
+	{"ec2-nacl-in-use", func(t *testing.T, g *compliance.Graph) string {
+		return set(t, g, "aws:ec2/networkAcl:NetworkAcl", "-isolated", "subnetIds", []any{})
+	}, "is associated with no subnet"},
+	{"ec2-sg-no-open-egress", func(t *testing.T, g *compliance.Graph) string {
+		set(t, g, "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule", "-lb-to-app", "ipProtocol", "-1")
+		set(t, g, "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule", "-lb-to-app", "referencedSecurityGroupId", nil)
+		return set(t, g, "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule", "-lb-to-app", "cidrIpv4", "0.0.0.0/0")
+	}, "allows every protocol and port out to 0.0.0.0/0"},
+	{"ec2-sg-no-open-egress", func(t *testing.T, g *compliance.Graph) string {
+		// An inline egress block, IPv6, as AWS's own default group has.
+		return set(t, g, "aws:ec2/securityGroup:SecurityGroup", "-lb", "egress", []any{map[string]any{"protocol": "-1", "fromPort": 0.0, "toPort": 0.0, "ipv6CidrBlocks": []any{"::/0"}}})
+	}, "out to ::/0"},
+	{"acm-transparency-logging", func(t *testing.T, g *compliance.Graph) string {
+		return set(t, g, "aws:acm/certificate:Certificate", "", "options.certificateTransparencyLoggingPreference", "DISABLED")
+	}, "opts out of Certificate Transparency logging"},
 	{"kms-no-decrypt-all", func(t *testing.T, g *compliance.Graph) string {
 		return set(t, g, "aws:iam/rolePolicy:RolePolicy", "-read-app", "policy", policyJSON(`{"Sid":"K","Effect":"Allow","Action":["kms:Decrypt"],"Resource":["*"]}`))
 	}, "allows kms:Decrypt on every key"},
