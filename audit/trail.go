@@ -35,10 +35,11 @@ type TrailArgs struct {
 }
 
 // Trail is a multi-Region CloudTrail trail of every management event, read
-// and write (Secrets Manager's GetSecretValue included), with log-file
-// validation and KMS encryption, delivered to a locked-down bucket and to a
-// CloudWatch log group for the metric filters (FSBP CloudTrail.1, .2, .4,
-// .5).
+// and write (Secrets Manager's GetSecretValue included), and of S3 object
+// reads and writes in every bucket, with log-file validation and KMS
+// encryption, delivered to a locked-down bucket and to a CloudWatch log
+// group for the metric filters (FSBP CloudTrail.1, .2, .4, .5; CIS 3.8,
+// 3.9).
 type Trail struct {
 	pulumi.ResourceState
 
@@ -119,9 +120,17 @@ func NewTrail(ctx *pulumi.Context, name string, args *TrailArgs, opts ...pulumi.
 		KmsKeyId:                   args.KeyARN,
 		CloudWatchLogsGroupArn:     pulumi.Sprintf("%s:*", lg.Arn),
 		CloudWatchLogsRoleArn:      role.Arn,
+		// Management events and, for CIS 3.8/3.9 (Security Hub
+		// S3.22/S3.23), object reads and writes in every bucket:
+		// "arn:<partition>:s3" is all of them; the control fails a selector
+		// that names or leaves out buckets, the trail's own included.
 		EventSelectors: cloudtrail.TrailEventSelectorArray{cloudtrail.TrailEventSelectorArgs{
 			ReadWriteType:           pulumi.String("All"),
 			IncludeManagementEvents: pulumi.Bool(true),
+			DataResources: cloudtrail.TrailEventSelectorDataResourceArray{cloudtrail.TrailEventSelectorDataResourceArgs{
+				Type:   pulumi.String("AWS::S3::Object"),
+				Values: pulumi.StringArray{pulumi.String("arn:" + args.Env.Partition + ":s3")},
+			}},
 		}},
 	}, parent, pulumi.DependsOn([]pulumi.Resource{bucket.Policy, rp}))
 	if err != nil {

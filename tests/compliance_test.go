@@ -303,6 +303,41 @@ var ruleCases = []struct {
 		// An inline egress block, IPv6, as AWS's own default group has.
 		return set(t, g, "aws:ec2/securityGroup:SecurityGroup", "-lb", "egress", []any{map[string]any{"protocol": "-1", "fromPort": 0.0, "toPort": 0.0, "ipv6CidrBlocks": []any{"::/0"}}})
 	}, "out to ::/0"},
+	{"cloudtrail-multi-region", func(t *testing.T, g *compliance.Graph) string {
+		return set(t, g, tTrail, "", "isMultiRegionTrail", false)
+	}, "records one Region only"},
+	{"cloudtrail-multi-region", func(t *testing.T, g *compliance.Graph) string {
+		return set(t, g, tTrail, "", "eventSelectors.0.readWriteType", "WriteOnly")
+	}, "does not record every read and write management event"},
+	{"cloudtrail-multi-region", func(t *testing.T, g *compliance.Graph) string {
+		// Advanced selectors that leave out KMS's management events.
+		set(t, g, tTrail, "", "eventSelectors", nil)
+		return set(t, g, tTrail, "", "advancedEventSelectors", []any{map[string]any{"fieldSelectors": []any{
+			map[string]any{"field": "eventCategory", "equals": []any{"Management"}},
+			map[string]any{"field": "eventSource", "notEquals": []any{"kms.amazonaws.com"}},
+		}}})
+	}, "does not record every read and write management event"},
+	{"cloudtrail-encrypted", func(t *testing.T, g *compliance.Graph) string {
+		return set(t, g, tTrail, "", "kmsKeyId", nil)
+	}, "set kmsKeyId"},
+	{"cloudtrail-log-validation", func(t *testing.T, g *compliance.Graph) string {
+		return set(t, g, tTrail, "", "enableLogFileValidation", false)
+	}, "has no log file validation"},
+	{"cloudtrail-cloudwatch-logs", func(t *testing.T, g *compliance.Graph) string {
+		return set(t, g, tTrail, "", "cloudWatchLogsGroupArn", nil)
+	}, "does not deliver to CloudWatch Logs"},
+	{"cloudtrail-s3-data-events", func(t *testing.T, g *compliance.Graph) string {
+		// One bucket is not every bucket.
+		return set(t, g, tTrail, "", "eventSelectors.0.dataResources.0.values", []any{"arn:aws:s3:::hardening-prod-data/"})
+	}, "does not record S3 object writes or reads in every bucket"},
+	{"cloudtrail-s3-data-events", func(t *testing.T, g *compliance.Graph) string {
+		return set(t, g, tTrail, "", "eventSelectors.0.readWriteType", "WriteOnly")
+	}, "does not record S3 object reads in every bucket"},
+	{"cloudtrail-s3-data-events", func(t *testing.T, g *compliance.Graph) string {
+		// Advanced selectors leaving the trail's own bucket out.
+		set(t, g, tTrail, "", "eventSelectors", nil)
+		return set(t, g, tTrail, "", "advancedEventSelectors", advancedSelectors(map[string]any{"field": "resources.ARN", "notStartsWiths": []any{"arn:aws:s3:::hardening-prod-trail/"}}))
+	}, "does not record S3 object writes or reads in every bucket"},
 	{"acm-transparency-logging", func(t *testing.T, g *compliance.Graph) string {
 		return set(t, g, "aws:acm/certificate:Certificate", "", "options.certificateTransparencyLoggingPreference", "DISABLED")
 	}, "opts out of Certificate Transparency logging"},
@@ -397,6 +432,59 @@ var ruleCases = []struct {
 	{"no-plaintext-secrets", func(t *testing.T, g *compliance.Graph) string {
 		return set(t, g, "aws:secretsmanager/secretVersion:SecretVersion", "-app-api-key", "secretString", "hunter2-in-plain-text")
 	}, "input secretString is in plain text"},
+}
+
+const tTrail = "aws:cloudtrail/trail:Trail"
+
+// advancedSelectors is a trail's advanced event selectors for every
+// management event and every S3 object event, the latter narrowed by extra
+// field selectors.
+func advancedSelectors(extra ...any) []any {
+	data := []any{
+		map[string]any{"field": "eventCategory", "equals": []any{"Data"}},
+		map[string]any{"field": "resources.type", "equals": []any{"AWS::S3::Object"}},
+	}
+	return []any{
+		map[string]any{"fieldSelectors": []any{map[string]any{"field": "eventCategory", "equals": []any{"Management"}}}},
+		map[string]any{"fieldSelectors": append(data, extra...)},
+	}
+}
+
+// The advanced-selector form of the trail the program builds passes the
+// trail rules too, so they judge the events recorded, not the syntax; a
+// readOnly filter splits reads and writes across selectors.
+func TestTrailRulesAcceptAdvancedSelectors(t *testing.T) {
+	cases := []struct {
+		name      string
+		selectors []any
+		want      string // "" for a pass
+	}{
+		{"all", advancedSelectors(), ""},
+		{"writes only", advancedSelectors(map[string]any{"field": "readOnly", "equals": []any{"false"}}), "does not record S3 object reads"},
+		{"reads and writes apart", append(advancedSelectors(map[string]any{"field": "readOnly", "equals": []any{"false"}}),
+			advancedSelectors(map[string]any{"field": "readOnly", "equals": []any{"true"}})[1]), ""},
+		{"one event", advancedSelectors(map[string]any{"field": "eventName", "equals": []any{"PutObject"}}), "does not record S3 object writes or reads"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			g := graphOf(t, "prod")
+			set(t, g, tTrail, "", "eventSelectors", nil)
+			set(t, g, tTrail, "", "advancedEventSelectors", c.selectors)
+			var got []string
+			for _, id := range []string{"cloudtrail-multi-region", "cloudtrail-s3-data-events"} {
+				rule, _ := compliance.Lookup(id)
+				for _, v := range rule.Check(g) {
+					got = append(got, v.Message)
+				}
+			}
+			switch {
+			case c.want == "" && len(got) > 0:
+				t.Errorf("want a pass, got %v", got)
+			case c.want != "" && (len(got) != 1 || !strings.Contains(got[0], c.want)):
+				t.Errorf("want one violation containing %q, got %v", c.want, got)
+			}
+		})
+	}
 }
 
 func TestEachRuleFailsWhenItsSettingFlips(t *testing.T) {

@@ -1,0 +1,194 @@
+package compliance
+
+import (
+	"slices"
+	"strings"
+)
+
+const tTrail = "aws:cloudtrail/trail:Trail"
+
+// trailRules judge each CloudTrail trail the stack registers. Security Hub
+// judges the account (at least one trail qualifies); a stack that creates a
+// trail means it to be that trail, so each one is held to all of them.
+func trailRules() []Rule {
+	return []Rule{
+		{ID: "cloudtrail-multi-region", Controls: []string{"FSBP CloudTrail.1", "CIS 3.1", "CKV_AWS_67"}, Severity: High,
+			Description: "Trails are multi-Region, logging, and record every read and write management event, global services included.",
+			Check: forEach(tTrail, func(r Resource) string {
+				if v, _ := r.Bool("isMultiRegionTrail"); !v {
+					return "records one Region only; set isMultiRegionTrail: true"
+				}
+				if v, set := r.Bool("enableLogging"); set && !v {
+					return "is not logging; set enableLogging: true"
+				}
+				if v, set := r.Bool("includeGlobalServiceEvents"); set && !v {
+					return "leaves out global services (IAM, STS); set includeGlobalServiceEvents: true"
+				}
+				if !allManagementEvents(r) {
+					return "does not record every read and write management event; add a selector for all of them (readWriteType All, includeManagementEvents, no excluded sources)"
+				}
+				return ""
+			})},
+		{ID: "cloudtrail-encrypted", Controls: []string{"FSBP CloudTrail.2", "CIS 3.5", "CKV_AWS_35"}, Severity: Medium,
+			Description: "Trails encrypt their log files with a customer-managed KMS key.",
+			Check: forEach(tTrail, func(r Resource) string {
+				if r.Inputs["kmsKeyId"] == nil {
+					return "log files are not encrypted with a customer-managed key; set kmsKeyId"
+				}
+				return ""
+			})},
+		{ID: "cloudtrail-log-validation", Controls: []string{"FSBP CloudTrail.4", "CIS 3.2", "CKV_AWS_36"}, Severity: Medium,
+			Description: "Trails sign digest files, so a changed or deleted log file is detected.",
+			Check: forEach(tTrail, func(r Resource) string {
+				if v, _ := r.Bool("enableLogFileValidation"); !v {
+					return "has no log file validation; set enableLogFileValidation: true"
+				}
+				return ""
+			})},
+		{ID: "cloudtrail-cloudwatch-logs", Controls: []string{"FSBP CloudTrail.5", "CKV2_AWS_10"}, Severity: Low,
+			Description: "Trails deliver to a CloudWatch Logs group, where the metric filters and alarms read them.",
+			Check: forEach(tTrail, func(r Resource) string {
+				if r.Inputs["cloudWatchLogsGroupArn"] == nil || r.Inputs["cloudWatchLogsRoleArn"] == nil {
+					return "does not deliver to CloudWatch Logs; set cloudWatchLogsGroupArn and cloudWatchLogsRoleArn"
+				}
+				return ""
+			})},
+		// Config's cloudtrail-all-write-s3-data-event-check and its read
+		// twin ask for a multi-Region trail logging the data events of
+		// "all current and future S3 buckets": a selector naming buckets,
+		// or leaving one out, does not pass.
+		{ID: "cloudtrail-s3-data-events", Controls: []string{"SecurityHub S3.22", "SecurityHub S3.23", "CIS 3.8", "CIS 3.9"}, Severity: Medium,
+			Description: "Trails record object-level reads and writes in every S3 bucket.",
+			Check: forEach(tTrail, func(r Resource) string {
+				var missing []string
+				if !s3DataEvents(r, false) {
+					missing = append(missing, "writes")
+				}
+				if !s3DataEvents(r, true) {
+					missing = append(missing, "reads")
+				}
+				if len(missing) > 0 {
+					return "does not record S3 object " + strings.Join(missing, " or ") + " in every bucket; add an AWS::S3::Object data resource of arn:<partition>:s3, readWriteType All"
+				}
+				return ""
+			})},
+	}
+}
+
+// allManagementEvents reports whether a trail's selectors record every read
+// and write management event. A trail without selectors records them all
+// (https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/API_EventSelector.html).
+func allManagementEvents(r Resource) bool {
+	if adv := r.List("advancedEventSelectors"); len(adv) > 0 {
+		for _, s := range adv {
+			fields := fieldSelectors(s)
+			if eq, ok := fields["eventCategory"]; ok && slices.Equal(eq.equals, []string{"Management"}) && len(fields) == 1 {
+				return true
+			}
+		}
+		return false
+	}
+	sels := r.List("eventSelectors")
+	if len(sels) == 0 {
+		return true
+	}
+	for _, s := range sels {
+		m, _ := s.(map[string]any)
+		include, set := m["includeManagementEvents"].(bool)
+		if (set && !include) || !readWriteCovers(m["readWriteType"], true) || !readWriteCovers(m["readWriteType"], false) {
+			continue
+		}
+		if ex, _ := m["excludeManagementEventSources"].([]any); len(ex) > 0 {
+			continue
+		}
+		return true
+	}
+	return false
+}
+
+// s3DataEvents reports whether a trail records S3 object reads (read) or
+// writes in every bucket.
+func s3DataEvents(r Resource, read bool) bool {
+	if adv := r.List("advancedEventSelectors"); len(adv) > 0 {
+		for _, s := range adv {
+			fields := fieldSelectors(s)
+			if !slices.Equal(fields["eventCategory"].equals, []string{"Data"}) ||
+				!slices.Equal(fields["resources.type"].equals, []string{"AWS::S3::Object"}) {
+				continue
+			}
+			ro, filtered := fields["readOnly"]
+			if filtered && !slices.Equal(ro.equals, []string{map[bool]string{true: "true", false: "false"}[read]}) {
+				continue
+			}
+			// Any other field (resources.ARN, eventName, ...) narrows it.
+			if n := len(fields) - 2; (filtered && n == 1) || (!filtered && n == 0) {
+				return true
+			}
+		}
+		return false
+	}
+	for _, s := range r.List("eventSelectors") {
+		m, _ := s.(map[string]any)
+		if !readWriteCovers(m["readWriteType"], read) {
+			continue
+		}
+		drs, _ := m["dataResources"].([]any)
+		for _, d := range drs {
+			dr, _ := d.(map[string]any)
+			if dr["type"] != "AWS::S3::Object" {
+				continue
+			}
+			vals, _ := dr["values"].([]any)
+			for _, v := range vals {
+				// "arn:aws:s3" (or with ":::") is every bucket; a bucket's
+				// ARN is that bucket only.
+				if s, _ := v.(string); strings.HasPrefix(s, "arn:") && (strings.HasSuffix(s, ":s3") || strings.HasSuffix(s, ":s3:::")) {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// readWriteCovers reports whether an event selector's readWriteType (All
+// when unset) covers read or write events.
+func readWriteCovers(v any, read bool) bool {
+	switch s, _ := v.(string); s {
+	case "", "All":
+		return true
+	case "ReadOnly":
+		return read
+	case "WriteOnly":
+		return !read
+	}
+	return false
+}
+
+type fieldSelector struct{ equals []string }
+
+// fieldSelectors indexes an advanced event selector's field selectors by
+// field; a field with any operator other than Equals keeps an empty equals.
+func fieldSelectors(s any) map[string]fieldSelector {
+	m, _ := s.(map[string]any)
+	fs, _ := m["fieldSelectors"].([]any)
+	out := map[string]fieldSelector{}
+	for _, f := range fs {
+		fm, _ := f.(map[string]any)
+		field, _ := fm["field"].(string)
+		var sel fieldSelector
+		eq, _ := fm["equals"].([]any)
+		for _, e := range eq {
+			if s, ok := e.(string); ok {
+				sel.equals = append(sel.equals, s)
+			}
+		}
+		for _, op := range []string{"notEquals", "startsWiths", "notStartsWiths", "endsWiths", "notEndsWiths"} {
+			if l, _ := fm[op].([]any); len(l) > 0 {
+				sel.equals = nil
+			}
+		}
+		out[field] = sel
+	}
+	return out
+}
