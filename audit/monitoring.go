@@ -86,6 +86,30 @@ func SecretReadsPattern(prefix string, readers []string) string {
 	return fmt.Sprintf(`{ ($.eventSource = "secretsmanager.amazonaws.com") && ($.eventName = "GetSecretValue") && (($.requestParameters.secretId = "%[1]s*") || ($.requestParameters.secretId = "*:secret:%[1]s*")) && (%[2]s) }`, prefix, who)
 }
 
+// GuardDutyFeature is a GuardDuty protection plan the detector enables by
+// name, with the additional configurations it turns on.
+type GuardDutyFeature struct {
+	Name       string
+	Additional []string
+	Controls   string
+}
+
+// GuardDutyFeatures are set explicitly rather than left to CreateDetector's
+// defaults, which leave RUNTIME_MONITORING off and differ by Region and
+// account age. Runtime Monitoring's automated agent management lets
+// GuardDuty itself create a guardduty-data VPC endpoint and security group
+// in a VPC where covered workloads run: resources outside this stack that
+// deleting the VPC must wait for (see the README).
+var GuardDutyFeatures = []GuardDutyFeature{
+	{"S3_DATA_EVENTS", nil, "FSBP GuardDuty.10"},
+	{"EKS_AUDIT_LOGS", nil, "FSBP GuardDuty.5"},
+	{"EBS_MALWARE_PROTECTION", nil, "FSBP GuardDuty.8"},
+	{"RDS_LOGIN_EVENTS", nil, "FSBP GuardDuty.9"},
+	{"LAMBDA_NETWORK_LOGS", nil, "FSBP GuardDuty.6"},
+	{"RUNTIME_MONITORING", []string{"EKS_ADDON_MANAGEMENT", "ECS_FARGATE_AGENT_MANAGEMENT", "EC2_AGENT_MANAGEMENT"},
+		"FSBP GuardDuty.7, GuardDuty.11, GuardDuty.12, GuardDuty.13"},
+}
+
 // Event patterns of the detection rules.
 const (
 	// GuardDutyHighSeverityPattern matches findings of severity 7 or more.
@@ -198,11 +222,26 @@ func NewMonitoring(ctx *pulumi.Context, name string, args *MonitoringArgs, opts 
 		}
 	}
 	if args.GuardDuty {
-		if _, err := guardduty.NewDetector(ctx, name, &guardduty.DetectorArgs{
+		detector, err := guardduty.NewDetector(ctx, name, &guardduty.DetectorArgs{
 			Enable:                     pulumi.Bool(true),
 			FindingPublishingFrequency: pulumi.String("FIFTEEN_MINUTES"),
-		}, parent); err != nil {
+		}, parent)
+		if err != nil {
 			return nil, err
+		}
+		for _, f := range GuardDutyFeatures {
+			var extra guardduty.DetectorFeatureAdditionalConfigurationArray
+			for _, a := range f.Additional {
+				extra = append(extra, guardduty.DetectorFeatureAdditionalConfigurationArgs{Name: pulumi.String(a), Status: pulumi.String("ENABLED")})
+			}
+			if _, err := guardduty.NewDetectorFeature(ctx, name+"-"+strings.ToLower(strings.ReplaceAll(f.Name, "_", "-")), &guardduty.DetectorFeatureArgs{
+				DetectorId:               detector.ID(),
+				Name:                     pulumi.String(f.Name),
+				Status:                   pulumi.String("ENABLED"),
+				AdditionalConfigurations: extra,
+			}, parent); err != nil {
+				return nil, err
+			}
 		}
 		if err := EventToAlerts(ctx, name+"-guardduty-high", "GuardDuty findings of severity 7 or more",
 			pulumi.String(GuardDutyHighSeverityPattern), args.AlertsTopicARN, args.DeadLetterARN, parent); err != nil {

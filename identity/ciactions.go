@@ -109,6 +109,10 @@ var TypeActions = map[string]struct {
 	"aws:guardduty/detector:Detector": {"guardduty/detector.go",
 		[]string{"guardduty:GetDetector", "guardduty:ListTagsForResource"},
 		[]string{"guardduty:CreateDetector", "guardduty:UpdateDetector", "guardduty:DeleteDetector", "guardduty:TagResource", "guardduty:UntagResource"}},
+	// Create and update are one UpdateDetector call; delete is a no-op.
+	"aws:guardduty/detectorFeature:DetectorFeature": {"guardduty/detector_feature.go",
+		[]string{"guardduty:GetDetector"},
+		[]string{"guardduty:UpdateDetector"}},
 	"aws:iam/accountPasswordPolicy:AccountPasswordPolicy": {"iam/account_password_policy.go",
 		[]string{"iam:GetAccountPasswordPolicy"},
 		[]string{"iam:UpdateAccountPasswordPolicy", "iam:DeleteAccountPasswordPolicy"}},

@@ -2,6 +2,8 @@ package tests
 
 import (
 	"encoding/json"
+	"fmt"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -14,12 +16,13 @@ import (
 )
 
 const (
-	typeTrail        = "aws:cloudtrail/trail:Trail"
-	typeMetricFilter = "aws:cloudwatch/logMetricFilter:LogMetricFilter"
-	typeDetector     = "aws:guardduty/detector:Detector"
-	typeHubAccount   = "aws:securityhub/account:Account"
-	typeHubStandard  = "aws:securityhub/standardsSubscription:StandardsSubscription"
-	typeSubscription = "aws:sns/topicSubscription:TopicSubscription"
+	typeTrail           = "aws:cloudtrail/trail:Trail"
+	typeMetricFilter    = "aws:cloudwatch/logMetricFilter:LogMetricFilter"
+	typeDetector        = "aws:guardduty/detector:Detector"
+	typeDetectorFeature = "aws:guardduty/detectorFeature:DetectorFeature"
+	typeHubAccount      = "aws:securityhub/account:Account"
+	typeHubStandard     = "aws:securityhub/standardsSubscription:StandardsSubscription"
+	typeSubscription    = "aws:sns/topicSubscription:TopicSubscription"
 )
 
 // benchmarkPatterns are the CIS AWS Foundations Benchmark's filter
@@ -299,6 +302,37 @@ func TestDetectionServices(t *testing.T) {
 			}
 			if v, _ := boolean(detectors[0], "enable"); !v {
 				t.Error("detector disabled")
+			}
+			// Every protection plan by name (Runtime Monitoring is off by
+			// default), on this detector, each once; the provider refuses
+			// EKS_RUNTIME_MONITORING beside RUNTIME_MONITORING
+			// (guardduty/detector_feature.go).
+			want := map[string][]string{
+				"S3_DATA_EVENTS": nil, "EKS_AUDIT_LOGS": nil, "EBS_MALWARE_PROTECTION": nil,
+				"RDS_LOGIN_EVENTS": nil, "LAMBDA_NETWORK_LOGS": nil,
+				"RUNTIME_MONITORING": {"EC2_AGENT_MANAGEMENT", "ECS_FARGATE_AGENT_MANAGEMENT", "EKS_ADDON_MANAGEMENT"},
+			}
+			got := map[string][]string{}
+			for _, f := range m.ByType(typeDetectorFeature) {
+				name := str(f, "name")
+				if _, dup := got[name]; dup {
+					t.Errorf("feature %s set twice", name)
+				}
+				if str(f, "status") != "ENABLED" || str(f, "detectorId") != id(detectors[0]) {
+					t.Errorf("feature %s: status %q on detector %q, want ENABLED on %q", name, str(f, "status"), str(f, "detectorId"), id(detectors[0]))
+				}
+				var extra []string
+				list, _ := input(f, "additionalConfigurations").([]any)
+				for i := range list {
+					if str(f, fmt.Sprintf("additionalConfigurations.%d.status", i)) == "ENABLED" {
+						extra = append(extra, str(f, fmt.Sprintf("additionalConfigurations.%d.name", i)))
+					}
+				}
+				slices.Sort(extra)
+				got[name] = extra
+			}
+			if !reflect.DeepEqual(got, want) {
+				t.Errorf("features %v, want %v", got, want)
 			}
 			rule := find(t, m, typeEventRule, "on GuardDuty findings", func(r mockaws.Resource) bool { return strings.Contains(str(r, "eventPattern"), "aws.guardduty") })
 			var p struct {
