@@ -338,6 +338,17 @@ var ruleCases = []struct {
 		set(t, g, tTrail, "", "eventSelectors", nil)
 		return set(t, g, tTrail, "", "advancedEventSelectors", advancedSelectors(map[string]any{"field": "resources.ARN", "notStartsWiths": []any{"arn:aws:s3:::hardening-prod-trail/"}}))
 	}, "does not record S3 object writes or reads in every bucket"},
+	{"guardduty-protection-plans", func(t *testing.T, g *compliance.Graph) string {
+		drop(g, "aws:guardduty/detectorFeature:DetectorFeature", "-rds-login-events")
+		return set(t, g, "aws:guardduty/detector:Detector", "", "findingPublishingFrequency", "FIFTEEN_MINUTES")
+	}, "RDS_LOGIN_EVENTS is not enabled by name (GuardDuty.9)"},
+	{"guardduty-protection-plans", func(t *testing.T, g *compliance.Graph) string {
+		set(t, g, "aws:guardduty/detectorFeature:DetectorFeature", "-runtime-monitoring", "additionalConfigurations.2.status", "DISABLED")
+		return set(t, g, "aws:guardduty/detector:Detector", "", "findingPublishingFrequency", "FIFTEEN_MINUTES")
+	}, "RUNTIME_MONITORING runs without EC2_AGENT_MANAGEMENT"},
+	{"guardduty-protection-plans", func(t *testing.T, g *compliance.Graph) string {
+		return set(t, g, "aws:guardduty/detector:Detector", "", "enable", false)
+	}, "is disabled"},
 	{"acm-transparency-logging", func(t *testing.T, g *compliance.Graph) string {
 		return set(t, g, "aws:acm/certificate:Certificate", "", "options.certificateTransparencyLoggingPreference", "DISABLED")
 	}, "opts out of Certificate Transparency logging"},

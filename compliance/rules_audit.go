@@ -192,3 +192,71 @@ func fieldSelectors(s any) map[string]fieldSelector {
 	}
 	return out
 }
+
+const (
+	tDetector        = "aws:guardduty/detector:Detector"
+	tDetectorFeature = "aws:guardduty/detectorFeature:DetectorFeature"
+)
+
+// guardDutyPlans are the protection plans Security Hub asks for, each with
+// the additional configurations it needs, and the control.
+var guardDutyPlans = []struct {
+	name, control string
+	additional    []string
+}{
+	{"S3_DATA_EVENTS", "GuardDuty.10", nil},
+	{"EKS_AUDIT_LOGS", "GuardDuty.5", nil},
+	{"EBS_MALWARE_PROTECTION", "GuardDuty.8", nil},
+	{"RDS_LOGIN_EVENTS", "GuardDuty.9", nil},
+	{"LAMBDA_NETWORK_LOGS", "GuardDuty.6", nil},
+	{"RUNTIME_MONITORING", "GuardDuty.7/.11/.12/.13", []string{"EKS_ADDON_MANAGEMENT", "ECS_FARGATE_AGENT_MANAGEMENT", "EC2_AGENT_MANAGEMENT"}},
+}
+
+// guardDutyRules judge the GuardDuty detectors the stack registers.
+func guardDutyRules() []Rule {
+	return []Rule{
+		{ID: "guardduty-protection-plans", Controls: []string{"FSBP GuardDuty.1", "FSBP GuardDuty.5", "FSBP GuardDuty.6", "FSBP GuardDuty.7", "FSBP GuardDuty.8",
+			"FSBP GuardDuty.9", "FSBP GuardDuty.10", "FSBP GuardDuty.11", "FSBP GuardDuty.12", "FSBP GuardDuty.13"}, Severity: Medium,
+			Description: "GuardDuty detectors are enabled with every protection plan set by name; CreateDetector's defaults leave Runtime Monitoring off.",
+			Check: func(g *Graph) []Violation {
+				var out []Violation
+				for _, d := range g.ByType(tDetector) {
+					fail := func(msg string) {
+						out = append(out, Violation{URN: d.URN, Message: "guardduty.Detector " + d.Name + ": " + msg})
+					}
+					if v, set := d.Bool("enable"); set && !v {
+						fail("is disabled; set enable: true")
+						continue
+					}
+					enabled := map[string]map[string]bool{}
+					for _, f := range g.Dependents(d.URN, tDetectorFeature) {
+						if f.Str("status") != "ENABLED" {
+							continue
+						}
+						extra := map[string]bool{}
+						for _, a := range f.List("additionalConfigurations") {
+							m, _ := a.(map[string]any)
+							if m["status"] == "ENABLED" {
+								name, _ := m["name"].(string)
+								extra[name] = true
+							}
+						}
+						enabled[f.Str("name")] = extra
+					}
+					for _, p := range guardDutyPlans {
+						extra, ok := enabled[p.name]
+						if !ok {
+							fail(p.name + " is not enabled by name (" + p.control + "); add a guardduty.DetectorFeature with status ENABLED")
+							continue
+						}
+						for _, a := range p.additional {
+							if !extra[a] {
+								fail(p.name + " runs without " + a + " (" + p.control + "); enable it in additionalConfigurations")
+							}
+						}
+					}
+				}
+				return out
+			}},
+	}
+}
