@@ -1,6 +1,7 @@
 package compliance
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 )
@@ -254,6 +255,33 @@ func guardDutyRules() []Rule {
 								fail(p.name + " runs without " + a + " (" + p.control + "); enable it in additionalConfigurations")
 							}
 						}
+					}
+				}
+				return out
+			}},
+	}
+}
+
+const (
+	tTopic        = "aws:sns/topic:Topic"
+	tSubscription = "aws:sns/topicSubscription:TopicSubscription"
+	tMetricAlarm  = "aws:cloudwatch/metricAlarm:MetricAlarm"
+)
+
+// alarmRules judge where the stack's alarms go.
+func alarmRules() []Rule {
+	return []Rule{
+		// The CIS monitoring recommendations end with a subscriber on the
+		// alarms' topic: an alarm nobody receives detects nothing.
+		{ID: "alarm-topic-subscribed", Controls: []string{"CIS 4.3", "CIS 4.4", "CIS 4.5", "CIS 4.6", "CIS 4.7", "CIS 4.8", "CIS 4.9",
+			"CIS 4.10", "CIS 4.11", "CIS 4.12", "CIS 4.13", "CIS 4.14", "CIS 4.15"}, Severity: Medium,
+			Description: "Every SNS topic an alarm notifies has a subscriber.",
+			Check: func(g *Graph) []Violation {
+				var out []Violation
+				for _, t := range g.ByType(tTopic) {
+					alarms := len(g.Dependents(t.URN, tMetricAlarm))
+					if alarms > 0 && len(g.Dependents(t.URN, tSubscription)) == 0 {
+						out = append(out, Violation{URN: t.URN, Message: fmt.Sprintf("sns.Topic %s: notifies no one of its %d alarms; subscribe an address or endpoint (hardening:alerts)", t.Name, alarms)})
 					}
 				}
 				return out

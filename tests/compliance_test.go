@@ -349,6 +349,10 @@ var ruleCases = []struct {
 	{"guardduty-protection-plans", func(t *testing.T, g *compliance.Graph) string {
 		return set(t, g, "aws:guardduty/detector:Detector", "", "enable", false)
 	}, "is disabled"},
+	{"alarm-topic-subscribed", func(t *testing.T, g *compliance.Graph) string {
+		drop(g, "aws:sns/topicSubscription:TopicSubscription", "")
+		return set(t, g, "aws:sns/topic:Topic", "-alerts", "displayName", "alerts")
+	}, "notifies no one of its"},
 	{"acm-transparency-logging", func(t *testing.T, g *compliance.Graph) string {
 		return set(t, g, "aws:acm/certificate:Certificate", "", "options.certificateTransparencyLoggingPreference", "DISABLED")
 	}, "opts out of Certificate Transparency logging"},
