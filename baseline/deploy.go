@@ -304,8 +304,11 @@ func (d *deployer) guardrails() error {
 		return nil
 	}
 	aa := d.cfg.Identity.AccessAnalyzers
+	// The stack's own region first; the rest get an analyzer each.
+	regions := slices.DeleteFunc(stackRegions(d.cfg, d.env.Region), func(r string) bool { return r == d.env.Region })
 	_, err := identity.NewAccountGuardrails(d.ctx, d.name, &identity.AccountGuardrailsArgs{
 		ExternalAccessAnalyzer: aa.External, UnusedAccessAnalyzer: aa.Unused,
+		OtherRegions: regions, DefaultTags: d.env.DefaultTags,
 	})
 	return err
 }

@@ -1,6 +1,9 @@
 package identity
 
 import (
+	"slices"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/accessanalyzer"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -26,6 +29,15 @@ const UnusedAccessDays = 90
 type AccountGuardrailsArgs struct {
 	ExternalAccessAnalyzer bool
 	UnusedAccessAnalyzer   bool
+	// OtherRegions are the regions besides the provider's where the stack
+	// deploys resources (secret replicas). An external-access analyzer
+	// judges only its own region's resources (CIS 1.20), so one is
+	// created in each; the unused-access analyzer reads IAM, which is
+	// global, and stays in the provider's region.
+	OtherRegions []string
+	// DefaultTags tag what the other regions' providers create, as the
+	// stack's provider does.
+	DefaultTags map[string]string
 }
 
 // NewAccountGuardrails creates AccountGuardrails.
@@ -55,6 +67,23 @@ func NewAccountGuardrails(ctx *pulumi.Context, name string, args *AccountGuardra
 			Type:         pulumi.String("ACCOUNT"),
 		}, parent); err != nil {
 			return nil, err
+		}
+		regions := slices.Clone(args.OtherRegions)
+		slices.Sort(regions)
+		for _, region := range slices.Compact(regions) {
+			provider, err := aws.NewProvider(ctx, name+"-"+region, &aws.ProviderArgs{
+				Region:      pulumi.String(region),
+				DefaultTags: &aws.ProviderDefaultTagsArgs{Tags: pulumi.ToStringMap(args.DefaultTags)},
+			}, parent)
+			if err != nil {
+				return nil, err
+			}
+			if _, err := accessanalyzer.NewAnalyzer(ctx, name+"-external-"+region, &accessanalyzer.AnalyzerArgs{
+				AnalyzerName: pulumi.String(name + "-external"),
+				Type:         pulumi.String("ACCOUNT"),
+			}, parent, pulumi.Provider(provider)); err != nil {
+				return nil, err
+			}
 		}
 	}
 	if args.UnusedAccessAnalyzer {

@@ -547,9 +547,20 @@ var accountWide = []string{
 	"aws:guardduty/detector:Detector", "aws:securityhub/account:Account",
 }
 
+// regionOf is the region a resource is created in: its explicit
+// provider's, else the stack's.
+func regionOf(t *testing.T, m *mockaws.Mocks, r mockaws.Resource) string {
+	t.Helper()
+	if r.Provider == "" {
+		return "the stack's region"
+	}
+	p := find(t, m, "pulumi:providers:aws", "of "+r.Name, func(p mockaws.Resource) bool { return strings.HasPrefix(r.Provider, p.URN+"::") })
+	return str(p, "region")
+}
+
 // TestStacksDeploySideBySide: the stack files put dev and prod in one
 // account, so each account-wide resource is declared by one of them, and
-// each Access Analyzer type by one.
+// each Access Analyzer type per region by one.
 func TestStacksDeploySideBySide(t *testing.T) {
 	count := map[string]int{}
 	for _, stack := range stacks {
@@ -558,7 +569,7 @@ func TestStacksDeploySideBySide(t *testing.T) {
 			count[typ] += len(m.ByType(typ))
 		}
 		for _, a := range m.ByType("aws:accessanalyzer/analyzer:Analyzer") {
-			count["analyzer "+str(a, "type")]++
+			count["analyzer "+str(a, "type")+" in "+regionOf(t, m, a)]++
 		}
 	}
 	for what, n := range count {
