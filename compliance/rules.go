@@ -46,7 +46,7 @@ const (
 
 // Rules returns every rule, in report order.
 func Rules() []Rule {
-	return slices.Concat(elbRules(), networkRules(), iamRules(), dataRules(), trailRules(), guardDutyRules(), alarmRules(), cognitoRules(), wafRules(), projectRules(), deployRules())
+	return slices.Concat(elbRules(), networkRules(), iamRules(), dataRules(), trailRules(), guardDutyRules(), alarmRules(), accountRules(), cognitoRules(), wafRules(), projectRules(), deployRules())
 }
 
 func elbRules() []Rule {

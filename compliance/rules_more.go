@@ -266,7 +266,7 @@ func dataRules() []Rule {
 				}
 				return ""
 			})},
-		{ID: "s3-public-access-blocked", Controls: []string{"FSBP S3.1", "FSBP S3.8", "CKV_AWS_53"}, Severity: High,
+		{ID: "s3-public-access-blocked", Controls: []string{"FSBP S3.8", "CKV_AWS_53"}, Severity: High,
 			Description: "Every bucket blocks all public access.",
 			Check: func(g *Graph) []Violation {
 				var out []Violation

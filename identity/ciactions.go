@@ -113,6 +113,11 @@ var TypeActions = map[string]struct {
 	"aws:guardduty/detectorFeature:DetectorFeature": {"guardduty/detector_feature.go",
 		[]string{"guardduty:GetDetector"},
 		[]string{"guardduty:UpdateDetector"}},
+	// s3control's Put/Get/DeletePublicAccessBlock for an account are
+	// authorized as these two actions (the Service Authorization Reference).
+	"aws:s3/accountPublicAccessBlock:AccountPublicAccessBlock": {"s3control/account_public_access_block.go",
+		[]string{"s3:GetAccountPublicAccessBlock"},
+		[]string{"s3:PutAccountPublicAccessBlock"}},
 	"aws:iam/accountPasswordPolicy:AccountPasswordPolicy": {"iam/account_password_policy.go",
 		[]string{"iam:GetAccountPasswordPolicy"},
 		[]string{"iam:UpdateAccountPasswordPolicy", "iam:DeleteAccountPasswordPolicy"}},

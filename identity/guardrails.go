@@ -6,15 +6,17 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/accessanalyzer"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/s3"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
 // GuardrailsType is the type token of the AccountGuardrails component.
 const GuardrailsType = "hardening:identity:AccountGuardrails"
 
-// AccountGuardrails are account-wide IAM settings: the password policy of
-// IAM users (CIS 1.8, 1.9) and IAM Access Analyzer for external and for
-// unused access. One stack per account may own them.
+// AccountGuardrails are account-wide settings: the password policy of IAM
+// users (CIS 1.8, 1.9), S3 Block Public Access for the whole account (FSBP
+// S3.1, CIS 2.1.4), and IAM Access Analyzer for external and for unused
+// access. One stack per account may own them.
 type AccountGuardrails struct {
 	pulumi.ResourceState
 }
@@ -58,6 +60,17 @@ func NewAccountGuardrails(ctx *pulumi.Context, name string, args *AccountGuardra
 		RequireSymbols:             pulumi.Bool(true),
 		PasswordReusePrevention:    pulumi.Int(24),
 		AllowUsersToChangePassword: pulumi.Bool(true),
+	}, parent); err != nil {
+		return nil, err
+	}
+	// Every bucket of the account, present and future, stays private
+	// whatever its own settings (FSBP S3.1, CIS 2.1.4); the provider's
+	// defaults are false for all four.
+	if _, err := s3.NewAccountPublicAccessBlock(ctx, name, &s3.AccountPublicAccessBlockArgs{
+		BlockPublicAcls:       pulumi.Bool(true),
+		BlockPublicPolicy:     pulumi.Bool(true),
+		IgnorePublicAcls:      pulumi.Bool(true),
+		RestrictPublicBuckets: pulumi.Bool(true),
 	}, parent); err != nil {
 		return nil, err
 	}

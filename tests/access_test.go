@@ -545,6 +545,7 @@ func TestZones(t *testing.T) {
 var accountWide = []string{
 	"aws:iam/openIdConnectProvider:OpenIdConnectProvider", "aws:iam/accountPasswordPolicy:AccountPasswordPolicy",
 	"aws:guardduty/detector:Detector", "aws:securityhub/account:Account",
+	"aws:s3/accountPublicAccessBlock:AccountPublicAccessBlock",
 }
 
 // regionOf is the region a resource is created in: its explicit

@@ -353,6 +353,9 @@ var ruleCases = []struct {
 		drop(g, "aws:sns/topicSubscription:TopicSubscription", "")
 		return set(t, g, "aws:sns/topic:Topic", "-alerts", "displayName", "alerts")
 	}, "notifies no one of its"},
+	{"s3-account-public-access-block", func(t *testing.T, g *compliance.Graph) string {
+		return set(t, g, "aws:s3/accountPublicAccessBlock:AccountPublicAccessBlock", "", "restrictPublicBuckets", nil)
+	}, "leaves restrictPublicBuckets off"},
 	{"acm-transparency-logging", func(t *testing.T, g *compliance.Graph) string {
 		return set(t, g, "aws:acm/certificate:Certificate", "", "options.certificateTransparencyLoggingPreference", "DISABLED")
 	}, "opts out of Certificate Transparency logging"},

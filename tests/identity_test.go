@@ -25,6 +25,7 @@ const (
 	typeOIDCProvider   = "aws:iam/openIdConnectProvider:OpenIdConnectProvider"
 	typePasswordPolicy = "aws:iam/accountPasswordPolicy:AccountPasswordPolicy"
 	typeAnalyzer       = "aws:accessanalyzer/analyzer:Analyzer"
+	typeAccountPAB     = "aws:s3/accountPublicAccessBlock:AccountPublicAccessBlock"
 )
 
 func TestUserPool(t *testing.T) {
@@ -534,11 +535,22 @@ func TestAccountGuardrails(t *testing.T) {
 		t.Run(stack, func(t *testing.T) {
 			policies := m.ByType(typePasswordPolicy)
 			analyzers := m.ByType(typeAnalyzer)
+			blocks := m.ByType(typeAccountPAB)
 			if !cfg.Identity.AccountGuardrails {
-				if len(policies)+len(analyzers) != 0 {
+				if len(policies)+len(analyzers)+len(blocks) != 0 {
 					t.Errorf("account-wide guardrails made though switched off")
 				}
 				return
+			}
+			// S3 Block Public Access for the account (FSBP S3.1, CIS 2.1.4):
+			// the provider defaults all four to false.
+			if len(blocks) != 1 {
+				t.Fatalf("%d account public access blocks", len(blocks))
+			}
+			for _, k := range []string{"blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"} {
+				if v, _ := boolean(blocks[0], k); !v {
+					t.Errorf("account public access block: %s off", k)
+				}
 			}
 			if len(policies) != 1 {
 				t.Fatalf("%d password policies", len(policies))
