@@ -164,13 +164,14 @@ type policyDoc struct {
 }
 
 type policyStatement struct {
-	Sid       string
-	Effect    string
-	Principal any
-	Action    stringList
-	NotAction stringList
-	Resource  stringList
-	Condition map[string]map[string]stringList
+	Sid         string
+	Effect      string
+	Principal   any
+	Action      stringList
+	NotAction   stringList
+	Resource    stringList
+	NotResource stringList
+	Condition   map[string]map[string]stringList
 }
 
 type stringList []string

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+
+	"github.com/example/hardening/iampolicy"
 )
 
 // policyInputs are where each type keeps IAM policy documents, and whether
@@ -49,8 +51,29 @@ func policyViolations(g *Graph, identity bool, judge func(s policyStatement) []s
 	return out
 }
 
+// allowsEverything reports whether a statement's resources are all of
+// them: "*" anywhere in the list (the others add nothing), or NotResource.
 func allowsEverything(s policyStatement) bool {
-	return len(s.Resource) == 1 && s.Resource[0] == "*"
+	return contains(s.Resource, "*") || len(s.NotResource) > 0
+}
+
+// allowsAction reports whether a statement's Action (IAM wildcards, case
+// insensitive) or NotAction lets action through.
+func allowsAction(s policyStatement, action string) bool {
+	if len(s.NotAction) > 0 {
+		for _, a := range s.NotAction {
+			if iampolicy.Pattern(a, true).MatchString(strings.ToLower(action)) {
+				return false
+			}
+		}
+		return true
+	}
+	for _, a := range s.Action {
+		if iampolicy.Pattern(a, true).MatchString(strings.ToLower(action)) {
+			return true
+		}
+	}
+	return false
 }
 
 func iamRules() []Rule {
@@ -59,7 +82,7 @@ func iamRules() []Rule {
 			Description: "No IAM policy allows every action on every resource.",
 			Check: func(g *Graph) []Violation {
 				return policyViolations(g, true, func(s policyStatement) []string {
-					if s.Effect == "Allow" && (contains(s.Action, "*") || len(s.NotAction) > 0) && allowsEverything(s) {
+					if s.Effect == "Allow" && (contains(s.Action, "*") || contains(s.Action, "*:*") || len(s.NotAction) > 0) && allowsEverything(s) {
 						return []string{`allows "*" on "*"; list the actions the role needs`}
 					}
 					return nil
@@ -93,9 +116,8 @@ func iamRules() []Rule {
 					if s.Effect != "Allow" || !allowsEverything(s) {
 						return nil
 					}
-					for _, a := range s.Action {
-						switch strings.ToLower(a) {
-						case "kms:decrypt", "kms:reencryptfrom", "kms:*", "kms:decrypt*", "kms:reencrypt*":
+					for _, a := range []string{"kms:Decrypt", "kms:ReEncryptFrom"} {
+						if allowsAction(s, a) {
 							return []string{fmt.Sprintf("allows %s on every key; name the keys", a)}
 						}
 					}

@@ -356,6 +356,16 @@ var ruleCases = []struct {
 	{"s3-account-public-access-block", func(t *testing.T, g *compliance.Graph) string {
 		return set(t, g, "aws:s3/accountPublicAccessBlock:AccountPublicAccessBlock", "", "restrictPublicBuckets", nil)
 	}, "leaves restrictPublicBuckets off"},
+	// Fidelity: "*" among other resources, and wildcard actions.
+	{"kms-no-decrypt-all", func(t *testing.T, g *compliance.Graph) string {
+		return set(t, g, "aws:iam/rolePolicy:RolePolicy", "-read-app", "policy", policyJSON(`{"Sid":"K","Effect":"Allow","Action":"kms:Decr*","Resource":["arn:aws:kms:us-east-1:123456789012:key/x","*"]}`))
+	}, "on every key"},
+	{"iam-no-admin", func(t *testing.T, g *compliance.Graph) string {
+		return set(t, g, "aws:iam/rolePolicy:RolePolicy", "-read-app", "policy", policyJSON(`{"Sid":"A","Effect":"Allow","Action":["s3:GetObject","*"],"Resource":["arn:aws:s3:::x","*"]}`))
+	}, `allows "*" on "*"`},
+	{"iam-no-admin", func(t *testing.T, g *compliance.Graph) string {
+		return set(t, g, "aws:iam/rolePolicy:RolePolicy", "-read-app", "policy", policyJSON(`{"Sid":"A","Effect":"Allow","NotAction":"iam:*","NotResource":"arn:aws:s3:::x"}`))
+	}, `allows "*" on "*"`},
 	{"acm-transparency-logging", func(t *testing.T, g *compliance.Graph) string {
 		return set(t, g, "aws:acm/certificate:Certificate", "", "options.certificateTransparencyLoggingPreference", "DISABLED")
 	}, "opts out of Certificate Transparency logging"},
