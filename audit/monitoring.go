@@ -100,6 +100,12 @@ type GuardDutyFeature struct {
 // GuardDuty itself create a guardduty-data VPC endpoint and security group
 // in a VPC where covered workloads run: resources outside this stack that
 // deleting the VPC must wait for (see the README).
+//
+// The names are the API's DetectorFeature and FeatureAdditionalConfiguration
+// enums, which the provider validates before any call
+// (guardduty/detector_feature.go, enum.Validate); EC2_AGENT_MANAGEMENT is
+// newer than aws-sdk-go v1's model (awsname/models.json's source), so no
+// offline check here holds it.
 var GuardDutyFeatures = []GuardDutyFeature{
 	{"S3_DATA_EVENTS", nil, "FSBP GuardDuty.10"},
 	{"EKS_AUDIT_LOGS", nil, "FSBP GuardDuty.5"},

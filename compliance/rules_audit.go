@@ -223,7 +223,7 @@ func guardDutyRules() []Rule {
 				var out []Violation
 				for _, d := range g.ByType(tDetector) {
 					fail := func(msg string) {
-						out = append(out, Violation{URN: d.URN, Message: "guardduty.Detector " + d.Name + ": " + msg})
+						out = append(out, Violation{URN: d.URN, Message: fmt.Sprintf("%s %s: %s", shortType(d.Type), d.Name, msg)})
 					}
 					if v, set := d.Bool("enable"); set && !v {
 						fail("is disabled; set enable: true")
@@ -281,7 +281,7 @@ func alarmRules() []Rule {
 				for _, t := range g.ByType(tTopic) {
 					alarms := len(g.Dependents(t.URN, tMetricAlarm))
 					if alarms > 0 && len(g.Dependents(t.URN, tSubscription)) == 0 {
-						out = append(out, Violation{URN: t.URN, Message: fmt.Sprintf("sns.Topic %s: notifies no one of its %d alarms; subscribe an address or endpoint (hardening:alerts)", t.Name, alarms)})
+						out = append(out, Violation{URN: t.URN, Message: fmt.Sprintf("%s %s: notifies no one of its %d alarms; subscribe an address or endpoint (hardening:alerts)", shortType(t.Type), t.Name, alarms)})
 					}
 				}
 				return out

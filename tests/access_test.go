@@ -549,11 +549,11 @@ var accountWide = []string{
 }
 
 // regionOf is the region a resource is created in: its explicit
-// provider's, else the stack's.
-func regionOf(t *testing.T, m *mockaws.Mocks, r mockaws.Resource) string {
+// provider's, else the stack's (stackRegion).
+func regionOf(t *testing.T, m *mockaws.Mocks, r mockaws.Resource, stackRegion string) string {
 	t.Helper()
 	if r.Provider == "" {
-		return "the stack's region"
+		return stackRegion
 	}
 	p := find(t, m, "pulumi:providers:aws", "of "+r.Name, func(p mockaws.Resource) bool { return strings.HasPrefix(r.Provider, p.URN+"::") })
 	return str(p, "region")
@@ -570,7 +570,7 @@ func TestStacksDeploySideBySide(t *testing.T) {
 			count[typ] += len(m.ByType(typ))
 		}
 		for _, a := range m.ByType("aws:accessanalyzer/analyzer:Analyzer") {
-			count["analyzer "+str(a, "type")+" in "+regionOf(t, m, a)]++
+			count["analyzer "+str(a, "type")+" in "+regionOf(t, m, a, loadStack(t, stack).Region)]++
 		}
 	}
 	for what, n := range count {

@@ -575,7 +575,7 @@ func TestAccountGuardrails(t *testing.T) {
 			}
 			var types []string
 			for _, a := range analyzers {
-				types = append(types, str(a, "type")+"@"+strings.Replace(regionOf(t, m, a), "the stack's region", "us-east-1", 1))
+				types = append(types, str(a, "type")+"@"+regionOf(t, m, a, "us-east-1"))
 			}
 			if !sameSet(types, wantTypes) {
 				t.Errorf("analyzers %v, want %v", types, wantTypes)
