@@ -32,6 +32,9 @@ type TrailArgs struct {
 	PermissionsBoundary pulumi.StringInput
 	// Protect protects and retains the bucket and the log group.
 	Protect bool
+	// AccessLogBucket receives the trail bucket's S3 server access logs
+	// (CIS 3.4); nil for none.
+	AccessLogBucket pulumi.StringInput
 }
 
 // Trail is a multi-Region CloudTrail trail of every management event, read
@@ -70,12 +73,13 @@ func NewTrail(ctx *pulumi.Context, name string, args *TrailArgs, opts ...pulumi.
 	trailARN := env.ARN("cloudtrail", "trail/"+TrailName(name))
 
 	bucket, err := logbucket.New(ctx, name+"-trail", &logbucket.Args{
-		BucketPrefix:   name + "-trail-",
-		KMSKeyARN:      args.KeyARN,
-		ExpirationDays: args.BucketExpirationDays,
-		ObjectLockDays: args.ObjectLockDays,
-		Policy:         func(arn string) iampolicy.Document { return TrailBucketPolicy(arn, trailARN, env) },
-		Protect:        args.Protect,
+		BucketPrefix:    name + "-trail-",
+		KMSKeyARN:       args.KeyARN,
+		ExpirationDays:  args.BucketExpirationDays,
+		ObjectLockDays:  args.ObjectLockDays,
+		Policy:          func(arn string) iampolicy.Document { return TrailBucketPolicy(arn, trailARN, env) },
+		Protect:         args.Protect,
+		AccessLogBucket: args.AccessLogBucket,
 	}, parent)
 	if err != nil {
 		return nil, err

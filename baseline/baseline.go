@@ -139,6 +139,7 @@ func checkArtifact(s stackconfig.Secrets) error {
 type Baseline struct {
 	Key          *secrets.Key
 	Alerts       *audit.Alerts
+	AccessLogs   *audit.AccessLogs
 	Network      *network.Vpc
 	LoadBalancer *tls.LoadBalancer
 	WebACL       *ratelimit.WebACL

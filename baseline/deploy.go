@@ -30,7 +30,7 @@ func Deploy(ctx *pulumi.Context, cfg *stackconfig.Config) (*Baseline, error) {
 	// In dependency order: the key and the alerts topic serve everything,
 	// the boundary every role.
 	for _, step := range []func() error{
-		d.key, d.alerts, d.boundary, d.network, d.loadBalancer, d.webACL,
+		d.key, d.alerts, d.boundary, d.accessLogs, d.network, d.loadBalancer, d.webACL,
 		d.workloads, d.userPool, d.ci, d.secrets, d.guardrails, d.audit,
 	} {
 		if err := step(); err != nil {
@@ -143,6 +143,19 @@ func interfaceEndpoints(cfg *stackconfig.Config) []string {
 	return out
 }
 
+// accessLogs creates the bucket every other bucket's server access logs go
+// to; they are request logs, kept as long as the load balancer's.
+func (d *deployer) accessLogs() error {
+	var err error
+	d.b.AccessLogs, err = audit.NewAccessLogs(d.ctx, d.name, &audit.AccessLogsArgs{
+		SourcePrefix:   d.name + "-",
+		ExpirationDays: d.cfg.TLS.LogExpirationDays,
+		Env:            d.env.Env,
+		Protect:        d.cfg.ProtectStateful,
+	})
+	return err
+}
+
 func (d *deployer) loadBalancer() error {
 	t, vpc := d.cfg.TLS, d.b.Network
 	var ca *tls.PrivateCAArgs
@@ -175,6 +188,7 @@ func (d *deployer) loadBalancer() error {
 		HealthCheckPath:    t.HealthCheckPath,
 		DeletionProtection: t.DeletionProtection,
 		LogExpirationDays:  t.LogExpirationDays,
+		AccessLogBucket:    d.b.AccessLogs.BucketName,
 		Env:                d.env.Env,
 		Protect:            d.cfg.ProtectStateful,
 	})
@@ -326,6 +340,7 @@ func (d *deployer) audit() error {
 			Env:                  d.env.Env,
 			PermissionsBoundary:  d.b.Boundary.PolicyARN,
 			Protect:              d.cfg.ProtectStateful,
+			AccessLogBucket:      d.b.AccessLogs.BucketName,
 		})
 		if err != nil {
 			return err

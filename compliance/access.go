@@ -104,6 +104,29 @@ func serviceAccess(g *Graph) []Violation {
 				"aws:SourceArn", arn("events", "rule/"+name), "aws:SourceAccount", acct, "aws:SecureTransport", "true"), true, "EventBridge dead-lettering for "+rule.Name)
 		}
 	}
+	// S3 server access logs (Amazon S3 user guide, "Permissions for log
+	// delivery"): logging.s3.amazonaws.com writes with aws:SourceArn the
+	// source bucket and aws:SourceAccount its owner.
+	for _, l := range g.ByType(tBucketLogging) {
+		source, target := l.Str("bucket"), l.Str("targetBucket")
+		if source == "" || target == "" {
+			continue // not known yet
+		}
+		key := "arn:" + p + ":s3:::" + target + "/" + l.Str("targetPrefix") + "2026/11/27/x"
+		found := false
+		for _, bp := range g.ByType(tBucketPolicy) {
+			if bp.Str("bucket") != target {
+				continue
+			}
+			found = true
+			srcARN := "arn:" + p + ":s3:::" + source
+			check(bp, "policy", svcReq("logging.s3.amazonaws.com", "s3:PutObject", key, "aws:SourceArn", srcARN, "aws:SourceAccount", acct, "aws:SecureTransport", "true"), true, "S3 server access logs of "+source)
+			check(bp, "policy", svcReq("logging.s3.amazonaws.com", "s3:PutObject", key, "aws:SourceArn", "arn:"+p+":s3:::another-account-bucket", "aws:SourceAccount", "999999999999", "aws:SecureTransport", "true"), false, "S3 server access logs of another account's bucket")
+		}
+		if !found {
+			out = append(out, Violation{URN: l.URN, Message: fmt.Sprintf("%s %s: sends access logs to %s, which has no bucket policy in the stack letting logging.s3.amazonaws.com write; S3 drops them", shortType(l.Type), l.Name, target)})
+		}
+	}
 	for _, bp := range g.ByType(tBucketPolicy) {
 		doc, err := iampolicy.Parse(bp.Str("policy"))
 		if err != nil || !strings.Contains(bp.Str("policy"), "cloudtrail.amazonaws.com") {

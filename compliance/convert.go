@@ -112,6 +112,7 @@ func ReadPreview(r io.Reader) (*Graph, error) {
 				Parent         string         `json:"parent"`
 				Dependencies   []string       `json:"dependencies"`
 				SourcePosition string         `json:"sourcePosition"`
+				Provider       string         `json:"provider"`
 			} `json:"newState"`
 		} `json:"steps"`
 	}
@@ -160,6 +161,7 @@ func ReadPreview(r io.Reader) (*Graph, error) {
 			URN:          s.URN,
 			Parent:       ns.Parent,
 			Dependencies: ns.Dependencies,
+			Provider:     ProviderURN(ns.Provider),
 		}
 		res.Inputs, _ = fromPreview(ns.Inputs).(map[string]any)
 		if res.Inputs == nil {

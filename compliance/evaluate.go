@@ -6,6 +6,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"slices"
 	"sort"
 
 	"gopkg.in/yaml.v3"
@@ -61,6 +62,8 @@ type Report struct {
 	Rules     int       `json:"rules"`
 	Resources int       `json:"resources"`
 	Findings  []Finding `json:"findings"`
+	// Types are the resource types judged, sorted.
+	Types []string `json:"types,omitempty"`
 }
 
 // Blocking returns the findings that fail a deployment: mandatory and not
@@ -96,6 +99,11 @@ func Evaluate(g *Graph, rules []Rule, sups []Suppression) (*Report, error) {
 	}
 	known := map[string]bool{}
 	rep := &Report{Rules: len(rules), Resources: len(g.Resources), Findings: []Finding{}}
+	for _, r := range g.Resources {
+		if i, found := slices.BinarySearch(rep.Types, r.Type); !found {
+			rep.Types = slices.Insert(rep.Types, i, r.Type)
+		}
+	}
 	for _, rule := range rules {
 		known[rule.ID] = true
 		for _, v := range rule.Check(g) {

@@ -11,6 +11,8 @@ package compliance
 
 import (
 	"encoding/json"
+	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -24,12 +26,15 @@ type Unknown struct{}
 // Resource is one resource of a stack, its inputs as plain Go values
 // (string, float64, bool, []any, map[string]any, Secret, Unknown).
 type Resource struct {
-	Type         string         `json:"type"`
-	Name         string         `json:"name"`
-	URN          string         `json:"urn"`
-	Parent       string         `json:"parent,omitempty"`
-	Dependencies []string       `json:"dependencies,omitempty"`
-	Inputs       map[string]any `json:"-"`
+	Type         string   `json:"type"`
+	Name         string   `json:"name"`
+	URN          string   `json:"urn"`
+	Parent       string   `json:"parent,omitempty"`
+	Dependencies []string `json:"dependencies,omitempty"`
+	// Provider is the URN of the explicit provider resource that manages
+	// it, or "" for the stack's default provider.
+	Provider string         `json:"provider,omitempty"`
+	Inputs   map[string]any `json:"-"`
 	// SourceFile and SourceLine locate the code that registered it.
 	SourceFile string `json:"sourceFile,omitempty"`
 	SourceLine int    `json:"sourceLine,omitempty"`
@@ -138,6 +143,59 @@ func (g *Graph) ByType(typ string) []Resource {
 	for _, r := range g.Resources {
 		if r.Type == typ {
 			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// ProviderURN returns the URN of an explicit provider from a provider
+// reference ("<urn>::<id>" or a URN), or "" for a default provider, which
+// takes the stack's Region.
+func ProviderURN(ref string) string {
+	if i := strings.LastIndex(ref, "::"); i >= 0 && strings.Count(ref, "::") > 3 {
+		ref = ref[:i] // drop the id
+	}
+	if ref == "" || strings.HasPrefix(ref[strings.LastIndex(ref, "::")+2:], "default") {
+		return ""
+	}
+	return ref
+}
+
+// RegionOf returns the Region a resource is created in: its explicit
+// provider's region, else the stack's (g.Region, "" when not known).
+func (g *Graph) RegionOf(r Resource) string {
+	if r.Provider != "" {
+		for _, p := range g.Resources {
+			if p.URN == r.Provider {
+				if region := p.Str("region"); region != "" {
+					return region
+				}
+			}
+		}
+	}
+	return g.Region
+}
+
+// Regions returns every Region the stack creates AWS resources or secret
+// replicas in, the stack's first.
+func (g *Graph) Regions() []string {
+	out := []string{g.Region}
+	add := func(region string) {
+		if !slices.Contains(out, region) {
+			out = append(out, region)
+		}
+	}
+	for _, r := range g.Resources {
+		if !strings.HasPrefix(r.Type, "aws:") {
+			continue
+		}
+		add(g.RegionOf(r))
+		if r.Type == tSecret {
+			for i := range r.List("replicas") {
+				if region := r.Str(fmt.Sprintf("replicas.%d.region", i)); region != "" {
+					add(region)
+				}
+			}
 		}
 	}
 	return out

@@ -3,6 +3,7 @@ package compliance
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 
@@ -102,12 +103,27 @@ func Pack(suppressionsOf SuppressionsOf) (policyx.PolicyPack, error) {
 // FromAnalyzer is the graph of the resources a policy pack receives.
 func FromAnalyzer(rs []policyx.AnalyzerResource) *Graph {
 	g := &Graph{}
+	seen := map[string]bool{}
+	providers := map[string]policyx.AnalyzerProviderResource{}
 	for _, r := range rs {
+		seen[r.URN] = true
+		p := ProviderURN(r.Provider.URN)
+		if p != "" {
+			providers[p] = r.Provider
+		}
 		g.Resources = append(g.Resources, Resource{
 			Type: r.Type, Name: r.Name, URN: r.URN, Parent: r.Parent,
-			Dependencies: r.Dependencies, Inputs: FromPolicyMap(r.Properties),
+			Dependencies: r.Dependencies, Provider: p, Inputs: FromPolicyMap(r.Properties),
 		})
 	}
+	// The engine sends each resource's provider with it; add those the list
+	// lacks, so that their Region is known.
+	for urn, p := range providers {
+		if !seen[urn] {
+			g.Resources = append(g.Resources, Resource{Type: p.Type, Name: p.Name, URN: urn, Inputs: FromPolicyMap(p.Properties)})
+		}
+	}
+	slices.SortFunc(g.Resources[len(rs):], func(a, b Resource) int { return strings.Compare(a.URN, b.URN) })
 	return g
 }
 

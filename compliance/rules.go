@@ -42,11 +42,12 @@ const (
 	tBucket        = "aws:s3/bucketV2:BucketV2"
 	tBucketPAB     = "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock"
 	tBucketPolicy  = "aws:s3/bucketPolicy:BucketPolicy"
+	tTLSKey        = "tls:index/privateKey:PrivateKey"
 )
 
 // Rules returns every rule, in report order.
 func Rules() []Rule {
-	return slices.Concat(elbRules(), networkRules(), iamRules(), dataRules(), trailRules(), guardDutyRules(), alarmRules(), accountRules(), cognitoRules(), wafRules(), projectRules(), deployRules())
+	return slices.Concat(elbRules(), networkRules(), iamRules(), dataRules(), trailRules(), guardDutyRules(), alarmRules(), monitoringRules(), accountRules(), serviceRules(), endpointRules(), cognitoRules(), wafRules(), projectRules(), deployRules())
 }
 
 func elbRules() []Rule {
@@ -62,7 +63,7 @@ func elbRules() []Rule {
 				}
 				return ""
 			})},
-		{ID: "elb-https-listener", Controls: []string{"FSBP ELB.18", "CKV_AWS_2"}, Severity: High,
+		{ID: "elb-https-listener", Controls: []string{"CKV_AWS_2"}, Severity: High,
 			Description: "Listeners speak HTTPS, or only redirect HTTP to it.",
 			Check: forEach(tListener, func(r Resource) string {
 				switch p := r.Str("protocol"); {
@@ -72,6 +73,18 @@ func elbRules() []Rule {
 					return ""
 				default:
 					return fmt.Sprintf("protocol %q forwards without TLS; use HTTPS with a certificate", p)
+				}
+			})},
+		// FSBP ELB.18's Config rule (elbv2-listener-encryption-in-transit)
+		// documents no exemption for a listener that only redirects.
+		{ID: "elb-listener-encrypted", Controls: []string{"FSBP ELB.18"}, Severity: Medium,
+			Description: "Every listener of an application or network load balancer speaks HTTPS or TLS, a redirecting HTTP listener included.",
+			Check: forEach(tListener, func(r Resource) string {
+				switch p := r.Str("protocol"); p {
+				case "HTTPS", "TLS", "GENEVE":
+					return ""
+				default:
+					return fmt.Sprintf("listens with %s; ELB.18 fails every listener that is not HTTPS or TLS, one that only redirects included", p)
 				}
 			})},
 		{ID: "elb-tls-policy", Controls: []string{"FSBP ELB.17", "CKV_AWS_103", "CKV2_AWS_74"}, Severity: High,
@@ -119,13 +132,13 @@ func elbRules() []Rule {
 				return ""
 			})},
 		{ID: "elb-multi-az", Controls: []string{"FSBP ELB.13"}, Severity: Medium,
-			Description: "Load balancers span at least two availability zones.",
-			Check: forEach(tLoadBalancer, func(r Resource) string {
-				if n := len(r.List("subnets")) + len(r.List("subnetMappings")); n < 2 {
-					return fmt.Sprintf("is in %d subnet(s); give it subnets in two or more zones", n)
-				}
-				return ""
-			})},
+			Description: "Load balancers span at least two Availability Zones: subnets counted by zone, not by number.",
+			Check: func(g *Graph) []Violation {
+				return forEach(tLoadBalancer, func(r Resource) string {
+					n := len(r.List("subnets")) + len(r.List("subnetMappings"))
+					return fewZones(g, r, n)
+				})(g)
+			}},
 		{ID: "elb-waf", Controls: []string{"SecurityHub ELB.16", "CKV2_AWS_28"}, Severity: High,
 			Description: "Every internet-facing load balancer has a WAF web ACL.",
 			Check: func(g *Graph) []Violation {
@@ -160,20 +173,31 @@ func elbRules() []Rule {
 				return ""
 			})},
 		{ID: "acm-key-algorithm", Controls: []string{"FSBP ACM.2"}, Severity: Medium,
-			Description: "ACM certificates use RSA of 2048 bits or more, or ECDSA.",
-			Check: forEach(tCertificate, func(r Resource) string {
-				if _, imported := r.Inputs["privateKey"]; imported {
-					return "" // imported: the key is judged where it is made
-				}
-				switch a := r.Str("keyAlgorithm"); {
-				case r.Unknown("keyAlgorithm"):
-					return ""
-				case a == "" || a == "RSA_2048" || a == "RSA_3072" || a == "RSA_4096" || strings.HasPrefix(a, "EC_"):
-					return ""
-				default:
-					return fmt.Sprintf("uses key algorithm %s; request EC_prime256v1 or RSA_2048 and above", a)
-				}
-			})},
+			Description: "ACM certificates, requested or imported, use RSA of 2048 bits or more, or ECDSA; an imported certificate is judged by the tls.PrivateKey it depends on.",
+			Check: func(g *Graph) []Violation {
+				return forEach(tCertificate, func(r Resource) string {
+					if _, imported := r.Inputs["privateKey"]; imported {
+						for _, k := range g.ByType(tTLSKey) {
+							if !slices.Contains(r.Dependencies, k.URN) {
+								continue
+							}
+							// pulumi-tls's rsaBits defaults to 2048.
+							if bits, set := k.Num("rsaBits"); k.Str("algorithm") == "RSA" && set && bits < 2048 {
+								return fmt.Sprintf("imports a %d-bit RSA key (%s); use 2048 bits or more, or ECDSA P256", int(bits), k.Name)
+							}
+						}
+						return ""
+					}
+					switch a := r.Str("keyAlgorithm"); {
+					case r.Unknown("keyAlgorithm"):
+						return ""
+					case a == "" || a == "RSA_2048" || a == "RSA_3072" || a == "RSA_4096" || strings.HasPrefix(a, "EC_"):
+						return ""
+					default:
+						return fmt.Sprintf("uses key algorithm %s; request EC_prime256v1 or RSA_2048 and above", a)
+					}
+				})(g)
+			}},
 	}
 }
 
@@ -189,33 +213,95 @@ func worldCIDR(c string) bool { return c == "0.0.0.0/0" || c == "::/0" }
 // highRiskPorts are those Security Hub EC2.19 names.
 var highRiskPorts = []int{20, 21, 22, 23, 25, 110, 135, 143, 445, 1433, 1434, 3000, 3306, 3389, 4333, 5000, 5432, 5500, 5601, 8080, 8088, 8888, 9200, 9300}
 
-// portRange returns an ingress rule's world-open CIDR and port range.
-func portRange(r Resource) (cidr string, from, to int, ok bool) {
-	cidr = r.Str("cidrIpv4")
-	if cidr == "" {
-		cidr = r.Str("cidrIpv6")
-	}
-	if r.Type == tSGRule {
-		if r.Str("type") != "ingress" {
-			return "", 0, 0, false
-		}
-		for _, c := range r.List("cidrBlocks") {
-			if s, _ := c.(string); worldCIDR(s) {
-				cidr = s
-			}
-		}
-	}
-	f, _ := r.Num("fromPort")
-	t, _ := r.Num("toPort")
-	from, to = int(f), int(t)
-	if p := r.Str("ipProtocol") + r.Str("protocol"); p == "-1" || p == "all" {
-		from, to = 0, 65535
-	}
-	return cidr, from, to, worldCIDR(cidr)
+// openIngress is one way a security group rule admits the internet: the
+// CIDR and the port range.
+type openIngress struct {
+	cidr     string
+	from, to int
 }
 
+// worldIngress returns the internet-open ingress of a resource in every
+// form the plan can express it: a vpc.SecurityGroupIngressRule (cidrIpv4,
+// cidrIpv6), an ec2.SecurityGroupRule of type ingress (cidrBlocks,
+// ipv6CidrBlocks) and the inline ingress blocks of an ec2.SecurityGroup.
+func worldIngress(r Resource) []openIngress {
+	entry := func(prefix string) []openIngress {
+		var cidrs []string
+		for _, k := range []string{"cidrIpv4", "cidrIpv6"} {
+			cidrs = append(cidrs, r.Str(prefix+k))
+		}
+		for _, k := range []string{"cidrBlocks", "ipv6CidrBlocks"} {
+			for _, c := range r.List(prefix + k) {
+				if s, ok := c.(string); ok {
+					cidrs = append(cidrs, s)
+				}
+			}
+		}
+		f, _ := r.Num(prefix + "fromPort")
+		t, _ := r.Num(prefix + "toPort")
+		from, to := int(f), int(t)
+		if p := r.Str(prefix+"ipProtocol") + r.Str(prefix+"protocol"); p == "-1" || p == "all" {
+			from, to = 0, 65535
+		}
+		var out []openIngress
+		for _, c := range cidrs {
+			if worldCIDR(c) {
+				out = append(out, openIngress{c, from, to})
+			}
+		}
+		return out
+	}
+	switch r.Type {
+	case tSGRule:
+		if r.Str("type") != "ingress" {
+			return nil
+		}
+		return entry("")
+	case tSG:
+		var out []openIngress
+		for i := range r.List("ingress") {
+			out = append(out, entry(fmt.Sprintf("ingress.%d.", i))...)
+		}
+		return out
+	}
+	return entry("")
+}
+
+// naclIngress is one inline or separate NACL ingress entry that allows.
+type naclIngress struct {
+	cidr, protocol string
+	from, to       int
+}
+
+// naclAllows returns the allowing ingress entries of a NetworkAclRule, or
+// the inline ingress of a NetworkAcl or DefaultNetworkAcl.
+func naclAllows(r Resource) []naclIngress {
+	entry := func(prefix, actionKey string) []naclIngress {
+		if r.Str(prefix+actionKey) != "allow" {
+			return nil
+		}
+		f, _ := r.Num(prefix + "fromPort")
+		t, _ := r.Num(prefix + "toPort")
+		return []naclIngress{{cidr: r.Str(prefix+"cidrBlock") + r.Str(prefix+"ipv6CidrBlock"), protocol: r.Str(prefix + "protocol"), from: int(f), to: int(t)}}
+	}
+	if r.Type == tNACLRule {
+		if e, _ := r.Bool("egress"); e {
+			return nil
+		}
+		return entry("", "ruleAction")
+	}
+	var out []naclIngress
+	for i := range r.List("ingress") {
+		out = append(out, entry(fmt.Sprintf("ingress.%d.", i), "action")...)
+	}
+	return out
+}
+
+// naclTypes are the types that carry NACL ingress entries.
+var naclTypes = []string{tNACLRule, "aws:ec2/networkAcl:NetworkAcl", "aws:ec2/defaultNetworkAcl:DefaultNetworkAcl"}
+
 func networkRules() []Rule {
-	ingress := []string{tSGIngress, tSGRule}
+	ingress := []string{tSGIngress, tSGRule, tSG}
 	return []Rule{
 		{ID: "ec2-nacl-in-use", Controls: []string{"FSBP EC2.16"}, Severity: Low,
 			Description: "Every network ACL is associated with subnets; an unused one is clutter that a later association can bring into force unreviewed.",
@@ -267,32 +353,41 @@ func networkRules() []Rule {
 				return out
 			}},
 		{ID: "ec2-nacl-no-all-ports", Controls: []string{"CKV_AWS_352"}, Severity: High,
-			Description: "No network ACL rule allows every protocol or every port: the NACLs are a second, port-specific layer under the security groups.",
-			Check: forEach(tNACLRule, func(r Resource) string {
-				if r.Str("ruleAction") != "allow" {
-					return ""
-				}
-				from, _ := r.Num("fromPort")
-				to, _ := r.Num("toPort")
-				switch p := r.Str("protocol"); {
-				case p == "-1" || p == "all":
-					return fmt.Sprintf("allows every protocol and port from %s; allow only the ports of a flow (the app, database or HTTPS port, or the ephemeral replies)", r.Str("cidrBlock"))
-				case from <= 0 && to >= 65535:
-					return fmt.Sprintf("allows every port from %s; allow only the ports of a flow", r.Str("cidrBlock"))
+			Description: "No network ACL rule, separate or inline, allows every protocol or every port: the NACLs are a second, port-specific layer under the security groups.",
+			Check: forEachIn(naclTypes, func(r Resource) string {
+				for _, e := range naclAllows(r) {
+					switch {
+					case e.protocol == "-1" || e.protocol == "all":
+						return fmt.Sprintf("allows every protocol and port from %s; allow only the ports of a flow (the app, database or HTTPS port, or the ephemeral replies)", e.cidr)
+					case e.from <= 0 && e.to >= 65535:
+						return fmt.Sprintf("allows every port from %s; allow only the ports of a flow", e.cidr)
+					}
 				}
 				return ""
 			})},
 		{ID: "ec2-default-sg-closed", Controls: []string{"FSBP EC2.2", "CIS 5.4", "CKV2_AWS_12"}, Severity: High,
-			Description: "The default security group has no rules.",
-			Check: forEach(tDefaultSG, func(r Resource) string {
-				if len(r.List("ingress"))+len(r.List("egress")) > 0 {
-					return "allows traffic; adopt it with no ingress and no egress rules"
-				}
-				return ""
-			})},
+			Description: "Every VPC's default security group is adopted by the stack with no rules: one left as EC2 creates it allows all traffic among its members and all egress.",
+			Check: func(g *Graph) []Violation {
+				out := forEach(tDefaultSG, func(r Resource) string {
+					if len(r.List("ingress"))+len(r.List("egress")) > 0 {
+						return "allows traffic; adopt it with no ingress and no egress rules"
+					}
+					return ""
+				})(g)
+				return append(out, withDependent(tVpc, tDefaultSG, "leaves its default security group as EC2 creates it (all egress, all traffic among members); adopt it with ec2.DefaultSecurityGroup and no rules")(g)...)
+			}},
 		{ID: "ec2-vpc-flow-logs", Controls: []string{"FSBP EC2.6", "CIS 3.7", "nag VPC7"}, Severity: Medium,
-			Description: "Every VPC has a flow log.",
-			Check:       withDependent(tVpc, tFlowLog, "has no flow log; add an ec2.FlowLog of ALL traffic")},
+			Description: "Every VPC has a flow log of its own that records rejected traffic (REJECT or ALL).",
+			Check: func(g *Graph) []Violation {
+				return forEach(tVpc, func(v Resource) string {
+					for _, f := range g.Dependents(v.URN, tFlowLog) {
+						if (f.Get("vpcId") != nil) && (f.Str("trafficType") == "ALL" || f.Str("trafficType") == "REJECT") {
+							return ""
+						}
+					}
+					return "has no flow log of its rejected traffic; add an ec2.FlowLog with vpcId and trafficType ALL"
+				})(g)
+			}},
 		{ID: "ec2-subnet-no-public-ip", Controls: []string{"FSBP EC2.15", "CKV_AWS_130"}, Severity: Medium,
 			Description: "Subnets do not assign public IPs on launch.",
 			Check: forEach(tSubnet, func(r Resource) string {
@@ -302,30 +397,32 @@ func networkRules() []Rule {
 				return ""
 			})},
 		{ID: "ec2-sg-admin-ports", Controls: []string{"SecurityHub EC2.53", "SecurityHub EC2.54", "CIS 5.2", "CIS 5.3"}, Severity: Critical,
-			Description: "No security group admits the internet to SSH or RDP.",
+			Description: "No security group admits the internet (IPv4 or IPv6, separate or inline rules) to SSH or RDP.",
 			Check: forEachIn(ingress, func(r Resource) string {
-				if cidr, from, to, ok := portRange(r); ok {
+				for _, in := range worldIngress(r) {
 					for _, p := range []int{22, 3389} {
-						if from <= p && p <= to {
-							return fmt.Sprintf("admits %s to port %d; reach instances through SSM Session Manager instead", cidr, p)
+						if in.from <= p && p <= in.to {
+							return fmt.Sprintf("admits %s to port %d; reach instances through SSM Session Manager instead", in.cidr, p)
 						}
 					}
 				}
 				return ""
 			})},
 		{ID: "ec2-sg-open-ports", Controls: []string{"FSBP EC2.18", "FSBP EC2.19", "CKV_AWS_24", "CKV_AWS_25"}, Severity: High,
-			Description: "Only ports 80 and 443 are open to the internet, and no high-risk port.",
+			Description: "Only ports 80 and 443 are open to the internet (IPv4 or IPv6, separate or inline rules), and no high-risk port.",
 			Check: forEachIn(ingress, func(r Resource) string {
-				cidr, from, to, ok := portRange(r)
-				if !ok || (from == to && (from == 80 || from == 443)) {
-					return ""
-				}
-				for _, p := range highRiskPorts {
-					if from <= p && p <= to {
-						return fmt.Sprintf("admits %s to high-risk port %d; restrict the source", cidr, p)
+				for _, in := range worldIngress(r) {
+					if in.from == in.to && (in.from == 80 || in.from == 443) {
+						continue
 					}
+					for _, p := range highRiskPorts {
+						if in.from <= p && p <= in.to {
+							return fmt.Sprintf("admits %s to high-risk port %d; restrict the source", in.cidr, p)
+						}
+					}
+					return fmt.Sprintf("admits %s to ports %d-%d; only 80 and 443 may be open to the internet", in.cidr, in.from, in.to)
 				}
-				return fmt.Sprintf("admits %s to ports %d-%d; only 80 and 443 may be open to the internet", cidr, from, to)
+				return ""
 			})},
 		{ID: "ec2-sg-rule-descriptions", Controls: []string{"CKV_AWS_23", "nag EC27"}, Severity: Low,
 			Description: "Every security group and rule says what it is for.",
@@ -336,19 +433,19 @@ func networkRules() []Rule {
 				return ""
 			})},
 		{ID: "ec2-nacl-admin-ports", Controls: []string{"FSBP EC2.21", "CIS 5.1"}, Severity: High,
-			Description: "No network ACL admits the internet to 22, 3389 or all ports.",
-			Check: forEach(tNACLRule, func(r Resource) string {
-				if e, _ := r.Bool("egress"); e || r.Str("ruleAction") != "allow" || !worldCIDR(r.Str("cidrBlock")+r.Str("ipv6CidrBlock")) {
-					return ""
-				}
-				if p := r.Str("protocol"); p == "-1" || p == "all" {
-					return "allows all traffic from the internet; allow only the ports the tier serves"
-				}
-				f, _ := r.Num("fromPort")
-				t, _ := r.Num("toPort")
-				for _, p := range []int{22, 3389} {
-					if int(f) <= p && p <= int(t) {
-						return fmt.Sprintf("allows port %d from the internet (range %d-%d); split the range around it", p, int(f), int(t))
+			Description: "No network ACL entry, separate or inline, admits the internet (0.0.0.0/0 or ::/0) to 22, 3389 or all ports.",
+			Check: forEachIn(naclTypes, func(r Resource) string {
+				for _, e := range naclAllows(r) {
+					if !worldCIDR(e.cidr) {
+						continue
+					}
+					if e.protocol == "-1" || e.protocol == "all" {
+						return "allows all traffic from the internet; allow only the ports the tier serves"
+					}
+					for _, p := range []int{22, 3389} {
+						if e.from <= p && p <= e.to {
+							return fmt.Sprintf("allows port %d from the internet (range %d-%d); split the range around it", p, e.from, e.to)
+						}
 					}
 				}
 				return ""

@@ -273,7 +273,7 @@ func alarmRules() []Rule {
 	return []Rule{
 		// The CIS monitoring recommendations end with a subscriber on the
 		// alarms' topic: an alarm nobody receives detects nothing.
-		{ID: "alarm-topic-subscribed", Controls: []string{"CIS 4.3", "CIS 4.4", "CIS 4.5", "CIS 4.6", "CIS 4.7", "CIS 4.8", "CIS 4.9",
+		{ID: "alarm-topic-subscribed", Controls: []string{"CIS 4.1", "CIS 4.2", "CIS 4.3", "CIS 4.4", "CIS 4.5", "CIS 4.6", "CIS 4.7", "CIS 4.8", "CIS 4.9",
 			"CIS 4.10", "CIS 4.11", "CIS 4.12", "CIS 4.13", "CIS 4.14", "CIS 4.15"}, Severity: Medium,
 			Description: "Every SNS topic an alarm notifies has a subscriber.",
 			Check: func(g *Graph) []Violation {
@@ -309,5 +309,86 @@ func accountRules() []Rule {
 				}
 				return ""
 			})},
+	}
+}
+
+const tMetricFilter = "aws:cloudwatch/logMetricFilter:LogMetricFilter"
+
+// cisMonitoring is what each CIS v3.0 section 4 recommendation's metric
+// filter must match, as the event names and values its published pattern
+// names (CIS AWS Foundations Benchmark v3.0.0, 4.1-4.15; Security Hub
+// CloudWatch.1-14 use the same patterns).
+var cisMonitoring = []struct {
+	cis, hub string
+	tokens   []string
+}{
+	{"4.1", "CloudWatch.2", []string{"UnauthorizedOperation", "AccessDenied"}},
+	{"4.2", "CloudWatch.3", []string{"ConsoleLogin", "MFAUsed"}},
+	{"4.3", "CloudWatch.1", []string{`"Root"`, "invokedBy", "AwsServiceEvent"}},
+	{"4.4", "CloudWatch.4", []string{"DeleteGroupPolicy", "DeleteRolePolicy", "DeleteUserPolicy", "PutGroupPolicy", "PutRolePolicy", "PutUserPolicy", "CreatePolicy", "DeletePolicy", "CreatePolicyVersion", "DeletePolicyVersion", "AttachRolePolicy", "DetachRolePolicy", "AttachUserPolicy", "DetachUserPolicy", "AttachGroupPolicy", "DetachGroupPolicy"}},
+	{"4.5", "CloudWatch.5", []string{"CreateTrail", "UpdateTrail", "DeleteTrail", "StartLogging", "StopLogging"}},
+	{"4.6", "CloudWatch.6", []string{"ConsoleLogin", "Failed authentication"}},
+	{"4.7", "CloudWatch.7", []string{"kms.amazonaws.com", "DisableKey", "ScheduleKeyDeletion"}},
+	{"4.8", "CloudWatch.8", []string{"s3.amazonaws.com", "PutBucketAcl", "PutBucketPolicy", "PutBucketCors", "PutBucketLifecycle", "PutBucketReplication", "DeleteBucketPolicy", "DeleteBucketCors", "DeleteBucketLifecycle", "DeleteBucketReplication"}},
+	{"4.9", "CloudWatch.9", []string{"config.amazonaws.com", "StopConfigurationRecorder", "DeleteDeliveryChannel", "PutDeliveryChannel", "PutConfigurationRecorder"}},
+	{"4.10", "CloudWatch.10", []string{"AuthorizeSecurityGroupIngress", "AuthorizeSecurityGroupEgress", "RevokeSecurityGroupIngress", "RevokeSecurityGroupEgress", "CreateSecurityGroup", "DeleteSecurityGroup"}},
+	{"4.11", "CloudWatch.11", []string{"CreateNetworkAcl", "CreateNetworkAclEntry", "DeleteNetworkAcl", "DeleteNetworkAclEntry", "ReplaceNetworkAclEntry", "ReplaceNetworkAclAssociation"}},
+	{"4.12", "CloudWatch.12", []string{"CreateCustomerGateway", "DeleteCustomerGateway", "AttachInternetGateway", "CreateInternetGateway", "DeleteInternetGateway", "DetachInternetGateway"}},
+	{"4.13", "CloudWatch.13", []string{"ec2.amazonaws.com", "CreateRoute", "CreateRouteTable", "ReplaceRoute", "ReplaceRouteTableAssociation", "DeleteRouteTable", "DeleteRoute", "DisassociateRouteTable"}},
+	{"4.14", "CloudWatch.14", []string{"CreateVpc", "DeleteVpc", "ModifyVpcAttribute", "AcceptVpcPeeringConnection", "CreateVpcPeeringConnection", "DeleteVpcPeeringConnection", "RejectVpcPeeringConnection"}},
+	{"4.15", "", []string{"organizations.amazonaws.com", "AcceptHandshake", "AttachPolicy", "CreateAccount", "CreateOrganizationalUnit", "CreatePolicy", "DeclineHandshake", "DeleteOrganization", "DeleteOrganizationalUnit", "DeletePolicy", "DetachPolicy", "DisablePolicyType", "EnablePolicyType", "InviteAccountToOrganization", "LeaveOrganization", "MoveAccount", "RemoveAccountFromOrganization", "UpdatePolicy", "UpdateOrganizationalUnit"}},
+}
+
+func monitoringControls() []string {
+	var out []string
+	for _, m := range cisMonitoring {
+		out = append(out, "CIS "+m.cis)
+		if m.hub != "" {
+			out = append(out, "SecurityHub "+m.hub)
+		}
+	}
+	return out
+}
+
+// monitoringRules judge the CIS section 4 metric filters and alarms.
+func monitoringRules() []Rule {
+	return []Rule{
+		{ID: "cis-metric-filters", Controls: monitoringControls(), Severity: Medium,
+			Description: "A stack that has a trail or metric filters has, for each CIS v3.0 4.1-4.15 recommendation, a metric filter matching every event its pattern names and an alarm on that metric that notifies someone (alarmActions).",
+			Check: func(g *Graph) []Violation {
+				filters := g.ByType(tMetricFilter)
+				trails := g.ByType(tTrail)
+				if len(filters) == 0 && len(trails) == 0 {
+					return nil // the account's trail and alarms belong to another stack
+				}
+				anchor := append(trails, filters...)[0]
+				alarmed := map[string]bool{}
+				for _, a := range g.ByType(tMetricAlarm) {
+					if len(a.List("alarmActions")) > 0 {
+						alarmed[a.Str("namespace")+"/"+a.Str("metricName")] = true
+					}
+				}
+				var out []Violation
+				for _, m := range cisMonitoring {
+					ok, unknown := false, false
+					for _, f := range filters {
+						if f.Unknown("pattern") {
+							unknown = true
+							continue
+						}
+						pattern := f.Str("pattern")
+						all := true
+						for _, tok := range m.tokens {
+							all = all && strings.Contains(pattern, tok)
+						}
+						metric := f.Str("metricTransformation.namespace") + "/" + f.Str("metricTransformation.name")
+						ok = ok || all && alarmed[metric]
+					}
+					if !ok && !unknown {
+						out = append(out, Violation{URN: anchor.URN, Message: fmt.Sprintf("%s %s: no metric filter with an alarm that notifies matches CIS %s (%s); add one whose pattern names each of them", shortType(anchor.Type), anchor.Name, m.cis, strings.Join(m.tokens, ", "))})
+					}
+				}
+				return out
+			}},
 	}
 }

@@ -3,6 +3,7 @@ package compliance
 import (
 	"fmt"
 	"regexp"
+	"strconv"
 	"strings"
 
 	"github.com/example/hardening/iampolicy"
@@ -125,7 +126,7 @@ func iamRules() []Rule {
 				})
 			}},
 		{ID: "iam-trust-no-wildcard", Controls: []string{"CKV_AWS_60", "CKV_AWS_61"}, Severity: High,
-			Description: "No trust policy lets any principal assume a role.",
+			Description: "No trust policy lets any principal assume a role, nor a whole account (its root or ID) without a condition (CKV_AWS_61): name the role or user.",
 			Check: func(g *Graph) []Violation {
 				return policyViolations(g, false, func(s policyStatement) []string {
 					if s.Effect != "Allow" {
@@ -135,11 +136,14 @@ func iamRules() []Rule {
 						if p == "*" || p == "AWS:*" || strings.Contains(p, "*") {
 							return []string{fmt.Sprintf("trusts %q; name the principal", p)}
 						}
+						if acct, ok := strings.CutPrefix(p, "AWS:"); ok && wholeAccount.MatchString(acct) && len(s.Condition) == 0 {
+							return []string{fmt.Sprintf("trusts every principal of account %s; name the role or add a condition", acct)}
+						}
 					}
 					return nil
 				})
 			}},
-		{ID: "iam-no-managed-policies", Controls: []string{"nag IAM4"}, Severity: Low,
+		{ID: "iam-no-managed-policies", Controls: []string{"CIS 1.22", "SecurityHub IAM.27", "nag IAM4"}, Severity: Low,
 			Description: "Roles do not attach AWS-managed policies.",
 			Check: func(g *Graph) []Violation {
 				var out []Violation
@@ -214,36 +218,17 @@ func dataRules() []Rule {
 				}
 				return ""
 			})},
-		{ID: "kms-key-policy", Controls: []string{"CKV_AWS_33", "CKV2_AWS_64"}, Severity: High,
-			Description: "Key policies grant no \"*\" principal and keep the lockout safety check.",
-			Check: forEachIn([]string{tKMSKey, tReplicaKey}, func(r Resource) string {
-				if v, _ := r.Bool("bypassPolicyLockoutSafetyCheck"); v {
-					return "bypasses the policy lockout safety check; set bypassPolicyLockoutSafetyCheck: false"
-				}
-				doc, ok := parsePolicy(r.Get("policy"))
-				if !ok {
-					if r.Get("policy") == nil {
-						return "has the default key policy; give it one that separates administrators from users"
-					}
-					return ""
-				}
-				for _, s := range doc.Statement {
-					for _, p := range s.principals() {
-						if s.Effect == "Allow" && (p == "*" || p == "AWS:*") && len(s.Condition) == 0 {
-							return fmt.Sprintf("statement %s lets anyone use the key; name the principals", s.Sid)
-						}
-					}
-				}
-				return ""
-			})},
 		{ID: "secrets-rotation", Controls: []string{"FSBP SecretsManager.1", "nag SMG4", "CKV2_AWS_57"}, Severity: Medium,
 			Description: "Every secret has a rotation schedule.",
 			Check:       withDependent(tSecret, tRotation, "is never rotated; add a secretsmanager.SecretRotation")},
 		{ID: "secrets-rotation-interval", Controls: []string{"FSBP SecretsManager.4", "CKV_AWS_304"}, Severity: Medium,
-			Description: "Secrets rotate at least every 90 days.",
+			Description: "Secrets rotate at least every 90 days, by automaticallyAfterDays or a rate() schedule; a cron schedule runs every month.",
 			Check: forEach(tRotation, func(r Resource) string {
 				if d, ok := r.Num("rotationRules.automaticallyAfterDays"); ok && d > 90 {
 					return fmt.Sprintf("rotates every %d days; rotate at least every 90", int(d))
+				}
+				if days, ok := scheduleDays(r.Str("rotationRules.scheduleExpression")); ok && days > 90 {
+					return fmt.Sprintf("rotates every %d days (%s); rotate at least every 90", days, r.Str("rotationRules.scheduleExpression"))
 				}
 				return ""
 			})},
@@ -288,7 +273,7 @@ func dataRules() []Rule {
 				}
 				return ""
 			})},
-		{ID: "s3-public-access-blocked", Controls: []string{"FSBP S3.8", "CKV_AWS_53"}, Severity: High,
+		{ID: "s3-public-access-blocked", Controls: []string{"FSBP S3.8", "FSBP S3.2", "FSBP S3.3", "CKV_AWS_53", "CKV_AWS_54", "CKV_AWS_55", "CKV_AWS_56"}, Severity: High,
 			Description: "Every bucket blocks all public access.",
 			Check: func(g *Graph) []Violation {
 				var out []Violation
@@ -308,31 +293,58 @@ func dataRules() []Rule {
 				}
 				return out
 			}},
-		{ID: "s3-tls-only", Controls: []string{"FSBP S3.5"}, Severity: High,
-			Description: "Every bucket policy denies requests without TLS.",
+		{ID: "s3-tls-only", Controls: []string{"FSBP S3.5", "CIS 2.1.1"}, Severity: High,
+			Description: "Every bucket policy denies everyone every S3 action (s3:* or *) on the bucket and its objects when aws:SecureTransport is false.",
 			Check: func(g *Graph) []Violation {
 				var out []Violation
 				for _, b := range g.ByType(tBucket) {
-					denied := false
+					denied, unknown := false, false
 					for _, p := range g.Dependents(b.URN, tBucketPolicy) {
+						if _, u := p.Get("policy").(Unknown); u {
+							unknown = true
+							continue
+						}
 						doc, ok := parsePolicy(p.Get("policy"))
 						if !ok {
-							denied = true // judged when known
 							continue
 						}
 						for _, s := range doc.Statement {
-							if s.Effect == "Deny" && contains(s.Condition["Bool"]["aws:SecureTransport"], "false") {
-								denied = true
-							}
+							denied = denied || tlsOnly(s)
 						}
 					}
-					if !denied {
-						out = append(out, Violation{URN: b.URN, Message: fmt.Sprintf("s3.BucketV2 %s: accepts requests without TLS; deny aws:SecureTransport false in its policy", b.Name)})
+					switch {
+					case denied:
+					case unknown:
+						out = append(out, notJudged(b))
+					default:
+						out = append(out, Violation{URN: b.URN, Message: fmt.Sprintf("s3.BucketV2 %s: accepts requests without TLS; deny everyone s3:* on the bucket and bucket/* when aws:SecureTransport is false", b.Name)})
 					}
 				}
 				return out
 			}},
 	}
+}
+
+// tlsOnly reports whether a statement is the one FSBP S3.5 looks for: a
+// Deny of s3:* (or *) to everyone, on the bucket and its objects (or "*"),
+// when aws:SecureTransport is false.
+func tlsOnly(s policyStatement) bool {
+	if s.Effect != "Deny" || !contains(s.Condition["Bool"]["aws:SecureTransport"], "false") {
+		return false
+	}
+	if !contains(s.Action, "s3:*") && !contains(s.Action, "*") {
+		return false
+	}
+	everyone := false
+	for _, p := range s.principals() {
+		everyone = everyone || p == "*" || p == "AWS:*"
+	}
+	bucket, objects := false, false
+	for _, r := range s.Resource {
+		bucket = bucket || r == "*" || !strings.Contains(r, "/")
+		objects = objects || r == "*" || strings.HasSuffix(r, "/*")
+	}
+	return everyone && bucket && objects
 }
 
 func cognitoRules() []Rule {
@@ -458,12 +470,25 @@ func wafRules() []Rule {
 				return ""
 			})},
 		{ID: "waf-known-bad-inputs", Controls: []string{"CKV_AWS_192"}, Severity: High,
-			Description: "Web ACLs run AWS's known-bad-inputs group (Log4j).",
+			Description: "Web ACLs run AWS's known-bad-inputs group (Log4j) in block mode, with no Log4JRCE rule counted or excluded.",
 			Check: forEach(tWebACL, func(r Resource) string {
 				for i := range r.List("rules") {
-					if r.Str(fmt.Sprintf("rules.%d.statement.managedRuleGroupStatement.name", i)) == "AWSManagedRulesKnownBadInputsRuleSet" {
-						return ""
+					p := fmt.Sprintf("rules.%d.", i)
+					if r.Str(p+"statement.managedRuleGroupStatement.name") != "AWSManagedRulesKnownBadInputsRuleSet" {
+						continue
 					}
+					if r.Get(p+"overrideAction.count") != nil {
+						return "counts known bad inputs instead of blocking them; set overrideAction none"
+					}
+					for _, k := range []string{"ruleActionOverrides", "excludedRules"} {
+						for j := range r.List(p + "statement.managedRuleGroupStatement." + k) {
+							q := fmt.Sprintf("%sstatement.managedRuleGroupStatement.%s.%d.", p, k, j)
+							if n := r.Str(q + "name"); strings.HasPrefix(n, "Log4JRCE") && (k == "excludedRules" || r.Get(q+"actionToUse.block") == nil) {
+								return fmt.Sprintf("lets %s through (%s); block Log4Shell", n, k)
+							}
+						}
+					}
+					return ""
 				}
 				return "does not block known bad inputs such as Log4Shell; add AWSManagedRulesKnownBadInputsRuleSet"
 			})},
@@ -490,6 +515,31 @@ func wafRules() []Rule {
 			})},
 	}
 }
+
+// scheduleDays returns the longest gap, in days, of a Secrets Manager
+// rotation schedule: rate(N days|hours), or cron(...) whose month field
+// limits the months it runs in (then a year is assumed).
+func scheduleDays(expr string) (int, bool) {
+	if m := rateExpr.FindStringSubmatch(expr); m != nil {
+		n, _ := strconv.Atoi(m[1])
+		if strings.HasPrefix(m[2], "hour") {
+			return (n + 23) / 24, true
+		}
+		return n, true
+	}
+	if inner, ok := strings.CutPrefix(expr, "cron("); ok {
+		if f := strings.Fields(strings.TrimSuffix(inner, ")")); len(f) >= 5 && f[4] != "*" && f[4] != "?" {
+			return 365, true
+		}
+	}
+	return 0, false
+}
+
+var rateExpr = regexp.MustCompile(`^rate\((\d+) (days?|hours?)\)$`)
+
+// wholeAccount matches an AWS principal that is an account: its ID or
+// its root ARN.
+var wholeAccount = regexp.MustCompile(`^(\d{12}|arn:aws[a-z-]*:iam::\d{12}:root)$`)
 
 // secretName matches input and variable names that hold credentials.
 var secretName = regexp.MustCompile(`(?i)(password|passwd|secret|token|private_?key|privatekeypem|api_?key|credential)`)

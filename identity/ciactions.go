@@ -174,6 +174,8 @@ var TypeActions = map[string]struct {
 		[]string{"s3:CreateBucket", "s3:DeleteBucket", "s3:PutBucketTagging", "s3:PutBucketObjectLockConfiguration", "s3:ListBucketVersions", "s3:DeleteObject", "s3:DeleteObjectVersion"}},
 	"aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2": {"s3/bucket_lifecycle_configuration.go",
 		[]string{"s3:GetLifecycleConfiguration"}, []string{"s3:PutLifecycleConfiguration"}},
+	"aws:s3/bucketLoggingV2:BucketLoggingV2": {"s3/bucket_logging.go",
+		[]string{"s3:GetBucketLogging"}, []string{"s3:PutBucketLogging"}},
 	"aws:s3/bucketObjectLockConfigurationV2:BucketObjectLockConfigurationV2": {"s3/bucket_object_lock_configuration.go",
 		[]string{"s3:GetBucketObjectLockConfiguration"}, []string{"s3:PutBucketObjectLockConfiguration"}},
 	"aws:s3/bucketObjectv2:BucketObjectv2": {"s3/object.go",

@@ -6,9 +6,12 @@
 package logbucket
 
 import (
+	"strings"
+
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/s3"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/example/hardening/awsenv"
 	"github.com/example/hardening/iampolicy"
 )
 
@@ -35,6 +38,11 @@ type Args struct {
 	// permission. Object Lock can only be enabled when the bucket is
 	// created.
 	ObjectLockDays int
+	// AccessLogBucket, when set, receives the bucket's S3 server access
+	// logs (FSBP S3.9, CIS 3.4) under "<BucketPrefix>/"; it must be an
+	// SSE-S3 bucket of the same account and Region whose policy lets
+	// logging.s3.amazonaws.com write (AccessLogPolicy).
+	AccessLogBucket pulumi.StringInput
 }
 
 // Bucket is a log bucket and its policy, which a writer must depend on.
@@ -140,7 +148,43 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	if err != nil {
 		return nil, err
 	}
+	if args.AccessLogBucket != nil {
+		// Partitioned keys (date of the event) let Athena prune by day.
+		if _, err := s3.NewBucketLoggingV2(ctx, name, &s3.BucketLoggingV2Args{
+			Bucket:       bucket.ID(),
+			TargetBucket: args.AccessLogBucket,
+			TargetPrefix: pulumi.String(strings.TrimSuffix(args.BucketPrefix, "-") + "/"),
+			TargetObjectKeyFormat: &s3.BucketLoggingV2TargetObjectKeyFormatArgs{
+				PartitionedPrefix: &s3.BucketLoggingV2TargetObjectKeyFormatPartitionedPrefixArgs{PartitionDateSource: pulumi.String("EventTime")},
+			},
+		}, opts...); err != nil {
+			return nil, err
+		}
+	}
 	return &Bucket{Bucket: bucket, Policy: bp}, nil
+}
+
+// AccessLogPolicy is the policy of a bucket that receives S3 server access
+// logs: TLS only, and the S3 logging service may write objects for this
+// account's buckets whose names start with sourcePrefix (Amazon S3 user
+// guide, "Permissions for log delivery": aws:SourceArn and
+// aws:SourceAccount). A pattern rather than each source's ARN keeps the
+// target independent of the buckets that log to it.
+func AccessLogPolicy(bucketARN, sourcePrefix string, env awsenv.Env) iampolicy.Document {
+	return iampolicy.New(
+		DenyInsecureTransport(bucketARN),
+		iampolicy.Statement{
+			Sid:       "S3ServerAccessLogs",
+			Effect:    iampolicy.Allow,
+			Principal: &iampolicy.Principal{Service: []string{"logging.s3.amazonaws.com"}},
+			Action:    []string{"s3:PutObject"},
+			Resource:  []string{bucketARN + "/*"},
+			Condition: iampolicy.Conditions{
+				"ArnLike":      {"aws:SourceArn": {"arn:" + env.Partition + ":s3:::" + sourcePrefix + "*"}},
+				"StringEquals": {"aws:SourceAccount": {env.AccountID}},
+			},
+		},
+	)
 }
 
 // DenyInsecureTransport is the statement every log bucket policy starts

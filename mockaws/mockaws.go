@@ -342,6 +342,12 @@ func (m *Mocks) physicalID(r Resource) string {
 		if n := r.Inputs["name"]; n.IsString() {
 			return n.StringValue()
 		}
+	case "aws:s3/bucketV2:BucketV2":
+		// A bucket's id is its name (s3/bucket.go sets the id to the
+		// bucket), the name its ARN and log-delivery conditions carry.
+		if p := r.Inputs["bucketPrefix"]; p.IsString() {
+			return p.StringValue() + shortHash(r.URN, 12)
+		}
 	}
 	return autoName(r)
 }

@@ -30,7 +30,7 @@ func Command(args []string, stdout, stderr io.Writer) int {
 	stack := fs.String("stack", "dev", "stack name: reads Pulumi.<stack>.yaml")
 	dir := fs.String("dir", ".", "project directory (holds Pulumi.yaml)")
 	asJSON := fs.Bool("json", false, "write the plan as JSON instead of the tree and findings")
-	format := fs.String("format", "", "write only the findings: json, sarif or markdown")
+	format := fs.String("format", "", "write only the findings: json, sarif or markdown; or coverage: the controls each -stack (comma-separated) passes")
 	fromPreview := fs.String("from-preview", "", "judge this `pulumi preview --json` file instead of the mock-recorded plan")
 	sourceRoot := fs.String("source-root", "", "the repository root SARIF locations are relative to (default -dir)")
 	guard := fs.Bool("guard", false, "with -from-preview: fail on a replacement or deletion of a resource whose loss loses data or cuts access")
@@ -44,9 +44,13 @@ func Command(args []string, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	switch *format {
-	case "", "table", "json", "sarif", "markdown":
+	case "", "table", "json", "sarif", "markdown", "coverage":
 	default:
-		fmt.Fprintf(stderr, "plan: -format %q: use json, sarif or markdown\n", *format)
+		fmt.Fprintf(stderr, "plan: -format %q: use json, sarif, markdown or coverage\n", *format)
+		return exitUsage
+	}
+	if *format == "coverage" && (*fromPreview != "" || *asJSON || *guard) {
+		fmt.Fprintln(stderr, "plan: -format coverage judges the offline plans of the stacks given with -stack (comma-separated); it takes no -from-preview, -json or -guard")
 		return exitUsage
 	}
 	fail := func(err error) int {
@@ -71,6 +75,12 @@ func Command(args []string, stdout, stderr io.Writer) int {
 			return fail(fmt.Errorf("-dir: %w", err))
 		}
 		defer func() { _ = os.Chdir(wd) }() // best effort: the command is done
+	}
+	if *format == "coverage" {
+		if err := writeCoverage(stdout, *dir, strings.Split(*stack, ",")); err != nil {
+			return fail(err)
+		}
+		return exitOK
 	}
 	s, err := mockaws.LoadStack(*dir, *stack)
 	if err != nil {
@@ -143,6 +153,32 @@ func Command(args []string, stdout, stderr io.Writer) int {
 		return exitFindings
 	}
 	return exitOK
+}
+
+// writeCoverage judges each stack's offline plan and writes the coverage
+// report of the controls against them.
+func writeCoverage(w io.Writer, dir string, stacks []string) error {
+	var reports []*compliance.Report
+	for _, name := range stacks {
+		s, err := mockaws.LoadStack(dir, name)
+		if err != nil {
+			return err
+		}
+		cfg, err := stackconfig.ParseKeys(s.Keys(), s.Value, s.IsSecret)
+		if err != nil {
+			return fmt.Errorf("Pulumi.%s.yaml: %w", name, err)
+		}
+		m, err := s.Run(baseline.Run)
+		if err != nil {
+			return fmt.Errorf("stack %s: %w", name, err)
+		}
+		rep, err := compliance.Evaluate(ComplianceGraph(m.Resources()), compliance.Rules(), cfg.Compliance.Suppressions)
+		if err != nil {
+			return fmt.Errorf("stack %s: %w", name, err)
+		}
+		reports = append(reports, rep)
+	}
+	return compliance.WriteCoverage(w, compliance.Rules(), stacks, reports)
 }
 
 // stringList is a repeatable string flag.

@@ -178,6 +178,7 @@ func ComplianceGraph(recorded []mockaws.Resource) *compliance.Graph {
 		g.Resources = append(g.Resources, compliance.Resource{
 			Type: r.Type, Name: r.Name, URN: r.URN, Parent: r.Parent,
 			Dependencies: r.Dependencies,
+			Provider:     compliance.ProviderURN(r.Provider),
 			Inputs:       compliance.FromPropertyMap(r.Inputs),
 			SourceFile:   r.SourceFile, SourceLine: r.SourceLine,
 		})

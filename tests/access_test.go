@@ -962,3 +962,46 @@ func TestCIRolesCoverEveryTypeOfThePlans(t *testing.T) {
 		}
 	}
 }
+
+// TestServerAccessLogs: every bucket but the target logs its requests
+// (FSBP S3.9, CIS 3.4) to one bucket that S3 log delivery accepts: SSE-S3
+// and no Object Lock default retention (Amazon S3 user guide, "Enabling
+// Amazon S3 server access logging"), each source under its own prefix,
+// and the target's logging waits for its policy.
+func TestServerAccessLogs(t *testing.T) {
+	for _, stack := range stacks {
+		m := deployed(t, stack)
+		target := find(t, m, typeBucket, "for access logs", func(r mockaws.Resource) bool { return strings.HasSuffix(r.Name, "-access-logs") })
+		tid := id(target)
+		t.Run(stack+"/target is SSE-S3 without Object Lock", func(t *testing.T) {
+			sse := onBucket(t, m, "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2", tid)
+			if got := input(sse, "rules.0.applyServerSideEncryptionByDefault.sseAlgorithm"); got != "AES256" {
+				t.Errorf("target encrypted with %v; S3 log delivery writes only to SSE-S3 targets", got)
+			}
+			if v, _ := boolean(target, "objectLockEnabled"); v {
+				t.Error("target has Object Lock; log delivery refuses a default retention")
+			}
+		})
+		policy := onBucket(t, m, typeBucketPolicy, tid)
+		prefixes := map[string]bool{}
+		for _, b := range m.ByType(typeBucket) {
+			if b.URN == target.URN {
+				continue
+			}
+			t.Run(stack+"/"+b.Name+" logs to the target after its policy", func(t *testing.T) {
+				l := onBucket(t, m, "aws:s3/bucketLoggingV2:BucketLoggingV2", id(b))
+				if str(l, "targetBucket") != tid {
+					t.Errorf("logs to %q, want %q", str(l, "targetBucket"), tid)
+				}
+				if p := str(l, "targetPrefix"); p == "" || prefixes[p] {
+					t.Errorf("prefix %q empty or shared", p)
+				} else {
+					prefixes[p] = true
+				}
+				if !slices.Contains(l.Dependencies, policy.URN) {
+					t.Error("logging does not wait for the target's policy")
+				}
+			})
+		}
+	}
+}

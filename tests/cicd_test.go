@@ -111,6 +111,7 @@ func previewOf(m *mockaws.Mocks, ops map[string]string) []byte {
 		Parent         string         `json:"parent"`
 		Dependencies   []string       `json:"dependencies"`
 		SourcePosition string         `json:"sourcePosition"`
+		Provider       string         `json:"provider,omitempty"`
 	}
 	type step struct {
 		Op       string `json:"op"`
@@ -123,6 +124,7 @@ func previewOf(m *mockaws.Mocks, ops map[string]string) []byte {
 		s := &state{
 			Type: r.Type, Custom: r.Custom, Inputs: plan.MaskedInputs(r.Inputs), Parent: r.Parent, Dependencies: r.Dependencies,
 			SourcePosition: fmt.Sprintf("project://%s#%d", r.SourceFile, r.SourceLine),
+			Provider:       r.Provider,
 		}
 		op := "same"
 		if o, ok := ops[r.Type]; ok {

@@ -18,6 +18,7 @@ import (
 
 	"github.com/example/hardening/baseline"
 	"github.com/example/hardening/compliance"
+	"github.com/example/hardening/mockaws"
 	"github.com/example/hardening/plan"
 )
 
@@ -454,6 +455,173 @@ var ruleCases = []struct {
 	{"waf-known-bad-inputs", func(t *testing.T, g *compliance.Graph) string {
 		return set(t, g, "aws:wafv2/webAcl:WebAcl", "", "rules.2.statement.managedRuleGroupStatement.name", "AWSManagedRulesLinuxRuleSet")
 	}, "add AWSManagedRulesKnownBadInputsRuleSet"},
+	// A "*" principal with a condition that names no account or source
+	// passed when any condition exempted it.
+	{"kms-key-policy", func(t *testing.T, g *compliance.Graph) string {
+		return set(t, g, "aws:kms/key:Key", "", "policy", policyJSON(`{"Sid":"Open","Effect":"Allow","Principal":{"AWS":"*"},"Action":"kms:Decrypt","Resource":"*","Condition":{"Bool":{"aws:SecureTransport":"true"}}}`))
+	}, "statement Open lets anyone use the key"},
+	{"sns-topic-not-public", func(t *testing.T, g *compliance.Graph) string {
+		return set(t, g, "aws:sns/topicPolicy:TopicPolicy", "-alerts", "policy", policyJSON(`{"Sid":"Anyone","Effect":"Allow","Principal":"*","Action":"sns:Subscribe","Resource":"*","Condition":{"StringNotEquals":{"aws:SourceAccount":"123456789012"}}}`))
+	}, "statement Anyone allows anyone"},
+	{"lambda-not-public", func(t *testing.T, g *compliance.Graph) string {
+		set(t, g, "aws:lambda/permission:Permission", "-rotate-app-db-password", "sourceArn", nil)
+		return set(t, g, "aws:lambda/permission:Permission", "-rotate-app-db-password", "sourceAccount", nil)
+	}, "on behalf of any account; set sourceArn or sourceAccount"},
+	{"lambda-not-public", func(t *testing.T, g *compliance.Graph) string {
+		return set(t, g, "aws:lambda/permission:Permission", "-rotate-app-db-password", "principal", "*")
+	}, `lets anyone invoke the function (principal "*")`},
+	{"lambda-supported-runtime", func(t *testing.T, g *compliance.Graph) string {
+		return set(t, g, "aws:lambda/function:Function", "-rotation", "runtime", "go1.x")
+	}, "runs on go1.x, which Lambda no longer patches"},
+	{"lambda-multi-az", func(t *testing.T, g *compliance.Graph) string {
+		for _, i := range []string{"-private-1", "-private-2"} {
+			set(t, g, "aws:ec2/subnet:Subnet", i, "availabilityZone", "us-east-1a")
+		}
+		return set(t, g, "aws:lambda/function:Function", "-rotation", "description", "x")
+	}, "has all 3 subnets in us-east-1a"},
+	// ELB.13 counts zones: three subnets in one zone fail.
+	{"elb-multi-az", func(t *testing.T, g *compliance.Graph) string {
+		for _, i := range []string{"-public-1", "-public-2"} {
+			set(t, g, "aws:ec2/subnet:Subnet", i, "availabilityZone", "us-east-1a")
+		}
+		return set(t, g, "aws:lb/loadBalancer:LoadBalancer", "-alb", "name", nil)
+	}, "has all 3 subnets in us-east-1a"},
+	{"s3-no-cross-account-admin", func(t *testing.T, g *compliance.Graph) string {
+		return set(t, g, "aws:s3/bucketPolicy:BucketPolicy", "-logs", "policy", policyJSON(`{"Sid":"Partner","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::999999999999:root"},"Action":"s3:PutBucket*","Resource":"*"}`))
+	}, "statement Partner gives s3:PutBucketAcl to arn:aws:iam::999999999999:root"},
+	{"s3-acls-disabled", func(t *testing.T, g *compliance.Graph) string {
+		set(t, g, "aws:s3/bucketOwnershipControls:BucketOwnershipControls", "-logs", "rule.objectOwnership", "ObjectWriter")
+		return set(t, g, "aws:s3/bucketV2:BucketV2", "-logs", "forceDestroy", false)
+	}, "manages access with ACLs"},
+	{"s3-lifecycle", func(t *testing.T, g *compliance.Graph) string {
+		set(t, g, "aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2", "-trail", "rules.0.status", "Disabled")
+		return set(t, g, "aws:s3/bucketV2:BucketV2", "-trail", "forceDestroy", false)
+	}, "keeps every object forever"},
+	{"s3-mfa-delete", func(t *testing.T, g *compliance.Graph) string {
+		set(t, g, "aws:s3/bucketVersioningV2:BucketVersioningV2", "-trail", "versioningConfiguration.mfaDelete", "Disabled")
+		return set(t, g, "aws:s3/bucketV2:BucketV2", "-trail", "forceDestroy", false)
+	}, "lets a version be deleted without MFA"},
+	{"iam-password-policy", func(t *testing.T, g *compliance.Graph) string {
+		return set(t, g, "aws:iam/accountPasswordPolicy:AccountPasswordPolicy", "", "minimumPasswordLength", 8.0)
+	}, "accepts 8-character passwords"},
+	{"iam-password-policy", func(t *testing.T, g *compliance.Graph) string {
+		return set(t, g, "aws:iam/accountPasswordPolicy:AccountPasswordPolicy", "", "passwordReusePrevention", nil)
+	}, "remembers 0 passwords"},
+	{"access-analyzer-every-region", func(t *testing.T, g *compliance.Graph) string {
+		drop(g, "aws:accessanalyzer/analyzer:Analyzer", "-external-us-west-2")
+		return set(t, g, "aws:accessanalyzer/analyzer:Analyzer", "-external", "type", "ACCOUNT")
+	}, "the stack deploys to us-west-2, which has no account analyzer"},
+	{"securityhub-standards", func(t *testing.T, g *compliance.Graph) string {
+		drop(g, "aws:securityhub/standardsSubscription:StandardsSubscription", "-cis")
+		return set(t, g, "aws:securityhub/account:Account", "", "autoEnableControls", true)
+	}, "does not subscribe to cis-aws-foundations-benchmark/v/3.0.0"},
+	{"elb-listener-encrypted", func(t *testing.T, g *compliance.Graph) string {
+		return set(t, g, "aws:lb/listener:Listener", "-https", "protocol", "HTTP")
+	}, "listens with HTTP"},
+	// #18 item 2: every form the plan can express a rule in.
+	{"ec2-sg-admin-ports", func(t *testing.T, g *compliance.Graph) string {
+		return set(t, g, "aws:ec2/securityGroup:SecurityGroup", "-app", "ingress", []any{map[string]any{"protocol": "tcp", "fromPort": 22.0, "toPort": 22.0, "ipv6CidrBlocks": []any{"::/0"}}})
+	}, "admits ::/0 to port 22"},
+	{"ec2-sg-open-ports", func(t *testing.T, g *compliance.Graph) string {
+		return set(t, g, "aws:ec2/securityGroup:SecurityGroup", "-app", "ingress", []any{map[string]any{"protocol": "-1", "cidrBlocks": []any{"0.0.0.0/0"}}})
+	}, "admits 0.0.0.0/0 to high-risk port 20"},
+	{"ec2-nacl-admin-ports", func(t *testing.T, g *compliance.Graph) string {
+		return set(t, g, "aws:ec2/networkAcl:NetworkAcl", "-private", "ingress", []any{map[string]any{"action": "allow", "protocol": "tcp", "fromPort": 3389.0, "toPort": 3389.0, "ipv6CidrBlock": "::/0"}})
+	}, "allows port 3389 from the internet"},
+	{"ec2-nacl-no-all-ports", func(t *testing.T, g *compliance.Graph) string {
+		return set(t, g, "aws:ec2/networkAcl:NetworkAcl", "-private", "ingress", []any{map[string]any{"action": "allow", "protocol": "-1", "cidrBlock": "10.0.0.0/8"}})
+	}, "allows every protocol and port from 10.0.0.0/8"},
+	{"ec2-default-sg-closed", func(t *testing.T, g *compliance.Graph) string {
+		drop(g, "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup", "")
+		return set(t, g, "aws:ec2/vpc:Vpc", "", "cidrBlock", "10.30.0.0/16")
+	}, "leaves its default security group as EC2 creates it"},
+	{"ec2-vpc-flow-logs", func(t *testing.T, g *compliance.Graph) string {
+		set(t, g, "aws:ec2/flowLog:FlowLog", "", "trafficType", "ACCEPT")
+		return set(t, g, "aws:ec2/vpc:Vpc", "", "cidrBlock", "10.30.0.0/16")
+	}, "has no flow log of its rejected traffic"},
+	{"s3-tls-only", func(t *testing.T, g *compliance.Graph) string {
+		set(t, g, "aws:s3/bucketPolicy:BucketPolicy", "-trail", "policy", policyJSON(`{"Sid":"DenyInsecureTransport","Effect":"Deny","Principal":"*","Action":"s3:GetObject","Resource":"*","Condition":{"Bool":{"aws:SecureTransport":"false"}}}`))
+		return set(t, g, "aws:s3/bucketV2:BucketV2", "-trail", "forceDestroy", false)
+	}, "accepts requests without TLS"},
+	{"secrets-rotation-interval", func(t *testing.T, g *compliance.Graph) string {
+		set(t, g, "aws:secretsmanager/secretRotation:SecretRotation", "-app-db-password", "rotationRules.automaticallyAfterDays", nil)
+		return set(t, g, "aws:secretsmanager/secretRotation:SecretRotation", "-app-db-password", "rotationRules.scheduleExpression", "rate(180 days)")
+	}, "rotates every 180 days (rate(180 days))"},
+	{"waf-known-bad-inputs", func(t *testing.T, g *compliance.Graph) string {
+		var urn string
+		for _, r := range g.ByType("aws:wafv2/webAcl:WebAcl") {
+			for i := range r.List("rules") {
+				if r.Str(fmt.Sprintf("rules.%d.statement.managedRuleGroupStatement.name", i)) == "AWSManagedRulesKnownBadInputsRuleSet" {
+					urn = set(t, g, "aws:wafv2/webAcl:WebAcl", "", fmt.Sprintf("rules.%d.statement.managedRuleGroupStatement.ruleActionOverrides", i),
+						[]any{map[string]any{"name": "Log4JRCE_HEADER", "actionToUse": map[string]any{"count": map[string]any{}}}})
+				}
+			}
+		}
+		return urn
+	}, "lets Log4JRCE_HEADER through (ruleActionOverrides)"},
+	{"iam-trust-no-wildcard", func(t *testing.T, g *compliance.Graph) string {
+		return set(t, g, "aws:iam/role:Role", "-ci-deploy", "assumeRolePolicy", policyJSON(`{"Sid":"Account","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:root"},"Action":"sts:AssumeRole"}`))
+	}, "trusts every principal of account arn:aws:iam::123456789012:root"},
+	{"s3-access-logging", func(t *testing.T, g *compliance.Graph) string {
+		drop(g, "aws:s3/bucketLoggingV2:BucketLoggingV2", "-trail")
+		return set(t, g, "aws:s3/bucketV2:BucketV2", "-trail", "forceDestroy", false)
+	}, "keeps no record of requests to it"},
+	// S3 log delivery is refused by a target policy without aws:SourceArn
+	// for the source bucket (here: another prefix).
+	{"deploy-service-access", func(t *testing.T, g *compliance.Graph) string {
+		for _, r := range g.ByType("aws:s3/bucketPolicy:BucketPolicy") {
+			if strings.HasSuffix(r.Name, "-access-logs") {
+				return set(t, g, r.Type, r.Name, "policy", strings.ReplaceAll(r.Str("policy"), `:s3:::hardening-prod-*`, `:s3:::other-*`))
+			}
+		}
+		return ""
+	}, "S3 server access logs of hardening-prod-trail-"},
+	{"deploy-service-access", func(t *testing.T, g *compliance.Graph) string {
+		drop(g, "aws:s3/bucketPolicy:BucketPolicy", "-access-logs")
+		return set(t, g, "aws:s3/bucketLoggingV2:BucketLoggingV2", "-trail", "targetPrefix", "hardening-prod-trail/")
+	}, "which has no bucket policy in the stack letting logging.s3.amazonaws.com write"},
+	{"ec2-endpoint-ec2", func(t *testing.T, g *compliance.Graph) string {
+		drop(g, "aws:ec2/vpcEndpoint:VpcEndpoint", "-ec2")
+		return set(t, g, "aws:ec2/vpc:Vpc", "", "cidrBlock", "10.30.0.0/16")
+	}, "has no interface endpoint for ec2"},
+	{"ec2-endpoint-ecr.api", func(t *testing.T, g *compliance.Graph) string {
+		drop(g, "aws:ec2/vpcEndpoint:VpcEndpoint", "-ecr.api")
+		return set(t, g, "aws:ec2/vpc:Vpc", "", "cidrBlock", "10.30.0.0/16")
+	}, "has no interface endpoint for ecr.api"},
+	{"ec2-endpoint-ecr.dkr", func(t *testing.T, g *compliance.Graph) string {
+		drop(g, "aws:ec2/vpcEndpoint:VpcEndpoint", "-ecr.dkr")
+		return set(t, g, "aws:ec2/vpc:Vpc", "", "cidrBlock", "10.30.0.0/16")
+	}, "has no interface endpoint for ecr.dkr"},
+	{"ec2-endpoint-ssm", func(t *testing.T, g *compliance.Graph) string {
+		drop(g, "aws:ec2/vpcEndpoint:VpcEndpoint", "-ssm")
+		return set(t, g, "aws:ec2/vpc:Vpc", "", "cidrBlock", "10.30.0.0/16")
+	}, "has no interface endpoint for ssm"},
+	{"ec2-endpoint-ssm-contacts", func(t *testing.T, g *compliance.Graph) string {
+		drop(g, "aws:ec2/vpcEndpoint:VpcEndpoint", "-ssm-contacts")
+		return set(t, g, "aws:ec2/vpc:Vpc", "", "cidrBlock", "10.30.0.0/16")
+	}, "has no interface endpoint for ssm-contacts"},
+	{"ec2-endpoint-ssm-incidents", func(t *testing.T, g *compliance.Graph) string {
+		drop(g, "aws:ec2/vpcEndpoint:VpcEndpoint", "-ssm-incidents")
+		return set(t, g, "aws:ec2/vpc:Vpc", "", "cidrBlock", "10.30.0.0/16")
+	}, "has no interface endpoint for ssm-incidents"},
+	{"acm-renewal", func(t *testing.T, g *compliance.Graph) string {
+		return set(t, g, "aws:acm/certificate:Certificate", "-cert", "validationMethod", "EMAIL")
+	}, "is validated by EMAIL, which ACM cannot renew unattended"},
+	{"kms-deletion-window", func(t *testing.T, g *compliance.Graph) string {
+		return set(t, g, "aws:kms/key:Key", "", "deletionWindowInDays", 7.0)
+	}, "can be deleted 7 days after a ScheduleKeyDeletion"},
+	{"cis-metric-filters", func(t *testing.T, g *compliance.Graph) string {
+		set(t, g, "aws:cloudwatch/logMetricFilter:LogMetricFilter", "-iam-policy-changes", "pattern", `{ ($.eventName=PutRolePolicy) }`)
+		return set(t, g, "aws:cloudtrail/trail:Trail", "", "enableLogging", true)
+	}, "matches CIS 4.4 (DeleteGroupPolicy"},
+	{"cis-metric-filters", func(t *testing.T, g *compliance.Graph) string {
+		set(t, g, "aws:cloudwatch/metricAlarm:MetricAlarm", "-organizations-changes", "alarmActions", nil)
+		return set(t, g, "aws:cloudtrail/trail:Trail", "", "enableLogging", true)
+	}, "matches CIS 4.15"},
+	{"secrets-rotation-watched", func(t *testing.T, g *compliance.Graph) string {
+		drop(g, "aws:cloudwatch/eventTarget:EventTarget", "-rotation-failed")
+		return set(t, g, "aws:secretsmanager/secretRotation:SecretRotation", "-app-api-key", "rotateImmediately", false)
+	}, "a failed rotation alerts no one"},
 	{"waf-rate-limit", func(t *testing.T, g *compliance.Graph) string {
 		return set(t, g, "aws:wafv2/webAcl:WebAcl", "", "rules.7.statement.rateBasedStatement.limit", 5.0)
 	}, "has limit 5 per"},
@@ -515,6 +683,83 @@ func TestTrailRulesAcceptAdvancedSelectors(t *testing.T) {
 	}
 }
 
+// TestImportedCertificateKeyIsJudged: FSBP ACM.2 judges imported RSA
+// certificates; dev imports the private CA's server certificate, so its
+// tls.PrivateKey is what the rule reads.
+func TestImportedCertificateKeyIsJudged(t *testing.T) {
+	for _, c := range []struct {
+		rule, want string
+		change     func(g *compliance.Graph)
+	}{
+		{"acm-key-algorithm", "imports a 1024-bit RSA key (hardening-dev-server)", func(g *compliance.Graph) {
+			set(t, g, "tls:index/privateKey:PrivateKey", "-server", "algorithm", "RSA")
+			set(t, g, "tls:index/privateKey:PrivateKey", "-server", "rsaBits", 1024.0)
+		}},
+		// FSBP ACM.1: an imported certificate is renewed only by a
+		// `pulumi up` after its early-renewal point.
+		{"acm-renewal", "renews only 24 hours before expiry", func(g *compliance.Graph) {
+			set(t, g, "tls:index/locallySignedCert:LocallySignedCert", "-server", "earlyRenewalHours", 24.0)
+		}},
+		{"acm-renewal", "is imported from outside the stack: nothing renews it", func(g *compliance.Graph) {
+			drop(g, "tls:index/locallySignedCert:LocallySignedCert", "")
+			drop(g, "tls:index/selfSignedCert:SelfSignedCert", "")
+		}},
+	} {
+		t.Run(c.rule+"/"+c.want, func(t *testing.T) {
+			rule, _ := compliance.Lookup(c.rule)
+			g := graphOf(t, "dev")
+			if got := rule.Check(g); len(got) != 0 {
+				t.Fatalf("dev already fails: %v", got)
+			}
+			c.change(g)
+			got := rule.Check(g)
+			if len(got) != 1 || !strings.Contains(got[0].Message, c.want) {
+				t.Errorf("got %v, want one finding containing %q", got, c.want)
+			}
+		})
+	}
+}
+
+// withEveryEndpoint gives prod's VPC the interface endpoints its stack file
+// waives, copies of its kms endpoint.
+func withEveryEndpoint(t *testing.T, g *compliance.Graph) {
+	var kms compliance.Resource
+	for _, r := range g.ByType("aws:ec2/vpcEndpoint:VpcEndpoint") {
+		if strings.HasSuffix(r.Name, "-kms") {
+			kms = r
+		}
+	}
+	for _, svc := range []string{"ec2", "ssm", "ssm-contacts", "ssm-incidents"} {
+		ep := kms
+		ep.Name, ep.URN = strings.TrimSuffix(kms.Name, "kms")+svc, strings.TrimSuffix(kms.URN, "kms")+svc
+		ep.Inputs = map[string]any{"serviceName": "com.amazonaws.us-east-1." + svc, "vpcEndpointType": "Interface"}
+		g.Resources = append(g.Resources, ep)
+	}
+}
+
+// prepared makes prod pass a rule that it fails with a suppression in its
+// stack file, so that the case's flip is what fails it.
+var prepared = map[string]func(t *testing.T, g *compliance.Graph){
+	"ec2-endpoint-ec2":           withEveryEndpoint,
+	"ec2-endpoint-ssm":           withEveryEndpoint,
+	"ec2-endpoint-ssm-contacts":  withEveryEndpoint,
+	"ec2-endpoint-ssm-incidents": withEveryEndpoint,
+	"s3-access-logging": func(t *testing.T, g *compliance.Graph) {
+		drop(g, "aws:s3/bucketV2:BucketV2", "-access-logs")
+	},
+	"elb-listener-encrypted": func(t *testing.T, g *compliance.Graph) {
+		drop(g, "aws:lb/listener:Listener", "-http")
+	},
+	"secrets-rotation": func(t *testing.T, g *compliance.Graph) {
+		drop(g, "aws:secretsmanager/secret:Secret", "-cognito-alb-client")
+	},
+	"s3-mfa-delete": func(t *testing.T, g *compliance.Graph) {
+		for _, v := range g.ByType("aws:s3/bucketVersioningV2:BucketVersioningV2") {
+			set(t, g, v.Type, v.Name, "versioningConfiguration.mfaDelete", "Enabled")
+		}
+	},
+}
+
 func TestEachRuleFailsWhenItsSettingFlips(t *testing.T) {
 	covered := map[string]bool{}
 	for _, c := range ruleCases {
@@ -524,10 +769,17 @@ func TestEachRuleFailsWhenItsSettingFlips(t *testing.T) {
 			if !ok {
 				t.Fatalf("no rule %s", c.rule)
 			}
-			if got := rule.Check(graphOf(t, "prod")); len(got) != 0 && c.rule != "secrets-rotation" {
+			prod := graphOf(t, "prod")
+			if p := prepared[c.rule]; p != nil {
+				p(t, prod)
+			}
+			if got := rule.Check(prod); len(got) != 0 {
 				t.Fatalf("prod already fails: %v", got)
 			}
 			g := graphOf(t, "prod")
+			if p := prepared[c.rule]; p != nil {
+				p(t, g)
+			}
 			urn := c.change(t, g)
 			var hit bool
 			for _, v := range rule.Check(g) {
@@ -602,14 +854,24 @@ func (r *recorder) ReportViolation(message, urn string) {
 // them; change, when set, edits each resource's inputs first.
 func analyzerResources(t *testing.T, stack string, change func(typ string, inputs resource.PropertyMap)) []policyx.AnalyzerResource {
 	var out []policyx.AnalyzerResource
-	for _, r := range deployed(t, stack).Resources() {
+	recorded := deployed(t, stack).Resources()
+	byURN := map[string]mockaws.Resource{}
+	for _, r := range recorded {
+		byURN[r.URN] = r
+	}
+	for _, r := range recorded {
 		inputs := r.Inputs.Copy()
 		if change != nil {
 			change(r.Type, inputs)
 		}
+		// The engine sends each resource's provider with it (policyx).
+		var provider policyx.AnalyzerProviderResource
+		if p, ok := byURN[compliance.ProviderURN(r.Provider)]; ok {
+			provider = policyx.AnalyzerProviderResource{Type: p.Type, Name: p.Name, URN: p.URN, Properties: resource.FromResourcePropertyMap(p.Inputs)}
+		}
 		out = append(out, policyx.AnalyzerResource{
 			Type: r.Type, Name: r.Name, URN: r.URN, Parent: r.Parent, Dependencies: r.Dependencies,
-			Properties: resource.FromResourcePropertyMap(inputs),
+			Properties: resource.FromResourcePropertyMap(inputs), Provider: provider,
 		})
 	}
 	return out
@@ -1027,5 +1289,89 @@ func TestControlLabelsBelongToTheirStandard(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// TestCoveragePageIsCurrent: docs/coverage.md is what the rules and the
+// stack files produce; CI fails when a rule, a control or a suppression
+// changes without it.
+func TestCoveragePageIsCurrent(t *testing.T) {
+	var out, errs bytes.Buffer
+	if code := plan.Command([]string{"-dir", "..", "-stack", "dev,prod", "-format", "coverage"}, &out, &errs); code != 0 {
+		t.Fatalf("plan -format coverage exited %d: %s", code, errs.String())
+	}
+	want, err := os.ReadFile("../docs/coverage.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(out.Bytes(), want) {
+		t.Error("docs/coverage.md is stale: run `go run ./cmd/plan -stack dev,prod -format coverage > docs/coverage.md`")
+	}
+}
+
+// TestControlCoverage: every FSBP and CIS control the stack decides has a
+// rule (the #18 target is 95%), and every FSBP or CIS label a rule carries
+// names a catalogued control.
+func TestControlCoverage(t *testing.T) {
+	if bad := compliance.UnknownLabels(compliance.Rules()); len(bad) > 0 {
+		t.Errorf("labels naming no catalogued control: %v", bad)
+	}
+	total, judged := map[compliance.Standard]int{}, map[compliance.Standard]int{}
+	for _, row := range compliance.Coverage(compliance.Rules(), nil) {
+		if row.Control.Scope != compliance.InStack {
+			if row.Control.Scope == compliance.Account && row.Control.Check == "" {
+				t.Errorf("%s is outside the stack without how to check it", row.Control.Label())
+			}
+			continue
+		}
+		total[row.Control.Standard]++
+		if len(row.Rules) > 0 {
+			judged[row.Control.Standard]++
+		} else {
+			t.Errorf("%s has no rule", row.Control.Label())
+		}
+	}
+	for std, n := range total {
+		if float64(judged[std]) < 0.95*float64(n) {
+			t.Errorf("%s: %d of %d controls judged, under 95%%", std, judged[std], n)
+		}
+	}
+}
+
+// TestCoverageStatus: a control's status follows its findings: one
+// unsuppressed finding fails it, suppressed ones are shown as such.
+func TestCoverageStatus(t *testing.T) {
+	rep, err := compliance.Evaluate(graphOf(t, "prod"), compliance.Rules(), stackConfig(t, "prod").Compliance.Suppressions)
+	if err != nil {
+		t.Fatal(err)
+	}
+	status := func(rep *compliance.Report, label string) string {
+		for _, row := range compliance.Coverage(compliance.Rules(), []*compliance.Report{rep}) {
+			if row.Control.Label() == label {
+				return row.Status[0]
+			}
+		}
+		return "absent"
+	}
+	for label, want := range map[string]string{"FSBP ELB.18": "suppressed", "FSBP ELB.1": "pass", "CIS 1.4": "outside the stack", "FSBP SecretsManager.3": "after deployment"} {
+		if got := status(rep, label); got != want {
+			t.Errorf("%s: %s, want %s", label, got, want)
+		}
+	}
+	for i, f := range rep.Findings {
+		if f.Rule == "elb-listener-encrypted" {
+			rep.Findings[i].Suppressed = false
+		}
+	}
+	if got := status(rep, "FSBP ELB.18"); got != "fail" {
+		t.Errorf("FSBP ELB.18 with an unsuppressed finding: %s, want fail", got)
+	}
+	// dev leaves GuardDuty to prod, in the same account.
+	dev, err := compliance.Evaluate(graphOf(t, "dev"), compliance.Rules(), stackConfig(t, "dev").Compliance.Suppressions)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := status(dev, "FSBP GuardDuty.1"); got != "another stack owns it" {
+		t.Errorf("dev GuardDuty.1: %s, want another stack owns it", got)
 	}
 }

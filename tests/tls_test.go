@@ -302,7 +302,9 @@ func TestCertificates(t *testing.T) {
 // lbLogBucket is the load balancer's log bucket.
 func lbLogBucket(t *testing.T, m *mockaws.Mocks) mockaws.Resource {
 	t.Helper()
-	return find(t, m, typeBucket, "for load-balancer logs", func(r mockaws.Resource) bool { return strings.HasSuffix(r.Name, "-logs") })
+	return find(t, m, typeBucket, "for load-balancer logs", func(r mockaws.Resource) bool {
+		return strings.HasSuffix(r.Name, "-logs") && !strings.HasSuffix(r.Name, "-access-logs")
+	})
 }
 
 // onBucket is the one resource of typ configuring the bucket with id bid.

@@ -61,11 +61,12 @@ func LogBucketPolicy(bucketARN string, env awsenv.Env) iampolicy.Document {
 func (b *builder) logBucket() error {
 	env := b.args.Env
 	lb, err := logbucket.New(b.ctx, b.child("logs"), &logbucket.Args{
-		BucketPrefix:   b.name + "-lb-logs-",
-		ExpirationDays: b.args.LogExpirationDays,
-		ExpirePrefixes: []string{accessLogPrefix, connectionLogPrefix},
-		Policy:         func(arn string) iampolicy.Document { return LogBucketPolicy(arn, env) },
-		Protect:        b.args.Protect,
+		BucketPrefix:    b.name + "-lb-logs-",
+		ExpirationDays:  b.args.LogExpirationDays,
+		ExpirePrefixes:  []string{accessLogPrefix, connectionLogPrefix},
+		Policy:          func(arn string) iampolicy.Document { return LogBucketPolicy(arn, env) },
+		Protect:         b.args.Protect,
+		AccessLogBucket: b.args.AccessLogBucket,
 	}, b.parent)
 	if err != nil {
 		return err

@@ -76,6 +76,9 @@ type LoadBalancerArgs struct {
 	DeletionProtection bool
 	// LogExpirationDays is how long the access and connection logs stay.
 	LogExpirationDays int
+	// AccessLogBucket receives the log bucket's own S3 server access logs
+	// (FSBP S3.9); nil for none.
+	AccessLogBucket pulumi.StringInput
 	// Env scopes the log bucket policy.
 	Env awsenv.Env
 	// Protect protects the log bucket and retains it on delete.

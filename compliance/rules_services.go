@@ -1,0 +1,437 @@
+package compliance
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+)
+
+const (
+	tPermission     = "aws:lambda/permission:Permission"
+	tTopicPolicy    = "aws:sns/topicPolicy:TopicPolicy"
+	tOwnership      = "aws:s3/bucketOwnershipControls:BucketOwnershipControls"
+	tLifecycle      = "aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2"
+	tVersioning     = "aws:s3/bucketVersioningV2:BucketVersioningV2"
+	tBucketLogging  = "aws:s3/bucketLoggingV2:BucketLoggingV2"
+	tPasswordPolicy = "aws:iam/accountPasswordPolicy:AccountPasswordPolicy"
+	tAnalyzer       = "aws:accessanalyzer/analyzer:Analyzer"
+	tSecurityHub    = "aws:securityhub/account:Account"
+	tStandards      = "aws:securityhub/standardsSubscription:StandardsSubscription"
+	tVpcEndpoint    = "aws:ec2/vpcEndpoint:VpcEndpoint"
+	tAWSProvider    = "pulumi:providers:aws"
+	tEventRule      = "aws:cloudwatch/eventRule:EventRule"
+	tEventTarget    = "aws:cloudwatch/eventTarget:EventTarget"
+)
+
+// restrictingKeys are the condition keys that confine a statement whose
+// principal is "*" to one account, organization, source or network, as
+// AWS's public-access analysis reads them (IAM Access Analyzer, "Policy
+// checks" and the S3/KMS/SNS notions of a public policy).
+var restrictingKeys = []string{
+	"aws:principalaccount", "aws:principalorgid", "aws:principalorgpaths", "aws:principalarn",
+	"aws:sourceaccount", "aws:sourcearn", "aws:sourceowner", "aws:sourceorgid", "aws:sourceorgpaths",
+	"aws:sourcevpc", "aws:sourcevpce", "aws:sourceip", "aws:userid", "aws:resourceaccount",
+	"kms:calleraccount", "kms:viaservice",
+}
+
+// publicStatement reports whether an Allow statement gives its actions to
+// anyone: a "*" principal (or AWS "*") without a condition that names an
+// account, organization, source or network. Negated operators (StringNot…,
+// ArnNot…) and "*" values restrict nothing.
+func publicStatement(s policyStatement) bool {
+	if s.Effect != "Allow" {
+		return false
+	}
+	everyone := false
+	for _, p := range s.principals() {
+		everyone = everyone || p == "*" || p == "AWS:*"
+	}
+	if !everyone {
+		return false
+	}
+	for op, kv := range s.Condition {
+		if strings.Contains(strings.ToLower(op), "not") {
+			continue
+		}
+		for k, vals := range kv {
+			if slices.Contains(restrictingKeys, strings.ToLower(k)) && len(vals) > 0 && !slices.Contains(vals, "*") {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// publicPolicy is a check that no document at input of the types is
+// public; control names the control in the message.
+func publicPolicy(types []string, input string) func(*Graph) []Violation {
+	return forEachIn(types, func(r Resource) string {
+		doc, ok := parsePolicy(r.Get(input))
+		if !ok {
+			return ""
+		}
+		for i, s := range doc.Statement {
+			if publicStatement(s) {
+				sid := s.Sid
+				if sid == "" {
+					sid = fmt.Sprintf("#%d", i)
+				}
+				return fmt.Sprintf("statement %s allows anyone (Principal \"*\" without an account, organization or source condition); name the principals or add aws:SourceAccount / aws:PrincipalAccount", sid)
+			}
+		}
+		return ""
+	})
+}
+
+// s3CrossAccountActions are those FSBP S3.6 forbids granting to another
+// account (the Config rule s3-bucket-blacklisted-actions-prohibited's
+// parameters in Security Hub).
+var s3CrossAccountActions = []string{"s3:DeleteBucketPolicy", "s3:PutBucketAcl", "s3:PutBucketPolicy", "s3:PutEncryptionConfiguration", "s3:PutObjectAcl"}
+
+// supportedRuntimes are the Lambda runtimes not deprecated on the date of
+// this list (AWS Lambda developer guide, "Lambda runtimes", supported
+// runtimes table, read 2026-11); FSBP Lambda.2 fails any other.
+var supportedRuntimes = []string{
+	"nodejs24.x", "nodejs22.x", "nodejs20.x",
+	"python3.14", "python3.13", "python3.12", "python3.11", "python3.10",
+	"java25", "java21", "java17", "java11", "java8.al2",
+	"dotnet10", "dotnet8",
+	"ruby3.4", "ruby3.3",
+	"provided.al2023", "provided.al2",
+}
+
+// fewZones says what is wrong when a resource placed in n subnets spans
+// fewer than two Availability Zones: fewer than two subnets, or subnets the
+// plan registers (its dependencies) all in one zone. Subnets from outside
+// the plan are counted, not placed.
+func fewZones(g *Graph, r Resource, n int) string {
+	if n < 2 {
+		return fmt.Sprintf("is in %d subnet(s); give it subnets in two or more Availability Zones", n)
+	}
+	var zones []string
+	subnets := 0
+	for _, s := range g.ByType(tSubnet) {
+		if !slices.Contains(r.Dependencies, s.URN) {
+			continue
+		}
+		subnets++
+		z := s.Str("availabilityZone") + s.Str("availabilityZoneId")
+		if z != "" && !slices.Contains(zones, z) {
+			zones = append(zones, z)
+		}
+	}
+	if subnets >= n && len(zones) == 1 {
+		return fmt.Sprintf("has all %d subnets in %s; give it subnets in two or more Availability Zones", n, zones[0])
+	}
+	return ""
+}
+
+// endpointControls are the FSBP controls that ask each VPC for an
+// interface endpoint of one service (Security Hub EC2.10 and EC2.55-60).
+var endpointControls = []struct{ control, service, why string }{
+	{"EC2.10", "ec2", "instances and tools that call the EC2 API"},
+	{"EC2.55", "ecr.api", "ECS or EKS workloads that pull images"},
+	{"EC2.56", "ecr.dkr", "ECS or EKS workloads that pull images"},
+	{"EC2.57", "ssm", "Systems Manager (Session Manager, Parameter Store)"},
+	{"EC2.58", "ssm-contacts", "Incident Manager contacts"},
+	{"EC2.60", "ssm-incidents", "Incident Manager"},
+}
+
+// endpointRules has one rule per control, so that a stack can waive the
+// services it does not use one by one, with its reason.
+func endpointRules() []Rule {
+	var out []Rule
+	for _, e := range endpointControls {
+		out = append(out, Rule{
+			ID: "ec2-endpoint-" + e.service, Controls: []string{"FSBP " + e.control}, Severity: Low,
+			Description: fmt.Sprintf("Every VPC reaches %s through an interface endpoint, not the internet (for %s).", e.service, e.why),
+			Check: func(g *Graph) []Violation {
+				return forEach(tVpc, func(v Resource) string {
+					for _, ep := range g.Dependents(v.URN, tVpcEndpoint) {
+						if strings.HasSuffix(ep.Str("serviceName"), "."+e.service) && ep.Str("vpcEndpointType") == "Interface" {
+							return ""
+						}
+					}
+					return fmt.Sprintf("has no interface endpoint for %s; add %q to network.interfaceEndpoints, or suppress with the reason the VPC does not call it", e.service, e.service)
+				})(g)
+			},
+		})
+	}
+	return out
+}
+
+// tlsCerts are the pulumi-tls certificates an imported ACM certificate is
+// made from, the leaf (signed by a CA) before a self-signed one.
+var tlsCerts = []string{"tls:index/locallySignedCert:LocallySignedCert", "tls:index/selfSignedCert:SelfSignedCert"}
+
+func serviceRules() []Rule {
+	return []Rule{
+		// ACM.1 fails a certificate within 30 days of expiry. What a plan
+		// decides is whether anything renews it in time: ACM renews a
+		// DNS-validated certificate whose record stays; an imported one is
+		// renewed only by a `pulumi up` after its early-renewal point.
+		{ID: "acm-renewal", Controls: []string{"FSBP ACM.1"}, Severity: Medium,
+			Description: "Certificates renew before their last 30 days: ACM-issued ones are DNS-validated (ACM renews them unattended); imported ones come from a pulumi-tls certificate whose earlyRenewalHours is 720 or more, so any `pulumi up` in the last 30 days replaces them.",
+			Check: func(g *Graph) []Violation {
+				return forEach(tCertificate, func(r Resource) string {
+					if _, imported := r.Inputs["privateKey"]; !imported {
+						if m := r.Str("validationMethod"); m != "DNS" {
+							return fmt.Sprintf("is validated by %s, which ACM cannot renew unattended; use DNS validation", m)
+						}
+						return ""
+					}
+					for _, typ := range tlsCerts {
+						for _, c := range g.ByType(typ) {
+							if !slices.Contains(r.Dependencies, c.URN) {
+								continue
+							}
+							if h, _ := c.Num("earlyRenewalHours"); h < 720 {
+								return fmt.Sprintf("is imported from %s, which renews only %d hours before expiry; set earlyRenewalHours 720 or more", c.Name, int(h))
+							}
+							return ""
+						}
+					}
+					return "is imported from outside the stack: nothing renews it; request it from ACM with DNS validation or make it with pulumi-tls"
+				})(g)
+			}},
+		// KMS.3 fails a key pending deletion. The plan decides how long an
+		// unintended ScheduleKeyDeletion can be cancelled (the window);
+		// change-guard blocks a preview that would delete the key.
+		{ID: "kms-deletion-window", Controls: []string{"FSBP KMS.3"}, Severity: Medium,
+			Description: "Keys wait the longest deletion window KMS allows (30 days), so an unintended deletion can be noticed (CIS 4.7 alarm) and cancelled.",
+			Check: forEachIn([]string{tKMSKey, tReplicaKey}, func(r Resource) string {
+				if d, set := r.Num("deletionWindowInDays"); set && d < 30 {
+					return fmt.Sprintf("can be deleted %d days after a ScheduleKeyDeletion; set deletionWindowInDays 30", int(d))
+				}
+				return ""
+			})},
+		{ID: "kms-key-policy", Controls: []string{"FSBP KMS.5", "CKV_AWS_33", "CKV2_AWS_64"}, Severity: High,
+			Description: "Key policies grant no \"*\" principal unless a condition confines it to an account, organization or source, and keep the lockout safety check.",
+			Check: forEachIn([]string{tKMSKey, tReplicaKey}, func(r Resource) string {
+				if v, _ := r.Bool("bypassPolicyLockoutSafetyCheck"); v {
+					return "bypasses the policy lockout safety check; set bypassPolicyLockoutSafetyCheck: false"
+				}
+				doc, ok := parsePolicy(r.Get("policy"))
+				if !ok {
+					if r.Get("policy") == nil {
+						return "has the default key policy; give it one that separates administrators from users"
+					}
+					return ""
+				}
+				for _, s := range doc.Statement {
+					if publicStatement(s) {
+						return fmt.Sprintf("statement %s lets anyone use the key; name the principals or confine them with kms:CallerAccount", s.Sid)
+					}
+				}
+				return ""
+			})},
+		{ID: "sns-topic-not-public", Controls: []string{"FSBP SNS.4"}, Severity: High,
+			Description: "SNS topic policies give no action to anyone outside an account, organization or source.",
+			Check:       publicPolicy([]string{tTopicPolicy, tTopic}, "policy")},
+		{ID: "lambda-not-public", Controls: []string{"FSBP Lambda.1", "CKV_AWS_364"}, Severity: High,
+			Description: "Function permissions name their principal; a service principal is confined to this account or the source resource (aws:SourceAccount or aws:SourceArn), so no other account's resource can invoke it.",
+			Check: forEach(tPermission, func(r Resource) string {
+				p := r.Str("principal")
+				switch {
+				case p == "*":
+					return `lets anyone invoke the function (principal "*"); name the principal`
+				case strings.HasSuffix(p, ".amazonaws.com") && r.Get("sourceArn") == nil && r.Get("sourceAccount") == nil:
+					return fmt.Sprintf("lets %s invoke the function on behalf of any account; set sourceArn or sourceAccount", p)
+				}
+				return ""
+			})},
+		{ID: "lambda-supported-runtime", Controls: []string{"FSBP Lambda.2", "CKV_AWS_363"}, Severity: Medium,
+			Description: "Functions run on a runtime Lambda still supports (patched by AWS).",
+			Check: forEach(tFunction, func(r Resource) string {
+				if rt := r.Str("runtime"); rt != "" && !slices.Contains(supportedRuntimes, rt) {
+					return fmt.Sprintf("runs on %s, which Lambda no longer patches; use one of %s", rt, strings.Join(supportedRuntimes, ", "))
+				}
+				return ""
+			})},
+		{ID: "lambda-multi-az", Controls: []string{"FSBP Lambda.5"}, Severity: Medium,
+			Description: "Functions attached to a VPC run in subnets of at least two Availability Zones.",
+			Check: func(g *Graph) []Violation {
+				return forEach(tFunction, func(r Resource) string {
+					if n := len(r.List("vpcConfig.subnetIds")); n > 0 {
+						return fewZones(g, r, n)
+					}
+					return ""
+				})(g)
+			}},
+		{ID: "s3-no-cross-account-admin", Controls: []string{"FSBP S3.6"}, Severity: High,
+			Description: "Bucket policies give no other account (or anyone) the right to change the bucket's policy, ACLs or encryption.",
+			Check: func(g *Graph) []Violation {
+				return forEach(tBucketPolicy, func(r Resource) string {
+					doc, ok := parsePolicy(r.Get("policy"))
+					if !ok {
+						return ""
+					}
+					for _, s := range doc.Statement {
+						if s.Effect != "Allow" {
+							continue
+						}
+						foreign := ""
+						for _, p := range s.principals() {
+							if p == "*" || p == "AWS:*" {
+								foreign = p
+							} else if acct, ok := strings.CutPrefix(p, "AWS:"); ok && !strings.Contains(acct, ":"+g.Account+":") && acct != g.Account && g.Account != "" {
+								foreign = acct
+							}
+						}
+						if foreign == "" {
+							continue
+						}
+						for _, a := range s3CrossAccountActions {
+							if allowsAction(s, a) {
+								return fmt.Sprintf("statement %s gives %s to %s; grant another account only the actions it needs to write", s.Sid, a, foreign)
+							}
+						}
+					}
+					return ""
+				})(g)
+			}},
+		{ID: "s3-acls-disabled", Controls: []string{"FSBP S3.12", "CKV2_AWS_65"}, Severity: Medium,
+			Description: "Every bucket disables ACLs (object ownership BucketOwnerEnforced): access is decided by policies alone.",
+			Check: func(g *Graph) []Violation {
+				return forEach(tBucket, func(b Resource) string {
+					for _, o := range g.Dependents(b.URN, tOwnership) {
+						if o.Str("rule.objectOwnership") == "BucketOwnerEnforced" {
+							return ""
+						}
+					}
+					return "manages access with ACLs; add s3.BucketOwnershipControls with objectOwnership BucketOwnerEnforced"
+				})(g)
+			}},
+		{ID: "s3-lifecycle", Controls: []string{"FSBP S3.13", "CKV2_AWS_61"}, Severity: Low,
+			Description: "Every bucket has a lifecycle configuration with an enabled rule.",
+			Check: func(g *Graph) []Violation {
+				return forEach(tBucket, func(b Resource) string {
+					for _, l := range g.Dependents(b.URN, tLifecycle) {
+						for i := range l.List("rules") {
+							if l.Str(fmt.Sprintf("rules.%d.status", i)) == "Enabled" {
+								return ""
+							}
+						}
+					}
+					return "keeps every object forever; add s3.BucketLifecycleConfigurationV2 with an enabled expiration rule"
+				})(g)
+			}},
+		// SecretsManager.2 fails a rotation that did not succeed; what the
+		// plan decides is whether anyone hears of a failure.
+		{ID: "secrets-rotation-watched", Controls: []string{"FSBP SecretsManager.2"}, Severity: Medium,
+			Description: "A stack that rotates secrets has an EventBridge rule on Secrets Manager's RotationFailed events with a target, so a failed rotation alerts someone.",
+			Check: func(g *Graph) []Violation {
+				rotations := g.ByType(tRotation)
+				if len(rotations) == 0 {
+					return nil
+				}
+				for _, r := range g.ByType(tEventRule) {
+					if strings.Contains(r.Str("eventPattern"), "RotationFailed") && len(g.Dependents(r.URN, tEventTarget)) > 0 {
+						return nil
+					}
+				}
+				return []Violation{{URN: rotations[0].URN, Message: fmt.Sprintf("%s %s: a failed rotation alerts no one; add an EventBridge rule on RotationFailed with a target", shortType(rotations[0].Type), rotations[0].Name)}}
+			}},
+		{ID: "s3-access-logging", Controls: []string{"FSBP S3.9", "CIS 3.4", "SecurityHub CloudTrail.7", "CKV_AWS_18"}, Severity: Medium,
+			Description: "Every bucket sends S3 server access logs to another bucket (the trail bucket included, CIS 3.4).",
+			Check: func(g *Graph) []Violation {
+				var out []Violation
+				for _, b := range g.ByType(tBucket) {
+					logged, unknown := false, false
+					// A logging configuration depends on its source and its
+					// target: the source is the bucket it names.
+					for _, l := range g.Dependents(b.URN, tBucketLogging) {
+						switch name := l.Str("bucket"); {
+						case l.Unknown("bucket") || b.Unknown("bucket") || b.Unknown("bucketPrefix"):
+							unknown = true
+						case name != "" && (name == b.Str("bucket") || b.Str("bucketPrefix") != "" && strings.HasPrefix(name, b.Str("bucketPrefix"))):
+							logged = true
+						}
+					}
+					switch {
+					case logged:
+					case unknown:
+						out = append(out, notJudged(b))
+					default:
+						out = append(out, Violation{URN: b.URN, Message: fmt.Sprintf("%s %s: keeps no record of requests to it; add s3.BucketLoggingV2 with the stack's access-log bucket as target", shortType(b.Type), b.Name)})
+					}
+				}
+				return out
+			}},
+		{ID: "s3-mfa-delete", Controls: []string{"SecurityHub S3.20", "CIS 2.1.2"}, Severity: Low,
+			Description: "Versioned buckets require MFA to delete a version or suspend versioning (only the root user can turn it on, with its MFA device).",
+			Check: func(g *Graph) []Violation {
+				return forEach(tBucket, func(b Resource) string {
+					for _, v := range g.Dependents(b.URN, tVersioning) {
+						if v.Str("versioningConfiguration.mfaDelete") == "Enabled" {
+							return ""
+						}
+					}
+					return "lets a version be deleted without MFA; the root user enables MFA delete (aws s3api put-bucket-versioning --mfa)"
+				})(g)
+			}},
+		{ID: "iam-password-policy", Controls: []string{"FSBP IAM.7", "CIS 1.8", "CIS 1.9", "SecurityHub IAM.15", "SecurityHub IAM.16",
+			"CKV_AWS_10", "CKV_AWS_11", "CKV_AWS_12", "CKV_AWS_13", "CKV_AWS_14", "CKV_AWS_15"}, Severity: Medium,
+			Description: "The account password policy requires 14 or more characters of every class and remembers the last 24 passwords.",
+			Check: forEach(tPasswordPolicy, func(r Resource) string {
+				var off []string
+				for _, k := range []string{"requireUppercaseCharacters", "requireLowercaseCharacters", "requireNumbers", "requireSymbols"} {
+					if v, _ := r.Bool(k); !v {
+						off = append(off, k)
+					}
+				}
+				n, _ := r.Num("minimumPasswordLength")
+				reuse, _ := r.Num("passwordReusePrevention")
+				switch {
+				case len(off) > 0:
+					return "does not set " + strings.Join(off, ", ") + "; require every character class"
+				case n < 14:
+					return fmt.Sprintf("accepts %d-character passwords; set minimumPasswordLength 14 or more (CIS 1.8)", int(n))
+				case reuse < 24:
+					return fmt.Sprintf("remembers %d passwords; set passwordReusePrevention 24 (CIS 1.9)", int(reuse))
+				}
+				return ""
+			})},
+		{ID: "access-analyzer-every-region", Controls: []string{"CIS 1.20", "SecurityHub IAM.28"}, Severity: Medium,
+			Description: "A stack that runs IAM Access Analyzer runs an account (or organization) analyzer in every Region it deploys to.",
+			Check: func(g *Graph) []Violation {
+				analyzers := g.ByType(tAnalyzer)
+				if len(analyzers) == 0 {
+					return nil // the account's analyzers belong to another stack
+				}
+				covered := map[string]bool{}
+				for _, a := range analyzers {
+					if t := a.Str("type"); t == "ACCOUNT" || t == "ORGANIZATION" || t == "" {
+						covered[g.RegionOf(a)] = true
+					}
+				}
+				var out []Violation
+				for _, region := range g.Regions() {
+					if !covered[region] {
+						name := region
+						if name == "" {
+							name = "the stack's Region"
+						}
+						out = append(out, Violation{URN: analyzers[0].URN, Message: fmt.Sprintf("%s %s: the stack deploys to %s, which has no account analyzer; add one with a provider for that Region", shortType(analyzers[0].Type), analyzers[0].Name, name)})
+					}
+				}
+				return out
+			}},
+		{ID: "securityhub-standards", Controls: []string{"CIS 4.16"}, Severity: Medium,
+			Description: "Where the stack enables Security Hub, it subscribes to the standards this review judges: FSBP v1.0.0 and CIS AWS Foundations v3.0.0.",
+			Check: func(g *Graph) []Violation {
+				return forEach(tSecurityHub, func(r Resource) string {
+					var have []string
+					for _, s := range g.ByType(tStandards) {
+						have = append(have, s.Str("standardsArn"))
+					}
+					for _, want := range []string{"aws-foundational-security-best-practices/v/1.0.0", "cis-aws-foundations-benchmark/v/3.0.0"} {
+						if !slices.ContainsFunc(have, func(a string) bool { return strings.HasSuffix(a, want) }) {
+							return "does not subscribe to " + want + "; add a securityhub.StandardsSubscription"
+						}
+					}
+					return ""
+				})(g)
+			}},
+	}
+}
