@@ -148,3 +148,78 @@ func serviceAccess(g *Graph) []Violation {
 	}
 	return out
 }
+
+// escalations are the requests that let a principal raise its own or
+// another's privileges (Rhino Security Labs' IAM escalation methods, which
+// Checkov's CKV_AWS_286 lists), each on a resource outside any stack:
+// "%s" is the account and, where regional, the Region is "*".
+var escalations = []struct{ action, resource string }{
+	{"iam:PutRolePolicy", "arn:aws:iam::%s:role/someone-else"},
+	{"iam:AttachRolePolicy", "arn:aws:iam::%s:role/someone-else"},
+	{"iam:UpdateAssumeRolePolicy", "arn:aws:iam::%s:role/someone-else"},
+	{"iam:PutRolePermissionsBoundary", "arn:aws:iam::%s:role/someone-else"},
+	{"iam:DeleteRolePermissionsBoundary", "arn:aws:iam::%s:role/someone-else"},
+	{"iam:PassRole", "arn:aws:iam::%s:role/someone-else"},
+	{"iam:CreatePolicyVersion", "arn:aws:iam::%s:policy/someone-elses"},
+	{"iam:SetDefaultPolicyVersion", "arn:aws:iam::%s:policy/someone-elses"},
+	{"iam:CreateAccessKey", "arn:aws:iam::%s:user/someone"},
+	{"iam:CreateLoginProfile", "arn:aws:iam::%s:user/someone"},
+	{"iam:UpdateLoginProfile", "arn:aws:iam::%s:user/someone"},
+	{"iam:PutUserPolicy", "arn:aws:iam::%s:user/someone"},
+	{"iam:AttachUserPolicy", "arn:aws:iam::%s:user/someone"},
+	{"iam:AddUserToGroup", "arn:aws:iam::%s:group/admins"},
+	{"iam:PutGroupPolicy", "arn:aws:iam::%s:group/admins"},
+	{"iam:AttachGroupPolicy", "arn:aws:iam::%s:group/admins"},
+	{"kms:PutKeyPolicy", "arn:aws:kms:us-east-1:%s:key/someone-elses"},
+	{"s3:PutBucketPolicy", "arn:aws:s3:::someone-elses-bucket"},
+	{"secretsmanager:PutResourcePolicy", "arn:aws:secretsmanager:us-east-1:%s:secret:someone-elses-AbCdEf"},
+	{"lambda:UpdateFunctionCode", "arn:aws:lambda:us-east-1:%s:function:someone-elses"},
+	{"lambda:AddPermission", "arn:aws:lambda:us-east-1:%s:function:someone-elses"},
+}
+
+// escalationScoped evaluates each identity policy (not permissions
+// boundaries, which grant nothing) as IAM would, Deny statements included,
+// against the escalations on a resource of another owner without tags; an
+// Allow is a finding. Judging the whole document, not statement by
+// statement as Checkov does, lets an Allow on "*" narrowed by a Deny with
+// NotResource or a tag condition pass.
+func escalationScoped(g *Graph) []Violation {
+	if g.Account == "" {
+		return nil
+	}
+	boundaries := boundaryPolicies(g)
+	var out []Violation
+	for _, pi := range policyInputs {
+		if !pi.identity {
+			continue
+		}
+		for _, r := range g.ByType(pi.typ) {
+			if boundaries[r.URN] {
+				continue
+			}
+			doc, err := iampolicy.Parse(r.Str(pi.input))
+			if err != nil {
+				continue // unknown or unparseable: the lint and notJudged report it
+			}
+			var open []string
+			for _, e := range escalations {
+				res := e.resource
+				if strings.Contains(res, "%s") {
+					res = fmt.Sprintf(res, g.Account)
+				}
+				if g.Partition != "" {
+					res = strings.Replace(res, "arn:aws:", "arn:"+g.Partition+":", 1)
+				}
+				req := iampolicy.Request{Principal: "arn:aws:iam::" + g.Account + ":role/x", Action: e.action, Resource: res,
+					Context: map[string][]string{"iam:PassedToService": {"lambda.amazonaws.com"}}}
+				if d, err := iampolicy.Evaluate(doc, req); err == nil && d == iampolicy.Allowed {
+					open = append(open, e.action+" on "+res)
+				}
+			}
+			if len(open) > 0 {
+				out = append(out, Violation{URN: r.URN, Message: fmt.Sprintf("%s %s: allows %s; scope these actions to the stack's resources (ARN patterns or a tag condition that also refuses untagged resources)", shortType(r.Type), r.Name, strings.Join(open, ", "))})
+			}
+		}
+	}
+	return out
+}

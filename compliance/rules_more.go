@@ -161,6 +161,9 @@ func iamRules() []Rule {
 				}
 				return out
 			}},
+		{ID: "iam-escalation-scoped", Controls: []string{"CKV_AWS_286"}, Severity: High,
+			Description: "No identity policy, read whole (Deny statements included), lets its role change policies, trust, boundaries, users, key, bucket or secret policies, or function code of resources outside its stack.",
+			Check:       escalationScoped},
 		{ID: "iam-permissions-boundary", Severity: High,
 			Description: "Every role carries a permissions boundary.",
 			Check: forEach(tRole, func(r Resource) string {

@@ -192,6 +192,7 @@ func NewCIRoles(ctx *pulumi.Context, name string, args *CIRolesArgs, opts ...pul
 		doc := CIPolicy(r.actions, stateAccess(args, deploy), deploy, args.Component, args.Env)
 		if deploy {
 			doc.Statement = append(doc.Statement, StackTagStatements(args.StackTagKey, args.StackTagValue)...)
+			doc.Statement = append(doc.Statement, EscalationStatements(args.Component, args.Env, args.StackTagKey, args.StackTagValue)...)
 		}
 		policy, err := doc.JSON()
 		if err != nil {
@@ -317,6 +318,44 @@ func StackTagStatements(key, value string) []iampolicy.Statement {
 	return []iampolicy.Statement{
 		deny("NoOtherStacksResources", "aws:ResourceTag"),
 		deny("NoResourcesForOtherStacks", "aws:RequestTag"),
+	}
+}
+
+// ResourcePolicyActions change who may use a resource or what code runs
+// with its role: each is a way to raise privileges when allowed on another
+// owner's resource (Rhino Security Labs' IAM escalation methods; Checkov
+// CKV_AWS_286). The deploy role may use them only on its stack's resources,
+// named by the stack's prefix.
+var ResourcePolicyActions = []string{
+	"iam:CreatePolicyVersion", "iam:SetDefaultPolicyVersion", "iam:DeletePolicyVersion",
+	"s3:PutBucketPolicy", "s3:DeleteBucketPolicy",
+	"secretsmanager:PutResourcePolicy", "secretsmanager:DeleteResourcePolicy",
+	"lambda:UpdateFunctionCode", "lambda:UpdateFunctionConfiguration", "lambda:AddPermission", "lambda:RemovePermission",
+}
+
+// EscalationStatements keep the deploy role's policy-changing actions on
+// its stack's resources: managed policies, buckets, secrets and functions
+// by name (every one the stack creates starts with component), and key
+// policies by the stack tag, which key ARNs cannot carry; an untagged key
+// is refused too (StringNotEquals holds when the tag is absent).
+// StackTagStatements alone leave untagged resources to the other
+// statements, which allow these actions on "*".
+func EscalationStatements(component string, env awsenv.Env, tagKey, tagValue string) []iampolicy.Statement {
+	p, acct := env.Partition, env.AccountID
+	return []iampolicy.Statement{
+		{
+			Sid: "PolicyChangesOnlyOnStackResources", Effect: iampolicy.Deny, Action: ResourcePolicyActions,
+			NotResource: []string{
+				"arn:" + p + ":iam::" + acct + ":policy/" + component + "-*",
+				"arn:" + p + ":s3:::" + component + "-*",
+				"arn:" + p + ":secretsmanager:*:" + acct + ":secret:" + component + "/*",
+				"arn:" + p + ":lambda:*:" + acct + ":function:" + component + "-*",
+			},
+		},
+		{
+			Sid: "KeyPoliciesOnlyOnStackKeys", Effect: iampolicy.Deny, Action: []string{"kms:PutKeyPolicy"}, Resource: []string{"*"},
+			Condition: iampolicy.Conditions{"StringNotEquals": {"aws:ResourceTag/" + tagKey: {tagValue}}},
+		},
 	}
 }
 

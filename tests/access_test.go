@@ -930,9 +930,20 @@ func TestCIRolesCoverEveryTypeOfThePlans(t *testing.T) {
 	may := func(policies []iampolicy.Document, action string) (bool, string) {
 		ctx := map[string][]string{"aws:RequestedRegion": {"us-east-1"}, "aws:ResourceTag/environment": {"prod"},
 			"iam:PermissionsBoundary": {output(boundaryRes, "arn").(string)}, "iam:PassedToService": {"lambda.amazonaws.com"}}
+		// A resource of the stack, named by its prefix, where the action
+		// takes one the deploy role is held to.
 		res := "*"
-		if strings.HasPrefix(action, "iam:") && strings.Contains(action, "Role") {
+		switch svc, _, _ := strings.Cut(action, ":"); {
+		case svc == "iam" && strings.Contains(action, "Role"):
 			res = stackRole
+		case svc == "iam" && strings.Contains(action, "PolicyVersion"):
+			res = "arn:aws:iam::" + mockaws.AccountID + ":policy/hardening-prod-ci-read"
+		case svc == "s3":
+			res = "arn:aws:s3:::hardening-prod-trail-x"
+		case svc == "secretsmanager":
+			res = "arn:aws:secretsmanager:us-east-1:" + mockaws.AccountID + ":secret:hardening-prod/x-AbCdEf"
+		case svc == "lambda":
+			res = "arn:aws:lambda:us-east-1:" + mockaws.AccountID + ":function:hardening-prod-rotation-x"
 		}
 		ok, why, err := iampolicy.Authorize(iampolicy.Request{Principal: "arn:aws:iam::" + mockaws.AccountID + ":role/ci", Action: action, Resource: res, Context: ctx},
 			iampolicy.Policies{Identity: policies, Boundary: &boundary})

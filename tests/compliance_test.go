@@ -622,6 +622,17 @@ var ruleCases = []struct {
 		drop(g, "aws:cloudwatch/eventTarget:EventTarget", "-rotation-failed")
 		return set(t, g, "aws:secretsmanager/secretRotation:SecretRotation", "-app-api-key", "rotateImmediately", false)
 	}, "a failed rotation alerts no one"},
+	// The deploy role could rewrite any untagged key's policy, and any
+	// managed policy, bucket or secret policy and function outside its
+	// stack, before EscalationStatements.
+	{"iam-escalation-scoped", func(t *testing.T, g *compliance.Graph) string {
+		r := findResource(t, g, "aws:iam/rolePolicy:RolePolicy", "-ci-deploy")
+		return set(t, g, r.Type, r.Name, "policy", withoutStatement(t, r.Str("policy"), "KeyPoliciesOnlyOnStackKeys"))
+	}, "allows kms:PutKeyPolicy on arn:aws:kms:us-east-1:123456789012:key/someone-elses"},
+	{"iam-escalation-scoped", func(t *testing.T, g *compliance.Graph) string {
+		r := findResource(t, g, "aws:iam/rolePolicy:RolePolicy", "-ci-deploy")
+		return set(t, g, r.Type, r.Name, "policy", withoutStatement(t, r.Str("policy"), "PolicyChangesOnlyOnStackResources"))
+	}, "allows iam:CreatePolicyVersion on arn:aws:iam::123456789012:policy/someone-elses, s3:PutBucketPolicy"},
 	{"waf-rate-limit", func(t *testing.T, g *compliance.Graph) string {
 		return set(t, g, "aws:wafv2/webAcl:WebAcl", "", "rules.7.statement.rateBasedStatement.limit", 5.0)
 	}, "has limit 5 per"},
@@ -718,6 +729,35 @@ func TestImportedCertificateKeyIsJudged(t *testing.T) {
 			}
 		})
 	}
+}
+
+// findResource is the resource of typ whose name ends in suffix.
+func findResource(t *testing.T, g *compliance.Graph, typ, suffix string) compliance.Resource {
+	t.Helper()
+	for _, r := range g.ByType(typ) {
+		if strings.HasSuffix(r.Name, suffix) {
+			return r
+		}
+	}
+	t.Fatalf("no %s named *%s", typ, suffix)
+	return compliance.Resource{}
+}
+
+// withoutStatement is a policy document without the statement sid.
+func withoutStatement(t *testing.T, policy, sid string) string {
+	t.Helper()
+	var doc map[string]any
+	if err := json.Unmarshal([]byte(policy), &doc); err != nil {
+		t.Fatal(err)
+	}
+	statements, _ := doc["Statement"].([]any)
+	kept := slices.DeleteFunc(slices.Clone(statements), func(s any) bool { return s.(map[string]any)["Sid"] == sid })
+	if len(kept) == len(statements) {
+		t.Fatalf("no statement %s", sid)
+	}
+	doc["Statement"] = kept
+	b, _ := json.Marshal(doc)
+	return string(b)
 }
 
 // withEveryEndpoint gives prod's VPC the interface endpoints its stack file
