@@ -29,7 +29,7 @@ func serviceAccess(g *Graph) []Violation {
 		if text == "" {
 			return
 		}
-		doc, err := iampolicy.Parse(text)
+		doc, err := g.iamDoc(text)
 		if err != nil {
 			return // deploy-iam-policy-lint reports it
 		}
@@ -128,7 +128,7 @@ func serviceAccess(g *Graph) []Violation {
 		}
 	}
 	for _, bp := range g.ByType(tBucketPolicy) {
-		doc, err := iampolicy.Parse(bp.Str("policy"))
+		doc, err := g.iamDoc(bp.Str("policy"))
 		if err != nil || !strings.Contains(bp.Str("policy"), "cloudtrail.amazonaws.com") {
 			continue
 		}
@@ -197,7 +197,7 @@ func escalationScoped(g *Graph) []Violation {
 			if boundaries[r.URN] {
 				continue
 			}
-			doc, err := iampolicy.Parse(r.Str(pi.input))
+			doc, err := g.iamDoc(r.Str(pi.input))
 			if err != nil {
 				continue // unknown or unparseable: the lint and notJudged report it
 			}

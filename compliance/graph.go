@@ -14,6 +14,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"github.com/example/hardening/iampolicy"
 )
 
 // Secret is a value marked secret; Value holds it when known.
@@ -135,17 +137,75 @@ type Graph struct {
 	// offline plan knows them; a first preview may not); rules that
 	// evaluate requests need them and judge nothing without them.
 	Partition, Region, Account string
+
+	// byType indexes Resources by type (positions, so that changes to a
+	// resource in place are seen); it is rebuilt when Resources is
+	// replaced or changes length.
+	byType   map[string][]int
+	indexed  *Resource
+	indexLen int
+	// docs memoizes parsed policy documents by their text: several rules
+	// read the same ones.
+	docs map[string]policyDoc
+	// iamDocs memoizes documents parsed for evaluation (iampolicy.Parse).
+	iamDocs map[string]iamParsed
+}
+
+type iamParsed struct {
+	doc iampolicy.Document
+	err error
+}
+
+// iamDoc parses a policy document for evaluation once per graph.
+func (g *Graph) iamDoc(text string) (iampolicy.Document, error) {
+	if p, ok := g.iamDocs[text]; ok {
+		return p.doc, p.err
+	}
+	d, err := iampolicy.Parse(text)
+	if g.iamDocs == nil {
+		g.iamDocs = map[string]iamParsed{}
+	}
+	g.iamDocs[text] = iamParsed{d, err}
+	return d, err
 }
 
 // ByType returns the resources of a type.
 func (g *Graph) ByType(typ string) []Resource {
-	var out []Resource
-	for _, r := range g.Resources {
-		if r.Type == typ {
-			out = append(out, r)
+	var first *Resource
+	if len(g.Resources) > 0 {
+		first = &g.Resources[0]
+	}
+	if g.byType == nil || first != g.indexed || len(g.Resources) != g.indexLen {
+		g.byType = map[string][]int{}
+		for i, r := range g.Resources {
+			g.byType[r.Type] = append(g.byType[r.Type], i)
 		}
+		g.indexed, g.indexLen = first, len(g.Resources)
+	}
+	var out []Resource
+	for _, i := range g.byType[typ] {
+		out = append(out, g.Resources[i])
 	}
 	return out
+}
+
+// policy parses a policy document input once per graph (parsePolicy).
+func (g *Graph) policy(v any) (policyDoc, bool) {
+	text, ok := v.(string)
+	if !ok {
+		return parsePolicy(v)
+	}
+	if d, ok := g.docs[text]; ok {
+		return d, true
+	}
+	d, ok := parsePolicy(text)
+	if ok {
+		if g.docs == nil {
+			g.docs = map[string]policyDoc{}
+		}
+		g.docs[text] = d
+	}
+	return d, ok
 }
 
 // ProviderURN returns the URN of an explicit provider from a provider

@@ -34,7 +34,7 @@ func policyViolations(g *Graph, identity bool, judge func(s policyStatement) []s
 				out = append(out, notJudged(r))
 				continue
 			}
-			doc, ok := parsePolicy(v)
+			doc, ok := g.policy(v)
 			if !ok {
 				continue // absent
 			}
@@ -307,7 +307,7 @@ func dataRules() []Rule {
 							unknown = true
 							continue
 						}
-						doc, ok := parsePolicy(p.Get("policy"))
+						doc, ok := g.policy(p.Get("policy"))
 						if !ok {
 							continue
 						}
@@ -560,10 +560,16 @@ func projectRules() []Rule {
 			Description: "No input that holds a password, token, key or secret value is left unsecret.",
 			Check: func(g *Graph) []Violation {
 				var out []Violation
+				// Input names repeat across resources: match each once.
+				named := map[string]bool{}
 				for _, r := range g.Resources {
 					for k, v := range r.Inputs {
-						named := secretName.MatchString(k) && !nonSecretNames[k]
-						if !named && !contains(secretInputs[r.Type], k) {
+						isNamed, seen := named[k]
+						if !seen {
+							isNamed = secretName.MatchString(k) && !nonSecretNames[k]
+							named[k] = isNamed
+						}
+						if !isNamed && !contains(secretInputs[r.Type], k) {
 							continue
 						}
 						if s, ok := v.(string); ok && s != "" {
