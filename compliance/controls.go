@@ -218,7 +218,7 @@ func Coverage(rules []Rule, reports []*Report) []CoverageRow {
 // (identity.accountGuardrails, audit.guardDuty, audit.securityHub): in a
 // stack without them, the controls that judge them are another stack's.
 var accountWide = map[string]string{
-	"FSBP IAM.7": tPasswordPolicy, "CIS 1.8": tPasswordPolicy, "CIS 1.9": tPasswordPolicy,
+	"FSBP IAM.7": tIAMLoginPolicy, "CIS 1.8": tIAMLoginPolicy, "CIS 1.9": tIAMLoginPolicy,
 	"CIS 1.20": tAnalyzer, "FSBP S3.1": tAccountPAB, "CIS 4.16": tSecurityHub,
 	"FSBP GuardDuty.1": tDetector, "FSBP GuardDuty.5": tDetector, "FSBP GuardDuty.6": tDetector, "FSBP GuardDuty.7": tDetector,
 	"FSBP GuardDuty.8": tDetector, "FSBP GuardDuty.9": tDetector, "FSBP GuardDuty.10": tDetector, "FSBP GuardDuty.11": tDetector,

@@ -13,7 +13,7 @@ const (
 	tLifecycle      = "aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2"
 	tVersioning     = "aws:s3/bucketVersioningV2:BucketVersioningV2"
 	tBucketLogging  = "aws:s3/bucketLoggingV2:BucketLoggingV2"
-	tPasswordPolicy = "aws:iam/accountPasswordPolicy:AccountPasswordPolicy"
+	tIAMLoginPolicy = "aws:iam/accountPasswordPolicy:AccountPasswordPolicy"
 	tAnalyzer       = "aws:accessanalyzer/analyzer:Analyzer"
 	tSecurityHub    = "aws:securityhub/account:Account"
 	tStandards      = "aws:securityhub/standardsSubscription:StandardsSubscription"
@@ -373,7 +373,7 @@ func serviceRules() []Rule {
 		{ID: "iam-password-policy", Controls: []string{"FSBP IAM.7", "CIS 1.8", "CIS 1.9", "SecurityHub IAM.15", "SecurityHub IAM.16",
 			"CKV_AWS_10", "CKV_AWS_11", "CKV_AWS_12", "CKV_AWS_13", "CKV_AWS_14", "CKV_AWS_15"}, Severity: Medium,
 			Description: "The account password policy requires 14 or more characters of every class and remembers the last 24 passwords.",
-			Check: forEach(tPasswordPolicy, func(r Resource) string {
+			Check: forEach(tIAMLoginPolicy, func(r Resource) string {
 				var off []string
 				for _, k := range []string{"requireUppercaseCharacters", "requireLowercaseCharacters", "requireNumbers", "requireSymbols"} {
 					if v, _ := r.Bool(k); !v {
