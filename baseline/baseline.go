@@ -20,6 +20,7 @@ import (
 	"github.com/example/hardening/network"
 	"github.com/example/hardening/ratelimit"
 	"github.com/example/hardening/secrets"
+	"github.com/example/hardening/secrets/secretkind"
 	"github.com/example/hardening/stackconfig"
 	"github.com/example/hardening/tls"
 )
@@ -158,7 +159,7 @@ func externalValues(ctx *pulumi.Context, s stackconfig.Secrets) (map[string]pulu
 	c := config.New(ctx, stackconfig.Namespace)
 	values := map[string]pulumi.StringOutput{}
 	for _, e := range s.Inventory {
-		if e.Kind != stackconfig.KindExternal {
+		if e.Kind != secretkind.External {
 			continue
 		}
 		v, err := c.TrySecret(stackconfig.ExternalSecretKey(e.Name))
@@ -176,7 +177,7 @@ func inventoryReport(inv []secrets.SecretArgs) pulumi.Array {
 	out := pulumi.Array{}
 	for _, s := range inv {
 		rotation := fmt.Sprintf("every %d days by the rotation function", s.RotationDays)
-		if s.Kind == stackconfig.KindExternal {
+		if s.Kind == secretkind.External {
 			rotation = "by its issuer"
 		}
 		out = append(out, pulumi.Map{

@@ -5,6 +5,7 @@ import (
 
 	"github.com/example/hardening/identity"
 	"github.com/example/hardening/secrets"
+	"github.com/example/hardening/secrets/secretkind"
 	"github.com/example/hardening/stackconfig"
 	"github.com/example/hardening/tls"
 )
@@ -95,7 +96,7 @@ func clientSecretEntry(pool *identity.UserPool) secrets.SecretArgs {
 		Description:    "Secret of the load balancer's Cognito app client",
 		Owner:          "identity",
 		Classification: "restricted",
-		Kind:           stackconfig.KindExternal,
+		Kind:           secretkind.External,
 		Value:          pool.ClientSecret,
 	}
 }

@@ -22,7 +22,7 @@ import (
 	"github.com/example/hardening/audit"
 	"github.com/example/hardening/awsenv"
 	"github.com/example/hardening/awsname"
-	"github.com/example/hardening/secrets/rotation"
+	"github.com/example/hardening/secrets/secretkind"
 )
 
 // InventoryType is the type token of the Inventory component.
@@ -35,8 +35,8 @@ type SecretArgs struct {
 	Description    string
 	Owner          string
 	Classification string
-	// Kind is rotation.KindGenerated, KindAPIKey or KindExternal.
-	Kind string
+	// Kind is secretkind.Generated, KindAPIKey or KindExternal.
+	Kind secretkind.Kind
 	// RotationDays is the rotation interval of generated and api-key
 	// secrets.
 	RotationDays int
@@ -164,10 +164,10 @@ func (a *InventoryArgs) check() error {
 				errs = append(errs, fmt.Errorf("secret %s: reader %q has no role", s.Name, r))
 			}
 		}
-		if s.Kind == rotation.KindExternal && s.Value == (pulumi.StringOutput{}) {
+		if s.Kind == secretkind.External && s.Value == (pulumi.StringOutput{}) {
 			errs = append(errs, fmt.Errorf("secret %s: an external secret needs its value", s.Name))
 		}
-		if _, ok := rotation.Policies[s.Kind]; !ok && s.Kind != rotation.KindExternal {
+		if _, ok := secretkind.Policies[s.Kind]; !ok && s.Kind != secretkind.External {
 			errs = append(errs, fmt.Errorf("secret %s: unknown kind %q", s.Name, s.Kind))
 		}
 	}
@@ -175,11 +175,11 @@ func (a *InventoryArgs) check() error {
 }
 
 // rotated reports whether the rotation function rotates s.
-func rotated(s SecretArgs) bool { return s.Kind != rotation.KindExternal }
+func rotated(s SecretArgs) bool { return s.Kind != secretkind.External }
 
 // pulumiWrites reports whether Pulumi writes s's value (a SecretVersion).
 func pulumiWrites(s SecretArgs) bool {
-	return s.Kind == rotation.KindAPIKey || s.Kind == rotation.KindExternal
+	return s.Kind == secretkind.APIKey || s.Kind == secretkind.External
 }
 
 type inventoryBuilder struct {
@@ -343,14 +343,14 @@ func (b *inventoryBuilder) replicas() error {
 // Tags returns the metadata tags of a secret.
 func Tags(s SecretArgs) map[string]string {
 	t := map[string]string{
-		rotation.TagKind:           s.Kind,
-		rotation.TagOwner:          s.Owner,
-		rotation.TagTeam:           s.Owner,
-		rotation.TagClassification: s.Classification,
+		secretkind.TagKind:           string(s.Kind),
+		secretkind.TagOwner:          s.Owner,
+		secretkind.TagTeam:           s.Owner,
+		secretkind.TagClassification: s.Classification,
 	}
 	if rotated(s) {
-		t[rotation.TagRotationDays] = strconv.Itoa(s.RotationDays)
-		t[rotation.TagLength] = strconv.Itoa(s.Length)
+		t[secretkind.TagRotationDays] = strconv.Itoa(s.RotationDays)
+		t[secretkind.TagLength] = strconv.Itoa(s.Length)
 	}
 	return t
 }
@@ -412,7 +412,7 @@ func (b *inventoryBuilder) secrets() error {
 		var value pulumi.StringOutput
 		var versionOpts []pulumi.ResourceOption
 		switch s.Kind {
-		case rotation.KindAPIKey:
+		case secretkind.APIKey:
 			pw, err := random.NewRandomPassword(ctx, b.child(s.Name), &random.RandomPasswordArgs{
 				Length:     pulumi.Int(s.Length),
 				Special:    pulumi.Bool(false),
@@ -427,7 +427,7 @@ func (b *inventoryBuilder) secrets() error {
 			// The rotation function replaces the value; a later `pulumi up`
 			// must not put the first one back.
 			versionOpts = append(versionOpts, pulumi.IgnoreChanges([]string{"secretString", "versionStages"}))
-		case rotation.KindExternal:
+		case secretkind.External:
 			// The owner of an external value changes it with
 			// `pulumi config set --secret`, and the next `pulumi up` applies it.
 			value = s.Value
@@ -533,7 +533,7 @@ func (b *inventoryBuilder) rotations() error {
 				AutomaticallyAfterDays: pulumi.Int(s.RotationDays),
 			},
 			// A generated secret gets its first value now.
-			RotateImmediately: pulumi.Bool(s.Kind == rotation.KindGenerated),
+			RotateImmediately: pulumi.Bool(s.Kind == secretkind.Generated),
 		}, b.parent, pulumi.DependsOn(b.rotationDependencies(s, perm))); err != nil {
 			return err
 		}

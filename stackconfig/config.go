@@ -17,6 +17,8 @@ import (
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/config"
+
+	"github.com/example/hardening/secrets/secretkind"
 )
 
 // Namespace is the Pulumi project name, and so the namespace of every
@@ -134,7 +136,7 @@ func checkKeys(keys []string, inventory []Secret) []error {
 			continue
 		}
 		if name, ok := strings.CutPrefix(k, "secret-"); ok {
-			if slices.ContainsFunc(inventory, func(s Secret) bool { return s.Name == name && s.Kind == KindExternal }) {
+			if slices.ContainsFunc(inventory, func(s Secret) bool { return s.Name == name && s.Kind == secretkind.External }) {
 				continue
 			}
 			errs = append(errs, fieldErr(Namespace+":"+k, "is not the value of an external secret of secrets.inventory (an entry named %q with kind external); remove it or add the entry", name))

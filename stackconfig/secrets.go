@@ -7,20 +7,7 @@ import (
 	"slices"
 
 	"github.com/example/hardening/awsname"
-)
-
-// Kinds of inventory secret.
-const (
-	// KindGenerated is a password the rotation function generates, the
-	// first one included, so no value ever passes through Pulumi.
-	KindGenerated = "generated"
-	// KindAPIKey is a key whose first value the program makes with
-	// pulumi-random (a secret output) and the rotation function replaces.
-	KindAPIKey = "api-key"
-	// KindExternal is a value another party issues, set with
-	// `pulumi config set --secret hardening:secret-<name>`; it is rotated
-	// by that party, not by the rotation function.
-	KindExternal = "external"
+	"github.com/example/hardening/secrets/secretkind"
 )
 
 // Classifications are the data classifications a secret may carry.
@@ -66,8 +53,8 @@ type Secret struct {
 	Owner string `json:"owner"`
 	// Classification is internal, confidential or restricted.
 	Classification string `json:"classification"`
-	// Kind is generated, api-key or external.
-	Kind string `json:"kind"`
+	// Kind is generated, api-key or external (secretkind).
+	Kind secretkind.Kind `json:"kind"`
 	// RotationDays is the rotation interval, 1 to 90 (FSBP
 	// SecretsManager.4). Default 30. Not used for external secrets.
 	RotationDays int `json:"rotationDays"`
@@ -82,7 +69,7 @@ type Secret struct {
 }
 
 // Rotated reports whether the rotation function rotates the secret.
-func (s Secret) Rotated() bool { return s.Kind != KindExternal }
+func (s Secret) Rotated() bool { return s.Kind.Rotated() }
 
 // ExternalSecretKey is the secure config key (in the project namespace)
 // that holds an external secret's value.
@@ -107,9 +94,9 @@ func (s *Secrets) defaults() {
 		}
 		if e.Length == 0 {
 			switch e.Kind {
-			case KindGenerated:
+			case secretkind.Generated:
 				e.Length = 32
-			case KindAPIKey:
+			case secretkind.APIKey:
 				e.Length = 40
 			}
 		}
@@ -198,14 +185,14 @@ func (s Secrets) validate(key string, workloads []Workload, kms KMS, stackRegion
 			errs = append(errs, fieldErr(k+".classification", "%q is not one of %v", e.Classification, Classifications))
 		}
 		switch e.Kind {
-		case KindGenerated, KindAPIKey:
+		case secretkind.Generated, secretkind.APIKey:
 			if e.RotationDays < 1 || e.RotationDays > 90 {
 				errs = append(errs, fieldErr(k+".rotationDays", "%d is out of range; rotate every 1 to 90 days (FSBP SecretsManager.4)", e.RotationDays))
 			}
 			if e.Length < 16 || e.Length > 4096 {
 				errs = append(errs, fieldErr(k+".length", "%d is out of range; generate 16 to 4096 characters", e.Length))
 			}
-		case KindExternal:
+		case secretkind.External:
 			if e.Length != 0 {
 				errs = append(errs, fieldErr(k+".length", "is set, but an external secret's value is not generated here"))
 			}
@@ -217,7 +204,7 @@ func (s Secrets) validate(key string, workloads []Workload, kms KMS, stackRegion
 				errs = append(errs, fieldErr(ck, "is in plain text; set it again with --secret so that only ciphertext is in the stack file"))
 			}
 		default:
-			errs = append(errs, fieldErr(k+".kind", "%q is not one of %s, %s, %s", e.Kind, KindGenerated, KindAPIKey, KindExternal))
+			errs = append(errs, fieldErr(k+".kind", "%q is not one of %s, %s, %s", e.Kind, secretkind.Generated, secretkind.APIKey, secretkind.External))
 		}
 		if len(e.Readers) == 0 {
 			errs = append(errs, fieldErr(k+".readers", "is empty; name the workloads that read the secret"))

@@ -16,7 +16,7 @@ import (
 	"github.com/example/hardening/mockaws"
 	"github.com/example/hardening/plan"
 	"github.com/example/hardening/secrets"
-	"github.com/example/hardening/secrets/rotation"
+	"github.com/example/hardening/secrets/secretkind"
 	"github.com/example/hardening/stackconfig"
 )
 
@@ -137,12 +137,12 @@ func TestSecretInventory(t *testing.T) {
 			})
 			t.Run(run.name+"/"+e.Name+"/metadata kept as tags", func(t *testing.T) {
 				want := map[string]string{
-					rotation.TagOwner: e.Owner, rotation.TagTeam: e.Owner,
-					rotation.TagClassification: e.Classification, rotation.TagKind: e.Kind,
+					secretkind.TagOwner: e.Owner, secretkind.TagTeam: e.Owner,
+					secretkind.TagClassification: e.Classification, secretkind.TagKind: string(e.Kind),
 				}
 				if e.Rotated() {
-					want[rotation.TagRotationDays] = fmt.Sprint(e.RotationDays)
-					want[rotation.TagLength] = fmt.Sprint(e.Length)
+					want[secretkind.TagRotationDays] = fmt.Sprint(e.RotationDays)
+					want[secretkind.TagLength] = fmt.Sprint(e.Length)
 				}
 				for k, v := range want {
 					if got := str(sec, "tags."+k); got != v {
@@ -158,11 +158,11 @@ func TestSecretInventory(t *testing.T) {
 			t.Run(run.name+"/"+e.Name+"/first value", func(t *testing.T) {
 				versions := bySecretID(m, typeSecretVersion, "secretId", sec)
 				switch e.Kind {
-				case stackconfig.KindGenerated:
+				case secretkind.Generated:
 					if len(versions) != 0 {
 						t.Errorf("a generated secret has %d versions from Pulumi; its first value must come from the rotation", len(versions))
 					}
-				case stackconfig.KindAPIKey, stackconfig.KindExternal:
+				case secretkind.APIKey, secretkind.External:
 					if len(versions) != 1 {
 						t.Fatalf("%d versions, want 1", len(versions))
 					}
@@ -171,14 +171,14 @@ func TestSecretInventory(t *testing.T) {
 						t.Error("secretString is not a secret input")
 					}
 					ignores := slices.Contains(v.IgnoreChanges, "secretString")
-					if e.Kind == stackconfig.KindAPIKey && !ignores {
+					if e.Kind == secretkind.APIKey && !ignores {
 						t.Error("an api-key version must ignore later value changes, or `pulumi up` reverts the rotation")
 					}
-					if e.Kind == stackconfig.KindExternal && ignores {
+					if e.Kind == secretkind.External && ignores {
 						t.Error("an external value set in config must reach the secret on the next `pulumi up`")
 					}
 				}
-				if e.Kind == stackconfig.KindAPIKey {
+				if e.Kind == secretkind.APIKey {
 					pw := find(t, m, typeRandomPassword, e.Name, func(r mockaws.Resource) bool { return strings.HasSuffix(r.Name, "-"+e.Name) })
 					if num(pw, "length") != e.Length {
 						t.Errorf("random password length %d, want %d", num(pw, "length"), e.Length)
@@ -224,7 +224,7 @@ func TestSecretRotation(t *testing.T) {
 					t.Errorf("automaticallyAfterDays %d, want %d within 1..90", days, e.RotationDays)
 				}
 				immediate, _ := boolean(r, "rotateImmediately")
-				if immediate != (e.Kind == stackconfig.KindGenerated) {
+				if immediate != (e.Kind == secretkind.Generated) {
 					t.Errorf("rotateImmediately %v; a generated secret's first value comes from the first rotation", immediate)
 				}
 			})

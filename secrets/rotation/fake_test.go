@@ -11,6 +11,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	sm "github.com/aws/aws-sdk-go-v2/service/secretsmanager"
 	"github.com/aws/aws-sdk-go-v2/service/secretsmanager/types"
+
+	"github.com/example/hardening/secrets/secretkind"
 )
 
 // fakeSM is an in-memory Secrets Manager for one secret that enforces the
@@ -34,11 +36,11 @@ type fakeVersion struct {
 	stages map[string]bool
 }
 
-func newFake(kind string) *fakeSM {
+func newFake(kind secretkind.Kind) *fakeSM {
 	return &fakeSM{
 		arn:      "arn:aws:secretsmanager:us-east-1:123456789012:secret:db-AbCdEf",
 		rotation: true,
-		tags:     map[string]string{TagKind: kind, TagOwner: "platform"},
+		tags:     map[string]string{TagKind: string(kind), secretkind.TagOwner: "platform"},
 		versions: map[string]*fakeVersion{},
 		fail:     map[string]error{},
 		calls:    map[string]int{},

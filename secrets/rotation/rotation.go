@@ -21,6 +21,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	sm "github.com/aws/aws-sdk-go-v2/service/secretsmanager"
 	"github.com/aws/aws-sdk-go-v2/service/secretsmanager/types"
+
+	"github.com/example/hardening/secrets/secretkind"
 )
 
 // Version stages of the rotation protocol.
@@ -38,23 +40,15 @@ const (
 	StepFinish = "finishSecret"
 )
 
-// Kinds of secret the function rotates. An "external" secret is issued by
-// another party and is not rotated here.
+// The kinds, tags and character policies the program and the function
+// share (package secretkind, declared once).
 const (
-	KindGenerated = "generated"
-	KindAPIKey    = "api-key"
-	KindExternal  = "external"
-)
+	KindGenerated = secretkind.Generated
+	KindAPIKey    = secretkind.APIKey
+	KindExternal  = secretkind.External
 
-// Tag keys the Pulumi program sets on every secret. The function reads
-// TagKind and TagLength; the others are the inventory's metadata.
-const (
-	TagKind           = "secret-kind"
-	TagLength         = "password-length"
-	TagOwner          = "owner"
-	TagTeam           = "team"
-	TagClassification = "data-classification"
-	TagRotationDays   = "rotation-days"
+	TagKind   = secretkind.TagKind
+	TagLength = secretkind.TagLength
 )
 
 // API is the part of the Secrets Manager client the function uses, so that
@@ -75,28 +69,15 @@ type Event struct {
 }
 
 // Policy is the character policy of a kind's values.
-type Policy struct {
-	// Length is the number of characters.
-	Length int
-	// Punctuation allows punctuation; without it a value is alphanumeric.
-	Punctuation bool
-	// Exclude lists characters a value never contains.
-	Exclude string
-}
+type Policy = secretkind.Policy
 
-// Policies are the default character policies per kind. A secret's
-// TagLength tag overrides the length.
-var Policies = map[string]Policy{
-	// Quotes, backslash, slash, @ and space break connection strings and
-	// shell quoting.
-	KindGenerated: {Length: 32, Punctuation: true, Exclude: "\"'`\\/@ "},
-	KindAPIKey:    {Length: 40},
-}
+// Policies are the default character policies per kind (secretkind).
+var Policies = secretkind.Policies
 
 // Secret is what a hook learns about the secret being rotated.
 type Secret struct {
 	ARN    string
-	Kind   string
+	Kind   secretkind.Kind
 	Policy Policy
 	Tags   map[string]string
 }
@@ -122,8 +103,8 @@ func (PolicyHook) TestSecret(_ context.Context, s Secret, pending string) error 
 }
 
 // DefaultHooks are the hooks per kind the deployed function uses.
-func DefaultHooks() map[string]Hook {
-	return map[string]Hook{KindGenerated: PolicyHook{}, KindAPIKey: PolicyHook{}}
+func DefaultHooks() map[secretkind.Kind]Hook {
+	return map[secretkind.Kind]Hook{KindGenerated: PolicyHook{}, KindAPIKey: PolicyHook{}}
 }
 
 // CheckPolicy reports whether value meets p: its length, an upper-case
@@ -172,7 +153,7 @@ func containsRune(s string, r rune) bool {
 // Rotator runs the rotation protocol.
 type Rotator struct {
 	API   API
-	Hooks map[string]Hook
+	Hooks map[secretkind.Kind]Hook
 	Log   *slog.Logger
 }
 
@@ -307,7 +288,7 @@ func describe(desc *sm.DescribeSecretOutput) (Secret, error) {
 	for _, t := range desc.Tags {
 		s.Tags[aws.ToString(t.Key)] = aws.ToString(t.Value)
 	}
-	s.Kind = s.Tags[TagKind]
+	s.Kind = secretkind.Kind(s.Tags[TagKind])
 	p, ok := Policies[s.Kind]
 	if !ok {
 		return s, fmt.Errorf("tag %s is %q; this function rotates %s and %s", TagKind, s.Kind, KindGenerated, KindAPIKey)

@@ -12,6 +12,8 @@ import (
 	sm "github.com/aws/aws-sdk-go-v2/service/secretsmanager"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/example/hardening/secrets/secretkind"
 )
 
 var steps = []string{StepCreate, StepSet, StepTest, StepFinish}
@@ -44,9 +46,9 @@ type harness struct {
 	logs *bytes.Buffer
 }
 
-func newHarness(kind string) *harness {
+func newHarness(kind secretkind.Kind) *harness {
 	h := &harness{fake: newFake(kind), hook: &recordingHook{}, logs: &bytes.Buffer{}}
-	h.r = &Rotator{API: h.fake, Hooks: map[string]Hook{kind: h.hook}, Log: slog.New(slog.NewJSONHandler(h.logs, nil))}
+	h.r = &Rotator{API: h.fake, Hooks: map[secretkind.Kind]Hook{kind: h.hook}, Log: slog.New(slog.NewJSONHandler(h.logs, nil))}
 	return h
 }
 
@@ -71,8 +73,8 @@ func (h *harness) stages(token string) []string {
 }
 
 func TestFirstRotationOfSecretWithoutValue(t *testing.T) {
-	for _, kind := range []string{KindGenerated, KindAPIKey} {
-		t.Run(kind, func(t *testing.T) {
+	for _, kind := range []secretkind.Kind{KindGenerated, KindAPIKey} {
+		t.Run(string(kind), func(t *testing.T) {
 			h := newHarness(kind)
 			_, ok := h.fake.valueAt(StageCurrent)
 			require.False(t, ok, "the secret starts without AWSCURRENT")
@@ -216,7 +218,7 @@ func TestRefusals(t *testing.T) {
 	}{
 		{"rotation disabled", func(h *harness) { h.fake.rotation = false }, Event{Step: StepCreate}, "does not have rotation enabled"},
 		{"unknown step", nil, Event{Step: "dropSecret"}, `unknown step "dropSecret"`},
-		{"external kind", func(h *harness) { h.fake.tags[TagKind] = KindExternal }, Event{Step: StepCreate}, `secret-kind is "external"`},
+		{"external kind", func(h *harness) { h.fake.tags[TagKind] = string(KindExternal) }, Event{Step: StepCreate}, `secret-kind is "external"`},
 		{"bad length tag", func(h *harness) { h.fake.tags[TagLength] = "8" }, Event{Step: StepCreate}, "want a length from 16 to 4096"},
 		{"missing token", nil, Event{Step: StepCreate, ClientRequestToken: "-"}, "lacks SecretId or ClientRequestToken"},
 		{"set before create", nil, Event{Step: StepSet}, "did createSecret run?"},
