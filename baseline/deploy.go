@@ -16,7 +16,9 @@ import (
 )
 
 // Deploy registers the whole stack from a validated configuration and
-// exports its outputs.
+// exports its outputs. Each step takes the components it needs as
+// arguments and returns the one it makes, so a step moved above what it
+// needs does not compile; every step's error is wrapped with the step.
 func Deploy(ctx *pulumi.Context, cfg *stackconfig.Config) (*Baseline, error) {
 	env, err := Lookup(ctx, cfg)
 	if err != nil {
@@ -26,38 +28,91 @@ func Deploy(ctx *pulumi.Context, cfg *stackconfig.Config) (*Baseline, error) {
 	if err != nil {
 		return nil, err
 	}
-	d := &deployer{ctx: ctx, cfg: cfg, env: env, name: ctx.Project() + "-" + ctx.Stack(), external: external}
-	// In dependency order: the key and the alerts topic serve everything,
-	// the boundary every role.
-	for _, step := range []func() error{
-		d.key, d.alerts, d.boundary, d.accessLogs, d.network, d.loadBalancer, d.webACL,
-		d.workloads, d.userPool, d.ci, d.secrets, d.guardrails, d.audit,
-	} {
-		if err := step(); err != nil {
-			return nil, err
+	d := &deployer{ctx: ctx, cfg: cfg, env: env, name: ctx.Project() + "-" + ctx.Stack()}
+	step := func(name string, err error) error {
+		if err != nil {
+			return fmt.Errorf("%s: %w", name, err)
 		}
+		return nil
 	}
-	d.export()
-	return &d.b, nil
+	keyArgs := d.keyArgs()
+	key, err := secrets.NewKey(ctx, d.name, keyArgs)
+	if err := step("key", err); err != nil {
+		return nil, err
+	}
+	alerts, err := d.alerts(key)
+	if err := step("alerts", err); err != nil {
+		return nil, err
+	}
+	boundary, err := d.boundary(key)
+	if err := step("boundary", err); err != nil {
+		return nil, err
+	}
+	accessLogs, err := d.accessLogs()
+	if err := step("access logs", err); err != nil {
+		return nil, err
+	}
+	vpc, err := d.network(key, boundary)
+	if err := step("network", err); err != nil {
+		return nil, err
+	}
+	alb, err := d.loadBalancer(vpc, accessLogs)
+	if err := step("load balancer", err); err != nil {
+		return nil, err
+	}
+	acl, err := d.webACL(alb, key, alerts)
+	if err := step("web ACL", err); err != nil {
+		return nil, err
+	}
+	workloads, err := d.workloads(boundary)
+	if err := step("workloads", err); err != nil {
+		return nil, err
+	}
+	pool, err := deployUserPool(ctx, d.name, cfg, alb, boundary)
+	if err := step("user pool", err); err != nil {
+		return nil, err
+	}
+	ci, err := d.ci(boundary)
+	if err := step("CI roles", err); err != nil {
+		return nil, err
+	}
+	entries := d.inventory(pool, external)
+	inventory, err := d.secrets(entries, keyArgs, key, vpc, alerts, boundary, workloads, ci)
+	if err := step("secrets", err); err != nil {
+		return nil, err
+	}
+	if err := step("account guardrails", d.guardrails()); err != nil {
+		return nil, err
+	}
+	trail, err := d.trail(key, boundary, accessLogs)
+	if err := step("trail", err); err != nil {
+		return nil, err
+	}
+	monitoring, err := d.monitoring(trail, inventory, workloads, alb, alerts)
+	if err := step("monitoring", err); err != nil {
+		return nil, err
+	}
+	b := &Baseline{
+		Key: key, Alerts: alerts, AccessLogs: accessLogs, Network: vpc, LoadBalancer: alb, WebACL: acl,
+		Boundary: boundary, UserPool: pool, CI: ci, Trail: trail, Monitoring: monitoring,
+		Workloads: workloads, Secrets: inventory,
+	}
+	export(ctx, b, entries)
+	return b, nil
 }
 
-// deployer holds what the steps of Deploy share.
+// deployer holds what every step reads and no step changes: the context,
+// the validated configuration and the account's environment.
 type deployer struct {
-	ctx      *pulumi.Context
-	cfg      *stackconfig.Config
-	env      *Environment
-	name     string
-	external map[string]pulumi.StringOutput
-
-	keyArgs *secrets.KeyArgs
-	readers map[string]secrets.Reader
-	entries []secrets.SecretArgs
-	b       Baseline
+	ctx  *pulumi.Context
+	cfg  *stackconfig.Config
+	env  *Environment
+	name string
 }
 
-func (d *deployer) key() error {
+func (d *deployer) keyArgs() *secrets.KeyArgs {
 	k := d.cfg.KMS
-	d.keyArgs = &secrets.KeyArgs{
+	args := &secrets.KeyArgs{
 		Description:        fmt.Sprintf("Secrets and logs of the %s/%s stack", d.ctx.Project(), d.ctx.Stack()),
 		RotationPeriodDays: k.RotationPeriodDays,
 		DeletionWindowDays: k.DeletionWindowDays,
@@ -68,40 +123,33 @@ func (d *deployer) key() error {
 		AlertsTopicARN:     d.env.ARN("sns", audit.TopicName(d.name)),
 	}
 	if d.cfg.Audit.Trail.Enabled {
-		d.keyArgs.TrailARN = d.env.ARN("cloudtrail", "trail/"+audit.TrailName(d.name))
+		args.TrailARN = d.env.ARN("cloudtrail", "trail/"+audit.TrailName(d.name))
 	}
-	var err error
-	d.b.Key, err = secrets.NewKey(d.ctx, d.name, d.keyArgs)
-	return err
+	return args
 }
 
-func (d *deployer) alerts() error {
-	var err error
-	d.b.Alerts, err = audit.NewAlerts(d.ctx, d.name, &audit.AlertsArgs{
-		KeyARN:         d.b.Key.KeyARN,
+func (d *deployer) alerts(key *secrets.Key) (*audit.Alerts, error) {
+	return audit.NewAlerts(d.ctx, d.name, &audit.AlertsArgs{
+		KeyARN:         key.KeyARN,
 		Emails:         d.cfg.Alerts.Emails,
 		HTTPSEndpoints: d.cfg.Alerts.HTTPSEndpoints,
 		Env:            d.env.Env,
 	})
-	return err
 }
 
-func (d *deployer) boundary() error {
-	var err error
-	d.b.Boundary, err = identity.NewBoundary(d.ctx, d.name, &identity.BoundaryArgs{
+func (d *deployer) boundary(key *secrets.Key) (*identity.Boundary, error) {
+	return identity.NewBoundary(d.ctx, d.name, &identity.BoundaryArgs{
 		Allow:       boundaryActions(d.cfg),
 		Regions:     stackRegions(d.cfg, d.env.Region),
-		KeyID:       d.b.Key.KeyID,
+		KeyID:       key.KeyID,
 		StateKeyARN: d.cfg.Identity.CI.StateKeyARN,
 		Env:         d.env.Env,
 	})
-	return err
 }
 
-func (d *deployer) network() error {
+func (d *deployer) network(key *secrets.Key, boundary *identity.Boundary) (*network.Vpc, error) {
 	n := d.cfg.Network
-	var err error
-	d.b.Network, err = network.NewVpc(d.ctx, d.name, &network.VpcArgs{
+	return network.NewVpc(d.ctx, d.name, &network.VpcArgs{
 		CIDR:                     n.CIDR,
 		AvailabilityZones:        d.env.AvailabilityZones,
 		SingleNATGateway:         n.NATGateways == stackconfig.NATSingle,
@@ -112,12 +160,11 @@ func (d *deployer) network() error {
 		LoadBalancerSignsIn:      len(d.cfg.Identity.AuthenticatedPaths) > 0,
 		InterfaceEndpoints:       interfaceEndpoints(d.cfg),
 		FlowLogRetentionDays:     n.FlowLogRetentionDays,
-		LogKeyARN:                d.b.Key.KeyARN,
-		PermissionsBoundary:      d.b.Boundary.PolicyARN,
+		LogKeyARN:                key.KeyARN,
+		PermissionsBoundary:      boundary.PolicyARN,
 		Env:                      d.env.Env,
 		Protect:                  d.cfg.ProtectStateful,
 	})
-	return err
 }
 
 // WorkloadEndpoints are the interface endpoints a kind of workload needs
@@ -145,19 +192,17 @@ func interfaceEndpoints(cfg *stackconfig.Config) []string {
 
 // accessLogs creates the bucket every other bucket's server access logs go
 // to; they are request logs, kept as long as the load balancer's.
-func (d *deployer) accessLogs() error {
-	var err error
-	d.b.AccessLogs, err = audit.NewAccessLogs(d.ctx, d.name, &audit.AccessLogsArgs{
+func (d *deployer) accessLogs() (*audit.AccessLogs, error) {
+	return audit.NewAccessLogs(d.ctx, d.name, &audit.AccessLogsArgs{
 		SourcePrefix:   d.name + "-",
 		ExpirationDays: d.cfg.TLS.LogExpirationDays,
 		Env:            d.env.Env,
 		Protect:        d.cfg.ProtectStateful,
 	})
-	return err
 }
 
-func (d *deployer) loadBalancer() error {
-	t, vpc := d.cfg.TLS, d.b.Network
+func (d *deployer) loadBalancer(vpc *network.Vpc, accessLogs *audit.AccessLogs) (*tls.LoadBalancer, error) {
+	t := d.cfg.TLS
 	var ca *tls.PrivateCAArgs
 	if t.PrivateCA.Enabled {
 		ca = &tls.PrivateCAArgs{
@@ -168,8 +213,7 @@ func (d *deployer) loadBalancer() error {
 			EarlyRenewalHours: t.PrivateCA.EarlyRenewalHours,
 		}
 	}
-	var err error
-	d.b.LoadBalancer, err = tls.NewLoadBalancer(d.ctx, d.name, &tls.LoadBalancerArgs{
+	return tls.NewLoadBalancer(d.ctx, d.name, &tls.LoadBalancerArgs{
 		Domain:             t.Domain,
 		AlternativeNames:   t.AlternativeNames,
 		HostedZoneID:       t.HostedZoneID,
@@ -188,22 +232,20 @@ func (d *deployer) loadBalancer() error {
 		HealthCheckPath:    t.HealthCheckPath,
 		DeletionProtection: t.DeletionProtection,
 		LogExpirationDays:  t.LogExpirationDays,
-		AccessLogBucket:    d.b.AccessLogs.BucketName,
+		AccessLogBucket:    accessLogs.BucketName,
 		Env:                d.env.Env,
 		Protect:            d.cfg.ProtectStateful,
 	})
-	return err
 }
 
-func (d *deployer) webACL() error {
+func (d *deployer) webACL(alb *tls.LoadBalancer, key *secrets.Key, alerts *audit.Alerts) (*ratelimit.WebACL, error) {
 	rl := d.cfg.RateLimit
 	atpPath := ""
 	if rl.AccountTakeover.Enabled {
 		atpPath = rl.AccountTakeover.LoginPath
 	}
-	var err error
-	d.b.WebACL, err = ratelimit.NewWebACL(d.ctx, d.name, &ratelimit.WebACLArgs{
-		LoadBalancerARN:          d.b.LoadBalancer.ARN,
+	return ratelimit.NewWebACL(d.ctx, d.name, &ratelimit.WebACLArgs{
+		LoadBalancerARN:          alb.ARN,
 		Count:                    rl.Mode == stackconfig.ModeCount,
 		MetricPrefix:             rl.MetricPrefix,
 		IPBlockList:              rl.IPBlockList,
@@ -216,55 +258,62 @@ func (d *deployer) webACL() error {
 		PerUserCookie:            rl.PerUser.Key == stackconfig.KeyCookie,
 		PerUserKeyName:           rl.PerUser.KeyName,
 		ForwardedIPHeader:        rl.ForwardedIPHeader,
-		LogKeyARN:                d.b.Key.KeyARN,
+		LogKeyARN:                key.KeyARN,
 		LogRetentionDays:         rl.LogRetentionDays,
-		AlertsTopicARN:           d.b.Alerts.TopicARN,
+		AlertsTopicARN:           alerts.TopicARN,
 		RuleBlockedThreshold:     rl.Alarms.RuleBlocked,
 		ACLBlockedThreshold:      rl.Alarms.ACLBlocked,
 		Region:                   d.env.Region,
 		Protect:                  d.cfg.ProtectStateful,
 	})
-	return err
 }
 
-func (d *deployer) workloads() error {
-	d.b.Workloads = map[string]*identity.WorkloadRole{}
-	d.readers = map[string]secrets.Reader{}
+func (d *deployer) workloads(boundary *identity.Boundary) (map[string]*identity.WorkloadRole, error) {
+	out := map[string]*identity.WorkloadRole{}
 	for _, w := range d.cfg.Workloads {
 		role, err := identity.NewWorkloadRole(d.ctx, d.name+"-"+w.Name, &identity.WorkloadRoleArgs{
-			Team: w.Team, Service: w.Service, Env: d.env.Env, PermissionsBoundary: d.b.Boundary.PolicyARN,
+			Team: w.Team, Service: w.Service, Env: d.env.Env, PermissionsBoundary: boundary.PolicyARN,
 		})
 		if err != nil {
-			return err
+			return nil, err
 		}
-		d.b.Workloads[w.Name] = role
-		d.readers[w.Name] = secrets.Reader{RoleARN: role.RoleARN, RoleName: role.RoleName}
+		out[w.Name] = role
 	}
-	return nil
+	return out, nil
 }
 
-func (d *deployer) userPool() error {
-	var err error
-	d.b.UserPool, err = deployUserPool(d.ctx, d.name, d.cfg, d.b.LoadBalancer, d.b.Boundary)
-	return err
-}
-
-func (d *deployer) secrets() error {
-	sc, vpc := d.cfg.Secrets, d.b.Network
-	d.entries = []secrets.SecretArgs{clientSecretEntry(d.b.UserPool)}
-	for _, s := range sc.Inventory {
-		d.entries = append(d.entries, secrets.SecretArgs{
+// inventory is every secret of the stack: the user pool's app client
+// secret and the configured ones, with the values of external ones.
+func (d *deployer) inventory(pool *identity.UserPool, external map[string]pulumi.StringOutput) []secrets.SecretArgs {
+	entries := []secrets.SecretArgs{clientSecretEntry(pool)}
+	for _, s := range d.cfg.Secrets.Inventory {
+		entries = append(entries, secrets.SecretArgs{
 			Name: s.Name, Description: s.Description, Owner: s.Owner, Classification: s.Classification,
 			Kind: s.Kind, RotationDays: s.RotationDays, Length: s.Length, Readers: s.Readers,
-			ReplicaRegion: s.ReplicaRegion, Value: d.external[s.Name],
+			ReplicaRegion: s.ReplicaRegion, Value: external[s.Name],
 		})
 	}
-	var err error
-	d.b.Secrets, err = secrets.NewInventory(d.ctx, d.name, &secrets.InventoryArgs{
-		Secrets:                  d.entries,
-		Readers:                  d.readers,
-		Key:                      d.b.Key,
-		KeyPolicyArgs:            d.keyArgs,
+	return entries
+}
+
+func (d *deployer) secrets(entries []secrets.SecretArgs, keyArgs *secrets.KeyArgs, key *secrets.Key, vpc *network.Vpc, alerts *audit.Alerts,
+	boundary *identity.Boundary, workloads map[string]*identity.WorkloadRole, ci *identity.CIRoles) (*secrets.Inventory, error) {
+	sc := d.cfg.Secrets
+	readers := map[string]secrets.Reader{}
+	for name, role := range workloads {
+		readers[name] = secrets.Reader{RoleARN: role.RoleARN, RoleName: role.RoleName}
+	}
+	// The configured roles that run `pulumi up` by hand and the CI deploy
+	// role.
+	deployers := pulumi.ToStringArray(sc.Deployers)
+	if ci != nil {
+		deployers = append(deployers, ci.DeployRoleARN)
+	}
+	return secrets.NewInventory(d.ctx, d.name, &secrets.InventoryArgs{
+		Secrets:                  entries,
+		Readers:                  readers,
+		Key:                      key,
+		KeyPolicyArgs:            keyArgs,
 		RotationArtifact:         sc.RotationArtifact,
 		RotationConcurrency:      sc.RotationConcurrency,
 		LogRetentionDays:         sc.LogRetentionDays,
@@ -273,44 +322,31 @@ func (d *deployer) secrets() error {
 		SubnetIDs:                vpc.PrivateSubnetIDs,
 		EndpointSecurityGroupID:  vpc.EndpointSecurityGroupID,
 		SecretsManagerEndpointID: vpc.InterfaceEndpointIDs.MapIndex(pulumi.String("secretsmanager")),
-		AlertsTopicARN:           d.b.Alerts.TopicARN,
-		DeadLetterARN:            d.b.Alerts.DeadLetterARN,
+		AlertsTopicARN:           alerts.TopicARN,
+		DeadLetterARN:            alerts.DeadLetterARN,
 		Env:                      d.env.Env,
-		PermissionsBoundary:      d.b.Boundary.PolicyARN,
-		Deployers:                d.deployers(),
+		PermissionsBoundary:      boundary.PolicyARN,
+		Deployers:                deployers,
 		DefaultTags:              d.env.DefaultTags,
 		Protect:                  d.cfg.ProtectStateful,
 	})
-	return err
 }
 
 // StackTagKey is the aws:defaultTags key that tells the stacks of an
 // account apart; the CI deploy role is held to resources with its value.
 const StackTagKey = "environment"
 
-// deployers are the configured roles that run `pulumi up` by hand and the
-// CI deploy role.
-func (d *deployer) deployers() pulumi.StringArray {
-	out := pulumi.ToStringArray(d.cfg.Secrets.Deployers)
-	if d.b.CI != nil {
-		out = append(out, d.b.CI.DeployRoleARN)
-	}
-	return out
-}
-
-func (d *deployer) ci() error {
+func (d *deployer) ci(boundary *identity.Boundary) (*identity.CIRoles, error) {
 	c := d.cfg.Identity.CI
 	if c.Repository == "" {
-		return nil
+		return nil, nil
 	}
-	var err error
-	d.b.CI, err = identity.NewCIRoles(d.ctx, d.name, &identity.CIRolesArgs{
+	return identity.NewCIRoles(d.ctx, d.name, &identity.CIRolesArgs{
 		Repository: c.Repository, Branch: c.Branch, Environment: c.Environment, PreviewEnvironment: c.PreviewEnvironment,
 		CreateProvider: c.CreateProvider, StateBucket: c.StateBucket, StateKeyARN: c.StateKeyARN,
-		BoundaryARN: d.b.Boundary.PolicyARN, Component: d.name, Env: d.env.Env,
+		BoundaryARN: boundary.PolicyARN, Component: d.name, Env: d.env.Env,
 		StackTagKey: StackTagKey, StackTagValue: d.env.DefaultTags[StackTagKey],
 	})
-	return err
 }
 
 func (d *deployer) guardrails() error {
@@ -327,57 +363,58 @@ func (d *deployer) guardrails() error {
 	return err
 }
 
-func (d *deployer) audit() error {
+func (d *deployer) trail(key *secrets.Key, boundary *identity.Boundary, accessLogs *audit.AccessLogs) (*audit.Trail, error) {
+	t := d.cfg.Audit.Trail
+	if !t.Enabled {
+		return nil, nil
+	}
+	return audit.NewTrail(d.ctx, d.name, &audit.TrailArgs{
+		KeyARN:               key.KeyARN,
+		LogRetentionDays:     t.LogRetentionDays,
+		BucketExpirationDays: t.BucketExpirationDays,
+		ObjectLockDays:       t.ObjectLockDays,
+		Env:                  d.env.Env,
+		PermissionsBoundary:  boundary.PolicyARN,
+		Protect:              d.cfg.ProtectStateful,
+		AccessLogBucket:      accessLogs.BucketName,
+	})
+}
+
+func (d *deployer) monitoring(trail *audit.Trail, inventory *secrets.Inventory, workloads map[string]*identity.WorkloadRole,
+	alb *tls.LoadBalancer, alerts *audit.Alerts) (*audit.Monitoring, error) {
 	au := d.cfg.Audit
 	var trailLogGroup pulumi.StringInput
-	if au.Trail.Enabled {
-		var err error
-		d.b.Trail, err = audit.NewTrail(d.ctx, d.name, &audit.TrailArgs{
-			KeyARN:               d.b.Key.KeyARN,
-			LogRetentionDays:     au.Trail.LogRetentionDays,
-			BucketExpirationDays: au.Trail.BucketExpirationDays,
-			ObjectLockDays:       au.Trail.ObjectLockDays,
-			Env:                  d.env.Env,
-			PermissionsBoundary:  d.b.Boundary.PolicyARN,
-			Protect:              d.cfg.ProtectStateful,
-			AccessLogBucket:      d.b.AccessLogs.BucketName,
-		})
-		if err != nil {
-			return err
-		}
-		trailLogGroup = d.b.Trail.LogGroupName
+	if trail != nil {
+		trailLogGroup = trail.LogGroupName
 	} else if au.Trail.LogGroupName != "" {
 		trailLogGroup = pulumi.String(au.Trail.LogGroupName)
 	}
 	// The roles that may read the stack's secrets: the rotation function's
 	// and the workloads that read any.
-	secretReaders := pulumi.StringArray{d.b.Secrets.RotationRoleARN}
+	secretReaders := pulumi.StringArray{inventory.RotationRoleARN}
 	for _, w := range d.cfg.Workloads {
 		if slices.ContainsFunc(d.cfg.Secrets.Inventory, func(s stackconfig.Secret) bool { return slices.Contains(s.Readers, w.Name) }) {
-			secretReaders = append(secretReaders, d.b.Workloads[w.Name].RoleARN)
+			secretReaders = append(secretReaders, workloads[w.Name].RoleARN)
 		}
 	}
-	var err error
-	d.b.Monitoring, err = audit.NewMonitoring(d.ctx, d.name, &audit.MonitoringArgs{
+	return audit.NewMonitoring(d.ctx, d.name, &audit.MonitoringArgs{
 		TrailLogGroupName:     trailLogGroup,
 		SecretNamePrefix:      d.name + "/",
 		SecretReaders:         secretReaders,
 		GuardDuty:             au.GuardDuty,
 		SecurityHub:           au.SecurityHub,
-		CertificateARNs:       []pulumi.StringInput{d.b.LoadBalancer.CertificateARN},
+		CertificateARNs:       []pulumi.StringInput{alb.CertificateARN},
 		CertificateExpiryDays: au.CertificateExpiryDays,
-		AlertsTopicARN:        d.b.Alerts.TopicARN,
-		DeadLetterARN:         d.b.Alerts.DeadLetterARN,
+		AlertsTopicARN:        alerts.TopicARN,
+		DeadLetterARN:         alerts.DeadLetterARN,
 		Env:                   d.env.Env,
 	})
-	return err
 }
 
 // export sets the stack outputs. None holds a secret value in plain text:
 // the client key is a secret output, the Cognito client secret is not
 // exported at all.
-func (d *deployer) export() {
-	ctx, b := d.ctx, &d.b
+func export(ctx *pulumi.Context, b *Baseline, entries []secrets.SecretArgs) {
 	vpc, alb := b.Network, b.LoadBalancer
 	workloadARNs := pulumi.StringMap{}
 	for name, w := range b.Workloads {
@@ -402,7 +439,7 @@ func (d *deployer) export() {
 	ctx.Export("wafLogGroupName", b.WebACL.LogGroupName)
 	ctx.Export("workloadRoleArns", workloadARNs)
 	ctx.Export("secretArns", b.Secrets.SecretARNs)
-	ctx.Export("secretInventory", inventoryReport(d.entries))
+	ctx.Export("secretInventory", inventoryReport(entries))
 	ctx.Export("rotationFunctionArn", b.Secrets.RotationFunctionARN)
 	ctx.Export("vpcId", vpc.VPCID)
 	ctx.Export("publicSubnetIds", vpc.PublicSubnetIDs)
