@@ -33,6 +33,11 @@ func (e Env) ServicePrincipal(service string) string {
 	return fmt.Sprintf("%s.%s.amazonaws.com", service, e.Region)
 }
 
+// GatewayEndpointServices are the services VPCs reach through gateway
+// endpoints (route-table entries, no hourly charge); every other service
+// takes an interface endpoint.
+var GatewayEndpointServices = []string{"s3", "dynamodb"}
+
 // EndpointService returns the VPC endpoint service name of service.
 func (e Env) EndpointService(service string) string {
 	return fmt.Sprintf("com.amazonaws.%s.%s", e.Region, service)

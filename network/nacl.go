@@ -123,17 +123,17 @@ func NACLRules(plan addressing.Plan, ports NACLPorts) map[addressing.Tier][]NACL
 	return rules
 }
 
-func (b *builder) nacls() error {
+func (b *builder) nacls(vpcRes *ec2.Vpc, subnets tierSubnets) error {
 	all := NACLRules(b.plan, NACLPorts{App: b.args.AppPort, Database: b.args.DatabasePort})
 	for _, tier := range addressing.Tiers {
 		rules := all[tier]
-		subnets := pulumi.StringArray{}
-		for _, s := range b.subnets[tier] {
-			subnets = append(subnets, s.ID())
+		ids := pulumi.StringArray{}
+		for _, s := range subnets[tier] {
+			ids = append(ids, s.ID())
 		}
 		acl, err := ec2.NewNetworkAcl(b.ctx, b.child(tier.String()), &ec2.NetworkAclArgs{
-			VpcId:     b.vpcRes.ID(),
-			SubnetIds: subnets,
+			VpcId:     vpcRes.ID(),
+			SubnetIds: ids,
 			Tags:      b.tags(tier.String()),
 		}, b.parent)
 		if err != nil {

@@ -11,6 +11,7 @@ package network
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
@@ -108,29 +109,56 @@ func NewVpc(ctx *pulumi.Context, name string, args *VpcArgs, opts ...pulumi.Reso
 		return nil, err
 	}
 	b := &builder{ctx: ctx, name: name, args: args, plan: plan, parent: pulumi.Parent(v)}
-	steps := []func() error{b.vpc, b.lockDefaults, b.createSubnets, b.routes, b.nacls, b.securityGroups, b.endpoints, b.flowLogs}
-	for _, step := range steps {
-		if err := step(); err != nil {
-			return nil, fmt.Errorf("network %s: %w", name, err)
-		}
+	// Each step takes what an earlier one made as arguments, so the order
+	// is the compiler's to check.
+	fail := func(err error) (*Vpc, error) { return nil, fmt.Errorf("network %s: %w", name, err) }
+	vpcRes, err := b.vpc()
+	if err != nil {
+		return fail(err)
 	}
-	v.VPCID = b.vpcRes.ID().ToStringOutput()
+	if err := b.lockDefaults(vpcRes); err != nil {
+		return fail(err)
+	}
+	subnets, err := b.createSubnets(vpcRes)
+	if err != nil {
+		return fail(err)
+	}
+	routing, err := b.routes(vpcRes, subnets)
+	if err != nil {
+		return fail(err)
+	}
+	if err := b.nacls(vpcRes, subnets); err != nil {
+		return fail(err)
+	}
+	sgs, err := b.securityGroups(vpcRes)
+	if err != nil {
+		return fail(err)
+	}
+	interfaceEndpoints, err := b.endpoints(vpcRes, subnets, routing, sgs)
+	if err != nil {
+		return fail(err)
+	}
+	flowLogGroup, err := b.flowLogs(vpcRes)
+	if err != nil {
+		return fail(err)
+	}
+	v.VPCID = vpcRes.ID().ToStringOutput()
 	// The load balancer may be created only once its subnets route to an
 	// attached internet gateway ("InvalidSubnet ... has no internet
 	// gateway" otherwise, a race the provider's own tests hit): the public
 	// subnet ids carry the gateway, the route and the associations as
 	// dependencies.
-	v.PublicSubnetIDs = pulumi.All(b.subnetIDs(addressing.Public), b.internetReady).ApplyT(func(v []any) []string {
+	v.PublicSubnetIDs = pulumi.All(subnets.ids(addressing.Public), routing.internetReady).ApplyT(func(v []any) []string {
 		return v[0].([]string)
 	}).(pulumi.StringArrayOutput)
-	v.PrivateSubnetIDs = b.subnetIDs(addressing.Private)
-	v.IsolatedSubnetIDs = b.subnetIDs(addressing.Isolated)
-	v.LoadBalancerSecurityGroupID = b.sgLB.ID().ToStringOutput()
-	v.AppSecurityGroupID = b.sgApp.ID().ToStringOutput()
-	v.DataSecurityGroupID = b.sgData.ID().ToStringOutput()
-	v.EndpointSecurityGroupID = b.sgEndpoints.ID().ToStringOutput()
-	v.FlowLogGroupName = b.flowLogGroup.Name
-	v.InterfaceEndpointIDs = b.interfaceEndpoints.ToStringMapOutput()
+	v.PrivateSubnetIDs = subnets.ids(addressing.Private)
+	v.IsolatedSubnetIDs = subnets.ids(addressing.Isolated)
+	v.LoadBalancerSecurityGroupID = sgs.lb.ID().ToStringOutput()
+	v.AppSecurityGroupID = sgs.app.ID().ToStringOutput()
+	v.DataSecurityGroupID = sgs.data.ID().ToStringOutput()
+	v.EndpointSecurityGroupID = sgs.endpoints.ID().ToStringOutput()
+	v.FlowLogGroupName = flowLogGroup.Name
+	v.InterfaceEndpointIDs = interfaceEndpoints.ToStringMapOutput()
 	return v, ctx.RegisterResourceOutputs(v, pulumi.Map{
 		"interfaceEndpointIds":        v.InterfaceEndpointIDs,
 		"vpcId":                       v.VPCID,
@@ -145,31 +173,39 @@ func NewVpc(ctx *pulumi.Context, name string, args *VpcArgs, opts ...pulumi.Reso
 	})
 }
 
-// builder holds what one NewVpc call has created so far.
+// builder holds what every step of one NewVpc call reads and none changes.
 type builder struct {
 	ctx    *pulumi.Context
 	name   string
 	args   *VpcArgs
 	plan   addressing.Plan
 	parent pulumi.ResourceOption
+}
 
-	vpcRes *ec2.Vpc
-	igw    *ec2.InternetGateway
+// tierSubnets are the subnets of each tier, one per zone.
+type tierSubnets map[addressing.Tier][]*ec2.Subnet
+
+func (t tierSubnets) ids(tier addressing.Tier) pulumi.StringArrayOutput {
+	ids := make(pulumi.StringArray, 0, len(t[tier]))
+	for _, s := range t[tier] {
+		ids = append(ids, s.ID().ToStringOutput())
+	}
+	return ids.ToStringArrayOutput()
+}
+
+// routing is what routes made.
+type routing struct {
 	// internetReady are the ids of what makes the public tier reach the
 	// internet: the gateway, the default route, the route table's
 	// associations.
 	internetReady pulumi.StringArray
-	// interfaceEndpoints maps a service to its interface endpoint's id.
-	interfaceEndpoints pulumi.StringMap
-	subnets            map[addressing.Tier][]*ec2.Subnet
-	privateTables      []*ec2.RouteTable
-	isolatedTable      *ec2.RouteTable
-	gatewayPrefixes    []pulumi.StringOutput
-	sgLB               *ec2.SecurityGroup
-	sgApp              *ec2.SecurityGroup
-	sgData             *ec2.SecurityGroup
-	sgEndpoints        *ec2.SecurityGroup
-	flowLogGroup       *cloudwatch.LogGroup
+	private       []*ec2.RouteTable
+	isolated      *ec2.RouteTable
+}
+
+// groups are the tiers' security groups.
+type groups struct {
+	lb, app, data, endpoints *ec2.SecurityGroup
 }
 
 func (b *builder) child(suffix string) string { return b.name + "-" + suffix }
@@ -178,28 +214,26 @@ func (b *builder) tags(suffix string) pulumi.StringMap {
 	return pulumi.StringMap{"Name": pulumi.String(b.child(suffix))}
 }
 
-func (b *builder) vpc() error {
-	var err error
-	b.vpcRes, err = ec2.NewVpc(b.ctx, b.name, &ec2.VpcArgs{
+func (b *builder) vpc() (*ec2.Vpc, error) {
+	return ec2.NewVpc(b.ctx, b.name, &ec2.VpcArgs{
 		CidrBlock:          pulumi.String(b.plan.VPC.String()),
 		EnableDnsSupport:   pulumi.Bool(true),
 		EnableDnsHostnames: pulumi.Bool(true),
 		Tags:               pulumi.StringMap{"Name": pulumi.String(b.name)},
 	}, b.parent)
-	return err
 }
 
 // lockDefaults adopts the VPC's default security group and default NACL and
 // removes every rule from both (FSBP EC2.2): anything that lands in them by
 // mistake can talk to nothing.
-func (b *builder) lockDefaults() error {
+func (b *builder) lockDefaults(vpcRes *ec2.Vpc) error {
 	// Empty rule lists, not absent ones: the provider treats ingress and
 	// egress as attributes (aws_security_group's rule set schema, which
 	// internal/service/ec2/vpc_default_security_group.go shares), so an
 	// empty list keeps them empty on every update, while an absent one
 	// revokes the rules only at adoption.
 	if _, err := ec2.NewDefaultSecurityGroup(b.ctx, b.child("default"), &ec2.DefaultSecurityGroupArgs{
-		VpcId:   b.vpcRes.ID(),
+		VpcId:   vpcRes.ID(),
 		Ingress: ec2.DefaultSecurityGroupIngressArray{},
 		Egress:  ec2.DefaultSecurityGroupEgressArray{},
 		Tags:    b.tags("default-locked"),
@@ -209,19 +243,19 @@ func (b *builder) lockDefaults() error {
 	// The subnets leave the default NACL for their tier's NACL; which
 	// subnets it holds is AWS's business, not a diff of this program.
 	_, err := ec2.NewDefaultNetworkAcl(b.ctx, b.child("default"), &ec2.DefaultNetworkAclArgs{
-		DefaultNetworkAclId: b.vpcRes.DefaultNetworkAclId,
+		DefaultNetworkAclId: vpcRes.DefaultNetworkAclId,
 		Tags:                b.tags("default-locked"),
 	}, b.parent, pulumi.IgnoreChanges([]string{"subnetIds"}))
 	return err
 }
 
-func (b *builder) createSubnets() error {
-	b.subnets = map[addressing.Tier][]*ec2.Subnet{}
+func (b *builder) createSubnets(vpcRes *ec2.Vpc) (tierSubnets, error) {
+	subnets := tierSubnets{}
 	for _, tier := range addressing.Tiers {
 		for i, az := range b.args.AvailabilityZones {
 			suffix := fmt.Sprintf("%s-%d", tier, i)
 			s, err := ec2.NewSubnet(b.ctx, b.child(suffix), &ec2.SubnetArgs{
-				VpcId:               b.vpcRes.ID(),
+				VpcId:               vpcRes.ID(),
 				CidrBlock:           pulumi.String(b.plan.Subnet(tier, i).String()),
 				AvailabilityZone:    pulumi.String(az),
 				MapPublicIpOnLaunch: pulumi.Bool(false), // FSBP EC2.15: nothing gets a public IP by accident
@@ -231,47 +265,39 @@ func (b *builder) createSubnets() error {
 				},
 			}, b.parent)
 			if err != nil {
-				return err
+				return nil, err
 			}
-			b.subnets[tier] = append(b.subnets[tier], s)
+			subnets[tier] = append(subnets[tier], s)
 		}
 	}
-	return nil
-}
-
-func (b *builder) subnetIDs(tier addressing.Tier) pulumi.StringArrayOutput {
-	ids := make(pulumi.StringArray, 0, len(b.subnets[tier]))
-	for _, s := range b.subnets[tier] {
-		ids = append(ids, s.ID().ToStringOutput())
-	}
-	return ids.ToStringArrayOutput()
+	return subnets, nil
 }
 
 // routes gives the public tier a route to the internet gateway, each private
 // subnet a route to a NAT gateway, and the isolated tier no route beyond
 // the VPC except the gateway endpoints added later.
-func (b *builder) routes() error {
-	var err error
-	b.igw, err = ec2.NewInternetGateway(b.ctx, b.name, &ec2.InternetGatewayArgs{
-		VpcId: b.vpcRes.ID(),
+func (b *builder) routes(vpcRes *ec2.Vpc, subnets tierSubnets) (*routing, error) {
+	r := &routing{}
+	igw, err := ec2.NewInternetGateway(b.ctx, b.name, &ec2.InternetGatewayArgs{
+		VpcId: vpcRes.ID(),
 		Tags:  pulumi.StringMap{"Name": pulumi.String(b.name)},
 	}, b.parent)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	public, err := b.routeTable("public", b.subnets[addressing.Public])
+	public, publicAssocs, err := b.routeTable(vpcRes, "public", subnets[addressing.Public])
 	if err != nil {
-		return err
+		return nil, err
 	}
 	route, err := ec2.NewRoute(b.ctx, b.child("public-internet"), &ec2.RouteArgs{
 		RouteTableId:         public.ID(),
 		DestinationCidrBlock: pulumi.String("0.0.0.0/0"),
-		GatewayId:            b.igw.ID(),
+		GatewayId:            igw.ID(),
 	}, b.parent)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	b.internetReady = append(b.internetReady, b.igw.ID(), route.ID())
+	r.internetReady = append(pulumi.StringArray{igw.ID(), route.ID()}, publicAssocs...)
 
 	natCount := len(b.args.AvailabilityZones)
 	if b.args.SingleNATGateway {
@@ -284,56 +310,57 @@ func (b *builder) routes() error {
 			Tags:   b.tags(fmt.Sprintf("nat-%d", i)),
 		}, b.parent)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		nats[i], err = ec2.NewNatGateway(b.ctx, b.child(fmt.Sprintf("nat-%d", i)), &ec2.NatGatewayArgs{
 			AllocationId: eip.AllocationId,
-			SubnetId:     b.subnets[addressing.Public][i].ID(),
+			SubnetId:     subnets[addressing.Public][i].ID(),
 			Tags:         b.tags(fmt.Sprintf("nat-%d", i)),
-		}, b.parent, pulumi.DependsOn([]pulumi.Resource{b.igw}))
+		}, b.parent, pulumi.DependsOn([]pulumi.Resource{igw}))
 		if err != nil {
-			return err
+			return nil, err
 		}
 	}
-	for i, s := range b.subnets[addressing.Private] {
-		rt, err := b.routeTable(fmt.Sprintf("private-%d", i), []*ec2.Subnet{s})
+	for i, s := range subnets[addressing.Private] {
+		rt, _, err := b.routeTable(vpcRes, fmt.Sprintf("private-%d", i), []*ec2.Subnet{s})
 		if err != nil {
-			return err
+			return nil, err
 		}
 		if _, err := ec2.NewRoute(b.ctx, b.child(fmt.Sprintf("private-%d-nat", i)), &ec2.RouteArgs{
 			RouteTableId:         rt.ID(),
 			DestinationCidrBlock: pulumi.String("0.0.0.0/0"),
 			NatGatewayId:         nats[i%natCount].ID(),
 		}, b.parent); err != nil {
-			return err
+			return nil, err
 		}
-		b.privateTables = append(b.privateTables, rt)
+		r.private = append(r.private, rt)
 	}
-	b.isolatedTable, err = b.routeTable("isolated", b.subnets[addressing.Isolated])
-	return err
+	r.isolated, _, err = b.routeTable(vpcRes, "isolated", subnets[addressing.Isolated])
+	return r, err
 }
 
-func (b *builder) routeTable(suffix string, subnets []*ec2.Subnet) (*ec2.RouteTable, error) {
+// routeTable creates a route table associated with subnets, and returns
+// the associations' ids.
+func (b *builder) routeTable(vpcRes *ec2.Vpc, suffix string, subnets []*ec2.Subnet) (*ec2.RouteTable, pulumi.StringArray, error) {
 	rt, err := ec2.NewRouteTable(b.ctx, b.child(suffix), &ec2.RouteTableArgs{
-		VpcId: b.vpcRes.ID(),
+		VpcId: vpcRes.ID(),
 		Tags:  b.tags(suffix),
 	}, b.parent)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
+	var assocs pulumi.StringArray
 	for i, s := range subnets {
 		assoc, err := ec2.NewRouteTableAssociation(b.ctx, b.child(fmt.Sprintf("%s-%d", suffix, i)), &ec2.RouteTableAssociationArgs{
 			RouteTableId: rt.ID(),
 			SubnetId:     s.ID(),
 		}, b.parent)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
-		if suffix == "public" {
-			b.internetReady = append(b.internetReady, assoc.ID())
-		}
+		assocs = append(assocs, assoc.ID())
 	}
-	return rt, nil
+	return rt, assocs, nil
 }
 
 func (b *builder) serviceName(svc string) string {
@@ -343,18 +370,19 @@ func (b *builder) serviceName(svc string) string {
 // endpoints keeps AWS API traffic inside the VPC: S3 and DynamoDB through
 // gateway endpoints on the private and isolated route tables, the rest
 // through interface endpoints with private DNS behind the endpoint group.
-func (b *builder) endpoints() error {
+func (b *builder) endpoints(vpcRes *ec2.Vpc, subnets tierSubnets, r *routing, sgs *groups) (pulumi.StringMap, error) {
 	tables := pulumi.StringArray{}
-	for _, rt := range append(append([]*ec2.RouteTable{}, b.privateTables...), b.isolatedTable) {
+	for _, rt := range append(slices.Clone(r.private), r.isolated) {
 		tables = append(tables, rt.ID())
 	}
-	for _, svc := range []string{"s3", "dynamodb"} {
+	var gatewayPrefixes []pulumi.StringOutput
+	for _, svc := range awsenv.GatewayEndpointServices {
 		policy, err := EndpointPolicy(svc, b.args.Env).EndpointJSON()
 		if err != nil {
-			return fmt.Errorf("endpoint policy of %s: %w", svc, err)
+			return nil, fmt.Errorf("endpoint policy of %s: %w", svc, err)
 		}
 		ep, err := ec2.NewVpcEndpoint(b.ctx, b.child(svc), &ec2.VpcEndpointArgs{
-			VpcId:           b.vpcRes.ID(),
+			VpcId:           vpcRes.ID(),
 			ServiceName:     pulumi.String(b.serviceName(svc)),
 			VpcEndpointType: pulumi.String("Gateway"),
 			RouteTableIds:   tables,
@@ -362,44 +390,44 @@ func (b *builder) endpoints() error {
 			Tags:            b.tags(svc),
 		}, b.parent)
 		if err != nil {
-			return err
+			return nil, err
 		}
-		b.gatewayPrefixes = append(b.gatewayPrefixes, ep.PrefixListId)
+		gatewayPrefixes = append(gatewayPrefixes, ep.PrefixListId)
 	}
 	// The app tier reaches the gateway endpoints by their prefix lists.
-	for i, svc := range []string{"s3", "dynamodb"} {
-		if _, err := vpcEgress(b, "app-to-"+svc, b.sgApp, egressRule{
-			port: 443, prefixList: b.gatewayPrefixes[i], description: "HTTPS to " + svc + " through its gateway endpoint",
+	for i, svc := range awsenv.GatewayEndpointServices {
+		if _, err := vpcEgress(b, "app-to-"+svc, sgs.app, egressRule{
+			port: 443, prefixList: gatewayPrefixes[i], description: "HTTPS to " + svc + " through its gateway endpoint",
 		}); err != nil {
-			return err
+			return nil, err
 		}
 	}
 	private := pulumi.StringArray{}
-	for _, s := range b.subnets[addressing.Private] {
+	for _, s := range subnets[addressing.Private] {
 		private = append(private, s.ID())
 	}
-	b.interfaceEndpoints = pulumi.StringMap{}
+	interfaceEndpoints := pulumi.StringMap{}
 	for _, svc := range b.args.InterfaceEndpoints {
 		policy, err := EndpointPolicy(svc, b.args.Env).EndpointJSON()
 		if err != nil {
-			return fmt.Errorf("endpoint policy of %s: %w", svc, err)
+			return nil, fmt.Errorf("endpoint policy of %s: %w", svc, err)
 		}
 		ep, err := ec2.NewVpcEndpoint(b.ctx, b.child(svc), &ec2.VpcEndpointArgs{
 			Policy:            pulumi.String(policy),
-			VpcId:             b.vpcRes.ID(),
+			VpcId:             vpcRes.ID(),
 			ServiceName:       pulumi.String(b.serviceName(svc)),
 			VpcEndpointType:   pulumi.String("Interface"),
 			PrivateDnsEnabled: pulumi.Bool(true),
 			SubnetIds:         private,
-			SecurityGroupIds:  pulumi.StringArray{b.sgEndpoints.ID()},
+			SecurityGroupIds:  pulumi.StringArray{sgs.endpoints.ID()},
 			Tags:              b.tags(svc),
 		}, b.parent)
 		if err != nil {
-			return err
+			return nil, err
 		}
-		b.interfaceEndpoints[svc] = ep.ID()
+		interfaceEndpoints[svc] = ep.ID()
 	}
-	return nil
+	return interfaceEndpoints, nil
 }
 
 // EndpointPolicy is the policy of the endpoint of svc ("s3", "ecr.api"):
@@ -415,7 +443,7 @@ func EndpointPolicy(svc string, env awsenv.Env) iampolicy.Document {
 	prefix, _, _ := strings.Cut(svc, ".")
 	everyone := &iampolicy.Principal{Everyone: true}
 	ours := map[string][]string{"aws:PrincipalAccount": {env.AccountID}}
-	if svc == "s3" || svc == "dynamodb" {
+	if slices.Contains(awsenv.GatewayEndpointServices, svc) {
 		st := []iampolicy.Statement{{
 			Sid: "ThisAccountOnly", Effect: iampolicy.Allow, Principal: everyone,
 			Action: []string{prefix + ":*"}, Resource: []string{"*"},
@@ -444,19 +472,18 @@ func EndpointPolicy(svc string, env awsenv.Env) iampolicy.Document {
 // flowLogs records ALL traffic of the VPC (FSBP EC2.6) into a log group
 // encrypted with the stack's key, through a role that may write only to
 // that group and that only the flow-logs service of this account may assume.
-func (b *builder) flowLogs() error {
-	var err error
-	b.flowLogGroup, err = cloudwatch.NewLogGroup(b.ctx, b.child("flow-logs"), &cloudwatch.LogGroupArgs{
+func (b *builder) flowLogs(vpcRes *ec2.Vpc) (*cloudwatch.LogGroup, error) {
+	flowLogGroup, err := cloudwatch.NewLogGroup(b.ctx, b.child("flow-logs"), &cloudwatch.LogGroupArgs{
 		Name:            pulumi.String("/vpc/" + b.name + "/flow-logs"),
 		KmsKeyId:        b.args.LogKeyARN,
 		RetentionInDays: pulumi.Int(b.args.FlowLogRetentionDays),
 	}, b.parent, pulumi.Protect(b.args.Protect), pulumi.RetainOnDelete(b.args.Protect))
 	if err != nil {
-		return err
+		return nil, err
 	}
 	trust, err := FlowLogsTrustPolicy(b.args.Env).JSON()
 	if err != nil {
-		return err
+		return nil, err
 	}
 	role, err := iam.NewRole(b.ctx, b.child("flow-logs"), &iam.RoleArgs{
 		Description:         pulumi.String("Lets VPC Flow Logs write " + b.name + "'s flow logs to its log group"),
@@ -464,9 +491,9 @@ func (b *builder) flowLogs() error {
 		PermissionsBoundary: b.args.PermissionsBoundary,
 	}, b.parent)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	policy := b.flowLogGroup.Arn.ApplyT(func(arn string) (string, error) {
+	policy := flowLogGroup.Arn.ApplyT(func(arn string) (string, error) {
 		return FlowLogsWritePolicy(arn).JSON()
 	}).(pulumi.StringOutput)
 	rp, err := iam.NewRolePolicy(b.ctx, b.child("flow-logs"), &iam.RolePolicyArgs{
@@ -474,18 +501,18 @@ func (b *builder) flowLogs() error {
 		Policy: policy,
 	}, b.parent)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	_, err = ec2.NewFlowLog(b.ctx, b.child("flow-logs"), &ec2.FlowLogArgs{
-		VpcId:                  b.vpcRes.ID(),
+		VpcId:                  vpcRes.ID(),
 		TrafficType:            pulumi.String("ALL"),
 		LogDestinationType:     pulumi.String("cloud-watch-logs"),
-		LogDestination:         b.flowLogGroup.Arn,
+		LogDestination:         flowLogGroup.Arn,
 		IamRoleArn:             role.Arn,
 		MaxAggregationInterval: pulumi.Int(60),
 		Tags:                   b.tags("flow-logs"),
 	}, b.parent, pulumi.DependsOn([]pulumi.Resource{rp}))
-	return err
+	return flowLogGroup, err
 }
 
 // FlowLogsTrustPolicy lets only the VPC Flow Logs service, acting for this

@@ -29,39 +29,40 @@ type egressRule struct {
 
 // securityGroups creates one group per tier, each with no inline rules (so
 // AWS's default allow-all egress is removed) and one resource per rule.
-func (b *builder) securityGroups() error {
+func (b *builder) securityGroups(vpcRes *ec2.Vpc) (*groups, error) {
 	var err error
+	sgs := &groups{}
 	group := func(suffix, description string) (*ec2.SecurityGroup, error) {
 		if err := awsname.EC2Description(description); err != nil {
 			return nil, fmt.Errorf("network %s: security group %s: %w", b.name, suffix, err)
 		}
 		return ec2.NewSecurityGroup(b.ctx, b.child(suffix), &ec2.SecurityGroupArgs{
-			VpcId:               b.vpcRes.ID(),
+			VpcId:               vpcRes.ID(),
 			Description:         pulumi.String(description),
 			RevokeRulesOnDelete: pulumi.Bool(true),
 			Tags:                b.tags(suffix),
 		}, b.parent)
 	}
-	if b.sgLB, err = group("lb", "Load balancer: HTTP and HTTPS from the configured clients"); err != nil {
-		return err
+	if sgs.lb, err = group("lb", "Load balancer: HTTP and HTTPS from the configured clients"); err != nil {
+		return nil, err
 	}
-	if b.sgApp, err = group("app", "App tier: the app port from the load balancer only"); err != nil {
-		return err
+	if sgs.app, err = group("app", "App tier: the app port from the load balancer only"); err != nil {
+		return nil, err
 	}
-	if b.sgData, err = group("data", "Data tier: the database port from the app tier only"); err != nil {
-		return err
+	if sgs.data, err = group("data", "Data tier: the database port from the app tier only"); err != nil {
+		return nil, err
 	}
-	if b.sgEndpoints, err = group("endpoints", "Interface VPC endpoints: HTTPS from the VPC"); err != nil {
-		return err
+	if sgs.endpoints, err = group("endpoints", "Interface VPC endpoints: HTTPS from the VPC"); err != nil {
+		return nil, err
 	}
 
 	a := b.args
 	for i, cidr := range a.LoadBalancerIngressCIDRs {
 		for _, port := range []int{443, 80} {
-			if _, err := vpcIngress(b, fmt.Sprintf("lb-in-%d-%d", port, i), b.sgLB, ingressRule{
+			if _, err := vpcIngress(b, fmt.Sprintf("lb-in-%d-%d", port, i), sgs.lb, ingressRule{
 				port: port, cidr: cidr, description: fmt.Sprintf("Clients in %s to the load balancer on %d", cidr, port),
 			}); err != nil {
-				return err
+				return nil, err
 			}
 		}
 	}
@@ -71,12 +72,12 @@ func (b *builder) securityGroups() error {
 		in   *ingressRule
 		out  *egressRule
 	}{
-		{"lb-to-app", b.sgLB, nil, &egressRule{port: a.AppPort, group: b.sgApp.ID(), description: "Load balancer to the app tier port"}},
-		{"app-from-lb", b.sgApp, &ingressRule{port: a.AppPort, group: b.sgLB.ID(), description: "The app port from the load balancer only"}, nil},
-		{"app-to-data", b.sgApp, nil, &egressRule{port: a.DatabasePort, group: b.sgData.ID(), description: "App tier to the database port"}},
-		{"app-to-endpoints", b.sgApp, nil, &egressRule{port: 443, group: b.sgEndpoints.ID(), description: "App tier to the interface VPC endpoints"}},
-		{"data-from-app", b.sgData, &ingressRule{port: a.DatabasePort, group: b.sgApp.ID(), description: "The database port from the app tier only"}, nil},
-		{"endpoints-from-vpc", b.sgEndpoints, &ingressRule{port: 443, cidr: b.plan.VPC.String(), description: "HTTPS from inside the VPC to the endpoints"}, nil},
+		{"lb-to-app", sgs.lb, nil, &egressRule{port: a.AppPort, group: sgs.app.ID(), description: "Load balancer to the app tier port"}},
+		{"app-from-lb", sgs.app, &ingressRule{port: a.AppPort, group: sgs.lb.ID(), description: "The app port from the load balancer only"}, nil},
+		{"app-to-data", sgs.app, nil, &egressRule{port: a.DatabasePort, group: sgs.data.ID(), description: "App tier to the database port"}},
+		{"app-to-endpoints", sgs.app, nil, &egressRule{port: 443, group: sgs.endpoints.ID(), description: "App tier to the interface VPC endpoints"}},
+		{"data-from-app", sgs.data, &ingressRule{port: a.DatabasePort, group: sgs.app.ID(), description: "The database port from the app tier only"}, nil},
+		{"endpoints-from-vpc", sgs.endpoints, &ingressRule{port: 443, cidr: b.plan.VPC.String(), description: "HTTPS from inside the VPC to the endpoints"}, nil},
 	}
 	for _, s := range steps {
 		if s.in != nil {
@@ -85,24 +86,24 @@ func (b *builder) securityGroups() error {
 			_, err = vpcEgress(b, s.name, s.sg, *s.out)
 		}
 		if err != nil {
-			return err
+			return nil, err
 		}
 	}
 	if a.LoadBalancerSignsIn {
-		if _, err := vpcEgress(b, "lb-to-idp", b.sgLB, egressRule{
+		if _, err := vpcEgress(b, "lb-to-idp", sgs.lb, egressRule{
 			port: 443, cidr: "0.0.0.0/0", description: "Load balancer to the Cognito token endpoint (authenticate-cognito)",
 		}); err != nil {
-			return err
+			return nil, err
 		}
 	}
 	for i, cidr := range a.AppHTTPSEgressCIDRs {
-		if _, err := vpcEgress(b, fmt.Sprintf("app-to-https-%d", i), b.sgApp, egressRule{
+		if _, err := vpcEgress(b, fmt.Sprintf("app-to-https-%d", i), sgs.app, egressRule{
 			port: 443, cidr: cidr, description: fmt.Sprintf("App tier to %s on 443 through NAT", cidr),
 		}); err != nil {
-			return err
+			return nil, err
 		}
 	}
-	return nil
+	return sgs, nil
 }
 
 func vpcIngress(b *builder, name string, sg *ec2.SecurityGroup, r ingressRule) (*vpc.SecurityGroupIngressRule, error) {

@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"slices"
 
+	"github.com/example/hardening/awsenv"
 	"github.com/example/hardening/network/addressing"
 )
 
@@ -79,9 +80,6 @@ var LogRetentionDays = []int{1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400
 
 var endpointServiceRE = regexp.MustCompile(`^[a-z][a-z0-9-]*(\.[a-z][a-z0-9-]*)*$`)
 
-// gatewayServices are always reached through gateway endpoints.
-var gatewayServices = []string{"s3", "dynamodb"}
-
 // adminPorts must never be an app or database port: opening them to a tier
 // would look like remote administration to every scanner.
 var adminPorts = []int{22, 3389}
@@ -116,7 +114,7 @@ func (n Network) validate(key string) []error {
 		switch {
 		case !endpointServiceRE.MatchString(svc):
 			errs = append(errs, fieldErr(k, "%q is not an AWS service endpoint name (for example secretsmanager or ecr.api)", svc))
-		case slices.Contains(gatewayServices, svc):
+		case slices.Contains(awsenv.GatewayEndpointServices, svc):
 			errs = append(errs, fieldErr(k, "%q already has a gateway endpoint on the private and isolated route tables; remove it", svc))
 		case seen[svc]:
 			errs = append(errs, fieldErr(k, "%q is listed twice", svc))
