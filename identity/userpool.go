@@ -10,6 +10,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/example/hardening/iampolicy"
+	"github.com/example/hardening/identity/signin"
 )
 
 // UserPoolType is the type token of the UserPool component.
@@ -28,7 +29,7 @@ type GroupArgs struct {
 // UserPoolArgs configures a UserPool.
 type UserPoolArgs struct {
 	// MFA is ON, OPTIONAL or OFF; SMS adds SMS to TOTP.
-	MFA string
+	MFA signin.MFA
 	SMS bool
 	// SMSRoleARN is the role Cognito sends SMS with, when SMS is on.
 	SMSRoleARN pulumi.StringInput
@@ -43,9 +44,10 @@ type UserPoolArgs struct {
 	PasswordMinLength     int
 	PasswordHistory       int
 	TemporaryPasswordDays int
-	// ThreatProtection is ENFORCED or AUDIT; Tier is PLUS or ESSENTIALS.
-	ThreatProtection string
-	Tier             string
+	// ThreatProtection is ENFORCED or AUDIT; Tier is PLUS (threat
+	// protection needs it) or ESSENTIALS.
+	ThreatProtection signin.ThreatProtection
+	Tier             signin.Tier
 	SelfSignUp       bool
 	DomainPrefix     string
 	// Client settings.
@@ -71,6 +73,23 @@ type UserPoolArgs struct {
 	// Protect protects and retains the user pool; production pools also
 	// get deletion protection.
 	Protect bool
+}
+
+// Validate reports every problem of the arguments at once, each naming its
+// setting and quoting the value (identity/signin holds the sign-in rules,
+// which the stack configuration reuses).
+func (a *UserPoolArgs) Validate() error {
+	var errs []error
+	for _, p := range (signin.Settings{
+		MFA: a.MFA, PasswordMinLength: a.PasswordMinLength, PasswordHistory: a.PasswordHistory,
+		TemporaryPasswordDays: a.TemporaryPasswordDays, ThreatProtection: a.ThreatProtection, Tier: a.Tier,
+	}).Check() {
+		errs = append(errs, p)
+	}
+	if a.SMS && a.SMSRoleARN == nil {
+		errs = append(errs, errors.New("sms: needs SMSRoleARN, the role Cognito sends with"))
+	}
+	return errors.Join(errs...)
 }
 
 // UserPool is a Cognito user pool with MFA and threat protection, its
@@ -104,8 +123,8 @@ func NewUserPool(ctx *pulumi.Context, name string, args *UserPoolArgs, opts ...p
 	if args == nil || args.ListenerARN == nil || args.TargetGroupARN == nil || args.BoundaryARN == nil {
 		return nil, errors.New("identity user pool: args with a listener, a target group and a boundary are required")
 	}
-	if args.SMS && args.SMSRoleARN == nil {
-		return nil, errors.New("identity user pool: SMS needs a role to send with")
+	if err := args.Validate(); err != nil {
+		return nil, fmt.Errorf("identity user pool %s: %w", name, err)
 	}
 	u := &UserPool{}
 	if err := ctx.RegisterComponentResource(UserPoolType, name, u, opts...); err != nil {
@@ -330,9 +349,9 @@ func poolArgs(name string, a *UserPoolArgs) *cognito.UserPoolArgs {
 	}
 	p := &cognito.UserPoolArgs{
 		Name:                          pulumi.String(name),
-		UserPoolTier:                  pulumi.String(a.Tier),
+		UserPoolTier:                  pulumi.String(string(a.Tier)),
 		DeletionProtection:            pulumi.String(deletion),
-		MfaConfiguration:              pulumi.String(a.MFA),
+		MfaConfiguration:              pulumi.String(string(a.MFA)),
 		SoftwareTokenMfaConfiguration: &cognito.UserPoolSoftwareTokenMfaConfigurationArgs{Enabled: pulumi.Bool(true)},
 		PasswordPolicy: &cognito.UserPoolPasswordPolicyArgs{
 			MinimumLength:                 pulumi.Int(a.PasswordMinLength),
@@ -344,9 +363,9 @@ func poolArgs(name string, a *UserPoolArgs) *cognito.UserPoolArgs {
 			PasswordHistorySize:           pulumi.Int(a.PasswordHistory),
 		},
 		UserPoolAddOns: &cognito.UserPoolUserPoolAddOnsArgs{
-			AdvancedSecurityMode: pulumi.String(a.ThreatProtection),
+			AdvancedSecurityMode: pulumi.String(string(a.ThreatProtection)),
 			AdvancedSecurityAdditionalFlows: &cognito.UserPoolUserPoolAddOnsAdvancedSecurityAdditionalFlowsArgs{
-				CustomAuthMode: pulumi.String(a.ThreatProtection),
+				CustomAuthMode: pulumi.String(string(a.ThreatProtection)),
 			},
 		},
 		AccountRecoverySetting: &cognito.UserPoolAccountRecoverySettingArgs{

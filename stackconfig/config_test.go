@@ -5,6 +5,8 @@ import (
 	"errors"
 	"strings"
 	"testing"
+
+	"github.com/example/hardening/identity/signin"
 )
 
 // parse parses values over the minimal config. An object other than "tls"
@@ -81,8 +83,8 @@ func TestDefaultsAreValidAndSecure(t *testing.T) {
 		{"trail logs kept a year", cfg.Audit.Trail.LogRetentionDays >= 365 && cfg.Audit.Trail.BucketExpirationDays >= 365},
 		{"GuardDuty and Security Hub on", cfg.Audit.GuardDuty && cfg.Audit.SecurityHub},
 		{"production unless a stack says otherwise", cfg.Production},
-		{"MFA required", cfg.Identity.UserPool.MFA == MFAOn},
-		{"threat protection enforced on PLUS", cfg.Identity.UserPool.ThreatProtection == ThreatEnforced && cfg.Identity.UserPool.Tier == "PLUS"},
+		{"MFA required", cfg.Identity.UserPool.MFA == signin.MFAOn},
+		{"threat protection enforced on PLUS", cfg.Identity.UserPool.ThreatProtection == signin.Enforced && cfg.Identity.UserPool.Tier == signin.Plus},
 		{"passwords of 14 or more, invitations valid a day", cfg.Identity.UserPool.PasswordMinLength >= 14 && cfg.Identity.UserPool.TemporaryPasswordDays == 1},
 		{"administrators create users", !cfg.Identity.UserPool.SelfSignUp},
 		{"tokens an hour, refresh a month at most", cfg.Identity.Client.AccessTokenMinutes <= 60 && cfg.Identity.Client.RefreshTokenDays <= 30},
@@ -131,7 +133,7 @@ func TestValidationMessages(t *testing.T) {
 		{"kms rotation too short", map[string]string{"kms": `{"rotationPeriodDays":30}`}, "kms.rotationPeriodDays: 30 is out of range; KMS rotates every 90 to 2560 days"},
 		{"kms deletion window too long", map[string]string{"kms": `{"deletionWindowDays":31}`}, "kms.deletionWindowDays: 31 is out of range; KMS waits 7 to 30 days"},
 		{"kms administrator wildcard", map[string]string{"kms": `{"administrators":["arn:aws:iam::123456789012:role/*"]}`}, `kms.administrators[0]: "arn:aws:iam::123456789012:role/*" is not an IAM role or user ARN`},
-		{"tls no domain and no CA", map[string]string{"tls": `{}`}, "tls.domain: is empty and tls.privateCa.enabled is false"},
+		{"tls no domain and no CA", map[string]string{"tls": `{}`}, "tls.domain: is empty and the private CA is off"},
 		{"tls domain without hosted zone", map[string]string{"tls": `{"domain":"app.example.com"}`}, `tls.hostedZoneId: is empty; the domain "app.example.com" needs the Route53 hosted zone`},
 		{"tls domain invalid", map[string]string{"tls": `{"domain":"App_Example","hostedZoneId":"Z1"}`}, `tls.domain: "App_Example" is not a lower-case DNS name`},
 		{"tls hosted zone invalid", map[string]string{"tls": `{"domain":"a.example.com","hostedZoneId":"zone-1"}`}, `tls.hostedZoneId: "zone-1" is not a Route53 hosted zone id`},

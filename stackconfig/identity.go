@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/example/hardening/iampolicy"
+	"github.com/example/hardening/identity/signin"
 )
 
 // Identity configures Cognito, the roles users and CI assume, and the
@@ -47,23 +48,10 @@ type AccessAnalyzers struct {
 	Unused bool `json:"unused"`
 }
 
-// MFA settings of a user pool.
-const (
-	MFAOn       = "ON"
-	MFAOptional = "OPTIONAL"
-	MFAOff      = "OFF"
-)
-
-// Threat-protection modes.
-const (
-	ThreatEnforced = "ENFORCED"
-	ThreatAudit    = "AUDIT"
-)
-
 // UserPool configures the Cognito user pool.
 type UserPool struct {
 	// MFA is ON (default), OPTIONAL or OFF; production stacks need ON.
-	MFA string `json:"mfa"`
+	MFA signin.MFA `json:"mfa"`
 	// SMS allows SMS as a second factor (TOTP is always on); it needs
 	// SMSRoleARN, the role Cognito sends through SNS with. Default false.
 	SMS        bool   `json:"sms"`
@@ -82,9 +70,9 @@ type UserPool struct {
 	TemporaryPasswordDays int `json:"temporaryPasswordDays"`
 	// ThreatProtection is ENFORCED (default; needs the PLUS tier) or AUDIT
 	// (non-production stacks only).
-	ThreatProtection string `json:"threatProtection"`
+	ThreatProtection signin.ThreatProtection `json:"threatProtection"`
 	// Tier is the user pool tier: PLUS (default) or ESSENTIALS.
-	Tier string `json:"tier"`
+	Tier signin.Tier `json:"tier"`
 	// SelfSignUp lets users create their own accounts. Default false.
 	SelfSignUp bool `json:"selfSignUp"`
 	// DomainPrefix is the Cognito hosted domain's prefix. Default
@@ -169,8 +157,8 @@ type CI struct {
 func DefaultIdentity() Identity {
 	return Identity{
 		UserPool: UserPool{
-			MFA: MFAOn, PasswordMinLength: 14, PasswordHistory: 24, TemporaryPasswordDays: 1,
-			ThreatProtection: ThreatEnforced, Tier: "PLUS",
+			MFA: signin.MFAOn, PasswordMinLength: 14, PasswordHistory: 24, TemporaryPasswordDays: 1,
+			ThreatProtection: signin.Enforced, Tier: signin.Plus,
 		},
 		Client:             AppClient{AccessTokenMinutes: 60, IDTokenMinutes: 60, RefreshTokenDays: 30, FederationCallbackURLs: []string{"http://localhost:8400/callback"}},
 		AuthenticatedPaths: []string{"/admin/*"},
@@ -221,14 +209,21 @@ var (
 	bucketNameRE     = regexp.MustCompile(`^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$`)
 )
 
+// Settings are the user pool's settings whose rules identity/signin holds.
+func (u UserPool) Settings(production bool) signin.Settings {
+	return signin.Settings{
+		MFA: u.MFA, PasswordMinLength: u.PasswordMinLength, PasswordHistory: u.PasswordHistory,
+		TemporaryPasswordDays: u.TemporaryPasswordDays, ThreatProtection: u.ThreatProtection, Tier: u.Tier,
+		Production: production,
+	}
+}
+
 func (id Identity) validate(key string, production bool) []error {
 	var errs []error
 	u, k := id.UserPool, key+".userPool"
-	switch {
-	case u.MFA != MFAOn && u.MFA != MFAOptional && u.MFA != MFAOff:
-		errs = append(errs, fieldErr(k+".mfa", "%q is not ON, OPTIONAL or OFF", u.MFA))
-	case production && u.MFA != MFAOn:
-		errs = append(errs, fieldErr(k+".mfa", "%q in a production stack; MFA must be ON (FSBP Cognito.5), or set production: false", u.MFA))
+	// The rules the identity component checks too live in identity/signin.
+	for _, p := range u.Settings(production).Check() {
+		errs = append(errs, fieldErr(k+"."+p.Setting, "%s", p.Message))
 	}
 	switch {
 	case u.SESSourceARN != "" && !sesIdentityARNRE.MatchString(u.SESSourceARN):
@@ -245,30 +240,6 @@ func (id Identity) validate(key string, production bool) []error {
 	}
 	if u.Passkeys && u.RelyingPartyID == "" {
 		errs = append(errs, fieldErr(k+".relyingPartyId", "is empty; passkeys need the domain users sign in at"))
-	}
-	if u.PasswordMinLength < 14 || u.PasswordMinLength > 99 {
-		errs = append(errs, fieldErr(k+".passwordMinLength", "%d is out of range; use 14 to 99", u.PasswordMinLength))
-	}
-	if u.PasswordHistory < 0 || u.PasswordHistory > 24 {
-		errs = append(errs, fieldErr(k+".passwordHistory", "%d is out of range; Cognito remembers 0 to 24 passwords", u.PasswordHistory))
-	}
-	if u.TemporaryPasswordDays < 1 || u.TemporaryPasswordDays > 7 {
-		errs = append(errs, fieldErr(k+".temporaryPasswordDays", "%d is out of range; use 1 to 7 days (FSBP Cognito.3)", u.TemporaryPasswordDays))
-	}
-	switch {
-	case u.ThreatProtection != ThreatEnforced && u.ThreatProtection != ThreatAudit:
-		errs = append(errs, fieldErr(k+".threatProtection", "%q is not ENFORCED or AUDIT", u.ThreatProtection))
-	case production && u.ThreatProtection != ThreatEnforced:
-		errs = append(errs, fieldErr(k+".threatProtection", "%q in a production stack; threat protection must be ENFORCED (FSBP Cognito.1)", u.ThreatProtection))
-	}
-	switch {
-	case u.Tier != "PLUS" && u.Tier != "ESSENTIALS":
-		errs = append(errs, fieldErr(k+".tier", "%q is not PLUS or ESSENTIALS", u.Tier))
-	case u.Tier != "PLUS":
-		// Threat protection, in AUDIT as in ENFORCED mode, is a PLUS
-		// feature (Cognito developer guide, "User pool feature plans"):
-		// ESSENTIALS refuses it with FeatureUnavailableInTierException.
-		errs = append(errs, fieldErr(k+".tier", "%q has no threat protection (AUDIT or ENFORCED, threatProtection is %s); use PLUS", u.Tier, u.ThreatProtection))
 	}
 	if u.DomainPrefix != "" && (!domainPrefRE.MatchString(u.DomainPrefix) || len(u.DomainPrefix) > 63 || strings.Contains(u.DomainPrefix, "aws") || strings.Contains(u.DomainPrefix, "amazon") || strings.Contains(u.DomainPrefix, "cognito")) {
 		// Cognito refuses prefixes with these reserved words (Cognito

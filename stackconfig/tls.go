@@ -98,17 +98,17 @@ var (
 
 func (c TLS) validate(key string) []error {
 	var errs []error
+	// The rules the tls component checks too live in tls/policy.
+	for _, p := range c.Settings().Check() {
+		errs = append(errs, fieldErr(key+"."+p.Setting, "%s", p.Message))
+	}
 	switch {
-	case c.Domain == "" && !c.PrivateCA.Enabled:
-		errs = append(errs, fieldErr(key+".domain", "is empty and %s.privateCa.enabled is false; a stack without a public domain needs the private CA for its server certificate", key))
 	case c.Domain != "" && !dnsNameRE.MatchString(c.Domain):
 		errs = append(errs, fieldErr(key+".domain", "%q is not a lower-case DNS name", c.Domain))
 	case len(c.Domain) > 64:
 		// The certificate's first name is its subject's common name, at most
 		// 64 characters (ACM user guide, "Domain names"; RFC 5280).
 		errs = append(errs, fieldErr(key+".domain", "%q is %d characters; ACM refuses a first domain name over 64 (put long names in alternativeNames)", c.Domain, len(c.Domain)))
-	case c.Domain != "" && c.HostedZoneID == "":
-		errs = append(errs, fieldErr(key+".hostedZoneId", "is empty; the domain %q needs the Route53 hosted zone that holds its validation records", c.Domain))
 	}
 	if c.HostedZoneID != "" && !hostedZoneRE.MatchString(c.HostedZoneID) {
 		errs = append(errs, fieldErr(key+".hostedZoneId", "%q is not a Route53 hosted zone id (Z followed by letters and digits)", c.HostedZoneID))
@@ -124,11 +124,6 @@ func (c TLS) validate(key string) []error {
 	if !slices.Contains(acmAlgorithms, c.KeyAlgorithm) {
 		errs = append(errs, fieldErr(key+".keyAlgorithm", "%q is not allowed; use one of %v (ACM.2: RSA at least 2048 or ECDSA)", c.KeyAlgorithm, acmAlgorithms))
 	}
-	if p, ok := policy.Lookup(c.SSLPolicy); !ok {
-		errs = append(errs, fieldErr(key+".sslPolicy", "%q is unknown or weak; use one of %v", c.SSLPolicy, policy.Accepted()))
-	} else if !p.ELB17 {
-		errs = append(errs, fieldErr(key+".sslPolicy", "%q allows TLS %s but Security Hub ELB.17 rejects it; use one of %v", c.SSLPolicy, p.MinTLS, policy.Accepted()))
-	}
 	if c.LogExpirationDays < 1 {
 		errs = append(errs, fieldErr(key+".logExpirationDays", "%d is not a number of days; use 1 or more", c.LogExpirationDays))
 	}
@@ -139,8 +134,16 @@ func (c TLS) validate(key string) []error {
 		errs = append(errs, fieldErr(key+".healthCheckPath", "%q is not an absolute path (it must start with /)", c.HealthCheckPath))
 	}
 	errs = append(errs, c.PrivateCA.validate(key+".privateCa")...)
-	errs = append(errs, c.MutualTLS.validate(key+".mutualTls", c.PrivateCA.Enabled)...)
+	errs = append(errs, c.MutualTLS.validate(key+".mutualTls")...)
 	return errs
+}
+
+// Settings are the settings whose rules tls/policy holds.
+func (c TLS) Settings() policy.Settings {
+	return policy.Settings{
+		Domain: c.Domain, HostedZoneID: c.HostedZoneID, SSLPolicy: c.SSLPolicy,
+		PrivateCA: c.PrivateCA.Enabled, MutualTLS: c.MutualTLS.Enabled, CABundlePEM: c.MutualTLS.CABundlePEM,
+	}
 }
 
 func (c PrivateCA) validate(key string) []error {
@@ -166,14 +169,11 @@ func (c PrivateCA) validate(key string) []error {
 	return errs
 }
 
-func (c MutualTLS) validate(key string, privateCA bool) []error {
+func (c MutualTLS) validate(key string) []error {
 	if !c.Enabled {
 		return nil
 	}
 	var errs []error
-	if c.CABundlePEM == "" && !privateCA {
-		errs = append(errs, fieldErr(key+".enabled", "mutual TLS needs a CA: set %s.caBundlePem or enable the private CA", key))
-	}
 	if c.CABundlePEM != "" {
 		if err := checkBundle(c.CABundlePEM); err != nil {
 			errs = append(errs, fieldErr(key+".caBundlePem", "%v", err))

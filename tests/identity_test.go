@@ -9,6 +9,7 @@ import (
 
 	"github.com/example/hardening/baseline"
 	"github.com/example/hardening/identity"
+	"github.com/example/hardening/identity/signin"
 	"github.com/example/hardening/mockaws"
 	"github.com/example/hardening/stackconfig"
 )
@@ -34,7 +35,7 @@ func TestUserPool(t *testing.T) {
 		u := cfg.Identity.UserPool
 		pool := only(t, m, typeUserPool)
 		t.Run(stack+"/MFA with TOTP, no SMS unless configured (Cognito.5)", func(t *testing.T) {
-			if str(pool, "mfaConfiguration") != u.MFA || (cfg.Production && u.MFA != stackconfig.MFAOn) {
+			if str(pool, "mfaConfiguration") != string(u.MFA) || (cfg.Production && u.MFA != signin.MFAOn) {
 				t.Errorf("mfaConfiguration %q", str(pool, "mfaConfiguration"))
 			}
 			if v, _ := boolean(pool, "softwareTokenMfaConfiguration.enabled"); !v {
@@ -60,7 +61,7 @@ func TestUserPool(t *testing.T) {
 		})
 		t.Run(stack+"/threat protection on every flow (Cognito.1, Cognito.4)", func(t *testing.T) {
 			mode := str(pool, "userPoolAddOns.advancedSecurityMode")
-			if mode != u.ThreatProtection || str(pool, "userPoolAddOns.advancedSecurityAdditionalFlows.customAuthMode") != mode {
+			if mode != string(u.ThreatProtection) || str(pool, "userPoolAddOns.advancedSecurityAdditionalFlows.customAuthMode") != mode {
 				t.Errorf("add-ons %v", input(pool, "userPoolAddOns"))
 			}
 			if cfg.Production && (mode != "ENFORCED" || str(pool, "userPoolTier") != "PLUS") {

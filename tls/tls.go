@@ -161,17 +161,9 @@ func (a *LoadBalancerArgs) check() error {
 		return errors.New("args are required")
 	}
 	var errs []error
-	if a.Domain == "" && a.PrivateCA == nil {
-		errs = append(errs, errors.New("no domain and no private CA: nothing can issue the server certificate"))
-	}
-	if a.Domain != "" && a.HostedZoneID == "" {
-		errs = append(errs, errors.New("a domain needs a hosted zone for its validation records"))
-	}
-	if p, ok := policy.Lookup(a.SSLPolicy); !ok || !p.ELB17 {
-		errs = append(errs, fmt.Errorf("TLS policy %q is not an ELB.17-accepted catalogue entry", a.SSLPolicy))
-	}
-	if a.MutualTLS && a.CABundlePEM == "" && a.PrivateCA == nil {
-		errs = append(errs, errors.New("mutual TLS needs a CA bundle or the private CA"))
+	// The rules the configuration checks too live in tls/policy.
+	for _, p := range a.settings().Check() {
+		errs = append(errs, p)
 	}
 	if a.ZoneCount < 2 {
 		errs = append(errs, fmt.Errorf("%d zones: a load balancer needs subnets in at least 2 (ELB.13)", a.ZoneCount))
@@ -180,6 +172,13 @@ func (a *LoadBalancerArgs) check() error {
 		errs = append(errs, errors.New("the VPC, public subnets and security group are required"))
 	}
 	return errors.Join(errs...)
+}
+
+func (a *LoadBalancerArgs) settings() policy.Settings {
+	return policy.Settings{
+		Domain: a.Domain, HostedZoneID: a.HostedZoneID, SSLPolicy: a.SSLPolicy,
+		PrivateCA: a.PrivateCA != nil, MutualTLS: a.MutualTLS, CABundlePEM: a.CABundlePEM,
+	}
 }
 
 // builder holds what one NewLoadBalancer call has created so far.

@@ -1,0 +1,41 @@
+package policy
+
+import (
+	"strings"
+	"testing"
+)
+
+// TestSettingsCheck: each rule the tls component and the configuration
+// share, with the setting it names and its message.
+func TestSettingsCheck(t *testing.T) {
+	ok := Settings{Domain: "app.example.com", HostedZoneID: "Z1", SSLPolicy: Default}
+	cases := []struct {
+		name    string
+		change  func(s *Settings)
+		setting string
+		want    string
+	}{
+		{"no issuer", func(s *Settings) { s.Domain = "" }, "domain", "is empty and the private CA is off"},
+		{"no zone", func(s *Settings) { s.HostedZoneID = "" }, "hostedZoneId", `the domain "app.example.com" needs the Route53 hosted zone`},
+		{"unknown policy", func(s *Settings) { s.SSLPolicy = "ELBSecurityPolicy-2016-08" }, "sslPolicy", `"ELBSecurityPolicy-2016-08" is unknown or weak`},
+		{"ELB.17 rejects", func(s *Settings) { s.SSLPolicy = "ELBSecurityPolicy-TLS13-1-2-2021-06" }, "sslPolicy", "allows TLS 1.2 but Security Hub ELB.17 rejects it"},
+		{"mutual TLS without CA", func(s *Settings) { s.MutualTLS = true }, "mutualTls.enabled", "mutual TLS needs a CA"},
+	}
+	if got := ok.Check(); len(got) != 0 {
+		t.Fatalf("valid settings: %v", got)
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			s := ok
+			c.change(&s)
+			got := s.Check()
+			if len(got) != 1 || got[0].Setting != c.setting || !strings.Contains(got[0].Message, c.want) {
+				t.Errorf("got %v, want one problem on %s containing %q", got, c.setting, c.want)
+			}
+		})
+	}
+	private := Settings{PrivateCA: true, MutualTLS: true, SSLPolicy: Default}
+	if got := private.Check(); len(got) != 0 {
+		t.Errorf("private CA with mutual TLS: %v", got)
+	}
+}
