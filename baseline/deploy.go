@@ -152,7 +152,7 @@ func (d *deployer) network(key *secrets.Key, boundary *identity.Boundary) (*netw
 	return network.NewVpc(d.ctx, d.name, &network.VpcArgs{
 		CIDR:                     n.CIDR,
 		AvailabilityZones:        d.env.AvailabilityZones,
-		SingleNATGateway:         n.NATGateways == stackconfig.NATSingle,
+		NATGateways:              n.NATGateways,
 		LoadBalancerIngressCIDRs: n.LoadBalancerIngressCIDRs,
 		AppPort:                  n.AppPort,
 		DatabasePort:             n.DatabasePort,
@@ -206,7 +206,7 @@ func (d *deployer) loadBalancer(vpc *network.Vpc, accessLogs *audit.AccessLogs) 
 	var ca *tls.PrivateCAArgs
 	if t.PrivateCA.Enabled {
 		ca = &tls.PrivateCAArgs{
-			RSA:               t.PrivateCA.KeyAlgorithm == "RSA_3072",
+			KeyAlgorithm:      t.PrivateCA.KeyAlgorithm,
 			CommonName:        fmt.Sprintf("%s private CA", d.name),
 			CAValidityHours:   t.PrivateCA.CAValidityHours,
 			CertValidityHours: t.PrivateCA.CertValidityHours,
@@ -246,16 +246,16 @@ func (d *deployer) webACL(alb *tls.LoadBalancer, key *secrets.Key, alerts *audit
 	}
 	return ratelimit.NewWebACL(d.ctx, d.name, &ratelimit.WebACLArgs{
 		LoadBalancerARN:          alb.ARN,
-		Count:                    rl.Mode == stackconfig.ModeCount,
+		Mode:                     rl.Mode,
 		MetricPrefix:             rl.MetricPrefix,
 		IPBlockList:              rl.IPBlockList,
 		AnonymousIPList:          rl.AnonymousIPList,
 		BotControl:               rl.BotControl,
 		AccountTakeoverLoginPath: atpPath,
-		Site:                     ratelimit.RateRule(rl.Site),
-		Auth:                     ratelimit.RateRule(rl.Auth),
-		PerUser:                  ratelimit.RateRule(rl.PerUser.RateRule),
-		PerUserCookie:            rl.PerUser.Key == stackconfig.KeyCookie,
+		Site:                     rl.Site,
+		Auth:                     rl.Auth,
+		PerUser:                  rl.PerUser.RateRule,
+		PerUserKey:               rl.PerUser.Key,
 		PerUserKeyName:           rl.PerUser.KeyName,
 		ForwardedIPHeader:        rl.ForwardedIPHeader,
 		LogKeyARN:                key.KeyARN,

@@ -34,9 +34,9 @@ type VpcArgs struct {
 	CIDR string
 	// AvailabilityZones are the zone names that get one subnet per tier.
 	AvailabilityZones []string
-	// SingleNATGateway shares one NAT gateway between all zones instead of
-	// one per zone.
-	SingleNATGateway bool
+	// NATGateways is one NAT gateway per zone, or a single one shared by
+	// every zone.
+	NATGateways addressing.NATGateways
 	// LoadBalancerIngressCIDRs may reach the load balancer on 80 and 443.
 	LoadBalancerIngressCIDRs []string
 	// AppPort is the app tier's listening port.
@@ -300,7 +300,7 @@ func (b *builder) routes(vpcRes *ec2.Vpc, subnets tierSubnets) (*routing, error)
 	r.internetReady = append(pulumi.StringArray{igw.ID(), route.ID()}, publicAssocs...)
 
 	natCount := len(b.args.AvailabilityZones)
-	if b.args.SingleNATGateway {
+	if b.args.NATGateways == addressing.NATSingle {
 		natCount = 1
 	}
 	nats := make([]*ec2.NatGateway, natCount)

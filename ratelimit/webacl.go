@@ -14,6 +14,7 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/wafv2"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/example/hardening/ratelimit/limits"
 	"github.com/example/hardening/ratelimit/wcu"
 )
 
@@ -57,20 +58,13 @@ const RateLimitedBody = `{"error":"too_many_requests","message":"Request rate li
 // rateLimitedKey names the custom response body.
 const rateLimitedKey = "rate-limited"
 
-// RateRule is a rate limit over a window, scoped to path prefixes where it
-// has any.
-type RateRule struct {
-	Limit     int
-	WindowSec int
-	Paths     []string
-}
-
 // WebACLArgs configures a WebACL.
 type WebACLArgs struct {
 	// LoadBalancerARN is the load balancer the web ACL protects.
 	LoadBalancerARN pulumi.StringInput
-	// Count makes the rate-based rules count instead of block.
-	Count bool
+	// Mode is what the rate-based rules do over their limits: block, or
+	// count to tune limits before enforcing.
+	Mode limits.Mode
 	// MetricPrefix starts every metric name.
 	MetricPrefix string
 	// IPBlockList are IPv4 CIDRs always blocked.
@@ -82,10 +76,10 @@ type WebACLArgs struct {
 	// on that path.
 	AccountTakeoverLoginPath string
 	// Site, Auth and PerUser are the rate-based rules.
-	Site, Auth, PerUser RateRule
-	// PerUserCookie keys the per-user rule on a cookie rather than a header
-	// named PerUserKeyName.
-	PerUserCookie  bool
+	Site, Auth, PerUser limits.RateRule
+	// PerUserKey is where the per-user rule finds the user: a header or a
+	// cookie named PerUserKeyName.
+	PerUserKey     limits.UserKey
 	PerUserKeyName string
 	// ForwardedIPHeader, when set, takes the client IP from that header.
 	ForwardedIPHeader string
@@ -276,7 +270,7 @@ func (b *aclBuilder) managed(rule string, g wcu.Group,
 func (b *aclBuilder) userKeys() wafv2.WebAclRuleStatementRateBasedStatementCustomKeyArray {
 	none := func() pulumi.IntInput { return pulumi.Int(0) }
 	var user wafv2.WebAclRuleStatementRateBasedStatementCustomKeyArgs
-	if b.args.PerUserCookie {
+	if b.args.PerUserKey == limits.Cookie {
 		user.Cookie = &wafv2.WebAclRuleStatementRateBasedStatementCustomKeyCookieArgs{
 			Name: pulumi.String(b.args.PerUserKeyName),
 			TextTransformations: wafv2.WebAclRuleStatementRateBasedStatementCustomKeyCookieTextTransformationArray{
@@ -300,7 +294,7 @@ func (b *aclBuilder) userKeys() wafv2.WebAclRuleStatementRateBasedStatementCusto
 
 // rate is a rate-based rule: per client IP, or per custom keys when given,
 // scoped to its paths, blocking with a 429 (or counting).
-func (b *aclBuilder) rate(rule string, r RateRule, keys wafv2.WebAclRuleStatementRateBasedStatementCustomKeyArray) wafv2.WebAclRuleArgs {
+func (b *aclBuilder) rate(rule string, r limits.RateRule, keys wafv2.WebAclRuleStatementRateBasedStatementCustomKeyArray) wafv2.WebAclRuleArgs {
 	st := &wafv2.WebAclRuleStatementRateBasedStatementArgs{
 		Limit:               pulumi.Int(r.Limit),
 		EvaluationWindowSec: pulumi.Int(r.WindowSec),
@@ -328,7 +322,7 @@ func (b *aclBuilder) rate(rule string, r RateRule, keys wafv2.WebAclRuleStatemen
 			},
 		},
 	}}
-	if b.args.Count {
+	if b.args.Mode == limits.Count {
 		action = &wafv2.WebAclRuleActionArgs{Count: &wafv2.WebAclRuleActionCountArgs{}}
 	}
 	return wafv2.WebAclRuleArgs{
@@ -395,7 +389,7 @@ func (b *aclBuilder) logging(ctx *pulumi.Context, name string, acl *wafv2.WebAcl
 		return nil, err
 	}
 	redacted := RedactedHeaders
-	if !a.PerUserCookie && a.PerUserKeyName != "" && a.PerUserKeyName != "authorization" {
+	if a.PerUserKey != limits.Cookie && a.PerUserKeyName != "" && a.PerUserKeyName != "authorization" {
 		redacted = append(slices.Clone(redacted), a.PerUserKeyName)
 	}
 	var fields wafv2.WebAclLoggingConfigurationRedactedFieldArray
@@ -434,7 +428,7 @@ func (b *aclBuilder) logging(ctx *pulumi.Context, name string, acl *wafv2.WebAcl
 func (b *aclBuilder) alarms(ctx *pulumi.Context, name string, acl *wafv2.WebAcl, parent pulumi.ResourceOption) error {
 	a := b.args
 	metric := "BlockedRequests"
-	if a.Count {
+	if a.Mode == limits.Count {
 		metric = "CountedRequests"
 	}
 	type alarm struct {

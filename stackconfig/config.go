@@ -18,6 +18,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/config"
 
+	"github.com/example/hardening/ratelimit/limits"
 	"github.com/example/hardening/secrets/secretkind"
 )
 
@@ -269,7 +270,7 @@ func (c *Config) validate(present func(string) bool, isSecret IsSecret, failed m
 	if len(failed) > 0 {
 		return errs // the rules across sections would judge defaults
 	}
-	if c.Production && c.RateLimit.Mode == ModeCount {
+	if c.Production && c.RateLimit.Mode == limits.Count {
 		errs = append(errs, fieldErr("rateLimit.mode", "%q in a production stack; production blocks over the limits (or set production: false)", c.RateLimit.Mode))
 	}
 	if c.Production && c.Audit.Trail.Enabled && c.Audit.Trail.ObjectLockDays == 0 {

@@ -7,6 +7,8 @@ import (
 	"testing"
 
 	"github.com/example/hardening/identity/signin"
+	"github.com/example/hardening/network/addressing"
+	"github.com/example/hardening/ratelimit/limits"
 )
 
 // parse parses values over the minimal config. An object other than "tls"
@@ -65,7 +67,7 @@ func TestDefaultsAreValidAndSecure(t *testing.T) {
 		ok   bool
 	}{
 		{"stateful resources protected", cfg.ProtectStateful},
-		{"one NAT gateway per zone", cfg.Network.NATGateways == NATPerZone},
+		{"one NAT gateway per zone", cfg.Network.NATGateways == addressing.NATPerZone},
 		{"flow logs kept a year", cfg.Network.FlowLogRetentionDays >= 365},
 		{"no app egress beyond the VPC endpoints", len(cfg.Network.AppHTTPSEgressCIDRs) == 0},
 		{"longest KMS deletion window", cfg.KMS.DeletionWindowDays == 30},
@@ -75,7 +77,7 @@ func TestDefaultsAreValidAndSecure(t *testing.T) {
 		{"ECDSA certificate key", cfg.TLS.KeyAlgorithm == "EC_prime256v1"},
 		{"mutual TLS off unless asked", !cfg.TLS.MutualTLS.Enabled},
 		{"target group on the app port", cfg.TLS.TargetPort == cfg.Network.AppPort},
-		{"rate rules block", cfg.RateLimit.Mode == ModeBlock},
+		{"rate rules block", cfg.RateLimit.Mode == limits.Block},
 		{"anonymous IPs blocked", cfg.RateLimit.AnonymousIPList},
 		{"web ACL within WAF's capacity", cfg.RateLimit.Capacity() <= 1500},
 		{"WAF logs kept a year", cfg.RateLimit.LogRetentionDays >= 365},

@@ -10,16 +10,6 @@ import (
 	"github.com/example/hardening/network/addressing"
 )
 
-// NAT gateway layouts.
-const (
-	// NATPerZone puts one NAT gateway in every zone, so losing a zone does
-	// not cut the others' egress. The default.
-	NATPerZone = "perZone"
-	// NATSingle shares one NAT gateway between all zones: cheaper, and one
-	// zone's outage cuts every zone's egress. Ask for it by name.
-	NATSingle = "single"
-)
-
 // Network configures the VPC (key "network").
 type Network struct {
 	// CIDR is the VPC's IPv4 block, RFC 1918, /16 to /23. Default 10.0.0.0/16.
@@ -27,7 +17,7 @@ type Network struct {
 	// AZCount is the number of availability zones, 2 to 6. Default 3.
 	AZCount int `json:"azCount"`
 	// NATGateways is "perZone" (default) or "single".
-	NATGateways string `json:"natGateways"`
+	NATGateways addressing.NATGateways `json:"natGateways"`
 	// LoadBalancerIngressCIDRs may reach the load balancer on 80 and 443.
 	// Default anywhere (0.0.0.0/0): the load balancer is the public entry.
 	LoadBalancerIngressCIDRs []string `json:"loadBalancerIngressCidrs"`
@@ -52,7 +42,7 @@ func DefaultNetwork() Network {
 	return Network{
 		CIDR:                     "10.0.0.0/16",
 		AZCount:                  3,
-		NATGateways:              NATPerZone,
+		NATGateways:              addressing.NATPerZone,
 		LoadBalancerIngressCIDRs: []string{"0.0.0.0/0"},
 		AppPort:                  8443,
 		DatabasePort:             5432,
@@ -94,8 +84,8 @@ func (n Network) validate(key string) []error {
 	if n.AZCount < minZones || n.AZCount > maxZones {
 		errs = append(errs, fieldErr(key+".azCount", "%d is out of range; use %d to %d zones", n.AZCount, minZones, maxZones))
 	}
-	if n.NATGateways != NATPerZone && n.NATGateways != NATSingle {
-		errs = append(errs, fieldErr(key+".natGateways", "%q is not a NAT layout; use %q or %q", n.NATGateways, NATPerZone, NATSingle))
+	if n.NATGateways != addressing.NATPerZone && n.NATGateways != addressing.NATSingle {
+		errs = append(errs, fieldErr(key+".natGateways", "%q is not a NAT layout; use %q or %q", n.NATGateways, addressing.NATPerZone, addressing.NATSingle))
 	}
 	if len(n.LoadBalancerIngressCIDRs) == 0 {
 		errs = append(errs, fieldErr(key+".loadBalancerIngressCidrs", "is empty; the load balancer would be unreachable (use [\"0.0.0.0/0\"] for a public site)"))

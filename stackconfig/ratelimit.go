@@ -6,21 +6,8 @@ import (
 	"regexp"
 	"slices"
 
+	"github.com/example/hardening/ratelimit/limits"
 	"github.com/example/hardening/ratelimit/wcu"
-)
-
-// Rate-rule modes.
-const (
-	// ModeBlock blocks requests over a rate limit with HTTP 429.
-	ModeBlock = "block"
-	// ModeCount only counts them, to tune limits before enforcing.
-	ModeCount = "count"
-)
-
-// Per-user key sources.
-const (
-	KeyHeader = "header"
-	KeyCookie = "cookie"
 )
 
 // RateLimit configures the WAF web ACL on the load balancer (key
@@ -28,7 +15,7 @@ const (
 type RateLimit struct {
 	// Mode is what the rate-based rules do over their limits: block
 	// (default) or count.
-	Mode string `json:"mode"`
+	Mode limits.Mode `json:"mode"`
 	// MetricPrefix starts every rule's CloudWatch metric name. Default
 	// "hardening".
 	MetricPrefix string `json:"metricPrefix"`
@@ -49,9 +36,9 @@ type RateLimit struct {
 	// path (billed per request).
 	AccountTakeover AccountTakeover `json:"accountTakeover"`
 	// Site limits each client IP over the whole site.
-	Site RateRule `json:"site"`
+	Site limits.RateRule `json:"site"`
 	// Auth limits each client IP more strictly on authentication paths.
-	Auth RateRule `json:"auth"`
+	Auth limits.RateRule `json:"auth"`
 	// PerUser limits each user (a header or cookie, with the IP) on API
 	// paths.
 	PerUser PerUserRule `json:"perUser"`
@@ -64,21 +51,11 @@ type RateLimit struct {
 	Alarms RateAlarms `json:"alarms"`
 }
 
-// RateRule is a rate limit over a window, scoped to paths where it has any.
-type RateRule struct {
-	// Limit is the requests allowed per window, 10 to 2,000,000,000.
-	Limit int `json:"limit"`
-	// WindowSec is the evaluation window: 60, 120, 300 or 600 seconds.
-	WindowSec int `json:"windowSec"`
-	// Paths are lower-case URI path prefixes the rule applies to.
-	Paths []string `json:"paths"`
-}
-
 // PerUserRule is a rate limit per user on API paths.
 type PerUserRule struct {
-	RateRule
+	limits.RateRule
 	// Key is where the user's identity is: "header" (default) or "cookie".
-	Key string `json:"key"`
+	Key limits.UserKey `json:"key"`
 	// KeyName is the header or cookie name. Default "authorization".
 	KeyName string `json:"keyName"`
 }
@@ -102,15 +79,15 @@ type RateAlarms struct {
 // DefaultRateLimit returns the WAF defaults.
 func DefaultRateLimit() RateLimit {
 	return RateLimit{
-		Mode:            ModeBlock,
+		Mode:            limits.Block,
 		MetricPrefix:    "hardening",
 		AnonymousIPList: true,
 		AccountTakeover: AccountTakeover{LoginPath: "/login"},
-		Site:            RateRule{Limit: 2000, WindowSec: 300},
-		Auth:            RateRule{Limit: 100, WindowSec: 60, Paths: []string{"/login", "/oauth2/", "/signup"}},
+		Site:            limits.RateRule{Limit: 2000, WindowSec: 300},
+		Auth:            limits.RateRule{Limit: 100, WindowSec: 60, Paths: []string{"/login", "/oauth2/", "/signup"}},
 		PerUser: PerUserRule{
-			RateRule: RateRule{Limit: 1000, WindowSec: 300, Paths: []string{"/api/"}},
-			Key:      KeyHeader,
+			RateRule: limits.RateRule{Limit: 1000, WindowSec: 300, Paths: []string{"/api/"}},
+			Key:      limits.Header,
 			KeyName:  "authorization",
 		},
 		LogRetentionDays: 365,
@@ -157,8 +134,8 @@ func share(bits int) string {
 
 func (r RateLimit) validate(key string) []error {
 	var errs []error
-	if r.Mode != ModeBlock && r.Mode != ModeCount {
-		errs = append(errs, fieldErr(key+".mode", "%q is not a mode; use %q or %q", r.Mode, ModeBlock, ModeCount))
+	if r.Mode != limits.Block && r.Mode != limits.Count {
+		errs = append(errs, fieldErr(key+".mode", "%q is not a mode; use %q or %q", r.Mode, limits.Block, limits.Count))
 	}
 	if !metricRE.MatchString(r.MetricPrefix) || r.MetricPrefix == "All" || r.MetricPrefix == "Default_Action" {
 		errs = append(errs, fieldErr(key+".metricPrefix", "%q is not a WAF metric name: 1 to 100 letters, digits and _#:.-/ (not All or Default_Action)", r.MetricPrefix))
@@ -177,20 +154,20 @@ func (r RateLimit) validate(key string) []error {
 		}
 		seen[c] = i
 	}
-	errs = append(errs, r.Site.validate(key+".site", false)...)
-	errs = append(errs, r.Auth.validate(key+".auth", true)...)
-	errs = append(errs, r.PerUser.RateRule.validate(key+".perUser", true)...)
+	errs = append(errs, validateRateRule(key+".site", r.Site, false)...)
+	errs = append(errs, validateRateRule(key+".auth", r.Auth, true)...)
+	errs = append(errs, validateRateRule(key+".perUser", r.PerUser.RateRule, true)...)
 	switch r.PerUser.Key {
-	case KeyHeader:
+	case limits.Header:
 		if !headerNameRE.MatchString(r.PerUser.KeyName) {
 			errs = append(errs, fieldErr(key+".perUser.keyName", "%q is not a header name", r.PerUser.KeyName))
 		}
-	case KeyCookie:
+	case limits.Cookie:
 		if !cookieNameRE.MatchString(r.PerUser.KeyName) {
 			errs = append(errs, fieldErr(key+".perUser.keyName", "%q is not a cookie name", r.PerUser.KeyName))
 		}
 	default:
-		errs = append(errs, fieldErr(key+".perUser.key", "%q is not a key source; use %q or %q", r.PerUser.Key, KeyHeader, KeyCookie))
+		errs = append(errs, fieldErr(key+".perUser.key", "%q is not a key source; use %q or %q", r.PerUser.Key, limits.Header, limits.Cookie))
 	}
 	if r.ForwardedIPHeader != "" && !headerNameRE.MatchString(r.ForwardedIPHeader) {
 		errs = append(errs, fieldErr(key+".forwardedIpHeader", "%q is not a header name such as X-Forwarded-For", r.ForwardedIPHeader))
@@ -211,7 +188,7 @@ func (r RateLimit) validate(key string) []error {
 	return errs
 }
 
-func (r RateRule) validate(key string, scoped bool) []error {
+func validateRateRule(key string, r limits.RateRule, scoped bool) []error {
 	var errs []error
 	if r.Limit < 10 || r.Limit > 2_000_000_000 {
 		errs = append(errs, fieldErr(key+".limit", "%d is out of range; WAF allows 10 to 2,000,000,000 requests per window", r.Limit))

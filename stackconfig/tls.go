@@ -48,7 +48,7 @@ type PrivateCA struct {
 	// Enabled creates the CA.
 	Enabled bool `json:"enabled"`
 	// KeyAlgorithm is ECDSA_P256 (default) or RSA_3072.
-	KeyAlgorithm string `json:"keyAlgorithm"`
+	KeyAlgorithm policy.CAKey `json:"keyAlgorithm"`
 	// CAValidityHours is the CA certificate's lifetime. Default 5 years.
 	CAValidityHours int `json:"caValidityHours"`
 	// CertValidityHours is an issued certificate's lifetime. Default 90 days.
@@ -79,7 +79,7 @@ func DefaultTLS() TLS {
 		LogExpirationDays:  365,
 		HealthCheckPath:    "/healthz",
 		PrivateCA: PrivateCA{
-			KeyAlgorithm:      "ECDSA_P256",
+			KeyAlgorithm:      policy.CAKeyECDSAP256,
 			CAValidityHours:   5 * 365 * 24,
 			CertValidityHours: 90 * 24,
 			EarlyRenewalHours: 30 * 24,
@@ -93,7 +93,6 @@ var (
 	dnsNameRE     = regexp.MustCompile(`^(\*\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$`)
 	hostedZoneRE  = regexp.MustCompile(`^Z[A-Z0-9]{1,32}$`)
 	acmAlgorithms = []string{"EC_prime256v1", "EC_secp384r1", "RSA_2048"}
-	caAlgorithms  = []string{"ECDSA_P256", "RSA_3072"}
 )
 
 func (c TLS) validate(key string) []error {
@@ -151,8 +150,8 @@ func (c PrivateCA) validate(key string) []error {
 		return nil
 	}
 	var errs []error
-	if !slices.Contains(caAlgorithms, c.KeyAlgorithm) {
-		errs = append(errs, fieldErr(key+".keyAlgorithm", "%q is not allowed; use one of %v", c.KeyAlgorithm, caAlgorithms))
+	if !slices.Contains(policy.CAKeys, c.KeyAlgorithm) {
+		errs = append(errs, fieldErr(key+".keyAlgorithm", "%q is not allowed; use one of %v", c.KeyAlgorithm, policy.CAKeys))
 	}
 	if c.EarlyRenewalHours < 24 {
 		errs = append(errs, fieldErr(key+".earlyRenewalHours", "%d leaves less than a day to renew; use 24 or more", c.EarlyRenewalHours))

@@ -118,7 +118,7 @@ func TestRouting(t *testing.T) {
 
 		t.Run(stack+"/NAT gateways per config, in public subnets", func(t *testing.T) {
 			want := cfg.Network.AZCount
-			if cfg.Network.NATGateways == stackconfig.NATSingle {
+			if cfg.Network.NATGateways == addressing.NATSingle {
 				want = 1
 			}
 			if len(nats) != want {
@@ -158,7 +158,7 @@ func TestRouting(t *testing.T) {
 			}
 		})
 		t.Run(stack+"/prod-like stacks put each zone behind its own NAT gateway", func(t *testing.T) {
-			if cfg.Network.NATGateways != stackconfig.NATPerZone {
+			if cfg.Network.NATGateways != addressing.NATPerZone {
 				t.Skipf("%s asks for natGateways %s", stack, cfg.Network.NATGateways)
 			}
 			used := map[string]bool{}

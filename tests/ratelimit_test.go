@@ -10,6 +10,7 @@ import (
 	"github.com/example/hardening/baseline"
 	"github.com/example/hardening/mockaws"
 	"github.com/example/hardening/ratelimit"
+	"github.com/example/hardening/ratelimit/limits"
 	"github.com/example/hardening/stackconfig"
 )
 
@@ -272,12 +273,12 @@ func TestWebACL(t *testing.T) {
 		t.Run(run.name+"/rate rules as configured", func(t *testing.T) {
 			cases := []struct {
 				rule string
-				cfg  stackconfig.RateRule
+				cfg  limits.RateRule
 				keys []string
 			}{
 				{ratelimit.RuleRateSite, rl.Site, nil},
 				{ratelimit.RuleRateAuth, rl.Auth, nil},
-				{ratelimit.RuleRatePerUser, rl.PerUser.RateRule, []string{rl.PerUser.Key, "ip"}},
+				{ratelimit.RuleRatePerUser, rl.PerUser.RateRule, []string{string(rl.PerUser.Key), "ip"}},
 			}
 			for _, c := range cases {
 				r := ruleNamed(t, rules, c.rule)
@@ -304,7 +305,7 @@ func TestWebACL(t *testing.T) {
 						t.Fatalf("%s: custom keys %v", c.rule, st.CustomKeys)
 					}
 					user, ip := st.CustomKeys[0], st.CustomKeys[1]
-					if !strings.Contains(string(user[rl.PerUser.Key]), `"name":"`+rl.PerUser.KeyName+`"`) {
+					if !strings.Contains(string(user[string(rl.PerUser.Key)]), `"name":"`+rl.PerUser.KeyName+`"`) {
 						t.Errorf("%s: user key %v, want %s %s", c.rule, user, rl.PerUser.Key, rl.PerUser.KeyName)
 					}
 					ipKey := "ip"
@@ -319,7 +320,7 @@ func TestWebACL(t *testing.T) {
 					t.Errorf("%s: aggregate key %s, want %s", c.rule, st.AggregateKeyType, wantAgg)
 				}
 				switch rl.Mode {
-				case stackconfig.ModeBlock:
+				case limits.Block:
 					b := r.Action.Block
 					if b == nil || b.CustomResponse == nil || b.CustomResponse.ResponseCode != 429 || b.CustomResponse.CustomResponseBodyKey == "" {
 						t.Fatalf("%s: action %+v, want block with a 429", c.rule, r.Action)
@@ -329,7 +330,7 @@ func TestWebACL(t *testing.T) {
 					if want := strconv.Itoa(c.cfg.WindowSec); len(h) != 1 || h[0].Name != "Retry-After" || h[0].Value != want {
 						t.Errorf("%s: headers %+v, want Retry-After %s", c.rule, h, want)
 					}
-				case stackconfig.ModeCount:
+				case limits.Count:
 					if r.Action.Count == nil || r.Action.Block != nil {
 						t.Errorf("%s: action %+v, want count", c.rule, r.Action)
 					}
@@ -346,7 +347,7 @@ func TestWebACL(t *testing.T) {
 			if body["contentType"] != "APPLICATION_JSON" || json.Unmarshal([]byte(body["content"].(string)), &v) != nil || v["error"] == nil {
 				t.Errorf("body %v", body)
 			}
-			if rl.Mode == stackconfig.ModeBlock && ruleNamed(t, rules, ratelimit.RuleRateSite).Action.Block.CustomResponse.CustomResponseBodyKey != body["key"] {
+			if rl.Mode == limits.Block && ruleNamed(t, rules, ratelimit.RuleRateSite).Action.Block.CustomResponse.CustomResponseBodyKey != body["key"] {
 				t.Error("the rate rules do not use the JSON body")
 			}
 		})
@@ -461,7 +462,7 @@ func TestWAFAlarms(t *testing.T) {
 					return str(r, "namespace") == "AWS/WAFV2" && str(r, "dimensions.Rule") == rule
 				})
 				metric := "BlockedRequests"
-				if rule != "ALL" && rl.Mode == stackconfig.ModeCount {
+				if rule != "ALL" && rl.Mode == limits.Count {
 					metric = "CountedRequests"
 				}
 				if str(a, "metricName") != metric || str(a, "dimensions.WebACL") != output(acl, "name") || str(a, "dimensions.Region") != "us-east-1" {
@@ -477,7 +478,7 @@ func TestWAFAlarms(t *testing.T) {
 		}
 	}
 	t.Run("prod blocks; dev may count", func(t *testing.T) {
-		if got := stackConfig(t, "prod").RateLimit.Mode; got != stackconfig.ModeBlock {
+		if got := stackConfig(t, "prod").RateLimit.Mode; got != limits.Block {
 			t.Errorf("prod rate rules %s", got)
 		}
 	})

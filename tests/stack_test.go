@@ -10,7 +10,7 @@ import (
 	"github.com/example/hardening/baseline"
 	"github.com/example/hardening/mockaws"
 	"github.com/example/hardening/network"
-	"github.com/example/hardening/stackconfig"
+	"github.com/example/hardening/network/addressing"
 )
 
 func TestComponentTree(t *testing.T) {
@@ -94,7 +94,7 @@ func TestProdIsHardened(t *testing.T) {
 		got  any
 	}{
 		{"at least 3 zones", cfg.Network.AZCount >= 3, cfg.Network.AZCount},
-		{"one NAT gateway per zone", cfg.Network.NATGateways == stackconfig.NATPerZone, cfg.Network.NATGateways},
+		{"one NAT gateway per zone", cfg.Network.NATGateways == addressing.NATPerZone, cfg.Network.NATGateways},
 		{"flow logs kept at least a year", cfg.Network.FlowLogRetentionDays >= 365, cfg.Network.FlowLogRetentionDays},
 		{"key deletion waits 30 days", cfg.KMS.DeletionWindowDays == 30, cfg.KMS.DeletionWindowDays},
 		{"deleted secrets recoverable for 30 days", cfg.Secrets.RecoveryWindowDays == 30, cfg.Secrets.RecoveryWindowDays},

@@ -30,8 +30,9 @@ const HSTS = "max-age=63072000; includeSubDomains"
 
 // PrivateCAArgs configures the pulumi-tls private CA.
 type PrivateCAArgs struct {
-	// RSA selects an RSA 3072 key instead of ECDSA P-256.
-	RSA bool
+	// KeyAlgorithm is the CA's and its certificates' key: ECDSA P-256 or
+	// RSA 3072.
+	KeyAlgorithm policy.CAKey
 	// CommonName names the CA.
 	CommonName string
 	// CAValidityHours, CertValidityHours and EarlyRenewalHours set the CA's
@@ -206,7 +207,7 @@ func (b *builder) child(suffix string) string { return b.name + "-" + suffix }
 
 func (b *builder) newKey(suffix string) (*ptls.PrivateKey, error) {
 	args := &ptls.PrivateKeyArgs{Algorithm: pulumi.String("ECDSA"), EcdsaCurve: pulumi.String("P256")}
-	if b.args.PrivateCA.RSA {
+	if b.args.PrivateCA.KeyAlgorithm == policy.CAKeyRSA3072 {
 		args = &ptls.PrivateKeyArgs{Algorithm: pulumi.String("RSA"), RsaBits: pulumi.Int(3072)}
 	}
 	// The generated SDK registers the key PEMs as additional secret

@@ -46,3 +46,15 @@ func (s Settings) Check() []Problem {
 	}
 	return out
 }
+
+// CAKey is the private CA's key algorithm.
+type CAKey string
+
+// Private CA key algorithms.
+const (
+	CAKeyECDSAP256 CAKey = "ECDSA_P256"
+	CAKeyRSA3072   CAKey = "RSA_3072"
+)
+
+// CAKeys are the private CA's allowed key algorithms.
+var CAKeys = []CAKey{CAKeyECDSAP256, CAKeyRSA3072}
