@@ -172,6 +172,52 @@ func EventToAlerts(ctx *pulumi.Context, name, description string, pattern, topic
 	}, topicARN, opts...)
 }
 
+// Alarm is a CloudWatch alarm on one metric, over one period, that tells
+// the alerts topic. Every alarm of the stack is one (AlarmToAlerts).
+type Alarm struct {
+	Description                  pulumi.StringInput
+	Namespace, Metric, Statistic string
+	Dimensions                   pulumi.StringMap
+	// Period is in seconds; 0 means five minutes.
+	Period int
+	// Threshold and Comparison ("GreaterThanThreshold", ...) say when it
+	// fires.
+	Threshold  float64
+	Comparison string
+	// NoClearNotice leaves out the message when the alarm clears. For an
+	// alarm on a count of single CloudTrail events (the metric filters: the
+	// CIS set and reads of the stack's secrets by others), the
+	// alarm clears by itself one quiet period later, so that message says
+	// nothing a reader acts on; every other alarm says when it clears.
+	NoClearNotice bool
+}
+
+// AlarmToAlerts creates the alarm; a period without data is not a breach.
+func AlarmToAlerts(ctx *pulumi.Context, name string, a Alarm, topicARN pulumi.StringInput, opts ...pulumi.ResourceOption) (*cloudwatch.MetricAlarm, error) {
+	period := a.Period
+	if period == 0 {
+		period = 300
+	}
+	var ok pulumi.ArrayInput
+	if !a.NoClearNotice {
+		ok = pulumi.Array{topicARN}
+	}
+	return cloudwatch.NewMetricAlarm(ctx, name, &cloudwatch.MetricAlarmArgs{
+		AlarmDescription:   a.Description,
+		Namespace:          pulumi.String(a.Namespace),
+		MetricName:         pulumi.String(a.Metric),
+		Dimensions:         a.Dimensions,
+		Statistic:          pulumi.String(a.Statistic),
+		Period:             pulumi.Int(period),
+		EvaluationPeriods:  pulumi.Int(1),
+		Threshold:          pulumi.Float64(a.Threshold),
+		ComparisonOperator: pulumi.String(a.Comparison),
+		TreatMissingData:   pulumi.String("notBreaching"),
+		AlarmActions:       pulumi.Array{topicARN},
+		OkActions:          ok,
+	}, opts...)
+}
+
 // ZeroMetric is a metric that should stay at zero: errors, failed
 // deliveries, messages left undelivered.
 type ZeroMetric struct {
@@ -180,24 +226,12 @@ type ZeroMetric struct {
 	Dimensions                   pulumi.StringMap
 }
 
-// AlarmOnAny raises an alarm to the alerts topic on any datum above zero in
-// five minutes, and tells the topic when it clears; a period without data
-// is not a breach.
+// AlarmOnAny alarms on any datum of m above zero in five minutes.
 func AlarmOnAny(ctx *pulumi.Context, name string, m ZeroMetric, topicARN pulumi.StringInput, opts ...pulumi.ResourceOption) error {
-	_, err := cloudwatch.NewMetricAlarm(ctx, name, &cloudwatch.MetricAlarmArgs{
-		AlarmDescription:   pulumi.String(m.Description),
-		Namespace:          pulumi.String(m.Namespace),
-		MetricName:         pulumi.String(m.Metric),
-		Dimensions:         m.Dimensions,
-		Statistic:          pulumi.String(m.Statistic),
-		Period:             pulumi.Int(300),
-		EvaluationPeriods:  pulumi.Int(1),
-		Threshold:          pulumi.Float64(0),
-		ComparisonOperator: pulumi.String("GreaterThanThreshold"),
-		TreatMissingData:   pulumi.String("notBreaching"),
-		AlarmActions:       pulumi.Array{topicARN},
-		OkActions:          pulumi.Array{topicARN},
-	}, opts...)
+	_, err := AlarmToAlerts(ctx, name, Alarm{
+		Description: pulumi.String(m.Description), Namespace: m.Namespace, Metric: m.Metric, Statistic: m.Statistic,
+		Dimensions: m.Dimensions, Threshold: 0, Comparison: "GreaterThanThreshold",
+	}, topicARN, opts...)
 	return err
 }
 

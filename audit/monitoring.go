@@ -182,7 +182,6 @@ func NewMonitoring(ctx *pulumi.Context, name string, args *MonitoringArgs, opts 
 		return nil, err
 	}
 	parent := pulumi.Parent(m)
-	topic := pulumi.Array{args.AlertsTopicARN}
 	alarms := 0
 	if args.TrailLogGroupName != nil {
 		type filter struct {
@@ -210,18 +209,12 @@ func NewMonitoring(ctx *pulumi.Context, name string, args *MonitoringArgs, opts 
 			}, parent); err != nil {
 				return nil, err
 			}
-			if _, err := cloudwatch.NewMetricAlarm(ctx, metric, &cloudwatch.MetricAlarmArgs{
-				AlarmDescription:   pulumi.String("CloudTrail recorded " + f.id + " (" + name + ")"),
-				Namespace:          pulumi.String(MetricNamespace),
-				MetricName:         pulumi.String(metric),
-				Statistic:          pulumi.String("Sum"),
-				Period:             pulumi.Int(300),
-				EvaluationPeriods:  pulumi.Int(1),
-				Threshold:          pulumi.Float64(1),
-				ComparisonOperator: pulumi.String("GreaterThanOrEqualToThreshold"),
-				TreatMissingData:   pulumi.String("notBreaching"),
-				AlarmActions:       topic,
-			}, parent); err != nil {
+			if _, err := AlarmToAlerts(ctx, metric, Alarm{
+				Description: pulumi.String("CloudTrail recorded " + f.id + " (" + name + ")"),
+				Namespace:   MetricNamespace, Metric: metric, Statistic: "Sum",
+				Threshold: 1, Comparison: "GreaterThanOrEqualToThreshold",
+				NoClearNotice: true,
+			}, args.AlertsTopicARN, parent); err != nil {
 				return nil, err
 			}
 			alarms++
@@ -284,20 +277,12 @@ func NewMonitoring(ctx *pulumi.Context, name string, args *MonitoringArgs, opts 
 // approaching-expiration events.
 func (m *Monitoring) certificates(ctx *pulumi.Context, name string, args *MonitoringArgs, parent pulumi.ResourceOption) error {
 	for i, arn := range args.CertificateARNs {
-		if _, err := cloudwatch.NewMetricAlarm(ctx, fmt.Sprintf("%s-cert-expiry-%d", name, i), &cloudwatch.MetricAlarmArgs{
-			AlarmDescription:   pulumi.Sprintf("A certificate of %s expires in under %d days", name, args.CertificateExpiryDays),
-			Namespace:          pulumi.String("AWS/CertificateManager"),
-			MetricName:         pulumi.String("DaysToExpiry"),
-			Dimensions:         pulumi.StringMap{"CertificateArn": arn},
-			Statistic:          pulumi.String("Minimum"),
-			Period:             pulumi.Int(86400),
-			EvaluationPeriods:  pulumi.Int(1),
-			Threshold:          pulumi.Float64(float64(args.CertificateExpiryDays)),
-			ComparisonOperator: pulumi.String("LessThanThreshold"),
-			TreatMissingData:   pulumi.String("notBreaching"),
-			AlarmActions:       pulumi.Array{args.AlertsTopicARN},
-			OkActions:          pulumi.Array{args.AlertsTopicARN},
-		}, parent); err != nil {
+		if _, err := AlarmToAlerts(ctx, fmt.Sprintf("%s-cert-expiry-%d", name, i), Alarm{
+			Description: pulumi.Sprintf("A certificate of %s expires in under %d days", name, args.CertificateExpiryDays),
+			Namespace:   "AWS/CertificateManager", Metric: "DaysToExpiry", Statistic: "Minimum",
+			Dimensions: pulumi.StringMap{"CertificateArn": arn},
+			Period:     86400, Threshold: float64(args.CertificateExpiryDays), Comparison: "LessThanThreshold",
+		}, args.AlertsTopicARN, parent); err != nil {
 			return err
 		}
 	}

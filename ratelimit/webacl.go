@@ -14,6 +14,7 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/wafv2"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/example/hardening/audit"
 	"github.com/example/hardening/ratelimit/limits"
 	"github.com/example/hardening/ratelimit/wcu"
 )
@@ -442,20 +443,12 @@ func (b *aclBuilder) alarms(ctx *pulumi.Context, name string, acl *wafv2.WebAcl,
 		{RuleRatePerUser, b.metric(RuleRatePerUser), metric, a.RuleBlockedThreshold},
 	}
 	for _, al := range all {
-		if _, err := cloudwatch.NewMetricAlarm(ctx, name+"-"+al.suffix, &cloudwatch.MetricAlarmArgs{
-			AlarmDescription:   pulumi.Sprintf("Excessive requests: WAF rule %s of %s", al.rule, name),
-			Namespace:          pulumi.String("AWS/WAFV2"),
-			MetricName:         pulumi.String(al.metric),
-			Dimensions:         pulumi.StringMap{"WebACL": acl.Name, "Region": pulumi.String(a.Region), "Rule": pulumi.String(al.rule)},
-			Statistic:          pulumi.String("Sum"),
-			Period:             pulumi.Int(300),
-			EvaluationPeriods:  pulumi.Int(1),
-			Threshold:          pulumi.Float64(float64(al.threshold)),
-			ComparisonOperator: pulumi.String("GreaterThanOrEqualToThreshold"),
-			TreatMissingData:   pulumi.String("notBreaching"),
-			AlarmActions:       pulumi.Array{a.AlertsTopicARN},
-			OkActions:          pulumi.Array{a.AlertsTopicARN},
-		}, parent); err != nil {
+		if _, err := audit.AlarmToAlerts(ctx, name+"-"+al.suffix, audit.Alarm{
+			Description: pulumi.Sprintf("Excessive requests: WAF rule %s of %s", al.rule, name),
+			Namespace:   "AWS/WAFV2", Metric: al.metric, Statistic: "Sum",
+			Dimensions: pulumi.StringMap{"WebACL": acl.Name, "Region": pulumi.String(a.Region), "Rule": pulumi.String(al.rule)},
+			Threshold:  float64(al.threshold), Comparison: "GreaterThanOrEqualToThreshold",
+		}, a.AlertsTopicARN, parent); err != nil {
 			return err
 		}
 	}

@@ -447,3 +447,26 @@ func TestOrganizationTrail(t *testing.T) {
 		}
 	})
 }
+
+// TestEveryAlarmTellsTheAlertsTopic: every alarm of every component goes
+// through audit.AlarmToAlerts to the one alerts topic and says when it
+// clears, except the alarms on counts of single CloudTrail events (the CIS
+// metric filters), which clear by themselves and say so by name
+// (Alarm.NoClearNotice) (#17 item 5).
+func TestEveryAlarmTellsTheAlertsTopic(t *testing.T) {
+	for _, stack := range stacks {
+		m := deployed(t, stack)
+		topic := output(only(t, m, "aws:sns/topic:Topic"), "arn")
+		for _, a := range m.ByType("aws:cloudwatch/metricAlarm:MetricAlarm") {
+			actions, _ := input(a, "alarmActions").([]any)
+			if len(actions) != 1 || actions[0] != topic {
+				t.Errorf("%s/%s: alarm actions %v, want the alerts topic", stack, a.Name, actions)
+			}
+			ok, _ := input(a, "okActions").([]any)
+			cis := str(a, "namespace") == audit.MetricNamespace
+			if cis != (len(ok) == 0) || (!cis && ok[0] != topic) {
+				t.Errorf("%s/%s: OK actions %v (CIS filter alarm %v)", stack, a.Name, ok, cis)
+			}
+		}
+	}
+}
