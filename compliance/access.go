@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/example/hardening/iampolicy"
+	"github.com/example/hardening/internal/restype"
 )
 
 // serviceAccess evaluates the plan's resource policies against the
@@ -64,7 +65,7 @@ func serviceAccess(g *Graph) []Violation {
 			topics = append(topics, arn("sns", n))
 		}
 	}
-	for _, k := range append(g.ByType(tKMSKey), g.ByType(tReplicaKey)...) {
+	for _, k := range append(g.ByType(restype.KMSKey), g.ByType(restype.KMSReplicaKey)...) {
 		key := arn("kms", "key/k")
 		for _, trail := range trails {
 			check(k, "policy", svcReq("cloudtrail.amazonaws.com", "kms:GenerateDataKey", key,
@@ -107,14 +108,14 @@ func serviceAccess(g *Graph) []Violation {
 	// S3 server access logs (Amazon S3 user guide, "Permissions for log
 	// delivery"): logging.s3.amazonaws.com writes with aws:SourceArn the
 	// source bucket and aws:SourceAccount its owner.
-	for _, l := range g.ByType(tBucketLogging) {
+	for _, l := range g.ByType(restype.S3BucketLoggingV2) {
 		source, target := l.Str("bucket"), l.Str("targetBucket")
 		if source == "" || target == "" {
 			continue // not known yet
 		}
 		key := "arn:" + p + ":s3:::" + target + "/" + l.Str("targetPrefix") + "2026/11/27/x"
 		found := false
-		for _, bp := range g.ByType(tBucketPolicy) {
+		for _, bp := range g.ByType(restype.S3BucketPolicy) {
 			if bp.Str("bucket") != target {
 				continue
 			}
@@ -127,7 +128,7 @@ func serviceAccess(g *Graph) []Violation {
 			out = append(out, Violation{URN: l.URN, Message: fmt.Sprintf("%s %s: sends access logs to %s, which has no bucket policy in the stack letting logging.s3.amazonaws.com write; S3 drops them", shortType(l.Type), l.Name, target)})
 		}
 	}
-	for _, bp := range g.ByType(tBucketPolicy) {
+	for _, bp := range g.ByType(restype.S3BucketPolicy) {
 		doc, err := g.iamDoc(bp.Str("policy"))
 		if err != nil || !strings.Contains(bp.Str("policy"), "cloudtrail.amazonaws.com") {
 			continue

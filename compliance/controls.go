@@ -5,6 +5,8 @@ import (
 	"io"
 	"slices"
 	"strings"
+
+	"github.com/example/hardening/internal/restype"
 )
 
 // Standard is a published control set the rules are measured against.
@@ -218,11 +220,11 @@ func Coverage(rules []Rule, reports []*Report) []CoverageRow {
 // (identity.accountGuardrails, audit.guardDuty, audit.securityHub): in a
 // stack without them, the controls that judge them are another stack's.
 var accountWide = map[string]string{
-	"FSBP IAM.7": tIAMLoginPolicy, "CIS 1.8": tIAMLoginPolicy, "CIS 1.9": tIAMLoginPolicy,
-	"CIS 1.20": tAnalyzer, "FSBP S3.1": tAccountPAB, "CIS 4.16": tSecurityHub,
-	"FSBP GuardDuty.1": tDetector, "FSBP GuardDuty.5": tDetector, "FSBP GuardDuty.6": tDetector, "FSBP GuardDuty.7": tDetector,
-	"FSBP GuardDuty.8": tDetector, "FSBP GuardDuty.9": tDetector, "FSBP GuardDuty.10": tDetector, "FSBP GuardDuty.11": tDetector,
-	"FSBP GuardDuty.12": tDetector, "FSBP GuardDuty.13": tDetector,
+	"FSBP IAM.7": restype.IAMAccountPasswordPolicy, "CIS 1.8": restype.IAMAccountPasswordPolicy, "CIS 1.9": restype.IAMAccountPasswordPolicy,
+	"CIS 1.20": restype.AccessAnalyzerAnalyzer, "FSBP S3.1": restype.S3AccountPublicAccessBlock, "CIS 4.16": restype.SecurityHubAccount,
+	"FSBP GuardDuty.1": restype.GuardDutyDetector, "FSBP GuardDuty.5": restype.GuardDutyDetector, "FSBP GuardDuty.6": restype.GuardDutyDetector, "FSBP GuardDuty.7": restype.GuardDutyDetector,
+	"FSBP GuardDuty.8": restype.GuardDutyDetector, "FSBP GuardDuty.9": restype.GuardDutyDetector, "FSBP GuardDuty.10": restype.GuardDutyDetector, "FSBP GuardDuty.11": restype.GuardDutyDetector,
+	"FSBP GuardDuty.12": restype.GuardDutyDetector, "FSBP GuardDuty.13": restype.GuardDutyDetector,
 }
 
 func controlStatus(c Control, rules []string, rep *Report) string {

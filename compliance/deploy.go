@@ -9,6 +9,7 @@ import (
 	"github.com/example/hardening/awsname"
 	"github.com/example/hardening/iampolicy"
 	"github.com/example/hardening/iampolicy/sar"
+	"github.com/example/hardening/internal/restype"
 )
 
 // deployRules refuse offline what AWS would refuse at `pulumi up`: inputs
@@ -33,7 +34,7 @@ func deployRules() []Rule {
 			Check:       serviceAccess},
 		{ID: "deploy-ec2-description", Severity: Critical,
 			Description: "Security group and rule descriptions use only the characters EC2 accepts (a-z A-Z 0-9, space, ._-:/()#,@[]+=&;{}!$*), at most 255; the provider does not check, so `pulumi up` fails with InvalidParameterValue.",
-			Check: forEachIn([]string{tSG, tSGIngress, tSGEgress, tSGRule}, func(r Resource) string {
+			Check: forEachIn([]string{restype.EC2SecurityGroup, restype.VPCSecurityGroupIngressRule, restype.VPCSecurityGroupEgressRule, restype.EC2SecurityGroupRule}, func(r Resource) string {
 				var problems []string
 				if d, ok := r.Get("description").(string); ok {
 					if err := awsname.EC2Description(d); err != nil {
@@ -63,34 +64,34 @@ var orderingRules = []struct {
 	applies    func(g *Graph, r Resource) bool
 	need       func(r, dep Resource) bool
 }{
-	{tLoadBalancer, "the internet gateway (InvalidSubnet ... has no internet gateway)", nil,
+	{restype.LBLoadBalancer, "the internet gateway (InvalidSubnet ... has no internet gateway)", nil,
 		func(_, d Resource) bool { return d.Type == "aws:ec2/internetGateway:InternetGateway" }},
-	{tLoadBalancer, "the public subnets' route to the internet gateway", nil,
+	{restype.LBLoadBalancer, "the public subnets' route to the internet gateway", nil,
 		func(_, d Resource) bool {
 			// The gateway's id is computed: in a first preview it is unknown,
 			// which still names a gateway.
 			return d.Type == "aws:ec2/route:Route" && d.Str("destinationCidrBlock") == "0.0.0.0/0" && d.Get("gatewayId") != nil
 		}},
-	{tFunction, "its role's policy (Lambda checks the role may create network interfaces and write logs)", nil,
+	{restype.LambdaFunction, "its role's policy (Lambda checks the role may create network interfaces and write logs)", nil,
 		func(r, d Resource) bool {
-			return d.Type == tRolePolicy && strings.HasSuffix(r.Str("role"), ":role/"+d.Str("role"))
+			return d.Type == restype.IAMRolePolicy && strings.HasSuffix(r.Str("role"), ":role/"+d.Str("role"))
 		}},
-	{tFunction, "the Secrets Manager interface endpoint, a rotation function's only route to the service",
+	{restype.LambdaFunction, "the Secrets Manager interface endpoint, a rotation function's only route to the service",
 		func(g *Graph, r Resource) bool {
-			return len(r.List("vpcConfig.subnetIds")) > 0 && slices.ContainsFunc(g.ByType(tRotation), func(rot Resource) bool {
+			return len(r.List("vpcConfig.subnetIds")) > 0 && slices.ContainsFunc(g.ByType(restype.SecretsManagerSecretRotation), func(rot Resource) bool {
 				return rot.Str("rotationLambdaArn") == r.Str("arn") || slices.Contains(rot.Dependencies, r.URN)
 			})
 		},
 		func(_, d Resource) bool {
 			return d.Type == "aws:ec2/vpcEndpoint:VpcEndpoint" && strings.HasSuffix(d.Str("serviceName"), ".secretsmanager")
 		}},
-	{tRotation, "the permission that lets Secrets Manager invoke the function", nil,
+	{restype.SecretsManagerSecretRotation, "the permission that lets Secrets Manager invoke the function", nil,
 		func(_, d Resource) bool { return d.Type == "aws:lambda/permission:Permission" }},
-	{tRotation, "the rotation function", nil,
-		func(_, d Resource) bool { return d.Type == tFunction }},
+	{restype.SecretsManagerSecretRotation, "the rotation function", nil,
+		func(_, d Resource) bool { return d.Type == restype.LambdaFunction }},
 	{"aws:cloudtrail/trail:Trail", "its bucket's policy (CreateTrail checks CloudTrail may write)", nil,
-		func(_, d Resource) bool { return d.Type == tBucketPolicy }},
-	{tListener, "the certificate's validation (an HTTPS listener needs an issued certificate)",
+		func(_, d Resource) bool { return d.Type == restype.S3BucketPolicy }},
+	{restype.LBListener, "the certificate's validation (an HTTPS listener needs an issued certificate)",
 		func(g *Graph, r Resource) bool {
 			return r.Str("protocol") == "HTTPS" && len(g.ByType("aws:acm/certificateValidation:CertificateValidation")) > 0
 		},
@@ -128,14 +129,14 @@ func ordering(g *Graph) []Violation {
 // input holding the name (or, for an IAM role without one, its logical name
 // with pulumi-aws's generated suffix) and the model shape.
 var nameChecks = []struct{ Type, Input, Shape string }{
-	{tRole, "name", "iam.roleNameType"},
-	{tPolicy, "name", "iam.policyNameType"},
+	{restype.IAMRole, "name", "iam.roleNameType"},
+	{restype.IAMPolicy, "name", "iam.policyNameType"},
 	{"aws:cognito/userPoolDomain:UserPoolDomain", "domain", "cognito-idp.DomainType"},
-	{tWebACL, "visibilityConfig.metricName", "wafv2.MetricName"},
-	{tLogGroup, "name", "logs.LogGroupName"},
-	{tSecret, "name", "secretsmanager.NameType"},
+	{restype.WAFv2WebACL, "visibilityConfig.metricName", "wafv2.MetricName"},
+	{restype.CloudWatchLogGroup, "name", "logs.LogGroupName"},
+	{restype.SecretsManagerSecret, "name", "secretsmanager.NameType"},
 	{"aws:kms/alias:Alias", "name", "kms.AliasNameType"},
-	{tCertificate, "domainName", "acm.DomainNameString"},
+	{restype.ACMCertificate, "domainName", "acm.DomainNameString"},
 }
 
 // awsNames checks the plan's names against the models.
@@ -147,7 +148,7 @@ func awsNames(g *Graph) []Violation {
 	for _, c := range nameChecks {
 		for _, r := range g.ByType(c.Type) {
 			v, known := r.Get(c.Input).(string)
-			if !known && c.Type == tRole && r.Get(c.Input) == nil {
+			if !known && c.Type == restype.IAMRole && r.Get(c.Input) == nil {
 				// pulumi-aws names it "<logical name>-<7 hex>".
 				v, known = r.Name+"-0000000", true
 			}
@@ -158,7 +159,7 @@ func awsNames(g *Graph) []Violation {
 			}
 		}
 	}
-	for _, r := range g.ByType(tWebACL) {
+	for _, r := range g.ByType(restype.WAFv2WebACL) {
 		for i := range r.List("rules") {
 			if v := r.Str(fmt.Sprintf("rules.%d.visibilityConfig.metricName", i)); v != "" {
 				if err := awsname.Shape("wafv2.MetricName", v); err != nil {
@@ -167,7 +168,7 @@ func awsNames(g *Graph) []Violation {
 			}
 		}
 	}
-	for _, r := range g.ByType(tBucket) {
+	for _, r := range g.ByType(restype.S3BucketV2) {
 		if p := r.Str("bucketPrefix"); len(p) > awsname.S3BucketPrefixMax {
 			bad(r, "bucketPrefix", fmt.Errorf("%q is %d characters; with the generated suffix a bucket name would pass S3's 63 (at most %d)", p, len(p), awsname.S3BucketPrefixMax))
 		}
@@ -177,8 +178,8 @@ func awsNames(g *Graph) []Violation {
 
 // PolicyDocuments are where each resource type keeps a policy document.
 var PolicyDocuments = []struct{ Type, Input string }{
-	{tPolicy, "policy"}, {tRolePolicy, "policy"}, {tRole, "assumeRolePolicy"},
-	{tKMSKey, "policy"}, {tReplicaKey, "policy"}, {tBucketPolicy, "policy"},
+	{restype.IAMPolicy, "policy"}, {restype.IAMRolePolicy, "policy"}, {restype.IAMRole, "assumeRolePolicy"},
+	{restype.KMSKey, "policy"}, {restype.KMSReplicaKey, "policy"}, {restype.S3BucketPolicy, "policy"},
 	{"aws:sns/topicPolicy:TopicPolicy", "policy"}, {"aws:sqs/queuePolicy:QueuePolicy", "policy"},
 	{"aws:secretsmanager/secretPolicy:SecretPolicy", "policy"}, {"aws:ec2/vpcEndpoint:VpcEndpoint", "policy"},
 	{"aws:cloudwatch/logResourcePolicy:LogResourcePolicy", "policyDocument"},
@@ -218,7 +219,7 @@ func policySizes(g *Graph) []Violation {
 	over := func(r Resource, what string, n, limit int) {
 		out = append(out, Violation{URN: r.URN, Message: fmt.Sprintf("%s %s: %s is %d characters without white space, over IAM's quota of %d; IAM refuses it at deployment", shortType(r.Type), r.Name, what, n, limit)})
 	}
-	for _, r := range g.ByType(tPolicy) {
+	for _, r := range g.ByType(restype.IAMPolicy) {
 		if s := r.Str("policy"); s != "" {
 			if n := iampolicy.Size(s); n > iampolicy.ManagedPolicyMaxChars {
 				over(r, "the managed policy", n, iampolicy.ManagedPolicyMaxChars)
@@ -227,7 +228,7 @@ func policySizes(g *Graph) []Violation {
 	}
 	inline := map[string]int{}
 	first := map[string]Resource{}
-	for _, r := range g.ByType(tRole) {
+	for _, r := range g.ByType(restype.IAMRole) {
 		if s := r.Str("assumeRolePolicy"); s != "" {
 			if n := iampolicy.Size(s); n > iampolicy.TrustPolicyMaxChars {
 				over(r, "the trust policy", n, iampolicy.TrustPolicyMaxChars)
@@ -242,7 +243,7 @@ func policySizes(g *Graph) []Violation {
 			}
 		}
 	}
-	for _, r := range g.ByType(tRolePolicy) {
+	for _, r := range g.ByType(restype.IAMRolePolicy) {
 		role := r.Str("role")
 		if s := r.Str("policy"); s != "" && role != "" {
 			inline[role] += iampolicy.Size(s)
@@ -269,12 +270,12 @@ func policySizes(g *Graph) []Violation {
 func boundaryPolicies(g *Graph) map[string]bool {
 	out := map[string]bool{}
 	var used []string
-	for _, r := range g.ByType(tRole) {
+	for _, r := range g.ByType(restype.IAMRole) {
 		if b := r.Str("permissionsBoundary"); b != "" {
 			used = append(used, b)
 		}
 	}
-	for _, p := range g.ByType(tPolicy) {
+	for _, p := range g.ByType(restype.IAMPolicy) {
 		name := p.Str("name")
 		for _, b := range used {
 			if name != "" && strings.HasSuffix(b, ":policy/"+name) {

@@ -16,6 +16,7 @@ import (
 	"strings"
 
 	"github.com/example/hardening/iampolicy"
+	"github.com/example/hardening/internal/restype"
 )
 
 // Secret is a value marked secret; Value holds it when known.
@@ -250,7 +251,7 @@ func (g *Graph) Regions() []string {
 			continue
 		}
 		add(g.RegionOf(r))
-		if r.Type == tSecret {
+		if r.Type == restype.SecretsManagerSecret {
 			for i := range r.List("replicas") {
 				if region := r.Str(fmt.Sprintf("replicas.%d.region", i)); region != "" {
 					add(region)

@@ -5,44 +5,8 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/example/hardening/internal/restype"
 	"github.com/example/hardening/tls/policy"
-)
-
-// Resource types the rules judge.
-const (
-	tListener      = "aws:lb/listener:Listener"
-	tLoadBalancer  = "aws:lb/loadBalancer:LoadBalancer"
-	tTargetGroup   = "aws:lb/targetGroup:TargetGroup"
-	tWebACLAssoc   = "aws:wafv2/webAclAssociation:WebAclAssociation"
-	tCertificate   = "aws:acm/certificate:Certificate"
-	tDefaultSG     = "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup"
-	tVpc           = "aws:ec2/vpc:Vpc"
-	tFlowLog       = "aws:ec2/flowLog:FlowLog"
-	tSubnet        = "aws:ec2/subnet:Subnet"
-	tSGIngress     = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"
-	tSGRule        = "aws:ec2/securityGroupRule:SecurityGroupRule"
-	tSGEgress      = "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule"
-	tSG            = "aws:ec2/securityGroup:SecurityGroup"
-	tNACLRule      = "aws:ec2/networkAclRule:NetworkAclRule"
-	tKMSKey        = "aws:kms/key:Key"
-	tReplicaKey    = "aws:kms/replicaKey:ReplicaKey"
-	tRole          = "aws:iam/role:Role"
-	tRolePolicy    = "aws:iam/rolePolicy:RolePolicy"
-	tPolicy        = "aws:iam/policy:Policy"
-	tAttachment    = "aws:iam/rolePolicyAttachment:RolePolicyAttachment"
-	tSecret        = "aws:secretsmanager/secret:Secret"
-	tRotation      = "aws:secretsmanager/secretRotation:SecretRotation"
-	tFunction      = "aws:lambda/function:Function"
-	tUserPool      = "aws:cognito/userPool:UserPool"
-	tClient        = "aws:cognito/userPoolClient:UserPoolClient"
-	tIdentityPool  = "aws:cognito/identityPool:IdentityPool"
-	tWebACL        = "aws:wafv2/webAcl:WebAcl"
-	tWebACLLogging = "aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration"
-	tLogGroup      = "aws:cloudwatch/logGroup:LogGroup"
-	tBucket        = "aws:s3/bucketV2:BucketV2"
-	tBucketPAB     = "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock"
-	tBucketPolicy  = "aws:s3/bucketPolicy:BucketPolicy"
-	tTLSKey        = "tls:index/privateKey:PrivateKey"
 )
 
 // Rules returns every rule, in report order.
@@ -54,7 +18,7 @@ func elbRules() []Rule {
 	return []Rule{
 		{ID: "elb-http-redirects", Controls: []string{"FSBP ELB.1", "CKV2_AWS_20"}, Severity: High,
 			Description: "An HTTP listener only redirects to HTTPS.",
-			Check: forEach(tListener, func(r Resource) string {
+			Check: forEach(restype.LBListener, func(r Resource) string {
 				if r.Str("protocol") != "HTTP" {
 					return ""
 				}
@@ -65,7 +29,7 @@ func elbRules() []Rule {
 			})},
 		{ID: "elb-https-listener", Controls: []string{"CKV_AWS_2"}, Severity: High,
 			Description: "Listeners speak HTTPS, or only redirect HTTP to it.",
-			Check: forEach(tListener, func(r Resource) string {
+			Check: forEach(restype.LBListener, func(r Resource) string {
 				switch p := r.Str("protocol"); {
 				case p == "HTTPS":
 					return ""
@@ -79,7 +43,7 @@ func elbRules() []Rule {
 		// documents no exemption for a listener that only redirects.
 		{ID: "elb-listener-encrypted", Controls: []string{"FSBP ELB.18"}, Severity: Medium,
 			Description: "Every listener of an application or network load balancer speaks HTTPS or TLS, a redirecting HTTP listener included.",
-			Check: forEach(tListener, func(r Resource) string {
+			Check: forEach(restype.LBListener, func(r Resource) string {
 				switch p := r.Str("protocol"); p {
 				case "HTTPS", "TLS", "GENEVE":
 					return ""
@@ -89,7 +53,7 @@ func elbRules() []Rule {
 			})},
 		{ID: "elb-tls-policy", Controls: []string{"FSBP ELB.17", "CKV_AWS_103", "CKV2_AWS_74"}, Severity: High,
 			Description: "HTTPS listeners use a TLS policy that ELB.17 accepts; unset means ELBSecurityPolicy-2016-08.",
-			Check: forEach(tListener, func(r Resource) string {
+			Check: forEach(restype.LBListener, func(r Resource) string {
 				if r.Str("protocol") != "HTTPS" || r.Unknown("sslPolicy") {
 					return ""
 				}
@@ -101,7 +65,7 @@ func elbRules() []Rule {
 			})},
 		{ID: "elb-drop-invalid-headers", Controls: []string{"FSBP ELB.4", "CKV_AWS_131"}, Severity: Medium,
 			Description: "Application load balancers drop invalid HTTP headers.",
-			Check: forEach(tLoadBalancer, func(r Resource) string {
+			Check: forEach(restype.LBLoadBalancer, func(r Resource) string {
 				if v, _ := r.Bool("dropInvalidHeaderFields"); !v && isALB(r) {
 					return "passes invalid header fields to targets; set dropInvalidHeaderFields: true"
 				}
@@ -109,7 +73,7 @@ func elbRules() []Rule {
 			})},
 		{ID: "elb-access-logs", Controls: []string{"FSBP ELB.5", "CKV_AWS_91", "nag ELB2"}, Severity: Medium,
 			Description: "Load balancers write access logs.",
-			Check: forEach(tLoadBalancer, func(r Resource) string {
+			Check: forEach(restype.LBLoadBalancer, func(r Resource) string {
 				if v, _ := r.Bool("accessLogs.enabled"); !v {
 					return "keeps no access logs; enable accessLogs to a log bucket"
 				}
@@ -117,7 +81,7 @@ func elbRules() []Rule {
 			})},
 		{ID: "elb-deletion-protection", Controls: []string{"FSBP ELB.6", "CKV_AWS_150"}, Severity: Medium,
 			Description: "Load balancers have deletion protection.",
-			Check: forEach(tLoadBalancer, func(r Resource) string {
+			Check: forEach(restype.LBLoadBalancer, func(r Resource) string {
 				if v, _ := r.Bool("enableDeletionProtection"); !v {
 					return "can be deleted by one call; set enableDeletionProtection: true"
 				}
@@ -125,7 +89,7 @@ func elbRules() []Rule {
 			})},
 		{ID: "elb-desync-mitigation", Controls: []string{"FSBP ELB.12", "CKV_AWS_328"}, Severity: Medium,
 			Description: "Desync mitigation is defensive or strictest (unset means defensive).",
-			Check: forEach(tLoadBalancer, func(r Resource) string {
+			Check: forEach(restype.LBLoadBalancer, func(r Resource) string {
 				if m := r.Str("desyncMitigationMode"); m == "monitor" {
 					return "only monitors HTTP desync; set desyncMitigationMode to strictest"
 				}
@@ -134,7 +98,7 @@ func elbRules() []Rule {
 		{ID: "elb-multi-az", Controls: []string{"FSBP ELB.13"}, Severity: Medium,
 			Description: "Load balancers span at least two Availability Zones: subnets counted by zone, not by number.",
 			Check: func(g *Graph) []Violation {
-				return forEach(tLoadBalancer, func(r Resource) string {
+				return forEach(restype.LBLoadBalancer, func(r Resource) string {
 					n := len(r.List("subnets")) + len(r.List("subnetMappings"))
 					return fewZones(g, r, n)
 				})(g)
@@ -143,11 +107,11 @@ func elbRules() []Rule {
 			Description: "Every internet-facing load balancer has a WAF web ACL.",
 			Check: func(g *Graph) []Violation {
 				var out []Violation
-				for _, lb := range g.ByType(tLoadBalancer) {
+				for _, lb := range g.ByType(restype.LBLoadBalancer) {
 					if internal, _ := lb.Bool("internal"); internal || !isALB(lb) {
 						continue
 					}
-					if len(g.Dependents(lb.URN, tWebACLAssoc)) == 0 {
+					if len(g.Dependents(lb.URN, restype.WAFv2WebACLAssociation)) == 0 {
 						out = append(out, Violation{URN: lb.URN, Message: fmt.Sprintf("lb.LoadBalancer %s: is internet-facing without a web ACL; associate one (wafv2.WebAclAssociation)", lb.Name)})
 					}
 				}
@@ -155,7 +119,7 @@ func elbRules() []Rule {
 			}},
 		{ID: "elb-target-https", Controls: []string{"SecurityHub ELB.21", "SecurityHub ELB.22", "CKV_AWS_378"}, Severity: Medium,
 			Description: "Target groups and their health checks use HTTPS.",
-			Check: forEach(tTargetGroup, func(r Resource) string {
+			Check: forEach(restype.LBTargetGroup, func(r Resource) string {
 				if r.Str("protocol") != "HTTPS" || r.Str("healthCheck.protocol") != "HTTPS" {
 					return fmt.Sprintf("talks %q to targets (health check %q); use HTTPS for both", r.Str("protocol"), r.Str("healthCheck.protocol"))
 				}
@@ -163,7 +127,7 @@ func elbRules() []Rule {
 			})},
 		{ID: "acm-transparency-logging", Controls: []string{"CKV_AWS_234"}, Severity: Medium,
 			Description: "ACM certificates that ACM issues are logged to Certificate Transparency (the default), so a certificate issued for the domain cannot go unnoticed.",
-			Check: forEach(tCertificate, func(r Resource) string {
+			Check: forEach(restype.ACMCertificate, func(r Resource) string {
 				if _, imported := r.Inputs["privateKey"]; imported {
 					return "" // imported certificates are not ACM's to log
 				}
@@ -175,9 +139,9 @@ func elbRules() []Rule {
 		{ID: "acm-key-algorithm", Controls: []string{"FSBP ACM.2"}, Severity: Medium,
 			Description: "ACM certificates, requested or imported, use RSA of 2048 bits or more, or ECDSA; an imported certificate is judged by the tls.PrivateKey it depends on.",
 			Check: func(g *Graph) []Violation {
-				return forEach(tCertificate, func(r Resource) string {
+				return forEach(restype.ACMCertificate, func(r Resource) string {
 					if _, imported := r.Inputs["privateKey"]; imported {
-						for _, k := range g.ByType(tTLSKey) {
+						for _, k := range g.ByType(restype.TLSPrivateKey) {
 							if !slices.Contains(r.Dependencies, k.URN) {
 								continue
 							}
@@ -252,12 +216,12 @@ func worldIngress(r Resource) []openIngress {
 		return out
 	}
 	switch r.Type {
-	case tSGRule:
+	case restype.EC2SecurityGroupRule:
 		if r.Str("type") != "ingress" {
 			return nil
 		}
 		return entry("")
-	case tSG:
+	case restype.EC2SecurityGroup:
 		var out []openIngress
 		for i := range r.List("ingress") {
 			out = append(out, entry(fmt.Sprintf("ingress.%d.", i))...)
@@ -284,7 +248,7 @@ func naclAllows(r Resource) []naclIngress {
 		t, _ := r.Num(prefix + "toPort")
 		return []naclIngress{{cidr: r.Str(prefix+"cidrBlock") + r.Str(prefix+"ipv6CidrBlock"), protocol: r.Str(prefix + "protocol"), from: int(f), to: int(t)}}
 	}
-	if r.Type == tNACLRule {
+	if r.Type == restype.EC2NetworkACLRule {
 		if e, _ := r.Bool("egress"); e {
 			return nil
 		}
@@ -298,10 +262,10 @@ func naclAllows(r Resource) []naclIngress {
 }
 
 // naclTypes are the types that carry NACL ingress entries.
-var naclTypes = []string{tNACLRule, "aws:ec2/networkAcl:NetworkAcl", "aws:ec2/defaultNetworkAcl:DefaultNetworkAcl"}
+var naclTypes = []string{restype.EC2NetworkACLRule, "aws:ec2/networkAcl:NetworkAcl", "aws:ec2/defaultNetworkAcl:DefaultNetworkAcl"}
 
 func networkRules() []Rule {
-	ingress := []string{tSGIngress, tSGRule, tSG}
+	ingress := []string{restype.VPCSecurityGroupIngressRule, restype.EC2SecurityGroupRule, restype.EC2SecurityGroup}
 	return []Rule{
 		{ID: "ec2-nacl-in-use", Controls: []string{"FSBP EC2.16"}, Severity: Low,
 			Description: "Every network ACL is associated with subnets; an unused one is clutter that a later association can bring into force unreviewed.",
@@ -335,14 +299,14 @@ func networkRules() []Rule {
 					}
 					return ""
 				}
-				out := forEach(tSGEgress, func(r Resource) string { return open(r, "") })(g)
-				out = append(out, forEach(tSGRule, func(r Resource) string {
+				out := forEach(restype.VPCSecurityGroupEgressRule, func(r Resource) string { return open(r, "") })(g)
+				out = append(out, forEach(restype.EC2SecurityGroupRule, func(r Resource) string {
 					if r.Str("type") != "egress" {
 						return ""
 					}
 					return open(r, "")
 				})(g)...)
-				out = append(out, forEach(tSG, func(r Resource) string {
+				out = append(out, forEach(restype.EC2SecurityGroup, func(r Resource) string {
 					for i := range r.List("egress") {
 						if msg := open(r, fmt.Sprintf("egress.%d.", i)); msg != "" {
 							return msg
@@ -368,19 +332,19 @@ func networkRules() []Rule {
 		{ID: "ec2-default-sg-closed", Controls: []string{"FSBP EC2.2", "CIS 5.4", "CKV2_AWS_12"}, Severity: High,
 			Description: "Every VPC's default security group is adopted by the stack with no rules: one left as EC2 creates it allows all traffic among its members and all egress.",
 			Check: func(g *Graph) []Violation {
-				out := forEach(tDefaultSG, func(r Resource) string {
+				out := forEach(restype.EC2DefaultSecurityGroup, func(r Resource) string {
 					if len(r.List("ingress"))+len(r.List("egress")) > 0 {
 						return "allows traffic; adopt it with no ingress and no egress rules"
 					}
 					return ""
 				})(g)
-				return append(out, withDependent(tVpc, tDefaultSG, "leaves its default security group as EC2 creates it (all egress, all traffic among members); adopt it with ec2.DefaultSecurityGroup and no rules")(g)...)
+				return append(out, withDependent(restype.EC2VPC, restype.EC2DefaultSecurityGroup, "leaves its default security group as EC2 creates it (all egress, all traffic among members); adopt it with ec2.DefaultSecurityGroup and no rules")(g)...)
 			}},
 		{ID: "ec2-vpc-flow-logs", Controls: []string{"FSBP EC2.6", "CIS 3.7", "nag VPC7"}, Severity: Medium,
 			Description: "Every VPC has a flow log of its own that records rejected traffic (REJECT or ALL).",
 			Check: func(g *Graph) []Violation {
-				return forEach(tVpc, func(v Resource) string {
-					for _, f := range g.Dependents(v.URN, tFlowLog) {
+				return forEach(restype.EC2VPC, func(v Resource) string {
+					for _, f := range g.Dependents(v.URN, restype.EC2FlowLog) {
 						if (f.Get("vpcId") != nil) && (f.Str("trafficType") == "ALL" || f.Str("trafficType") == "REJECT") {
 							return ""
 						}
@@ -390,7 +354,7 @@ func networkRules() []Rule {
 			}},
 		{ID: "ec2-subnet-no-public-ip", Controls: []string{"FSBP EC2.15", "CKV_AWS_130"}, Severity: Medium,
 			Description: "Subnets do not assign public IPs on launch.",
-			Check: forEach(tSubnet, func(r Resource) string {
+			Check: forEach(restype.EC2Subnet, func(r Resource) string {
 				if v, _ := r.Bool("mapPublicIpOnLaunch"); v {
 					return "gives every instance a public IP; set mapPublicIpOnLaunch: false"
 				}
@@ -426,7 +390,7 @@ func networkRules() []Rule {
 			})},
 		{ID: "ec2-sg-rule-descriptions", Controls: []string{"CKV_AWS_23", "nag EC27"}, Severity: Low,
 			Description: "Every security group and rule says what it is for.",
-			Check: forEachIn([]string{tSG, tSGIngress, tSGEgress}, func(r Resource) string {
+			Check: forEachIn([]string{restype.EC2SecurityGroup, restype.VPCSecurityGroupIngressRule, restype.VPCSecurityGroupEgressRule}, func(r Resource) string {
 				if r.Str("description") == "" && !r.Unknown("description") {
 					return "has no description; say who talks to whom and why"
 				}

@@ -4,9 +4,9 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-)
 
-const tTrail = "aws:cloudtrail/trail:Trail"
+	"github.com/example/hardening/internal/restype"
+)
 
 // trailRules judge each CloudTrail trail the stack registers. Security Hub
 // judges the account (at least one trail qualifies); a stack that creates a
@@ -15,7 +15,7 @@ func trailRules() []Rule {
 	return []Rule{
 		{ID: "cloudtrail-multi-region", Controls: []string{"FSBP CloudTrail.1", "CIS 3.1", "CKV_AWS_67"}, Severity: High,
 			Description: "Trails are multi-Region, logging, and record every read and write management event, global services included.",
-			Check: forEach(tTrail, func(r Resource) string {
+			Check: forEach(restype.CloudTrailTrail, func(r Resource) string {
 				if v, _ := r.Bool("isMultiRegionTrail"); !v {
 					return "records one Region only; set isMultiRegionTrail: true"
 				}
@@ -32,7 +32,7 @@ func trailRules() []Rule {
 			})},
 		{ID: "cloudtrail-encrypted", Controls: []string{"FSBP CloudTrail.2", "CIS 3.5", "CKV_AWS_35"}, Severity: Medium,
 			Description: "Trails encrypt their log files with a customer-managed KMS key.",
-			Check: forEach(tTrail, func(r Resource) string {
+			Check: forEach(restype.CloudTrailTrail, func(r Resource) string {
 				if r.Inputs["kmsKeyId"] == nil {
 					return "log files are not encrypted with a customer-managed key; set kmsKeyId"
 				}
@@ -40,7 +40,7 @@ func trailRules() []Rule {
 			})},
 		{ID: "cloudtrail-log-validation", Controls: []string{"FSBP CloudTrail.4", "CIS 3.2", "CKV_AWS_36"}, Severity: Medium,
 			Description: "Trails sign digest files, so a changed or deleted log file is detected.",
-			Check: forEach(tTrail, func(r Resource) string {
+			Check: forEach(restype.CloudTrailTrail, func(r Resource) string {
 				if v, _ := r.Bool("enableLogFileValidation"); !v {
 					return "has no log file validation; set enableLogFileValidation: true"
 				}
@@ -48,7 +48,7 @@ func trailRules() []Rule {
 			})},
 		{ID: "cloudtrail-cloudwatch-logs", Controls: []string{"FSBP CloudTrail.5", "CKV2_AWS_10"}, Severity: Low,
 			Description: "Trails deliver to a CloudWatch Logs group, where the metric filters and alarms read them.",
-			Check: forEach(tTrail, func(r Resource) string {
+			Check: forEach(restype.CloudTrailTrail, func(r Resource) string {
 				if r.Inputs["cloudWatchLogsGroupArn"] == nil || r.Inputs["cloudWatchLogsRoleArn"] == nil {
 					return "does not deliver to CloudWatch Logs; set cloudWatchLogsGroupArn and cloudWatchLogsRoleArn"
 				}
@@ -60,7 +60,7 @@ func trailRules() []Rule {
 		// or leaving one out, does not pass.
 		{ID: "cloudtrail-s3-data-events", Controls: []string{"SecurityHub S3.22", "SecurityHub S3.23", "CIS 3.8", "CIS 3.9"}, Severity: Medium,
 			Description: "Trails record object-level reads and writes in every S3 bucket.",
-			Check: forEach(tTrail, func(r Resource) string {
+			Check: forEach(restype.CloudTrailTrail, func(r Resource) string {
 				var missing []string
 				if !s3DataEvents(r, false) {
 					missing = append(missing, "writes")
@@ -194,11 +194,6 @@ func fieldSelectors(s any) map[string]fieldSelector {
 	return out
 }
 
-const (
-	tDetector        = "aws:guardduty/detector:Detector"
-	tDetectorFeature = "aws:guardduty/detectorFeature:DetectorFeature"
-)
-
 // guardDutyPlans are the protection plans Security Hub asks for, each with
 // the additional configurations it needs, and the control.
 var guardDutyPlans = []struct {
@@ -221,7 +216,7 @@ func guardDutyRules() []Rule {
 			Description: "GuardDuty detectors are enabled with every protection plan set by name; CreateDetector's defaults leave Runtime Monitoring off.",
 			Check: func(g *Graph) []Violation {
 				var out []Violation
-				for _, d := range g.ByType(tDetector) {
+				for _, d := range g.ByType(restype.GuardDutyDetector) {
 					fail := func(msg string) {
 						out = append(out, Violation{URN: d.URN, Message: fmt.Sprintf("%s %s: %s", shortType(d.Type), d.Name, msg)})
 					}
@@ -230,7 +225,7 @@ func guardDutyRules() []Rule {
 						continue
 					}
 					enabled := map[string]map[string]bool{}
-					for _, f := range g.Dependents(d.URN, tDetectorFeature) {
+					for _, f := range g.Dependents(d.URN, restype.GuardDutyDetectorFeature) {
 						if f.Str("status") != "ENABLED" {
 							continue
 						}
@@ -262,12 +257,6 @@ func guardDutyRules() []Rule {
 	}
 }
 
-const (
-	tTopic        = "aws:sns/topic:Topic"
-	tSubscription = "aws:sns/topicSubscription:TopicSubscription"
-	tMetricAlarm  = "aws:cloudwatch/metricAlarm:MetricAlarm"
-)
-
 // alarmRules judge where the stack's alarms go.
 func alarmRules() []Rule {
 	return []Rule{
@@ -278,9 +267,9 @@ func alarmRules() []Rule {
 			Description: "Every SNS topic an alarm notifies has a subscriber.",
 			Check: func(g *Graph) []Violation {
 				var out []Violation
-				for _, t := range g.ByType(tTopic) {
-					alarms := len(g.Dependents(t.URN, tMetricAlarm))
-					if alarms > 0 && len(g.Dependents(t.URN, tSubscription)) == 0 {
+				for _, t := range g.ByType(restype.SNSTopic) {
+					alarms := len(g.Dependents(t.URN, restype.CloudWatchMetricAlarm))
+					if alarms > 0 && len(g.Dependents(t.URN, restype.SNSTopicSubscription)) == 0 {
 						out = append(out, Violation{URN: t.URN, Message: fmt.Sprintf("%s %s: notifies no one of its %d alarms; subscribe an address or endpoint (hardening:alerts)", shortType(t.Type), t.Name, alarms)})
 					}
 				}
@@ -289,15 +278,13 @@ func alarmRules() []Rule {
 	}
 }
 
-const tAccountPAB = "aws:s3/accountPublicAccessBlock:AccountPublicAccessBlock"
-
 // accountRules judge the account-wide settings a stack owns.
 func accountRules() []Rule {
 	return []Rule{
 		// FSBP S3.1 is the account-level setting; S3.8 the bucket's.
 		{ID: "s3-account-public-access-block", Controls: []string{"FSBP S3.1", "CIS 2.1.4"}, Severity: High,
 			Description: "The account blocks public access to every bucket, present and future.",
-			Check: forEach(tAccountPAB, func(r Resource) string {
+			Check: forEach(restype.S3AccountPublicAccessBlock, func(r Resource) string {
 				var off []string
 				for _, k := range []string{"blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"} {
 					if v, _ := r.Bool(k); !v {
@@ -311,8 +298,6 @@ func accountRules() []Rule {
 			})},
 	}
 }
-
-const tMetricFilter = "aws:cloudwatch/logMetricFilter:LogMetricFilter"
 
 // cisMonitoring is what each CIS v3.0 section 4 recommendation's metric
 // filter must match, as the event names and values its published pattern
@@ -356,14 +341,14 @@ func monitoringRules() []Rule {
 		{ID: "cis-metric-filters", Controls: monitoringControls(), Severity: Medium,
 			Description: "A stack that has a trail or metric filters has, for each CIS v3.0 4.1-4.15 recommendation, a metric filter matching every event its pattern names and an alarm on that metric that notifies someone (alarmActions).",
 			Check: func(g *Graph) []Violation {
-				filters := g.ByType(tMetricFilter)
-				trails := g.ByType(tTrail)
+				filters := g.ByType(restype.CloudWatchLogMetricFilter)
+				trails := g.ByType(restype.CloudTrailTrail)
 				if len(filters) == 0 && len(trails) == 0 {
 					return nil // the account's trail and alarms belong to another stack
 				}
 				anchor := append(trails, filters...)[0]
 				alarmed := map[string]bool{}
-				for _, a := range g.ByType(tMetricAlarm) {
+				for _, a := range g.ByType(restype.CloudWatchMetricAlarm) {
 					if len(a.List("alarmActions")) > 0 {
 						alarmed[a.Str("namespace")+"/"+a.Str("metricName")] = true
 					}

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/example/hardening/iampolicy"
+	"github.com/example/hardening/internal/restype"
 )
 
 // policyInputs are where each type keeps IAM policy documents, and whether
@@ -15,9 +16,9 @@ var policyInputs = []struct {
 	typ, input string
 	identity   bool
 }{
-	{tRolePolicy, "policy", true},
-	{tPolicy, "policy", true},
-	{tRole, "assumeRolePolicy", false},
+	{restype.IAMRolePolicy, "policy", true},
+	{restype.IAMPolicy, "policy", true},
+	{restype.IAMRole, "assumeRolePolicy", false},
 }
 
 // policyViolations judges every document at policyInputs with judge, which
@@ -147,12 +148,12 @@ func iamRules() []Rule {
 			Description: "Roles do not attach AWS-managed policies.",
 			Check: func(g *Graph) []Violation {
 				var out []Violation
-				for _, r := range g.ByType(tAttachment) {
+				for _, r := range g.ByType(restype.IAMRolePolicyAttachment) {
 					if strings.Contains(r.Str("policyArn"), ":iam::aws:policy/") {
 						out = append(out, Violation{URN: r.URN, Message: fmt.Sprintf("iam.RolePolicyAttachment %s: attaches AWS-managed %s; write the actions the role needs", r.Name, r.Str("policyArn"))})
 					}
 				}
-				for _, r := range g.ByType(tRole) {
+				for _, r := range g.ByType(restype.IAMRole) {
 					for _, a := range r.List("managedPolicyArns") {
 						if s, _ := a.(string); strings.Contains(s, ":iam::aws:policy/") {
 							out = append(out, Violation{URN: r.URN, Message: fmt.Sprintf("iam.Role %s: attaches AWS-managed %s; write the actions the role needs", r.Name, s)})
@@ -166,7 +167,7 @@ func iamRules() []Rule {
 			Check:       escalationScoped},
 		{ID: "iam-permissions-boundary", Severity: High,
 			Description: "Every role carries a permissions boundary.",
-			Check: forEach(tRole, func(r Resource) string {
+			Check: forEach(restype.IAMRole, func(r Resource) string {
 				if r.Get("permissionsBoundary") == nil || r.Str("permissionsBoundary") == "" && !r.Unknown("permissionsBoundary") {
 					return "has no permissions boundary; attach the stack's boundary policy"
 				}
@@ -215,7 +216,7 @@ func dataRules() []Rule {
 	return []Rule{
 		{ID: "kms-rotation", Controls: []string{"SecurityHub KMS.4", "CIS 3.6", "nag KMS5", "CKV_AWS_7"}, Severity: High,
 			Description: "Customer-managed keys rotate automatically.",
-			Check: forEach(tKMSKey, func(r Resource) string {
+			Check: forEach(restype.KMSKey, func(r Resource) string {
 				if v, _ := r.Bool("enableKeyRotation"); !v && r.Str("customerMasterKeySpec") != "RSA_2048" {
 					return "does not rotate; set enableKeyRotation: true"
 				}
@@ -223,10 +224,10 @@ func dataRules() []Rule {
 			})},
 		{ID: "secrets-rotation", Controls: []string{"FSBP SecretsManager.1", "nag SMG4", "CKV2_AWS_57"}, Severity: Medium,
 			Description: "Every secret has a rotation schedule.",
-			Check:       withDependent(tSecret, tRotation, "is never rotated; add a secretsmanager.SecretRotation")},
+			Check:       withDependent(restype.SecretsManagerSecret, restype.SecretsManagerSecretRotation, "is never rotated; add a secretsmanager.SecretRotation")},
 		{ID: "secrets-rotation-interval", Controls: []string{"FSBP SecretsManager.4", "CKV_AWS_304"}, Severity: Medium,
 			Description: "Secrets rotate at least every 90 days, by automaticallyAfterDays or a rate() schedule; a cron schedule runs every month.",
-			Check: forEach(tRotation, func(r Resource) string {
+			Check: forEach(restype.SecretsManagerSecretRotation, func(r Resource) string {
 				if d, ok := r.Num("rotationRules.automaticallyAfterDays"); ok && d > 90 {
 					return fmt.Sprintf("rotates every %d days; rotate at least every 90", int(d))
 				}
@@ -237,7 +238,7 @@ func dataRules() []Rule {
 			})},
 		{ID: "secrets-cmk", Controls: []string{"CKV_AWS_149"}, Severity: High,
 			Description: "Secrets are encrypted with a customer-managed key.",
-			Check: forEach(tSecret, func(r Resource) string {
+			Check: forEach(restype.SecretsManagerSecret, func(r Resource) string {
 				if k := r.Str("kmsKeyId"); (k == "" && !r.Unknown("kmsKeyId")) || strings.HasSuffix(k, "alias/aws/secretsmanager") {
 					return "uses the AWS-managed key; set kmsKeyId to the stack's key"
 				}
@@ -245,7 +246,7 @@ func dataRules() []Rule {
 			})},
 		{ID: "lambda-environment", Controls: []string{"CKV_AWS_45", "CKV_AWS_173"}, Severity: High,
 			Description: "Function environments hold no secrets and are encrypted with a customer-managed key.",
-			Check: forEach(tFunction, func(r Resource) string {
+			Check: forEach(restype.LambdaFunction, func(r Resource) string {
 				vars, _ := r.Get("environment.variables").(map[string]any)
 				for k := range vars {
 					if secretName.MatchString(k) {
@@ -259,7 +260,7 @@ func dataRules() []Rule {
 			})},
 		{ID: "logs-encrypted", Controls: []string{"CKV_AWS_158"}, Severity: Medium,
 			Description: "Log groups are encrypted with a customer-managed key.",
-			Check: forEach(tLogGroup, func(r Resource) string {
+			Check: forEach(restype.CloudWatchLogGroup, func(r Resource) string {
 				if r.Get("kmsKeyId") == nil {
 					return "is not encrypted with a customer-managed key; set kmsKeyId"
 				}
@@ -267,7 +268,7 @@ func dataRules() []Rule {
 			})},
 		{ID: "logs-retained", Controls: []string{"CKV_AWS_338", "SecurityHub CloudWatch.16"}, Severity: Low,
 			Description: "Log groups keep their logs at least a year.",
-			Check: forEach(tLogGroup, func(r Resource) string {
+			Check: forEach(restype.CloudWatchLogGroup, func(r Resource) string {
 				if d, ok := r.Num("retentionInDays"); ok && d < 365 {
 					return fmt.Sprintf("keeps logs %d days; keep them at least 365", int(d))
 				}
@@ -280,9 +281,9 @@ func dataRules() []Rule {
 			Description: "Every bucket blocks all public access.",
 			Check: func(g *Graph) []Violation {
 				var out []Violation
-				for _, b := range g.ByType(tBucket) {
+				for _, b := range g.ByType(restype.S3BucketV2) {
 					blocked := false
-					for _, p := range g.Dependents(b.URN, tBucketPAB) {
+					for _, p := range g.Dependents(b.URN, restype.S3BucketPublicAccessBlock) {
 						all := true
 						for _, k := range []string{"blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"} {
 							v, _ := p.Bool(k)
@@ -300,9 +301,9 @@ func dataRules() []Rule {
 			Description: "Every bucket policy denies everyone every S3 action (s3:* or *) on the bucket and its objects when aws:SecureTransport is false.",
 			Check: func(g *Graph) []Violation {
 				var out []Violation
-				for _, b := range g.ByType(tBucket) {
+				for _, b := range g.ByType(restype.S3BucketV2) {
 					denied, unknown := false, false
-					for _, p := range g.Dependents(b.URN, tBucketPolicy) {
+					for _, p := range g.Dependents(b.URN, restype.S3BucketPolicy) {
 						if _, u := p.Get("policy").(Unknown); u {
 							unknown = true
 							continue
@@ -354,7 +355,7 @@ func cognitoRules() []Rule {
 	return []Rule{
 		{ID: "cognito-threat-protection", Controls: []string{"SecurityHub Cognito.1", "nag COG8"}, Severity: High,
 			Description: "User pools are on the PLUS tier with threat protection ENFORCED.",
-			Check: forEach(tUserPool, func(r Resource) string {
+			Check: forEach(restype.CognitoUserPool, func(r Resource) string {
 				if r.Str("userPoolTier") != "PLUS" || r.Str("userPoolAddOns.advancedSecurityMode") != "ENFORCED" {
 					return fmt.Sprintf("runs threat protection %q on tier %q; set userPoolTier PLUS and advancedSecurityMode ENFORCED",
 						r.Str("userPoolAddOns.advancedSecurityMode"), r.Str("userPoolTier"))
@@ -363,7 +364,7 @@ func cognitoRules() []Rule {
 			})},
 		{ID: "cognito-threat-protection-custom-auth", Controls: []string{"SecurityHub Cognito.4"}, Severity: Medium,
 			Description: "Threat protection is enforced for custom authentication too.",
-			Check: forEach(tUserPool, func(r Resource) string {
+			Check: forEach(restype.CognitoUserPool, func(r Resource) string {
 				if r.Str("userPoolAddOns.advancedSecurityAdditionalFlows.customAuthMode") != "ENFORCED" {
 					return "does not enforce threat protection on custom auth flows; set advancedSecurityAdditionalFlows.customAuthMode ENFORCED"
 				}
@@ -371,7 +372,7 @@ func cognitoRules() []Rule {
 			})},
 		{ID: "cognito-mfa", Controls: []string{"SecurityHub Cognito.5", "nag COG2"}, Severity: High,
 			Description: "User pools require MFA.",
-			Check: forEach(tUserPool, func(r Resource) string {
+			Check: forEach(restype.CognitoUserPool, func(r Resource) string {
 				if m := r.Str("mfaConfiguration"); m != "ON" {
 					return fmt.Sprintf("has MFA %q; set mfaConfiguration ON", m)
 				}
@@ -379,7 +380,7 @@ func cognitoRules() []Rule {
 			})},
 		{ID: "cognito-password-policy", Controls: []string{"FSBP Cognito.3", "nag COG1"}, Severity: Medium,
 			Description: "Passwords have 14 or more characters of every class; invitations expire within 7 days.",
-			Check: forEach(tUserPool, func(r Resource) string {
+			Check: forEach(restype.CognitoUserPool, func(r Resource) string {
 				n, _ := r.Num("passwordPolicy.minimumLength")
 				days, set := r.Num("passwordPolicy.temporaryPasswordValidityDays")
 				for _, k := range []string{"requireLowercase", "requireUppercase", "requireNumbers", "requireSymbols"} {
@@ -394,7 +395,7 @@ func cognitoRules() []Rule {
 			})},
 		{ID: "cognito-deletion-protection", Controls: []string{"SecurityHub Cognito.6"}, Severity: Medium,
 			Description: "User pools have deletion protection.",
-			Check: forEach(tUserPool, func(r Resource) string {
+			Check: forEach(restype.CognitoUserPool, func(r Resource) string {
 				if r.Str("deletionProtection") != "ACTIVE" {
 					return "can be deleted with its users; set deletionProtection ACTIVE"
 				}
@@ -402,7 +403,7 @@ func cognitoRules() []Rule {
 			})},
 		{ID: "cognito-no-guests", Controls: []string{"FSBP Cognito.2", "CKV_AWS_366"}, Severity: High,
 			Description: "Identity pools do not give credentials to unauthenticated users.",
-			Check: forEach(tIdentityPool, func(r Resource) string {
+			Check: forEach(restype.CognitoIdentityPool, func(r Resource) string {
 				if v, _ := r.Bool("allowUnauthenticatedIdentities"); v {
 					return "gives AWS credentials to unauthenticated users; set allowUnauthenticatedIdentities: false"
 				}
@@ -410,7 +411,7 @@ func cognitoRules() []Rule {
 			})},
 		{ID: "cognito-user-existence", Severity: Medium,
 			Description: "App clients do not reveal whether a user exists.",
-			Check: forEach(tClient, func(r Resource) string {
+			Check: forEach(restype.CognitoUserPoolClient, func(r Resource) string {
 				if r.Str("preventUserExistenceErrors") != "ENABLED" {
 					return "tells sign-in attempts whether a user exists; set preventUserExistenceErrors ENABLED"
 				}
@@ -418,7 +419,7 @@ func cognitoRules() []Rule {
 			})},
 		{ID: "cognito-https-callbacks", Severity: Medium,
 			Description: "App clients redirect to HTTPS URLs only, without the implicit grant; a public client (no secret) may also use a loopback http://localhost redirect, which stays on a native app's device (RFC 8252 section 7.3).",
-			Check: forEach(tClient, func(r Resource) string {
+			Check: forEach(restype.CognitoUserPoolClient, func(r Resource) string {
 				secret, _ := r.Bool("generateSecret")
 				for _, k := range []string{"callbackUrls", "logoutUrls"} {
 					for _, u := range r.List(k) {
@@ -442,7 +443,7 @@ func wafRules() []Rule {
 	return []Rule{
 		{ID: "waf-rules-have-actions", Controls: []string{"FSBP WAF.10", "CKV_AWS_175"}, Severity: Medium,
 			Description: "Web ACLs have rules, each with an action.",
-			Check: forEach(tWebACL, func(r Resource) string {
+			Check: forEach(restype.WAFv2WebACL, func(r Resource) string {
 				rules := r.List("rules")
 				if len(rules) == 0 && !r.Unknown("rules") {
 					return "has no rules; add managed groups and rate-based rules"
@@ -457,10 +458,10 @@ func wafRules() []Rule {
 			})},
 		{ID: "waf-logging", Controls: []string{"SecurityHub WAF.11", "CKV2_AWS_31"}, Severity: Medium,
 			Description: "Every web ACL logs.",
-			Check:       withDependent(tWebACL, tWebACLLogging, "does not log; add a wafv2.WebAclLoggingConfiguration")},
+			Check:       withDependent(restype.WAFv2WebACL, restype.WAFv2WebACLLoggingConfiguration, "does not log; add a wafv2.WebAclLoggingConfiguration")},
 		{ID: "waf-metrics", Controls: []string{"FSBP WAF.12"}, Severity: Low,
 			Description: "Web ACLs and every rule publish CloudWatch metrics.",
-			Check: forEach(tWebACL, func(r Resource) string {
+			Check: forEach(restype.WAFv2WebACL, func(r Resource) string {
 				if v, _ := r.Bool("visibilityConfig.cloudwatchMetricsEnabled"); !v {
 					return "publishes no metrics; enable visibilityConfig.cloudwatchMetricsEnabled"
 				}
@@ -474,7 +475,7 @@ func wafRules() []Rule {
 			})},
 		{ID: "waf-known-bad-inputs", Controls: []string{"CKV_AWS_192"}, Severity: High,
 			Description: "Web ACLs run AWS's known-bad-inputs group (Log4j) in block mode, with no Log4JRCE rule counted or excluded.",
-			Check: forEach(tWebACL, func(r Resource) string {
+			Check: forEach(restype.WAFv2WebACL, func(r Resource) string {
 				for i := range r.List("rules") {
 					p := fmt.Sprintf("rules.%d.", i)
 					if r.Str(p+"statement.managedRuleGroupStatement.name") != "AWSManagedRulesKnownBadInputsRuleSet" {
@@ -497,7 +498,7 @@ func wafRules() []Rule {
 			})},
 		{ID: "waf-rate-limit", Severity: High,
 			Description: "Web ACLs have a rate-based rule within WAF's bounds.",
-			Check: forEach(tWebACL, func(r Resource) string {
+			Check: forEach(restype.WAFv2WebACL, func(r Resource) string {
 				found := false
 				for i := range r.List("rules") {
 					p := fmt.Sprintf("rules.%d.statement.rateBasedStatement.", i)

@@ -4,23 +4,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-)
 
-const (
-	tPermission     = "aws:lambda/permission:Permission"
-	tTopicPolicy    = "aws:sns/topicPolicy:TopicPolicy"
-	tOwnership      = "aws:s3/bucketOwnershipControls:BucketOwnershipControls"
-	tLifecycle      = "aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2"
-	tVersioning     = "aws:s3/bucketVersioningV2:BucketVersioningV2"
-	tBucketLogging  = "aws:s3/bucketLoggingV2:BucketLoggingV2"
-	tIAMLoginPolicy = "aws:iam/accountPasswordPolicy:AccountPasswordPolicy"
-	tAnalyzer       = "aws:accessanalyzer/analyzer:Analyzer"
-	tSecurityHub    = "aws:securityhub/account:Account"
-	tStandards      = "aws:securityhub/standardsSubscription:StandardsSubscription"
-	tVpcEndpoint    = "aws:ec2/vpcEndpoint:VpcEndpoint"
-	tAWSProvider    = "pulumi:providers:aws"
-	tEventRule      = "aws:cloudwatch/eventRule:EventRule"
-	tEventTarget    = "aws:cloudwatch/eventTarget:EventTarget"
+	"github.com/example/hardening/internal/restype"
 )
 
 // restrictingKeys are the condition keys that confine a statement whose
@@ -110,7 +95,7 @@ func fewZones(g *Graph, r Resource, n int) string {
 	}
 	var zones []string
 	subnets := 0
-	for _, s := range g.ByType(tSubnet) {
+	for _, s := range g.ByType(restype.EC2Subnet) {
 		if !slices.Contains(r.Dependencies, s.URN) {
 			continue
 		}
@@ -146,8 +131,8 @@ func endpointRules() []Rule {
 			ID: "ec2-endpoint-" + e.service, Controls: []string{"FSBP " + e.control}, Severity: Low,
 			Description: fmt.Sprintf("Every VPC reaches %s through an interface endpoint, not the internet (for %s).", e.service, e.why),
 			Check: func(g *Graph) []Violation {
-				return forEach(tVpc, func(v Resource) string {
-					for _, ep := range g.Dependents(v.URN, tVpcEndpoint) {
+				return forEach(restype.EC2VPC, func(v Resource) string {
+					for _, ep := range g.Dependents(v.URN, restype.EC2VPCEndpoint) {
 						if strings.HasSuffix(ep.Str("serviceName"), "."+e.service) && ep.Str("vpcEndpointType") == "Interface" {
 							return ""
 						}
@@ -173,7 +158,7 @@ func serviceRules() []Rule {
 		{ID: "acm-renewal", Controls: []string{"FSBP ACM.1"}, Severity: Medium,
 			Description: "Certificates renew before their last 30 days: ACM-issued ones are DNS-validated (ACM renews them unattended); imported ones come from a pulumi-tls certificate whose earlyRenewalHours is 720 or more, so any `pulumi up` in the last 30 days replaces them.",
 			Check: func(g *Graph) []Violation {
-				return forEach(tCertificate, func(r Resource) string {
+				return forEach(restype.ACMCertificate, func(r Resource) string {
 					if _, imported := r.Inputs["privateKey"]; !imported {
 						if m := r.Str("validationMethod"); m != "DNS" {
 							return fmt.Sprintf("is validated by %s, which ACM cannot renew unattended; use DNS validation", m)
@@ -199,7 +184,7 @@ func serviceRules() []Rule {
 		// change-guard blocks a preview that would delete the key.
 		{ID: "kms-deletion-window", Controls: []string{"FSBP KMS.3"}, Severity: Medium,
 			Description: "Keys wait the longest deletion window KMS allows (30 days), so an unintended deletion can be noticed (CIS 4.7 alarm) and cancelled.",
-			Check: forEachIn([]string{tKMSKey, tReplicaKey}, func(r Resource) string {
+			Check: forEachIn([]string{restype.KMSKey, restype.KMSReplicaKey}, func(r Resource) string {
 				if d, set := r.Num("deletionWindowInDays"); set && d < 30 {
 					return fmt.Sprintf("can be deleted %d days after a ScheduleKeyDeletion; set deletionWindowInDays 30", int(d))
 				}
@@ -207,7 +192,7 @@ func serviceRules() []Rule {
 			})},
 		{ID: "kms-key-policy", Controls: []string{"FSBP KMS.5", "CKV_AWS_33", "CKV2_AWS_64"}, Severity: High,
 			Description: "Key policies grant no \"*\" principal unless a condition confines it to an account, organization or source, and keep the lockout safety check.",
-			Check: forEachIn([]string{tKMSKey, tReplicaKey}, func(r Resource) string {
+			Check: forEachIn([]string{restype.KMSKey, restype.KMSReplicaKey}, func(r Resource) string {
 				if v, _ := r.Bool("bypassPolicyLockoutSafetyCheck"); v {
 					return "bypasses the policy lockout safety check; set bypassPolicyLockoutSafetyCheck: false"
 				}
@@ -227,10 +212,10 @@ func serviceRules() []Rule {
 			})},
 		{ID: "sns-topic-not-public", Controls: []string{"FSBP SNS.4"}, Severity: High,
 			Description: "SNS topic policies give no action to anyone outside an account, organization or source.",
-			Check:       publicPolicy([]string{tTopicPolicy, tTopic}, "policy")},
+			Check:       publicPolicy([]string{restype.SNSTopicPolicy, restype.SNSTopic}, "policy")},
 		{ID: "lambda-not-public", Controls: []string{"FSBP Lambda.1", "CKV_AWS_364"}, Severity: High,
 			Description: "Function permissions name their principal; a service principal is confined to this account or the source resource (aws:SourceAccount or aws:SourceArn), so no other account's resource can invoke it.",
-			Check: forEach(tPermission, func(r Resource) string {
+			Check: forEach(restype.LambdaPermission, func(r Resource) string {
 				p := r.Str("principal")
 				switch {
 				case p == "*":
@@ -242,7 +227,7 @@ func serviceRules() []Rule {
 			})},
 		{ID: "lambda-supported-runtime", Controls: []string{"FSBP Lambda.2", "CKV_AWS_363"}, Severity: Medium,
 			Description: "Functions run on a runtime Lambda still supports (patched by AWS).",
-			Check: forEach(tFunction, func(r Resource) string {
+			Check: forEach(restype.LambdaFunction, func(r Resource) string {
 				if rt := r.Str("runtime"); rt != "" && !slices.Contains(supportedRuntimes, rt) {
 					return fmt.Sprintf("runs on %s, which Lambda no longer patches; use one of %s", rt, strings.Join(supportedRuntimes, ", "))
 				}
@@ -251,7 +236,7 @@ func serviceRules() []Rule {
 		{ID: "lambda-multi-az", Controls: []string{"FSBP Lambda.5"}, Severity: Medium,
 			Description: "Functions attached to a VPC run in subnets of at least two Availability Zones.",
 			Check: func(g *Graph) []Violation {
-				return forEach(tFunction, func(r Resource) string {
+				return forEach(restype.LambdaFunction, func(r Resource) string {
 					if n := len(r.List("vpcConfig.subnetIds")); n > 0 {
 						return fewZones(g, r, n)
 					}
@@ -261,7 +246,7 @@ func serviceRules() []Rule {
 		{ID: "s3-no-cross-account-admin", Controls: []string{"FSBP S3.6"}, Severity: High,
 			Description: "Bucket policies give no other account (or anyone) the right to change the bucket's policy, ACLs or encryption.",
 			Check: func(g *Graph) []Violation {
-				return forEach(tBucketPolicy, func(r Resource) string {
+				return forEach(restype.S3BucketPolicy, func(r Resource) string {
 					doc, ok := parsePolicy(r.Get("policy"))
 					if !ok {
 						return ""
@@ -293,8 +278,8 @@ func serviceRules() []Rule {
 		{ID: "s3-acls-disabled", Controls: []string{"FSBP S3.12", "CKV2_AWS_65"}, Severity: Medium,
 			Description: "Every bucket disables ACLs (object ownership BucketOwnerEnforced): access is decided by policies alone.",
 			Check: func(g *Graph) []Violation {
-				return forEach(tBucket, func(b Resource) string {
-					for _, o := range g.Dependents(b.URN, tOwnership) {
+				return forEach(restype.S3BucketV2, func(b Resource) string {
+					for _, o := range g.Dependents(b.URN, restype.S3BucketOwnershipControls) {
 						if o.Str("rule.objectOwnership") == "BucketOwnerEnforced" {
 							return ""
 						}
@@ -305,8 +290,8 @@ func serviceRules() []Rule {
 		{ID: "s3-lifecycle", Controls: []string{"FSBP S3.13", "CKV2_AWS_61"}, Severity: Low,
 			Description: "Every bucket has a lifecycle configuration with an enabled rule.",
 			Check: func(g *Graph) []Violation {
-				return forEach(tBucket, func(b Resource) string {
-					for _, l := range g.Dependents(b.URN, tLifecycle) {
+				return forEach(restype.S3BucketV2, func(b Resource) string {
+					for _, l := range g.Dependents(b.URN, restype.S3BucketLifecycleConfigurationV2) {
 						for i := range l.List("rules") {
 							if l.Str(fmt.Sprintf("rules.%d.status", i)) == "Enabled" {
 								return ""
@@ -321,12 +306,12 @@ func serviceRules() []Rule {
 		{ID: "secrets-rotation-watched", Controls: []string{"FSBP SecretsManager.2"}, Severity: Medium,
 			Description: "A stack that rotates secrets has an EventBridge rule on Secrets Manager's RotationFailed events with a target, so a failed rotation alerts someone.",
 			Check: func(g *Graph) []Violation {
-				rotations := g.ByType(tRotation)
+				rotations := g.ByType(restype.SecretsManagerSecretRotation)
 				if len(rotations) == 0 {
 					return nil
 				}
-				for _, r := range g.ByType(tEventRule) {
-					if strings.Contains(r.Str("eventPattern"), "RotationFailed") && len(g.Dependents(r.URN, tEventTarget)) > 0 {
+				for _, r := range g.ByType(restype.CloudWatchEventRule) {
+					if strings.Contains(r.Str("eventPattern"), "RotationFailed") && len(g.Dependents(r.URN, restype.CloudWatchEventTarget)) > 0 {
 						return nil
 					}
 				}
@@ -336,11 +321,11 @@ func serviceRules() []Rule {
 			Description: "Every bucket sends S3 server access logs to another bucket (the trail bucket included, CIS 3.4).",
 			Check: func(g *Graph) []Violation {
 				var out []Violation
-				for _, b := range g.ByType(tBucket) {
+				for _, b := range g.ByType(restype.S3BucketV2) {
 					logged, unknown := false, false
 					// A logging configuration depends on its source and its
 					// target: the source is the bucket it names.
-					for _, l := range g.Dependents(b.URN, tBucketLogging) {
+					for _, l := range g.Dependents(b.URN, restype.S3BucketLoggingV2) {
 						switch name := l.Str("bucket"); {
 						case l.Unknown("bucket") || b.Unknown("bucket") || b.Unknown("bucketPrefix"):
 							unknown = true
@@ -361,8 +346,8 @@ func serviceRules() []Rule {
 		{ID: "s3-mfa-delete", Controls: []string{"SecurityHub S3.20", "CIS 2.1.2"}, Severity: Low,
 			Description: "Versioned buckets require MFA to delete a version or suspend versioning (only the root user can turn it on, with its MFA device).",
 			Check: func(g *Graph) []Violation {
-				return forEach(tBucket, func(b Resource) string {
-					for _, v := range g.Dependents(b.URN, tVersioning) {
+				return forEach(restype.S3BucketV2, func(b Resource) string {
+					for _, v := range g.Dependents(b.URN, restype.S3BucketVersioningV2) {
 						if v.Str("versioningConfiguration.mfaDelete") == "Enabled" {
 							return ""
 						}
@@ -373,7 +358,7 @@ func serviceRules() []Rule {
 		{ID: "iam-password-policy", Controls: []string{"FSBP IAM.7", "CIS 1.8", "CIS 1.9", "SecurityHub IAM.15", "SecurityHub IAM.16",
 			"CKV_AWS_10", "CKV_AWS_11", "CKV_AWS_12", "CKV_AWS_13", "CKV_AWS_14", "CKV_AWS_15"}, Severity: Medium,
 			Description: "The account password policy requires 14 or more characters of every class and remembers the last 24 passwords.",
-			Check: forEach(tIAMLoginPolicy, func(r Resource) string {
+			Check: forEach(restype.IAMAccountPasswordPolicy, func(r Resource) string {
 				var off []string
 				for _, k := range []string{"requireUppercaseCharacters", "requireLowercaseCharacters", "requireNumbers", "requireSymbols"} {
 					if v, _ := r.Bool(k); !v {
@@ -395,7 +380,7 @@ func serviceRules() []Rule {
 		{ID: "access-analyzer-every-region", Controls: []string{"CIS 1.20", "SecurityHub IAM.28"}, Severity: Medium,
 			Description: "A stack that runs IAM Access Analyzer runs an account (or organization) analyzer in every Region it deploys to.",
 			Check: func(g *Graph) []Violation {
-				analyzers := g.ByType(tAnalyzer)
+				analyzers := g.ByType(restype.AccessAnalyzerAnalyzer)
 				if len(analyzers) == 0 {
 					return nil // the account's analyzers belong to another stack
 				}
@@ -420,9 +405,9 @@ func serviceRules() []Rule {
 		{ID: "securityhub-standards", Controls: []string{"CIS 4.16"}, Severity: Medium,
 			Description: "Where the stack enables Security Hub, it subscribes to the standards this review judges: FSBP v1.0.0 and CIS AWS Foundations v3.0.0.",
 			Check: func(g *Graph) []Violation {
-				return forEach(tSecurityHub, func(r Resource) string {
+				return forEach(restype.SecurityHubAccount, func(r Resource) string {
 					var have []string
-					for _, s := range g.ByType(tStandards) {
+					for _, s := range g.ByType(restype.SecurityHubStandardsSubscription) {
 						have = append(have, s.Str("standardsArn"))
 					}
 					for _, want := range []string{"aws-foundational-security-best-practices/v/1.0.0", "cis-aws-foundations-benchmark/v/3.0.0"} {

@@ -14,6 +14,7 @@ import (
 	"github.com/example/hardening/iampolicy"
 	"github.com/example/hardening/iampolicy/sar"
 	"github.com/example/hardening/identity"
+	"github.com/example/hardening/internal/restype"
 	"github.com/example/hardening/mockaws"
 	"github.com/example/hardening/secrets"
 	"github.com/example/hardening/tls"
@@ -77,10 +78,10 @@ func principal(arn, action, resource string, kv ...string) iampolicy.Request {
 func TestServiceAccessToTheStackKey(t *testing.T) {
 	for _, stack := range stacks {
 		m := deployed(t, stack)
-		key := only(t, m, typeKMSKey)
+		key := only(t, m, restype.KMSKey)
 		keyARN := output(key, "arn").(string)
-		trailARN := output(only(t, m, typeTrail), "arn").(string)
-		topicARN := output(only(t, m, typeTopic), "arn").(string)
+		trailARN := output(only(t, m, restype.CloudTrailTrail), "arn").(string)
+		topicARN := output(only(t, m, restype.SNSTopic), "arn").(string)
 		otherTrail := "arn:aws:cloudtrail:us-east-1:" + mockaws.AccountID + ":trail/other"
 		admin := "arn:aws:iam::" + mockaws.AccountID + ":role/admin"
 		logGroup := "arn:aws:logs:us-east-1:" + mockaws.AccountID + ":log-group:/cloudtrail/x"
@@ -122,12 +123,12 @@ func TestServiceAccessToTheStackKey(t *testing.T) {
 func TestServiceAccessToTheAlertsTopic(t *testing.T) {
 	for _, stack := range stacks {
 		m := deployed(t, stack)
-		topic := only(t, m, typeTopic)
+		topic := only(t, m, restype.SNSTopic)
 		topicARN := output(topic, "arn").(string)
 		alarm := "arn:aws:cloudwatch:us-east-1:" + mockaws.AccountID + ":alarm:x"
 		rule := "arn:aws:events:us-east-1:" + mockaws.AccountID + ":rule/x"
 		t.Run(stack, func(t *testing.T) {
-			checkAccess(t, str(only(t, m, typeTopicPolicy), "policy"), []access{
+			checkAccess(t, str(only(t, m, restype.SNSTopicPolicy), "policy"), []access{
 				{"a CloudWatch alarm of the account publishes", svc("cloudwatch.amazonaws.com", "sns:Publish", topicARN,
 					"aws:SourceAccount", mockaws.AccountID, "aws:SourceArn", alarm, "aws:SecureTransport", "true"), true},
 				{"an EventBridge rule of the account publishes", svc("events.amazonaws.com", "sns:Publish", topicARN,
@@ -161,13 +162,13 @@ func mustParse(t *testing.T, policy string) iampolicy.Document {
 // permissions boundary, the secret policy and the key policy together.
 func TestSecretAccess(t *testing.T) {
 	m, cfg := deployed(t, "prod"), stackConfig(t, "prod")
-	boundary := mustParse(t, str(find(t, m, typeIAMPolicy, "boundary", func(r mockaws.Resource) bool { return strings.HasSuffix(str(r, "name"), "-boundary") }), "policy"))
+	boundary := mustParse(t, str(find(t, m, restype.IAMPolicy, "boundary", func(r mockaws.Resource) bool { return strings.HasSuffix(str(r, "name"), "-boundary") }), "policy"))
 	roleNamed := func(suffix string) mockaws.Resource {
-		return find(t, m, typeRole, suffix, func(r mockaws.Resource) bool { return strings.HasSuffix(r.Name, suffix) })
+		return find(t, m, restype.IAMRole, suffix, func(r mockaws.Resource) bool { return strings.HasSuffix(r.Name, suffix) })
 	}
 	identityOf := func(role mockaws.Resource) []iampolicy.Document {
 		var out []iampolicy.Document
-		for _, rp := range m.ByType(typeRolePolicy) {
+		for _, rp := range m.ByType(restype.IAMRolePolicy) {
 			if str(rp, "role") == output(role, "name") {
 				out = append(out, mustParse(t, str(rp, "policy")))
 			}
@@ -177,9 +178,9 @@ func TestSecretAccess(t *testing.T) {
 	app, rotationRole, ciDeploy := roleNamed("-app"), roleNamed("-rotation"), roleNamed("-ci-deploy")
 	deployer := cfg.Secrets.Deployers[0]
 	other := "arn:aws:iam::" + mockaws.AccountID + ":role/someone-else"
-	keyPolicy := map[string]iampolicy.Document{"us-east-1": mustParse(t, str(only(t, m, typeKMSKey), "policy"))}
-	keyARN := map[string]string{"us-east-1": output(only(t, m, typeKMSKey), "arn").(string)}
-	for _, rk := range m.ByType(typeReplicaKey) {
+	keyPolicy := map[string]iampolicy.Document{"us-east-1": mustParse(t, str(only(t, m, restype.KMSKey), "policy"))}
+	keyARN := map[string]string{"us-east-1": output(only(t, m, restype.KMSKey), "arn").(string)}
+	for _, rk := range m.ByType(restype.KMSReplicaKey) {
 		region := strings.Split(output(rk, "arn").(string), ":")[3]
 		keyPolicy[region], keyARN[region] = mustParse(t, str(rk, "policy")), output(rk, "arn").(string)
 	}
@@ -212,7 +213,7 @@ func TestSecretAccess(t *testing.T) {
 			ctx["aws:PrincipalTag/team"] = []string{"app"}
 			b = &boundary
 		}
-		policy := mustParse(t, str(bySecretID(m, typeSecretPolicy, "secretArn", secret)[0], "policy"))
+		policy := mustParse(t, str(bySecretID(m, restype.SecretsManagerSecretPolicy, "secretArn", secret)[0], "policy"))
 		ok, why, err := iampolicy.Authorize(iampolicy.Request{Principal: r.principal, Action: r.action, Resource: arn, Context: ctx},
 			iampolicy.Policies{Identity: r.identity, Boundary: b, Resource: &policy})
 		if err != nil {
@@ -262,9 +263,9 @@ func TestSecretAccess(t *testing.T) {
 // replica region's provider is given.
 func TestSecretsDeployOrder(t *testing.T) {
 	m, cfg := deployed(t, "prod"), loadStack(t, "prod")
-	fn := only(t, m, typeFunction)
+	fn := only(t, m, restype.LambdaFunction)
 	rotationRole := roleByARN(t, m, str(fn, "role"))
-	rp := find(t, m, typeRolePolicy, "of the rotation role", func(r mockaws.Resource) bool { return str(r, "role") == output(rotationRole, "name") })
+	rp := find(t, m, restype.IAMRolePolicy, "of the rotation role", func(r mockaws.Resource) bool { return str(r, "role") == output(rotationRole, "name") })
 	t.Run("the function waits for its role's policy (network interfaces, logs)", func(t *testing.T) {
 		if !slices.Contains(fn.Dependencies, rp.URN) {
 			t.Errorf("function dependencies %v lack %s", fn.Dependencies, rp.URN)
@@ -272,8 +273,8 @@ func TestSecretsDeployOrder(t *testing.T) {
 	})
 	t.Run("an api-key's rotation waits for its first value", func(t *testing.T) {
 		secret := secretNamed(t, m, "app-api-key")
-		version := bySecretID(m, typeSecretVersion, "secretId", secret)
-		rot := bySecretID(m, typeSecretRotation, "secretId", secret)
+		version := bySecretID(m, restype.SecretsManagerSecretVersion, "secretId", secret)
+		rot := bySecretID(m, restype.SecretsManagerSecretRotation, "secretId", secret)
 		if len(version) != 1 || len(rot) != 1 || !slices.Contains(rot[0].Dependencies, version[0].URN) {
 			t.Errorf("rotation %v does not depend on the version %v: its first testSecret finds no AWSCURRENT", rot, version)
 		}
@@ -322,10 +323,10 @@ func TestSecretsDeployOrder(t *testing.T) {
 func TestGroupRolesReachable(t *testing.T) {
 	for _, stack := range stacks {
 		m := deployed(t, stack)
-		pool := only(t, m, typeIdentityPool)
+		pool := only(t, m, restype.CognitoIdentityPool)
 		poolID := id(pool)
-		federation := find(t, m, typeUserPoolClient, "federation", func(r mockaws.Resource) bool { return strings.HasSuffix(r.Name, "-federation") })
-		att := only(t, m, typeRoleAttachment)
+		federation := find(t, m, restype.CognitoUserPoolClient, "federation", func(r mockaws.Resource) bool { return strings.HasSuffix(r.Name, "-federation") })
+		att := only(t, m, restype.CognitoIdentityPoolRoleAttachment)
 		t.Run(stack+"/the identity pool trusts the federation client, enhanced flow only", func(t *testing.T) {
 			if v, _ := boolean(pool, "allowClassicFlow"); v {
 				t.Fatal("classic flow on: a member could ask for any group's role")
@@ -342,7 +343,7 @@ func TestGroupRolesReachable(t *testing.T) {
 				t.Errorf("role mappings %v, want the federation client's tokens mapped", maps)
 			}
 		})
-		groups := m.ByType(typeUserGroup)
+		groups := m.ByType(restype.CognitoUserGroup)
 		if len(groups) == 0 {
 			t.Fatalf("%s: no groups", stack)
 		}
@@ -405,18 +406,18 @@ func TestEventDeliveryIsWatched(t *testing.T) {
 		queue := only(t, m, "aws:sqs/queue:Queue")
 		qARN := output(queue, "arn").(string)
 		t.Run(stack+"/every target has the dead-letter queue, every rule a FailedInvocations alarm", func(t *testing.T) {
-			rules := m.ByType(typeEventRule)
+			rules := m.ByType(restype.CloudWatchEventRule)
 			if len(rules) < 2 {
 				t.Fatalf("%d event rules", len(rules))
 			}
-			for _, tg := range m.ByType(typeEventTarget) {
+			for _, tg := range m.ByType(restype.CloudWatchEventTarget) {
 				if input(tg, "deadLetterConfig.arn") != qARN {
 					t.Errorf("target %s has no dead-letter queue", tg.Name)
 				}
 			}
 			for _, r := range rules {
 				var watched bool
-				for _, a := range m.ByType(typeMetricAlarm) {
+				for _, a := range m.ByType(restype.CloudWatchMetricAlarm) {
 					watched = watched || str(a, "namespace") == "AWS/Events" && str(a, "metricName") == "FailedInvocations" && input(a, "dimensions.RuleName") == output(r, "name")
 				}
 				if !watched {
@@ -435,7 +436,7 @@ func TestEventDeliveryIsWatched(t *testing.T) {
 				{"another service", svc("sns.amazonaws.com", "sqs:SendMessage", qARN, "aws:SourceArn", rule, "aws:SecureTransport", "true"), false},
 			})
 			var watched bool
-			for _, a := range m.ByType(typeMetricAlarm) {
+			for _, a := range m.ByType(restype.CloudWatchMetricAlarm) {
 				watched = watched || str(a, "namespace") == "AWS/SQS" && input(a, "dimensions.QueueName") == output(queue, "name")
 			}
 			if !watched {
@@ -451,15 +452,15 @@ func TestEventDeliveryIsWatched(t *testing.T) {
 func TestLogBucketsLifecycle(t *testing.T) {
 	for _, stack := range stacks {
 		m, cfg := deployed(t, stack), stackConfig(t, stack)
-		trail := only(t, m, typeTrail)
-		for _, b := range m.ByType(typeBucket) {
+		trail := only(t, m, restype.CloudTrailTrail)
+		for _, b := range m.ByType(restype.S3BucketV2) {
 			t.Run(stack+"/"+b.Name+" is emptied on destroy only when unprotected", func(t *testing.T) {
 				if v, _ := boolean(b, "forceDestroy"); v != !cfg.ProtectStateful {
 					t.Errorf("forceDestroy %v with protectStateful %v", v, cfg.ProtectStateful)
 				}
 			})
 		}
-		trailBucket := find(t, m, typeBucket, "of the trail", func(r mockaws.Resource) bool { return output(r, "bucket") == str(trail, "s3BucketName") })
+		trailBucket := find(t, m, restype.S3BucketV2, "of the trail", func(r mockaws.Resource) bool { return output(r, "bucket") == str(trail, "s3BucketName") })
 		t.Run(stack+"/trail log versions locked as configured (governance mode)", func(t *testing.T) {
 			locks := bySecretID(m, "aws:s3/bucketObjectLockConfigurationV2:BucketObjectLockConfigurationV2", "bucket", trailBucket)
 			enabled, _ := boolean(trailBucket, "objectLockEnabled")
@@ -510,11 +511,11 @@ func TestFirstRotationWaitsForTheEndpoint(t *testing.T) {
 		ep := find(t, m, "aws:ec2/vpcEndpoint:VpcEndpoint", "for Secrets Manager", func(r mockaws.Resource) bool {
 			return strings.HasSuffix(str(r, "serviceName"), ".secretsmanager")
 		})
-		fn := only(t, m, typeFunction)
+		fn := only(t, m, restype.LambdaFunction)
 		if !slices.Contains(fn.Dependencies, ep.URN) {
 			t.Errorf("%s: the rotation function does not wait for %s", stack, ep.Name)
 		}
-		for _, rot := range m.ByType(typeSecretRotation) {
+		for _, rot := range m.ByType(restype.SecretsManagerSecretRotation) {
 			if !slices.Contains(rot.Dependencies, fn.URN) {
 				t.Errorf("%s: rotation %s does not wait for the function", stack, rot.Name)
 			}
@@ -596,7 +597,7 @@ func TestCIRolesCanDecryptTheState(t *testing.T) {
 		}
 		m := deployed(t, stack)
 		for _, r := range []string{"-ci-preview", "-ci-deploy"} {
-			rp := find(t, m, typeRolePolicy, r, func(x mockaws.Resource) bool { return strings.HasSuffix(x.Name, r) })
+			rp := find(t, m, restype.IAMRolePolicy, r, func(x mockaws.Resource) bool { return strings.HasSuffix(x.Name, r) })
 			if decide(t, str(rp, "policy"), iampolicy.Request{Principal: "arn:aws:iam::123456789012:role/ci", Action: "kms:Decrypt", Resource: cfg.Identity.CI.StateKeyARN}) != iampolicy.Allowed {
 				t.Errorf("%s: %s may not decrypt with the state key", stack, r)
 			}
@@ -713,11 +714,11 @@ func TestCIRoleBoundaries(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	boundaryRes := find(t, m, typeIAMPolicy, "boundary", func(r mockaws.Resource) bool { return strings.HasSuffix(str(r, "name"), "-boundary") })
+	boundaryRes := find(t, m, restype.IAMPolicy, "boundary", func(r mockaws.Resource) bool { return strings.HasSuffix(str(r, "name"), "-boundary") })
 	boundary := mustParse(t, str(boundaryRes, "policy"))
 	boundaryARN := output(boundaryRes, "arn").(string)
 	policyOf := func(suffix string) []iampolicy.Document {
-		rp := find(t, m, typeRolePolicy, suffix, func(r mockaws.Resource) bool { return strings.HasSuffix(r.Name, suffix) })
+		rp := find(t, m, restype.IAMRolePolicy, suffix, func(r mockaws.Resource) bool { return strings.HasSuffix(r.Name, suffix) })
 		return []iampolicy.Document{mustParse(t, str(rp, "policy"))}
 	}
 	stackRole := "arn:aws:iam::" + mockaws.AccountID + ":role/hardening-prod-app"
@@ -771,7 +772,7 @@ func TestCIRoleBoundaries(t *testing.T) {
 // messages a day; production sends through a verified SES identity.
 func TestProductionMailsThroughSES(t *testing.T) {
 	for _, stack := range stacks {
-		pool, cfg := only(t, deployed(t, stack), typeUserPool), stackConfig(t, stack)
+		pool, cfg := only(t, deployed(t, stack), restype.CognitoUserPool), stackConfig(t, stack)
 		u := cfg.Identity.UserPool
 		got := input(pool, "emailConfiguration.emailSendingAccount")
 		switch {
@@ -920,11 +921,11 @@ func TestCIRolesCoverEveryTypeOfThePlans(t *testing.T) {
 		}
 	}
 	m := deployed(t, "prod")
-	boundaryRes := find(t, m, typeIAMPolicy, "boundary", func(r mockaws.Resource) bool { return strings.HasSuffix(str(r, "name"), "-boundary") })
+	boundaryRes := find(t, m, restype.IAMPolicy, "boundary", func(r mockaws.Resource) bool { return strings.HasSuffix(str(r, "name"), "-boundary") })
 	boundary := mustParse(t, str(boundaryRes, "policy"))
-	read := mustParse(t, str(find(t, m, typeIAMPolicy, "the CI read policy", func(r mockaws.Resource) bool { return strings.HasSuffix(str(r, "name"), "-ci-read") }), "policy"))
+	read := mustParse(t, str(find(t, m, restype.IAMPolicy, "the CI read policy", func(r mockaws.Resource) bool { return strings.HasSuffix(str(r, "name"), "-ci-read") }), "policy"))
 	inline := func(suffix string) iampolicy.Document {
-		return mustParse(t, str(find(t, m, typeRolePolicy, suffix, func(r mockaws.Resource) bool { return strings.HasSuffix(r.Name, suffix) }), "policy"))
+		return mustParse(t, str(find(t, m, restype.IAMRolePolicy, suffix, func(r mockaws.Resource) bool { return strings.HasSuffix(r.Name, suffix) }), "policy"))
 	}
 	stackRole := "arn:aws:iam::" + mockaws.AccountID + ":role/hardening-prod-x"
 	may := func(policies []iampolicy.Document, action string) (bool, string) {
@@ -982,7 +983,7 @@ func TestCIRolesCoverEveryTypeOfThePlans(t *testing.T) {
 func TestServerAccessLogs(t *testing.T) {
 	for _, stack := range stacks {
 		m := deployed(t, stack)
-		target := find(t, m, typeBucket, "for access logs", func(r mockaws.Resource) bool { return strings.HasSuffix(r.Name, "-access-logs") })
+		target := find(t, m, restype.S3BucketV2, "for access logs", func(r mockaws.Resource) bool { return strings.HasSuffix(r.Name, "-access-logs") })
 		tid := id(target)
 		t.Run(stack+"/target is SSE-S3 without Object Lock", func(t *testing.T) {
 			sse := onBucket(t, m, "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2", tid)
@@ -993,9 +994,9 @@ func TestServerAccessLogs(t *testing.T) {
 				t.Error("target has Object Lock; log delivery refuses a default retention")
 			}
 		})
-		policy := onBucket(t, m, typeBucketPolicy, tid)
+		policy := onBucket(t, m, restype.S3BucketPolicy, tid)
 		prefixes := map[string]bool{}
-		for _, b := range m.ByType(typeBucket) {
+		for _, b := range m.ByType(restype.S3BucketV2) {
 			if b.URN == target.URN {
 				continue
 			}

@@ -11,18 +11,9 @@ import (
 	"github.com/example/hardening/audit"
 	"github.com/example/hardening/baseline"
 	"github.com/example/hardening/iampolicy"
+	"github.com/example/hardening/internal/restype"
 	"github.com/example/hardening/mockaws"
 	"github.com/example/hardening/stackconfig"
-)
-
-const (
-	typeTrail           = "aws:cloudtrail/trail:Trail"
-	typeMetricFilter    = "aws:cloudwatch/logMetricFilter:LogMetricFilter"
-	typeDetector        = "aws:guardduty/detector:Detector"
-	typeDetectorFeature = "aws:guardduty/detectorFeature:DetectorFeature"
-	typeHubAccount      = "aws:securityhub/account:Account"
-	typeHubStandard     = "aws:securityhub/standardsSubscription:StandardsSubscription"
-	typeSubscription    = "aws:sns/topicSubscription:TopicSubscription"
 )
 
 // benchmarkPatterns are the CIS AWS Foundations Benchmark's filter
@@ -64,13 +55,13 @@ func allows(doc policyDoc, principal, action, resource string, reqCtx map[string
 func TestAlertsTopic(t *testing.T) {
 	for _, stack := range stacks {
 		m, cfg := deployed(t, stack), stackConfig(t, stack)
-		topics := m.ByType(typeTopic)
+		topics := m.ByType(restype.SNSTopic)
 		if len(topics) != 1 {
 			t.Fatalf("%s: %d SNS topics, want the one alerts topic", stack, len(topics))
 		}
 		topic := output(topics[0], "arn").(string)
 		t.Run(stack+"/every alarm and event rule of every component notifies the alerts topic", func(t *testing.T) {
-			alarms := m.ByType(typeMetricAlarm)
+			alarms := m.ByType(restype.CloudWatchMetricAlarm)
 			if len(alarms) < 20 {
 				t.Fatalf("%d alarms; the components make at least 20", len(alarms))
 			}
@@ -79,14 +70,14 @@ func TestAlertsTopic(t *testing.T) {
 					t.Errorf("alarm %s acts on %v", a.Name, strs(a, "alarmActions"))
 				}
 			}
-			for _, tg := range m.ByType(typeEventTarget) {
+			for _, tg := range m.ByType(restype.CloudWatchEventTarget) {
 				if str(tg, "arn") != topic {
 					t.Errorf("event target %s goes to %s", tg.Name, str(tg, "arn"))
 				}
 			}
 		})
 		t.Run(stack+"/publishing over TLS, by CloudWatch, EventBridge and this account only", func(t *testing.T) {
-			doc := parsePolicy(t, only(t, m, typeTopicPolicy), "policy")
+			doc := parsePolicy(t, only(t, m, restype.SNSTopicPolicy), "policy")
 			mine := map[string]string{"aws:SourceAccount": mockaws.AccountID, "aws:SecureTransport": "true", "aws:PrincipalArn": "x"}
 			other := map[string]string{"aws:SourceAccount": "999999999999", "aws:SecureTransport": "true", "aws:PrincipalArn": "x"}
 			for _, svc := range []string{"cloudwatch.amazonaws.com", "events.amazonaws.com"} {
@@ -106,7 +97,7 @@ func TestAlertsTopic(t *testing.T) {
 		})
 		t.Run(stack+"/subscriptions from config", func(t *testing.T) {
 			var got []string
-			for _, s := range m.ByType(typeSubscription) {
+			for _, s := range m.ByType(restype.SNSTopicSubscription) {
 				if str(s, "topic") != topic || (str(s, "protocol") != "email" && str(s, "protocol") != "https") {
 					t.Errorf("subscription %v", s.Inputs)
 				}
@@ -123,8 +114,8 @@ func TestAlertsTopic(t *testing.T) {
 func TestTrail(t *testing.T) {
 	for _, stack := range stacks {
 		m, cfg := deployed(t, stack), stackConfig(t, stack)
-		trail := only(t, m, typeTrail)
-		key := output(only(t, m, typeKMSKey), "arn").(string)
+		trail := only(t, m, restype.CloudTrailTrail)
+		key := output(only(t, m, restype.KMSKey), "arn").(string)
 		trailARN := output(trail, "arn").(string)
 		t.Run(stack+"/multi-Region, validated, encrypted, all management events (CloudTrail.1, .2, .4)", func(t *testing.T) {
 			for _, k := range []string{"isMultiRegionTrail", "includeGlobalServiceEvents", "enableLogFileValidation", "enableLogging"} {
@@ -143,7 +134,7 @@ func TestTrail(t *testing.T) {
 				t.Errorf("trail ARN %s does not follow its fixed name", trailARN)
 			}
 		})
-		lg := find(t, m, typeLogGroup, "of the trail", func(r mockaws.Resource) bool {
+		lg := find(t, m, restype.CloudWatchLogGroup, "of the trail", func(r mockaws.Resource) bool {
 			return str(trail, "cloudWatchLogsGroupArn") == output(r, "arn").(string)+":*"
 		})
 		t.Run(stack+"/delivered to an encrypted log group (CloudTrail.5)", func(t *testing.T) {
@@ -163,25 +154,25 @@ func TestTrail(t *testing.T) {
 				t.Errorf("trust conditions %v, want none", trust.Statement[0].Condition)
 			}
 		})
-		bucket := find(t, m, typeBucket, "of the trail", func(r mockaws.Resource) bool { return output(r, "bucket") == str(trail, "s3BucketName") })
+		bucket := find(t, m, restype.S3BucketV2, "of the trail", func(r mockaws.Resource) bool { return output(r, "bucket") == str(trail, "s3BucketName") })
 		bid := id(bucket)
 		of := func(typ string) mockaws.Resource { return onBucket(t, m, typ, bid) }
 		t.Run(stack+"/bucket locked down", func(t *testing.T) {
-			pab := of(typeBucketPAB)
+			pab := of(restype.S3BucketPublicAccessBlock)
 			for _, k := range []string{"blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"} {
 				if v, _ := boolean(pab, k); !v {
 					t.Errorf("%s off", k)
 				}
 			}
-			if input(of(typeBucketOwner), "rule.objectOwnership") != "BucketOwnerEnforced" || input(of(typeBucketVer), "versioningConfiguration.status") != "Enabled" {
+			if input(of(restype.S3BucketOwnershipControls), "rule.objectOwnership") != "BucketOwnerEnforced" || input(of(restype.S3BucketVersioningV2), "versioningConfiguration.status") != "Enabled" {
 				t.Error("not bucket-owner enforced and versioned")
 			}
-			rules, _ := input(of(typeBucketSSE), "rules").([]any)
+			rules, _ := input(of(restype.S3BucketServerSideEncryptionConfigurationV2), "rules").([]any)
 			sse, _ := rules[0].(map[string]any)["applyServerSideEncryptionByDefault"].(map[string]any)
 			if sse["sseAlgorithm"] != "aws:kms" || sse["kmsMasterKeyId"] != key {
 				t.Errorf("encryption %v", sse)
 			}
-			life, _ := input(of(typeBucketLife), "rules").([]any)
+			life, _ := input(of(restype.S3BucketLifecycleConfigurationV2), "rules").([]any)
 			if len(life) != 1 || life[0].(map[string]any)["expiration"].(map[string]any)["days"] != float64(cfg.Audit.Trail.BucketExpirationDays) {
 				t.Errorf("lifecycle %v, want expiry after %d days", life, cfg.Audit.Trail.BucketExpirationDays)
 			}
@@ -190,7 +181,7 @@ func TestTrail(t *testing.T) {
 			}
 		})
 		t.Run(stack+"/bucket admits CloudTrail for this trail only, over TLS", func(t *testing.T) {
-			bp := of(typeBucketPolicy)
+			bp := of(restype.S3BucketPolicy)
 			doc := parsePolicy(t, bp, "policy")
 			arn := output(bucket, "arn").(string)
 			object := arn + "/AWSLogs/123456789012/CloudTrail/us-east-1/2026/11/26/x.json.gz"
@@ -226,9 +217,9 @@ func TestTrail(t *testing.T) {
 func TestCISMetricFilters(t *testing.T) {
 	for _, stack := range stacks {
 		m := deployed(t, stack)
-		topic := output(only(t, m, typeTopic), "arn").(string)
-		lgName := str(only(t, m, typeTrail), "cloudWatchLogsGroupArn")
-		filters := m.ByType(typeMetricFilter)
+		topic := output(only(t, m, restype.SNSTopic), "arn").(string)
+		lgName := str(only(t, m, restype.CloudTrailTrail), "cloudWatchLogsGroupArn")
+		filters := m.ByType(restype.CloudWatchLogMetricFilter)
 		if len(filters) != len(benchmarkPatterns)+1 {
 			t.Errorf("%s: %d metric filters, want the %d CIS ones and the secret-read one", stack, len(filters), len(benchmarkPatterns))
 		}
@@ -240,7 +231,7 @@ func TestCISMetricFilters(t *testing.T) {
 				if !ok {
 					t.Fatalf("no benchmark pattern for %s", control)
 				}
-				mf := find(t, m, typeMetricFilter, f.ID, func(r mockaws.Resource) bool { return strings.HasSuffix(r.Name, "-"+f.ID) })
+				mf := find(t, m, restype.CloudWatchLogMetricFilter, f.ID, func(r mockaws.Resource) bool { return strings.HasSuffix(r.Name, "-"+f.ID) })
 				if squeeze(str(mf, "pattern")) != squeeze(want) {
 					t.Errorf("pattern\n%s\nwant the benchmark's\n%s", str(mf, "pattern"), want)
 				}
@@ -248,10 +239,10 @@ func TestCISMetricFilters(t *testing.T) {
 			})
 		}
 		t.Run(stack+"/reads of the stack's secrets by others", func(t *testing.T) {
-			mf := find(t, m, typeMetricFilter, audit.SecretReadsID, func(r mockaws.Resource) bool { return strings.HasSuffix(r.Name, "-"+audit.SecretReadsID) })
+			mf := find(t, m, restype.CloudWatchLogMetricFilter, audit.SecretReadsID, func(r mockaws.Resource) bool { return strings.HasSuffix(r.Name, "-"+audit.SecretReadsID) })
 			p := str(mf, "pattern")
-			fn := only(t, m, typeFunction)
-			app := find(t, m, typeRole, "of the app", func(r mockaws.Resource) bool { return strings.HasSuffix(r.Name, "-app") })
+			fn := only(t, m, restype.LambdaFunction)
+			app := find(t, m, restype.IAMRole, "of the app", func(r mockaws.Resource) bool { return strings.HasSuffix(r.Name, "-app") })
 			for _, want := range []string{
 				`$.eventName = "GetSecretValue"`,
 				`$.requestParameters.secretId = "hardening-` + stack + `/*"`,
@@ -279,7 +270,7 @@ func checkFilterAlarm(t *testing.T, m *mockaws.Mocks, mf mockaws.Resource, trail
 	if str(mf, "metricTransformation.namespace") != audit.MetricNamespace || str(mf, "metricTransformation.value") != "1" {
 		t.Errorf("transformation %v", input(mf, "metricTransformation"))
 	}
-	alarm := find(t, m, typeMetricAlarm, "on "+metric, func(r mockaws.Resource) bool {
+	alarm := find(t, m, restype.CloudWatchMetricAlarm, "on "+metric, func(r mockaws.Resource) bool {
 		return str(r, "metricName") == metric && str(r, "namespace") == audit.MetricNamespace
 	})
 	if input(alarm, "threshold") != 1.0 || str(alarm, "comparisonOperator") != "GreaterThanOrEqualToThreshold" ||
@@ -291,9 +282,9 @@ func checkFilterAlarm(t *testing.T, m *mockaws.Mocks, mf mockaws.Resource, trail
 func TestDetectionServices(t *testing.T) {
 	for _, stack := range stacks {
 		m, cfg := deployed(t, stack), stackConfig(t, stack)
-		topic := output(only(t, m, typeTopic), "arn").(string)
+		topic := output(only(t, m, restype.SNSTopic), "arn").(string)
 		t.Run(stack+"/GuardDuty per config, high-severity findings to the alerts topic", func(t *testing.T) {
-			detectors := m.ByType(typeDetector)
+			detectors := m.ByType(restype.GuardDutyDetector)
 			if len(detectors) != map[bool]int{true: 1, false: 0}[cfg.Audit.GuardDuty] {
 				t.Fatalf("%d detectors with guardDuty %v", len(detectors), cfg.Audit.GuardDuty)
 			}
@@ -313,7 +304,7 @@ func TestDetectionServices(t *testing.T) {
 				"RUNTIME_MONITORING": {"EC2_AGENT_MANAGEMENT", "ECS_FARGATE_AGENT_MANAGEMENT", "EKS_ADDON_MANAGEMENT"},
 			}
 			got := map[string][]string{}
-			for _, f := range m.ByType(typeDetectorFeature) {
+			for _, f := range m.ByType(restype.GuardDutyDetectorFeature) {
 				name := str(f, "name")
 				if _, dup := got[name]; dup {
 					t.Errorf("feature %s set twice", name)
@@ -334,7 +325,7 @@ func TestDetectionServices(t *testing.T) {
 			if !reflect.DeepEqual(got, want) {
 				t.Errorf("features %v, want %v", got, want)
 			}
-			rule := find(t, m, typeEventRule, "on GuardDuty findings", func(r mockaws.Resource) bool { return strings.Contains(str(r, "eventPattern"), "aws.guardduty") })
+			rule := find(t, m, restype.CloudWatchEventRule, "on GuardDuty findings", func(r mockaws.Resource) bool { return strings.Contains(str(r, "eventPattern"), "aws.guardduty") })
 			var p struct {
 				Detail struct {
 					Severity []struct{ Numeric []any }
@@ -347,7 +338,7 @@ func TestDetectionServices(t *testing.T) {
 			targetsTopic(t, m, rule, topic)
 		})
 		t.Run(stack+"/Security Hub per config with FSBP and CIS v3.0", func(t *testing.T) {
-			accounts := m.ByType(typeHubAccount)
+			accounts := m.ByType(restype.SecurityHubAccount)
 			if len(accounts) != map[bool]int{true: 1, false: 0}[cfg.Audit.SecurityHub] {
 				t.Fatalf("%d Security Hub accounts with securityHub %v", len(accounts), cfg.Audit.SecurityHub)
 			}
@@ -355,7 +346,7 @@ func TestDetectionServices(t *testing.T) {
 				return
 			}
 			var arns []string
-			for _, s := range m.ByType(typeHubStandard) {
+			for _, s := range m.ByType(restype.SecurityHubStandardsSubscription) {
 				arns = append(arns, str(s, "standardsArn"))
 				if !slices.Contains(s.Dependencies, accounts[0].URN) {
 					t.Errorf("subscription %s does not wait for Security Hub", s.Name)
@@ -370,13 +361,13 @@ func TestDetectionServices(t *testing.T) {
 			}
 		})
 		t.Run(stack+"/certificate expiry alarm and ACM events", func(t *testing.T) {
-			cert := output(only(t, m, typeCert), "arn").(string)
-			alarm := find(t, m, typeMetricAlarm, "on DaysToExpiry", func(r mockaws.Resource) bool { return str(r, "metricName") == "DaysToExpiry" })
+			cert := output(only(t, m, restype.ACMCertificate), "arn").(string)
+			alarm := find(t, m, restype.CloudWatchMetricAlarm, "on DaysToExpiry", func(r mockaws.Resource) bool { return str(r, "metricName") == "DaysToExpiry" })
 			if str(alarm, "namespace") != "AWS/CertificateManager" || str(alarm, "dimensions.CertificateArn") != cert ||
 				input(alarm, "threshold") != float64(cfg.Audit.CertificateExpiryDays) || str(alarm, "comparisonOperator") != "LessThanThreshold" {
 				t.Errorf("alarm %v", alarm.Inputs)
 			}
-			rule := find(t, m, typeEventRule, "on ACM expiry", func(r mockaws.Resource) bool { return strings.Contains(str(r, "eventPattern"), "aws.acm") })
+			rule := find(t, m, restype.CloudWatchEventRule, "on ACM expiry", func(r mockaws.Resource) bool { return strings.Contains(str(r, "eventPattern"), "aws.acm") })
 			var p struct {
 				DetailType []string `json:"detail-type"`
 				Resources  []string
@@ -393,7 +384,7 @@ func TestDetectionServices(t *testing.T) {
 func targetsTopic(t *testing.T, m *mockaws.Mocks, rule mockaws.Resource, topic string) {
 	t.Helper()
 	n := 0
-	for _, tg := range m.ByType(typeEventTarget) {
+	for _, tg := range m.ByType(restype.CloudWatchEventTarget) {
 		if str(tg, "rule") == output(rule, "name") {
 			n++
 			if str(tg, "arn") != topic {
@@ -424,10 +415,10 @@ func TestOrganizationTrail(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if n := len(m.ByType(typeTrail)); n != 0 {
+			if n := len(m.ByType(restype.CloudTrailTrail)); n != 0 {
 				t.Errorf("%d trails made beside the organization's", n)
 			}
-			filters := m.ByType(typeMetricFilter)
+			filters := m.ByType(restype.CloudWatchLogMetricFilter)
 			if len(filters) != c.filters {
 				t.Errorf("%d filters, want %d", len(filters), c.filters)
 			}

@@ -13,6 +13,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/example/hardening/compliance"
+	"github.com/example/hardening/internal/restype"
 	"github.com/example/hardening/mockaws"
 	"github.com/example/hardening/plan"
 )
@@ -139,7 +140,7 @@ func previewOf(m *mockaws.Mocks, ops map[string]string) []byte {
 func TestDangerousChangeGuard(t *testing.T) {
 	m := deployed(t, "prod")
 	dir := projectCopy(t, "prod")
-	key := only(t, m, typeKMSKey)
+	key := only(t, m, restype.KMSKey)
 	cases := []struct {
 		name   string
 		ops    map[string]string
@@ -147,10 +148,10 @@ func TestDangerousChangeGuard(t *testing.T) {
 		exit   int
 		naming string
 	}{
-		{"replacing the KMS key", map[string]string{typeKMSKey: "replace"}, nil, 1, key.URN},
+		{"replacing the KMS key", map[string]string{restype.KMSKey: "replace"}, nil, 1, key.URN},
 		{"deleting the user pool", map[string]string{"aws:cognito/userPool:UserPool": "delete"}, nil, 1, "hardening-prod"},
-		{"replacing the load balancer", map[string]string{typeLB: "create-replacement"}, nil, 1, "hardening-prod-alb"},
-		{"a replacement allowed after review", map[string]string{typeKMSKey: "replace"}, []string{key.URN}, 0, ""},
+		{"replacing the load balancer", map[string]string{restype.LBLoadBalancer: "create-replacement"}, nil, 1, "hardening-prod-alb"},
+		{"a replacement allowed after review", map[string]string{restype.KMSKey: "replace"}, []string{key.URN}, 0, ""},
 		{"replacing a listener is not guarded", map[string]string{"aws:lb/listener:Listener": "replace"}, nil, 0, ""},
 		{"no change", nil, nil, 0, ""},
 	}

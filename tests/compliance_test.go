@@ -18,6 +18,7 @@ import (
 
 	"github.com/example/hardening/baseline"
 	"github.com/example/hardening/compliance"
+	"github.com/example/hardening/internal/restype"
 	"github.com/example/hardening/mockaws"
 	"github.com/example/hardening/plan"
 )
@@ -305,39 +306,39 @@ var ruleCases = []struct {
 		return set(t, g, "aws:ec2/securityGroup:SecurityGroup", "-lb", "egress", []any{map[string]any{"protocol": "-1", "fromPort": 0.0, "toPort": 0.0, "ipv6CidrBlocks": []any{"::/0"}}})
 	}, "out to ::/0"},
 	{"cloudtrail-multi-region", func(t *testing.T, g *compliance.Graph) string {
-		return set(t, g, tTrail, "", "isMultiRegionTrail", false)
+		return set(t, g, restype.CloudTrailTrail, "", "isMultiRegionTrail", false)
 	}, "records one Region only"},
 	{"cloudtrail-multi-region", func(t *testing.T, g *compliance.Graph) string {
-		return set(t, g, tTrail, "", "eventSelectors.0.readWriteType", "WriteOnly")
+		return set(t, g, restype.CloudTrailTrail, "", "eventSelectors.0.readWriteType", "WriteOnly")
 	}, "does not record every read and write management event"},
 	{"cloudtrail-multi-region", func(t *testing.T, g *compliance.Graph) string {
 		// Advanced selectors that leave out KMS's management events.
-		set(t, g, tTrail, "", "eventSelectors", nil)
-		return set(t, g, tTrail, "", "advancedEventSelectors", []any{map[string]any{"fieldSelectors": []any{
+		set(t, g, restype.CloudTrailTrail, "", "eventSelectors", nil)
+		return set(t, g, restype.CloudTrailTrail, "", "advancedEventSelectors", []any{map[string]any{"fieldSelectors": []any{
 			map[string]any{"field": "eventCategory", "equals": []any{"Management"}},
 			map[string]any{"field": "eventSource", "notEquals": []any{"kms.amazonaws.com"}},
 		}}})
 	}, "does not record every read and write management event"},
 	{"cloudtrail-encrypted", func(t *testing.T, g *compliance.Graph) string {
-		return set(t, g, tTrail, "", "kmsKeyId", nil)
+		return set(t, g, restype.CloudTrailTrail, "", "kmsKeyId", nil)
 	}, "set kmsKeyId"},
 	{"cloudtrail-log-validation", func(t *testing.T, g *compliance.Graph) string {
-		return set(t, g, tTrail, "", "enableLogFileValidation", false)
+		return set(t, g, restype.CloudTrailTrail, "", "enableLogFileValidation", false)
 	}, "has no log file validation"},
 	{"cloudtrail-cloudwatch-logs", func(t *testing.T, g *compliance.Graph) string {
-		return set(t, g, tTrail, "", "cloudWatchLogsGroupArn", nil)
+		return set(t, g, restype.CloudTrailTrail, "", "cloudWatchLogsGroupArn", nil)
 	}, "does not deliver to CloudWatch Logs"},
 	{"cloudtrail-s3-data-events", func(t *testing.T, g *compliance.Graph) string {
 		// One bucket is not every bucket.
-		return set(t, g, tTrail, "", "eventSelectors.0.dataResources.0.values", []any{"arn:aws:s3:::hardening-prod-data/"})
+		return set(t, g, restype.CloudTrailTrail, "", "eventSelectors.0.dataResources.0.values", []any{"arn:aws:s3:::hardening-prod-data/"})
 	}, "does not record S3 object writes or reads in every bucket"},
 	{"cloudtrail-s3-data-events", func(t *testing.T, g *compliance.Graph) string {
-		return set(t, g, tTrail, "", "eventSelectors.0.readWriteType", "WriteOnly")
+		return set(t, g, restype.CloudTrailTrail, "", "eventSelectors.0.readWriteType", "WriteOnly")
 	}, "does not record S3 object reads in every bucket"},
 	{"cloudtrail-s3-data-events", func(t *testing.T, g *compliance.Graph) string {
 		// Advanced selectors leaving the trail's own bucket out.
-		set(t, g, tTrail, "", "eventSelectors", nil)
-		return set(t, g, tTrail, "", "advancedEventSelectors", advancedSelectors(map[string]any{"field": "resources.ARN", "notStartsWiths": []any{"arn:aws:s3:::hardening-prod-trail/"}}))
+		set(t, g, restype.CloudTrailTrail, "", "eventSelectors", nil)
+		return set(t, g, restype.CloudTrailTrail, "", "advancedEventSelectors", advancedSelectors(map[string]any{"field": "resources.ARN", "notStartsWiths": []any{"arn:aws:s3:::hardening-prod-trail/"}}))
 	}, "does not record S3 object writes or reads in every bucket"},
 	{"guardduty-protection-plans", func(t *testing.T, g *compliance.Graph) string {
 		drop(g, "aws:guardduty/detectorFeature:DetectorFeature", "-rds-login-events")
@@ -641,8 +642,6 @@ var ruleCases = []struct {
 	}, "input secretString is in plain text"},
 }
 
-const tTrail = "aws:cloudtrail/trail:Trail"
-
 // advancedSelectors is a trail's advanced event selectors for every
 // management event and every S3 object event, the latter narrowed by extra
 // field selectors.
@@ -675,8 +674,8 @@ func TestTrailRulesAcceptAdvancedSelectors(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			g := graphOf(t, "prod")
-			set(t, g, tTrail, "", "eventSelectors", nil)
-			set(t, g, tTrail, "", "advancedEventSelectors", c.selectors)
+			set(t, g, restype.CloudTrailTrail, "", "eventSelectors", nil)
+			set(t, g, restype.CloudTrailTrail, "", "advancedEventSelectors", c.selectors)
 			var got []string
 			for _, id := range []string{"cloudtrail-multi-region", "cloudtrail-s3-data-events"} {
 				rule, _ := compliance.Lookup(id)

@@ -10,30 +10,16 @@ import (
 	"github.com/example/hardening/baseline"
 	"github.com/example/hardening/identity"
 	"github.com/example/hardening/identity/signin"
+	"github.com/example/hardening/internal/restype"
 	"github.com/example/hardening/mockaws"
 	"github.com/example/hardening/stackconfig"
-)
-
-const (
-	typeUserPool       = "aws:cognito/userPool:UserPool"
-	typeUserPoolClient = "aws:cognito/userPoolClient:UserPoolClient"
-	typeUserPoolDomain = "aws:cognito/userPoolDomain:UserPoolDomain"
-	typeUserGroup      = "aws:cognito/userGroup:UserGroup"
-	typeIdentityPool   = "aws:cognito/identityPool:IdentityPool"
-	typeRoleAttachment = "aws:cognito/identityPoolRoleAttachment:IdentityPoolRoleAttachment"
-	typeListenerRule   = "aws:lb/listenerRule:ListenerRule"
-	typeIAMPolicy      = "aws:iam/policy:Policy"
-	typeOIDCProvider   = "aws:iam/openIdConnectProvider:OpenIdConnectProvider"
-	typePasswordPolicy = "aws:iam/accountPasswordPolicy:AccountPasswordPolicy"
-	typeAnalyzer       = "aws:accessanalyzer/analyzer:Analyzer"
-	typeAccountPAB     = "aws:s3/accountPublicAccessBlock:AccountPublicAccessBlock"
 )
 
 func TestUserPool(t *testing.T) {
 	for _, stack := range stacks {
 		m, cfg := deployed(t, stack), stackConfig(t, stack)
 		u := cfg.Identity.UserPool
-		pool := only(t, m, typeUserPool)
+		pool := only(t, m, restype.CognitoUserPool)
 		t.Run(stack+"/MFA with TOTP, no SMS unless configured (Cognito.5)", func(t *testing.T) {
 			if str(pool, "mfaConfiguration") != string(u.MFA) || (cfg.Production && u.MFA != signin.MFAOn) {
 				t.Errorf("mfaConfiguration %q", str(pool, "mfaConfiguration"))
@@ -89,11 +75,11 @@ func TestUserPool(t *testing.T) {
 			if !slices.Equal(strs(pool, "autoVerifiedAttributes"), []string{"email"}) {
 				t.Errorf("autoVerifiedAttributes %v", strs(pool, "autoVerifiedAttributes"))
 			}
-			if d := only(t, m, typeUserPoolDomain); str(d, "userPoolId") != id(pool) || str(d, "domain") == "" {
+			if d := only(t, m, restype.CognitoUserPoolDomain); str(d, "userPoolId") != id(pool) || str(d, "domain") == "" {
 				t.Errorf("domain %v", d.Inputs)
 			}
 		})
-		client := find(t, m, typeUserPoolClient, "of the load balancer", func(r mockaws.Resource) bool { return strings.HasSuffix(r.Name, "-alb") })
+		client := find(t, m, restype.CognitoUserPoolClient, "of the load balancer", func(r mockaws.Resource) bool { return strings.HasSuffix(r.Name, "-alb") })
 		t.Run(stack+"/app client: code grant only, HTTPS callbacks, revocation, rotation, short tokens", func(t *testing.T) {
 			if !slices.Equal(strs(client, "allowedOauthFlows"), []string{"code"}) {
 				t.Errorf("flows %v", strs(client, "allowedOauthFlows"))
@@ -121,12 +107,12 @@ func TestUserPool(t *testing.T) {
 		})
 		t.Run(stack+"/client secret kept in the inventory", func(t *testing.T) {
 			sec := secretNamed(t, m, baseline.ClientSecretName)
-			versions := bySecretID(m, typeSecretVersion, "secretId", sec)
+			versions := bySecretID(m, restype.SecretsManagerSecretVersion, "secretId", sec)
 			if len(versions) != 1 || !slices.Contains(versions[0].SecretInputs, "secretString") ||
 				plain(versions[0].Inputs["secretString"]) != mockaws.ClientSecretValue(client.URN) {
 				t.Fatalf("the client secret is not the inventory entry's secret value")
 			}
-			doc := parsePolicy(t, bySecretID(m, typeSecretPolicy, "secretArn", sec)[0], "policy")
+			doc := parsePolicy(t, bySecretID(m, restype.SecretsManagerSecretPolicy, "secretArn", sec)[0], "policy")
 			if !denies(doc, "secretsmanager:GetSecretValue", "arn:aws:iam::123456789012:role/anyone", true) {
 				t.Error("a role may read the client secret; no workload needs it")
 			}
@@ -146,7 +132,7 @@ func TestClientSecretIsASecretOutput(t *testing.T) {
 func TestGroupsAndRoles(t *testing.T) {
 	for _, stack := range stacks {
 		m, cfg := deployed(t, stack), stackConfig(t, stack)
-		ip := only(t, m, typeIdentityPool)
+		ip := only(t, m, restype.CognitoIdentityPool)
 		t.Run(stack+"/identity pool without unauthenticated identities (Cognito.2)", func(t *testing.T) {
 			if v, set := boolean(ip, "allowUnauthenticatedIdentities"); !set || v {
 				t.Error("unauthenticated identities allowed")
@@ -154,7 +140,7 @@ func TestGroupsAndRoles(t *testing.T) {
 			if v, _ := boolean(ip, "allowClassicFlow"); v {
 				t.Error("classic flow allowed")
 			}
-			att := only(t, m, typeRoleAttachment)
+			att := only(t, m, restype.CognitoIdentityPoolRoleAttachment)
 			maps, _ := input(att, "roleMappings").([]any)
 			if len(maps) != 1 || maps[0].(map[string]any)["type"] != "Token" || maps[0].(map[string]any)["ambiguousRoleResolution"] != "Deny" {
 				t.Errorf("role mappings %v", maps)
@@ -167,7 +153,7 @@ func TestGroupsAndRoles(t *testing.T) {
 			if len(roles) != 1 || def == "" {
 				t.Fatalf("roles %v, want only an authenticated default role", roles)
 			}
-			for _, rp := range m.ByType(typeRolePolicy) {
+			for _, rp := range m.ByType(restype.IAMRolePolicy) {
 				if str(rp, "role") == output(roleByARN(t, m, def), "name") {
 					for _, s := range parsePolicy(t, rp, "policy").Statement {
 						if s.Effect == "Allow" {
@@ -183,7 +169,7 @@ func TestGroupsAndRoles(t *testing.T) {
 		}
 		for _, g := range cfg.Identity.Groups {
 			t.Run(stack+"/group "+g.Name, func(t *testing.T) {
-				grp := find(t, m, typeUserGroup, g.Name, func(r mockaws.Resource) bool { return str(r, "name") == g.Name })
+				grp := find(t, m, restype.CognitoUserGroup, g.Name, func(r mockaws.Resource) bool { return str(r, "name") == g.Name })
 				if num(grp, "precedence") != g.Precedence {
 					t.Errorf("precedence %d", num(grp, "precedence"))
 				}
@@ -195,7 +181,7 @@ func TestGroupsAndRoles(t *testing.T) {
 					!slices.Equal(s.Condition["ForAnyValue:StringLike"]["cognito-identity.amazonaws.com:amr"], []string{"authenticated"}) {
 					t.Errorf("trust %+v", trust)
 				}
-				rp := find(t, m, typeRolePolicy, "of the group role", func(r mockaws.Resource) bool { return str(r, "role") == output(role, "name") })
+				rp := find(t, m, restype.IAMRolePolicy, "of the group role", func(r mockaws.Resource) bool { return str(r, "role") == output(role, "name") })
 				doc := parsePolicy(t, rp, "policy")
 				want := roles[g.Role].Statements
 				if len(doc.Statement) != len(want) {
@@ -209,7 +195,7 @@ func TestGroupsAndRoles(t *testing.T) {
 			})
 		}
 		t.Run(stack+"/the listener signs users in before the authenticated paths", func(t *testing.T) {
-			rule := only(t, m, typeListenerRule)
+			rule := only(t, m, restype.LBListenerRule)
 			if str(rule, "listenerArn") != output(listenerOnPort(t, m, 443), "arn") {
 				t.Errorf("rule on %s, want the HTTPS listener", str(rule, "listenerArn"))
 			}
@@ -227,8 +213,8 @@ func TestGroupsAndRoles(t *testing.T) {
 			}
 			auth := actions[0].(map[string]any)
 			ac, _ := auth["authenticateCognito"].(map[string]any)
-			if auth["type"] != "authenticate-cognito" || auth["order"] != 1.0 || ac["userPoolArn"] != output(only(t, m, typeUserPool), "arn") ||
-				ac["userPoolClientId"] != id(find(t, m, typeUserPoolClient, "of the load balancer", func(r mockaws.Resource) bool { return strings.HasSuffix(r.Name, "-alb") })) || ac["onUnauthenticatedRequest"] != "authenticate" {
+			if auth["type"] != "authenticate-cognito" || auth["order"] != 1.0 || ac["userPoolArn"] != output(only(t, m, restype.CognitoUserPool), "arn") ||
+				ac["userPoolClientId"] != id(find(t, m, restype.CognitoUserPoolClient, "of the load balancer", func(r mockaws.Resource) bool { return strings.HasSuffix(r.Name, "-alb") })) || ac["onUnauthenticatedRequest"] != "authenticate" {
 				t.Errorf("first action %v", auth)
 			}
 			fwd := actions[1].(map[string]any)
@@ -267,7 +253,7 @@ func boundaryDenies(doc policyDoc, notActions map[string][]string, action, regio
 func TestPermissionsBoundary(t *testing.T) {
 	for _, stack := range stacks {
 		m, cfg := deployed(t, stack), stackConfig(t, stack)
-		bp := find(t, m, typeIAMPolicy, "boundary", func(r mockaws.Resource) bool { return strings.HasSuffix(str(r, "name"), "-boundary") })
+		bp := find(t, m, restype.IAMPolicy, "boundary", func(r mockaws.Resource) bool { return strings.HasSuffix(str(r, "name"), "-boundary") })
 		boundaryARN := output(bp, "arn").(string)
 		doc := parsePolicy(t, bp, "policy")
 		var raw struct {
@@ -284,7 +270,7 @@ func TestPermissionsBoundary(t *testing.T) {
 			}
 		}
 		t.Run(stack+"/attached to every role the stack creates", func(t *testing.T) {
-			roles := m.ByType(typeRole)
+			roles := m.ByType(restype.IAMRole)
 			if len(roles) < 8 {
 				t.Fatalf("%d roles", len(roles))
 			}
@@ -353,7 +339,7 @@ func TestPermissionsBoundary(t *testing.T) {
 					allowed = append(allowed, s.Action...)
 				}
 			}
-			for _, rp := range m.ByType(typeRolePolicy) {
+			for _, rp := range m.ByType(restype.IAMRolePolicy) {
 				for _, s := range parsePolicy(t, rp, "policy").Statement {
 					if s.Effect != "Allow" {
 						continue
@@ -388,7 +374,7 @@ func TestWorkloadRoles(t *testing.T) {
 		m, cfg := deployed(t, stack), stackConfig(t, stack)
 		for _, w := range cfg.Workloads {
 			t.Run(stack+"/"+w.Name, func(t *testing.T) {
-				role := find(t, m, typeRole, w.Name, func(r mockaws.Resource) bool { return strings.HasSuffix(r.Name, "-"+w.Name) })
+				role := find(t, m, restype.IAMRole, w.Name, func(r mockaws.Resource) bool { return strings.HasSuffix(r.Name, "-"+w.Name) })
 				if str(role, "tags.team") != w.Team {
 					t.Errorf("team tag %q", str(role, "tags.team"))
 				}
@@ -398,7 +384,7 @@ func TestWorkloadRoles(t *testing.T) {
 					conditionsHold(trust.Statement[0].Condition, map[string]string{"aws:SourceAccount": "999999999999"}) {
 					t.Errorf("trust %+v", trust)
 				}
-				rp := find(t, m, typeRolePolicy, "of "+w.Name, func(r mockaws.Resource) bool { return str(r, "role") == output(role, "name") })
+				rp := find(t, m, restype.IAMRolePolicy, "of "+w.Name, func(r mockaws.Resource) bool { return str(r, "role") == output(role, "name") })
 				for _, s := range parsePolicy(t, rp, "policy").Statement {
 					if slices.Contains(s.Action, "secretsmanager:GetSecretValue") &&
 						!slices.Equal(s.Condition["StringEquals"]["aws:ResourceTag/team"], []string{"${aws:PrincipalTag/team}"}) {
@@ -427,18 +413,18 @@ func TestCIRoles(t *testing.T) {
 			if !ci.CreateProvider {
 				// Another stack of the account owns it; the roles trust it by
 				// its fixed ARN.
-				if n := len(m.ByType(typeOIDCProvider)); n != 0 {
+				if n := len(m.ByType(restype.IAMOpenIdConnectProvider)); n != 0 {
 					t.Errorf("%d providers with createProvider false", n)
 				}
 				return
 			}
-			p := only(t, m, typeOIDCProvider)
+			p := only(t, m, restype.IAMOpenIdConnectProvider)
 			if str(p, "url") != "https://token.actions.githubusercontent.com" || !slices.Equal(strs(p, "clientIdLists"), []string{"sts.amazonaws.com"}) {
 				t.Errorf("provider %v", p.Inputs)
 			}
 		})
 		role := func(suffix string) mockaws.Resource {
-			return find(t, m, typeRole, suffix, func(r mockaws.Resource) bool { return strings.HasSuffix(r.Name, "-"+suffix) })
+			return find(t, m, restype.IAMRole, suffix, func(r mockaws.Resource) bool { return strings.HasSuffix(r.Name, "-"+suffix) })
 		}
 		trustAllows := func(r mockaws.Resource, c map[string]string) bool {
 			trust := parsePolicy(t, r, "assumeRolePolicy")
@@ -504,7 +490,7 @@ func TestCIRoles(t *testing.T) {
 					t.Errorf("%s sessions of %ds", suffix, num(r, "maxSessionDuration"))
 				}
 			}
-			rp := find(t, m, typeRolePolicy, "of the preview role", func(r mockaws.Resource) bool { return strings.HasSuffix(r.Name, "-ci-preview") })
+			rp := find(t, m, restype.IAMRolePolicy, "of the preview role", func(r mockaws.Resource) bool { return strings.HasSuffix(r.Name, "-ci-preview") })
 			for _, s := range parsePolicy(t, rp, "policy").Statement {
 				if strings.HasPrefix(s.Sid, "PulumiState") || s.Sid == "PulumiSecrets" || s.Sid == "StackKeysThroughServices" {
 					continue // judged in TestCIRoleBoundaries
@@ -516,7 +502,7 @@ func TestCIRoles(t *testing.T) {
 					}
 				}
 			}
-			rd := find(t, m, typeRolePolicy, "of the deploy role", func(r mockaws.Resource) bool { return strings.HasSuffix(r.Name, "-ci-deploy") })
+			rd := find(t, m, restype.IAMRolePolicy, "of the deploy role", func(r mockaws.Resource) bool { return strings.HasSuffix(r.Name, "-ci-deploy") })
 			var guarded bool
 			for _, s := range parsePolicy(t, rd, "policy").Statement {
 				if s.Effect == "Deny" && slices.Contains(s.Action, "iam:CreateRole") && len(s.Condition["StringNotEquals"]["iam:PermissionsBoundary"]) == 1 {
@@ -534,9 +520,9 @@ func TestAccountGuardrails(t *testing.T) {
 	for _, stack := range stacks {
 		m, cfg := deployed(t, stack), stackConfig(t, stack)
 		t.Run(stack, func(t *testing.T) {
-			policies := m.ByType(typePasswordPolicy)
-			analyzers := m.ByType(typeAnalyzer)
-			blocks := m.ByType(typeAccountPAB)
+			policies := m.ByType(restype.IAMAccountPasswordPolicy)
+			analyzers := m.ByType(restype.AccessAnalyzerAnalyzer)
+			blocks := m.ByType(restype.S3AccountPublicAccessBlock)
 			if !cfg.Identity.AccountGuardrails {
 				if len(policies)+len(analyzers)+len(blocks) != 0 {
 					t.Errorf("account-wide guardrails made though switched off")
@@ -601,7 +587,7 @@ func TestPasskeysAndSMSByConfig(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	pool := only(t, m, typeUserPool)
+	pool := only(t, m, restype.CognitoUserPool)
 	if str(pool, "webAuthnConfiguration.userVerification") != "required" || str(pool, "webAuthnConfiguration.relyingPartyId") != "app.example.com" {
 		t.Errorf("webAuthn %v", input(pool, "webAuthnConfiguration"))
 	}
@@ -611,7 +597,7 @@ func TestPasskeysAndSMSByConfig(t *testing.T) {
 	if str(pool, "mfaConfiguration") != "ON" {
 		t.Error("MFA relaxed by the new factors")
 	}
-	if input(only(t, deployed(t, "prod"), typeUserPool), "webAuthnConfiguration") != nil {
+	if input(only(t, deployed(t, "prod"), restype.CognitoUserPool), "webAuthnConfiguration") != nil {
 		t.Error("passkeys on without being asked for")
 	}
 }

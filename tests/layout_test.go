@@ -1,7 +1,10 @@
 package tests
 
 import (
+	"os"
 	"os/exec"
+	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -26,6 +29,25 @@ func TestLightPackagesStayLight(t *testing.T) {
 				if strings.HasPrefix(dep, f) && !strings.HasPrefix(dep, "github.com/example/hardening") {
 					t.Errorf("%s depends on %s", pkg, dep)
 				}
+			}
+		}
+	}
+}
+
+// TestTypeTokensDeclaredOnce: provider resource type tokens are declared
+// in internal/restype only, not again per test file or rule file (#17
+// item 3).
+func TestTypeTokensDeclaredOnce(t *testing.T) {
+	decl := regexp.MustCompile(`(?m)^\s*(const\s+)?\w+\s*=\s*"(aws|tls|random):[a-z0-9]+/?[A-Za-z0-9]*:[A-Za-z0-9]+"`)
+	for _, dir := range []string{".", "../compliance", "../plan", "../policypack"} {
+		files, _ := filepath.Glob(filepath.Join(dir, "*.go"))
+		for _, f := range files {
+			b, err := os.ReadFile(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if m := decl.Find(b); m != nil {
+				t.Errorf("%s declares %s; use internal/restype", f, strings.TrimSpace(string(m)))
 			}
 		}
 	}

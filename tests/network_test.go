@@ -7,6 +7,7 @@ import (
 	"sort"
 	"testing"
 
+	"github.com/example/hardening/internal/restype"
 	"github.com/example/hardening/mockaws"
 	"github.com/example/hardening/network"
 	"github.com/example/hardening/network/addressing"
@@ -36,7 +37,7 @@ func tierOf(t *testing.T, r mockaws.Resource) string {
 func subnetsByTier(t *testing.T, m *mockaws.Mocks) map[string][]mockaws.Resource {
 	t.Helper()
 	out := map[string][]mockaws.Resource{}
-	for _, s := range m.ByType(typeSubnet) {
+	for _, s := range m.ByType(restype.EC2Subnet) {
 		out[tierOf(t, s)] = append(out[tierOf(t, s)], s)
 	}
 	return out
@@ -46,7 +47,7 @@ func TestVPC(t *testing.T) {
 	for _, stack := range stacks {
 		m := deployed(t, stack)
 		cfg := stackConfig(t, stack)
-		vpc := only(t, m, typeVpc)
+		vpc := only(t, m, restype.EC2VPC)
 		t.Run(stack+"/DNS support and hostnames on", func(t *testing.T) {
 			for _, k := range []string{"enableDnsSupport", "enableDnsHostnames"} {
 				if v, _ := boolean(vpc, k); !v {
@@ -87,7 +88,7 @@ func TestVPC(t *testing.T) {
 			}
 		})
 		t.Run(stack+"/no subnet maps public IPs on launch (EC2.15)", func(t *testing.T) {
-			for _, s := range m.ByType(typeSubnet) {
+			for _, s := range m.ByType(restype.EC2Subnet) {
 				if v, set := boolean(s, "mapPublicIpOnLaunch"); v || !set {
 					t.Errorf("subnet %s mapPublicIpOnLaunch = %v (set %v), want explicitly false", s.Name, v, set)
 				}
@@ -101,18 +102,18 @@ func TestRouting(t *testing.T) {
 		m := deployed(t, stack)
 		cfg := stackConfig(t, stack)
 		tiers := subnetsByTier(t, m)
-		igws := m.ByType(typeIGW)
-		nats := m.ByType(typeNAT)
+		igws := m.ByType(restype.EC2InternetGateway)
+		nats := m.ByType(restype.EC2NatGateway)
 		// tableOf maps a subnet id to its route table id.
 		tableOf := map[string]string{}
-		for _, a := range m.ByType(typeRTAssoc) {
+		for _, a := range m.ByType(restype.EC2RouteTableAssociation) {
 			if prev, dup := tableOf[str(a, "subnetId")]; dup {
 				t.Fatalf("%s: subnet %s associated with %s and %s", stack, str(a, "subnetId"), prev, str(a, "routeTableId"))
 			}
 			tableOf[str(a, "subnetId")] = str(a, "routeTableId")
 		}
 		routesOf := map[string][]mockaws.Resource{}
-		for _, r := range m.ByType(typeRoute) {
+		for _, r := range m.ByType(restype.EC2Route) {
 			routesOf[str(r, "routeTableId")] = append(routesOf[str(r, "routeTableId")], r)
 		}
 
@@ -196,9 +197,9 @@ func routeSummary(routes []mockaws.Resource) []string {
 func TestDefaultsLockedDown(t *testing.T) {
 	for _, stack := range stacks {
 		m := deployed(t, stack)
-		vpc := m.ByType(typeVpc)[0]
+		vpc := m.ByType(restype.EC2VPC)[0]
 		t.Run(stack+"/default security group adopted with no rules (EC2.2)", func(t *testing.T) {
-			sgs := m.ByType(typeDefaultSG)
+			sgs := m.ByType(restype.EC2DefaultSecurityGroup)
 			if len(sgs) != 1 || str(sgs[0], "vpcId") != id(vpc) {
 				t.Fatalf("%d default security groups for the VPC, want 1", len(sgs))
 			}
@@ -209,7 +210,7 @@ func TestDefaultsLockedDown(t *testing.T) {
 			}
 		})
 		t.Run(stack+"/default NACL adopted without allow-all rules", func(t *testing.T) {
-			acls := m.ByType(typeDefaultNACL)
+			acls := m.ByType(restype.EC2DefaultNetworkACL)
 			if len(acls) != 1 || str(acls[0], "defaultNetworkAclId") != output(vpc, "defaultNetworkAclId") {
 				t.Fatalf("default NACL not adopted for the VPC: %d resources", len(acls))
 			}
@@ -251,7 +252,7 @@ func naclRulesByTier(t *testing.T, m *mockaws.Mocks) map[string][]naclRule {
 	t.Helper()
 	tiers := subnetsByTier(t, m)
 	tierOfACL := map[string]string{}
-	for _, acl := range m.ByType(typeNACL) {
+	for _, acl := range m.ByType(restype.EC2NetworkACL) {
 		got := strs(acl, "subnetIds")
 		sort.Strings(got)
 		for tier, subnets := range tiers {
@@ -269,7 +270,7 @@ func naclRulesByTier(t *testing.T, m *mockaws.Mocks) map[string][]naclRule {
 		t.Fatalf("NACLs associated with whole tiers: %v, want one for each of the 3 tiers (EC2.16)", tierOfACL)
 	}
 	out := map[string][]naclRule{}
-	for _, r := range m.ByType(typeNACLRule) {
+	for _, r := range m.ByType(restype.EC2NetworkACLRule) {
 		tier, ok := tierOfACL[str(r, "networkAclId")]
 		if !ok {
 			t.Fatalf("NACL rule %s belongs to no tier NACL", r.Name)

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/example/hardening/baseline"
+	"github.com/example/hardening/internal/restype"
 	"github.com/example/hardening/mockaws"
 	"github.com/example/hardening/stackconfig"
 )
@@ -15,19 +16,19 @@ func TestFlowLogs(t *testing.T) {
 	for _, stack := range stacks {
 		m := deployed(t, stack)
 		cfg := stackConfig(t, stack)
-		vpc := m.ByType(typeVpc)[0]
-		logs := m.ByType(typeFlowLog)
+		vpc := m.ByType(restype.EC2VPC)[0]
+		logs := m.ByType(restype.EC2FlowLog)
 		if len(logs) != 1 {
 			t.Fatalf("%s: %d flow logs, want 1 for the VPC (EC2.6)", stack, len(logs))
 		}
 		fl := logs[0]
 		var group mockaws.Resource
-		for _, g := range m.ByType(typeLogGroup) {
+		for _, g := range m.ByType(restype.CloudWatchLogGroup) {
 			if output(g, "arn") == str(fl, "logDestination") {
 				group = g
 			}
 		}
-		key := m.ByType(typeKMSKey)[0]
+		key := m.ByType(restype.KMSKey)[0]
 		t.Run(stack+"/flow log captures ALL traffic of the VPC (EC2.6)", func(t *testing.T) {
 			if str(fl, "vpcId") != id(vpc) || str(fl, "trafficType") != "ALL" {
 				t.Errorf("flow log on %s traffic %s, want the VPC %s and ALL", str(fl, "vpcId"), str(fl, "trafficType"), id(vpc))
@@ -66,7 +67,7 @@ func TestFlowLogs(t *testing.T) {
 		t.Run(stack+"/role may write only to its log group", func(t *testing.T) {
 			role := roleByARN(t, m, str(fl, "iamRoleArn"))
 			var policies []mockaws.Resource
-			for _, p := range m.ByType(typeRolePolicy) {
+			for _, p := range m.ByType(restype.IAMRolePolicy) {
 				if str(p, "role") == id(role) {
 					policies = append(policies, p)
 				}
@@ -93,7 +94,7 @@ func TestFlowLogs(t *testing.T) {
 
 func roleByARN(t *testing.T, m *mockaws.Mocks, arn string) mockaws.Resource {
 	t.Helper()
-	return find(t, m, typeRole, "with ARN "+arn, func(r mockaws.Resource) bool { return output(r, "arn") == arn })
+	return find(t, m, restype.IAMRole, "with ARN "+arn, func(r mockaws.Resource) bool { return output(r, "arn") == arn })
 }
 
 func TestEndpoints(t *testing.T) {
@@ -103,7 +104,7 @@ func TestEndpoints(t *testing.T) {
 		region := loadStack(t, stack).Region
 		tiers := subnetsByTier(t, m)
 		var gateway, iface []mockaws.Resource
-		for _, ep := range m.ByType(typeEndpoint) {
+		for _, ep := range m.ByType(restype.EC2VPCEndpoint) {
 			switch str(ep, "vpcEndpointType") {
 			case "Gateway":
 				gateway = append(gateway, ep)
@@ -115,7 +116,7 @@ func TestEndpoints(t *testing.T) {
 		}
 		// The route tables of the private and isolated subnets.
 		tableOf := map[string]string{}
-		for _, a := range m.ByType(typeRTAssoc) {
+		for _, a := range m.ByType(restype.EC2RouteTableAssociation) {
 			tableOf[str(a, "subnetId")] = str(a, "routeTableId")
 		}
 		var inner []string
@@ -149,7 +150,7 @@ func TestEndpoints(t *testing.T) {
 			}
 			sort.Strings(private)
 			var endpointSG string
-			for _, sg := range m.ByType(typeSG) {
+			for _, sg := range m.ByType(restype.EC2SecurityGroup) {
 				if strings.HasSuffix(sg.Name, "-endpoints") {
 					endpointSG = id(sg)
 				}

@@ -8,18 +8,11 @@ import (
 	"testing"
 
 	"github.com/example/hardening/baseline"
+	"github.com/example/hardening/internal/restype"
 	"github.com/example/hardening/mockaws"
 	"github.com/example/hardening/ratelimit"
 	"github.com/example/hardening/ratelimit/limits"
 	"github.com/example/hardening/stackconfig"
-)
-
-const (
-	typeWebACL        = "aws:wafv2/webAcl:WebAcl"
-	typeWebACLAssoc   = "aws:wafv2/webAclAssociation:WebAclAssociation"
-	typeWebACLLogging = "aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration"
-	typeIPSet         = "aws:wafv2/ipSet:IpSet"
-	typeLB            = "aws:lb/loadBalancer:LoadBalancer"
 )
 
 // The WAF API's shapes (wafv2 CreateWebACL), into which the registered
@@ -169,14 +162,14 @@ func wafRuns(t *testing.T) []wafRun {
 func TestWebACL(t *testing.T) {
 	for _, run := range wafRuns(t) {
 		m, rl := run.m, run.cfg.RateLimit
-		acl := only(t, m, typeWebACL)
+		acl := only(t, m, restype.WAFv2WebACL)
 		rules := wafRules(t, acl)
 		t.Run(run.name+"/regional, default allow, associated with the load balancer (ELB.16)", func(t *testing.T) {
 			if str(acl, "scope") != "REGIONAL" || input(acl, "defaultAction.allow") == nil || input(acl, "defaultAction.block") != nil {
 				t.Errorf("scope %q defaultAction %v", str(acl, "scope"), input(acl, "defaultAction"))
 			}
-			assoc := only(t, m, typeWebACLAssoc)
-			if str(assoc, "webAclArn") != output(acl, "arn") || str(assoc, "resourceArn") != output(only(t, m, typeLB), "arn") {
+			assoc := only(t, m, restype.WAFv2WebACLAssociation)
+			if str(assoc, "webAclArn") != output(acl, "arn") || str(assoc, "resourceArn") != output(only(t, m, restype.LBLoadBalancer), "arn") {
 				t.Errorf("association %v", assoc.Inputs)
 			}
 		})
@@ -353,7 +346,7 @@ func TestWebACL(t *testing.T) {
 		})
 		if len(rl.IPBlockList) > 0 {
 			t.Run(run.name+"/block list", func(t *testing.T) {
-				set := only(t, m, typeIPSet)
+				set := only(t, m, restype.WAFv2IpSet)
 				if !slices.Equal(strs(set, "addresses"), rl.IPBlockList) || str(set, "scope") != "REGIONAL" {
 					t.Errorf("ip set %v", set.Inputs)
 				}
@@ -372,7 +365,7 @@ func TestWebACL(t *testing.T) {
 
 func TestPrioritiesStableWhenRulesAreAdded(t *testing.T) {
 	before := map[string]int{}
-	for _, r := range wafRules(t, only(t, deployed(t, "prod"), typeWebACL)) {
+	for _, r := range wafRules(t, only(t, deployed(t, "prod"), restype.WAFv2WebACL)) {
 		before[r.Name] = r.Priority
 	}
 	s := loadStack(t, "prod")
@@ -382,7 +375,7 @@ func TestPrioritiesStableWhenRulesAreAdded(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	after := wafRules(t, only(t, m, typeWebACL))
+	after := wafRules(t, only(t, m, restype.WAFv2WebACL))
 	if len(after) != len(before)+2 {
 		t.Fatalf("%d rules after adding two, had %d", len(after), len(before))
 	}
@@ -398,15 +391,15 @@ func TestWAFLogging(t *testing.T) {
 		m, rl := run.m, run.cfg.RateLimit
 		t.Run(run.name, func(t *testing.T) {
 			stack := strings.Split(run.name, "+")[0]
-			lg := find(t, m, typeLogGroup, "for WAF", func(r mockaws.Resource) bool { return strings.HasPrefix(str(r, "name"), "aws-waf-logs-") })
+			lg := find(t, m, restype.CloudWatchLogGroup, "for WAF", func(r mockaws.Resource) bool { return strings.HasPrefix(str(r, "name"), "aws-waf-logs-") })
 			if str(lg, "name") != "aws-waf-logs-hardening-"+stack {
 				t.Errorf("log group %q", str(lg, "name"))
 			}
-			if str(lg, "kmsKeyId") != output(only(t, m, typeKMSKey), "arn") || num(lg, "retentionInDays") != rl.LogRetentionDays {
+			if str(lg, "kmsKeyId") != output(only(t, m, restype.KMSKey), "arn") || num(lg, "retentionInDays") != rl.LogRetentionDays {
 				t.Errorf("log group key %q retention %d", str(lg, "kmsKeyId"), num(lg, "retentionInDays"))
 			}
-			lc := only(t, m, typeWebACLLogging)
-			if str(lc, "resourceArn") != output(only(t, m, typeWebACL), "arn") || !slices.Equal(strs(lc, "logDestinationConfigs"), []string{output(lg, "arn").(string)}) {
+			lc := only(t, m, restype.WAFv2WebACLLoggingConfiguration)
+			if str(lc, "resourceArn") != output(only(t, m, restype.WAFv2WebACL), "arn") || !slices.Equal(strs(lc, "logDestinationConfigs"), []string{output(lg, "arn").(string)}) {
 				t.Errorf("logging %v", lc.Inputs)
 			}
 			var redacted []string
@@ -450,15 +443,15 @@ func TestWAFLogging(t *testing.T) {
 func TestWAFAlarms(t *testing.T) {
 	for _, run := range wafRuns(t) {
 		m, rl := run.m, run.cfg.RateLimit
-		acl := only(t, m, typeWebACL)
-		topic := output(only(t, m, typeTopic), "arn").(string)
+		acl := only(t, m, restype.WAFv2WebACL)
+		topic := output(only(t, m, restype.SNSTopic), "arn").(string)
 		want := map[string]int{"ALL": rl.Alarms.ACLBlocked}
 		for _, r := range []string{ratelimit.RuleRateSite, ratelimit.RuleRateAuth, ratelimit.RuleRatePerUser} {
 			want[rl.MetricPrefix+"-"+r] = rl.Alarms.RuleBlocked
 		}
 		for rule, threshold := range want {
 			t.Run(run.name+"/"+rule, func(t *testing.T) {
-				a := find(t, m, typeMetricAlarm, "on WAF rule "+rule, func(r mockaws.Resource) bool {
+				a := find(t, m, restype.CloudWatchMetricAlarm, "on WAF rule "+rule, func(r mockaws.Resource) bool {
 					return str(r, "namespace") == "AWS/WAFV2" && str(r, "dimensions.Rule") == rule
 				})
 				metric := "BlockedRequests"

@@ -13,28 +13,12 @@ import (
 
 	"github.com/example/hardening/baseline"
 	"github.com/example/hardening/iampolicy"
+	"github.com/example/hardening/internal/restype"
 	"github.com/example/hardening/mockaws"
 	"github.com/example/hardening/plan"
 	"github.com/example/hardening/secrets"
 	"github.com/example/hardening/secrets/secretkind"
 	"github.com/example/hardening/stackconfig"
-)
-
-const (
-	typeSecret         = "aws:secretsmanager/secret:Secret"
-	typeSecretPolicy   = "aws:secretsmanager/secretPolicy:SecretPolicy"
-	typeSecretVersion  = "aws:secretsmanager/secretVersion:SecretVersion"
-	typeSecretRotation = "aws:secretsmanager/secretRotation:SecretRotation"
-	typeFunction       = "aws:lambda/function:Function"
-	typePermission     = "aws:lambda/permission:Permission"
-	typeRandomPassword = "random:index/randomPassword:RandomPassword"
-	typeEventRule      = "aws:cloudwatch/eventRule:EventRule"
-	typeEventTarget    = "aws:cloudwatch/eventTarget:EventTarget"
-	typeMetricAlarm    = "aws:cloudwatch/metricAlarm:MetricAlarm"
-	typeTopic          = "aws:sns/topic:Topic"
-	typeTopicPolicy    = "aws:sns/topicPolicy:TopicPolicy"
-	typeReplicaKey     = "aws:kms/replicaKey:ReplicaKey"
-	typeAWSProvider    = "pulumi:providers:aws"
 )
 
 // externalEntry is an external secret the tests add to a stack, with its
@@ -92,7 +76,7 @@ func secretsRuns(t *testing.T) []secretsRun {
 
 func secretNamed(t *testing.T, m *mockaws.Mocks, name string) mockaws.Resource {
 	t.Helper()
-	return find(t, m, typeSecret, name, func(r mockaws.Resource) bool { return strings.HasSuffix(str(r, "name"), "/"+name) })
+	return find(t, m, restype.SecretsManagerSecret, name, func(r mockaws.Resource) bool { return strings.HasSuffix(str(r, "name"), "/"+name) })
 }
 
 // bySecretID returns the resource of typ whose input key refers to secret
@@ -110,13 +94,13 @@ func bySecretID(m *mockaws.Mocks, typ, key string, secret mockaws.Resource) []mo
 func TestSecretInventory(t *testing.T) {
 	for _, run := range secretsRuns(t) {
 		m, cfg := run.m, run.cfg
-		key := only(t, m, typeKMSKey)
+		key := only(t, m, restype.KMSKey)
 		keyARN := output(key, "arn")
 		if len(cfg.Secrets.Inventory) < 2 {
 			t.Fatalf("%s: %d secrets in the inventory; the stacks should exercise generated and api-key", run.name, len(cfg.Secrets.Inventory))
 		}
 		// The configured ones and the Cognito app client's.
-		if got := len(m.ByType(typeSecret)); got != len(cfg.Secrets.Inventory)+1 {
+		if got := len(m.ByType(restype.SecretsManagerSecret)); got != len(cfg.Secrets.Inventory)+1 {
 			t.Errorf("%s: %d secrets, want %d", run.name, got, len(cfg.Secrets.Inventory)+1)
 		}
 		for _, e := range cfg.Secrets.Inventory {
@@ -156,7 +140,7 @@ func TestSecretInventory(t *testing.T) {
 				}
 			})
 			t.Run(run.name+"/"+e.Name+"/first value", func(t *testing.T) {
-				versions := bySecretID(m, typeSecretVersion, "secretId", sec)
+				versions := bySecretID(m, restype.SecretsManagerSecretVersion, "secretId", sec)
 				switch e.Kind {
 				case secretkind.Generated:
 					if len(versions) != 0 {
@@ -179,7 +163,7 @@ func TestSecretInventory(t *testing.T) {
 					}
 				}
 				if e.Kind == secretkind.APIKey {
-					pw := find(t, m, typeRandomPassword, e.Name, func(r mockaws.Resource) bool { return strings.HasSuffix(r.Name, "-"+e.Name) })
+					pw := find(t, m, restype.RandomPassword, e.Name, func(r mockaws.Resource) bool { return strings.HasSuffix(r.Name, "-"+e.Name) })
 					if num(pw, "length") != e.Length {
 						t.Errorf("random password length %d, want %d", num(pw, "length"), e.Length)
 					}
@@ -200,11 +184,11 @@ func TestSecretInventory(t *testing.T) {
 func TestSecretRotation(t *testing.T) {
 	for _, run := range secretsRuns(t) {
 		m, cfg := run.m, run.cfg
-		fn := only(t, m, typeFunction)
+		fn := only(t, m, restype.LambdaFunction)
 		for _, e := range cfg.Secrets.Inventory {
 			sec := secretNamed(t, m, e.Name)
-			rot := bySecretID(m, typeSecretRotation, "secretId", sec)
-			perms := bySecretID(m, typePermission, "sourceArn", sec)
+			rot := bySecretID(m, restype.SecretsManagerSecretRotation, "secretId", sec)
+			perms := bySecretID(m, restype.LambdaPermission, "sourceArn", sec)
 			t.Run(run.name+"/"+e.Name+"/rotation schedule (SecretsManager.1, .4)", func(t *testing.T) {
 				if !e.Rotated() {
 					if len(rot) != 0 || len(perms) != 0 {
@@ -251,8 +235,8 @@ func TestSecretRotation(t *testing.T) {
 func TestRotationFunction(t *testing.T) {
 	for _, stack := range stacks {
 		m, cfg := deployed(t, stack), stackConfig(t, stack)
-		fn := only(t, m, typeFunction)
-		key := only(t, m, typeKMSKey)
+		fn := only(t, m, restype.LambdaFunction)
+		key := only(t, m, restype.KMSKey)
 		t.Run(stack+"/built for provided.al2023 on arm64 from the zip", func(t *testing.T) {
 			if str(fn, "runtime") != "provided.al2023" || str(fn, "handler") != "bootstrap" || !slices.Equal(strs(fn, "architectures"), []string{"arm64"}) {
 				t.Errorf("runtime %q handler %q architectures %v", str(fn, "runtime"), str(fn, "handler"), strs(fn, "architectures"))
@@ -293,9 +277,9 @@ func TestRotationFunction(t *testing.T) {
 			if len(groups) != 1 {
 				t.Fatalf("security groups %v, want 1", groups)
 			}
-			endpoints := find(t, m, typeSG, "for the endpoints", func(r mockaws.Resource) bool { return strings.HasSuffix(r.Name, "-endpoints") })
+			endpoints := find(t, m, restype.EC2SecurityGroup, "for the endpoints", func(r mockaws.Resource) bool { return strings.HasSuffix(r.Name, "-endpoints") })
 			var rules []mockaws.Resource
-			for _, typ := range []string{typeSGIngress, typeSGEgress} {
+			for _, typ := range []string{restype.VPCSecurityGroupIngressRule, restype.VPCSecurityGroupEgressRule} {
 				for _, r := range m.ByType(typ) {
 					if str(r, "securityGroupId") == groups[0] {
 						rules = append(rules, r)
@@ -306,12 +290,12 @@ func TestRotationFunction(t *testing.T) {
 				t.Fatalf("%d rules on the function's group, want one egress rule", len(rules))
 			}
 			r := rules[0]
-			if r.Type != typeSGEgress || str(r, "referencedSecurityGroupId") != id(endpoints) || num(r, "fromPort") != 443 || num(r, "toPort") != 443 || str(r, "description") == "" {
+			if r.Type != restype.VPCSecurityGroupEgressRule || str(r, "referencedSecurityGroupId") != id(endpoints) || num(r, "fromPort") != 443 || num(r, "toPort") != 443 || str(r, "description") == "" {
 				t.Errorf("rule %s %v", r.Type, r.Inputs)
 			}
 		})
 		t.Run(stack+"/log group encrypted, retained per config, in JSON", func(t *testing.T) {
-			lg := find(t, m, typeLogGroup, "named in the function's logging config", func(r mockaws.Resource) bool {
+			lg := find(t, m, restype.CloudWatchLogGroup, "named in the function's logging config", func(r mockaws.Resource) bool {
 				return str(r, "name") == str(fn, "loggingConfig.logGroup")
 			})
 			if str(lg, "kmsKeyId") != output(key, "arn") || num(lg, "retentionInDays") != cfg.Secrets.LogRetentionDays {
@@ -329,7 +313,7 @@ func TestRotationFunction(t *testing.T) {
 			}
 		})
 		t.Run(stack+"/role allowed only on the rotated secrets and the key through Secrets Manager", func(t *testing.T) {
-			rp := find(t, m, typeRolePolicy, "of the rotation role", func(r mockaws.Resource) bool { return str(r, "role") == output(role, "name") })
+			rp := find(t, m, restype.IAMRolePolicy, "of the rotation role", func(r mockaws.Resource) bool { return str(r, "role") == output(role, "name") })
 			doc := parsePolicy(t, rp, "policy")
 			var rotated []string
 			for _, e := range cfg.Secrets.Inventory {
@@ -350,7 +334,7 @@ func TestRotationFunction(t *testing.T) {
 						// The key and its replicas (PutSecretValue encrypts each
 						// replica with its region's key), through Secrets Manager.
 						keys, via := []string{output(key, "arn").(string)}, []string{"secretsmanager.us-east-1.amazonaws.com"}
-						for _, rk := range m.ByType(typeReplicaKey) {
+						for _, rk := range m.ByType(restype.KMSReplicaKey) {
 							keys = append(keys, output(rk, "arn").(string))
 							via = append(via, "secretsmanager."+strings.Split(output(rk, "arn").(string), ":")[3]+".amazonaws.com")
 						}
@@ -443,13 +427,13 @@ func conditionsHold(cond map[string]map[string][]string, reqCtx map[string]strin
 func TestSecretResourcePolicies(t *testing.T) {
 	for _, run := range secretsRuns(t) {
 		m, cfg := run.m, run.cfg
-		fn := only(t, m, typeFunction)
+		fn := only(t, m, restype.LambdaFunction)
 		rotationRole := str(fn, "role")
-		app := find(t, m, typeRole, "of the app workload", func(r mockaws.Resource) bool { return r.Name == "hardening-"+strings.Split(run.name, "+")[0]+"-app" })
+		app := find(t, m, restype.IAMRole, "of the app workload", func(r mockaws.Resource) bool { return r.Name == "hardening-"+strings.Split(run.name, "+")[0]+"-app" })
 		other := "arn:aws:iam::123456789012:role/admin"
 		for _, e := range cfg.Secrets.Inventory {
 			sec := secretNamed(t, m, e.Name)
-			pols := bySecretID(m, typeSecretPolicy, "secretArn", sec)
+			pols := bySecretID(m, restype.SecretsManagerSecretPolicy, "secretArn", sec)
 			t.Run(run.name+"/"+e.Name, func(t *testing.T) {
 				if len(pols) != 1 {
 					t.Fatalf("%d resource policies, want 1", len(pols))
@@ -486,7 +470,7 @@ func TestSecretResourcePolicies(t *testing.T) {
 			})
 		}
 		t.Run(run.name+"/readers granted their own secrets only, decrypting through Secrets Manager", func(t *testing.T) {
-			rp := find(t, m, typeRolePolicy, "of the app role", func(r mockaws.Resource) bool { return str(r, "role") == output(app, "name") })
+			rp := find(t, m, restype.IAMRolePolicy, "of the app role", func(r mockaws.Resource) bool { return str(r, "role") == output(app, "name") })
 			doc := parsePolicy(t, rp, "policy")
 			var mine []string
 			for _, e := range cfg.Secrets.Inventory {
@@ -520,14 +504,14 @@ func TestSecretResourcePolicies(t *testing.T) {
 func TestSecretAudit(t *testing.T) {
 	for _, stack := range stacks {
 		m := deployed(t, stack)
-		topic := only(t, m, typeTopic)
+		topic := only(t, m, restype.SNSTopic)
 		topicARN := output(topic, "arn")
-		key := only(t, m, typeKMSKey)
+		key := only(t, m, restype.KMSKey)
 		t.Run(stack+"/alerts topic encrypted with the stack key", func(t *testing.T) {
 			if str(topic, "kmsMasterKeyId") != output(key, "arn") {
 				t.Errorf("kmsMasterKeyId %q", str(topic, "kmsMasterKeyId"))
 			}
-			doc := parsePolicy(t, only(t, m, typeTopicPolicy), "policy")
+			doc := parsePolicy(t, only(t, m, restype.SNSTopicPolicy), "policy")
 			if !denies(doc, "sns:Publish", "arn:aws:iam::123456789012:role/x", false) {
 				t.Error("publishing without TLS is not denied")
 			}
@@ -538,7 +522,7 @@ func TestSecretAudit(t *testing.T) {
 				"secret changes":    {"DeleteSecret", "PutResourcePolicy", "DeleteResourcePolicy", "CancelRotateSecret"},
 			}
 			for what, events := range want {
-				rule := find(t, m, typeEventRule, what, func(r mockaws.Resource) bool {
+				rule := find(t, m, restype.CloudWatchEventRule, what, func(r mockaws.Resource) bool {
 					return strings.Contains(str(r, "eventPattern"), events[0])
 				})
 				var pattern struct {
@@ -557,7 +541,7 @@ func TestSecretAudit(t *testing.T) {
 					}
 				}
 				targets := 0
-				for _, tg := range m.ByType(typeEventTarget) {
+				for _, tg := range m.ByType(restype.CloudWatchEventTarget) {
 					if str(tg, "rule") == output(rule, "name") {
 						targets++
 						if str(tg, "arn") != topicARN {
@@ -571,8 +555,8 @@ func TestSecretAudit(t *testing.T) {
 			}
 		})
 		t.Run(stack+"/alarm on the rotation function's errors", func(t *testing.T) {
-			fn := only(t, m, typeFunction)
-			alarm := find(t, m, typeMetricAlarm, "on the function's errors", func(r mockaws.Resource) bool {
+			fn := only(t, m, restype.LambdaFunction)
+			alarm := find(t, m, restype.CloudWatchMetricAlarm, "on the function's errors", func(r mockaws.Resource) bool {
 				return str(r, "namespace") == "AWS/Lambda" && str(r, "metricName") == "Errors"
 			})
 			if str(alarm, "dimensions.FunctionName") != output(fn, "name") {
@@ -590,7 +574,7 @@ func TestSecretAudit(t *testing.T) {
 
 func TestSecretReplica(t *testing.T) {
 	m, cfg := deployed(t, "prod"), stackConfig(t, "prod")
-	key := only(t, m, typeKMSKey)
+	key := only(t, m, restype.KMSKey)
 	var replicated []stackconfig.Secret
 	for _, e := range cfg.Secrets.Inventory {
 		if e.ReplicaRegion != "" {
@@ -616,11 +600,11 @@ func TestSecretReplica(t *testing.T) {
 			if rep["region"] != e.ReplicaRegion {
 				t.Errorf("replica region %v", rep["region"])
 			}
-			rk := find(t, m, typeReplicaKey, "used by the replica", func(r mockaws.Resource) bool { return output(r, "arn") == rep["kmsKeyId"] })
+			rk := find(t, m, restype.KMSReplicaKey, "used by the replica", func(r mockaws.Resource) bool { return output(r, "arn") == rep["kmsKeyId"] })
 			if str(rk, "primaryKeyArn") != output(key, "arn") {
 				t.Errorf("primaryKeyArn %q", str(rk, "primaryKeyArn"))
 			}
-			provider := find(t, m, typeAWSProvider, "of the replica key", func(r mockaws.Resource) bool {
+			provider := find(t, m, restype.ProviderAWS, "of the replica key", func(r mockaws.Resource) bool {
 				return strings.HasPrefix(rk.Provider, r.URN+"::")
 			})
 			if str(provider, "region") != e.ReplicaRegion {
@@ -649,13 +633,13 @@ func TestNoSecretValueInPlainText(t *testing.T) {
 			for _, k := range run.s.SecretKeys {
 				values[k] = mockaws.TestSecret(k)
 			}
-			for _, r := range run.m.ByType(typeRandomPassword) {
+			for _, r := range run.m.ByType(restype.RandomPassword) {
 				values[r.URN] = mockaws.RandomValue(r.URN)
 			}
 			for _, r := range run.m.ByType("aws:cognito/userPoolClient:UserPoolClient") {
 				values[r.URN] = mockaws.ClientSecretValue(r.URN)
 			}
-			if len(run.m.ByType(typeRandomPassword)) == 0 {
+			if len(run.m.ByType(restype.RandomPassword)) == 0 {
 				t.Fatal("no generated password to look for; the scan would prove nothing")
 			}
 			seen := map[string]bool{}

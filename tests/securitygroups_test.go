@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/example/hardening/internal/restype"
 	"github.com/example/hardening/mockaws"
 )
 
@@ -23,7 +24,7 @@ type sgRule struct {
 func sgRoles(t *testing.T, m *mockaws.Mocks) map[string]string {
 	t.Helper()
 	roles := map[string]string{}
-	for _, sg := range m.ByType(typeSG) {
+	for _, sg := range m.ByType(restype.EC2SecurityGroup) {
 		i := strings.LastIndex(sg.Name, "-")
 		roles[id(sg)] = sg.Name[i+1:]
 	}
@@ -34,7 +35,7 @@ func sgRules(t *testing.T, m *mockaws.Mocks) []sgRule {
 	t.Helper()
 	roles := sgRoles(t, m)
 	var out []sgRule
-	for _, typ := range []string{typeSGIngress, typeSGEgress} {
+	for _, typ := range []string{restype.VPCSecurityGroupIngressRule, restype.VPCSecurityGroupEgressRule} {
 		for _, r := range m.ByType(typ) {
 			peer := str(r, "cidrIpv4")
 			if ref := str(r, "referencedSecurityGroupId"); ref != "" {
@@ -44,7 +45,7 @@ func sgRules(t *testing.T, m *mockaws.Mocks) []sgRule {
 				peer = "pl:" + pl
 			}
 			out = append(out, sgRule{
-				res: r, group: roles[str(r, "securityGroupId")], egress: typ == typeSGEgress, peer: peer,
+				res: r, group: roles[str(r, "securityGroupId")], egress: typ == restype.VPCSecurityGroupEgressRule, peer: peer,
 				from: num(r, "fromPort"), to: num(r, "toPort"), proto: str(r, "ipProtocol"),
 			})
 		}
@@ -59,7 +60,7 @@ func TestSecurityGroups(t *testing.T) {
 		rules := sgRules(t, m)
 		vpcCIDR := cfg.Network.CIDR
 		t.Run(stack+"/groups carry no inline rules", func(t *testing.T) {
-			for _, sg := range m.ByType(typeSG) {
+			for _, sg := range m.ByType(restype.EC2SecurityGroup) {
 				for _, k := range []string{"ingress", "egress"} {
 					if v, _ := input(sg, k).([]any); len(v) > 0 {
 						t.Errorf("security group %s has inline %s %v; use one rule resource each", sg.Name, k, v)
@@ -160,7 +161,7 @@ func TestSecurityGroups(t *testing.T) {
 				"sg:data:" + strconv.Itoa(cfg.Network.DatabasePort): true,
 				"sg:endpoints:443": true,
 			}
-			for _, ep := range m.ByType(typeEndpoint) {
+			for _, ep := range m.ByType(restype.EC2VPCEndpoint) {
 				if str(ep, "vpcEndpointType") == "Gateway" {
 					want["pl:"+output(ep, "prefixListId").(string)+":443"] = true
 				}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/example/hardening/awsenv"
 	"github.com/example/hardening/baseline"
+	"github.com/example/hardening/internal/restype"
 	"github.com/example/hardening/mockaws"
 	"github.com/example/hardening/network"
 	"github.com/example/hardening/network/addressing"
@@ -68,7 +69,7 @@ func TestStatefulProtection(t *testing.T) {
 		m := deployed(t, stack)
 		cfg := stackConfig(t, stack)
 		t.Run(stack+"/key and log groups protected and retained per protectStateful", func(t *testing.T) {
-			stateful := append(m.ByType(typeKMSKey), m.ByType(typeLogGroup)...)
+			stateful := append(m.ByType(restype.KMSKey), m.ByType(restype.CloudWatchLogGroup)...)
 			if len(stateful) < 2 {
 				t.Fatalf("%d stateful resources, want the key and the flow-log group at least", len(stateful))
 			}
@@ -114,7 +115,7 @@ func TestKMSKey(t *testing.T) {
 	for _, stack := range stacks {
 		m := deployed(t, stack)
 		cfg := stackConfig(t, stack)
-		key := only(t, m, typeKMSKey)
+		key := only(t, m, restype.KMSKey)
 		t.Run(stack+"/rotation on with the configured period (KMS.4)", func(t *testing.T) {
 			if v, _ := boolean(key, "enableKeyRotation"); !v {
 				t.Error("enableKeyRotation off")
@@ -132,7 +133,7 @@ func TestKMSKey(t *testing.T) {
 			}
 		})
 		t.Run(stack+"/alias points at the key", func(t *testing.T) {
-			aliases := m.ByType(typeKMSAlias)
+			aliases := m.ByType(restype.KMSAlias)
 			if len(aliases) != 1 || str(aliases[0], "targetKeyId") != output(key, "keyId") {
 				t.Errorf("aliases %d, want one targeting the key", len(aliases))
 			}
@@ -198,7 +199,7 @@ func TestTwoNetworksDoNotCollide(t *testing.T) {
 			t.Errorf("component %s not registered", name)
 		}
 	}
-	if n := len(m.ByType(typeVpc)); n != 2 {
+	if n := len(m.ByType(restype.EC2VPC)); n != 2 {
 		t.Errorf("%d VPCs, want 2", n)
 	}
 }

@@ -18,41 +18,22 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/example/hardening/baseline"
+	"github.com/example/hardening/internal/restype"
 	"github.com/example/hardening/mockaws"
 	"github.com/example/hardening/plan"
 	"github.com/example/hardening/tls/policy"
 )
 
-const (
-	typeALB          = "aws:lb/loadBalancer:LoadBalancer"
-	typeListener     = "aws:lb/listener:Listener"
-	typeTargetGroup  = "aws:lb/targetGroup:TargetGroup"
-	typeTrustStore   = "aws:lb/trustStore:TrustStore"
-	typeCert         = "aws:acm/certificate:Certificate"
-	typeCertValid    = "aws:acm/certificateValidation:CertificateValidation"
-	typeRecord       = "aws:route53/record:Record"
-	typeBucket       = "aws:s3/bucketV2:BucketV2"
-	typeBucketPAB    = "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock"
-	typeBucketOwner  = "aws:s3/bucketOwnershipControls:BucketOwnershipControls"
-	typeBucketSSE    = "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2"
-	typeBucketVer    = "aws:s3/bucketVersioningV2:BucketVersioningV2"
-	typeBucketLife   = "aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2"
-	typeBucketPolicy = "aws:s3/bucketPolicy:BucketPolicy"
-	typeTLSKey       = "tls:index/privateKey:PrivateKey"
-	typeSelfSigned   = "tls:index/selfSignedCert:SelfSignedCert"
-	typeLocalSigned  = "tls:index/locallySignedCert:LocallySignedCert"
-)
-
 func listenerOnPort(t *testing.T, m *mockaws.Mocks, port int) mockaws.Resource {
 	t.Helper()
-	return find(t, m, typeListener, "on port "+strconv.Itoa(port), func(r mockaws.Resource) bool { return num(r, "port") == port })
+	return find(t, m, restype.LBListener, "on port "+strconv.Itoa(port), func(r mockaws.Resource) bool { return num(r, "port") == port })
 }
 
 func TestLoadBalancer(t *testing.T) {
 	for _, stack := range stacks {
 		m := deployed(t, stack)
 		cfg := stackConfig(t, stack)
-		alb := only(t, m, typeALB)
+		alb := only(t, m, restype.LBLoadBalancer)
 		cases := []struct {
 			name string
 			key  string
@@ -89,7 +70,7 @@ func TestLoadBalancer(t *testing.T) {
 		})
 		t.Run(stack+"/behind the network's load-balancer security group only", func(t *testing.T) {
 			var lbSG string
-			for _, sg := range m.ByType(typeSG) {
+			for _, sg := range m.ByType(restype.EC2SecurityGroup) {
 				if strings.HasSuffix(sg.Name, "-lb") {
 					lbSG = id(sg)
 				}
@@ -155,7 +136,7 @@ func TestListeners(t *testing.T) {
 			}
 		})
 		t.Run(stack+"/forwards to an HTTPS target group with HTTPS health checks (ELB.21, ELB.22)", func(t *testing.T) {
-			tg := only(t, m, typeTargetGroup)
+			tg := only(t, m, restype.LBTargetGroup)
 			actions, _ := input(https, "defaultActions").([]any)
 			if len(actions) != 1 || actions[0].(map[string]any)["targetGroupArn"] != output(tg, "arn") {
 				t.Errorf("default actions %v, want forward to %v", actions, output(tg, "arn"))
@@ -168,14 +149,14 @@ func TestListeners(t *testing.T) {
 			}
 		})
 		t.Run(stack+"/HTTPS listener uses the stack's certificate", func(t *testing.T) {
-			cert := only(t, m, typeCert)
+			cert := only(t, m, restype.ACMCertificate)
 			if str(https, "certificateArn") != output(cert, "arn") {
 				t.Errorf("certificateArn %s, want %v", str(https, "certificateArn"), output(cert, "arn"))
 			}
 		})
 		t.Run(stack+"/mutual TLS in verify mode exactly when configured", func(t *testing.T) {
 			mode := str(https, "mutualAuthentication.mode")
-			stores := m.ByType(typeTrustStore)
+			stores := m.ByType(restype.LBTrustStore)
 			if cfg.TLS.MutualTLS.Enabled {
 				if mode != "verify" || len(stores) != 1 || str(https, "mutualAuthentication.trustStoreArn") != output(stores[0], "arn") {
 					t.Errorf("mutual authentication %q with %d trust stores, want verify against the trust store", mode, len(stores))
@@ -191,7 +172,7 @@ func TestCertificates(t *testing.T) {
 	for _, stack := range stacks {
 		m := deployed(t, stack)
 		cfg := stackConfig(t, stack)
-		cert := only(t, m, typeCert)
+		cert := only(t, m, restype.ACMCertificate)
 		if cfg.TLS.Domain != "" {
 			t.Run(stack+"/ACM certificate for the domain, DNS-validated, transparency logged", func(t *testing.T) {
 				if str(cert, "domainName") != cfg.TLS.Domain || str(cert, "validationMethod") != "DNS" {
@@ -208,8 +189,8 @@ func TestCertificates(t *testing.T) {
 				}
 			})
 			t.Run(stack+"/validation records in the hosted zone, and the listener waits for validation", func(t *testing.T) {
-				v := only(t, m, typeCertValid)
-				records := m.ByType(typeRecord)
+				v := only(t, m, restype.ACMCertificateValidation)
+				records := m.ByType(restype.Route53Record)
 				if len(records) == 0 {
 					t.Fatal("no validation records")
 				}
@@ -249,9 +230,9 @@ func TestCertificates(t *testing.T) {
 			})
 		} else {
 			t.Run(stack+"/server certificate from the private CA, imported with its chain", func(t *testing.T) {
-				ca := only(t, m, typeSelfSigned)
+				ca := only(t, m, restype.TLSSelfSignedCert)
 				var server mockaws.Resource
-				for _, c := range m.ByType(typeLocalSigned) {
+				for _, c := range m.ByType(restype.TLSLocallySignedCert) {
 					if strings.HasSuffix(c.Name, "-server") {
 						server = c
 					}
@@ -268,7 +249,7 @@ func TestCertificates(t *testing.T) {
 				}
 			})
 			t.Run(stack+"/renewed early by any pulumi up inside the window", func(t *testing.T) {
-				for _, c := range append(m.ByType(typeLocalSigned), m.ByType(typeSelfSigned)...) {
+				for _, c := range append(m.ByType(restype.TLSLocallySignedCert), m.ByType(restype.TLSSelfSignedCert)...) {
 					if got := num(c, "earlyRenewalHours"); got != cfg.TLS.PrivateCA.EarlyRenewalHours || got == 0 {
 						t.Errorf("%s earlyRenewalHours %d, want %d", c.Name, got, cfg.TLS.PrivateCA.EarlyRenewalHours)
 					}
@@ -280,7 +261,7 @@ func TestCertificates(t *testing.T) {
 		}
 		if cfg.TLS.PrivateCA.Enabled {
 			t.Run(stack+"/CA certificate only signs certificates and CRLs", func(t *testing.T) {
-				ca := only(t, m, typeSelfSigned)
+				ca := only(t, m, restype.TLSSelfSignedCert)
 				uses := strs(ca, "allowedUses")
 				slices.Sort(uses)
 				if v, _ := boolean(ca, "isCaCertificate"); !v || !slices.Equal(uses, []string{"cert_signing", "crl_signing"}) {
@@ -288,7 +269,7 @@ func TestCertificates(t *testing.T) {
 				}
 			})
 			t.Run(stack+"/CA keys are ECDSA P-256 or RSA 3072", func(t *testing.T) {
-				for _, k := range m.ByType(typeTLSKey) {
+				for _, k := range m.ByType(restype.TLSPrivateKey) {
 					alg := str(k, "algorithm")
 					if !(alg == "ECDSA" && str(k, "ecdsaCurve") == "P256") && !(alg == "RSA" && num(k, "rsaBits") == 3072) {
 						t.Errorf("key %s: %s %s %d", k.Name, alg, str(k, "ecdsaCurve"), num(k, "rsaBits"))
@@ -302,7 +283,7 @@ func TestCertificates(t *testing.T) {
 // lbLogBucket is the load balancer's log bucket.
 func lbLogBucket(t *testing.T, m *mockaws.Mocks) mockaws.Resource {
 	t.Helper()
-	return find(t, m, typeBucket, "for load-balancer logs", func(r mockaws.Resource) bool {
+	return find(t, m, restype.S3BucketV2, "for load-balancer logs", func(r mockaws.Resource) bool {
 		return strings.HasSuffix(r.Name, "-logs") && !strings.HasSuffix(r.Name, "-access-logs")
 	})
 }
@@ -330,7 +311,7 @@ func TestLogBucket(t *testing.T) {
 		bid := id(bucket)
 		of := func(typ string) mockaws.Resource { return onBucket(t, m, typ, bid) }
 		t.Run(stack+"/all public access blocked", func(t *testing.T) {
-			pab := of(typeBucketPAB)
+			pab := of(restype.S3BucketPublicAccessBlock)
 			for _, k := range []string{"blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"} {
 				if v, _ := boolean(pab, k); !v {
 					t.Errorf("%s off", k)
@@ -338,19 +319,19 @@ func TestLogBucket(t *testing.T) {
 			}
 		})
 		t.Run(stack+"/bucket owner enforced, versioned, SSE-S3", func(t *testing.T) {
-			if got := input(of(typeBucketOwner), "rule.objectOwnership"); got != "BucketOwnerEnforced" {
+			if got := input(of(restype.S3BucketOwnershipControls), "rule.objectOwnership"); got != "BucketOwnerEnforced" {
 				t.Errorf("ownership %v", got)
 			}
-			if got := input(of(typeBucketVer), "versioningConfiguration.status"); got != "Enabled" {
+			if got := input(of(restype.S3BucketVersioningV2), "versioningConfiguration.status"); got != "Enabled" {
 				t.Errorf("versioning %v", got)
 			}
-			rules, _ := input(of(typeBucketSSE), "rules").([]any)
+			rules, _ := input(of(restype.S3BucketServerSideEncryptionConfigurationV2), "rules").([]any)
 			if len(rules) != 1 || rules[0].(map[string]any)["applyServerSideEncryptionByDefault"].(map[string]any)["sseAlgorithm"] != "AES256" {
 				t.Errorf("encryption rules %v, want SSE-S3 (what ALB log delivery supports)", rules)
 			}
 		})
 		t.Run(stack+"/logs expire after the configured days", func(t *testing.T) {
-			rules, _ := input(of(typeBucketLife), "rules").([]any)
+			rules, _ := input(of(restype.S3BucketLifecycleConfigurationV2), "rules").([]any)
 			if len(rules) == 0 {
 				t.Fatal("no lifecycle rules")
 			}
@@ -362,7 +343,7 @@ func TestLogBucket(t *testing.T) {
 			}
 		})
 		t.Run(stack+"/policy denies non-TLS and lets only the regional log-delivery principal write its prefixes", func(t *testing.T) {
-			doc := parsePolicy(t, of(typeBucketPolicy), "policy")
+			doc := parsePolicy(t, of(restype.S3BucketPolicy), "policy")
 			arn := output(bucket, "arn").(string)
 			var denyTLS, deliver bool
 			for _, s := range doc.Statement {
@@ -504,14 +485,14 @@ func TestMutualTLSWithGivenBundle(t *testing.T) {
 	if str(obj, "content") != bundle {
 		t.Errorf("uploaded bundle differs from the configured one")
 	}
-	store := only(t, m, typeTrustStore)
+	store := only(t, m, restype.LBTrustStore)
 	if str(store, "caCertificatesBundleS3Key") != str(obj, "key") || str(store, "caCertificatesBundleS3ObjectVersion") != output(obj, "versionId") {
 		t.Errorf("trust store reads %s@%s, want the uploaded bundle", str(store, "caCertificatesBundleS3Key"), str(store, "caCertificatesBundleS3ObjectVersion"))
 	}
 	if str(listenerOnPort(t, m, 443), "mutualAuthentication.mode") != "verify" {
 		t.Error("listener does not verify client certificates")
 	}
-	if n := len(m.ByType(typeTLSKey)); n != 0 {
+	if n := len(m.ByType(restype.TLSPrivateKey)); n != 0 {
 		t.Errorf("%d private keys made, want none: the bundle replaces the private CA", n)
 	}
 }
