@@ -10,7 +10,7 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/securityhub"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
-	"github.com/example/hardening/awsenv"
+	"github.com/example/hardening/internal/awsenv"
 )
 
 // MonitoringType is the type token of the Monitoring component.
@@ -104,7 +104,7 @@ type GuardDutyFeature struct {
 // The names are the API's DetectorFeature and FeatureAdditionalConfiguration
 // enums, which the provider validates before any call
 // (guardduty/detector_feature.go, enum.Validate); EC2_AGENT_MANAGEMENT is
-// newer than aws-sdk-go v1's model (awsname/models.json's source), so no
+// newer than aws-sdk-go v1's model (internal/awsname/models.json's source), so no
 // offline check here holds it.
 var GuardDutyFeatures = []GuardDutyFeature{
 	{"S3_DATA_EVENTS", nil, "FSBP GuardDuty.10"},

@@ -8,9 +8,9 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
-	"github.com/example/hardening/awsenv"
-	"github.com/example/hardening/iampolicy"
-	"github.com/example/hardening/logbucket"
+	"github.com/example/hardening/internal/awsenv"
+	"github.com/example/hardening/internal/iampolicy"
+	"github.com/example/hardening/internal/logbucket"
 )
 
 // TrailType is the type token of the Trail component.

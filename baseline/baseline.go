@@ -14,14 +14,14 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/config"
 
 	"github.com/example/hardening/audit"
-	"github.com/example/hardening/awsenv"
-	"github.com/example/hardening/awsname"
 	"github.com/example/hardening/identity"
+	"github.com/example/hardening/internal/awsenv"
+	"github.com/example/hardening/internal/awsname"
+	"github.com/example/hardening/internal/stackconfig"
 	"github.com/example/hardening/network"
 	"github.com/example/hardening/ratelimit"
 	"github.com/example/hardening/secrets"
 	"github.com/example/hardening/secrets/secretkind"
-	"github.com/example/hardening/stackconfig"
 	"github.com/example/hardening/tls"
 )
 

@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/example/hardening/iampolicy"
+	"github.com/example/hardening/internal/iampolicy"
 	"github.com/example/hardening/internal/restype"
 )
 

@@ -6,9 +6,9 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/example/hardening/awsname"
-	"github.com/example/hardening/iampolicy"
-	"github.com/example/hardening/iampolicy/sar"
+	"github.com/example/hardening/internal/awsname"
+	"github.com/example/hardening/internal/iampolicy"
+	"github.com/example/hardening/internal/iampolicy/sar"
 	"github.com/example/hardening/internal/restype"
 )
 
@@ -21,7 +21,7 @@ func deployRules() []Rule {
 			Description: "Every IAM policy fits its quota (IAM user guide, IAM and AWS STS quotas; white space not counted): a managed policy or boundary 6,144 characters, a role's inline policies together 10,240, a trust policy 2,048.",
 			Check:       policySizes},
 		{ID: "deploy-iam-policy-lint", Severity: Critical,
-			Description: "Every policy document (identity, boundary, trust, key, bucket, topic, queue, secret, endpoint, log resource policy) names actions that exist, condition keys that the conditioned actions' requests carry, and resources of types its actions take, per the AWS Service Authorization Reference (iampolicy/sar); otherwise the statement is silently dead.",
+			Description: "Every policy document (identity, boundary, trust, key, bucket, topic, queue, secret, endpoint, log resource policy) names actions that exist, condition keys that the conditioned actions' requests carry, and resources of types its actions take, per the AWS Service Authorization Reference (internal/iampolicy/sar); otherwise the statement is silently dead.",
 			Check:       policyLint},
 		{ID: "deploy-ordering", Severity: Critical,
 			Description: "Resources AWS needs first are dependencies of what needs them: the internet gateway and the public route before the load balancer; a function's role policy before the function; the Secrets Manager endpoint before a rotation function in a VPC; the invoke permission and role policy before a rotation; the bucket policy before the trail; certificate validation before an HTTPS listener.",

@@ -15,7 +15,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/example/hardening/iampolicy"
+	"github.com/example/hardening/internal/iampolicy"
 	"github.com/example/hardening/internal/restype"
 )
 

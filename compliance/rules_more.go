@@ -6,7 +6,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/example/hardening/iampolicy"
+	"github.com/example/hardening/internal/iampolicy"
 	"github.com/example/hardening/internal/restype"
 )
 

@@ -9,8 +9,8 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/lb"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
-	"github.com/example/hardening/iampolicy"
 	"github.com/example/hardening/identity/signin"
+	"github.com/example/hardening/internal/iampolicy"
 )
 
 // UserPoolType is the type token of the UserPool component.

@@ -7,7 +7,7 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/vpc"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
-	"github.com/example/hardening/awsname"
+	"github.com/example/hardening/internal/awsname"
 )
 
 // ingressRule and egressRule describe one TCP security group rule: one

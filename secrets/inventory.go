@@ -20,8 +20,8 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/example/hardening/audit"
-	"github.com/example/hardening/awsenv"
-	"github.com/example/hardening/awsname"
+	"github.com/example/hardening/internal/awsenv"
+	"github.com/example/hardening/internal/awsname"
 	"github.com/example/hardening/secrets/secretkind"
 )
 

@@ -4,8 +4,8 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/example/hardening/awsenv"
-	"github.com/example/hardening/iampolicy"
+	"github.com/example/hardening/internal/awsenv"
+	"github.com/example/hardening/internal/iampolicy"
 )
 
 // WriteActions are the Secrets Manager actions that change a secret's

@@ -11,11 +11,11 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 
 	"github.com/example/hardening/baseline"
-	"github.com/example/hardening/iampolicy"
-	"github.com/example/hardening/iampolicy/sar"
 	"github.com/example/hardening/identity"
+	"github.com/example/hardening/internal/iampolicy"
+	"github.com/example/hardening/internal/iampolicy/sar"
+	"github.com/example/hardening/internal/mockaws"
 	"github.com/example/hardening/internal/restype"
-	"github.com/example/hardening/mockaws"
 	"github.com/example/hardening/secrets"
 	"github.com/example/hardening/tls"
 )

@@ -10,10 +10,10 @@ import (
 
 	"github.com/example/hardening/audit"
 	"github.com/example/hardening/baseline"
-	"github.com/example/hardening/iampolicy"
+	"github.com/example/hardening/internal/iampolicy"
+	"github.com/example/hardening/internal/mockaws"
 	"github.com/example/hardening/internal/restype"
-	"github.com/example/hardening/mockaws"
-	"github.com/example/hardening/stackconfig"
+	"github.com/example/hardening/internal/stackconfig"
 )
 
 // benchmarkPatterns are the CIS AWS Foundations Benchmark's filter

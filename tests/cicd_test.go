@@ -13,9 +13,9 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/example/hardening/compliance"
+	"github.com/example/hardening/internal/mockaws"
+	"github.com/example/hardening/internal/plan"
 	"github.com/example/hardening/internal/restype"
-	"github.com/example/hardening/mockaws"
-	"github.com/example/hardening/plan"
 )
 
 // projectCopy copies Pulumi.yaml and a stack file into a temporary project

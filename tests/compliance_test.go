@@ -18,9 +18,9 @@ import (
 
 	"github.com/example/hardening/baseline"
 	"github.com/example/hardening/compliance"
+	"github.com/example/hardening/internal/mockaws"
+	"github.com/example/hardening/internal/plan"
 	"github.com/example/hardening/internal/restype"
-	"github.com/example/hardening/mockaws"
-	"github.com/example/hardening/plan"
 )
 
 // graphOf is a fresh compliance graph of a stack's recorded resources;

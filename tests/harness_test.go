@@ -14,8 +14,8 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/internals"
 
 	"github.com/example/hardening/baseline"
-	"github.com/example/hardening/mockaws"
-	"github.com/example/hardening/stackconfig"
+	"github.com/example/hardening/internal/mockaws"
+	"github.com/example/hardening/internal/stackconfig"
 )
 
 // stacks are the stacks users deploy; every property is checked on each.

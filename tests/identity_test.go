@@ -10,9 +10,9 @@ import (
 	"github.com/example/hardening/baseline"
 	"github.com/example/hardening/identity"
 	"github.com/example/hardening/identity/signin"
+	"github.com/example/hardening/internal/mockaws"
 	"github.com/example/hardening/internal/restype"
-	"github.com/example/hardening/mockaws"
-	"github.com/example/hardening/stackconfig"
+	"github.com/example/hardening/internal/stackconfig"
 )
 
 func TestUserPool(t *testing.T) {

@@ -15,10 +15,10 @@ import (
 // pack's rules import neither the AWS provider SDK nor the AWS SDK.
 func TestLightPackagesStayLight(t *testing.T) {
 	for pkg, forbidden := range map[string][]string{
-		"../secrets/secretkind": {"github.com/"},
-		"../stackconfig":        {"github.com/aws/", "github.com/pulumi/pulumi-aws/"},
-		"../secrets":            {"github.com/aws/"},
-		"../compliance":         {"github.com/aws/", "github.com/pulumi/pulumi-aws/"},
+		"../secrets/secretkind":   {"github.com/"},
+		"../internal/stackconfig": {"github.com/aws/", "github.com/pulumi/pulumi-aws/"},
+		"../secrets":              {"github.com/aws/"},
+		"../compliance":           {"github.com/aws/", "github.com/pulumi/pulumi-aws/"},
 	} {
 		out, err := exec.Command("go", "list", "-deps", pkg).Output()
 		if err != nil {
@@ -39,7 +39,7 @@ func TestLightPackagesStayLight(t *testing.T) {
 // item 3).
 func TestTypeTokensDeclaredOnce(t *testing.T) {
 	decl := regexp.MustCompile(`(?m)^\s*(const\s+)?\w+\s*=\s*"(aws|tls|random):[a-z0-9]+/?[A-Za-z0-9]*:[A-Za-z0-9]+"`)
-	for _, dir := range []string{".", "../compliance", "../plan", "../policypack"} {
+	for _, dir := range []string{".", "../compliance", "../internal/plan", "../policypack"} {
 		files, _ := filepath.Glob(filepath.Join(dir, "*.go"))
 		for _, f := range files {
 			b, err := os.ReadFile(f)

@@ -7,9 +7,9 @@ import (
 	"testing"
 
 	"github.com/example/hardening/baseline"
+	"github.com/example/hardening/internal/mockaws"
 	"github.com/example/hardening/internal/restype"
-	"github.com/example/hardening/mockaws"
-	"github.com/example/hardening/stackconfig"
+	"github.com/example/hardening/internal/stackconfig"
 )
 
 func TestFlowLogs(t *testing.T) {

@@ -9,8 +9,8 @@ import (
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 
-	"github.com/example/hardening/mockaws"
-	"github.com/example/hardening/plan"
+	"github.com/example/hardening/internal/mockaws"
+	"github.com/example/hardening/internal/plan"
 )
 
 func TestPlanReport(t *testing.T) {

@@ -8,7 +8,7 @@ import (
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 
-	"github.com/example/hardening/mockaws"
+	"github.com/example/hardening/internal/mockaws"
 )
 
 // Resource type tokens the tests look up.

@@ -6,8 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/example/hardening/internal/mockaws"
 	"github.com/example/hardening/internal/restype"
-	"github.com/example/hardening/mockaws"
 )
 
 // sgRule is a recorded security group rule with its group resolved to a role.

@@ -6,10 +6,10 @@ import (
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
-	"github.com/example/hardening/awsenv"
 	"github.com/example/hardening/baseline"
+	"github.com/example/hardening/internal/awsenv"
+	"github.com/example/hardening/internal/mockaws"
 	"github.com/example/hardening/internal/restype"
-	"github.com/example/hardening/mockaws"
 	"github.com/example/hardening/network"
 	"github.com/example/hardening/network/addressing"
 )

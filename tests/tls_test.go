@@ -18,9 +18,9 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/example/hardening/baseline"
+	"github.com/example/hardening/internal/mockaws"
+	"github.com/example/hardening/internal/plan"
 	"github.com/example/hardening/internal/restype"
-	"github.com/example/hardening/mockaws"
-	"github.com/example/hardening/plan"
 	"github.com/example/hardening/tls/policy"
 )
 

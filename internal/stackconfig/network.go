@@ -6,7 +6,7 @@ import (
 	"regexp"
 	"slices"
 
-	"github.com/example/hardening/awsenv"
+	"github.com/example/hardening/internal/awsenv"
 	"github.com/example/hardening/network/addressing"
 )
 

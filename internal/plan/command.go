@@ -11,8 +11,8 @@ import (
 
 	"github.com/example/hardening/baseline"
 	"github.com/example/hardening/compliance"
-	"github.com/example/hardening/mockaws"
-	"github.com/example/hardening/stackconfig"
+	"github.com/example/hardening/internal/mockaws"
+	"github.com/example/hardening/internal/stackconfig"
 )
 
 // Exit codes.

@@ -14,7 +14,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 
 	"github.com/example/hardening/compliance"
-	"github.com/example/hardening/mockaws"
+	"github.com/example/hardening/internal/mockaws"
 )
 
 // Masked is what a secret value is shown as.

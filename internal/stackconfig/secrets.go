@@ -6,7 +6,7 @@ import (
 	"regexp"
 	"slices"
 
-	"github.com/example/hardening/awsname"
+	"github.com/example/hardening/internal/awsname"
 	"github.com/example/hardening/secrets/secretkind"
 )
 

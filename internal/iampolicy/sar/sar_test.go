@@ -4,7 +4,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/example/hardening/iampolicy"
+	"github.com/example/hardening/internal/iampolicy"
 )
 
 func TestReferenceIsPinned(t *testing.T) {

@@ -18,7 +18,7 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/example/hardening/iampolicy"
+	"github.com/example/hardening/internal/iampolicy"
 )
 
 //go:embed sar.json

@@ -11,8 +11,8 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/s3"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
-	"github.com/example/hardening/awsenv"
-	"github.com/example/hardening/iampolicy"
+	"github.com/example/hardening/internal/awsenv"
+	"github.com/example/hardening/internal/iampolicy"
 )
 
 // Args configures a log bucket.

@@ -8,8 +8,8 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/example/hardening/iampolicy"
 	"github.com/example/hardening/identity/signin"
+	"github.com/example/hardening/internal/iampolicy"
 )
 
 // Identity configures Cognito, the roles users and CI assume, and the
