@@ -1,12 +1,18 @@
 package tests
 
 import (
+	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/example/hardening/internal/stackconfig"
 )
 
 // TestLightPackagesStayLight: the packages that hold shared facts and the
@@ -51,4 +57,106 @@ func TestTypeTokensDeclaredOnce(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestConfigurationTableMatchesDefaults: each default docs/configuration.md
+// states as a single value is the one stackconfig applies (#17 item 8), so
+// the page cannot drift from the code. Rows naming sibling keys
+// ("`a.b` / `c`") are split; rows whose default is prose are skipped.
+func TestConfigurationTableMatchesDefaults(t *testing.T) {
+	d := stackconfig.Default()
+	sections := map[string]any{
+		"network": d.Network, "kms": d.KMS, "tls": d.TLS, "secrets": d.Secrets, "rateLimit": d.RateLimit,
+		"audit": d.Audit, "identity": d.Identity, "alerts": d.Alerts, "workloads": d.Workloads,
+		"production": d.Production, "protectStateful": d.ProtectStateful,
+	}
+	doc := map[string]any{}
+	b, _ := json.Marshal(sections)
+	_ = json.Unmarshal(b, &doc)
+	lookup := func(path string) (any, bool) {
+		var cur any = doc
+		for _, p := range strings.Split(path, ".") {
+			m, ok := cur.(map[string]any)
+			if !ok {
+				return nil, false
+			}
+			if cur, ok = m[p]; !ok {
+				return nil, false
+			}
+		}
+		return cur, true
+	}
+	page, err := os.ReadFile("../docs/configuration.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	row := regexp.MustCompile("(?m)^\\| `hardening:([^`]+)`((?: / `[^`]+`)*) \\| ([^|]+) \\|")
+	value := regexp.MustCompile("^`([^`]+)`$")
+	checked := 0
+	for _, m := range row.FindAllStringSubmatch(string(page), -1) {
+		keys := []string{m[1]}
+		parent := m[1][:strings.LastIndex(m[1], ".")+1]
+		for _, k := range regexp.MustCompile("`([^`]+)`").FindAllStringSubmatch(m[2], -1) {
+			keys = append(keys, parent+k[1])
+		}
+		defaults := strings.Split(strings.TrimSpace(m[3]), " / ")
+		if len(defaults) != len(keys) {
+			continue
+		}
+		for i, k := range keys {
+			v := value.FindStringSubmatch(strings.TrimSpace(defaults[i]))
+			if v == nil {
+				continue // prose, not one value
+			}
+			got, ok := lookup(k)
+			if !ok {
+				continue // a key without a default (set by the stack)
+			}
+			var want any
+			if err := yaml.Unmarshal([]byte(v[1]), &want); err != nil {
+				continue
+			}
+			b, _ := json.Marshal(want) // YAML's ints and maps as JSON's
+			_ = json.Unmarshal(b, &want)
+			checked++
+			if !covers(want, got) {
+				t.Errorf("docs/configuration.md says hardening:%s defaults to %s; stackconfig applies %v", k, v[1], got)
+			}
+		}
+	}
+	if checked < 20 {
+		t.Errorf("only %d defaults checked; the table's format changed", checked)
+	}
+	t.Logf("%d defaults checked", checked)
+}
+
+// covers reports whether the documented value doc describes got: equal
+// scalars and lists (an empty list for none), and for an object, each key
+// it names (a row may name only the keys that matter).
+func covers(doc, got any) bool {
+	switch d := doc.(type) {
+	case map[string]any:
+		g, ok := got.(map[string]any)
+		if !ok {
+			return false
+		}
+		for k, v := range d {
+			if !covers(v, g[k]) {
+				return false
+			}
+		}
+		return true
+	case []any:
+		g, _ := got.([]any)
+		if len(d) != len(g) {
+			return false
+		}
+		for i := range d {
+			if !covers(d[i], g[i]) {
+				return false
+			}
+		}
+		return true
+	}
+	return fmt.Sprint(doc) == fmt.Sprint(got)
 }

@@ -3,7 +3,7 @@
 # engine/ (.ci/install-pulumi), the stub provider (tests/engine/stubprovider)
 # installed as aws 6.83.4, tls 5.3.1 and random 4.19.2 under a temporary
 # PULUMI_HOME with automatic plugin acquisition off, a file backend and
-# passphrase secrets. For dev and prod it runs what the README and the
+# passphrase secrets. For dev and prod it runs what docs/compliance.md and the
 # workflows run: preview; preview --json read by `plan -from-preview`;
 # preview with the policy pack; up; a preview that must show no change;
 # preview --json --show-sames through the guard; a planted key replacement
@@ -46,7 +46,7 @@ for stack in dev prod; do
   # The language host builds with -trimpath; SARIF must point into the repository.
   "$work/plan" -stack "$stack" -from-preview "$work/$stack.json" -format sarif -source-root . > "$work/$stack.sarif" || true
   grep -q '"uri": "tls/tls.go"' "$work/$stack.sarif" || fail "$stack: SARIF locations from the preview do not resolve to repository paths: $(grep -m3 '"uri"' "$work/$stack.sarif")"
-  step "$stack: preview with the policy pack, as the README writes it"
+  step "$stack: preview with the policy pack, as docs/compliance.md writes it"
   pulumi preview --stack "$stack" --non-interactive --policy-pack ./policypack > "$work/$stack-pack.txt" 2>&1 || { cp "$work/$stack-pack.txt" /tmp/engine-pack-failure.txt 2>/dev/null; fail "$stack: preview with the policy pack failed: $(grep -i -m5 -B2 -A8 "error\|violation\|mandatory" "$work/$stack-pack.txt")"; }
   step "$stack: up"
   pulumi up --stack "$stack" --yes --non-interactive > "$work/$stack-up.txt" 2>&1 || fail "$stack: up failed: $(tail -30 "$work/$stack-up.txt")"
