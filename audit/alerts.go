@@ -1,5 +1,3 @@
-// Package audit provides the evidence and detection of a stack: the one
-// alerts topic every alarm and event rule of every component notifies.
 package audit
 
 import (

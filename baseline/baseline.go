@@ -141,7 +141,7 @@ type Baseline struct {
 	Key          *secrets.Key
 	Alerts       *audit.Alerts
 	AccessLogs   *audit.AccessLogs
-	Network      *network.Vpc
+	Network      *network.VPC
 	LoadBalancer *tls.LoadBalancer
 	WebACL       *ratelimit.WebACL
 	Boundary     *identity.Boundary

@@ -147,9 +147,9 @@ func (d *deployer) boundary(key *secrets.Key) (*identity.Boundary, error) {
 	})
 }
 
-func (d *deployer) network(key *secrets.Key, boundary *identity.Boundary) (*network.Vpc, error) {
+func (d *deployer) network(key *secrets.Key, boundary *identity.Boundary) (*network.VPC, error) {
 	n := d.cfg.Network
-	return network.NewVpc(d.ctx, d.name, &network.VpcArgs{
+	return network.NewVPC(d.ctx, d.name, &network.VPCArgs{
 		CIDR:                     n.CIDR,
 		AvailabilityZones:        d.env.AvailabilityZones,
 		NATGateways:              n.NATGateways,
@@ -201,7 +201,7 @@ func (d *deployer) accessLogs() (*audit.AccessLogs, error) {
 	})
 }
 
-func (d *deployer) loadBalancer(vpc *network.Vpc, accessLogs *audit.AccessLogs) (*tls.LoadBalancer, error) {
+func (d *deployer) loadBalancer(vpc *network.VPC, accessLogs *audit.AccessLogs) (*tls.LoadBalancer, error) {
 	t := d.cfg.TLS
 	var ca *tls.PrivateCAArgs
 	if t.PrivateCA.Enabled {
@@ -296,7 +296,7 @@ func (d *deployer) inventory(pool *identity.UserPool, external map[string]pulumi
 	return entries
 }
 
-func (d *deployer) secrets(entries []secrets.SecretArgs, keyArgs *secrets.KeyArgs, key *secrets.Key, vpc *network.Vpc, alerts *audit.Alerts,
+func (d *deployer) secrets(entries []secrets.SecretArgs, keyArgs *secrets.KeyArgs, key *secrets.Key, vpc *network.VPC, alerts *audit.Alerts,
 	boundary *identity.Boundary, workloads map[string]*identity.WorkloadRole, ci *identity.CIRoles) (*secrets.Inventory, error) {
 	sc := d.cfg.Secrets
 	readers := map[string]secrets.Reader{}

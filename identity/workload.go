@@ -1,5 +1,3 @@
-// Package identity provides who may act in a stack: the IAM roles its
-// workloads run under.
 package identity
 
 import (

@@ -24,12 +24,14 @@ import (
 	"github.com/example/hardening/network/addressing"
 )
 
-// VpcType is the type token of the Vpc component.
-const VpcType = "hardening:network:Vpc"
+// VPCType is the type token of the VPC component. It keeps the spelling
+// it was deployed with: a new token would change every child's URN, and
+// Pulumi would replace the whole network without an alias.
+const VPCType = "hardening:network:Vpc"
 
-// VpcArgs configures a Vpc. The plain values decide what is built and are
-// validated by NewVpc.
-type VpcArgs struct {
+// VPCArgs configures a VPC. The plain values decide what is built and are
+// validated by NewVPC.
+type VPCArgs struct {
 	// CIDR is the VPC's IPv4 block (/16 to /23).
 	CIDR string
 	// AvailabilityZones are the zone names that get one subnet per tier.
@@ -64,8 +66,8 @@ type VpcArgs struct {
 	Protect bool
 }
 
-// Vpc is the baseline network.
-type Vpc struct {
+// VPC is the baseline network.
+type VPC struct {
 	pulumi.ResourceState
 
 	// VPCID is the VPC's id.
@@ -92,8 +94,8 @@ type Vpc struct {
 	InterfaceEndpointIDs pulumi.StringMapOutput `pulumi:"interfaceEndpointIds"`
 }
 
-// NewVpc creates a Vpc.
-func NewVpc(ctx *pulumi.Context, name string, args *VpcArgs, opts ...pulumi.ResourceOption) (*Vpc, error) {
+// NewVPC creates a VPC.
+func NewVPC(ctx *pulumi.Context, name string, args *VPCArgs, opts ...pulumi.ResourceOption) (*VPC, error) {
 	if args == nil {
 		return nil, errors.New("network: args are required")
 	}
@@ -104,14 +106,14 @@ func NewVpc(ctx *pulumi.Context, name string, args *VpcArgs, opts ...pulumi.Reso
 	if args.LogKeyARN == nil || args.PermissionsBoundary == nil {
 		return nil, fmt.Errorf("network %s: a KMS key for the flow logs and a permissions boundary are required", name)
 	}
-	v := &Vpc{}
-	if err := ctx.RegisterComponentResource(VpcType, name, v, opts...); err != nil {
+	v := &VPC{}
+	if err := ctx.RegisterComponentResource(VPCType, name, v, opts...); err != nil {
 		return nil, err
 	}
 	b := &builder{ctx: ctx, name: name, args: args, plan: plan, parent: pulumi.Parent(v)}
 	// Each step takes what an earlier one made as arguments, so the order
 	// is the compiler's to check.
-	fail := func(err error) (*Vpc, error) { return nil, fmt.Errorf("network %s: %w", name, err) }
+	fail := func(err error) (*VPC, error) { return nil, fmt.Errorf("network %s: %w", name, err) }
 	vpcRes, err := b.vpc()
 	if err != nil {
 		return fail(err)
@@ -173,11 +175,11 @@ func NewVpc(ctx *pulumi.Context, name string, args *VpcArgs, opts ...pulumi.Reso
 	})
 }
 
-// builder holds what every step of one NewVpc call reads and none changes.
+// builder holds what every step of one NewVPC call reads and none changes.
 type builder struct {
 	ctx    *pulumi.Context
 	name   string
-	args   *VpcArgs
+	args   *VPCArgs
 	plan   addressing.Plan
 	parent pulumi.ResourceOption
 }

@@ -170,10 +170,10 @@ func TestKMSKey(t *testing.T) {
 
 func TestTwoNetworksDoNotCollide(t *testing.T) {
 	s := loadStack(t, "dev")
-	var vpcs [2]*network.Vpc
+	var vpcs [2]*network.VPC
 	m, err := s.Run(func(ctx *pulumi.Context) error {
 		for i, name := range []string{"blue", "green"} {
-			v, err := network.NewVpc(ctx, name, &network.VpcArgs{
+			v, err := network.NewVPC(ctx, name, &network.VPCArgs{
 				CIDR:                     "10.40.0.0/16",
 				AvailabilityZones:        []string{"us-east-1a", "us-east-1b"},
 				LoadBalancerIngressCIDRs: []string{"0.0.0.0/0"},
