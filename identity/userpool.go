@@ -130,194 +130,37 @@ func NewUserPool(ctx *pulumi.Context, name string, args *UserPoolArgs, opts ...p
 	if err := ctx.RegisterComponentResource(UserPoolType, name, u, opts...); err != nil {
 		return nil, err
 	}
-	parent := pulumi.Parent(u)
-	pool, err := cognito.NewUserPool(ctx, name, poolArgs(name, args), parent, pulumi.Protect(args.Protect), pulumi.RetainOnDelete(args.Protect))
+	b := &poolBuilder{ctx: ctx, name: name, args: args, parent: pulumi.Parent(u)}
+	fail := func(err error) (*UserPool, error) { return nil, fmt.Errorf("identity user pool %s: %w", name, err) }
+	pool, err := cognito.NewUserPool(ctx, name, poolArgs(name, args), b.parent, pulumi.Protect(args.Protect), pulumi.RetainOnDelete(args.Protect))
 	if err != nil {
-		return nil, err
+		return fail(err)
 	}
-	domain, err := cognito.NewUserPoolDomain(ctx, name, &cognito.UserPoolDomainArgs{
-		Domain:     pulumi.String(args.DomainPrefix),
-		UserPoolId: pool.ID(),
-		// The classic hosted UI. Managed login (version 2) shows "Login
-		// pages unavailable" until a branding style exists, and
-		// pulumi-aws v6.83.4 has no ManagedLoginBranding resource.
-		ManagedLoginVersion: pulumi.Int(1),
-	}, parent)
+	domain, err := b.domain(pool)
 	if err != nil {
-		return nil, err
+		return fail(err)
 	}
-	client, err := cognito.NewUserPoolClient(ctx, name+"-alb", &cognito.UserPoolClientArgs{
-		UserPoolId: pool.ID(),
-		// The load balancer is a confidential client: it keeps the secret
-		// and runs the authorization-code grant; no implicit grant.
-		GenerateSecret:                  pulumi.Bool(true),
-		AllowedOauthFlowsUserPoolClient: pulumi.Bool(true),
-		AllowedOauthFlows:               pulumi.StringArray{pulumi.String("code")},
-		AllowedOauthScopes:              pulumi.StringArray{pulumi.String("openid"), pulumi.String("email")},
-		SupportedIdentityProviders:      pulumi.StringArray{pulumi.String("COGNITO")},
-		CallbackUrls:                    pulumi.ToStringArray(args.CallbackURLs),
-		LogoutUrls:                      pulumi.ToStringArray(args.LogoutURLs),
-		ExplicitAuthFlows:               pulumi.StringArray{pulumi.String("ALLOW_USER_SRP_AUTH")},
-		PreventUserExistenceErrors:      pulumi.String("ENABLED"),
-		EnableTokenRevocation:           pulumi.Bool(true),
-		RefreshTokenRotation: &cognito.UserPoolClientRefreshTokenRotationArgs{
-			Feature:                 pulumi.String("ENABLED"),
-			RetryGracePeriodSeconds: pulumi.Int(10),
-		},
-		AccessTokenValidity:  pulumi.Int(args.AccessTokenMinutes),
-		IdTokenValidity:      pulumi.Int(args.IDTokenMinutes),
-		RefreshTokenValidity: pulumi.Int(args.RefreshTokenDays),
-		TokenValidityUnits: &cognito.UserPoolClientTokenValidityUnitsArgs{
-			AccessToken:  pulumi.String("minutes"),
-			IdToken:      pulumi.String("minutes"),
-			RefreshToken: pulumi.String("days"),
-		},
-		AuthSessionValidity: pulumi.Int(3),
-	}, parent, pulumi.AdditionalSecretOutputs([]string{"clientSecret"}))
+	client, err := b.loadBalancerClient(pool)
 	if err != nil {
-		return nil, err
+		return fail(err)
 	}
-	// The load balancer never hands the ID token to the app (it forwards
-	// the access token and its own x-amzn-oidc-data), so group roles are
-	// reached through a public client: a browser app or a CLI signs the
-	// member in with the authorization-code grant and PKCE (no secret to
-	// leak), then trades the ID token at the identity pool.
-	federation, err := cognito.NewUserPoolClient(ctx, name+"-federation", &cognito.UserPoolClientArgs{
-		UserPoolId:                      pool.ID(),
-		GenerateSecret:                  pulumi.Bool(false),
-		AllowedOauthFlowsUserPoolClient: pulumi.Bool(true),
-		AllowedOauthFlows:               pulumi.StringArray{pulumi.String("code")},
-		AllowedOauthScopes:              pulumi.StringArray{pulumi.String("openid"), pulumi.String("email")},
-		SupportedIdentityProviders:      pulumi.StringArray{pulumi.String("COGNITO")},
-		CallbackUrls:                    pulumi.ToStringArray(args.FederationCallbackURLs),
-		ExplicitAuthFlows:               pulumi.StringArray{pulumi.String("ALLOW_USER_SRP_AUTH")},
-		PreventUserExistenceErrors:      pulumi.String("ENABLED"),
-		EnableTokenRevocation:           pulumi.Bool(true),
-		AccessTokenValidity:             pulumi.Int(args.AccessTokenMinutes),
-		IdTokenValidity:                 pulumi.Int(args.IDTokenMinutes),
-		RefreshTokenValidity:            pulumi.Int(args.RefreshTokenDays),
-		TokenValidityUnits: &cognito.UserPoolClientTokenValidityUnitsArgs{
-			AccessToken:  pulumi.String("minutes"),
-			IdToken:      pulumi.String("minutes"),
-			RefreshToken: pulumi.String("days"),
-		},
-		AuthSessionValidity: pulumi.Int(3),
-	}, parent)
+	federation, err := b.federationClient(pool)
 	if err != nil {
-		return nil, err
+		return fail(err)
 	}
-	identityPool, err := cognito.NewIdentityPool(ctx, name, &cognito.IdentityPoolArgs{
-		IdentityPoolName:               pulumi.String(name),
-		AllowUnauthenticatedIdentities: pulumi.Bool(false),
-		// The enhanced flow only: the identity pool, not the caller, picks
-		// the role from the token, so no member can ask for another
-		// group's role.
-		AllowClassicFlow: pulumi.Bool(false),
-		CognitoIdentityProviders: cognito.IdentityPoolCognitoIdentityProviderArray{cognito.IdentityPoolCognitoIdentityProviderArgs{
-			ClientId:             federation.ID(),
-			ProviderName:         pool.Endpoint,
-			ServerSideTokenCheck: pulumi.Bool(true),
-		}},
-	}, parent)
+	identityPool, err := b.identityPool(pool, federation)
 	if err != nil {
-		return nil, err
+		return fail(err)
 	}
-	poolTrust := identityPool.ID().ToStringOutput().ApplyT(func(id string) (string, error) {
-		return GroupTrustPolicy(id).JSON()
-	}).(pulumi.StringOutput)
-	// The provider refuses a role attachment whose roles map has neither
-	// authenticated nor unauthenticated
-	// (internal/service/cognitoidentity/pool_roles_attachment.go). The
-	// authenticated default role grants nothing: a member gets only its
-	// group's role, anyone else nothing.
-	noAccess, err := iam.NewRole(ctx, name+"-signed-in", &iam.RoleArgs{
-		Description:         pulumi.String("Default role of signed-in users without a group: no permissions"),
-		AssumeRolePolicy:    poolTrust,
-		MaxSessionDuration:  pulumi.Int(3600),
-		PermissionsBoundary: args.BoundaryARN,
-	}, parent)
+	noAccess, roleARNs, err := b.groupRoles(pool, identityPool)
 	if err != nil {
-		return nil, err
+		return fail(err)
 	}
-	if _, err := iam.NewRolePolicy(ctx, name+"-signed-in", &iam.RolePolicyArgs{
-		Role: noAccess.Name,
-		Policy: pulumi.String(iampolicy.New(iampolicy.Statement{
-			Sid: "NoAccess", Effect: iampolicy.Deny, Action: []string{"*"}, Resource: []string{"*"},
-		}).MustJSON()),
-	}, parent); err != nil {
-		return nil, err
+	if err := b.roleAttachment(pool, federation, identityPool, noAccess); err != nil {
+		return fail(err)
 	}
-	roleARNs := pulumi.StringMap{}
-	for _, g := range args.Groups {
-		role, err := iam.NewRole(ctx, name+"-group-"+g.Name, &iam.RoleArgs{
-			Description:         pulumi.String(fmt.Sprintf("Users of group %s (role %s)", g.Name, g.RoleName)),
-			AssumeRolePolicy:    poolTrust,
-			MaxSessionDuration:  pulumi.Int(3600),
-			PermissionsBoundary: args.BoundaryARN,
-		}, parent)
-		if err != nil {
-			return nil, err
-		}
-		policy, err := g.Policy.JSON()
-		if err != nil {
-			return nil, fmt.Errorf("identity user pool %s: group %s role %s: %w", name, g.Name, g.RoleName, err)
-		}
-		if _, err := iam.NewRolePolicy(ctx, name+"-group-"+g.Name, &iam.RolePolicyArgs{
-			Role:   role.Name,
-			Policy: pulumi.String(policy),
-		}, parent); err != nil {
-			return nil, err
-		}
-		if _, err := cognito.NewUserGroup(ctx, name+"-"+g.Name, &cognito.UserGroupArgs{
-			UserPoolId: pool.ID(),
-			Name:       pulumi.String(g.Name),
-			Precedence: pulumi.Int(g.Precedence),
-			RoleArn:    role.Arn,
-		}, parent); err != nil {
-			return nil, err
-		}
-		roleARNs[g.Name] = role.Arn
-	}
-	if _, err := cognito.NewIdentityPoolRoleAttachment(ctx, name, &cognito.IdentityPoolRoleAttachmentArgs{
-		IdentityPoolId: identityPool.ID(),
-		Roles:          pulumi.StringMap{"authenticated": noAccess.Arn},
-		RoleMappings: cognito.IdentityPoolRoleAttachmentRoleMappingArray{cognito.IdentityPoolRoleAttachmentRoleMappingArgs{
-			IdentityProvider:        pulumi.Sprintf("%s:%s", pool.Endpoint, federation.ID()),
-			Type:                    pulumi.String("Token"),
-			AmbiguousRoleResolution: pulumi.String("Deny"),
-		}},
-	}, parent); err != nil {
-		return nil, err
-	}
-	if len(args.AuthenticatedPaths) > 0 {
-		if _, err := lb.NewListenerRule(ctx, name+"-authenticated", &lb.ListenerRuleArgs{
-			ListenerArn: args.ListenerARN,
-			Priority:    pulumi.Int(10),
-			Conditions: lb.ListenerRuleConditionArray{lb.ListenerRuleConditionArgs{
-				PathPattern: &lb.ListenerRuleConditionPathPatternArgs{Values: pulumi.ToStringArray(args.AuthenticatedPaths)},
-			}},
-			Actions: lb.ListenerRuleActionArray{
-				lb.ListenerRuleActionArgs{
-					Type:  pulumi.String("authenticate-cognito"),
-					Order: pulumi.Int(1),
-					AuthenticateCognito: &lb.ListenerRuleActionAuthenticateCognitoArgs{
-						UserPoolArn:              pool.Arn,
-						UserPoolClientId:         client.ID(),
-						UserPoolDomain:           domain.Domain,
-						OnUnauthenticatedRequest: pulumi.String("authenticate"),
-						Scope:                    pulumi.String("openid email"),
-						SessionTimeout:           pulumi.Int(3600),
-					},
-				},
-				lb.ListenerRuleActionArgs{
-					Type:           pulumi.String("forward"),
-					Order:          pulumi.Int(2),
-					TargetGroupArn: args.TargetGroupARN,
-				},
-			},
-		}, parent); err != nil {
-			return nil, err
-		}
+	if err := b.signInRule(pool, client, domain); err != nil {
+		return fail(err)
 	}
 	u.UserPoolARN = pool.Arn
 	u.UserPoolID = pool.ID().ToStringOutput()
@@ -336,6 +179,212 @@ func NewUserPool(ctx *pulumi.Context, name string, args *UserPoolArgs, opts ...p
 		"identityPoolId":     u.IdentityPoolID,
 		"groupRoleArns":      u.GroupRoleARNs,
 	})
+}
+
+// poolBuilder holds what every step of one NewUserPool call reads; each
+// step takes the resources it needs as arguments.
+type poolBuilder struct {
+	ctx    *pulumi.Context
+	name   string
+	args   *UserPoolArgs
+	parent pulumi.ResourceOption
+}
+
+func (b *poolBuilder) domain(pool *cognito.UserPool) (*cognito.UserPoolDomain, error) {
+	return cognito.NewUserPoolDomain(b.ctx, b.name, &cognito.UserPoolDomainArgs{
+		Domain:     pulumi.String(b.args.DomainPrefix),
+		UserPoolId: pool.ID(),
+		// The classic hosted UI. Managed login (version 2) shows "Login
+		// pages unavailable" until a branding style exists, and
+		// pulumi-aws v6.83.4 has no ManagedLoginBranding resource.
+		ManagedLoginVersion: pulumi.Int(1),
+	}, b.parent)
+}
+
+func (b *poolBuilder) loadBalancerClient(pool *cognito.UserPool) (*cognito.UserPoolClient, error) {
+	return cognito.NewUserPoolClient(b.ctx, b.name+"-alb", &cognito.UserPoolClientArgs{
+		UserPoolId: pool.ID(),
+		// The load balancer is a confidential client: it keeps the secret
+		// and runs the authorization-code grant; no implicit grant.
+		GenerateSecret:                  pulumi.Bool(true),
+		AllowedOauthFlowsUserPoolClient: pulumi.Bool(true),
+		AllowedOauthFlows:               pulumi.StringArray{pulumi.String("code")},
+		AllowedOauthScopes:              pulumi.StringArray{pulumi.String("openid"), pulumi.String("email")},
+		SupportedIdentityProviders:      pulumi.StringArray{pulumi.String("COGNITO")},
+		CallbackUrls:                    pulumi.ToStringArray(b.args.CallbackURLs),
+		LogoutUrls:                      pulumi.ToStringArray(b.args.LogoutURLs),
+		ExplicitAuthFlows:               pulumi.StringArray{pulumi.String("ALLOW_USER_SRP_AUTH")},
+		PreventUserExistenceErrors:      pulumi.String("ENABLED"),
+		EnableTokenRevocation:           pulumi.Bool(true),
+		RefreshTokenRotation: &cognito.UserPoolClientRefreshTokenRotationArgs{
+			Feature:                 pulumi.String("ENABLED"),
+			RetryGracePeriodSeconds: pulumi.Int(10),
+		},
+		AccessTokenValidity:  pulumi.Int(b.args.AccessTokenMinutes),
+		IdTokenValidity:      pulumi.Int(b.args.IDTokenMinutes),
+		RefreshTokenValidity: pulumi.Int(b.args.RefreshTokenDays),
+		TokenValidityUnits: &cognito.UserPoolClientTokenValidityUnitsArgs{
+			AccessToken:  pulumi.String("minutes"),
+			IdToken:      pulumi.String("minutes"),
+			RefreshToken: pulumi.String("days"),
+		},
+		AuthSessionValidity: pulumi.Int(3),
+	}, b.parent, pulumi.AdditionalSecretOutputs([]string{"clientSecret"}))
+}
+
+// The load balancer never hands the ID token to the app (it forwards
+// the access token and its own x-amzn-oidc-data), so group roles are
+// reached through a public client: a browser app or a CLI signs the
+// member in with the authorization-code grant and PKCE (no secret to
+// leak), then trades the ID token at the identity pool.
+func (b *poolBuilder) federationClient(pool *cognito.UserPool) (*cognito.UserPoolClient, error) {
+	return cognito.NewUserPoolClient(b.ctx, b.name+"-federation", &cognito.UserPoolClientArgs{
+		UserPoolId:                      pool.ID(),
+		GenerateSecret:                  pulumi.Bool(false),
+		AllowedOauthFlowsUserPoolClient: pulumi.Bool(true),
+		AllowedOauthFlows:               pulumi.StringArray{pulumi.String("code")},
+		AllowedOauthScopes:              pulumi.StringArray{pulumi.String("openid"), pulumi.String("email")},
+		SupportedIdentityProviders:      pulumi.StringArray{pulumi.String("COGNITO")},
+		CallbackUrls:                    pulumi.ToStringArray(b.args.FederationCallbackURLs),
+		ExplicitAuthFlows:               pulumi.StringArray{pulumi.String("ALLOW_USER_SRP_AUTH")},
+		PreventUserExistenceErrors:      pulumi.String("ENABLED"),
+		EnableTokenRevocation:           pulumi.Bool(true),
+		AccessTokenValidity:             pulumi.Int(b.args.AccessTokenMinutes),
+		IdTokenValidity:                 pulumi.Int(b.args.IDTokenMinutes),
+		RefreshTokenValidity:            pulumi.Int(b.args.RefreshTokenDays),
+		TokenValidityUnits: &cognito.UserPoolClientTokenValidityUnitsArgs{
+			AccessToken:  pulumi.String("minutes"),
+			IdToken:      pulumi.String("minutes"),
+			RefreshToken: pulumi.String("days"),
+		},
+		AuthSessionValidity: pulumi.Int(3),
+	}, b.parent)
+}
+
+func (b *poolBuilder) identityPool(pool *cognito.UserPool, federation *cognito.UserPoolClient) (*cognito.IdentityPool, error) {
+	return cognito.NewIdentityPool(b.ctx, b.name, &cognito.IdentityPoolArgs{
+		IdentityPoolName:               pulumi.String(b.name),
+		AllowUnauthenticatedIdentities: pulumi.Bool(false),
+		// The enhanced flow only: the identity pool, not the caller, picks
+		// the role from the token, so no member can ask for another
+		// group's role.
+		AllowClassicFlow: pulumi.Bool(false),
+		CognitoIdentityProviders: cognito.IdentityPoolCognitoIdentityProviderArray{cognito.IdentityPoolCognitoIdentityProviderArgs{
+			ClientId:             federation.ID(),
+			ProviderName:         pool.Endpoint,
+			ServerSideTokenCheck: pulumi.Bool(true),
+		}},
+	}, b.parent)
+}
+
+// groupRoles creates a role per group, trusted by the identity pool, and
+// the signed-in default role that grants nothing.
+func (b *poolBuilder) groupRoles(pool *cognito.UserPool, identityPool *cognito.IdentityPool) (*iam.Role, pulumi.StringMap, error) {
+	poolTrust := identityPool.ID().ToStringOutput().ApplyT(func(id string) (string, error) {
+		return GroupTrustPolicy(id).JSON()
+	}).(pulumi.StringOutput)
+	// The provider refuses a role attachment whose roles map has neither
+	// authenticated nor unauthenticated
+	// (internal/service/cognitoidentity/pool_roles_attachment.go). The
+	// authenticated default role grants nothing: a member gets only its
+	// group's role, anyone else nothing.
+	noAccess, err := iam.NewRole(b.ctx, b.name+"-signed-in", &iam.RoleArgs{
+		Description:         pulumi.String("Default role of signed-in users without a group: no permissions"),
+		AssumeRolePolicy:    poolTrust,
+		MaxSessionDuration:  pulumi.Int(3600),
+		PermissionsBoundary: b.args.BoundaryARN,
+	}, b.parent)
+	if err != nil {
+		return nil, nil, err
+	}
+	if _, err := iam.NewRolePolicy(b.ctx, b.name+"-signed-in", &iam.RolePolicyArgs{
+		Role: noAccess.Name,
+		Policy: pulumi.String(iampolicy.New(iampolicy.Statement{
+			Sid: "NoAccess", Effect: iampolicy.Deny, Action: []string{"*"}, Resource: []string{"*"},
+		}).MustJSON()),
+	}, b.parent); err != nil {
+		return nil, nil, err
+	}
+	roleARNs := pulumi.StringMap{}
+	for _, g := range b.args.Groups {
+		role, err := iam.NewRole(b.ctx, b.name+"-group-"+g.Name, &iam.RoleArgs{
+			Description:         pulumi.String(fmt.Sprintf("Users of group %s (role %s)", g.Name, g.RoleName)),
+			AssumeRolePolicy:    poolTrust,
+			MaxSessionDuration:  pulumi.Int(3600),
+			PermissionsBoundary: b.args.BoundaryARN,
+		}, b.parent)
+		if err != nil {
+			return nil, nil, err
+		}
+		policy, err := g.Policy.JSON()
+		if err != nil {
+			return nil, nil, fmt.Errorf("group %s role %s: %w", g.Name, g.RoleName, err)
+		}
+		if _, err := iam.NewRolePolicy(b.ctx, b.name+"-group-"+g.Name, &iam.RolePolicyArgs{
+			Role:   role.Name,
+			Policy: pulumi.String(policy),
+		}, b.parent); err != nil {
+			return nil, nil, err
+		}
+		if _, err := cognito.NewUserGroup(b.ctx, b.name+"-"+g.Name, &cognito.UserGroupArgs{
+			UserPoolId: pool.ID(),
+			Name:       pulumi.String(g.Name),
+			Precedence: pulumi.Int(g.Precedence),
+			RoleArn:    role.Arn,
+		}, b.parent); err != nil {
+			return nil, nil, err
+		}
+		roleARNs[g.Name] = role.Arn
+	}
+	return noAccess, roleARNs, nil
+}
+
+func (b *poolBuilder) roleAttachment(pool *cognito.UserPool, federation *cognito.UserPoolClient, identityPool *cognito.IdentityPool, noAccess *iam.Role) error {
+	_, err := cognito.NewIdentityPoolRoleAttachment(b.ctx, b.name, &cognito.IdentityPoolRoleAttachmentArgs{
+		IdentityPoolId: identityPool.ID(),
+		Roles:          pulumi.StringMap{"authenticated": noAccess.Arn},
+		RoleMappings: cognito.IdentityPoolRoleAttachmentRoleMappingArray{cognito.IdentityPoolRoleAttachmentRoleMappingArgs{
+			IdentityProvider:        pulumi.Sprintf("%s:%s", pool.Endpoint, federation.ID()),
+			Type:                    pulumi.String("Token"),
+			AmbiguousRoleResolution: pulumi.String("Deny"),
+		}},
+	}, b.parent)
+	return err
+}
+
+// signInRule makes the load balancer sign users in on the authenticated
+// paths before forwarding.
+func (b *poolBuilder) signInRule(pool *cognito.UserPool, client *cognito.UserPoolClient, domain *cognito.UserPoolDomain) error {
+	if len(b.args.AuthenticatedPaths) == 0 {
+		return nil
+	}
+	_, err := lb.NewListenerRule(b.ctx, b.name+"-authenticated", &lb.ListenerRuleArgs{
+		ListenerArn: b.args.ListenerARN,
+		Priority:    pulumi.Int(10),
+		Conditions: lb.ListenerRuleConditionArray{lb.ListenerRuleConditionArgs{
+			PathPattern: &lb.ListenerRuleConditionPathPatternArgs{Values: pulumi.ToStringArray(b.args.AuthenticatedPaths)},
+		}},
+		Actions: lb.ListenerRuleActionArray{
+			lb.ListenerRuleActionArgs{
+				Type:  pulumi.String("authenticate-cognito"),
+				Order: pulumi.Int(1),
+				AuthenticateCognito: &lb.ListenerRuleActionAuthenticateCognitoArgs{
+					UserPoolArn:              pool.Arn,
+					UserPoolClientId:         client.ID(),
+					UserPoolDomain:           domain.Domain,
+					OnUnauthenticatedRequest: pulumi.String("authenticate"),
+					Scope:                    pulumi.String("openid email"),
+					SessionTimeout:           pulumi.Int(3600),
+				},
+			},
+			lb.ListenerRuleActionArgs{
+				Type:           pulumi.String("forward"),
+				Order:          pulumi.Int(2),
+				TargetGroupArn: b.args.TargetGroupARN,
+			},
+		},
+	}, b.parent)
+	return err
 }
 
 // poolArgs is the user pool: MFA with TOTP, a strong password policy,
