@@ -123,56 +123,10 @@ func NewWebACL(ctx *pulumi.Context, name string, args *WebACLArgs, opts ...pulum
 	parent := pulumi.Parent(w)
 	b := &aclBuilder{args: args, prefix: args.MetricPrefix}
 
-	var rules wafv2.WebAclRuleArray
-	if len(args.IPBlockList) > 0 {
-		set, err := wafv2.NewIpSet(ctx, name+"-block-list", &wafv2.IpSetArgs{
-			Description:      pulumi.String("Clients always blocked"),
-			Scope:            pulumi.String("REGIONAL"),
-			IpAddressVersion: pulumi.String("IPV4"),
-			Addresses:        pulumi.ToStringArray(args.IPBlockList),
-		}, parent)
-		if err != nil {
-			return nil, err
-		}
-		rules = append(rules, b.blockList(set.Arn))
+	rules, err := b.rules(ctx, name, parent)
+	if err != nil {
+		return nil, fmt.Errorf("ratelimit web ACL %s: %w", name, err)
 	}
-	rules = append(rules, b.managed(RuleIPReputation, wcu.IPReputation, nil, nil))
-	if args.AnonymousIPList {
-		// Hosting providers only count: server-to-server clients run there.
-		rules = append(rules, b.managed(RuleAnonymousIP, wcu.AnonymousIP, nil, wafv2.WebAclRuleStatementManagedRuleGroupStatementRuleActionOverrideArray{
-			wafv2.WebAclRuleStatementManagedRuleGroupStatementRuleActionOverrideArgs{
-				Name: pulumi.String("HostingProviderIPList"),
-				ActionToUse: wafv2.WebAclRuleStatementManagedRuleGroupStatementRuleActionOverrideActionToUseArgs{
-					Count: &wafv2.WebAclRuleStatementManagedRuleGroupStatementRuleActionOverrideActionToUseCountArgs{},
-				},
-			},
-		}))
-	}
-	rules = append(rules,
-		b.managed(RuleKnownBadInputs, wcu.KnownBadInputs, nil, nil),
-		b.managed(RuleCommon, wcu.CommonRuleSet, nil, nil),
-		b.managed(RuleSQLi, wcu.SQLi, nil, nil),
-	)
-	if args.BotControl {
-		rules = append(rules, b.managed(RuleBotControl, wcu.BotControl, wafv2.WebAclRuleStatementManagedRuleGroupStatementManagedRuleGroupConfigArray{
-			wafv2.WebAclRuleStatementManagedRuleGroupStatementManagedRuleGroupConfigArgs{
-				AwsManagedRulesBotControlRuleSet: &wafv2.WebAclRuleStatementManagedRuleGroupStatementManagedRuleGroupConfigAwsManagedRulesBotControlRuleSetArgs{
-					InspectionLevel: pulumi.String("COMMON"),
-				},
-			},
-		}, nil))
-	}
-	if p := args.AccountTakeoverLoginPath; p != "" {
-		rules = append(rules, b.managed(RuleAccountTakeover, wcu.AccountTakeover, wafv2.WebAclRuleStatementManagedRuleGroupStatementManagedRuleGroupConfigArray{
-			wafv2.WebAclRuleStatementManagedRuleGroupStatementManagedRuleGroupConfigArgs{
-				AwsManagedRulesAtpRuleSet: &wafv2.WebAclRuleStatementManagedRuleGroupStatementManagedRuleGroupConfigAwsManagedRulesAtpRuleSetArgs{
-					LoginPath: pulumi.String(p),
-				},
-			},
-		}, nil))
-	}
-	rules = append(rules, b.rate(RuleRateSite, args.Site, nil), b.rate(RuleRateAuth, args.Auth, nil), b.rate(RuleRatePerUser, args.PerUser, b.userKeys()))
-
 	acl, err := wafv2.NewWebAcl(ctx, name, &wafv2.WebAclArgs{
 		Description:   pulumi.String("Rate limits and managed protections for " + name),
 		Scope:         pulumi.String("REGIONAL"),
@@ -190,20 +144,20 @@ func NewWebACL(ctx *pulumi.Context, name string, args *WebACLArgs, opts ...pulum
 		},
 	}, parent)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("ratelimit web ACL %s: %w", name, err)
 	}
 	if _, err := wafv2.NewWebAclAssociation(ctx, name, &wafv2.WebAclAssociationArgs{
 		ResourceArn: args.LoadBalancerARN,
 		WebAclArn:   acl.Arn,
 	}, parent); err != nil {
-		return nil, err
+		return nil, fmt.Errorf("ratelimit web ACL %s: %w", name, err)
 	}
 	logGroup, err := b.logging(ctx, name, acl, parent)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("ratelimit web ACL %s: %w", name, err)
 	}
 	if err := b.alarms(ctx, name, acl, parent); err != nil {
-		return nil, err
+		return nil, fmt.Errorf("ratelimit web ACL %s: %w", name, err)
 	}
 	w.ARN = acl.Arn
 	w.Capacity = acl.Capacity
@@ -422,6 +376,61 @@ func (b *aclBuilder) logging(ctx *pulumi.Context, name string, acl *wafv2.WebAcl
 		},
 	}, parent)
 	return lg, err
+}
+
+// rules are the web ACL's rules in priority order: the block list, the
+// managed groups, the rate rules.
+func (b *aclBuilder) rules(ctx *pulumi.Context, name string, parent pulumi.ResourceOption) (wafv2.WebAclRuleArray, error) {
+	var rules wafv2.WebAclRuleArray
+	if len(b.args.IPBlockList) > 0 {
+		set, err := wafv2.NewIpSet(ctx, name+"-block-list", &wafv2.IpSetArgs{
+			Description:      pulumi.String("Clients always blocked"),
+			Scope:            pulumi.String("REGIONAL"),
+			IpAddressVersion: pulumi.String("IPV4"),
+			Addresses:        pulumi.ToStringArray(b.args.IPBlockList),
+		}, parent)
+		if err != nil {
+			return nil, err
+		}
+		rules = append(rules, b.blockList(set.Arn))
+	}
+	rules = append(rules, b.managed(RuleIPReputation, wcu.IPReputation, nil, nil))
+	if b.args.AnonymousIPList {
+		// Hosting providers only count: server-to-server clients run there.
+		rules = append(rules, b.managed(RuleAnonymousIP, wcu.AnonymousIP, nil, wafv2.WebAclRuleStatementManagedRuleGroupStatementRuleActionOverrideArray{
+			wafv2.WebAclRuleStatementManagedRuleGroupStatementRuleActionOverrideArgs{
+				Name: pulumi.String("HostingProviderIPList"),
+				ActionToUse: wafv2.WebAclRuleStatementManagedRuleGroupStatementRuleActionOverrideActionToUseArgs{
+					Count: &wafv2.WebAclRuleStatementManagedRuleGroupStatementRuleActionOverrideActionToUseCountArgs{},
+				},
+			},
+		}))
+	}
+	rules = append(rules,
+		b.managed(RuleKnownBadInputs, wcu.KnownBadInputs, nil, nil),
+		b.managed(RuleCommon, wcu.CommonRuleSet, nil, nil),
+		b.managed(RuleSQLi, wcu.SQLi, nil, nil),
+	)
+	if b.args.BotControl {
+		rules = append(rules, b.managed(RuleBotControl, wcu.BotControl, wafv2.WebAclRuleStatementManagedRuleGroupStatementManagedRuleGroupConfigArray{
+			wafv2.WebAclRuleStatementManagedRuleGroupStatementManagedRuleGroupConfigArgs{
+				AwsManagedRulesBotControlRuleSet: &wafv2.WebAclRuleStatementManagedRuleGroupStatementManagedRuleGroupConfigAwsManagedRulesBotControlRuleSetArgs{
+					InspectionLevel: pulumi.String("COMMON"),
+				},
+			},
+		}, nil))
+	}
+	if p := b.args.AccountTakeoverLoginPath; p != "" {
+		rules = append(rules, b.managed(RuleAccountTakeover, wcu.AccountTakeover, wafv2.WebAclRuleStatementManagedRuleGroupStatementManagedRuleGroupConfigArray{
+			wafv2.WebAclRuleStatementManagedRuleGroupStatementManagedRuleGroupConfigArgs{
+				AwsManagedRulesAtpRuleSet: &wafv2.WebAclRuleStatementManagedRuleGroupStatementManagedRuleGroupConfigAwsManagedRulesAtpRuleSetArgs{
+					LoginPath: pulumi.String(p),
+				},
+			},
+		}, nil))
+	}
+	rules = append(rules, b.rate(RuleRateSite, b.args.Site, nil), b.rate(RuleRateAuth, b.args.Auth, nil), b.rate(RuleRatePerUser, b.args.PerUser, b.userKeys()))
+	return rules, nil
 }
 
 // alarms fire when a rate rule, or the whole web ACL, blocks (or in count
