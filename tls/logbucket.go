@@ -58,9 +58,9 @@ func LogBucketPolicy(bucketARN string, env awsenv.Env) iampolicy.Document {
 // logBucket creates the dedicated log bucket: SSE-S3 (the only encryption
 // ALB log delivery supports), all public access blocked, bucket-owner
 // enforced, versioned, TLS-only, logs expired after the configured days.
-func (b *builder) logBucket() error {
+func (b *builder) logBucket() (*logbucket.Bucket, error) {
 	env := b.args.Env
-	lb, err := logbucket.New(b.ctx, b.child("logs"), &logbucket.Args{
+	return logbucket.New(b.ctx, b.child("logs"), &logbucket.Args{
 		BucketPrefix:    b.name + "-lb-logs-",
 		ExpirationDays:  b.args.LogExpirationDays,
 		ExpirePrefixes:  []string{accessLogPrefix, connectionLogPrefix},
@@ -68,9 +68,4 @@ func (b *builder) logBucket() error {
 		Protect:         b.args.Protect,
 		AccessLogBucket: b.args.AccessLogBucket,
 	}, b.parent)
-	if err != nil {
-		return err
-	}
-	b.bucket, b.bucketPolicy = lb.Bucket, lb.Policy
-	return nil
 }

@@ -19,6 +19,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/example/hardening/internal/awsenv"
+	"github.com/example/hardening/internal/logbucket"
 	"github.com/example/hardening/tls/policy"
 )
 
@@ -122,27 +123,52 @@ func NewLoadBalancer(ctx *pulumi.Context, name string, args *LoadBalancerArgs, o
 		return nil, err
 	}
 	b := &builder{ctx: ctx, name: name, args: args, parent: pulumi.Parent(l)}
-	for _, step := range []func() error{b.privateCA, b.certificate, b.logBucket, b.loadBalancer, b.dnsNames, b.trustStore, b.listeners} {
-		if err := step(); err != nil {
-			return nil, fmt.Errorf("tls %s: %w", name, err)
-		}
+	// Each step takes what an earlier one made as arguments, so the order
+	// is the compiler's to check.
+	fail := func(err error) (*LoadBalancer, error) { return nil, fmt.Errorf("tls %s: %w", name, err) }
+	ca, err := b.privateCA()
+	if err != nil {
+		return fail(err)
+	}
+	certARN, err := b.certificate(ca)
+	if err != nil {
+		return fail(err)
+	}
+	logs, err := b.logBucket()
+	if err != nil {
+		return fail(err)
+	}
+	alb, targetGroup, err := b.loadBalancer(logs)
+	if err != nil {
+		return fail(err)
+	}
+	if err := b.dnsNames(alb); err != nil {
+		return fail(err)
+	}
+	trust, err := b.trustStore(ca, logs)
+	if err != nil {
+		return fail(err)
+	}
+	httpListener, httpsListener, err := b.listeners(alb, targetGroup, certARN, trust)
+	if err != nil {
+		return fail(err)
 	}
 	empty := pulumi.String("").ToStringOutput()
-	l.DNSName = b.alb.DnsName
-	l.ARN = b.alb.Arn
-	l.HTTPListenerARN = b.httpListener.Arn
-	l.HTTPSListenerARN = b.httpsListener.Arn
-	l.TargetGroupARN = b.targetGroup.Arn
-	l.CertificateARN = b.certARN
+	l.DNSName = alb.DnsName
+	l.ARN = alb.Arn
+	l.HTTPListenerARN = httpListener.Arn
+	l.HTTPSListenerARN = httpsListener.Arn
+	l.TargetGroupARN = targetGroup.Arn
+	l.CertificateARN = certARN
 	l.CACertificatePEM, l.ClientCertificatePEM, l.ClientPrivateKeyPEM = empty, empty, pulumi.ToSecret(empty).(pulumi.StringOutput)
-	if b.caCert != nil {
-		l.CACertificatePEM = b.caCert.CertPem
+	if ca != nil {
+		l.CACertificatePEM = ca.cert.CertPem
 	}
-	if b.clientCert != nil {
-		l.ClientCertificatePEM = b.clientCert.CertPem
-		l.ClientPrivateKeyPEM = pulumi.ToSecret(b.clientKey.PrivateKeyPem).(pulumi.StringOutput)
+	if ca != nil && ca.clientCert != nil {
+		l.ClientCertificatePEM = ca.clientCert.CertPem
+		l.ClientPrivateKeyPEM = pulumi.ToSecret(ca.clientKey.PrivateKeyPem).(pulumi.StringOutput)
 	}
-	l.LogBucket = b.bucket.Bucket
+	l.LogBucket = logs.Bucket.Bucket
 	return l, ctx.RegisterResourceOutputs(l, pulumi.Map{
 		"dnsName":              l.DNSName,
 		"arn":                  l.ARN,
@@ -182,25 +208,22 @@ func (a *LoadBalancerArgs) settings() policy.Settings {
 	}
 }
 
-// builder holds what one NewLoadBalancer call has created so far.
+// builder holds what every step of one NewLoadBalancer call reads and
+// none changes.
 type builder struct {
 	ctx    *pulumi.Context
 	name   string
 	args   *LoadBalancerArgs
 	parent pulumi.ResourceOption
+}
 
-	caKey         *ptls.PrivateKey
-	caCert        *ptls.SelfSignedCert
-	clientKey     *ptls.PrivateKey
-	clientCert    *ptls.LocallySignedCert
-	certARN       pulumi.StringOutput
-	bucket        *s3.BucketV2
-	bucketPolicy  *s3.BucketPolicy
-	alb           *lb.LoadBalancer
-	targetGroup   *lb.TargetGroup
-	trust         *lb.TrustStore
-	httpListener  *lb.Listener
-	httpsListener *lb.Listener
+// privateCA is the CA privateCA made, with the example client certificate
+// for mutual TLS when it issued one.
+type privateCA struct {
+	key        *ptls.PrivateKey
+	cert       *ptls.SelfSignedCert
+	clientKey  *ptls.PrivateKey
+	clientCert *ptls.LocallySignedCert
 }
 
 func (b *builder) child(suffix string) string { return b.name + "-" + suffix }
@@ -216,7 +239,7 @@ func (b *builder) newKey(suffix string) (*ptls.PrivateKey, error) {
 }
 
 // issue signs a certificate for names with the private CA.
-func (b *builder) issue(suffix string, key *ptls.PrivateKey, commonName string, names []string, uses []string) (*ptls.LocallySignedCert, error) {
+func (b *builder) issue(ca *privateCA, suffix string, key *ptls.PrivateKey, commonName string, names []string, uses []string) (*ptls.LocallySignedCert, error) {
 	csr, err := ptls.NewCertRequest(b.ctx, b.child(suffix), &ptls.CertRequestArgs{
 		PrivateKeyPem: pulumi.ToSecret(key.PrivateKeyPem).(pulumi.StringOutput),
 		DnsNames:      pulumi.ToStringArray(names),
@@ -225,30 +248,31 @@ func (b *builder) issue(suffix string, key *ptls.PrivateKey, commonName string, 
 	if err != nil {
 		return nil, err
 	}
-	ca := b.args.PrivateCA
+	hours := b.args.PrivateCA
 	return ptls.NewLocallySignedCert(b.ctx, b.child(suffix), &ptls.LocallySignedCertArgs{
 		CertRequestPem:      csr.CertRequestPem,
-		CaPrivateKeyPem:     pulumi.ToSecret(b.caKey.PrivateKeyPem).(pulumi.StringOutput),
-		CaCertPem:           b.caCert.CertPem,
-		ValidityPeriodHours: pulumi.Int(ca.CertValidityHours),
-		EarlyRenewalHours:   pulumi.Int(ca.EarlyRenewalHours),
+		CaPrivateKeyPem:     pulumi.ToSecret(ca.key.PrivateKeyPem).(pulumi.StringOutput),
+		CaCertPem:           ca.cert.CertPem,
+		ValidityPeriodHours: pulumi.Int(hours.CertValidityHours),
+		EarlyRenewalHours:   pulumi.Int(hours.EarlyRenewalHours),
 		AllowedUses:         pulumi.ToStringArray(uses),
 	}, b.parent)
 }
 
 // privateCA creates the CA: a certificate allowed only to sign
 // certificates and CRLs, and, for mutual TLS, an example client certificate.
-func (b *builder) privateCA() error {
+func (b *builder) privateCA() (*privateCA, error) {
 	ca := b.args.PrivateCA
 	if ca == nil {
-		return nil
+		return nil, nil
 	}
+	out := &privateCA{}
 	var err error
-	if b.caKey, err = b.newKey("ca"); err != nil {
-		return err
+	if out.key, err = b.newKey("ca"); err != nil {
+		return nil, err
 	}
-	b.caCert, err = ptls.NewSelfSignedCert(b.ctx, b.child("ca"), &ptls.SelfSignedCertArgs{
-		PrivateKeyPem:       pulumi.ToSecret(b.caKey.PrivateKeyPem).(pulumi.StringOutput),
+	out.cert, err = ptls.NewSelfSignedCert(b.ctx, b.child("ca"), &ptls.SelfSignedCertArgs{
+		PrivateKeyPem:       pulumi.ToSecret(out.key.PrivateKeyPem).(pulumi.StringOutput),
 		IsCaCertificate:     pulumi.Bool(true),
 		MaxPathLength:       pulumi.Int(0),
 		SetSubjectKeyId:     pulumi.Bool(true),
@@ -258,43 +282,42 @@ func (b *builder) privateCA() error {
 		Subject:             &ptls.SelfSignedCertSubjectArgs{CommonName: pulumi.String(ca.CommonName)},
 	}, b.parent)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if !b.args.MutualTLS || b.args.CABundlePEM != "" {
-		return nil
+		return out, nil
 	}
-	if b.clientKey, err = b.newKey("client-" + b.args.ClientName); err != nil {
-		return err
+	if out.clientKey, err = b.newKey("client-" + b.args.ClientName); err != nil {
+		return nil, err
 	}
-	b.clientCert, err = b.issue("client-"+b.args.ClientName, b.clientKey, b.args.ClientName, nil, []string{"digital_signature", "key_encipherment", "client_auth"})
-	return err
+	out.clientCert, err = b.issue(out, "client-"+b.args.ClientName, out.clientKey, b.args.ClientName, nil, []string{"digital_signature", "key_encipherment", "client_auth"})
+	return out, err
 }
 
 // certificate gives the HTTPS listener its certificate: DNS-validated from
 // ACM for a public domain, or issued by the private CA and imported. ACM
 // never renews an imported certificate; its early renewal window makes
 // any `pulumi up` inside the window issue and import a new one.
-func (b *builder) certificate() error {
+func (b *builder) certificate(ca *privateCA) (pulumi.StringOutput, error) {
 	a := b.args
 	if a.Domain == "" {
 		key, err := b.newKey("server")
 		if err != nil {
-			return err
+			return pulumi.StringOutput{}, err
 		}
-		cert, err := b.issue("server", key, a.ServerName, []string{a.ServerName}, []string{"digital_signature", "key_encipherment", "server_auth"})
+		cert, err := b.issue(ca, "server", key, a.ServerName, []string{a.ServerName}, []string{"digital_signature", "key_encipherment", "server_auth"})
 		if err != nil {
-			return err
+			return pulumi.StringOutput{}, err
 		}
 		imported, err := acm.NewCertificate(b.ctx, b.child("server"), &acm.CertificateArgs{
 			PrivateKey:       pulumi.ToSecret(key.PrivateKeyPem).(pulumi.StringOutput),
 			CertificateBody:  cert.CertPem,
-			CertificateChain: b.caCert.CertPem,
+			CertificateChain: ca.cert.CertPem,
 		}, b.parent)
 		if err != nil {
-			return err
+			return pulumi.StringOutput{}, err
 		}
-		b.certARN = imported.Arn
-		return nil
+		return imported.Arn, nil
 	}
 	cert, err := acm.NewCertificate(b.ctx, b.child("cert"), &acm.CertificateArgs{
 		DomainName:              pulumi.String(a.Domain),
@@ -306,7 +329,7 @@ func (b *builder) certificate() error {
 		},
 	}, b.parent)
 	if err != nil {
-		return err
+		return pulumi.StringOutput{}, err
 	}
 	var fqdns pulumi.StringArray
 	for _, domain := range ValidationDomains(a.Domain, a.AlternativeNames) {
@@ -330,7 +353,7 @@ func (b *builder) certificate() error {
 			AllowOverwrite: pulumi.Bool(true),
 		}, b.parent)
 		if err != nil {
-			return err
+			return pulumi.StringOutput{}, err
 		}
 		fqdns = append(fqdns, rec.Fqdn)
 	}
@@ -339,11 +362,10 @@ func (b *builder) certificate() error {
 		ValidationRecordFqdns: fqdns,
 	}, b.parent)
 	if err != nil {
-		return err
+		return pulumi.StringOutput{}, err
 	}
 	// The listener takes the ARN from the validation, so it waits for it.
-	b.certARN = validation.CertificateArn
-	return nil
+	return validation.CertificateArn, nil
 }
 
 // ValidationDomains returns the names that need their own validation
@@ -364,10 +386,9 @@ func ValidationDomains(domain string, alternatives []string) []string {
 	return out
 }
 
-func (b *builder) loadBalancer() error {
+func (b *builder) loadBalancer(logs *logbucket.Bucket) (*lb.LoadBalancer, *lb.TargetGroup, error) {
 	a := b.args
-	var err error
-	b.alb, err = lb.NewLoadBalancer(b.ctx, b.child("alb"), &lb.LoadBalancerArgs{
+	alb, err := lb.NewLoadBalancer(b.ctx, b.child("alb"), &lb.LoadBalancerArgs{
 		LoadBalancerType:         pulumi.String("application"),
 		Internal:                 pulumi.Bool(false),
 		Subnets:                  a.PublicSubnetIDs,
@@ -378,19 +399,19 @@ func (b *builder) loadBalancer() error {
 		EnableHttp2:              pulumi.Bool(true),
 		EnableWafFailOpen:        pulumi.Bool(false),
 		AccessLogs: &lb.LoadBalancerAccessLogsArgs{
-			Bucket: b.bucket.Bucket, Prefix: pulumi.String(accessLogPrefix), Enabled: pulumi.Bool(true),
+			Bucket: logs.Bucket.Bucket, Prefix: pulumi.String(accessLogPrefix), Enabled: pulumi.Bool(true),
 		},
 		ConnectionLogs: &lb.LoadBalancerConnectionLogsArgs{
-			Bucket: b.bucket.Bucket, Prefix: pulumi.String(connectionLogPrefix), Enabled: pulumi.Bool(true),
+			Bucket: logs.Bucket.Bucket, Prefix: pulumi.String(connectionLogPrefix), Enabled: pulumi.Bool(true),
 		},
-	}, b.parent, pulumi.DependsOn([]pulumi.Resource{b.bucketPolicy}),
+	}, b.parent, pulumi.DependsOn([]pulumi.Resource{logs.Policy}),
 		// Replacing it changes the public endpoint: the engine refuses to
 		// while it is protected.
 		pulumi.Protect(a.Protect))
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
-	b.targetGroup, err = lb.NewTargetGroup(b.ctx, b.child("app"), &lb.TargetGroupArgs{
+	targetGroup, err := lb.NewTargetGroup(b.ctx, b.child("app"), &lb.TargetGroupArgs{
 		VpcId:      a.VPCID,
 		TargetType: pulumi.String("ip"),
 		Port:       pulumi.Int(a.TargetPort),
@@ -402,7 +423,7 @@ func (b *builder) loadBalancer() error {
 			Matcher:  pulumi.String("200"),
 		},
 	}, b.parent)
-	return err
+	return alb, targetGroup, err
 }
 
 // trustStore uploads the client CA bundle and creates the trust store that
@@ -411,7 +432,7 @@ func (b *builder) loadBalancer() error {
 // balancer with alias A records in the hosted zone (the zone that already
 // holds their validation records); wildcards are left to the owner of the
 // names under them. Without a domain there is no public name to point.
-func (b *builder) dnsNames() error {
+func (b *builder) dnsNames(alb *lb.LoadBalancer) error {
 	a := b.args
 	if a.Domain == "" {
 		return nil
@@ -427,8 +448,8 @@ func (b *builder) dnsNames() error {
 			// AAAA.
 			Type: pulumi.String("A"),
 			Aliases: route53.RecordAliasArray{route53.RecordAliasArgs{
-				Name:                 b.alb.DnsName,
-				ZoneId:               b.alb.ZoneId,
+				Name:                 alb.DnsName,
+				ZoneId:               alb.ZoneId,
 				EvaluateTargetHealth: pulumi.Bool(true),
 			}},
 		}, b.parent); err != nil {
@@ -438,37 +459,35 @@ func (b *builder) dnsNames() error {
 	return nil
 }
 
-func (b *builder) trustStore() error {
+func (b *builder) trustStore(ca *privateCA, logs *logbucket.Bucket) (*lb.TrustStore, error) {
 	if !b.args.MutualTLS {
-		return nil
+		return nil, nil
 	}
 	bundle := pulumi.String(b.args.CABundlePEM).ToStringOutput()
 	if b.args.CABundlePEM == "" {
-		bundle = b.caCert.CertPem
+		bundle = ca.cert.CertPem
 	}
 	obj, err := s3.NewBucketObjectv2(b.ctx, b.child("ca-bundle"), &s3.BucketObjectv2Args{
-		Bucket:      b.bucket.ID(),
+		Bucket:      logs.Bucket.ID(),
 		Key:         pulumi.String(trustStorePrefix + "/ca-bundle.pem"),
 		Content:     bundle,
 		ContentType: pulumi.String("application/x-pem-file"),
 	}, b.parent)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	b.trust, err = lb.NewTrustStore(b.ctx, b.child("clients"), &lb.TrustStoreArgs{
-		CaCertificatesBundleS3Bucket:        b.bucket.Bucket,
+	return lb.NewTrustStore(b.ctx, b.child("clients"), &lb.TrustStoreArgs{
+		CaCertificatesBundleS3Bucket:        logs.Bucket.Bucket,
 		CaCertificatesBundleS3Key:           obj.Key,
 		CaCertificatesBundleS3ObjectVersion: obj.VersionId,
 	}, b.parent)
-	return err
 }
 
 // listeners: :80 only redirects to HTTPS; :443 serves the certificate with
 // the catalogue policy, sets the security headers and forwards to the app.
-func (b *builder) listeners() error {
-	var err error
-	b.httpListener, err = lb.NewListener(b.ctx, b.child("http"), &lb.ListenerArgs{
-		LoadBalancerArn: b.alb.Arn,
+func (b *builder) listeners(alb *lb.LoadBalancer, targetGroup *lb.TargetGroup, certARN pulumi.StringOutput, trust *lb.TrustStore) (http, https *lb.Listener, err error) {
+	http, err = lb.NewListener(b.ctx, b.child("http"), &lb.ListenerArgs{
+		LoadBalancerArn: alb.Arn,
 		Port:            pulumi.Int(80),
 		Protocol:        pulumi.String("HTTP"),
 		DefaultActions: lb.ListenerDefaultActionArray{&lb.ListenerDefaultActionArgs{
@@ -479,28 +498,28 @@ func (b *builder) listeners() error {
 		}},
 	}, b.parent)
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
 	args := &lb.ListenerArgs{
-		LoadBalancerArn: b.alb.Arn,
+		LoadBalancerArn: alb.Arn,
 		Port:            pulumi.Int(443),
 		Protocol:        pulumi.String("HTTPS"),
 		SslPolicy:       pulumi.String(b.args.SSLPolicy),
-		CertificateArn:  b.certARN,
+		CertificateArn:  certARN,
 		DefaultActions: lb.ListenerDefaultActionArray{&lb.ListenerDefaultActionArgs{
-			Type: pulumi.String("forward"), TargetGroupArn: b.targetGroup.Arn,
+			Type: pulumi.String("forward"), TargetGroupArn: targetGroup.Arn,
 		}},
 		RoutingHttpResponseStrictTransportSecurityHeaderValue: pulumi.String(HSTS),
 		RoutingHttpResponseXContentTypeOptionsHeaderValue:     pulumi.String("nosniff"),
 		RoutingHttpResponseXFrameOptionsHeaderValue:           pulumi.String("DENY"),
 		RoutingHttpResponseServerEnabled:                      pulumi.Bool(false),
 	}
-	if b.trust != nil {
+	if trust != nil {
 		args.MutualAuthentication = &lb.ListenerMutualAuthenticationArgs{
 			Mode:          pulumi.String("verify"),
-			TrustStoreArn: b.trust.Arn,
+			TrustStoreArn: trust.Arn,
 		}
 	}
-	b.httpsListener, err = lb.NewListener(b.ctx, b.child("https"), args, b.parent)
-	return err
+	https, err = lb.NewListener(b.ctx, b.child("https"), args, b.parent)
+	return http, https, err
 }
