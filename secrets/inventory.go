@@ -128,20 +128,44 @@ func NewInventory(ctx *pulumi.Context, name string, args *InventoryArgs, opts ..
 	if err := ctx.RegisterComponentResource(InventoryType, name, inv, opts...); err != nil {
 		return nil, err
 	}
-	b := &inventoryBuilder{ctx: ctx, name: name, args: args, inv: inv, parent: pulumi.Parent(inv), arns: pulumi.StringMap{}}
-	// The function waits for its role's policy (network interfaces, logs),
-	// which names the secrets, so it comes after them.
-	for _, step := range []func() error{b.functionRole, b.replicas, b.secrets, b.grants, b.function, b.rotations, b.audit} {
-		if err := step(); err != nil {
-			return nil, err
-		}
+	b := &inventoryBuilder{ctx: ctx, name: name, args: args, parent: pulumi.Parent(inv)}
+	// Each step takes what an earlier one made as arguments, so the order
+	// is the compiler's to check. The function waits for its role's policy
+	// (network interfaces, logs), which names the secrets, so it comes
+	// after them.
+	fail := func(err error) (*Inventory, error) { return nil, fmt.Errorf("secrets inventory %s: %w", name, err) }
+	rot, err := b.functionRole()
+	if err != nil {
+		return fail(err)
 	}
-	inv.SecretARNs = b.arns.ToStringMapOutput()
+	replicaKeys, err := b.replicas()
+	if err != nil {
+		return fail(err)
+	}
+	made, err := b.secrets(rot, replicaKeys)
+	if err != nil {
+		return fail(err)
+	}
+	rolePolicy, err := b.grants(rot, made, replicaKeys)
+	if err != nil {
+		return fail(err)
+	}
+	fn, err := b.function(rot, rolePolicy)
+	if err != nil {
+		return fail(err)
+	}
+	if err := b.rotations(fn, made, rolePolicy); err != nil {
+		return fail(err)
+	}
+	if err := b.audit(fn); err != nil {
+		return fail(err)
+	}
+	inv.SecretARNs = made.arns.ToStringMapOutput()
 	inv.RotationFunctionARN = pulumi.String("").ToStringOutput()
 	inv.RotationRoleARN = pulumi.String("").ToStringOutput()
-	if b.fn != nil {
-		inv.RotationFunctionARN = b.fn.Arn
-		inv.RotationRoleARN = b.role.Arn
+	if fn != nil {
+		inv.RotationFunctionARN = fn.Arn
+		inv.RotationRoleARN = rot.role.Arn
 	}
 	return inv, ctx.RegisterResourceOutputs(inv, pulumi.Map{
 		"secretArns":          inv.SecretARNs,
@@ -182,24 +206,31 @@ func pulumiWrites(s SecretArgs) bool {
 	return s.Kind == secretkind.APIKey || s.Kind == secretkind.External
 }
 
+// inventoryBuilder holds what every step of one NewInventory call reads and
+// none changes.
 type inventoryBuilder struct {
 	ctx    *pulumi.Context
 	name   string
 	args   *InventoryArgs
-	inv    *Inventory
 	parent pulumi.ResourceOption
+}
 
-	fn          *lambda.Function
-	role        *iam.Role
-	rolePolicy  *iam.RolePolicy
-	logGroup    *cloudwatch.LogGroup
-	sg          *ec2.SecurityGroup
-	egress      *vpc.SecurityGroupEgressRule
-	versions    map[string]*secretsmanager.SecretVersion
-	replicaKeys map[string]*kms.ReplicaKey
-	secretRes   map[string]*secretsmanager.Secret
-	policies    map[string]*secretsmanager.SecretPolicy
-	arns        pulumi.StringMap
+// rotationInfra is the rotation function's role, log group and network
+// access, made before the secrets whose policies name the role.
+type rotationInfra struct {
+	role     *iam.Role
+	logGroup *cloudwatch.LogGroup
+	sg       *ec2.SecurityGroup
+	egress   *vpc.SecurityGroupEgressRule
+}
+
+// madeSecrets are the secrets, their policies and the versions Pulumi
+// writes, by inventory name.
+type madeSecrets struct {
+	res      map[string]*secretsmanager.Secret
+	policies map[string]*secretsmanager.SecretPolicy
+	versions map[string]*secretsmanager.SecretVersion
+	arns     pulumi.StringMap
 }
 
 func (b *inventoryBuilder) child(suffix string) string { return b.name + "-" + suffix }
@@ -216,66 +247,66 @@ const (
 
 // functionRole creates the rotation function's role, log group and
 // security group, when any secret is rotated.
-func (b *inventoryBuilder) functionRole() error {
+func (b *inventoryBuilder) functionRole() (*rotationInfra, error) {
 	if !slices.ContainsFunc(b.args.Secrets, rotated) {
-		return nil
+		return nil, nil
 	}
 	a, ctx := b.args, b.ctx
+	rot := &rotationInfra{}
 	var err error
-	b.logGroup, err = cloudwatch.NewLogGroup(ctx, b.child("rotation"), &cloudwatch.LogGroupArgs{
+	rot.logGroup, err = cloudwatch.NewLogGroup(ctx, b.child("rotation"), &cloudwatch.LogGroupArgs{
 		Name:            pulumi.String("/lambda/" + b.child("rotation")),
 		RetentionInDays: pulumi.Int(a.LogRetentionDays),
 		KmsKeyId:        a.Key.KeyARN,
 	}, b.stateful()...)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	b.role, err = iam.NewRole(ctx, b.child("rotation"), &iam.RoleArgs{
+	rot.role, err = iam.NewRole(ctx, b.child("rotation"), &iam.RoleArgs{
 		Description:         pulumi.String("Rotates the secrets of " + b.name),
 		AssumeRolePolicy:    pulumi.String(FunctionTrustPolicy(a.Env).MustJSON()),
 		PermissionsBoundary: a.PermissionsBoundary,
 	}, b.parent)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	for _, d := range []string{rotationSGDescription, rotationEgressDescription} {
 		if err := awsname.EC2Description(d); err != nil {
-			return fmt.Errorf("secrets inventory %s: %w", b.name, err)
+			return nil, err
 		}
 	}
-	b.sg, err = ec2.NewSecurityGroup(ctx, b.child("rotation"), &ec2.SecurityGroupArgs{
+	rot.sg, err = ec2.NewSecurityGroup(ctx, b.child("rotation"), &ec2.SecurityGroupArgs{
 		VpcId:               a.VPCID,
 		Description:         pulumi.String(rotationSGDescription),
 		RevokeRulesOnDelete: pulumi.Bool(true),
 	}, b.parent)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	b.egress, err = vpc.NewSecurityGroupEgressRule(ctx, b.child("rotation-to-endpoints"), &vpc.SecurityGroupEgressRuleArgs{
-		SecurityGroupId:           b.sg.ID(),
+	rot.egress, err = vpc.NewSecurityGroupEgressRule(ctx, b.child("rotation-to-endpoints"), &vpc.SecurityGroupEgressRuleArgs{
+		SecurityGroupId:           rot.sg.ID(),
 		IpProtocol:                pulumi.String("tcp"),
 		FromPort:                  pulumi.Int(443),
 		ToPort:                    pulumi.Int(443),
 		ReferencedSecurityGroupId: a.EndpointSecurityGroupID,
 		Description:               pulumi.String(rotationEgressDescription),
 	}, b.parent)
-	return err
+	return rot, err
 }
 
 // function creates the rotation function, once its role's policy exists:
 // Lambda checks at creation that the role may manage network interfaces in
 // the VPC and write its logs.
-func (b *inventoryBuilder) function() error {
-	if b.role == nil {
-		return nil
+func (b *inventoryBuilder) function(rot *rotationInfra, rolePolicy *iam.RolePolicy) (*lambda.Function, error) {
+	if rot == nil {
+		return nil, nil
 	}
 	a, ctx := b.args, b.ctx
 	var concurrency pulumi.IntPtrInput
 	if a.RotationConcurrency > 0 {
 		concurrency = pulumi.Int(a.RotationConcurrency)
 	}
-	var err error
-	b.fn, err = lambda.NewFunction(ctx, b.child("rotation"), &lambda.FunctionArgs{
+	return lambda.NewFunction(ctx, b.child("rotation"), &lambda.FunctionArgs{
 		Description:                  pulumi.String("Rotates the secrets of " + b.name + " (cmd/rotation)"),
 		Code:                         pulumi.NewFileArchive(a.RotationArtifact),
 		Runtime:                      pulumi.String("provided.al2023"),
@@ -283,7 +314,7 @@ func (b *inventoryBuilder) function() error {
 		Architectures:                pulumi.StringArray{pulumi.String("arm64")},
 		MemorySize:                   pulumi.Int(128),
 		Timeout:                      pulumi.Int(30),
-		Role:                         b.role.Arn,
+		Role:                         rot.role.Arn,
 		ReservedConcurrentExecutions: concurrency,
 		KmsKeyArn:                    a.Key.KeyARN,
 		VpcConfig: &lambda.FunctionVpcConfigArgs{
@@ -291,42 +322,41 @@ func (b *inventoryBuilder) function() error {
 			SubnetIds: pulumi.All(a.SubnetIDs, a.SecretsManagerEndpointID).ApplyT(func(v []any) []string {
 				return v[0].([]string)
 			}).(pulumi.StringArrayOutput),
-			SecurityGroupIds: pulumi.StringArray{b.sg.ID()},
+			SecurityGroupIds: pulumi.StringArray{rot.sg.ID()},
 		},
 		LoggingConfig: &lambda.FunctionLoggingConfigArgs{
 			LogFormat: pulumi.String("JSON"),
-			LogGroup:  b.logGroup.Name,
+			LogGroup:  rot.logGroup.Name,
 		},
-	}, b.parent, pulumi.DependsOn([]pulumi.Resource{b.egress, b.rolePolicy}))
-	return err
+	}, b.parent, pulumi.DependsOn([]pulumi.Resource{rot.egress, rolePolicy}))
 }
 
 // replicas creates one replica of the stack's key in each replica
 // region, through a provider for that region.
-func (b *inventoryBuilder) replicas() error {
-	b.replicaKeys = map[string]*kms.ReplicaKey{}
+func (b *inventoryBuilder) replicas() (map[string]*kms.ReplicaKey, error) {
+	replicaKeys := map[string]*kms.ReplicaKey{}
 	for _, s := range b.args.Secrets {
 		region := s.ReplicaRegion
-		if region == "" || b.replicaKeys[region] != nil {
+		if region == "" || replicaKeys[region] != nil {
 			continue
 		}
 		if b.args.KeyPolicyArgs == nil || !b.args.KeyPolicyArgs.MultiRegion {
-			return fmt.Errorf("secrets inventory %s: secret %s replicates to %s, which needs a multi-Region key", b.name, s.Name, region)
+			return nil, fmt.Errorf("secret %s replicates to %s, which needs a multi-Region key", s.Name, region)
 		}
 		provider, err := aws.NewProvider(b.ctx, b.child(region), &aws.ProviderArgs{
 			Region:      pulumi.String(region),
 			DefaultTags: &aws.ProviderDefaultTagsArgs{Tags: pulumi.ToStringMap(b.args.DefaultTags)},
 		}, b.parent)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		keyArgs := *b.args.KeyPolicyArgs
 		keyArgs.Env.Region = region
 		policy, err := KeyPolicy(&keyArgs).JSON()
 		if err != nil {
-			return fmt.Errorf("secrets inventory %s: replica key policy: %w", b.name, err)
+			return nil, fmt.Errorf("replica key policy: %w", err)
 		}
-		b.replicaKeys[region], err = kms.NewReplicaKey(b.ctx, b.child(region), &kms.ReplicaKeyArgs{
+		replicaKeys[region], err = kms.NewReplicaKey(b.ctx, b.child(region), &kms.ReplicaKeyArgs{
 			Description:                    pulumi.String("Replica in " + region + " of the key of " + b.name),
 			PrimaryKeyArn:                  b.args.Key.KeyARN,
 			Policy:                         pulumi.String(policy),
@@ -334,10 +364,10 @@ func (b *inventoryBuilder) replicas() error {
 			BypassPolicyLockoutSafetyCheck: pulumi.Bool(false),
 		}, append(b.stateful(), pulumi.Provider(provider))...)
 		if err != nil {
-			return err
+			return nil, err
 		}
 	}
-	return nil
+	return replicaKeys, nil
 }
 
 // Tags returns the metadata tags of a secret.
@@ -357,17 +387,20 @@ func Tags(s SecretArgs) map[string]string {
 
 // secrets creates each secret, its resource policy and, for api-key and
 // external secrets, its first value.
-func (b *inventoryBuilder) secrets() error {
+func (b *inventoryBuilder) secrets(rot *rotationInfra, replicaKeys map[string]*kms.ReplicaKey) (*madeSecrets, error) {
 	a, ctx := b.args, b.ctx
-	b.secretRes = map[string]*secretsmanager.Secret{}
-	b.policies = map[string]*secretsmanager.SecretPolicy{}
-	b.versions = map[string]*secretsmanager.SecretVersion{}
+	made := &madeSecrets{
+		res:      map[string]*secretsmanager.Secret{},
+		policies: map[string]*secretsmanager.SecretPolicy{},
+		versions: map[string]*secretsmanager.SecretVersion{},
+		arns:     pulumi.StringMap{},
+	}
 	for _, s := range a.Secrets {
 		var replicas secretsmanager.SecretReplicaArray
 		if s.ReplicaRegion != "" {
 			replicas = append(replicas, secretsmanager.SecretReplicaArgs{
 				Region:   pulumi.String(s.ReplicaRegion),
-				KmsKeyId: b.replicaKeys[s.ReplicaRegion].Arn,
+				KmsKeyId: replicaKeys[s.ReplicaRegion].Arn,
 			})
 		}
 		secret, err := secretsmanager.NewSecret(ctx, b.child(s.Name), &secretsmanager.SecretArgs{
@@ -379,18 +412,18 @@ func (b *inventoryBuilder) secrets() error {
 			Tags:                 pulumi.ToStringMap(Tags(s)),
 		}, b.stateful()...)
 		if err != nil {
-			return err
+			return nil, err
 		}
-		b.secretRes[s.Name] = secret
-		b.arns[s.Name] = secret.Arn
+		made.res[s.Name] = secret
+		made.arns[s.Name] = secret.Arn
 
 		readers, writers := pulumi.StringArray{}, pulumi.StringArray{}
 		for _, r := range s.Readers {
 			readers = append(readers, a.Readers[r].RoleARN)
 		}
 		if rotated(s) {
-			readers = append(readers, b.role.Arn)
-			writers = append(writers, b.role.Arn)
+			readers = append(readers, rot.role.Arn)
+			writers = append(writers, rot.role.Arn)
 		}
 		writes := pulumiWrites(s)
 		policy := pulumi.All(readers.ToStringArrayOutput(), writers.ToStringArrayOutput(), a.Deployers.ToStringArrayOutput()).ApplyT(func(v []any) (string, error) {
@@ -400,13 +433,13 @@ func (b *inventoryBuilder) secrets() error {
 			}
 			return SecretPolicy(r, append(w, deployers...)).JSON()
 		}).(pulumi.StringOutput)
-		b.policies[s.Name], err = secretsmanager.NewSecretPolicy(ctx, b.child(s.Name), &secretsmanager.SecretPolicyArgs{
+		made.policies[s.Name], err = secretsmanager.NewSecretPolicy(ctx, b.child(s.Name), &secretsmanager.SecretPolicyArgs{
 			SecretArn:         secret.Arn,
 			Policy:            policy,
 			BlockPublicPolicy: pulumi.Bool(true),
 		}, b.parent)
 		if err != nil {
-			return err
+			return nil, err
 		}
 
 		var value pulumi.StringOutput
@@ -421,7 +454,7 @@ func (b *inventoryBuilder) secrets() error {
 				MinNumeric: pulumi.Int(1),
 			}, b.parent)
 			if err != nil {
-				return err
+				return nil, err
 			}
 			value = pw.Result
 			// The rotation function replaces the value; a later `pulumi up`
@@ -436,38 +469,38 @@ func (b *inventoryBuilder) secrets() error {
 			// first rotation, so it never passes through Pulumi.
 			continue
 		}
-		b.versions[s.Name], err = secretsmanager.NewSecretVersion(ctx, b.child(s.Name), &secretsmanager.SecretVersionArgs{
+		made.versions[s.Name], err = secretsmanager.NewSecretVersion(ctx, b.child(s.Name), &secretsmanager.SecretVersionArgs{
 			SecretId:     secret.ID(),
 			SecretString: pulumi.ToSecret(value).(pulumi.StringOutput),
-		}, append([]pulumi.ResourceOption{b.parent, pulumi.DependsOn([]pulumi.Resource{b.policies[s.Name]})}, versionOpts...)...)
+		}, append([]pulumi.ResourceOption{b.parent, pulumi.DependsOn([]pulumi.Resource{made.policies[s.Name]})}, versionOpts...)...)
 		if err != nil {
-			return err
+			return nil, err
 		}
 	}
-	return nil
+	return made, nil
 }
 
 // grants gives each reader its secrets and the rotation function the
 // rotated ones, through identity policies.
-func (b *inventoryBuilder) grants() error {
+func (b *inventoryBuilder) grants(rot *rotationInfra, made *madeSecrets, replicaKeys map[string]*kms.ReplicaKey) (*iam.RolePolicy, error) {
 	a, ctx := b.args, b.ctx
 	readers := map[string]pulumi.StringArray{}
 	replicaRegions := map[string][]string{} // per reader, parallel to readers
 	var rotatedARNs pulumi.StringArray
 	for _, s := range a.Secrets {
 		for _, r := range s.Readers {
-			readers[r] = append(readers[r], b.secretRes[s.Name].Arn)
+			readers[r] = append(readers[r], made.res[s.Name].Arn)
 			replicaRegions[r] = append(replicaRegions[r], s.ReplicaRegion)
 		}
 		if rotated(s) {
-			rotatedARNs = append(rotatedARNs, b.secretRes[s.Name].Arn)
+			rotatedARNs = append(rotatedARNs, made.res[s.Name].Arn)
 		}
 	}
 	env := a.Env
 	// The key and its replicas, each with its own region in its ARN.
 	keys := pulumi.StringArray{a.Key.KeyARN}
-	for _, region := range slices.Sorted(maps.Keys(b.replicaKeys)) {
-		keys = append(keys, b.replicaKeys[region].Arn)
+	for _, region := range slices.Sorted(maps.Keys(replicaKeys)) {
+		keys = append(keys, replicaKeys[region].Arn)
 	}
 	for _, r := range slices.Sorted(maps.Keys(readers)) {
 		regions := replicaRegions[r]
@@ -490,35 +523,33 @@ func (b *inventoryBuilder) grants() error {
 			Role:   a.Readers[r].RoleName,
 			Policy: policy,
 		}, b.parent); err != nil {
-			return err
+			return nil, err
 		}
 	}
-	if b.role == nil {
-		return nil
+	if rot == nil {
+		return nil, nil
 	}
-	policy := pulumi.All(rotatedARNs.ToStringArrayOutput(), keys.ToStringArrayOutput(), b.logGroup.Arn).ApplyT(func(v []any) (string, error) {
+	policy := pulumi.All(rotatedARNs.ToStringArrayOutput(), keys.ToStringArrayOutput(), rot.logGroup.Arn).ApplyT(func(v []any) (string, error) {
 		return FunctionPolicy(v[0].([]string), v[1].([]string), v[2].(string), env).JSON()
 	}).(pulumi.StringOutput)
-	var err error
-	b.rolePolicy, err = iam.NewRolePolicy(ctx, b.child("rotation"), &iam.RolePolicyArgs{
-		Role:   b.role.Name,
+	return iam.NewRolePolicy(ctx, b.child("rotation"), &iam.RolePolicyArgs{
+		Role:   rot.role.Name,
 		Policy: policy,
 	}, b.parent)
-	return err
 }
 
 // rotations lets Secrets Manager invoke the function for each rotated
 // secret, and schedules the rotation.
-func (b *inventoryBuilder) rotations() error {
+func (b *inventoryBuilder) rotations(fn *lambda.Function, made *madeSecrets, rolePolicy *iam.RolePolicy) error {
 	a, ctx := b.args, b.ctx
 	for _, s := range a.Secrets {
 		if !rotated(s) {
 			continue
 		}
-		secret := b.secretRes[s.Name]
+		secret := made.res[s.Name]
 		perm, err := lambda.NewPermission(ctx, b.child("rotate-"+s.Name), &lambda.PermissionArgs{
 			Action:        pulumi.String("lambda:InvokeFunction"),
-			Function:      b.fn.Name,
+			Function:      fn.Name,
 			Principal:     pulumi.String(a.Env.GlobalServicePrincipal("secretsmanager")),
 			SourceAccount: pulumi.String(a.Env.AccountID),
 			SourceArn:     secret.Arn,
@@ -528,13 +559,13 @@ func (b *inventoryBuilder) rotations() error {
 		}
 		if _, err := secretsmanager.NewSecretRotation(ctx, b.child(s.Name), &secretsmanager.SecretRotationArgs{
 			SecretId:          secret.ID(),
-			RotationLambdaArn: b.fn.Arn,
+			RotationLambdaArn: fn.Arn,
 			RotationRules: secretsmanager.SecretRotationRotationRulesArgs{
 				AutomaticallyAfterDays: pulumi.Int(s.RotationDays),
 			},
 			// A generated secret gets its first value now.
 			RotateImmediately: pulumi.Bool(s.Kind == secretkind.Generated),
-		}, b.parent, pulumi.DependsOn(b.rotationDependencies(s, perm))); err != nil {
+		}, b.parent, pulumi.DependsOn(rotationDependencies(made, rolePolicy, s, perm))); err != nil {
 			return err
 		}
 	}
@@ -545,9 +576,9 @@ func (b *inventoryBuilder) rotations() error {
 // invoke permission, the function's role policy, the secret's policy, and
 // an api-key's first value (without it, the schedule's first testSecret
 // dry run finds no AWSCURRENT).
-func (b *inventoryBuilder) rotationDependencies(s SecretArgs, perm pulumi.Resource) []pulumi.Resource {
-	deps := []pulumi.Resource{perm, b.rolePolicy, b.policies[s.Name]}
-	if v := b.versions[s.Name]; v != nil {
+func rotationDependencies(made *madeSecrets, rolePolicy *iam.RolePolicy, s SecretArgs, perm pulumi.Resource) []pulumi.Resource {
+	deps := []pulumi.Resource{perm, rolePolicy, made.policies[s.Name]}
+	if v := made.versions[s.Name]; v != nil {
 		deps = append(deps, v)
 	}
 	return deps
@@ -567,7 +598,7 @@ const (
 
 // audit sends rotation failures, secret changes and the function's errors
 // to the alerts topic.
-func (b *inventoryBuilder) audit() error {
+func (b *inventoryBuilder) audit(fn *lambda.Function) error {
 	a, ctx := b.args, b.ctx
 	if len(a.Secrets) == 0 {
 		return nil
@@ -580,12 +611,12 @@ func (b *inventoryBuilder) audit() error {
 			return err
 		}
 	}
-	if b.fn == nil {
+	if fn == nil {
 		return nil
 	}
 	return audit.AlarmOnAny(ctx, b.child("rotation-errors"), audit.ZeroMetric{
 		Description: "The rotation function of " + b.name + " failed",
 		Namespace:   "AWS/Lambda", Metric: "Errors", Statistic: "Sum",
-		Dimensions: pulumi.StringMap{"FunctionName": b.fn.Name},
+		Dimensions: pulumi.StringMap{"FunctionName": fn.Name},
 	}, a.AlertsTopicARN, b.parent)
 }
