@@ -4,14 +4,14 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
+	"reflect"
 	"strings"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	sm "github.com/aws/aws-sdk-go-v2/service/secretsmanager"
-	"github.com/stretchr/testify/assert"
-	"github.com/stretchr/testify/require"
 
 	"github.com/example/hardening/secrets/secretkind"
 )
@@ -59,9 +59,13 @@ func (h *harness) step(step, token string) error {
 // rotate runs a whole rotation as Secrets Manager would.
 func (h *harness) rotate(t *testing.T, token string) {
 	t.Helper()
-	require.NoError(t, h.fake.startRotation(token))
+	if err := h.fake.startRotation(token); err != nil {
+		t.Fatalf("%v", err)
+	}
 	for _, s := range steps {
-		require.NoError(t, h.step(s, token), s)
+		if err := h.step(s, token); err != nil {
+			t.Fatalf("%s: %v", s, err)
+		}
 	}
 	h.fake.endRotation(token)
 }
@@ -77,18 +81,34 @@ func TestFirstRotationOfSecretWithoutValue(t *testing.T) {
 		t.Run(string(kind), func(t *testing.T) {
 			h := newHarness(kind)
 			_, ok := h.fake.valueAt(StageCurrent)
-			require.False(t, ok, "the secret starts without AWSCURRENT")
+			if ok {
+				t.Fatalf("%s", "the secret starts without AWSCURRENT")
+			}
 
 			h.rotate(t, "v1")
 
-			assert.Equal(t, []string{StageCurrent}, h.stages("v1"))
+			if got, want := h.stages("v1"), []string{StageCurrent}; !reflect.DeepEqual(got, want) {
+				t.Errorf("%s: got %v, want %v", "h.stages(\"v1\")", got, want)
+			}
 			v, ok := h.fake.valueAt(StageCurrent)
-			require.True(t, ok)
-			assert.NoError(t, CheckPolicy(Policies[kind], v))
-			assert.Empty(t, h.fake.holder(StagePrevious), "a first value has no predecessor")
-			assert.Equal(t, 1, h.hook.set)
-			assert.Equal(t, 1, h.hook.test)
-			assert.NotContains(t, h.logs.String(), v, "the value is never logged")
+			if !ok {
+				t.Fatalf("ok is false")
+			}
+			if err := CheckPolicy(Policies[kind], v); err != nil {
+				t.Errorf("%v", err)
+			}
+			if len(h.fake.holder(StagePrevious)) != 0 {
+				t.Errorf("%s: %v", "a first value has no predecessor", h.fake.holder(StagePrevious))
+			}
+			if got, want := h.hook.set, 1; !reflect.DeepEqual(got, want) {
+				t.Errorf("%s: got %v, want %v", "h.hook.set", got, want)
+			}
+			if got, want := h.hook.test, 1; !reflect.DeepEqual(got, want) {
+				t.Errorf("%s: got %v, want %v", "h.hook.test", got, want)
+			}
+			if strings.Contains(h.logs.String(), v) {
+				t.Errorf("%s: %q in %q", "the value is never logged", v, h.logs.String())
+			}
 		})
 	}
 }
@@ -99,30 +119,56 @@ func TestSecondRotationMovesCurrentAndPrevious(t *testing.T) {
 	first, _ := h.fake.valueAt(StageCurrent)
 	h.rotate(t, "v2")
 
-	assert.Equal(t, []string{StageCurrent}, h.stages("v2"))
-	assert.Equal(t, []string{StagePrevious}, h.stages("v1"))
+	if got, want := h.stages("v2"), []string{StageCurrent}; !reflect.DeepEqual(got, want) {
+		t.Errorf("%s: got %v, want %v", "h.stages(\"v2\")", got, want)
+	}
+	if got, want := h.stages("v1"), []string{StagePrevious}; !reflect.DeepEqual(got, want) {
+		t.Errorf("%s: got %v, want %v", "h.stages(\"v1\")", got, want)
+	}
 	second, _ := h.fake.valueAt(StageCurrent)
 	prev, _ := h.fake.valueAt(StagePrevious)
-	assert.NotEqual(t, first, second)
-	assert.Equal(t, first, prev)
+	if reflect.DeepEqual(first, second) {
+		t.Errorf("%v and %v are equal", first, second)
+	}
+	if got, want := prev, first; !reflect.DeepEqual(got, want) {
+		t.Errorf("%s: got %v, want %v", "prev", got, want)
+	}
 
 	h.rotate(t, "v3")
-	assert.Empty(t, h.stages("v1"), "only one AWSPREVIOUS")
-	assert.Equal(t, []string{StagePrevious}, h.stages("v2"))
+	if len(h.stages("v1")) != 0 {
+		t.Errorf("%s: %v", "only one AWSPREVIOUS", h.stages("v1"))
+	}
+	if got, want := h.stages("v2"), []string{StagePrevious}; !reflect.DeepEqual(got, want) {
+		t.Errorf("%s: got %v, want %v", "h.stages(\"v2\")", got, want)
+	}
 }
 
 func TestCreateIsIdempotent(t *testing.T) {
 	h := newHarness(KindGenerated)
-	require.NoError(t, h.fake.startRotation("v1"))
-	require.NoError(t, h.step(StepCreate, "v1"))
+	if err := h.fake.startRotation("v1"); err != nil {
+		t.Fatalf("%v", err)
+	}
+	if err := h.step(StepCreate, "v1"); err != nil {
+		t.Fatalf("%v", err)
+	}
 	pending, ok := h.fake.valueAt(StagePending)
-	require.True(t, ok)
+	if !ok {
+		t.Fatalf("ok is false")
+	}
 
-	require.NoError(t, h.step(StepCreate, "v1"), "a retried createSecret")
+	if err := h.step(StepCreate, "v1"); err != nil {
+		t.Fatalf("%s: %v", "a retried createSecret", err)
+	}
 	again, _ := h.fake.valueAt(StagePending)
-	assert.Equal(t, pending, again, "AWSPENDING keeps its value")
-	assert.Equal(t, 1, h.fake.calls["PutSecretValue"])
-	assert.Equal(t, 1, h.fake.calls["GetRandomPassword"])
+	if got, want := again, pending; !reflect.DeepEqual(got, want) {
+		t.Errorf("%s: got %v, want %v", "AWSPENDING keeps its value", got, want)
+	}
+	if got, want := h.fake.calls["PutSecretValue"], 1; !reflect.DeepEqual(got, want) {
+		t.Errorf("%s: got %v, want %v", "h.fake.calls[\"PutSecretValue\"]", got, want)
+	}
+	if got, want := h.fake.calls["GetRandomPassword"], 1; !reflect.DeepEqual(got, want) {
+		t.Errorf("%s: got %v, want %v", "h.fake.calls[\"GetRandomPassword\"]", got, want)
+	}
 }
 
 // TestResumesAfterFailure fails each step once, then lets Secrets Manager
@@ -148,17 +194,27 @@ func TestResumesAfterFailure(t *testing.T) {
 			h.rotate(t, "v1")
 			before, _ := h.fake.valueAt(StageCurrent)
 
-			require.NoError(t, h.fake.startRotation("v2"))
+			if err := h.fake.startRotation("v2"); err != nil {
+				t.Fatalf("%v", err)
+			}
 			var pending string
 			for _, s := range steps {
 				if s == c.failAt {
 					c.inject(h)
-					require.Error(t, h.step(s, "v2"), "the injected failure surfaces")
+					if h.step(s, "v2") == nil {
+						t.Fatalf("%s: no error", "the injected failure surfaces")
+					}
 					cur, _ := h.fake.valueAt(StageCurrent)
-					assert.Equal(t, before, cur, "AWSCURRENT is untouched after a failed step")
-					require.Error(t, h.fake.startRotation("v3"), "a new rotation waits for the pending one")
+					if got, want := cur, before; !reflect.DeepEqual(got, want) {
+						t.Errorf("%s: got %v, want %v", "AWSCURRENT is untouched after a failed step", got, want)
+					}
+					if h.fake.startRotation("v3") == nil {
+						t.Fatalf("%s: no error", "a new rotation waits for the pending one")
+					}
 				}
-				require.NoError(t, h.step(s, "v2"), "retry of %s", s)
+				if err := h.step(s, "v2"); err != nil {
+					t.Fatalf("%s: %v", fmt.Sprintf("retry of %s", s), err)
+				}
 				if s == StepCreate {
 					pending, _ = h.fake.valueAt(StagePending)
 				}
@@ -166,9 +222,15 @@ func TestResumesAfterFailure(t *testing.T) {
 			h.fake.endRotation("v2")
 
 			after, _ := h.fake.valueAt(StageCurrent)
-			assert.Equal(t, pending, after, "the value created first is the one made current")
-			assert.Equal(t, []string{StageCurrent}, h.stages("v2"))
-			assert.Equal(t, []string{StagePrevious}, h.stages("v1"))
+			if got, want := after, pending; !reflect.DeepEqual(got, want) {
+				t.Errorf("%s: got %v, want %v", "the value created first is the one made current", got, want)
+			}
+			if got, want := h.stages("v2"), []string{StageCurrent}; !reflect.DeepEqual(got, want) {
+				t.Errorf("%s: got %v, want %v", "h.stages(\"v2\")", got, want)
+			}
+			if got, want := h.stages("v1"), []string{StagePrevious}; !reflect.DeepEqual(got, want) {
+				t.Errorf("%s: got %v, want %v", "h.stages(\"v1\")", got, want)
+			}
 		})
 	}
 }
@@ -187,14 +249,22 @@ func TestRefusesVersionsNotStagedForRotation(t *testing.T) {
 		for _, s := range steps {
 			t.Run(c.name+"/"+s, func(t *testing.T) {
 				err := h.step(s, c.token)
-				require.Error(t, err)
-				assert.Contains(t, err.Error(), c.want)
+				if err == nil {
+					t.Fatalf("%s: no error", "want an error")
+				}
+				if !strings.Contains(err.Error(), c.want) {
+					t.Errorf("%s: %q in %q", "missing", c.want, err.Error())
+				}
 			})
 		}
 	}
 	cur, _ := h.fake.valueAt(StageCurrent)
-	assert.Equal(t, []string{StageCurrent}, h.stages("v2"), "nothing moved")
-	assert.NotEmpty(t, cur)
+	if got, want := h.stages("v2"), []string{StageCurrent}; !reflect.DeepEqual(got, want) {
+		t.Errorf("%s: got %v, want %v", "nothing moved", got, want)
+	}
+	if len(cur) == 0 {
+		t.Errorf("%s: %v", "notempty", cur)
+	}
 }
 
 func TestCurrentVersionIsANoOp(t *testing.T) {
@@ -202,11 +272,19 @@ func TestCurrentVersionIsANoOp(t *testing.T) {
 	h.rotate(t, "v1")
 	puts, moves := h.fake.calls["PutSecretValue"], h.fake.calls["UpdateSecretVersionStage"]
 	for _, s := range steps {
-		require.NoError(t, h.step(s, "v1"), "a late retry after the rotation finished")
+		if err := h.step(s, "v1"); err != nil {
+			t.Fatalf("%s: %v", "a late retry after the rotation finished", err)
+		}
 	}
-	assert.Equal(t, puts, h.fake.calls["PutSecretValue"])
-	assert.Equal(t, moves, h.fake.calls["UpdateSecretVersionStage"])
-	assert.Equal(t, 1, h.hook.set)
+	if got, want := h.fake.calls["PutSecretValue"], puts; !reflect.DeepEqual(got, want) {
+		t.Errorf("%s: got %v, want %v", "h.fake.calls[\"PutSecretValue\"]", got, want)
+	}
+	if got, want := h.fake.calls["UpdateSecretVersionStage"], moves; !reflect.DeepEqual(got, want) {
+		t.Errorf("%s: got %v, want %v", "h.fake.calls[\"UpdateSecretVersionStage\"]", got, want)
+	}
+	if got, want := h.hook.set, 1; !reflect.DeepEqual(got, want) {
+		t.Errorf("%s: got %v, want %v", "h.hook.set", got, want)
+	}
 }
 
 func TestRefusals(t *testing.T) {
@@ -227,7 +305,9 @@ func TestRefusals(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			h := newHarness(KindGenerated)
 			h.r.Hooks[KindExternal] = h.hook
-			require.NoError(t, h.fake.startRotation("v1"))
+			if err := h.fake.startRotation("v1"); err != nil {
+				t.Fatalf("%v", err)
+			}
 			if c.setup != nil {
 				c.setup(h)
 			}
@@ -237,26 +317,44 @@ func TestRefusals(t *testing.T) {
 				e.ClientRequestToken = ""
 			}
 			err := h.r.Handle(context.Background(), e)
-			require.Error(t, err)
-			assert.Contains(t, err.Error(), c.want)
-			assert.Zero(t, h.fake.calls["PutSecretValue"], "nothing written")
+			if err == nil {
+				t.Fatalf("%s: no error", "want an error")
+			}
+			if !strings.Contains(err.Error(), c.want) {
+				t.Errorf("%s: %q in %q", "missing", c.want, err.Error())
+			}
+			if h.fake.calls["PutSecretValue"] != 0 {
+				t.Errorf("%s: %v", "nothing written", h.fake.calls["PutSecretValue"])
+			}
 		})
 	}
 }
 
 func TestTestSecretRejectsValueOutsidePolicy(t *testing.T) {
 	h := newHarness(KindAPIKey)
-	require.NoError(t, h.fake.startRotation("v1"))
+	if err := h.fake.startRotation("v1"); err != nil {
+		t.Fatalf("%v", err)
+	}
 	_, err := h.fake.PutSecretValue(context.Background(), &sm.PutSecretValueInput{
 		SecretId: aws.String(h.fake.arn), ClientRequestToken: aws.String("v1"),
 		SecretString: aws.String("short"), VersionStages: []string{StagePending},
 	})
-	require.NoError(t, err)
-	require.NoError(t, h.step(StepCreate, "v1"), "an existing pending value is kept")
+	if err := err; err != nil {
+		t.Fatalf("%v", err)
+	}
+	if err := h.step(StepCreate, "v1"); err != nil {
+		t.Fatalf("%s: %v", "an existing pending value is kept", err)
+	}
 	err = h.step(StepTest, "v1")
-	require.Error(t, err)
-	assert.Contains(t, err.Error(), "policy wants 40")
-	assert.NotContains(t, err.Error(), "short", "errors never carry the value")
+	if err == nil {
+		t.Fatalf("%s: no error", "want an error")
+	}
+	if !strings.Contains(err.Error(), "policy wants 40") {
+		t.Errorf("%s: %q in %q", "missing", "policy wants 40", err.Error())
+	}
+	if strings.Contains(err.Error(), "short") {
+		t.Errorf("%s: %q in %q", "errors never carry the value", "short", err.Error())
+	}
 }
 
 func TestLengthTagOverridesPolicy(t *testing.T) {
@@ -264,7 +362,9 @@ func TestLengthTagOverridesPolicy(t *testing.T) {
 	h.fake.tags[TagLength] = "64"
 	h.rotate(t, "v1")
 	v, _ := h.fake.valueAt(StageCurrent)
-	assert.Len(t, v, 64)
+	if len(v) != 64 {
+		t.Errorf("length %d, want %d", len(v), 64)
+	}
 }
 
 func TestCheckPolicy(t *testing.T) {
@@ -287,11 +387,17 @@ func TestCheckPolicy(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			err := CheckPolicy(c.p, c.value)
 			if c.want == "" {
-				assert.NoError(t, err)
+				if err := err; err != nil {
+					t.Errorf("%v", err)
+				}
 				return
 			}
-			require.Error(t, err)
-			assert.Contains(t, err.Error(), c.want)
+			if err == nil {
+				t.Fatalf("%s: no error", "want an error")
+			}
+			if !strings.Contains(err.Error(), c.want) {
+				t.Errorf("%s: %q in %q", "missing", c.want, err.Error())
+			}
 		})
 	}
 }
