@@ -116,6 +116,20 @@ func NewWebACL(ctx *pulumi.Context, name string, args *WebACLArgs, opts ...pulum
 	if args == nil || args.LoadBalancerARN == nil || args.LogKeyARN == nil || args.AlertsTopicARN == nil {
 		return nil, errors.New("ratelimit web ACL: args with a load balancer, a log key and an alerts topic are required")
 	}
+	// The rate rules' bounds, shared with the configuration (limits).
+	var errs []error
+	for _, r := range []struct {
+		name   string
+		rule   limits.RateRule
+		scoped bool
+	}{{"site", args.Site, false}, {"auth", args.Auth, true}, {"perUser", args.PerUser, true}} {
+		for _, p := range r.rule.Check(r.scoped) {
+			errs = append(errs, fmt.Errorf("%s.%w", r.name, p))
+		}
+	}
+	if err := errors.Join(errs...); err != nil {
+		return nil, fmt.Errorf("ratelimit web ACL %s: %w", name, err)
+	}
 	w := &WebACL{}
 	if err := ctx.RegisterComponentResource(WebACLType, name, w, opts...); err != nil {
 		return nil, err

@@ -8,6 +8,8 @@ import (
 
 	"github.com/example/hardening/identity"
 	"github.com/example/hardening/identity/signin"
+	"github.com/example/hardening/ratelimit"
+	"github.com/example/hardening/ratelimit/limits"
 	"github.com/example/hardening/tls"
 	"github.com/example/hardening/tls/policy"
 )
@@ -71,5 +73,26 @@ func TestLoadBalancerChecksItsArguments(t *testing.T) {
 	// The same rules, from the same place, as the configuration reports.
 	if got := (policy.Settings{SSLPolicy: policy.Default, PrivateCA: true}).Check(); len(got) != 0 {
 		t.Errorf("private CA settings: %v", got)
+	}
+}
+
+func TestWebACLChecksItsArguments(t *testing.T) {
+	s := loadStack(t, "dev")
+	_, err := s.Run(func(ctx *pulumi.Context) error {
+		_, err := ratelimit.NewWebACL(ctx, "alone", &ratelimit.WebACLArgs{
+			LoadBalancerARN: pulumi.String("arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/a/1"),
+			LogKeyARN:       pulumi.String("arn:aws:kms:us-east-1:123456789012:key/k"),
+			AlertsTopicARN:  pulumi.String("arn:aws:sns:us-east-1:123456789012:alerts"),
+			Mode:            limits.Block, MetricPrefix: "alone",
+			Site:    limits.RateRule{Limit: 0, WindowSec: 300},
+			Auth:    limits.RateRule{Limit: 100, WindowSec: 60},
+			PerUser: limits.RateRule{Limit: 100, WindowSec: 45, Paths: []string{"/api/"}},
+		})
+		return err
+	})
+	for _, want := range []string{"site.limit: 0 is out of range", "auth.paths: is empty", "perUser.windowSec: 45 is not a WAF evaluation window"} {
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("error %v does not say %q", err, want)
+		}
 	}
 }

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"net/netip"
 	"regexp"
-	"slices"
 
 	"github.com/example/hardening/ratelimit/limits"
 	"github.com/example/hardening/ratelimit/wcu"
@@ -120,8 +119,6 @@ var (
 	metricRE     = regexp.MustCompile(`^[\w#:.\-/]{1,100}$`)
 	headerNameRE = regexp.MustCompile(`^[A-Za-z0-9-]{1,64}$`)
 	cookieNameRE = regexp.MustCompile("^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,64}$")
-	pathRE       = regexp.MustCompile(`^/[a-z0-9._~!$&'()*+,;=:@%/-]{0,199}$`)
-	windows      = []int{60, 120, 300, 600}
 )
 
 // share says how much of the IPv4 space a prefix of bits covers.
@@ -172,7 +169,7 @@ func (r RateLimit) validate(key string) []error {
 	if r.ForwardedIPHeader != "" && !headerNameRE.MatchString(r.ForwardedIPHeader) {
 		errs = append(errs, fieldErr(key+".forwardedIpHeader", "%q is not a header name such as X-Forwarded-For", r.ForwardedIPHeader))
 	}
-	if r.AccountTakeover.Enabled && !pathRE.MatchString(r.AccountTakeover.LoginPath) {
+	if r.AccountTakeover.Enabled && !limits.ValidPath(r.AccountTakeover.LoginPath) {
 		errs = append(errs, fieldErr(key+".accountTakeover.loginPath", "%q is not a lower-case absolute path", r.AccountTakeover.LoginPath))
 	}
 	errs = append(errs, validateRetention(key+".logRetentionDays", r.LogRetentionDays)...)
@@ -188,27 +185,12 @@ func (r RateLimit) validate(key string) []error {
 	return errs
 }
 
+// validateRateRule adds the key path to the rate rule's problems
+// (ratelimit/limits holds the rules).
 func validateRateRule(key string, r limits.RateRule, scoped bool) []error {
 	var errs []error
-	if r.Limit < 10 || r.Limit > 2_000_000_000 {
-		errs = append(errs, fieldErr(key+".limit", "%d is out of range; WAF allows 10 to 2,000,000,000 requests per window", r.Limit))
-	}
-	if !slices.Contains(windows, r.WindowSec) {
-		errs = append(errs, fieldErr(key+".windowSec", "%d is not a WAF evaluation window; use one of %v", r.WindowSec, windows))
-	}
-	switch {
-	case scoped && len(r.Paths) == 0:
-		errs = append(errs, fieldErr(key+".paths", "is empty; the rule needs the path prefixes it is scoped to"))
-	case !scoped && len(r.Paths) > 0:
-		errs = append(errs, fieldErr(key+".paths", "is set, but this rule covers the whole site"))
-	}
-	for i, p := range r.Paths {
-		if !pathRE.MatchString(p) {
-			errs = append(errs, fieldErr(fmt.Sprintf("%s.paths[%d]", key, i), "%q is not a lower-case absolute path prefix (matching lower-cases the request path)", p))
-		}
-		if slices.Contains(r.Paths[:i], p) {
-			errs = append(errs, fieldErr(fmt.Sprintf("%s.paths[%d]", key, i), "%q is listed twice", p))
-		}
+	for _, p := range r.Check(scoped) {
+		errs = append(errs, fieldErr(key+"."+p.Setting, "%s", p.Message))
 	}
 	return errs
 }

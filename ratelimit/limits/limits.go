@@ -4,6 +4,12 @@
 // library, so the configuration can use it without the AWS provider.
 package limits
 
+import (
+	"fmt"
+	"regexp"
+	"slices"
+)
+
 // RateRule is a rate limit over a window, scoped to path prefixes where it
 // has any.
 type RateRule struct {
@@ -34,3 +40,54 @@ const (
 	Header UserKey = "header"
 	Cookie UserKey = "cookie"
 )
+
+// Windows are the evaluation windows WAF accepts, in seconds.
+var Windows = []int{60, 120, 300, 600}
+
+// pathPrefix is a lower-case absolute URI path prefix (WAF lower-cases the
+// request path before it compares).
+var pathPrefix = regexp.MustCompile(`^/[a-z0-9._~!$&'()*+,;=:@%/-]{0,199}$`)
+
+// ValidPath reports whether p is a path WAF rules can match: lower-case and
+// absolute.
+func ValidPath(p string) bool { return pathPrefix.MatchString(p) }
+
+// Problem is a rule a rate rule breaks: the setting, relative to the rule
+// ("limit", "paths[1]"), and what is wrong, quoting the value.
+type Problem struct {
+	Setting string
+	Message string
+}
+
+func (p Problem) Error() string { return p.Setting + ": " + p.Message }
+
+// Check returns every rule r breaks; scoped rules need path prefixes, the
+// site-wide rule has none. The ratelimit component and the configuration
+// both check rate rules with it.
+func (r RateRule) Check(scoped bool) []Problem {
+	var out []Problem
+	add := func(setting, format string, a ...any) {
+		out = append(out, Problem{setting, fmt.Sprintf(format, a...)})
+	}
+	if r.Limit < 10 || r.Limit > 2_000_000_000 {
+		add("limit", "%d is out of range; WAF allows 10 to 2,000,000,000 requests per window", r.Limit)
+	}
+	if !slices.Contains(Windows, r.WindowSec) {
+		add("windowSec", "%d is not a WAF evaluation window; use one of %v", r.WindowSec, Windows)
+	}
+	switch {
+	case scoped && len(r.Paths) == 0:
+		add("paths", "is empty; the rule needs the path prefixes it is scoped to")
+	case !scoped && len(r.Paths) > 0:
+		add("paths", "is set, but this rule covers the whole site")
+	}
+	for i, p := range r.Paths {
+		if !pathPrefix.MatchString(p) {
+			add(fmt.Sprintf("paths[%d]", i), "%q is not a lower-case absolute path prefix (matching lower-cases the request path)", p)
+		}
+		if slices.Contains(r.Paths[:i], p) {
+			add(fmt.Sprintf("paths[%d]", i), "%q is listed twice", p)
+		}
+	}
+	return out
+}
