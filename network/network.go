@@ -106,6 +106,17 @@ func NewVPC(ctx *pulumi.Context, name string, args *VPCArgs, opts ...pulumi.Reso
 	if args.LogKeyARN == nil || args.PermissionsBoundary == nil {
 		return nil, fmt.Errorf("network %s: a KMS key for the flow logs and a permissions boundary are required", name)
 	}
+	// The port rules the configuration checks too live in addressing.
+	var errs []error
+	ports := addressing.CheckTierPorts(args.AppPort, args.DatabasePort)
+	for _, k := range []string{"appPort", "databasePort"} {
+		if err := ports[k]; err != nil {
+			errs = append(errs, fmt.Errorf("%s: %w", k, err))
+		}
+	}
+	if err := errors.Join(errs...); err != nil {
+		return nil, fmt.Errorf("network %s: %w", name, err)
+	}
 	v := &VPC{}
 	if err := ctx.RegisterComponentResource(VPCType, name, v, opts...); err != nil {
 		return nil, err

@@ -8,6 +8,9 @@ import (
 
 	"github.com/example/hardening/identity"
 	"github.com/example/hardening/identity/signin"
+	"github.com/example/hardening/internal/awsenv"
+	"github.com/example/hardening/internal/mockaws"
+	"github.com/example/hardening/network"
 	"github.com/example/hardening/ratelimit"
 	"github.com/example/hardening/ratelimit/limits"
 	"github.com/example/hardening/tls"
@@ -94,5 +97,22 @@ func TestWebACLChecksItsArguments(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("error %v does not say %q", err, want)
 		}
+	}
+}
+
+func TestVPCChecksItsArguments(t *testing.T) {
+	s := loadStack(t, "dev")
+	_, err := s.Run(func(ctx *pulumi.Context) error {
+		_, err := network.NewVPC(ctx, "alone", &network.VPCArgs{
+			CIDR: "10.40.0.0/16", AvailabilityZones: []string{"us-east-1a", "us-east-1b"},
+			LoadBalancerIngressCIDRs: []string{"0.0.0.0/0"}, AppPort: 22, DatabasePort: 5432, FlowLogRetentionDays: 365,
+			LogKeyARN:           pulumi.String("arn:aws:kms:us-east-1:123456789012:key/test"),
+			PermissionsBoundary: pulumi.String("arn:aws:iam::123456789012:policy/test-boundary"),
+			Env:                 awsenv.Env{AccountID: mockaws.AccountID, Partition: "aws", Region: "us-east-1"},
+		})
+		return err
+	})
+	if want := "appPort: 22 is a remote-administration port"; err == nil || !strings.Contains(err.Error(), want) {
+		t.Errorf("error %v does not say %q", err, want)
 	}
 }

@@ -70,10 +70,6 @@ var LogRetentionDays = []int{1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400
 
 var endpointServiceRE = regexp.MustCompile(`^[a-z][a-z0-9-]*(\.[a-z][a-z0-9-]*)*$`)
 
-// adminPorts must never be an app or database port: opening them to a tier
-// would look like remote administration to every scanner.
-var adminPorts = []int{22, 3389}
-
 func (n Network) validate(key string) []error {
 	var errs []error
 	if plan, err := addressing.New(n.CIDR, addressing.MaxZones); err != nil {
@@ -92,10 +88,12 @@ func (n Network) validate(key string) []error {
 	}
 	errs = append(errs, validateCIDRs(key+".loadBalancerIngressCidrs", n.LoadBalancerIngressCIDRs)...)
 	errs = append(errs, validateCIDRs(key+".appHttpsEgressCidrs", n.AppHTTPSEgressCIDRs)...)
-	errs = append(errs, validatePort(key+".appPort", n.AppPort)...)
-	errs = append(errs, validatePort(key+".databasePort", n.DatabasePort)...)
-	if n.AppPort == n.DatabasePort && n.AppPort != 0 {
-		errs = append(errs, fieldErr(key+".databasePort", "%d is also the app port; the tiers need distinct ports", n.DatabasePort))
+	// The port rules the network component checks too live in addressing.
+	ports := addressing.CheckTierPorts(n.AppPort, n.DatabasePort)
+	for _, k := range []string{"appPort", "databasePort"} {
+		if err := ports[k]; err != nil {
+			errs = append(errs, fieldErr(key+"."+k, "%v", err))
+		}
 	}
 	errs = append(errs, validateRetention(key+".flowLogRetentionDays", n.FlowLogRetentionDays)...)
 	seen := map[string]bool{}
@@ -136,11 +134,8 @@ func validateCIDRs(key string, cidrs []string) []error {
 }
 
 func validatePort(key string, port int) []error {
-	switch {
-	case port < 1 || port > 65535:
-		return []error{fieldErr(key, "%d is not a TCP port; use 1 to 65535", port)}
-	case slices.Contains(adminPorts, port):
-		return []error{fieldErr(key, "%d is a remote-administration port (SSH or RDP); use another port", port)}
+	if err := addressing.CheckPort(port); err != nil {
+		return []error{fieldErr(key, "%v", err)}
 	}
 	return nil
 }
