@@ -6,13 +6,16 @@ import (
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/example/hardening/audit"
 	"github.com/example/hardening/identity"
 	"github.com/example/hardening/identity/signin"
 	"github.com/example/hardening/internal/awsenv"
 	"github.com/example/hardening/internal/mockaws"
+	"github.com/example/hardening/internal/restype"
 	"github.com/example/hardening/network"
 	"github.com/example/hardening/ratelimit"
 	"github.com/example/hardening/ratelimit/limits"
+	"github.com/example/hardening/secrets"
 	"github.com/example/hardening/tls"
 	"github.com/example/hardening/tls/policy"
 )
@@ -114,5 +117,95 @@ func TestVPCChecksItsArguments(t *testing.T) {
 	})
 	if want := "appPort: 22 is a remote-administration port"; err == nil || !strings.Contains(err.Error(), want) {
 		t.Errorf("error %v does not say %q", err, want)
+	}
+}
+
+// TestComponentsAlone builds each component by itself with hand-written
+// arguments, as a program other than baseline would: it registers under
+// its own type token, every child is named from it and parented under it,
+// it makes what it is for, and it refuses missing arguments before
+// registering anything.
+func TestComponentsAlone(t *testing.T) {
+	env := awsenv.Env{AccountID: mockaws.AccountID, Partition: "aws", Region: "us-east-1"}
+	arn := func(s string) pulumi.StringInput { return pulumi.String(s) }
+	key := arn("arn:aws:kms:us-east-1:123456789012:key/k")
+	topic := arn("arn:aws:sns:us-east-1:123456789012:alone-alerts")
+	queue := arn("arn:aws:sqs:us-east-1:123456789012:alone-dlq")
+	boundary := arn("arn:aws:iam::123456789012:policy/alone-boundary")
+	cases := []struct {
+		token string
+		makes string
+		build func(ctx *pulumi.Context) error
+		empty func(ctx *pulumi.Context) error
+	}{
+		{secrets.KeyType, restype.KMSKey, func(ctx *pulumi.Context) error {
+			_, err := secrets.NewKey(ctx, "alone", &secrets.KeyArgs{Description: "alone", RotationPeriodDays: 365, DeletionWindowDays: 30, Env: env})
+			return err
+		}, func(ctx *pulumi.Context) error { _, err := secrets.NewKey(ctx, "alone", nil); return err }},
+		{audit.AlertsType, restype.SNSTopic, func(ctx *pulumi.Context) error {
+			_, err := audit.NewAlerts(ctx, "alone", &audit.AlertsArgs{KeyARN: key, Env: env})
+			return err
+		}, func(ctx *pulumi.Context) error { _, err := audit.NewAlerts(ctx, "alone", nil); return err }},
+		{audit.AccessLogsType, restype.S3BucketV2, func(ctx *pulumi.Context) error {
+			_, err := audit.NewAccessLogs(ctx, "alone", &audit.AccessLogsArgs{SourcePrefix: "alone-", ExpirationDays: 30, Env: env})
+			return err
+		}, func(ctx *pulumi.Context) error { _, err := audit.NewAccessLogs(ctx, "alone", nil); return err }},
+		{audit.TrailType, restype.CloudTrailTrail, func(ctx *pulumi.Context) error {
+			_, err := audit.NewTrail(ctx, "alone", &audit.TrailArgs{KeyARN: key, LogRetentionDays: 365, BucketExpirationDays: 365, Env: env, PermissionsBoundary: boundary})
+			return err
+		}, func(ctx *pulumi.Context) error { _, err := audit.NewTrail(ctx, "alone", nil); return err }},
+		{audit.MonitoringType, restype.CloudWatchMetricAlarm, func(ctx *pulumi.Context) error {
+			_, err := audit.NewMonitoring(ctx, "alone", &audit.MonitoringArgs{
+				TrailLogGroupName: arn("/cloudtrail/alone"), SecretNamePrefix: "alone/", SecretReaders: pulumi.StringArray{},
+				CertificateExpiryDays: 30, AlertsTopicARN: topic, DeadLetterARN: queue, Env: env,
+			})
+			return err
+		}, func(ctx *pulumi.Context) error { _, err := audit.NewMonitoring(ctx, "alone", nil); return err }},
+		{identity.BoundaryType, restype.IAMPolicy, func(ctx *pulumi.Context) error {
+			_, err := identity.NewBoundary(ctx, "alone", &identity.BoundaryArgs{Allow: append(append([]string{}, identity.DeployActions...), identity.KeyUseActions...), Regions: []string{"us-east-1"}, KeyID: arn("k"), Env: env})
+			return err
+		}, func(ctx *pulumi.Context) error { _, err := identity.NewBoundary(ctx, "alone", nil); return err }},
+		{identity.WorkloadRoleType, restype.IAMRole, func(ctx *pulumi.Context) error {
+			_, err := identity.NewWorkloadRole(ctx, "alone", &identity.WorkloadRoleArgs{Team: "app", Service: "ecs-tasks.amazonaws.com", Env: env, PermissionsBoundary: boundary})
+			return err
+		}, func(ctx *pulumi.Context) error { _, err := identity.NewWorkloadRole(ctx, "alone", nil); return err }},
+		{identity.CIRolesType, restype.IAMRole, func(ctx *pulumi.Context) error {
+			_, err := identity.NewCIRoles(ctx, "alone", &identity.CIRolesArgs{
+				Repository: "example-org/alone", Branch: "main", CreateProvider: true, BoundaryARN: boundary,
+				Component: "alone", StackTagKey: "environment", StackTagValue: "alone", Env: env,
+			})
+			return err
+		}, func(ctx *pulumi.Context) error { _, err := identity.NewCIRoles(ctx, "alone", nil); return err }},
+	}
+	s := loadStack(t, "dev")
+	for _, c := range cases {
+		t.Run(c.token, func(t *testing.T) {
+			m, err := s.Run(c.build)
+			if err != nil {
+				t.Fatalf("valid arguments: %v", err)
+			}
+			comp, ok := m.Named(c.token, "alone")
+			if !ok {
+				t.Fatalf("no %s named alone", c.token)
+			}
+			if len(m.ByType(c.makes)) == 0 {
+				t.Errorf("makes no %s", c.makes)
+			}
+			for _, r := range m.Resources() {
+				if r.URN == comp.URN || r.Type == restype.ProviderAWS {
+					continue
+				}
+				if !strings.HasPrefix(r.Name, "alone") || !strings.Contains(r.URN, c.token) {
+					t.Errorf("%s %s is not named from or parented under the component", r.Type, r.Name)
+				}
+			}
+			m, err = s.Run(c.empty)
+			if err == nil {
+				t.Error("nil arguments accepted")
+			}
+			if m != nil && len(m.Resources()) > 0 {
+				t.Errorf("registered %d resources before refusing its arguments", len(m.Resources()))
+			}
+		})
 	}
 }
