@@ -191,8 +191,8 @@ func (a *InventoryArgs) check() error {
 		if s.Kind == secretkind.External && s.Value == (pulumi.StringOutput{}) {
 			errs = append(errs, fmt.Errorf("secret %s: an external secret needs its value", s.Name))
 		}
-		if _, ok := secretkind.Policies[s.Kind]; !ok && s.Kind != secretkind.External {
-			errs = append(errs, fmt.Errorf("secret %s: unknown kind %q", s.Name, s.Kind))
+		if err := s.Kind.Check(); err != nil {
+			errs = append(errs, fmt.Errorf("secret %s: kind %w", s.Name, err))
 		}
 	}
 	return errors.Join(errs...)

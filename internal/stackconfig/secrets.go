@@ -204,7 +204,7 @@ func (s Secrets) validate(key string, workloads []Workload, kms KMS, stackRegion
 				errs = append(errs, fieldErr(ck, "is in plain text; set it again with --secret so that only ciphertext is in the stack file"))
 			}
 		default:
-			errs = append(errs, fieldErr(k+".kind", "%q is not one of %s, %s, %s", e.Kind, secretkind.Generated, secretkind.APIKey, secretkind.External))
+			errs = append(errs, fieldErr(k+".kind", "%v", e.Kind.Check()))
 		}
 		if len(e.Readers) == 0 {
 			errs = append(errs, fieldErr(k+".readers", "is empty; name the workloads that read the secret"))

@@ -6,6 +6,11 @@
 // function is built with.
 package secretkind
 
+import (
+	"fmt"
+	"slices"
+)
+
 // Kind says where a secret's values come from and who rotates them.
 type Kind string
 
@@ -25,6 +30,14 @@ const (
 
 // Kinds are the valid kinds, in the order messages list them.
 var Kinds = []Kind{Generated, APIKey, External}
+
+// Check says what is wrong with k: a kind the program does not know.
+func (k Kind) Check() error {
+	if slices.Contains(Kinds, k) {
+		return nil
+	}
+	return fmt.Errorf("%q is not one of %s, %s, %s", k, Generated, APIKey, External)
+}
 
 // Rotated reports whether the rotation function rotates secrets of k.
 func (k Kind) Rotated() bool { return k != External }
