@@ -58,8 +58,8 @@ type Secret struct {
 	// RotationDays is the rotation interval, 1 to 90 (FSBP
 	// SecretsManager.4). Default 30. Not used for external secrets.
 	RotationDays int `json:"rotationDays"`
-	// Length is a generated value's length, 16 to 4096. Default 32 for
-	// generated and 40 for api-key.
+	// Length is a generated value's length, 16 to 4096. Default the
+	// kind's (secretkind.Policies): 32 for generated, 40 for api-key.
 	Length int `json:"length"`
 	// Readers are the workloads (key "workloads") that may read the secret.
 	Readers []string `json:"readers"`
@@ -92,13 +92,8 @@ func (s *Secrets) defaults() {
 		if e.RotationDays == 0 {
 			e.RotationDays = 30
 		}
-		if e.Length == 0 {
-			switch e.Kind {
-			case secretkind.Generated:
-				e.Length = 32
-			case secretkind.APIKey:
-				e.Length = 40
-			}
+		if p, rotated := secretkind.Policies[e.Kind]; e.Length == 0 && rotated {
+			e.Length = p.Length // the kind's default, declared once
 		}
 	}
 }
