@@ -16,6 +16,8 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+
+	"github.com/example/hardening/internal/jsonfile"
 )
 
 // Shapes are the API model shapes of the names the stack sets, as
@@ -56,7 +58,7 @@ func run(dir, version, out string) error {
 			Regions   map[string]json.RawMessage `json:"regions"`
 		} `json:"partitions"`
 	}
-	if err := readJSON(filepath.Join(dir, "models", "endpoints", "endpoints.json"), &endpoints); err != nil {
+	if err := jsonfile.Read(filepath.Join(dir, "models", "endpoints", "endpoints.json"), &endpoints); err != nil {
 		return err
 	}
 	for _, p := range endpoints.Partitions {
@@ -82,7 +84,7 @@ func run(dir, version, out string) error {
 		var api struct {
 			Shapes map[string]shape `json:"shapes"`
 		}
-		if err := readJSON(versions[len(versions)-1], &api); err != nil {
+		if err := jsonfile.Read(versions[len(versions)-1], &api); err != nil {
 			return err
 		}
 		s, ok := api.Shapes[name]
@@ -91,20 +93,5 @@ func run(dir, version, out string) error {
 		}
 		m.Shapes[id] = s
 	}
-	b, err := json.MarshalIndent(m, "", " ")
-	if err != nil {
-		return err
-	}
-	return os.WriteFile(out, append(b, '\n'), 0o600)
-}
-
-func readJSON(path string, v any) error {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return err
-	}
-	if err := json.Unmarshal(b, v); err != nil {
-		return fmt.Errorf("%s: %w", path, err)
-	}
-	return nil
+	return jsonfile.Write(out, m)
 }

@@ -12,12 +12,13 @@
 package main
 
 import (
-	"encoding/json"
 	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
 	"sort"
+
+	"github.com/example/hardening/internal/jsonfile"
 )
 
 // Services are the IAM service prefixes the stack's policies use (identity,
@@ -69,7 +70,7 @@ func run(pkg, out string) error {
 		Version   string `json:"version"`
 		UpdatedAt string `json:"updatedAt"`
 	}
-	if err := readJSON(filepath.Join(pkg, "package.json"), &meta); err != nil {
+	if err := jsonfile.Read(filepath.Join(pkg, "package.json"), &meta); err != nil {
 		return err
 	}
 	d := data{Source: meta.Name, Version: meta.Version, UpdatedAt: meta.UpdatedAt, Services: map[string]service{}}
@@ -81,7 +82,7 @@ func run(pkg, out string) error {
 			} `json:"resourceTypes"`
 			ConditionKeys []string `json:"conditionKeys"`
 		}
-		if err := readJSON(filepath.Join(pkg, "data", "actions", svc+".json"), &actions); err != nil {
+		if err := jsonfile.Read(filepath.Join(pkg, "data", "actions", svc+".json"), &actions); err != nil {
 			return err
 		}
 		var resources map[string]struct {
@@ -89,7 +90,7 @@ func run(pkg, out string) error {
 			ARN           string   `json:"arn"`
 			ConditionKeys []string `json:"conditionKeys"`
 		}
-		if err := readJSON(filepath.Join(pkg, "data", "resourceTypes", svc+".json"), &resources); err != nil {
+		if err := jsonfile.Read(filepath.Join(pkg, "data", "resourceTypes", svc+".json"), &resources); err != nil {
 			return err
 		}
 		s := service{Actions: map[string]action{}, Resources: map[string]resourceType{}}
@@ -109,20 +110,5 @@ func run(pkg, out string) error {
 		}
 		d.Services[svc] = s
 	}
-	b, err := json.MarshalIndent(d, "", " ")
-	if err != nil {
-		return err
-	}
-	return os.WriteFile(out, append(b, '\n'), 0o600)
-}
-
-func readJSON(path string, v any) error {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return err
-	}
-	if err := json.Unmarshal(b, v); err != nil {
-		return fmt.Errorf("%s: %w", path, err)
-	}
-	return nil
+	return jsonfile.Write(out, d)
 }

@@ -21,8 +21,8 @@ var steps = []string{StepCreate, StepSet, StepTest, StepFinish}
 // recordingHook counts calls and can fail the next ones.
 type recordingHook struct {
 	PolicyHook
-	set, test       int
-	failSet, failTo int
+	set, test int
+	failSet   int
 }
 
 func (h *recordingHook) SetSecret(ctx context.Context, s Secret, v string) error {
