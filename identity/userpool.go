@@ -79,13 +79,10 @@ type UserPoolArgs struct {
 // setting and quoting the value (identity/signin holds the sign-in rules,
 // which the stack configuration reuses).
 func (a *UserPoolArgs) Validate() error {
-	var errs []error
-	for _, p := range (signin.Settings{
+	errs := signin.Settings{
 		MFA: a.MFA, PasswordMinLength: a.PasswordMinLength, PasswordHistory: a.PasswordHistory,
 		TemporaryPasswordDays: a.TemporaryPasswordDays, ThreatProtection: a.ThreatProtection, Tier: a.Tier,
-	}).Check() {
-		errs = append(errs, p)
-	}
+	}.Check().Errors()
 	if a.SMS && a.SMSRoleARN == nil {
 		errs = append(errs, errors.New("sms: needs SMSRoleARN, the role Cognito sends with"))
 	}

@@ -107,14 +107,7 @@ func NewVPC(ctx *pulumi.Context, name string, args *VPCArgs, opts ...pulumi.Reso
 		return nil, fmt.Errorf("network %s: a KMS key for the flow logs and a permissions boundary are required", name)
 	}
 	// The port rules the configuration checks too live in addressing.
-	var errs []error
-	ports := addressing.CheckTierPorts(args.AppPort, args.DatabasePort)
-	for _, k := range []string{"appPort", "databasePort"} {
-		if err := ports[k]; err != nil {
-			errs = append(errs, fmt.Errorf("%s: %w", k, err))
-		}
-	}
-	if err := errors.Join(errs...); err != nil {
+	if err := errors.Join(addressing.CheckTierPorts(args.AppPort, args.DatabasePort).Errors()...); err != nil {
 		return nil, fmt.Errorf("network %s: %w", name, err)
 	}
 	v := &VPC{}

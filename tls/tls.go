@@ -187,11 +187,8 @@ func (a *LoadBalancerArgs) check() error {
 	if a == nil {
 		return errors.New("args are required")
 	}
-	var errs []error
 	// The rules the configuration checks too live in tls/policy.
-	for _, p := range a.settings().Check() {
-		errs = append(errs, p)
-	}
+	errs := a.settings().Check().Errors()
 	if a.ZoneCount < 2 {
 		errs = append(errs, fmt.Errorf("%d zones: a load balancer needs subnets in at least 2 (ELB.13)", a.ZoneCount))
 	}

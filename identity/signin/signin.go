@@ -5,7 +5,7 @@
 // with the key path. It imports only the standard library.
 package signin
 
-import "fmt"
+import "github.com/example/hardening/internal/problem"
 
 // MFA is a user pool's MFA setting.
 type MFA string
@@ -47,21 +47,10 @@ type Settings struct {
 	Production bool
 }
 
-// Problem is a rule the settings break: the setting, by its configuration
-// key under identity.userPool, and what is wrong, quoting the value.
-type Problem struct {
-	Setting string
-	Message string
-}
-
-func (p Problem) Error() string { return p.Setting + ": " + p.Message }
-
 // Check returns every rule s breaks.
-func (s Settings) Check() []Problem {
-	var out []Problem
-	add := func(setting, format string, a ...any) {
-		out = append(out, Problem{setting, fmt.Sprintf(format, a...)})
-	}
+func (s Settings) Check() problem.List {
+	var out problem.List
+	add := out.Add
 	switch {
 	case s.MFA != MFAOn && s.MFA != MFAOptional && s.MFA != MFAOff:
 		add("mfa", "%q is not ON, OPTIONAL or OFF", s.MFA)

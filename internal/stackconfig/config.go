@@ -18,6 +18,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/config"
 
+	"github.com/example/hardening/internal/problem"
 	"github.com/example/hardening/ratelimit/limits"
 	"github.com/example/hardening/secrets/secretkind"
 )
@@ -238,6 +239,17 @@ func (e *FieldError) Error() string { return e.Key + ": " + e.Problem }
 
 func fieldErr(key, format string, args ...any) error {
 	return &FieldError{Key: key, Problem: fmt.Sprintf(format, args...)}
+}
+
+// problemsAt puts the problems a shared rule found (tls/policy,
+// identity/signin, ratelimit/limits, network/addressing) under the key
+// path of the section they were found in.
+func problemsAt(key string, ps problem.List) []error {
+	var errs []error
+	for _, p := range ps {
+		errs = append(errs, fieldErr(key+"."+p.Setting, "%s", p.Message))
+	}
+	return errs
 }
 
 // validate checks every section that decoded (failed names those that did

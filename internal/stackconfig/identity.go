@@ -222,9 +222,7 @@ func (id Identity) validate(key string, production bool) []error {
 	var errs []error
 	u, k := id.UserPool, key+".userPool"
 	// The rules the identity component checks too live in identity/signin.
-	for _, p := range u.Settings(production).Check() {
-		errs = append(errs, fieldErr(k+"."+p.Setting, "%s", p.Message))
-	}
+	errs = append(errs, problemsAt(k, u.Settings(production).Check())...)
 	switch {
 	case u.SESSourceARN != "" && !sesIdentityARNRE.MatchString(u.SESSourceARN):
 		errs = append(errs, fieldErr(k+".sesSourceArn", "%q is not an SES identity ARN (arn:aws:ses:<region>:<account>:identity/<domain or address>)", u.SESSourceARN))

@@ -89,12 +89,7 @@ func (n Network) validate(key string) []error {
 	errs = append(errs, validateCIDRs(key+".loadBalancerIngressCidrs", n.LoadBalancerIngressCIDRs)...)
 	errs = append(errs, validateCIDRs(key+".appHttpsEgressCidrs", n.AppHTTPSEgressCIDRs)...)
 	// The port rules the network component checks too live in addressing.
-	ports := addressing.CheckTierPorts(n.AppPort, n.DatabasePort)
-	for _, k := range []string{"appPort", "databasePort"} {
-		if err := ports[k]; err != nil {
-			errs = append(errs, fieldErr(key+"."+k, "%v", err))
-		}
-	}
+	errs = append(errs, problemsAt(key, addressing.CheckTierPorts(n.AppPort, n.DatabasePort))...)
 	errs = append(errs, validateRetention(key+".flowLogRetentionDays", n.FlowLogRetentionDays)...)
 	seen := map[string]bool{}
 	for i, svc := range n.InterfaceEndpoints {

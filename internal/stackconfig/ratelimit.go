@@ -188,9 +188,5 @@ func (r RateLimit) validate(key string) []error {
 // validateRateRule adds the key path to the rate rule's problems
 // (ratelimit/limits holds the rules).
 func validateRateRule(key string, r limits.RateRule, scoped bool) []error {
-	var errs []error
-	for _, p := range r.Check(scoped) {
-		errs = append(errs, fieldErr(key+"."+p.Setting, "%s", p.Message))
-	}
-	return errs
+	return problemsAt(key, r.Check(scoped))
 }

@@ -98,9 +98,7 @@ var (
 func (c TLS) validate(key string) []error {
 	var errs []error
 	// The rules the tls component checks too live in tls/policy.
-	for _, p := range c.Settings().Check() {
-		errs = append(errs, fieldErr(key+"."+p.Setting, "%s", p.Message))
-	}
+	errs = append(errs, problemsAt(key, c.Settings().Check())...)
 	switch {
 	case c.Domain != "" && !dnsNameRE.MatchString(c.Domain):
 		errs = append(errs, fieldErr(key+".domain", "%q is not a lower-case DNS name", c.Domain))

@@ -3,6 +3,8 @@ package addressing
 import (
 	"fmt"
 	"slices"
+
+	"github.com/example/hardening/internal/problem"
 )
 
 // adminPorts must never be an app or database port: opening them to a tier
@@ -21,18 +23,18 @@ func CheckPort(port int) error {
 	return nil
 }
 
-// CheckTierPorts says what is wrong with the app and database ports, by
+// CheckTierPorts returns the rules the app and database ports break, by
 // the configuration key under network ("appPort", "databasePort"). The
 // network component and the configuration both check them with it.
-func CheckTierPorts(app, database int) map[string]error {
-	out := map[string]error{}
+func CheckTierPorts(app, database int) problem.List {
+	var out problem.List
 	if err := CheckPort(app); err != nil {
-		out["appPort"] = err
+		out.Add("appPort", "%v", err)
 	}
 	if err := CheckPort(database); err != nil {
-		out["databasePort"] = err
+		out.Add("databasePort", "%v", err)
 	} else if app == database {
-		out["databasePort"] = fmt.Errorf("%d is also the app port; the tiers need distinct ports", database)
+		out.Add("databasePort", "%d is also the app port; the tiers need distinct ports", database)
 	}
 	return out
 }

@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"regexp"
 	"slices"
+
+	"github.com/example/hardening/internal/problem"
 )
 
 // RateRule is a rate limit over a window, scoped to path prefixes where it
@@ -52,23 +54,12 @@ var pathPrefix = regexp.MustCompile(`^/[a-z0-9._~!$&'()*+,;=:@%/-]{0,199}$`)
 // absolute.
 func ValidPath(p string) bool { return pathPrefix.MatchString(p) }
 
-// Problem is a rule a rate rule breaks: the setting, relative to the rule
-// ("limit", "paths[1]"), and what is wrong, quoting the value.
-type Problem struct {
-	Setting string
-	Message string
-}
-
-func (p Problem) Error() string { return p.Setting + ": " + p.Message }
-
 // Check returns every rule r breaks; scoped rules need path prefixes, the
 // site-wide rule has none. The ratelimit component and the configuration
 // both check rate rules with it.
-func (r RateRule) Check(scoped bool) []Problem {
-	var out []Problem
-	add := func(setting, format string, a ...any) {
-		out = append(out, Problem{setting, fmt.Sprintf(format, a...)})
-	}
+func (r RateRule) Check(scoped bool) problem.List {
+	var out problem.List
+	add := out.Add
 	if r.Limit < 10 || r.Limit > 2_000_000_000 {
 		add("limit", "%d is out of range; WAF allows 10 to 2,000,000,000 requests per window", r.Limit)
 	}

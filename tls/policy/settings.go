@@ -1,6 +1,6 @@
 package policy
 
-import "fmt"
+import "github.com/example/hardening/internal/problem"
 
 // Settings are the TLS settings of a load balancer that both the tls
 // component's arguments and the stack configuration hold; Check is the one
@@ -14,22 +14,10 @@ type Settings struct {
 	CABundlePEM  string
 }
 
-// Problem is a rule the settings break: the setting it names, by its
-// configuration key under tls ("domain", "mutualTls.enabled"), and what is
-// wrong, quoting the value received.
-type Problem struct {
-	Setting string
-	Message string
-}
-
-func (p Problem) Error() string { return p.Setting + ": " + p.Message }
-
 // Check returns every rule s breaks.
-func (s Settings) Check() []Problem {
-	var out []Problem
-	add := func(setting, format string, a ...any) {
-		out = append(out, Problem{setting, fmt.Sprintf(format, a...)})
-	}
+func (s Settings) Check() problem.List {
+	var out problem.List
+	add := out.Add
 	switch {
 	case s.Domain == "" && !s.PrivateCA:
 		add("domain", "is empty and the private CA is off; a stack without a public domain needs the private CA for its server certificate")
