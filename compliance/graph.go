@@ -333,6 +333,12 @@ func parsePolicy(v any) (policyDoc, bool) {
 	return d, true
 }
 
+// everyone reports whether a statement's principal is anyone: "*" or
+// {"AWS": "*"}.
+func (s policyStatement) everyone() bool {
+	return slices.ContainsFunc(s.principals(), func(p string) bool { return p == "*" || p == "AWS:*" })
+}
+
 // principals returns a statement's principals as "type:value" pairs, and
 // "*" for the everyone principal.
 func (s policyStatement) principals() []string {

@@ -339,16 +339,12 @@ func tlsOnly(s policyStatement) bool {
 	if !contains(s.Action, "s3:*") && !contains(s.Action, "*") {
 		return false
 	}
-	everyone := false
-	for _, p := range s.principals() {
-		everyone = everyone || p == "*" || p == "AWS:*"
-	}
 	bucket, objects := false, false
 	for _, r := range s.Resource {
 		bucket = bucket || r == "*" || !strings.Contains(r, "/")
 		objects = objects || r == "*" || strings.HasSuffix(r, "/*")
 	}
-	return everyone && bucket && objects
+	return s.everyone() && bucket && objects
 }
 
 func cognitoRules() []Rule {

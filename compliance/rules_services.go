@@ -27,11 +27,7 @@ func publicStatement(s policyStatement) bool {
 	if s.Effect != "Allow" {
 		return false
 	}
-	everyone := false
-	for _, p := range s.principals() {
-		everyone = everyone || p == "*" || p == "AWS:*"
-	}
-	if !everyone {
+	if !s.everyone() {
 		return false
 	}
 	for op, kv := range s.Condition {
@@ -47,8 +43,8 @@ func publicStatement(s policyStatement) bool {
 	return true
 }
 
-// publicPolicy is a check that no document at input of the types is
-// public; control names the control in the message.
+// publicPolicy is a check that no policy document at input of the types
+// has a public statement (publicStatement).
 func publicPolicy(types []string, input string) func(*Graph) []Violation {
 	return forEachIn(types, func(r Resource) string {
 		doc, ok := parsePolicy(r.Get(input))
