@@ -198,51 +198,17 @@ func (b *poolBuilder) domain(pool *cognito.UserPool) (*cognito.UserPoolDomain, e
 	}, b.parent)
 }
 
-func (b *poolBuilder) loadBalancerClient(pool *cognito.UserPool) (*cognito.UserPoolClient, error) {
-	return cognito.NewUserPoolClient(b.ctx, b.name+"-alb", &cognito.UserPoolClientArgs{
-		UserPoolId: pool.ID(),
-		// The load balancer is a confidential client: it keeps the secret
-		// and runs the authorization-code grant; no implicit grant.
-		GenerateSecret:                  pulumi.Bool(true),
-		AllowedOauthFlowsUserPoolClient: pulumi.Bool(true),
-		AllowedOauthFlows:               pulumi.StringArray{pulumi.String("code")},
-		AllowedOauthScopes:              pulumi.StringArray{pulumi.String("openid"), pulumi.String("email")},
-		SupportedIdentityProviders:      pulumi.StringArray{pulumi.String("COGNITO")},
-		CallbackUrls:                    pulumi.ToStringArray(b.args.CallbackURLs),
-		LogoutUrls:                      pulumi.ToStringArray(b.args.LogoutURLs),
-		ExplicitAuthFlows:               pulumi.StringArray{pulumi.String("ALLOW_USER_SRP_AUTH")},
-		PreventUserExistenceErrors:      pulumi.String("ENABLED"),
-		EnableTokenRevocation:           pulumi.Bool(true),
-		RefreshTokenRotation: &cognito.UserPoolClientRefreshTokenRotationArgs{
-			Feature:                 pulumi.String("ENABLED"),
-			RetryGracePeriodSeconds: pulumi.Int(10),
-		},
-		AccessTokenValidity:  pulumi.Int(b.args.AccessTokenMinutes),
-		IdTokenValidity:      pulumi.Int(b.args.IDTokenMinutes),
-		RefreshTokenValidity: pulumi.Int(b.args.RefreshTokenDays),
-		TokenValidityUnits: &cognito.UserPoolClientTokenValidityUnitsArgs{
-			AccessToken:  pulumi.String("minutes"),
-			IdToken:      pulumi.String("minutes"),
-			RefreshToken: pulumi.String("days"),
-		},
-		AuthSessionValidity: pulumi.Int(3),
-	}, b.parent, pulumi.AdditionalSecretOutputs([]string{"clientSecret"}))
-}
-
-// The load balancer never hands the ID token to the app (it forwards
-// the access token and its own x-amzn-oidc-data), so group roles are
-// reached through a public client: a browser app or a CLI signs the
-// member in with the authorization-code grant and PKCE (no secret to
-// leak), then trades the ID token at the identity pool.
-func (b *poolBuilder) federationClient(pool *cognito.UserPool) (*cognito.UserPoolClient, error) {
-	return cognito.NewUserPoolClient(b.ctx, b.name+"-federation", &cognito.UserPoolClientArgs{
+// clientArgs are what both app clients share: the authorization-code
+// grant only (no implicit grant), SRP sign-in, no user-existence errors,
+// revocable tokens of the configured lifetimes.
+func (b *poolBuilder) clientArgs(pool *cognito.UserPool, callbacks []string) *cognito.UserPoolClientArgs {
+	return &cognito.UserPoolClientArgs{
 		UserPoolId:                      pool.ID(),
-		GenerateSecret:                  pulumi.Bool(false),
 		AllowedOauthFlowsUserPoolClient: pulumi.Bool(true),
 		AllowedOauthFlows:               pulumi.StringArray{pulumi.String("code")},
 		AllowedOauthScopes:              pulumi.StringArray{pulumi.String("openid"), pulumi.String("email")},
 		SupportedIdentityProviders:      pulumi.StringArray{pulumi.String("COGNITO")},
-		CallbackUrls:                    pulumi.ToStringArray(b.args.FederationCallbackURLs),
+		CallbackUrls:                    pulumi.ToStringArray(callbacks),
 		ExplicitAuthFlows:               pulumi.StringArray{pulumi.String("ALLOW_USER_SRP_AUTH")},
 		PreventUserExistenceErrors:      pulumi.String("ENABLED"),
 		EnableTokenRevocation:           pulumi.Bool(true),
@@ -255,7 +221,31 @@ func (b *poolBuilder) federationClient(pool *cognito.UserPool) (*cognito.UserPoo
 			RefreshToken: pulumi.String("days"),
 		},
 		AuthSessionValidity: pulumi.Int(3),
-	}, b.parent)
+	}
+}
+
+// loadBalancerClient is a confidential client: the load balancer keeps the
+// secret and runs the grant; its refresh tokens rotate.
+func (b *poolBuilder) loadBalancerClient(pool *cognito.UserPool) (*cognito.UserPoolClient, error) {
+	args := b.clientArgs(pool, b.args.CallbackURLs)
+	args.GenerateSecret = pulumi.Bool(true)
+	args.LogoutUrls = pulumi.ToStringArray(b.args.LogoutURLs)
+	args.RefreshTokenRotation = &cognito.UserPoolClientRefreshTokenRotationArgs{
+		Feature:                 pulumi.String("ENABLED"),
+		RetryGracePeriodSeconds: pulumi.Int(10),
+	}
+	return cognito.NewUserPoolClient(b.ctx, b.name+"-alb", args, b.parent, pulumi.AdditionalSecretOutputs([]string{"clientSecret"}))
+}
+
+// federationClient is public: the load balancer never hands the ID token
+// to the app (it forwards the access token and its own x-amzn-oidc-data),
+// so group roles are reached through this client: a browser app or a CLI
+// signs the member in with the authorization-code grant and PKCE (no
+// secret to leak), then trades the ID token at the identity pool.
+func (b *poolBuilder) federationClient(pool *cognito.UserPool) (*cognito.UserPoolClient, error) {
+	args := b.clientArgs(pool, b.args.FederationCallbackURLs)
+	args.GenerateSecret = pulumi.Bool(false)
+	return cognito.NewUserPoolClient(b.ctx, b.name+"-federation", args, b.parent)
 }
 
 func (b *poolBuilder) identityPool(pool *cognito.UserPool, federation *cognito.UserPoolClient) (*cognito.IdentityPool, error) {
