@@ -153,7 +153,7 @@ func serviceAccess(g *Graph) []Violation {
 // escalations are the requests that let a principal raise its own or
 // another's privileges (Rhino Security Labs' IAM escalation methods, which
 // Checkov's CKV_AWS_286 lists), each on a resource outside any stack:
-// "%s" is the account and, where regional, the Region is "*".
+// "%s" is the account, and us-east-1 stands for the stack's Region.
 var escalations = []struct{ action, resource string }{
 	{"iam:PutRolePolicy", "arn:aws:iam::%s:role/someone-else"},
 	{"iam:AttachRolePolicy", "arn:aws:iam::%s:role/someone-else"},
@@ -210,6 +210,9 @@ func escalationScoped(g *Graph) []Violation {
 				}
 				if g.Partition != "" {
 					res = strings.Replace(res, "arn:aws:", "arn:"+g.Partition+":", 1)
+				}
+				if g.Region != "" {
+					res = strings.Replace(res, ":us-east-1:", ":"+g.Region+":", 1)
 				}
 				req := iampolicy.Request{Principal: "arn:aws:iam::" + g.Account + ":role/x", Action: e.action, Resource: res,
 					Context: map[string][]string{"iam:PassedToService": {"lambda.amazonaws.com"}}}
