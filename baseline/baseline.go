@@ -17,11 +17,11 @@ import (
 	"github.com/example/hardening/identity"
 	"github.com/example/hardening/internal/awsenv"
 	"github.com/example/hardening/internal/awsname"
-	"github.com/example/hardening/internal/stackconfig"
 	"github.com/example/hardening/network"
 	"github.com/example/hardening/ratelimit"
 	"github.com/example/hardening/secrets"
 	"github.com/example/hardening/secrets/secretkind"
+	"github.com/example/hardening/stackconfig"
 	"github.com/example/hardening/tls"
 )
 

@@ -8,10 +8,10 @@ import (
 
 	"github.com/example/hardening/audit"
 	"github.com/example/hardening/identity"
-	"github.com/example/hardening/internal/stackconfig"
 	"github.com/example/hardening/network"
 	"github.com/example/hardening/ratelimit"
 	"github.com/example/hardening/secrets"
+	"github.com/example/hardening/stackconfig"
 	"github.com/example/hardening/tls"
 )
 

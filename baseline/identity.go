@@ -4,9 +4,9 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/example/hardening/identity"
-	"github.com/example/hardening/internal/stackconfig"
 	"github.com/example/hardening/secrets"
 	"github.com/example/hardening/secrets/secretkind"
+	"github.com/example/hardening/stackconfig"
 	"github.com/example/hardening/tls"
 )
 

@@ -8,8 +8,11 @@ import (
 	"path/filepath"
 	"slices"
 	"sort"
+	"strings"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/example/hardening/internal/problem"
 )
 
 // Suppression waives one rule for matching resources, with a reason, in
@@ -153,8 +156,10 @@ func Evaluate(g *Graph, rules []Rule, sups []Suppression) (*Report, error) {
 
 var severityRank = map[Severity]int{Critical: 0, High: 1, Medium: 2, Low: 3}
 
-// ReadSuppressions reads the suppressions of a Pulumi.<stack>.yaml (key
-// hardening:compliance), for the policy pack, which gets no stack config.
+// ReadSuppressions reads and checks the suppressions of a
+// Pulumi.<stack>.yaml (key hardening:compliance). The compliance review
+// owns that key: the stack configuration accepts it and leaves it to this
+// function, which the plan and the policy pack both call.
 func ReadSuppressions(stackFile string) ([]Suppression, error) {
 	b, err := os.ReadFile(stackFile)
 	if err != nil {
@@ -162,16 +167,75 @@ func ReadSuppressions(stackFile string) ([]Suppression, error) {
 	}
 	var doc struct {
 		Config struct {
-			Compliance struct {
-				Suppressions []Suppression `yaml:"suppressions"`
-			} `yaml:"hardening:compliance"`
+			Compliance yaml.Node `yaml:"hardening:compliance"`
 		} `yaml:"config"`
 	}
 	if err := yaml.Unmarshal(b, &doc); err != nil {
 		return nil, fmt.Errorf("read suppressions: %s: %w", stackFile, err)
 	}
-	return doc.Config.Compliance.Suppressions, nil
+	if doc.Config.Compliance.Kind == 0 {
+		return nil, nil // no suppressions
+	}
+	var section struct {
+		Suppressions []Suppression `yaml:"suppressions"`
+	}
+	if err := doc.Config.Compliance.Decode(&section); err != nil {
+		return nil, &SuppressionError{Problems: problem.List{{Setting: "compliance", Message: fmt.Sprintf("cannot be read: %v", err)}}}
+	}
+	var ps problem.List
+	if n := doc.Config.Compliance; n.Kind == yaml.MappingNode {
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			if k := n.Content[i].Value; k != "suppressions" {
+				ps.Add("compliance."+k, "is not a known setting; valid here: suppressions")
+			}
+		}
+	}
+	ps = append(ps, CheckSuppressions(section.Suppressions)...)
+	if len(ps) > 0 {
+		return nil, &SuppressionError{Problems: ps}
+	}
+	return section.Suppressions, nil
 }
+
+// CheckSuppressions reports every suppression that names no rule, matches
+// no resource pattern or gives no reason worth the name, each at its key
+// path (compliance.suppressions[1].rule).
+func CheckSuppressions(sups []Suppression) problem.List {
+	var ps problem.List
+	for i, s := range sups {
+		k := fmt.Sprintf("compliance.suppressions[%d]", i)
+		if _, ok := Lookup(s.Rule); !ok {
+			ps.Add(k+".rule", "%q is not a rule; the rules are %v", s.Rule, IDs())
+		}
+		if s.Resource == "" {
+			ps.Add(k+".resource", "is empty; give a URN or a resource name pattern")
+		} else if _, err := path.Match(s.Resource, ""); err != nil {
+			ps.Add(k+".resource", "%q is not a name pattern (path.Match): %v", s.Resource, err)
+		}
+		if len(s.Reason) < 20 {
+			ps.Add(k+".reason", "%q is too short; say why the finding is accepted and until when", s.Reason)
+		}
+	}
+	return ps
+}
+
+// SuppressionError is every problem of a stack's suppressions.
+type SuppressionError struct {
+	Problems problem.List
+}
+
+func (e *SuppressionError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "invalid suppressions (%d problems):", len(e.Problems))
+	for _, p := range e.Problems {
+		b.WriteString("\n  - ")
+		b.WriteString(p.Error())
+	}
+	return b.String()
+}
+
+// Unwrap returns the individual problems, for errors.Is and errors.As.
+func (e *SuppressionError) Unwrap() []error { return e.Problems.Errors() }
 
 // ProjectDir is where the policy pack finds the project's stack files:
 // override when set, else the working directory if it holds Pulumi.yaml

@@ -13,7 +13,7 @@ import (
 	"github.com/example/hardening/internal/iampolicy"
 	"github.com/example/hardening/internal/mockaws"
 	"github.com/example/hardening/internal/restype"
-	"github.com/example/hardening/internal/stackconfig"
+	"github.com/example/hardening/stackconfig"
 )
 
 // benchmarkPatterns are the CIS AWS Foundations Benchmark's filter

@@ -14,8 +14,8 @@ import (
 
 	"github.com/example/hardening/compliance"
 	"github.com/example/hardening/internal/mockaws"
-	"github.com/example/hardening/internal/plan"
 	"github.com/example/hardening/internal/restype"
+	"github.com/example/hardening/plan"
 )
 
 // projectCopy copies Pulumi.yaml and a stack file into a temporary project

@@ -19,8 +19,8 @@ import (
 	"github.com/example/hardening/baseline"
 	"github.com/example/hardening/compliance"
 	"github.com/example/hardening/internal/mockaws"
-	"github.com/example/hardening/internal/plan"
 	"github.com/example/hardening/internal/restype"
+	"github.com/example/hardening/plan"
 )
 
 // graphOf is a fresh compliance graph of a stack's recorded resources;
@@ -33,8 +33,8 @@ func graphOf(t *testing.T, stack string) *compliance.Graph {
 func TestStacksPassCompliance(t *testing.T) {
 	for _, stack := range stacks {
 		t.Run(stack, func(t *testing.T) {
-			cfg := stackConfig(t, stack)
-			rep, err := compliance.Evaluate(graphOf(t, stack), compliance.Rules(), cfg.Compliance.Suppressions)
+			sups := suppressionsOf(t, stack)
+			rep, err := compliance.Evaluate(graphOf(t, stack), compliance.Rules(), sups)
 			if err != nil {
 				t.Fatalf("suppressions: %v", err)
 			}
@@ -858,8 +858,8 @@ func TestSuppressions(t *testing.T) {
 		})
 	}
 	t.Run("suppressed findings stay in the report", func(t *testing.T) {
-		cfg := stackConfig(t, "dev")
-		rep, err := compliance.Evaluate(g, compliance.Rules(), cfg.Compliance.Suppressions)
+		sups := suppressionsOf(t, "dev")
+		rep, err := compliance.Evaluate(g, compliance.Rules(), sups)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -869,14 +869,14 @@ func TestSuppressions(t *testing.T) {
 				n++
 			}
 		}
-		if n < len(cfg.Compliance.Suppressions) {
-			t.Errorf("%d suppressed findings for %d suppressions", n, len(cfg.Compliance.Suppressions))
+		if n < len(sups) {
+			t.Errorf("%d suppressed findings for %d suppressions", n, len(sups))
 		}
 		var md bytes.Buffer
 		if err := compliance.WriteMarkdown(&md, rep); err != nil {
 			t.Fatal(err)
 		}
-		if !strings.Contains(md.String(), cfg.Compliance.Suppressions[0].Reason) {
+		if !strings.Contains(md.String(), sups[0].Reason) {
 			t.Error("the Markdown report leaves out a suppression's reason")
 		}
 	})
@@ -971,8 +971,8 @@ func TestPolicyPack(t *testing.T) {
 }
 
 func TestReports(t *testing.T) {
-	cfg := stackConfig(t, "dev")
-	rep, err := compliance.Evaluate(graphOf(t, "dev"), compliance.Rules(), cfg.Compliance.Suppressions)
+	sups := suppressionsOf(t, "dev")
+	rep, err := compliance.Evaluate(graphOf(t, "dev"), compliance.Rules(), sups)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -1100,12 +1100,12 @@ func TestFromPreview(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg := stackConfig(t, "prod")
-	fromPreview, err := compliance.Evaluate(g, compliance.Rules(), cfg.Compliance.Suppressions)
+	sups := suppressionsOf(t, "prod")
+	fromPreview, err := compliance.Evaluate(g, compliance.Rules(), sups)
 	if err != nil {
 		t.Fatal(err)
 	}
-	offline, _ := compliance.Evaluate(graphOf(t, "prod"), compliance.Rules(), cfg.Compliance.Suppressions)
+	offline, _ := compliance.Evaluate(graphOf(t, "prod"), compliance.Rules(), sups)
 	if len(fromPreview.Findings) != len(offline.Findings) || len(fromPreview.Blocking()) != 0 {
 		t.Errorf("preview findings %v, offline %v", fromPreview.Findings, offline.Findings)
 	}
@@ -1150,18 +1150,6 @@ func BenchmarkComplianceRulesPer1000Resources(b *testing.B) {
 		fresh := &compliance.Graph{Resources: g.Resources, Partition: base.Partition, Region: base.Region, Account: base.Account}
 		if _, err := compliance.Evaluate(fresh, rules, nil); err != nil {
 			b.Fatal(err)
-		}
-	}
-}
-
-func TestPolicyPackReadsTheStackSuppressions(t *testing.T) {
-	for _, stack := range stacks {
-		got, err := compliance.ReadSuppressions(filepath.Join("..", "Pulumi."+stack+".yaml"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if want := stackConfig(t, stack).Compliance.Suppressions; !reflect.DeepEqual(got, want) || len(want) == 0 {
-			t.Errorf("%s: the pack reads %v, the program %v", stack, got, want)
 		}
 	}
 }
@@ -1251,8 +1239,8 @@ func TestUnknownsAreNotJudged(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg := stackConfig(t, "prod")
-	rep, err := compliance.Evaluate(g, compliance.Rules(), cfg.Compliance.Suppressions)
+	sups := suppressionsOf(t, "prod")
+	rep, err := compliance.Evaluate(g, compliance.Rules(), sups)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -1394,7 +1382,7 @@ func TestControlCoverage(t *testing.T) {
 // TestCoverageStatus: a control's status follows its findings: one
 // unsuppressed finding fails it, suppressed ones are shown as such.
 func TestCoverageStatus(t *testing.T) {
-	rep, err := compliance.Evaluate(graphOf(t, "prod"), compliance.Rules(), stackConfig(t, "prod").Compliance.Suppressions)
+	rep, err := compliance.Evaluate(graphOf(t, "prod"), compliance.Rules(), suppressionsOf(t, "prod"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -1420,7 +1408,7 @@ func TestCoverageStatus(t *testing.T) {
 		t.Errorf("FSBP ELB.18 with an unsuppressed finding: %s, want fail", got)
 	}
 	// dev leaves GuardDuty to prod, in the same account.
-	dev, err := compliance.Evaluate(graphOf(t, "dev"), compliance.Rules(), stackConfig(t, "dev").Compliance.Suppressions)
+	dev, err := compliance.Evaluate(graphOf(t, "dev"), compliance.Rules(), suppressionsOf(t, "dev"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -15,7 +15,7 @@ import (
 
 	"github.com/example/hardening/baseline"
 	"github.com/example/hardening/internal/mockaws"
-	"github.com/example/hardening/internal/stackconfig"
+	"github.com/example/hardening/stackconfig"
 )
 
 // stacks are the stacks users deploy; every property is checked on each.

@@ -12,7 +12,7 @@ import (
 	"github.com/example/hardening/identity/signin"
 	"github.com/example/hardening/internal/mockaws"
 	"github.com/example/hardening/internal/restype"
-	"github.com/example/hardening/internal/stackconfig"
+	"github.com/example/hardening/stackconfig"
 )
 
 func TestUserPool(t *testing.T) {

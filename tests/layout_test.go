@@ -12,7 +12,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
-	"github.com/example/hardening/internal/stackconfig"
+	"github.com/example/hardening/stackconfig"
 )
 
 // TestLightPackagesStayLight: the packages that hold shared facts and the
@@ -21,10 +21,10 @@ import (
 // pack's rules import neither the AWS provider SDK nor the AWS SDK.
 func TestLightPackagesStayLight(t *testing.T) {
 	forbidden := map[string][]string{
-		"github.com/example/hardening/secrets/secretkind":   {"github.com/"},
-		"github.com/example/hardening/internal/stackconfig": {"github.com/aws/", "github.com/pulumi/pulumi-aws/"},
-		"github.com/example/hardening/secrets":              {"github.com/aws/"},
-		"github.com/example/hardening/compliance":           {"github.com/aws/", "github.com/pulumi/pulumi-aws/"},
+		"github.com/example/hardening/secrets/secretkind": {"github.com/"},
+		"github.com/example/hardening/stackconfig":        {"github.com/aws/", "github.com/pulumi/pulumi-aws/"},
+		"github.com/example/hardening/secrets":            {"github.com/aws/"},
+		"github.com/example/hardening/compliance":         {"github.com/aws/", "github.com/pulumi/pulumi-aws/"},
 	}
 	args := []string{"list", "-f", "{{.ImportPath}} {{join .Deps \" \"}}"}
 	for pkg := range forbidden {
@@ -52,7 +52,7 @@ func TestLightPackagesStayLight(t *testing.T) {
 // item 3).
 func TestTypeTokensDeclaredOnce(t *testing.T) {
 	decl := regexp.MustCompile(`(?m)^\s*(const\s+)?\w+\s*=\s*"(aws|tls|random):[a-z0-9]+/?[A-Za-z0-9]*:[A-Za-z0-9]+"`)
-	for _, dir := range []string{".", "../compliance", "../internal/plan", "../policypack"} {
+	for _, dir := range []string{".", "../compliance", "../plan", "../policypack"} {
 		files, _ := filepath.Glob(filepath.Join(dir, "*.go"))
 		for _, f := range files {
 			b, err := os.ReadFile(f)

@@ -9,9 +9,9 @@ import (
 
 	"github.com/example/hardening/internal/mockaws"
 	"github.com/example/hardening/internal/restype"
-	"github.com/example/hardening/internal/stackconfig"
 	"github.com/example/hardening/network"
 	"github.com/example/hardening/network/addressing"
+	"github.com/example/hardening/stackconfig"
 )
 
 // stackConfig parses a stack file's config the way the program does.

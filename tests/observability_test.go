@@ -9,7 +9,7 @@ import (
 	"github.com/example/hardening/baseline"
 	"github.com/example/hardening/internal/mockaws"
 	"github.com/example/hardening/internal/restype"
-	"github.com/example/hardening/internal/stackconfig"
+	"github.com/example/hardening/stackconfig"
 )
 
 func TestFlowLogs(t *testing.T) {

@@ -10,7 +10,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 
 	"github.com/example/hardening/internal/mockaws"
-	"github.com/example/hardening/internal/plan"
+	"github.com/example/hardening/plan"
 )
 
 func TestPlanReport(t *testing.T) {

@@ -10,9 +10,9 @@ import (
 	"github.com/example/hardening/baseline"
 	"github.com/example/hardening/internal/mockaws"
 	"github.com/example/hardening/internal/restype"
-	"github.com/example/hardening/internal/stackconfig"
 	"github.com/example/hardening/ratelimit"
 	"github.com/example/hardening/ratelimit/limits"
+	"github.com/example/hardening/stackconfig"
 )
 
 // The WAF API's shapes (wafv2 CreateWebACL), into which the registered

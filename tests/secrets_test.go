@@ -14,11 +14,11 @@ import (
 	"github.com/example/hardening/baseline"
 	"github.com/example/hardening/internal/iampolicy"
 	"github.com/example/hardening/internal/mockaws"
-	"github.com/example/hardening/internal/plan"
 	"github.com/example/hardening/internal/restype"
-	"github.com/example/hardening/internal/stackconfig"
+	"github.com/example/hardening/plan"
 	"github.com/example/hardening/secrets"
 	"github.com/example/hardening/secrets/secretkind"
+	"github.com/example/hardening/stackconfig"
 )
 
 // externalEntry is an external secret the tests add to a stack, with its

@@ -19,8 +19,8 @@ import (
 
 	"github.com/example/hardening/baseline"
 	"github.com/example/hardening/internal/mockaws"
-	"github.com/example/hardening/internal/plan"
 	"github.com/example/hardening/internal/restype"
+	"github.com/example/hardening/plan"
 	"github.com/example/hardening/tls/policy"
 )
 

@@ -20,7 +20,7 @@ package main
 import (
 	"os"
 
-	"github.com/example/hardening/internal/plan"
+	"github.com/example/hardening/plan"
 )
 
 func main() {

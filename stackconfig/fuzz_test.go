@@ -18,7 +18,7 @@ import (
 // regression case.
 func FuzzParse(f *testing.F) {
 	for _, stack := range []string{"dev", "prod"} {
-		b, err := os.ReadFile(filepath.Join("..", "..", "Pulumi."+stack+".yaml"))
+		b, err := os.ReadFile(filepath.Join("..", "Pulumi."+stack+".yaml"))
 		if err != nil {
 			f.Fatal(err)
 		}

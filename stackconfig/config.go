@@ -61,8 +61,6 @@ type Config struct {
 	// Identity configures Cognito, group and CI roles, and guardrails.
 	// Key "identity".
 	Identity Identity
-	// Compliance holds the stack's suppressions. Key "compliance".
-	Compliance Compliance
 }
 
 // Default returns the configuration a stack gets when it sets nothing.
@@ -123,7 +121,9 @@ func ConfigKeys(pulumiConfig string) []string {
 	return keys
 }
 
-// Settings are the top-level keys of the project namespace.
+// Settings are the top-level keys of the project namespace. The
+// configuration decodes every one of them but "compliance", the review's
+// suppressions, which compliance.ReadSuppressions owns and checks.
 var Settings = []string{
 	"alerts", "audit", "compliance", "identity", "kms", "network", "production",
 	"protectStateful", "rateLimit", "secrets", "tls", "workloads",
@@ -181,7 +181,7 @@ func ParseKeys(keys []string, lookup Lookup, isSecret IsSecret) (*Config, error)
 	}{
 		{"network", &cfg.Network}, {"kms", &cfg.KMS}, {"tls", &cfg.TLS}, {"workloads", &cfg.Workloads},
 		{"secrets", &cfg.Secrets}, {"alerts", &cfg.Alerts}, {"rateLimit", &cfg.RateLimit}, {"audit", &cfg.Audit},
-		{"identity", &cfg.Identity}, {"compliance", &cfg.Compliance},
+		{"identity", &cfg.Identity},
 	} {
 		if e := decodeObject(lookup, sec.key, sec.out); len(e) > 0 {
 			errs = append(errs, e...)
@@ -272,7 +272,6 @@ func (c *Config) validate(present func(string) bool, isSecret IsSecret, failed m
 		{"rateLimit", nil, func() []error { return c.RateLimit.validate("rateLimit") }},
 		{"audit", nil, func() []error { return c.Audit.validate("audit") }},
 		{"identity", nil, func() []error { return c.Identity.validate("identity", c.Production) }},
-		{"compliance", nil, func() []error { return c.Compliance.validate("compliance") }},
 	} {
 		if failed[sec.key] || slices.ContainsFunc(sec.needs, func(k string) bool { return failed[k] }) {
 			continue

@@ -12,7 +12,7 @@ import (
 	"github.com/example/hardening/baseline"
 	"github.com/example/hardening/compliance"
 	"github.com/example/hardening/internal/mockaws"
-	"github.com/example/hardening/internal/stackconfig"
+	"github.com/example/hardening/stackconfig"
 )
 
 // Exit codes.
@@ -88,9 +88,9 @@ func Command(args []string, stdout, stderr io.Writer) int {
 	}
 	// Validate first, so that a config error reads as the list of its
 	// problems rather than through the Pulumi runtime's error wrapping.
-	cfg, err := stackconfig.ParseKeys(s.Keys(), s.Value, s.IsSecret)
+	sups, err := checkStack(*dir, s)
 	if err != nil {
-		return fail(fmt.Errorf("Pulumi.%s.yaml: %w", *stack, err))
+		return fail(err)
 	}
 	var graph *compliance.Graph
 	source := "offline plan under mocks"
@@ -129,7 +129,7 @@ func Command(args []string, stdout, stderr io.Writer) int {
 	if *guard {
 		rules = append(rules, compliance.GuardRule(allow))
 	}
-	rep, suppressErr := compliance.Evaluate(graph, rules, cfg.Compliance.Suppressions)
+	rep, suppressErr := compliance.Evaluate(graph, rules, sups)
 	rep.Project, rep.Stack, rep.Source = s.Project, s.Name, source
 	if *sourceRoot == "" {
 		*sourceRoot = *dir
@@ -164,21 +164,44 @@ func writeCoverage(w io.Writer, dir string, stacks []string) error {
 		if err != nil {
 			return err
 		}
-		cfg, err := stackconfig.ParseKeys(s.Keys(), s.Value, s.IsSecret)
+		sups, err := checkStack(dir, s)
 		if err != nil {
-			return fmt.Errorf("Pulumi.%s.yaml: %w", name, err)
+			return err
 		}
 		m, err := s.Run(baseline.Run)
 		if err != nil {
 			return fmt.Errorf("stack %s: %w", name, err)
 		}
-		rep, err := compliance.Evaluate(ComplianceGraph(m.Resources()), compliance.Rules(), cfg.Compliance.Suppressions)
+		rep, err := compliance.Evaluate(ComplianceGraph(m.Resources()), compliance.Rules(), sups)
 		if err != nil {
 			return fmt.Errorf("stack %s: %w", name, err)
 		}
 		reports = append(reports, rep)
 	}
 	return compliance.WriteCoverage(w, compliance.Rules(), stacks, reports)
+}
+
+// checkStack validates the stack's configuration and its suppressions
+// and returns the suppressions; an error lists every problem of both, so
+// one run shows them all.
+func checkStack(dir string, s *mockaws.Stack) ([]compliance.Suppression, error) {
+	_, cfgErr := stackconfig.ParseKeys(s.Keys(), s.Value, s.IsSecret)
+	sups, supErr := compliance.ReadSuppressions(filepath.Join(dir, "Pulumi."+s.Name+".yaml"))
+	if cfgErr == nil && supErr == nil {
+		return sups, nil
+	}
+	all := &stackconfig.Error{}
+	for _, err := range []error{cfgErr, supErr} {
+		var multi interface{ Unwrap() []error }
+		switch {
+		case err == nil:
+		case errors.As(err, &multi):
+			all.Problems = append(all.Problems, multi.Unwrap()...)
+		default:
+			all.Problems = append(all.Problems, err)
+		}
+	}
+	return nil, fmt.Errorf("Pulumi.%s.yaml: %w", s.Name, all)
 }
 
 // stringList is a repeatable string flag.
