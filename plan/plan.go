@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 
@@ -22,16 +23,19 @@ const Masked = "[secret]"
 
 // Resource is one planned resource in the JSON report.
 type Resource struct {
-	Type           string         `json:"type"`
-	Name           string         `json:"name"`
-	URN            string         `json:"urn"`
-	Parent         string         `json:"parent,omitempty"`
-	Component      bool           `json:"component,omitempty"`
-	Protect        bool           `json:"protect,omitempty"`
-	RetainOnDelete bool           `json:"retainOnDelete,omitempty"`
-	SecretInputs   []string       `json:"secretInputs,omitempty"`
-	Source         string         `json:"source,omitempty"`
-	Inputs         map[string]any `json:"inputs"`
+	Type           string   `json:"type"`
+	Name           string   `json:"name"`
+	URN            string   `json:"urn"`
+	Parent         string   `json:"parent,omitempty"`
+	Component      bool     `json:"component,omitempty"`
+	Protect        bool     `json:"protect,omitempty"`
+	RetainOnDelete bool     `json:"retainOnDelete,omitempty"`
+	SecretInputs   []string `json:"secretInputs,omitempty"`
+	Source         string   `json:"source,omitempty"`
+	// Dependencies are the URNs the resource waits for, explicit and
+	// through its inputs: the graph the ordering rule judges.
+	Dependencies []string       `json:"dependencies,omitempty"`
+	Inputs       map[string]any `json:"inputs"`
 }
 
 // Report is the JSON form of a plan.
@@ -61,11 +65,20 @@ func NewReport(project, stack, root string, recorded []mockaws.Resource) Report 
 		r.Resources = append(r.Resources, Resource{
 			Type: res.Type, Name: res.Name, URN: res.URN, Parent: res.Parent,
 			Component: !res.Custom, Protect: res.Protect, RetainOnDelete: res.RetainOnDelete,
-			SecretInputs: res.SecretInputs, Source: src, Inputs: MaskedInputs(res.Inputs),
+			SecretInputs: res.SecretInputs, Source: src, Dependencies: sortedUnique(res.Dependencies),
+			Inputs: MaskedInputs(res.Inputs),
 		})
 		r.Counts[res.Type]++
 	}
 	return r
+}
+
+// sortedUnique returns the URNs sorted, each once, so that the JSON of an
+// unchanged plan is the same from run to run.
+func sortedUnique(urns []string) []string {
+	out := slices.Clone(urns)
+	slices.Sort(out)
+	return slices.Compact(out)
 }
 
 // MaskedInputs returns inputs as plain values with every secret masked.
