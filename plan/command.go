@@ -7,10 +7,12 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/example/hardening/baseline"
 	"github.com/example/hardening/compliance"
+	"github.com/example/hardening/internal/lambdabuild"
 	"github.com/example/hardening/internal/mockaws"
 	"github.com/example/hardening/stackconfig"
 )
@@ -88,9 +90,14 @@ func Command(args []string, stdout, stderr io.Writer) int {
 	}
 	// Validate first, so that a config error reads as the list of its
 	// problems rather than through the Pulumi runtime's error wrapping.
-	sups, err := checkStack(*dir, s)
+	cfg, sups, err := checkStack(*dir, s)
 	if err != nil {
 		return fail(err)
+	}
+	if *fromPreview == "" {
+		if err := ensureArtifact(*dir, cfg, stderr); err != nil {
+			return fail(err)
+		}
 	}
 	var graph *compliance.Graph
 	source := "offline plan under mocks"
@@ -164,8 +171,11 @@ func writeCoverage(w io.Writer, dir string, stacks []string) error {
 		if err != nil {
 			return err
 		}
-		sups, err := checkStack(dir, s)
+		cfg, sups, err := checkStack(dir, s)
 		if err != nil {
+			return err
+		}
+		if err := ensureArtifact(dir, cfg, io.Discard); err != nil {
 			return err
 		}
 		m, err := s.Run(baseline.Run)
@@ -184,11 +194,11 @@ func writeCoverage(w io.Writer, dir string, stacks []string) error {
 // checkStack validates the stack's configuration and its suppressions
 // and returns the suppressions; an error lists every problem of both, so
 // one run shows them all.
-func checkStack(dir string, s *mockaws.Stack) ([]compliance.Suppression, error) {
-	_, cfgErr := stackconfig.ParseKeys(s.Keys(), s.Value, s.IsSecret)
+func checkStack(dir string, s *mockaws.Stack) (*stackconfig.Config, []compliance.Suppression, error) {
+	cfg, cfgErr := stackconfig.ParseKeys(s.Keys(), s.Value, s.IsSecret)
 	sups, supErr := compliance.ReadSuppressions(filepath.Join(dir, "Pulumi."+s.Name+".yaml"))
 	if cfgErr == nil && supErr == nil {
-		return sups, nil
+		return cfg, sups, nil
 	}
 	all := &stackconfig.Error{}
 	for _, err := range []error{cfgErr, supErr} {
@@ -201,7 +211,24 @@ func checkStack(dir string, s *mockaws.Stack) ([]compliance.Suppression, error) 
 			all.Problems = append(all.Problems, err)
 		}
 	}
-	return nil, fmt.Errorf("Pulumi.%s.yaml: %w", s.Name, all)
+	return nil, nil, fmt.Errorf("Pulumi.%s.yaml: %w", s.Name, all)
+}
+
+// ensureArtifact builds the rotation function's zip when the stack rotates
+// a secret and the zip is missing or older than its sources, so that a
+// fresh clone plans with no step before it.
+func ensureArtifact(dir string, cfg *stackconfig.Config, log io.Writer) error {
+	if !slices.ContainsFunc(cfg.Secrets.Inventory, stackconfig.Secret.Rotated) {
+		return nil
+	}
+	built, err := lambdabuild.Ensure(dir, lambdabuild.Package, cfg.Secrets.RotationArtifact)
+	if err != nil {
+		return fmt.Errorf("secrets.rotationArtifact: building the rotation function: %w", err)
+	}
+	if built {
+		fmt.Fprintf(log, "plan: built %s, the rotation function (it was missing or older than its sources)\n", cfg.Secrets.RotationArtifact)
+	}
+	return nil
 }
 
 // stringList is a repeatable string flag.
