@@ -9,6 +9,8 @@ import (
 	"testing"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/example/hardening/internal/mockaws"
 )
 
 // FuzzParse feeds decode and validation arbitrary values for every setting
@@ -17,7 +19,11 @@ import (
 // for a bounded time; a crasher it finds stays in testdata/fuzz as a
 // regression case.
 func FuzzParse(f *testing.F) {
-	for _, stack := range []string{"dev", "prod"} {
+	stacks, err := mockaws.StackNames("..")
+	if err != nil {
+		f.Fatal(err)
+	}
+	for _, stack := range stacks {
 		b, err := os.ReadFile(filepath.Join("..", "Pulumi."+stack+".yaml"))
 		if err != nil {
 			f.Fatal(err)

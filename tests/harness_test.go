@@ -18,8 +18,15 @@ import (
 	"github.com/example/hardening/stackconfig"
 )
 
-// stacks are the stacks users deploy; every property is checked on each.
-var stacks = []string{"dev", "prod"}
+// stacks are the stacks users deploy, one per stack file; every property
+// is checked on each.
+var stacks = func() []string {
+	names, err := mockaws.StackNames("..")
+	if err != nil {
+		panic(err)
+	}
+	return names
+}()
 
 var (
 	runsMu sync.Mutex

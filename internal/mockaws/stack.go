@@ -216,3 +216,22 @@ func rawValue(v any) (string, error) {
 	b, err := json.Marshal(v)
 	return string(b), err
 }
+
+// StackNames lists the project's stacks: one per Pulumi.<stack>.yaml in
+// dir, sorted. The stack files are the one list of stacks; tests, scripts
+// and workflows read it from there.
+func StackNames(dir string) ([]string, error) {
+	files, err := filepath.Glob(filepath.Join(dir, "Pulumi.*.yaml"))
+	if err != nil {
+		return nil, err
+	}
+	var names []string
+	for _, f := range files {
+		names = append(names, strings.TrimSuffix(strings.TrimPrefix(filepath.Base(f), "Pulumi."), ".yaml"))
+	}
+	if len(names) == 0 {
+		return nil, fmt.Errorf("%s holds no Pulumi.<stack>.yaml", dir)
+	}
+	sort.Strings(names)
+	return names, nil
+}

@@ -1,23 +1,44 @@
 #!/usr/bin/env bash
-# The real Pulumi engine test: the CLI and Go language host built from
-# engine/ (.ci/install-pulumi), the stub provider (tests/engine/stubprovider)
+# The real Pulumi engine test: the Pulumi CLI and Go language host at the
+# version of the Go SDK in go.mod, the stub provider (tests/engine/stubprovider)
 # installed as aws 6.83.4, tls 5.3.1 and random 4.19.2 under a temporary
 # PULUMI_HOME with automatic plugin acquisition off, a file backend and
-# passphrase secrets. For dev and prod it runs what docs/compliance.md and the
+# passphrase secrets. For every stack file it runs what docs/compliance.md and the
 # workflows run: preview; preview --json read by `plan -from-preview`;
 # preview with the policy pack; up; a preview that must show no change;
 # preview --json --show-sames through the guard; a planted key replacement
-# that the guard must block; and destroy of the unprotected stack. Any
+# that the guard must block; and destroy of every non-production stack. Any
 # unexpected result fails it.
+#
+# The CLI and language host come from PATH (the official release, as
+# pulumi/actions installs it). Where they are missing and the workplace's
+# offline engine build (../shared/engine/build.sh beside the repository, or
+# beside the repository it was cloned from) exists, that script builds them;
+# otherwise the test fails saying what to install.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 repo=$(pwd)
-export GOTOOLCHAIN=go1.27.3
-bin=${PULUMI_BIN:-${XDG_CACHE_HOME:-$HOME/.cache}/hardening/pulumi-bin}
-if [ ! -x "$bin/pulumi" ] || [ ! -x "$bin/pulumi-language-go" ]; then
-  PULUMI_BIN="$bin" .ci/install-pulumi > /dev/null
+GOTOOLCHAIN=$(.ci/toolchain)
+export GOTOOLCHAIN
+want=$(go list -m -f '{{.Version}}' github.com/pulumi/pulumi/sdk/v3)
+have_engine() {
+  command -v pulumi > /dev/null && command -v pulumi-language-go > /dev/null &&
+    [ "$(pulumi version 2> /dev/null)" = "$want" ]
+}
+if ! have_engine; then
+  origin=$(git config --get remote.origin.url 2> /dev/null || true)
+  for script in "$repo/../shared/engine/build.sh" "${origin:+$origin/../shared/engine/build.sh}"; do
+    if [ -n "$script" ] && [ -x "$script" ]; then
+      bin=$("$script" | tail -n 1)
+      export PATH="$bin:$PATH"
+      break
+    fi
+  done
 fi
-export PATH="$bin:$PATH"
+have_engine || {
+  echo "engine test: needs the Pulumi CLI $want and pulumi-language-go on PATH (found: $(command -v pulumi || echo no pulumi) $(pulumi version 2> /dev/null || true)); install the official release (https://www.pulumi.com/docs/install/, or pulumi/actions in a workflow) at $want" >&2
+  exit 1
+}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 export PULUMI_HOME="$work/home" PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION=true PULUMI_SKIP_UPDATE_CHECK=true \
@@ -32,11 +53,12 @@ go build -o "$work/plan" ./cmd/plan
 git ls-files -co --exclude-standard | grep -v '^bin/' | tar -cf - -T - | tar -xf - -C "$work" --one-top-level=proj
 cd "$work/proj"
 go run ./cmd/buildlambda > /dev/null 2>&1
-sed -i '/^secretsprovider:/d' Pulumi.dev.yaml Pulumi.prod.yaml
+sed -i '/^secretsprovider:/d' Pulumi.*.yaml
+stacks=$(for f in Pulumi.*.yaml; do f=${f#Pulumi.}; echo "${f%.yaml}"; done)
 
 fail() { echo "engine test: $*" >&2; exit 1; }
 step() { echo "== $*"; }
-for stack in dev prod; do
+for stack in $stacks; do
   pulumi stack init "$stack" --secrets-provider passphrase > /dev/null
   step "$stack: preview"
   pulumi preview --stack "$stack" --non-interactive > "$work/$stack-preview.txt" || fail "$stack: preview failed: $(tail -20 "$work/$stack-preview.txt")"
@@ -66,6 +88,11 @@ for stack in dev prod; do
   grep -q "kms" "$work/$stack-blocked.txt" || fail "$stack: the guard's refusal does not name the key: $(tail -5 "$work/$stack-blocked.txt")"
   cp "$work/$stack.yaml.bak" "Pulumi.$stack.yaml"
 done
-step "dev: destroy (unprotected)"
-pulumi destroy --stack dev --yes --non-interactive > "$work/dev-destroy.txt" 2>&1 || fail "dev: destroy failed: $(tail -20 "$work/dev-destroy.txt")"
+for stack in $stacks; do
+  # Production stacks protect their stateful resources: only the others
+  # are destroyed.
+  grep -q '^  hardening:production: true' "Pulumi.$stack.yaml" && continue
+  step "$stack: destroy (unprotected)"
+  pulumi destroy --stack "$stack" --yes --non-interactive > "$work/$stack-destroy.txt" 2>&1 || fail "$stack: destroy failed: $(tail -20 "$work/$stack-destroy.txt")"
+done
 echo "engine test passed ($repo)"
