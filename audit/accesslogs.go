@@ -2,12 +2,14 @@ package audit
 
 import (
 	"errors"
+	"fmt"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/example/hardening/internal/awsenv"
 	"github.com/example/hardening/internal/iampolicy"
 	"github.com/example/hardening/internal/logbucket"
+	"github.com/example/hardening/internal/problem"
 )
 
 // AccessLogsType is the type token of the AccessLogs component.
@@ -39,10 +41,25 @@ type AccessLogs struct {
 	BucketName pulumi.StringOutput `pulumi:"bucketName"`
 }
 
+// Validate reports every problem of the arguments at once.
+func (a *AccessLogsArgs) Validate() error {
+	if a == nil {
+		return errors.New("args are required")
+	}
+	var ps problem.List
+	if a.SourcePrefix == "" {
+		ps.Add("SourcePrefix", "is empty: the bucket-name prefix of the buckets that may deliver logs")
+	}
+	if a.ExpirationDays <= 0 {
+		ps.Add("ExpirationDays", "%d: S3 lifecycle expiration takes a positive number of days", a.ExpirationDays)
+	}
+	return errors.Join(ps.Errors()...)
+}
+
 // NewAccessLogs creates AccessLogs.
 func NewAccessLogs(ctx *pulumi.Context, name string, args *AccessLogsArgs, opts ...pulumi.ResourceOption) (*AccessLogs, error) {
-	if args == nil || args.SourcePrefix == "" || args.ExpirationDays <= 0 {
-		return nil, errors.New("audit access logs: args with a source prefix and expiration days above 0 are required")
+	if err := args.Validate(); err != nil {
+		return nil, fmt.Errorf("audit access logs %s: %w", name, err)
 	}
 	a := &AccessLogs{}
 	if err := ctx.RegisterComponentResource(AccessLogsType, name, a, opts...); err != nil {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/example/hardening/internal/awsenv"
 	"github.com/example/hardening/internal/iampolicy"
+	"github.com/example/hardening/internal/problem"
 )
 
 // AlertsType is the type token of the Alerts component.
@@ -45,10 +46,22 @@ type Alerts struct {
 // policy, created before the topic, can name the topic.
 func TopicName(component string) string { return component + "-alerts" }
 
+// Validate reports every problem of the arguments at once.
+func (a *AlertsArgs) Validate() error {
+	if a == nil {
+		return errors.New("args are required")
+	}
+	var ps problem.List
+	if a.KeyARN == nil {
+		ps.Add("KeyARN", "is required: the topic is encrypted with the stack key")
+	}
+	return errors.Join(ps.Errors()...)
+}
+
 // NewAlerts creates the alerts topic and its subscriptions.
 func NewAlerts(ctx *pulumi.Context, name string, args *AlertsArgs, opts ...pulumi.ResourceOption) (*Alerts, error) {
-	if args == nil || args.KeyARN == nil {
-		return nil, errors.New("audit alerts: args with a KMS key are required")
+	if err := args.Validate(); err != nil {
+		return nil, fmt.Errorf("audit alerts %s: %w", name, err)
 	}
 	a := &Alerts{}
 	if err := ctx.RegisterComponentResource(AlertsType, name, a, opts...); err != nil {

@@ -11,6 +11,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/example/hardening/internal/awsenv"
+	"github.com/example/hardening/internal/problem"
 )
 
 // MonitoringType is the type token of the Monitoring component.
@@ -172,10 +173,25 @@ type Monitoring struct {
 	AlarmCount pulumi.IntOutput `pulumi:"alarmCount"`
 }
 
+// Validate reports every problem of the arguments at once.
+func (a *MonitoringArgs) Validate() error {
+	if a == nil {
+		return errors.New("args are required")
+	}
+	var ps problem.List
+	if a.AlertsTopicARN == nil {
+		ps.Add("AlertsTopicARN", "is required: every alarm notifies the alerts topic")
+	}
+	if a.DeadLetterARN == nil {
+		ps.Add("DeadLetterARN", "is required: event targets keep undelivered events there")
+	}
+	return errors.Join(ps.Errors()...)
+}
+
 // NewMonitoring creates Monitoring.
 func NewMonitoring(ctx *pulumi.Context, name string, args *MonitoringArgs, opts ...pulumi.ResourceOption) (*Monitoring, error) {
-	if args == nil || args.AlertsTopicARN == nil || args.DeadLetterARN == nil {
-		return nil, errors.New("audit monitoring: args with an alerts topic are required")
+	if err := args.Validate(); err != nil {
+		return nil, fmt.Errorf("audit monitoring %s: %w", name, err)
 	}
 	m := &Monitoring{}
 	if err := ctx.RegisterComponentResource(MonitoringType, name, m, opts...); err != nil {

@@ -2,6 +2,7 @@ package audit
 
 import (
 	"errors"
+	"fmt"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudtrail"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
@@ -11,6 +12,7 @@ import (
 	"github.com/example/hardening/internal/awsenv"
 	"github.com/example/hardening/internal/iampolicy"
 	"github.com/example/hardening/internal/logbucket"
+	"github.com/example/hardening/internal/problem"
 )
 
 // TrailType is the type token of the Trail component.
@@ -58,10 +60,25 @@ type Trail struct {
 // policy and the role's trust can name the trail before it exists.
 func TrailName(component string) string { return component }
 
+// Validate reports every problem of the arguments at once.
+func (a *TrailArgs) Validate() error {
+	if a == nil {
+		return errors.New("args are required")
+	}
+	var ps problem.List
+	if a.KeyARN == nil {
+		ps.Add("KeyARN", "is required: the trail's logs are encrypted with the stack key")
+	}
+	if a.PermissionsBoundary == nil {
+		ps.Add("PermissionsBoundary", "is required: the trail's log role carries the stack's boundary")
+	}
+	return errors.Join(ps.Errors()...)
+}
+
 // NewTrail creates a Trail.
 func NewTrail(ctx *pulumi.Context, name string, args *TrailArgs, opts ...pulumi.ResourceOption) (*Trail, error) {
-	if args == nil || args.KeyARN == nil || args.PermissionsBoundary == nil {
-		return nil, errors.New("audit trail: args with a KMS key and a permissions boundary are required")
+	if err := args.Validate(); err != nil {
+		return nil, fmt.Errorf("audit trail %s: %w", name, err)
 	}
 	t := &Trail{}
 	if err := ctx.RegisterComponentResource(TrailType, name, t, opts...); err != nil {

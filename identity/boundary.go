@@ -11,6 +11,7 @@ import (
 
 	"github.com/example/hardening/internal/awsenv"
 	"github.com/example/hardening/internal/iampolicy"
+	"github.com/example/hardening/internal/problem"
 )
 
 // BoundaryType is the type token of the Boundary component.
@@ -56,10 +57,29 @@ func BoundaryARN(component string, env awsenv.Env) string {
 	return "arn:" + env.Partition + ":iam::" + env.AccountID + ":policy/" + BoundaryName(component)
 }
 
+// Validate reports every problem of the arguments at once; the rendered
+// policy's size is checked by NewBoundary, which names it.
+func (a *BoundaryArgs) Validate() error {
+	if a == nil {
+		return errors.New("args are required")
+	}
+	var ps problem.List
+	if len(a.Allow) == 0 {
+		ps.Add("Allow", "is empty: the boundary allows the services the stack's roles use")
+	}
+	if len(a.Regions) == 0 {
+		ps.Add("Regions", "is empty: the boundary allows the regions the stack deploys to")
+	}
+	if a.KeyID == nil {
+		ps.Add("KeyID", "is required: the stack key the boundary's roles may use")
+	}
+	return errors.Join(ps.Errors()...)
+}
+
 // NewBoundary creates a Boundary.
 func NewBoundary(ctx *pulumi.Context, name string, args *BoundaryArgs, opts ...pulumi.ResourceOption) (*Boundary, error) {
-	if args == nil || len(args.Allow) == 0 || len(args.Regions) == 0 || args.KeyID == nil {
-		return nil, errors.New("identity boundary: args with allowed actions, regions and the stack key are required")
+	if err := args.Validate(); err != nil {
+		return nil, fmt.Errorf("identity boundary %s: %w", name, err)
 	}
 	self, env := BoundaryARN(name, args.Env), args.Env
 	// Fail before registering anything if the static part is invalid.

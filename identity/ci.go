@@ -10,6 +10,7 @@ import (
 
 	"github.com/example/hardening/internal/awsenv"
 	"github.com/example/hardening/internal/iampolicy"
+	"github.com/example/hardening/internal/problem"
 )
 
 // CIRolesType is the type token of the CIRoles component.
@@ -113,13 +114,33 @@ func GitHubTrustPolicy(providerARN string, subjects ...string) iampolicy.Documen
 	})
 }
 
+// Validate reports every problem of the arguments at once.
+func (a *CIRolesArgs) Validate() error {
+	if a == nil {
+		return errors.New("args are required")
+	}
+	var ps problem.List
+	if a.Repository == "" {
+		ps.Add("Repository", "is empty: the owner/name whose workflows may assume the roles")
+	}
+	for _, f := range []struct{ setting, value string }{{"Repository", a.Repository}, {"Branch", a.Branch}, {"Environment", a.Environment}} {
+		if strings.ContainsAny(f.value, "*?") {
+			ps.Add(f.setting, "%q has a wildcard: a trust condition names one repository, branch or environment", f.value)
+		}
+	}
+	if a.BoundaryARN == nil {
+		ps.Add("BoundaryARN", "is required: the roles carry the stack's boundary")
+	}
+	if a.StackTagKey == "" || a.StackTagValue == "" {
+		ps.Add("StackTagKey", "and StackTagValue are required, to keep the deploy role to this stack's resources")
+	}
+	return errors.Join(ps.Errors()...)
+}
+
 // NewCIRoles creates CIRoles.
 func NewCIRoles(ctx *pulumi.Context, name string, args *CIRolesArgs, opts ...pulumi.ResourceOption) (*CIRoles, error) {
-	if args == nil || args.Repository == "" || args.BoundaryARN == nil || strings.ContainsAny(args.Repository+args.Branch+args.Environment, "*?") {
-		return nil, errors.New("identity CI roles: args with a repository without wildcards and a boundary are required")
-	}
-	if args.StackTagKey == "" || args.StackTagValue == "" {
-		return nil, errors.New("identity CI roles: the stack's tag is required, to keep the deploy role to this stack's resources")
+	if err := args.Validate(); err != nil {
+		return nil, fmt.Errorf("identity CI roles %s: %w", name, err)
 	}
 	c := &CIRoles{}
 	if err := ctx.RegisterComponentResource(CIRolesType, name, c, opts...); err != nil {

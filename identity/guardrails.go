@@ -1,6 +1,8 @@
 package identity
 
 import (
+	"errors"
+	"fmt"
 	"slices"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
@@ -8,6 +10,8 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/s3"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/example/hardening/internal/problem"
 )
 
 // GuardrailsType is the type token of the AccountGuardrails component.
@@ -42,10 +46,32 @@ type AccountGuardrailsArgs struct {
 	DefaultTags map[string]string
 }
 
+// Validate reports every problem of the arguments at once.
+func (a *AccountGuardrailsArgs) Validate() error {
+	if a == nil {
+		return nil // the defaults: the password policy and Block Public Access
+	}
+	var ps problem.List
+	seen := map[string]bool{}
+	for i, r := range a.OtherRegions {
+		switch {
+		case r == "":
+			ps.Add(fmt.Sprintf("OtherRegions[%d]", i), "is empty")
+		case seen[r]:
+			ps.Add(fmt.Sprintf("OtherRegions[%d]", i), "%q is listed twice: one analyzer per region", r)
+		}
+		seen[r] = true
+	}
+	return errors.Join(ps.Errors()...)
+}
+
 // NewAccountGuardrails creates AccountGuardrails.
 func NewAccountGuardrails(ctx *pulumi.Context, name string, args *AccountGuardrailsArgs, opts ...pulumi.ResourceOption) (*AccountGuardrails, error) {
 	if args == nil {
 		args = &AccountGuardrailsArgs{}
+	}
+	if err := args.Validate(); err != nil {
+		return nil, fmt.Errorf("identity guardrails %s: %w", name, err)
 	}
 	g := &AccountGuardrails{}
 	if err := ctx.RegisterComponentResource(GuardrailsType, name, g, opts...); err != nil {

@@ -2,12 +2,14 @@ package identity
 
 import (
 	"errors"
+	"fmt"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/example/hardening/internal/awsenv"
 	"github.com/example/hardening/internal/iampolicy"
+	"github.com/example/hardening/internal/problem"
 )
 
 // WorkloadRoleType is the type token of the WorkloadRole component.
@@ -37,10 +39,28 @@ type WorkloadRole struct {
 	RoleName pulumi.StringOutput `pulumi:"roleName"`
 }
 
+// Validate reports every problem of the arguments at once.
+func (a *WorkloadRoleArgs) Validate() error {
+	if a == nil {
+		return errors.New("args are required")
+	}
+	var ps problem.List
+	if a.Service == "" {
+		ps.Add("Service", "is empty: the service principal that runs the workload")
+	}
+	if a.Team == "" {
+		ps.Add("Team", "is empty: the team whose secrets the role reads")
+	}
+	if a.PermissionsBoundary == nil {
+		ps.Add("PermissionsBoundary", "is required: every role carries the stack's boundary")
+	}
+	return errors.Join(ps.Errors()...)
+}
+
 // NewWorkloadRole creates a WorkloadRole.
 func NewWorkloadRole(ctx *pulumi.Context, name string, args *WorkloadRoleArgs, opts ...pulumi.ResourceOption) (*WorkloadRole, error) {
-	if args == nil || args.Service == "" || args.Team == "" || args.PermissionsBoundary == nil {
-		return nil, errors.New("identity workload role: args with a service, a team and a permissions boundary are required")
+	if err := args.Validate(); err != nil {
+		return nil, fmt.Errorf("identity workload role %s: %w", name, err)
 	}
 	trust, err := WorkloadTrustPolicy(args.Service, args.Env).JSON()
 	if err != nil {

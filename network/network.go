@@ -21,6 +21,7 @@ import (
 
 	"github.com/example/hardening/internal/awsenv"
 	"github.com/example/hardening/internal/iampolicy"
+	"github.com/example/hardening/internal/problem"
 	"github.com/example/hardening/network/addressing"
 )
 
@@ -66,6 +67,31 @@ type VPCArgs struct {
 	Protect bool
 }
 
+// Validate reports every problem of the arguments at once, each naming its
+// setting (network/addressing holds the rules the configuration reuses).
+func (a *VPCArgs) Validate() error {
+	if a == nil {
+		return errors.New("args are required")
+	}
+	var ps problem.List
+	zones := len(a.AvailabilityZones)
+	if zones < 1 || zones > addressing.MaxZones {
+		ps.Add("AvailabilityZones", "%d zones do not fit the layout; use 1 to %d", zones, addressing.MaxZones)
+		zones = 1
+	}
+	if _, err := addressing.New(a.CIDR, zones); err != nil {
+		ps.Add("CIDR", "%v", err)
+	}
+	if a.LogKeyARN == nil {
+		ps.Add("LogKeyARN", "is required: the customer-managed KMS key that encrypts the flow logs")
+	}
+	if a.PermissionsBoundary == nil {
+		ps.Add("PermissionsBoundary", "is required: the flow-log role carries the stack's boundary")
+	}
+	ps = append(ps, addressing.CheckTierPorts(a.AppPort, a.DatabasePort)...)
+	return errors.Join(ps.Errors()...)
+}
+
 // VPC is the baseline network.
 type VPC struct {
 	pulumi.ResourceState
@@ -96,18 +122,11 @@ type VPC struct {
 
 // NewVPC creates a VPC.
 func NewVPC(ctx *pulumi.Context, name string, args *VPCArgs, opts ...pulumi.ResourceOption) (*VPC, error) {
-	if args == nil {
-		return nil, errors.New("network: args are required")
+	if err := args.Validate(); err != nil {
+		return nil, fmt.Errorf("network %s: %w", name, err)
 	}
 	plan, err := addressing.New(args.CIDR, len(args.AvailabilityZones))
 	if err != nil {
-		return nil, fmt.Errorf("network %s: %w", name, err)
-	}
-	if args.LogKeyARN == nil || args.PermissionsBoundary == nil {
-		return nil, fmt.Errorf("network %s: a KMS key for the flow logs and a permissions boundary are required", name)
-	}
-	// The port rules the configuration checks too live in addressing.
-	if err := errors.Join(addressing.CheckTierPorts(args.AppPort, args.DatabasePort).Errors()...); err != nil {
 		return nil, fmt.Errorf("network %s: %w", name, err)
 	}
 	v := &VPC{}

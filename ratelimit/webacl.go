@@ -15,6 +15,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/example/hardening/audit"
+	"github.com/example/hardening/internal/problem"
 	"github.com/example/hardening/ratelimit/limits"
 	"github.com/example/hardening/ratelimit/wcu"
 )
@@ -111,23 +112,36 @@ type WebACL struct {
 	LogGroupName pulumi.StringOutput `pulumi:"logGroupName"`
 }
 
-// NewWebACL creates a WebACL.
-func NewWebACL(ctx *pulumi.Context, name string, args *WebACLArgs, opts ...pulumi.ResourceOption) (*WebACL, error) {
-	if args == nil || args.LoadBalancerARN == nil || args.LogKeyARN == nil || args.AlertsTopicARN == nil {
-		return nil, errors.New("ratelimit web ACL: args with a load balancer, a log key and an alerts topic are required")
+// Validate reports every problem of the arguments at once (the rate
+// rules' bounds are shared with the configuration: ratelimit/limits).
+func (a *WebACLArgs) Validate() error {
+	if a == nil {
+		return errors.New("args are required")
 	}
-	// The rate rules' bounds, shared with the configuration (limits).
-	var errs []error
+	var ps problem.List
+	for _, f := range []struct {
+		setting string
+		missing bool
+	}{{"LoadBalancerARN", a.LoadBalancerARN == nil}, {"LogKeyARN", a.LogKeyARN == nil}, {"AlertsTopicARN", a.AlertsTopicARN == nil}} {
+		if f.missing {
+			ps.Add(f.setting, "is required")
+		}
+	}
 	for _, r := range []struct {
 		name   string
 		rule   limits.RateRule
 		scoped bool
-	}{{"site", args.Site, false}, {"auth", args.Auth, true}, {"perUser", args.PerUser, true}} {
+	}{{"site", a.Site, false}, {"auth", a.Auth, true}, {"perUser", a.PerUser, true}} {
 		for _, p := range r.rule.Check(r.scoped) {
-			errs = append(errs, fmt.Errorf("%s.%w", r.name, p))
+			ps.Add(r.name+"."+p.Setting, "%s", p.Message)
 		}
 	}
-	if err := errors.Join(errs...); err != nil {
+	return errors.Join(ps.Errors()...)
+}
+
+// NewWebACL creates a WebACL.
+func NewWebACL(ctx *pulumi.Context, name string, args *WebACLArgs, opts ...pulumi.ResourceOption) (*WebACL, error) {
+	if err := args.Validate(); err != nil {
 		return nil, fmt.Errorf("ratelimit web ACL %s: %w", name, err)
 	}
 	w := &WebACL{}

@@ -121,7 +121,7 @@ type Inventory struct {
 
 // NewInventory creates an Inventory.
 func NewInventory(ctx *pulumi.Context, name string, args *InventoryArgs, opts ...pulumi.ResourceOption) (*Inventory, error) {
-	if err := args.check(); err != nil {
+	if err := args.Validate(); err != nil {
 		return nil, fmt.Errorf("secrets inventory %s: %w", name, err)
 	}
 	inv := &Inventory{}
@@ -174,11 +174,22 @@ func NewInventory(ctx *pulumi.Context, name string, args *InventoryArgs, opts ..
 	})
 }
 
-func (a *InventoryArgs) check() error {
-	if a == nil || a.Key == nil || a.AlertsTopicARN == nil || a.DeadLetterARN == nil || a.PermissionsBoundary == nil || a.Deployers == nil {
-		return errors.New("args with a key, an alerts topic, a permissions boundary and the deployers are required")
+func (a *InventoryArgs) Validate() error {
+	if a == nil {
+		return errors.New("args are required")
 	}
 	var errs []error
+	for _, f := range []struct {
+		setting string
+		missing bool
+	}{
+		{"Key", a.Key == nil}, {"AlertsTopicARN", a.AlertsTopicARN == nil}, {"DeadLetterARN", a.DeadLetterARN == nil},
+		{"PermissionsBoundary", a.PermissionsBoundary == nil}, {"Deployers", a.Deployers == nil},
+	} {
+		if f.missing {
+			errs = append(errs, fmt.Errorf("%s: is required", f.setting))
+		}
+	}
 	if slices.ContainsFunc(a.Secrets, rotated) && a.SecretsManagerEndpointID == nil {
 		errs = append(errs, errors.New("rotated secrets need the Secrets Manager interface endpoint, the rotation function's only route to the service"))
 	}

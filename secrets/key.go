@@ -11,6 +11,7 @@ import (
 
 	"github.com/example/hardening/internal/awsenv"
 	"github.com/example/hardening/internal/iampolicy"
+	"github.com/example/hardening/internal/problem"
 )
 
 // KeyType is the type token of the Key component.
@@ -58,10 +59,27 @@ type Key struct {
 	AliasName pulumi.StringOutput `pulumi:"aliasName"`
 }
 
+// Validate reports every problem of the arguments at once. The ranges are
+// the KMS API's: RotationPeriodInDays 90 to 2560 (EnableKeyRotation),
+// PendingWindowInDays 7 to 30 (ScheduleKeyDeletion).
+func (a *KeyArgs) Validate() error {
+	if a == nil {
+		return errors.New("args are required")
+	}
+	var ps problem.List
+	if a.RotationPeriodDays < 90 || a.RotationPeriodDays > 2560 {
+		ps.Add("RotationPeriodDays", "%d: KMS rotates every 90 to 2560 days", a.RotationPeriodDays)
+	}
+	if a.DeletionWindowDays < 7 || a.DeletionWindowDays > 30 {
+		ps.Add("DeletionWindowDays", "%d: KMS waits 7 to 30 days before deleting a key", a.DeletionWindowDays)
+	}
+	return errors.Join(ps.Errors()...)
+}
+
 // NewKey creates a Key.
 func NewKey(ctx *pulumi.Context, name string, args *KeyArgs, opts ...pulumi.ResourceOption) (*Key, error) {
-	if args == nil {
-		return nil, errors.New("secrets key: args are required")
+	if err := args.Validate(); err != nil {
+		return nil, fmt.Errorf("secrets key %s: %w", name, err)
 	}
 	policy, err := KeyPolicy(args).JSON()
 	if err != nil {

@@ -307,6 +307,7 @@ func TestOneHomeForEachFact(t *testing.T) {
 // third-party code comes as module dependencies. A second go.mod would be
 // a copied module; Pulumi's copyright header a copied file.
 func TestNoUpstreamSourceInTheRepository(t *testing.T) {
+	pulumiCopyright := strings.Join([]string{"Pulumi", "Corporation"}, " ") // split, so this file does not match itself
 	out, err := exec.Command("git", "-C", "..", "ls-files").Output()
 	require.NoError(t, err)
 	for _, f := range strings.Fields(string(out)) {
@@ -318,7 +319,7 @@ func TestNoUpstreamSourceInTheRepository(t *testing.T) {
 				continue
 			}
 			require.NoError(t, err)
-			assert.NotContains(t, string(b), "Pulumi Corporation", "%s carries Pulumi's copyright header", f)
+			assert.False(t, strings.Contains(string(b), pulumiCopyright), "%s carries Pulumi's copyright header", f)
 		}
 	}
 }

@@ -115,7 +115,7 @@ type LoadBalancer struct {
 
 // NewLoadBalancer creates a LoadBalancer.
 func NewLoadBalancer(ctx *pulumi.Context, name string, args *LoadBalancerArgs, opts ...pulumi.ResourceOption) (*LoadBalancer, error) {
-	if err := args.check(); err != nil {
+	if err := args.Validate(); err != nil {
 		return nil, fmt.Errorf("tls %s: %w", name, err)
 	}
 	l := &LoadBalancer{}
@@ -183,7 +183,9 @@ func NewLoadBalancer(ctx *pulumi.Context, name string, args *LoadBalancerArgs, o
 	})
 }
 
-func (a *LoadBalancerArgs) check() error {
+// Validate reports every problem of the arguments at once (tls/policy
+// holds the rules the configuration reuses).
+func (a *LoadBalancerArgs) Validate() error {
 	if a == nil {
 		return errors.New("args are required")
 	}
@@ -192,8 +194,13 @@ func (a *LoadBalancerArgs) check() error {
 	if a.ZoneCount < 2 {
 		errs = append(errs, fmt.Errorf("%d zones: a load balancer needs subnets in at least 2 (ELB.13)", a.ZoneCount))
 	}
-	if a.VPCID == nil || a.PublicSubnetIDs == nil || a.SecurityGroupID == nil {
-		errs = append(errs, errors.New("the VPC, public subnets and security group are required"))
+	for _, f := range []struct {
+		setting string
+		missing bool
+	}{{"VPCID", a.VPCID == nil}, {"PublicSubnetIDs", a.PublicSubnetIDs == nil}, {"SecurityGroupID", a.SecurityGroupID == nil}} {
+		if f.missing {
+			errs = append(errs, fmt.Errorf("%s: is required", f.setting))
+		}
 	}
 	return errors.Join(errs...)
 }

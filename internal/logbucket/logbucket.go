@@ -6,13 +6,18 @@
 package logbucket
 
 import (
+	"errors"
+	"fmt"
+	"regexp"
 	"strings"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/s3"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/example/hardening/internal/awsenv"
+	"github.com/example/hardening/internal/awsname"
 	"github.com/example/hardening/internal/iampolicy"
+	"github.com/example/hardening/internal/problem"
 )
 
 // Args configures a log bucket.
@@ -45,6 +50,33 @@ type Args struct {
 	AccessLogBucket pulumi.StringInput
 }
 
+// Validate reports every problem of the arguments at once.
+func (a *Args) Validate() error {
+	if a == nil {
+		return errors.New("args are required")
+	}
+	var ps problem.List
+	switch {
+	case a.BucketPrefix == "":
+		ps.Add("BucketPrefix", "is empty")
+	case len(a.BucketPrefix) > awsname.S3BucketPrefixMax || !bucketPrefix.MatchString(a.BucketPrefix):
+		ps.Add("BucketPrefix", "%q: a bucket prefix is at most %d lowercase letters, digits, dots and hyphens, starting with a letter or digit (S3 bucket naming rules)", a.BucketPrefix, awsname.S3BucketPrefixMax)
+	}
+	if a.ExpirationDays <= 0 {
+		ps.Add("ExpirationDays", "%d: S3 lifecycle expiration takes a positive number of days", a.ExpirationDays)
+	}
+	if a.ObjectLockDays < 0 {
+		ps.Add("ObjectLockDays", "%d: a retention is 0 (no Object Lock) or a positive number of days", a.ObjectLockDays)
+	}
+	if a.Policy == nil {
+		ps.Add("Policy", "is required: every log bucket has a policy that admits only its writers")
+	}
+	return errors.Join(ps.Errors()...)
+}
+
+// bucketPrefix is what a generated bucket name may start with.
+var bucketPrefix = regexp.MustCompile(`^[a-z0-9][a-z0-9.-]*$`)
+
 // Bucket is a log bucket and its policy, which a writer must depend on.
 type Bucket struct {
 	Bucket *s3.BucketV2
@@ -54,6 +86,9 @@ type Bucket struct {
 // New creates a log bucket named name (its sub-resources too), with opts
 // (the caller's parent) on every resource.
 func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOption) (*Bucket, error) {
+	if err := args.Validate(); err != nil {
+		return nil, fmt.Errorf("log bucket %s: %w", name, err)
+	}
 	bucket, err := s3.NewBucketV2(ctx, name, &s3.BucketV2Args{
 		BucketPrefix:      pulumi.String(args.BucketPrefix),
 		ForceDestroy:      pulumi.Bool(!args.Protect),
