@@ -123,7 +123,7 @@ var KeyUseActions = []string{"kms:CreateGrant", "kms:Decrypt", "kms:Encrypt", "k
 // not of actions: every service the stack's roles use (the prefixes of
 // allow) as "service:*", as the IAM user guide's boundary examples do,
 // because the list of actions does not fit a managed policy (6,144
-// characters; a ceiling of the 250 actions the stack uses was 7,500). The
+// characters; a list of the 250 actions the stack uses measures 7,500). The
 // identity policies stay fine-grained. KMS is the exception: its
 // administrative actions are listed, and key use is allowed on the stack's
 // keys only (KMS.1). Then it denies creating IAM users and access keys,
