@@ -3,8 +3,10 @@ package main
 import (
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 func TestCheckToolchain(t *testing.T) {
@@ -22,8 +24,10 @@ func TestCheckToolchain(t *testing.T) {
 	} {
 		t.Run(tc.have+" for "+tc.want, func(t *testing.T) {
 			err := checkToolchain(tc.have, tc.want)
-			if tc.err == "" && err != nil || tc.err != "" && (err == nil || !strings.Contains(err.Error(), tc.err)) {
-				t.Errorf("checkToolchain = %v, want %q", err, tc.err)
+			if tc.err == "" {
+				assert.NoError(t, err, "checkToolchain")
+			} else {
+				assert.ErrorContains(t, err, tc.err, "checkToolchain")
 			}
 		})
 	}
@@ -33,27 +37,16 @@ func TestCheckToolchain(t *testing.T) {
 // with; the vulnerability scan in .ci/vulncheck runs with the same one.
 func TestGoModPinsAToolchainWithoutKnownVulnerabilities(t *testing.T) {
 	want, err := goModToolchain(filepath.Join("..", "..", "go.mod"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := checkToolchain(want, "go1.27.3"); err != nil {
-		t.Errorf("go.mod toolchain %s: %v", want, err)
-	}
+	require.NoError(t, err)
+	assert.NoError(t, checkToolchain(want, "go1.27.3"), "go.mod toolchain %s", want)
 	script, err := os.ReadFile(filepath.Join("..", "..", ".ci", "vulncheck"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !strings.Contains(string(script), "GOTOOLCHAIN_OVERRIDE:-"+want+"}") {
-		t.Errorf(".ci/vulncheck does not scan with go.mod's toolchain %s", want)
-	}
+	require.NoError(t, err)
+	assert.Contains(t, string(script), "GOTOOLCHAIN_OVERRIDE:-"+want+"}", ".ci/vulncheck does not scan with go.mod's toolchain %s", want)
 }
 
 func TestGoModToolchainMissing(t *testing.T) {
 	p := filepath.Join(t.TempDir(), "go.mod")
-	if err := os.WriteFile(p, []byte("module x\n\ngo 1.26.6\n"), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := goModToolchain(p); err == nil || !strings.Contains(err.Error(), "has no toolchain line") {
-		t.Errorf("goModToolchain = %v, want a missing-toolchain error", err)
-	}
+	require.NoError(t, os.WriteFile(p, []byte("module x\n\ngo 1.26.6\n"), 0o600))
+	_, err := goModToolchain(p)
+	assert.ErrorContains(t, err, "has no toolchain line", "goModToolchain: want a missing-toolchain error")
 }
