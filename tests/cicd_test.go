@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 	"gopkg.in/yaml.v3"
 
 	"github.com/example/hardening/compliance"
@@ -25,20 +27,12 @@ func projectCopy(t *testing.T, stack string, edits ...func(cfg map[string]any)) 
 	t.Helper()
 	dir := t.TempDir()
 	b, err := os.ReadFile(filepath.Join("..", "Pulumi.yaml"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(dir, "Pulumi.yaml"), b, 0o600); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "Pulumi.yaml"), b, 0o600))
 	b, err = os.ReadFile(filepath.Join("..", "Pulumi."+stack+".yaml"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	var doc map[string]any
-	if err := yaml.Unmarshal(b, &doc); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, yaml.Unmarshal(b, &doc))
 	cfg := doc["config"].(map[string]any)
 	secrets, _ := cfg["hardening:secrets"].(map[string]any)
 	if secrets == nil {
@@ -50,12 +44,8 @@ func projectCopy(t *testing.T, stack string, edits ...func(cfg map[string]any)) 
 		e(cfg)
 	}
 	out, err := yaml.Marshal(doc)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(dir, "Pulumi."+stack+".yaml"), out, 0o600); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "Pulumi."+stack+".yaml"), out, 0o600))
 	return dir
 }
 
@@ -72,32 +62,26 @@ func TestPlanCommandAsTheWorkflowRunsIt(t *testing.T) {
 		dir := projectCopy(t, stack)
 		t.Run(stack+"/sarif", func(t *testing.T) {
 			code, out, errOut := runPlan("-stack", stack, "-dir", dir, "-source-root", root, "-format", "sarif")
-			if code != 0 {
-				t.Fatalf("exit %d: %s", code, errOut)
-			}
+			require.Equal(t, 0, code, "exit code; stderr: %s", errOut)
 			var probe struct{ Runs []struct{ Results []any } }
-			if err := json.Unmarshal([]byte(out), &probe); err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, json.Unmarshal([]byte(out), &probe))
 			checkSARIF(t, []byte(out), root, len(probe.Runs[0].Results))
 		})
 		t.Run(stack+"/markdown", func(t *testing.T) {
 			code, out, errOut := runPlan("-stack", stack, "-dir", dir, "-format", "markdown")
-			if code != 0 {
-				t.Fatalf("exit %d: %s", code, errOut)
-			}
-			if !strings.HasPrefix(out, compliance.MarkdownMarker(stack)+"\n") || !strings.Contains(out, "✅ passes") || !strings.Contains(out, "suppressed") {
-				t.Errorf("markdown:\n%s", out)
-			}
+			require.Equal(t, 0, code, "exit code; stderr: %s", errOut)
+			assert.True(t, strings.HasPrefix(out, compliance.MarkdownMarker(stack)+"\n"), "markdown:\n%s", out)
+			assert.Contains(t, out, "✅ passes", "markdown")
+			assert.Contains(t, out, "suppressed", "markdown")
 		})
 	}
 	t.Run("blocking findings fail the command", func(t *testing.T) {
 		// Without its suppressions dev's AUDIT threat protection blocks.
 		dir := projectCopy(t, "dev", func(cfg map[string]any) { delete(cfg, "hardening:compliance") })
 		code, out, errOut := runPlan("-stack", "dev", "-dir", dir, "-format", "markdown")
-		if code != 1 || !strings.Contains(out, "❌") || !strings.Contains(errOut, "blocking finding") {
-			t.Errorf("exit %d\n%s\n%s", code, out, errOut)
-		}
+		assert.Equal(t, 1, code, "exit code\n%s\n%s", out, errOut)
+		assert.Contains(t, out, "❌", "stdout")
+		assert.Contains(t, errOut, "blocking finding", "stderr")
 	})
 }
 
@@ -158,26 +142,22 @@ func TestDangerousChangeGuard(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			file := filepath.Join(t.TempDir(), "preview.json")
-			if err := os.WriteFile(file, previewOf(m, c.ops), 0o600); err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, os.WriteFile(file, previewOf(m, c.ops), 0o600))
 			args := []string{"-stack", "prod", "-dir", dir, "-from-preview", file, "-guard"}
 			for _, a := range c.allow {
 				args = append(args, "-allow-replace", a)
 			}
 			code, out, errOut := runPlan(args...)
-			if code != c.exit {
-				t.Fatalf("exit %d, want %d\n%s\n%s", code, c.exit, out, errOut)
-			}
-			if c.naming != "" && (!strings.Contains(out+errOut, c.naming) || !strings.Contains(out, "-allow-replace")) {
-				t.Errorf("the failure does not name %s or the way to allow it:\n%s", c.naming, out)
+			require.Equal(t, c.exit, code, "exit code\n%s\n%s", out, errOut)
+			if c.naming != "" {
+				assert.Contains(t, out+errOut, c.naming, "the failure does not name %s", c.naming)
+				assert.Contains(t, out, "-allow-replace", "the failure does not name the way to allow it")
 			}
 		})
 	}
 	t.Run("guard needs a preview", func(t *testing.T) {
-		if code, _, _ := runPlan("-stack", "prod", "-dir", dir, "-guard"); code != 2 {
-			t.Errorf("exit %d", code)
-		}
+		code, _, _ := runPlan("-stack", "prod", "-dir", dir, "-guard")
+		assert.Equal(t, 2, code, "exit code")
 	})
 }
 
@@ -189,9 +169,7 @@ func TestStatefulResourcesAreMarked(t *testing.T) {
 			continue // recreated without loss of data; the preview guard covers them
 		}
 		for _, r := range m.ByType(typ) {
-			if !r.Protect {
-				t.Errorf("prod %s %s is not protected; a replacement would not be stopped by the engine", typ, r.Name)
-			}
+			assert.True(t, r.Protect, "prod %s %s is not protected; a replacement would not be stopped by the engine", typ, r.Name)
 		}
 	}
 }
@@ -200,9 +178,7 @@ var shaPin = regexp.MustCompile(`^[\w.-]+/[\w./-]+@[0-9a-f]{40}$`)
 
 func TestWorkflows(t *testing.T) {
 	files, _ := filepath.Glob(filepath.Join("..", ".github", "workflows", "*.yml"))
-	if len(files) < 3 {
-		t.Fatalf("%d workflows", len(files))
-	}
+	require.GreaterOrEqual(t, len(files), 3, "workflows")
 	type job struct {
 		Permissions map[string]string `yaml:"permissions"`
 		Environment any               `yaml:"environment"`
@@ -223,50 +199,37 @@ func TestWorkflows(t *testing.T) {
 		Jobs        map[string]job    `yaml:"jobs"`
 	}
 	gomod, err := os.ReadFile(filepath.Join("..", "go.mod"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	toolchain := regexp.MustCompile(`(?m)^toolchain (\S+)$`).FindSubmatch(gomod)
-	if toolchain == nil {
-		t.Fatal("go.mod has no toolchain line")
-	}
+	require.NotNil(t, toolchain, "go.mod has no toolchain line")
 	wf := map[string]workflow{}
 	for _, f := range files {
 		b, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		var w workflow
-		if err := yaml.Unmarshal(b, &w); err != nil {
-			t.Fatalf("%s: %v", f, err)
-		}
+		require.NoError(t, yaml.Unmarshal(b, &w), "%s", f)
 		name := filepath.Base(f)
 		wf[name] = w
 		t.Run(name+"/no default permissions; each job asks for its own", func(t *testing.T) {
-			if w.Permissions == nil || len(w.Permissions) != 0 {
-				t.Errorf("top-level permissions %v, want {}", w.Permissions)
-			}
+			assert.NotNil(t, w.Permissions, "top-level permissions %v, want {}", w.Permissions)
+			assert.Empty(t, w.Permissions, "top-level permissions %v, want {}", w.Permissions)
 			for id, j := range w.Jobs {
-				if j.Permissions == nil {
-					t.Errorf("job %s has no permissions block", id)
-				}
+				assert.NotNil(t, j.Permissions, "job %s has no permissions block", id)
 				for scope, level := range j.Permissions {
-					if level == "write" && scope != "id-token" && scope != "security-events" && scope != "pull-requests" {
-						t.Errorf("job %s writes %s", id, scope)
+					if level == "write" {
+						assert.Contains(t, []string{"id-token", "security-events", "pull-requests"}, scope, "job %s writes %s", id, scope)
 					}
 				}
 			}
 		})
 		t.Run(name+"/builds with go.mod's toolchain", func(t *testing.T) {
-			if got := w.Env["GOTOOLCHAIN"]; got != string(toolchain[1]) {
-				t.Errorf("env.GOTOOLCHAIN = %q, want go.mod's %s: setup-go or a machine's GOTOOLCHAIN=local would otherwise build with a toolchain that has known vulnerabilities", got, toolchain[1])
-			}
+			assert.Equal(t, string(toolchain[1]), w.Env["GOTOOLCHAIN"], "env.GOTOOLCHAIN, want go.mod's: setup-go or a machine's GOTOOLCHAIN=local would otherwise build with a toolchain that has known vulnerabilities")
 		})
 		t.Run(name+"/actions pinned to commit SHAs", func(t *testing.T) {
 			for id, j := range w.Jobs {
 				for _, s := range j.Steps {
-					if s.Uses != "" && !strings.HasPrefix(s.Uses, "./") && !shaPin.MatchString(s.Uses) {
-						t.Errorf("job %s uses %s, not pinned to a commit", id, s.Uses)
+					if s.Uses != "" && !strings.HasPrefix(s.Uses, "./") {
+						assert.Regexp(t, shaPin, s.Uses, "job %s uses %s, not pinned to a commit", id, s.Uses)
 					}
 				}
 			}
@@ -275,66 +238,46 @@ func TestWorkflows(t *testing.T) {
 	t.Run("deploy: dev then prod behind the production environment, never cancelled", func(t *testing.T) {
 		d := wf["deploy.yml"]
 		prod := d.Jobs["prod"]
-		if fmt.Sprint(prod.Environment) != "production" {
-			t.Errorf("prod environment %v", prod.Environment)
-		}
+		assert.Equal(t, "production", fmt.Sprint(prod.Environment), "prod environment")
 		for id, j := range d.Jobs {
-			if j.Concurrency.Group == "" || j.Concurrency.CancelInProgress {
-				t.Errorf("job %s concurrency %+v", id, j.Concurrency)
-			}
+			assert.NotEmpty(t, j.Concurrency.Group, "job %s concurrency %+v", id, j.Concurrency)
+			assert.False(t, j.Concurrency.CancelInProgress, "job %s concurrency %+v", id, j.Concurrency)
 		}
 		var guarded bool
 		for _, s := range prod.Steps {
 			guarded = guarded || strings.Contains(s.Run, "-guard")
 		}
-		if !guarded {
-			t.Error("prod deploys without the dangerous-change guard")
-		}
+		assert.True(t, guarded, "prod deploys without the dangerous-change guard")
 	})
 	t.Run("drift: a refreshed preview that expects no changes", func(t *testing.T) {
 		var ok bool
 		for _, s := range wf["drift.yml"].Jobs["drift"].Steps {
 			ok = ok || (strings.Contains(s.Run, "--refresh") && strings.Contains(s.Run, "--expect-no-changes"))
 		}
-		if !ok {
-			t.Error("no refreshed preview expecting no changes")
-		}
+		assert.True(t, ok, "no refreshed preview expecting no changes")
 	})
 	t.Run("vulnerabilities: every pull request scans with the pinned database, every night with the live one", func(t *testing.T) {
 		ci, err := os.ReadFile(filepath.Join("..", ".ci", "run"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if !regexp.MustCompile(`(?m)^\.ci/vulncheck$`).Match(ci) || !regexp.MustCompile(`(?m)^export GOTOOLCHAIN=`+regexp.QuoteMeta(string(toolchain[1]))+`$`).Match(ci) {
-			t.Error(".ci/run does not run .ci/vulncheck with go.mod's toolchain")
-		}
+		require.NoError(t, err)
+		assert.Regexp(t, regexp.MustCompile(`(?m)^\.ci/vulncheck$`), ci, ".ci/run does not run .ci/vulncheck with go.mod's toolchain")
+		assert.Regexp(t, regexp.MustCompile(`(?m)^export GOTOOLCHAIN=`+regexp.QuoteMeta(string(toolchain[1]))+`$`), ci, ".ci/run does not run .ci/vulncheck with go.mod's toolchain")
 		var checks bool
 		for _, s := range wf["pull-request.yml"].Jobs["checks"].Steps {
 			checks = checks || s.Run == "bash .ci/run"
 		}
-		if !checks {
-			t.Error("pull requests do not run .ci/run")
-		}
+		assert.True(t, checks, "pull requests do not run .ci/run")
 		v := wf["vulnerabilities.yml"]
-		if _, ok := v.On["schedule"]; !ok {
-			t.Error("vulnerabilities.yml has no schedule")
-		}
+		assert.Contains(t, v.On, "schedule", "vulnerabilities.yml has no schedule")
 		var live bool
 		for _, s := range v.Jobs["govulncheck"].Steps {
 			live = live || (s.Run == ".ci/vulncheck" && s.Env["HARDENING_VULNDB"] == "live")
 		}
-		if !live {
-			t.Error("the nightly scan does not run .ci/vulncheck against the live database")
-		}
+		assert.True(t, live, "the nightly scan does not run .ci/vulncheck against the live database")
 	})
 	t.Run("pull request: preview with the policy pack through the preview role; prod's from its protected environment", func(t *testing.T) {
 		script, err := os.ReadFile(filepath.Join("..", ".ci", "preview"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if !strings.Contains(string(script), "--policy-pack ./policypack") {
-			t.Error(".ci/preview runs no policy pack")
-		}
+		require.NoError(t, err)
+		assert.Contains(t, string(script), "--policy-pack ./policypack", ".ci/preview runs no policy pack")
 		for job, stack := range map[string]string{"preview-dev": "dev", "preview-prod": "prod"} {
 			j := wf["pull-request.yml"].Jobs[job]
 			var pack, role bool
@@ -342,14 +285,15 @@ func TestWorkflows(t *testing.T) {
 				pack = pack || strings.Contains(s.Run, ".ci/preview")
 				role = role || strings.HasPrefix(s.Uses, "aws-actions/configure-aws-credentials@")
 			}
-			if !pack || !role {
-				t.Errorf("%s: preview script %v, OIDC role %v", job, pack, role)
-			}
+			assert.True(t, pack, "%s: preview script %v, OIDC role %v", job, pack, role)
+			assert.True(t, role, "%s: preview script %v, OIDC role %v", job, pack, role)
 			// The preview role of a stack with identity.ci.previewEnvironment
 			// trusts only jobs in that environment.
 			want := stackConfig(t, stack).Identity.CI.PreviewEnvironment
-			if got := fmt.Sprint(j.Environment); want != "" && got != want || want == "" && j.Environment != nil {
-				t.Errorf("%s runs in environment %v, want %q (identity.ci.previewEnvironment)", job, j.Environment, want)
+			if want != "" {
+				assert.Equal(t, want, fmt.Sprint(j.Environment), "%s environment (identity.ci.previewEnvironment)", job)
+			} else {
+				assert.Nil(t, j.Environment, "%s runs in environment %v, want none (identity.ci.previewEnvironment)", job, j.Environment)
 			}
 		}
 	})
@@ -359,30 +303,21 @@ func TestWorkflows(t *testing.T) {
 // network into a shell; the CLI module is the SDK's version.
 func TestPulumiCLIIsBuiltFromPinnedSource(t *testing.T) {
 	script, err := os.ReadFile(filepath.Join("..", ".ci", "install-pulumi"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	for _, bad := range []string{"curl", "wget", "| sh", "|sh", "get.pulumi.com"} {
-		if strings.Contains(string(script), bad) {
-			t.Errorf(".ci/install-pulumi contains %q", bad)
-		}
+		assert.NotContains(t, string(script), bad, ".ci/install-pulumi contains %q", bad)
 	}
 	root, err := os.ReadFile(filepath.Join("..", "go.mod"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	cli, err := os.ReadFile(filepath.Join("..", "engine", "cli", "go.mod"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	sdk := regexp.MustCompile(`github.com/pulumi/pulumi/sdk/v3 (v\S+)`).FindSubmatch(root)
 	pkg := regexp.MustCompile(`github.com/pulumi/pulumi/pkg/v3 (v\S+)`).FindSubmatch(cli)
-	if sdk == nil || pkg == nil || string(sdk[1]) != string(pkg[1]) {
-		t.Errorf("SDK %s, CLI %s: the CLI must match the SDK", sdk, pkg)
+	if assert.NotNil(t, sdk, "the SDK's version in go.mod") && assert.NotNil(t, pkg, "the CLI's version in engine/cli/go.mod") {
+		assert.Equal(t, string(sdk[1]), string(pkg[1]), "the CLI must match the SDK")
 	}
-	if _, err := os.Stat(filepath.Join("..", "engine", "cli", "go.sum")); err != nil {
-		t.Errorf("engine/cli has no go.sum to verify the CLI's modules against: %v", err)
-	}
+	_, err = os.Stat(filepath.Join("..", "engine", "cli", "go.sum"))
+	assert.NoError(t, err, "engine/cli has no go.sum to verify the CLI's modules against")
 }
 
 // TestPartialPreviewRefused: after the first `up`, `pulumi preview --json`
@@ -392,9 +327,8 @@ func TestPulumiCLIIsBuiltFromPinnedSource(t *testing.T) {
 func TestPartialPreviewRefused(t *testing.T) {
 	m := deployed(t, "prod")
 	whole := previewOf(m, map[string]string{"aws:kms/key:Key": "update"})
-	if _, err := compliance.ReadPreview(bytes.NewReader(whole)); err != nil {
-		t.Errorf("a --show-sames preview: %v", err)
-	}
+	_, err := compliance.ReadPreview(bytes.NewReader(whole))
+	assert.NoError(t, err, "a --show-sames preview")
 	var doc struct {
 		Steps []map[string]any `json:"steps"`
 	}
@@ -408,17 +342,13 @@ func TestPartialPreviewRefused(t *testing.T) {
 	for name, steps := range map[string][]map[string]any{"only the changes": partial, "no changes at all": {}} {
 		b, _ := json.Marshal(map[string]any{"steps": steps})
 		_, err := compliance.ReadPreview(bytes.NewReader(b))
-		if err == nil || !strings.Contains(err.Error(), "--show-sames") {
-			t.Errorf("%s: %v, want a refusal naming --show-sames", name, err)
-		}
+		assert.ErrorContains(t, err, "--show-sames", "%s: want a refusal naming --show-sames", name)
 	}
 	firstRun := previewOf(m, nil)
 	b := bytes.ReplaceAll(firstRun, []byte(`"op":"same"`), []byte(`"op":"create"`))
-	if _, err := compliance.ReadPreview(bytes.NewReader(b)); err != nil {
-		t.Errorf("a first preview, all creates: %v", err)
-	}
+	_, err = compliance.ReadPreview(bytes.NewReader(b))
+	assert.NoError(t, err, "a first preview, all creates")
 	script, err := os.ReadFile(filepath.Join("..", ".ci", "preview"))
-	if err != nil || !strings.Contains(string(script), "--json --show-sames") {
-		t.Errorf(".ci/preview does not ask for --show-sames (%v)", err)
-	}
+	assert.NoError(t, err, ".ci/preview")
+	assert.Contains(t, string(script), "--json --show-sames", ".ci/preview does not ask for --show-sames")
 }
