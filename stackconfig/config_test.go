@@ -2,13 +2,14 @@ package stackconfig
 
 import (
 	"encoding/json"
-	"errors"
 	"strings"
 	"testing"
 
 	"github.com/example/hardening/identity/signin"
 	"github.com/example/hardening/network/addressing"
 	"github.com/example/hardening/ratelimit/limits"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // parse parses values over the minimal config. An object other than "tls"
@@ -59,9 +60,7 @@ var minimal = map[string]string{
 
 func TestDefaultsAreValidAndSecure(t *testing.T) {
 	cfg, err := parse(minimal)
-	if err != nil {
-		t.Fatalf("defaults do not validate: %v", err)
-	}
+	require.NoError(t, err, "defaults do not validate")
 	cases := []struct {
 		name string
 		ok   bool
@@ -94,9 +93,7 @@ func TestDefaultsAreValidAndSecure(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			if !c.ok {
-				t.Errorf("default config: %+v", cfg)
-			}
+			assert.True(t, c.ok, "default config: %+v", cfg)
 		})
 	}
 }
@@ -282,16 +279,10 @@ func TestValidationMessages(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			_, err := parse(c.values)
-			if err == nil {
-				t.Fatalf("config %v validated, want error %q", c.values, c.want)
-			}
-			if !strings.Contains(err.Error(), c.want) {
-				t.Errorf("error:\n%v\nwant it to contain %q", err, c.want)
-			}
+			require.Error(t, err, "config %v validated, want error %q", c.values, c.want)
+			assert.ErrorContains(t, err, c.want)
 			var fe *FieldError
-			if !errors.As(err, &fe) {
-				t.Errorf("error %v holds no FieldError naming the key", err)
-			}
+			assert.ErrorAs(t, err, &fe, "the error holds no FieldError naming the key")
 		})
 	}
 }
@@ -315,13 +306,9 @@ func TestAllProblemsReportedAtOnce(t *testing.T) {
 		"kms":     `{"deletionWindowDays":1}`,
 	})
 	var cfgErr *Error
-	if !errors.As(err, &cfgErr) {
-		t.Fatalf("error %v is not a *stackconfig.Error", err)
-	}
+	require.ErrorAs(t, err, &cfgErr, "the error is not a *stackconfig.Error")
 	for _, key := range []string{"network.cidr", "network.azCount", "network.natGateways", "kms.deletionWindowDays"} {
-		if !strings.Contains(err.Error(), key+":") {
-			t.Errorf("error does not report %s:\n%v", key, err)
-		}
+		assert.ErrorContains(t, err, key+":", "error does not report %s", key)
 	}
 }
 
@@ -330,9 +317,7 @@ func TestInventoryDefaults(t *testing.T) {
 		"secrets":              `{"inventory":[` + entry + `,{"name":"api","description":"Partner API key","owner":"app","classification":"restricted","kind":"api-key","readers":["app"]},{"name":"partner-token","description":"Token the partner issued","owner":"app","classification":"restricted","kind":"external","readers":["app"]}]}`,
 		"secret-partner-token": "ciphertext stands here",
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	inv := cfg.Secrets.Inventory
 	cases := []struct {
 		name      string
@@ -347,14 +332,11 @@ func TestInventoryDefaults(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			if c.got != c.want {
-				t.Errorf("got %d, want %d", c.got, c.want)
-			}
+			assert.Equal(t, c.want, c.got)
 		})
 	}
-	if inv[2].Rotated() || !inv[0].Rotated() {
-		t.Error("external secrets are not rotated here; the others are")
-	}
+	assert.False(t, inv[2].Rotated(), "external secrets are not rotated here; the others are")
+	assert.True(t, inv[0].Rotated(), "external secrets are not rotated here; the others are")
 }
 
 func TestDevelopmentMayRelax(t *testing.T) {
@@ -364,9 +346,7 @@ func TestDevelopmentMayRelax(t *testing.T) {
 		"rateLimit":       `{"mode":"count"}`,
 		"identity":        `{"userPool":{"mfa":"OPTIONAL","threatProtection":"AUDIT"},"client":{"callbackUrls":["http://localhost:3000/callback"]},"ci":{"repository":"example-org/app","branch":"main"}}`,
 	})
-	if err != nil {
-		t.Fatalf("a development stack may relax these: %v", err)
-	}
+	require.NoError(t, err, "a development stack may relax these")
 }
 
 func TestUnknownTopLevelKeys(t *testing.T) {
@@ -391,17 +371,13 @@ func TestUnknownTopLevelKeys(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := ParseKeys(append([]string{"tls", "secrets", "audit", "identity", "secret-partner"}, tc.keys...), lookup, isSecret)
-			if err == nil || !strings.Contains(err.Error(), tc.want) {
-				t.Errorf("error %v, want %q", err, tc.want)
-			}
+			assert.ErrorContains(t, err, tc.want)
 		})
 	}
-	if _, err := ParseKeys([]string{"tls", "secrets", "audit", "identity", "secret-partner"}, lookup, isSecret); err != nil {
-		t.Errorf("the settings and an external secret's value: %v", err)
-	}
-	if got := ConfigKeys(`{"hardening:alerts":"{}","aws:region":"us-east-1","hardening:secret-x":"v"}`); strings.Join(got, ",") != "alerts,secret-x" {
-		t.Errorf("ConfigKeys = %v", got)
-	}
+	_, err := ParseKeys([]string{"tls", "secrets", "audit", "identity", "secret-partner"}, lookup, isSecret)
+	assert.NoError(t, err, "the settings and an external secret's value")
+	got := ConfigKeys(`{"hardening:alerts":"{}","aws:region":"us-east-1","hardening:secret-x":"v"}`)
+	assert.Equal(t, "alerts,secret-x", strings.Join(got, ","), "ConfigKeys = %v", got)
 }
 
 // TestOneBrokenFileListsEveryProblem: decode errors in one section do not
@@ -420,9 +396,7 @@ func TestOneBrokenFileListsEveryProblem(t *testing.T) {
 		v, ok := minimal[key]
 		return v, ok
 	}, func(string) bool { return false })
-	if err == nil {
-		t.Fatal("a broken file validated")
-	}
+	require.Error(t, err, "a broken file validated")
 	for _, want := range []string{
 		`network.azCount: expected a whole number, got the string "two"`,
 		"identity.userPool.mfaMode: is not a known setting",
@@ -430,8 +404,6 @@ func TestOneBrokenFileListsEveryProblem(t *testing.T) {
 		"kms.deletionWindowDays:",
 		"hardening:alert: is not a setting",
 	} {
-		if !strings.Contains(err.Error(), want) {
-			t.Errorf("the errors do not say %q:\n%v", want, err)
-		}
+		assert.ErrorContains(t, err, want, "the errors do not say %q", want)
 	}
 }

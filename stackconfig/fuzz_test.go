@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/stretchr/testify/require"
 	"gopkg.in/yaml.v3"
 
 	"github.com/example/hardening/internal/mockaws"
@@ -20,29 +21,21 @@ import (
 // regression case.
 func FuzzParse(f *testing.F) {
 	stacks, err := mockaws.StackNames("..")
-	if err != nil {
-		f.Fatal(err)
-	}
+	require.NoError(f, err)
 	for _, stack := range stacks {
 		b, err := os.ReadFile(filepath.Join("..", "Pulumi."+stack+".yaml"))
-		if err != nil {
-			f.Fatal(err)
-		}
+		require.NoError(f, err)
 		var doc struct {
 			Config map[string]any `yaml:"config"`
 		}
-		if err := yaml.Unmarshal(b, &doc); err != nil {
-			f.Fatal(err)
-		}
+		require.NoError(f, yaml.Unmarshal(b, &doc))
 		for k, v := range doc.Config {
 			key, ok := strings.CutPrefix(k, Namespace+":")
 			if !ok {
 				continue
 			}
 			raw, err := rawYAML(v)
-			if err != nil {
-				f.Fatal(err)
-			}
+			require.NoError(f, err)
 			f.Add(key, raw)
 		}
 	}
@@ -59,8 +52,8 @@ func FuzzParse(f *testing.F) {
 			v, ok := minimal[k]
 			return v, ok
 		}, func(string) bool { return false })
-		if err == nil && cfg == nil {
-			t.Fatal("no configuration and no error")
+		if err == nil {
+			require.NotNil(t, cfg, "no configuration and no error")
 		}
 	})
 }

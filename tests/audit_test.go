@@ -3,10 +3,12 @@ package tests
 import (
 	"encoding/json"
 	"fmt"
-	"reflect"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/example/hardening/audit"
 	"github.com/example/hardening/baseline"
@@ -56,24 +58,16 @@ func TestAlertsTopic(t *testing.T) {
 	for _, stack := range stacks {
 		m, cfg := deployed(t, stack), stackConfig(t, stack)
 		topics := m.ByType(restype.SNSTopic)
-		if len(topics) != 1 {
-			t.Fatalf("%s: %d SNS topics, want the one alerts topic", stack, len(topics))
-		}
+		require.Len(t, topics, 1, "%s: SNS topics, want the one alerts topic", stack)
 		topic := output(topics[0], "arn").(string)
 		t.Run(stack+"/every alarm and event rule of every component notifies the alerts topic", func(t *testing.T) {
 			alarms := m.ByType(restype.CloudWatchMetricAlarm)
-			if len(alarms) < 20 {
-				t.Fatalf("%d alarms; the components make at least 20", len(alarms))
-			}
+			require.GreaterOrEqual(t, len(alarms), 20, "alarms; the components make at least 20")
 			for _, a := range alarms {
-				if !slices.Equal(strs(a, "alarmActions"), []string{topic}) {
-					t.Errorf("alarm %s acts on %v", a.Name, strs(a, "alarmActions"))
-				}
+				assert.Equal(t, []string{topic}, strs(a, "alarmActions"), "alarm %s actions", a.Name)
 			}
 			for _, tg := range m.ByType(restype.CloudWatchEventTarget) {
-				if str(tg, "arn") != topic {
-					t.Errorf("event target %s goes to %s", tg.Name, str(tg, "arn"))
-				}
+				assert.Equal(t, topic, str(tg, "arn"), "event target %s", tg.Name)
 			}
 		})
 		t.Run(stack+"/publishing over TLS, by CloudWatch, EventBridge and this account only", func(t *testing.T) {
@@ -81,32 +75,21 @@ func TestAlertsTopic(t *testing.T) {
 			mine := map[string]string{"aws:SourceAccount": mockaws.AccountID, "aws:SecureTransport": "true", "aws:PrincipalArn": "x"}
 			other := map[string]string{"aws:SourceAccount": "999999999999", "aws:SecureTransport": "true", "aws:PrincipalArn": "x"}
 			for _, svc := range []string{"cloudwatch.amazonaws.com", "events.amazonaws.com"} {
-				if !allows(doc, svc, "sns:Publish", topic, mine) {
-					t.Errorf("%s cannot publish for this account", svc)
-				}
-				if allows(doc, svc, "sns:Publish", topic, other) {
-					t.Errorf("%s may publish for another account", svc)
-				}
+				assert.True(t, allows(doc, svc, "sns:Publish", topic, mine), "%s cannot publish for this account", svc)
+				assert.False(t, allows(doc, svc, "sns:Publish", topic, other), "%s may publish for another account", svc)
 			}
-			if allows(doc, "s3.amazonaws.com", "sns:Publish", topic, mine) {
-				t.Error("another service may publish")
-			}
-			if !denies(doc, "sns:Publish", "arn:aws:iam::123456789012:role/x", false) {
-				t.Error("publishing without TLS is not denied")
-			}
+			assert.False(t, allows(doc, "s3.amazonaws.com", "sns:Publish", topic, mine), "another service may publish")
+			assert.True(t, denies(doc, "sns:Publish", "arn:aws:iam::123456789012:role/x", false), "publishing without TLS is not denied")
 		})
 		t.Run(stack+"/subscriptions from config", func(t *testing.T) {
 			var got []string
 			for _, s := range m.ByType(restype.SNSTopicSubscription) {
-				if str(s, "topic") != topic || (str(s, "protocol") != "email" && str(s, "protocol") != "https") {
-					t.Errorf("subscription %v", s.Inputs)
-				}
+				assert.Equal(t, topic, str(s, "topic"), "subscription %v", s.Inputs)
+				assert.Contains(t, []string{"email", "https"}, str(s, "protocol"), "subscription %v", s.Inputs)
 				got = append(got, str(s, "endpoint"))
 			}
 			want := append(slices.Clone(cfg.Alerts.Emails), cfg.Alerts.HTTPSEndpoints...)
-			if !sameSet(got, want) {
-				t.Errorf("subscribed %v, want %v", got, want)
-			}
+			assert.True(t, sameSet(got, want), "subscribed %v, want %v", got, want)
 		})
 	}
 }
@@ -119,40 +102,32 @@ func TestTrail(t *testing.T) {
 		trailARN := output(trail, "arn").(string)
 		t.Run(stack+"/multi-Region, validated, encrypted, all management events (CloudTrail.1, .2, .4)", func(t *testing.T) {
 			for _, k := range []string{"isMultiRegionTrail", "includeGlobalServiceEvents", "enableLogFileValidation", "enableLogging"} {
-				if v, _ := boolean(trail, k); !v {
-					t.Errorf("%s off", k)
-				}
+				v, _ := boolean(trail, k)
+				assert.True(t, v, "%s off", k)
 			}
-			if str(trail, "kmsKeyId") != key {
-				t.Errorf("kmsKeyId %q", str(trail, "kmsKeyId"))
-			}
+			assert.Equal(t, key, str(trail, "kmsKeyId"), "kmsKeyId")
 			sels, _ := input(trail, "eventSelectors").([]any)
-			if len(sels) != 1 || sels[0].(map[string]any)["readWriteType"] != "All" || sels[0].(map[string]any)["includeManagementEvents"] != true {
-				t.Errorf("event selectors %v; reads such as GetSecretValue must be recorded", sels)
+			if assert.Len(t, sels, 1, "event selectors %v; reads such as GetSecretValue must be recorded", sels) {
+				assert.Equal(t, "All", sels[0].(map[string]any)["readWriteType"], "event selectors %v; reads such as GetSecretValue must be recorded", sels)
+				assert.Equal(t, true, sels[0].(map[string]any)["includeManagementEvents"], "event selectors %v; reads such as GetSecretValue must be recorded", sels)
 			}
-			if trailARN != "arn:aws:cloudtrail:us-east-1:123456789012:trail/"+str(trail, "name") {
-				t.Errorf("trail ARN %s does not follow its fixed name", trailARN)
-			}
+			assert.Equal(t, "arn:aws:cloudtrail:us-east-1:123456789012:trail/"+str(trail, "name"), trailARN, "the trail ARN follows its fixed name")
 		})
 		lg := find(t, m, restype.CloudWatchLogGroup, "of the trail", func(r mockaws.Resource) bool {
 			return str(trail, "cloudWatchLogsGroupArn") == output(r, "arn").(string)+":*"
 		})
 		t.Run(stack+"/delivered to an encrypted log group (CloudTrail.5)", func(t *testing.T) {
-			if str(lg, "kmsKeyId") != key || num(lg, "retentionInDays") != cfg.Audit.Trail.LogRetentionDays {
-				t.Errorf("log group key %q retention %d", str(lg, "kmsKeyId"), num(lg, "retentionInDays"))
-			}
+			assert.Equal(t, key, str(lg, "kmsKeyId"), "log group key")
+			assert.Equal(t, cfg.Audit.Trail.LogRetentionDays, num(lg, "retentionInDays"), "log group retention")
 			role := roleByARN(t, m, str(trail, "cloudWatchLogsRoleArn"))
 			trust := parsePolicy(t, role, "assumeRolePolicy")
-			if len(trust.Statement) != 1 || string(trust.Statement[0].Principal) != `{"Service":["cloudtrail.amazonaws.com"]}` {
-				t.Fatalf("trust %+v", trust)
-			}
+			require.Len(t, trust.Statement, 1, "trust %+v", trust)
+			require.Equal(t, `{"Service":["cloudtrail.amazonaws.com"]}`, string(trust.Statement[0].Principal), "trust %+v", trust)
 			// CloudTrail's log-group role does not support aws:SourceArn
 			// or aws:SourceAccount (CloudTrail user guide, "Role policy
 			// document for CloudTrail to use CloudWatch Logs"): with them,
 			// CreateTrail fails with InvalidCloudWatchLogsRoleArnException.
-			if len(trust.Statement[0].Condition) != 0 {
-				t.Errorf("trust conditions %v, want none", trust.Statement[0].Condition)
-			}
+			assert.Empty(t, trust.Statement[0].Condition, "trust conditions: want none")
 		})
 		bucket := find(t, m, restype.S3BucketV2, "of the trail", func(r mockaws.Resource) bool { return output(r, "bucket") == str(trail, "s3BucketName") })
 		bid := id(bucket)
@@ -160,25 +135,20 @@ func TestTrail(t *testing.T) {
 		t.Run(stack+"/bucket locked down", func(t *testing.T) {
 			pab := of(restype.S3BucketPublicAccessBlock)
 			for _, k := range []string{"blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"} {
-				if v, _ := boolean(pab, k); !v {
-					t.Errorf("%s off", k)
-				}
+				v, _ := boolean(pab, k)
+				assert.True(t, v, "%s off", k)
 			}
-			if input(of(restype.S3BucketOwnershipControls), "rule.objectOwnership") != "BucketOwnerEnforced" || input(of(restype.S3BucketVersioningV2), "versioningConfiguration.status") != "Enabled" {
-				t.Error("not bucket-owner enforced and versioned")
-			}
+			assert.Equal(t, "BucketOwnerEnforced", input(of(restype.S3BucketOwnershipControls), "rule.objectOwnership"), "not bucket-owner enforced and versioned")
+			assert.Equal(t, "Enabled", input(of(restype.S3BucketVersioningV2), "versioningConfiguration.status"), "not bucket-owner enforced and versioned")
 			rules, _ := input(of(restype.S3BucketServerSideEncryptionConfigurationV2), "rules").([]any)
 			sse, _ := rules[0].(map[string]any)["applyServerSideEncryptionByDefault"].(map[string]any)
-			if sse["sseAlgorithm"] != "aws:kms" || sse["kmsMasterKeyId"] != key {
-				t.Errorf("encryption %v", sse)
-			}
+			assert.Equal(t, "aws:kms", sse["sseAlgorithm"], "encryption %v", sse)
+			assert.Equal(t, key, sse["kmsMasterKeyId"], "encryption %v", sse)
 			life, _ := input(of(restype.S3BucketLifecycleConfigurationV2), "rules").([]any)
-			if len(life) != 1 || life[0].(map[string]any)["expiration"].(map[string]any)["days"] != float64(cfg.Audit.Trail.BucketExpirationDays) {
-				t.Errorf("lifecycle %v, want expiry after %d days", life, cfg.Audit.Trail.BucketExpirationDays)
+			if assert.Len(t, life, 1, "lifecycle %v, want expiry after %d days", life, cfg.Audit.Trail.BucketExpirationDays) {
+				assert.Equal(t, float64(cfg.Audit.Trail.BucketExpirationDays), life[0].(map[string]any)["expiration"].(map[string]any)["days"], "lifecycle %v, want expiry after %d days", life, cfg.Audit.Trail.BucketExpirationDays)
 			}
-			if bucket.Protect != cfg.ProtectStateful {
-				t.Errorf("protect %v", bucket.Protect)
-			}
+			assert.Equal(t, cfg.ProtectStateful, bucket.Protect, "protect")
 		})
 		t.Run(stack+"/bucket admits CloudTrail for this trail only, over TLS", func(t *testing.T) {
 			bp := of(restype.S3BucketPolicy)
@@ -200,16 +170,10 @@ func TestTrail(t *testing.T) {
 				{"outside this account's prefix", "s3:PutObject", arn + "/AWSLogs/999999999999/x", this, false},
 			}
 			for _, c := range cases {
-				if got := allows(doc, "cloudtrail.amazonaws.com", c.action, c.res, c.ctx); got != c.allowed {
-					t.Errorf("%s: allowed=%v, want %v", c.name, got, c.allowed)
-				}
+				assert.Equal(t, c.allowed, allows(doc, "cloudtrail.amazonaws.com", c.action, c.res, c.ctx), "%s: allowed", c.name)
 			}
-			if !denies(doc, "s3:GetObject", "arn:aws:iam::123456789012:role/reader", false) {
-				t.Error("requests without TLS are not denied")
-			}
-			if !slices.Contains(trail.Dependencies, bp.URN) {
-				t.Error("the trail does not wait for its bucket policy; CreateTrail would fail")
-			}
+			assert.True(t, denies(doc, "s3:GetObject", "arn:aws:iam::123456789012:role/reader", false), "requests without TLS are not denied")
+			assert.Contains(t, trail.Dependencies, bp.URN, "the trail does not wait for its bucket policy; CreateTrail would fail")
 		})
 	}
 }
@@ -220,21 +184,15 @@ func TestCISMetricFilters(t *testing.T) {
 		topic := output(only(t, m, restype.SNSTopic), "arn").(string)
 		lgName := str(only(t, m, restype.CloudTrailTrail), "cloudWatchLogsGroupArn")
 		filters := m.ByType(restype.CloudWatchLogMetricFilter)
-		if len(filters) != len(benchmarkPatterns)+1 {
-			t.Errorf("%s: %d metric filters, want the %d CIS ones and the secret-read one", stack, len(filters), len(benchmarkPatterns))
-		}
+		assert.Len(t, filters, len(benchmarkPatterns)+1, "%s: metric filters, want the %d CIS ones and the secret-read one", stack, len(benchmarkPatterns))
 		for _, f := range audit.CISFilters {
 			parts := strings.Split(f.Controls, ",")
 			control := strings.TrimSpace(parts[len(parts)-1]) // the Security Hub control, else the CIS one
 			t.Run(stack+"/"+control+" "+f.ID, func(t *testing.T) {
 				want, ok := benchmarkPatterns[control]
-				if !ok {
-					t.Fatalf("no benchmark pattern for %s", control)
-				}
+				require.True(t, ok, "no benchmark pattern for %s", control)
 				mf := find(t, m, restype.CloudWatchLogMetricFilter, f.ID, func(r mockaws.Resource) bool { return strings.HasSuffix(r.Name, "-"+f.ID) })
-				if squeeze(str(mf, "pattern")) != squeeze(want) {
-					t.Errorf("pattern\n%s\nwant the benchmark's\n%s", str(mf, "pattern"), want)
-				}
+				assert.Equal(t, squeeze(want), squeeze(str(mf, "pattern")), "pattern (white space removed): want the benchmark's")
 				checkFilterAlarm(t, m, mf, lgName, topic)
 			})
 		}
@@ -250,9 +208,7 @@ func TestCISMetricFilters(t *testing.T) {
 				`$.userIdentity.sessionContext.sessionIssuer.arn != "` + output(app, "arn").(string) + `"`,
 				`$.userIdentity.type = "IAMUser"`,
 			} {
-				if !strings.Contains(p, want) {
-					t.Errorf("pattern %s lacks %s", p, want)
-				}
+				assert.Contains(t, p, want, "pattern lacks %s", want)
 			}
 			checkFilterAlarm(t, m, mf, lgName, topic)
 		})
@@ -263,20 +219,16 @@ func TestCISMetricFilters(t *testing.T) {
 // and that an alarm on its metric notifies the alerts topic.
 func checkFilterAlarm(t *testing.T, m *mockaws.Mocks, mf mockaws.Resource, trailLogGroupARN, topic string) {
 	t.Helper()
-	if !strings.HasSuffix(trailLogGroupARN, ":log-group:"+str(mf, "logGroupName")+":*") {
-		t.Errorf("filter on %q, not the trail's log group %s", str(mf, "logGroupName"), trailLogGroupARN)
-	}
+	assert.True(t, strings.HasSuffix(trailLogGroupARN, ":log-group:"+str(mf, "logGroupName")+":*"), "filter on %q, not the trail's log group %s", str(mf, "logGroupName"), trailLogGroupARN)
 	metric := str(mf, "metricTransformation.name")
-	if str(mf, "metricTransformation.namespace") != audit.MetricNamespace || str(mf, "metricTransformation.value") != "1" {
-		t.Errorf("transformation %v", input(mf, "metricTransformation"))
-	}
+	assert.Equal(t, audit.MetricNamespace, str(mf, "metricTransformation.namespace"), "transformation %v", input(mf, "metricTransformation"))
+	assert.Equal(t, "1", str(mf, "metricTransformation.value"), "transformation %v", input(mf, "metricTransformation"))
 	alarm := find(t, m, restype.CloudWatchMetricAlarm, "on "+metric, func(r mockaws.Resource) bool {
 		return str(r, "metricName") == metric && str(r, "namespace") == audit.MetricNamespace
 	})
-	if input(alarm, "threshold") != 1.0 || str(alarm, "comparisonOperator") != "GreaterThanOrEqualToThreshold" ||
-		!slices.Equal(strs(alarm, "alarmActions"), []string{topic}) {
-		t.Errorf("alarm %v", alarm.Inputs)
-	}
+	assert.Equal(t, 1.0, input(alarm, "threshold"), "alarm %v", alarm.Inputs)
+	assert.Equal(t, "GreaterThanOrEqualToThreshold", str(alarm, "comparisonOperator"), "alarm %v", alarm.Inputs)
+	assert.Equal(t, []string{topic}, strs(alarm, "alarmActions"), "alarm %v", alarm.Inputs)
 }
 
 func TestDetectionServices(t *testing.T) {
@@ -285,15 +237,12 @@ func TestDetectionServices(t *testing.T) {
 		topic := output(only(t, m, restype.SNSTopic), "arn").(string)
 		t.Run(stack+"/GuardDuty per config, high-severity findings to the alerts topic", func(t *testing.T) {
 			detectors := m.ByType(restype.GuardDutyDetector)
-			if len(detectors) != map[bool]int{true: 1, false: 0}[cfg.Audit.GuardDuty] {
-				t.Fatalf("%d detectors with guardDuty %v", len(detectors), cfg.Audit.GuardDuty)
-			}
+			require.Len(t, detectors, map[bool]int{true: 1, false: 0}[cfg.Audit.GuardDuty], "detectors with guardDuty %v", cfg.Audit.GuardDuty)
 			if !cfg.Audit.GuardDuty {
 				return
 			}
-			if v, _ := boolean(detectors[0], "enable"); !v {
-				t.Error("detector disabled")
-			}
+			v, _ := boolean(detectors[0], "enable")
+			assert.True(t, v, "detector disabled")
 			// Every protection plan by name (Runtime Monitoring is off by
 			// default), on this detector, each once; the provider refuses
 			// EKS_RUNTIME_MONITORING beside RUNTIME_MONITORING
@@ -306,12 +255,10 @@ func TestDetectionServices(t *testing.T) {
 			got := map[string][]string{}
 			for _, f := range m.ByType(restype.GuardDutyDetectorFeature) {
 				name := str(f, "name")
-				if _, dup := got[name]; dup {
-					t.Errorf("feature %s set twice", name)
-				}
-				if str(f, "status") != "ENABLED" || str(f, "detectorId") != id(detectors[0]) {
-					t.Errorf("feature %s: status %q on detector %q, want ENABLED on %q", name, str(f, "status"), str(f, "detectorId"), id(detectors[0]))
-				}
+				_, dup := got[name]
+				assert.False(t, dup, "feature %s set twice", name)
+				assert.Equal(t, "ENABLED", str(f, "status"), "feature %s status", name)
+				assert.Equal(t, id(detectors[0]), str(f, "detectorId"), "feature %s detector", name)
 				var extra []string
 				list, _ := input(f, "additionalConfigurations").([]any)
 				for i := range list {
@@ -322,60 +269,51 @@ func TestDetectionServices(t *testing.T) {
 				slices.Sort(extra)
 				got[name] = extra
 			}
-			if !reflect.DeepEqual(got, want) {
-				t.Errorf("features %v, want %v", got, want)
-			}
+			assert.Equal(t, want, got, "features")
 			rule := find(t, m, restype.CloudWatchEventRule, "on GuardDuty findings", func(r mockaws.Resource) bool { return strings.Contains(str(r, "eventPattern"), "aws.guardduty") })
 			var p struct {
 				Detail struct {
 					Severity []struct{ Numeric []any }
 				}
 			}
-			if err := json.Unmarshal([]byte(str(rule, "eventPattern")), &p); err != nil || len(p.Detail.Severity) != 1 ||
-				!slices.Equal(p.Detail.Severity[0].Numeric, []any{">=", 7.0}) {
-				t.Errorf("pattern %s, want severity >= 7", str(rule, "eventPattern"))
+			assert.NoError(t, json.Unmarshal([]byte(str(rule, "eventPattern")), &p), "pattern %s", str(rule, "eventPattern"))
+			if assert.Len(t, p.Detail.Severity, 1, "pattern %s, want severity >= 7", str(rule, "eventPattern")) {
+				assert.Equal(t, []any{">=", 7.0}, p.Detail.Severity[0].Numeric, "pattern %s, want severity >= 7", str(rule, "eventPattern"))
 			}
 			targetsTopic(t, m, rule, topic)
 		})
 		t.Run(stack+"/Security Hub per config with FSBP and CIS v3.0", func(t *testing.T) {
 			accounts := m.ByType(restype.SecurityHubAccount)
-			if len(accounts) != map[bool]int{true: 1, false: 0}[cfg.Audit.SecurityHub] {
-				t.Fatalf("%d Security Hub accounts with securityHub %v", len(accounts), cfg.Audit.SecurityHub)
-			}
+			require.Len(t, accounts, map[bool]int{true: 1, false: 0}[cfg.Audit.SecurityHub], "Security Hub accounts with securityHub %v", cfg.Audit.SecurityHub)
 			if !cfg.Audit.SecurityHub {
 				return
 			}
 			var arns []string
 			for _, s := range m.ByType(restype.SecurityHubStandardsSubscription) {
 				arns = append(arns, str(s, "standardsArn"))
-				if !slices.Contains(s.Dependencies, accounts[0].URN) {
-					t.Errorf("subscription %s does not wait for Security Hub", s.Name)
-				}
+				assert.Contains(t, s.Dependencies, accounts[0].URN, "subscription %s does not wait for Security Hub", s.Name)
 			}
 			want := []string{
 				"arn:aws:securityhub:us-east-1::standards/aws-foundational-security-best-practices/v/1.0.0",
 				"arn:aws:securityhub:us-east-1::standards/cis-aws-foundations-benchmark/v/3.0.0",
 			}
-			if !sameSet(arns, want) {
-				t.Errorf("standards %v, want %v", arns, want)
-			}
+			assert.True(t, sameSet(arns, want), "standards %v, want %v", arns, want)
 		})
 		t.Run(stack+"/certificate expiry alarm and ACM events", func(t *testing.T) {
 			cert := output(only(t, m, restype.ACMCertificate), "arn").(string)
 			alarm := find(t, m, restype.CloudWatchMetricAlarm, "on DaysToExpiry", func(r mockaws.Resource) bool { return str(r, "metricName") == "DaysToExpiry" })
-			if str(alarm, "namespace") != "AWS/CertificateManager" || str(alarm, "dimensions.CertificateArn") != cert ||
-				input(alarm, "threshold") != float64(cfg.Audit.CertificateExpiryDays) || str(alarm, "comparisonOperator") != "LessThanThreshold" {
-				t.Errorf("alarm %v", alarm.Inputs)
-			}
+			assert.Equal(t, "AWS/CertificateManager", str(alarm, "namespace"), "alarm %v", alarm.Inputs)
+			assert.Equal(t, cert, str(alarm, "dimensions.CertificateArn"), "alarm %v", alarm.Inputs)
+			assert.Equal(t, float64(cfg.Audit.CertificateExpiryDays), input(alarm, "threshold"), "alarm %v", alarm.Inputs)
+			assert.Equal(t, "LessThanThreshold", str(alarm, "comparisonOperator"), "alarm %v", alarm.Inputs)
 			rule := find(t, m, restype.CloudWatchEventRule, "on ACM expiry", func(r mockaws.Resource) bool { return strings.Contains(str(r, "eventPattern"), "aws.acm") })
 			var p struct {
 				DetailType []string `json:"detail-type"`
 				Resources  []string
 			}
-			if err := json.Unmarshal([]byte(str(rule, "eventPattern")), &p); err != nil ||
-				!slices.Equal(p.DetailType, []string{"ACM Certificate Approaching Expiration"}) || !slices.Equal(p.Resources, []string{cert}) {
-				t.Errorf("pattern %s", str(rule, "eventPattern"))
-			}
+			assert.NoError(t, json.Unmarshal([]byte(str(rule, "eventPattern")), &p), "pattern %s", str(rule, "eventPattern"))
+			assert.Equal(t, []string{"ACM Certificate Approaching Expiration"}, p.DetailType, "pattern %s", str(rule, "eventPattern"))
+			assert.Equal(t, []string{cert}, p.Resources, "pattern %s", str(rule, "eventPattern"))
 			targetsTopic(t, m, rule, topic)
 		})
 	}
@@ -387,14 +325,10 @@ func targetsTopic(t *testing.T, m *mockaws.Mocks, rule mockaws.Resource, topic s
 	for _, tg := range m.ByType(restype.CloudWatchEventTarget) {
 		if str(tg, "rule") == output(rule, "name") {
 			n++
-			if str(tg, "arn") != topic {
-				t.Errorf("rule %s targets %s", rule.Name, str(tg, "arn"))
-			}
+			assert.Equal(t, topic, str(tg, "arn"), "rule %s target", rule.Name)
 		}
 	}
-	if n != 1 {
-		t.Errorf("rule %s has %d targets", rule.Name, n)
-	}
+	assert.Equal(t, 1, n, "rule %s targets", rule.Name)
 }
 
 func TestOrganizationTrail(t *testing.T) {
@@ -412,20 +346,12 @@ func TestOrganizationTrail(t *testing.T) {
 			s := loadStack(t, "prod")
 			setField(t, s, "audit", "trail", map[string]any{"enabled": false, "organizationTrailArn": org, "logGroupName": c.logGroup})
 			m, err := s.Run(baseline.Run)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if n := len(m.ByType(restype.CloudTrailTrail)); n != 0 {
-				t.Errorf("%d trails made beside the organization's", n)
-			}
+			require.NoError(t, err)
+			assert.Empty(t, m.ByType(restype.CloudTrailTrail), "trails made beside the organization's")
 			filters := m.ByType(restype.CloudWatchLogMetricFilter)
-			if len(filters) != c.filters {
-				t.Errorf("%d filters, want %d", len(filters), c.filters)
-			}
+			assert.Len(t, filters, c.filters, "filters")
 			for _, f := range filters {
-				if str(f, "logGroupName") != c.logGroup {
-					t.Errorf("filter %s on %q", f.Name, str(f, "logGroupName"))
-				}
+				assert.Equal(t, c.logGroup, str(f, "logGroupName"), "filter %s log group", f.Name)
 			}
 		})
 	}
@@ -433,9 +359,7 @@ func TestOrganizationTrail(t *testing.T) {
 		s := loadStack(t, "prod")
 		setField(t, s, "audit", "trail", map[string]any{"enabled": false})
 		_, err := stackconfig.Parse(s.Value, s.IsSecret)
-		if err == nil || !strings.Contains(err.Error(), "audit.trail.organizationTrailArn") {
-			t.Errorf("error %v", err)
-		}
+		assert.ErrorContains(t, err, "audit.trail.organizationTrailArn")
 	})
 }
 
@@ -450,13 +374,15 @@ func TestEveryAlarmTellsTheAlertsTopic(t *testing.T) {
 		topic := output(only(t, m, "aws:sns/topic:Topic"), "arn")
 		for _, a := range m.ByType("aws:cloudwatch/metricAlarm:MetricAlarm") {
 			actions, _ := input(a, "alarmActions").([]any)
-			if len(actions) != 1 || actions[0] != topic {
-				t.Errorf("%s/%s: alarm actions %v, want the alerts topic", stack, a.Name, actions)
+			if assert.Len(t, actions, 1, "%s/%s: alarm actions %v, want the alerts topic", stack, a.Name, actions) {
+				assert.Equal(t, topic, actions[0], "%s/%s: alarm actions %v, want the alerts topic", stack, a.Name, actions)
 			}
 			ok, _ := input(a, "okActions").([]any)
 			cis := str(a, "namespace") == audit.MetricNamespace
-			if cis != (len(ok) == 0) || (!cis && ok[0] != topic) {
-				t.Errorf("%s/%s: OK actions %v (CIS filter alarm %v)", stack, a.Name, ok, cis)
+			if cis {
+				assert.Empty(t, ok, "%s/%s: OK actions %v (CIS filter alarm %v)", stack, a.Name, ok, cis)
+			} else if assert.NotEmpty(t, ok, "%s/%s: OK actions %v (CIS filter alarm %v)", stack, a.Name, ok, cis) {
+				assert.Equal(t, topic, ok[0], "%s/%s: OK actions %v (CIS filter alarm %v)", stack, a.Name, ok, cis)
 			}
 		}
 	}

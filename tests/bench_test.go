@@ -3,6 +3,8 @@ package tests
 import (
 	"testing"
 
+	"github.com/stretchr/testify/require"
+
 	"github.com/example/hardening/baseline"
 )
 
@@ -14,9 +16,7 @@ func BenchmarkProgramProd(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		m, err := s.Run(baseline.Run)
-		if err != nil {
-			b.Fatal(err)
-		}
+		require.NoError(b, err)
 		total += len(m.Resources())
 	}
 	b.ReportMetric(float64(total)/b.Elapsed().Seconds(), "resources/s")

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 	"gopkg.in/yaml.v3"
 
 	"github.com/example/hardening/compliance"
@@ -24,20 +26,12 @@ func projectCopy(t *testing.T, stack string, edits ...func(cfg map[string]any)) 
 	t.Helper()
 	dir := t.TempDir()
 	b, err := os.ReadFile(filepath.Join("..", "Pulumi.yaml"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(dir, "Pulumi.yaml"), b, 0o600); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "Pulumi.yaml"), b, 0o600))
 	b, err = os.ReadFile(filepath.Join("..", "Pulumi."+stack+".yaml"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	var doc map[string]any
-	if err := yaml.Unmarshal(b, &doc); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, yaml.Unmarshal(b, &doc))
 	cfg := doc["config"].(map[string]any)
 	secrets, _ := cfg["hardening:secrets"].(map[string]any)
 	if secrets == nil {
@@ -49,12 +43,8 @@ func projectCopy(t *testing.T, stack string, edits ...func(cfg map[string]any)) 
 		e(cfg)
 	}
 	out, err := yaml.Marshal(doc)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(dir, "Pulumi."+stack+".yaml"), out, 0o600); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "Pulumi."+stack+".yaml"), out, 0o600))
 	return dir
 }
 
@@ -71,32 +61,26 @@ func TestPlanCommandAsTheWorkflowRunsIt(t *testing.T) {
 		dir := projectCopy(t, stack)
 		t.Run(stack+"/sarif", func(t *testing.T) {
 			code, out, errOut := runPlan("-stack", stack, "-dir", dir, "-source-root", root, "-format", "sarif")
-			if code != 0 {
-				t.Fatalf("exit %d: %s", code, errOut)
-			}
+			require.Equal(t, 0, code, "exit code; stderr: %s", errOut)
 			var probe struct{ Runs []struct{ Results []any } }
-			if err := json.Unmarshal([]byte(out), &probe); err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, json.Unmarshal([]byte(out), &probe))
 			checkSARIF(t, []byte(out), root, len(probe.Runs[0].Results))
 		})
 		t.Run(stack+"/markdown", func(t *testing.T) {
 			code, out, errOut := runPlan("-stack", stack, "-dir", dir, "-format", "markdown")
-			if code != 0 {
-				t.Fatalf("exit %d: %s", code, errOut)
-			}
-			if !strings.HasPrefix(out, compliance.MarkdownMarker(stack)+"\n") || !strings.Contains(out, "✅ passes") || !strings.Contains(out, "suppressed") {
-				t.Errorf("markdown:\n%s", out)
-			}
+			require.Equal(t, 0, code, "exit code; stderr: %s", errOut)
+			assert.True(t, strings.HasPrefix(out, compliance.MarkdownMarker(stack)+"\n"), "markdown:\n%s", out)
+			assert.Contains(t, out, "✅ passes", "markdown")
+			assert.Contains(t, out, "suppressed", "markdown")
 		})
 	}
 	t.Run("blocking findings fail the command", func(t *testing.T) {
 		// Without its suppressions dev's AUDIT threat protection blocks.
 		dir := projectCopy(t, "dev", func(cfg map[string]any) { delete(cfg, "hardening:compliance") })
 		code, out, errOut := runPlan("-stack", "dev", "-dir", dir, "-format", "markdown")
-		if code != 1 || !strings.Contains(out, "❌") || !strings.Contains(errOut, "blocking finding") {
-			t.Errorf("exit %d\n%s\n%s", code, out, errOut)
-		}
+		assert.Equal(t, 1, code, "exit code\n%s\n%s", out, errOut)
+		assert.Contains(t, out, "❌", "stdout")
+		assert.Contains(t, errOut, "blocking finding", "stderr")
 	})
 }
 
@@ -157,26 +141,22 @@ func TestDangerousChangeGuard(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			file := filepath.Join(t.TempDir(), "preview.json")
-			if err := os.WriteFile(file, previewOf(m, c.ops), 0o600); err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, os.WriteFile(file, previewOf(m, c.ops), 0o600))
 			args := []string{"-stack", "prod", "-dir", dir, "-from-preview", file, "-guard"}
 			for _, a := range c.allow {
 				args = append(args, "-allow-replace", a)
 			}
 			code, out, errOut := runPlan(args...)
-			if code != c.exit {
-				t.Fatalf("exit %d, want %d\n%s\n%s", code, c.exit, out, errOut)
-			}
-			if c.naming != "" && (!strings.Contains(out+errOut, c.naming) || !strings.Contains(out, "-allow-replace")) {
-				t.Errorf("the failure does not name %s or the way to allow it:\n%s", c.naming, out)
+			require.Equal(t, c.exit, code, "exit code\n%s\n%s", out, errOut)
+			if c.naming != "" {
+				assert.Contains(t, out+errOut, c.naming, "the failure does not name %s", c.naming)
+				assert.Contains(t, out, "-allow-replace", "the failure does not name the way to allow it")
 			}
 		})
 	}
 	t.Run("guard needs a preview", func(t *testing.T) {
-		if code, _, _ := runPlan("-stack", "prod", "-dir", dir, "-guard"); code != 2 {
-			t.Errorf("exit %d", code)
-		}
+		code, _, _ := runPlan("-stack", "prod", "-dir", dir, "-guard")
+		assert.Equal(t, 2, code, "exit code")
 	})
 }
 
@@ -188,9 +168,7 @@ func TestStatefulResourcesAreMarked(t *testing.T) {
 			continue // recreated without loss of data; the preview guard covers them
 		}
 		for _, r := range m.ByType(typ) {
-			if !r.Protect {
-				t.Errorf("prod %s %s is not protected; a replacement would not be stopped by the engine", typ, r.Name)
-			}
+			assert.True(t, r.Protect, "prod %s %s is not protected; a replacement would not be stopped by the engine", typ, r.Name)
 		}
 	}
 }
@@ -202,9 +180,8 @@ func TestStatefulResourcesAreMarked(t *testing.T) {
 func TestPartialPreviewRefused(t *testing.T) {
 	m := deployed(t, "prod")
 	whole := previewOf(m, map[string]string{"aws:kms/key:Key": "update"})
-	if _, err := compliance.ReadPreview(bytes.NewReader(whole)); err != nil {
-		t.Errorf("a --show-sames preview: %v", err)
-	}
+	_, err := compliance.ReadPreview(bytes.NewReader(whole))
+	assert.NoError(t, err, "a --show-sames preview")
 	var doc struct {
 		Steps []map[string]any `json:"steps"`
 	}
@@ -218,17 +195,13 @@ func TestPartialPreviewRefused(t *testing.T) {
 	for name, steps := range map[string][]map[string]any{"only the changes": partial, "no changes at all": {}} {
 		b, _ := json.Marshal(map[string]any{"steps": steps})
 		_, err := compliance.ReadPreview(bytes.NewReader(b))
-		if err == nil || !strings.Contains(err.Error(), "--show-sames") {
-			t.Errorf("%s: %v, want a refusal naming --show-sames", name, err)
-		}
+		assert.ErrorContains(t, err, "--show-sames", "%s: want a refusal naming --show-sames", name)
 	}
 	firstRun := previewOf(m, nil)
 	b := bytes.ReplaceAll(firstRun, []byte(`"op":"same"`), []byte(`"op":"create"`))
-	if _, err := compliance.ReadPreview(bytes.NewReader(b)); err != nil {
-		t.Errorf("a first preview, all creates: %v", err)
-	}
+	_, err = compliance.ReadPreview(bytes.NewReader(b))
+	assert.NoError(t, err, "a first preview, all creates")
 	script, err := os.ReadFile(filepath.Join("..", ".ci", "preview"))
-	if err != nil || !strings.Contains(string(script), "--json --show-sames") {
-		t.Errorf(".ci/preview does not ask for --show-sames (%v)", err)
-	}
+	assert.NoError(t, err, ".ci/preview")
+	assert.Contains(t, string(script), "--json --show-sames", ".ci/preview does not ask for --show-sames")
 }

@@ -5,6 +5,8 @@ import (
 	"testing"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/example/hardening/audit"
 	"github.com/example/hardening/identity"
@@ -39,12 +41,11 @@ func validPoolArgs() *identity.UserPoolArgs {
 
 func TestUserPoolChecksItsArguments(t *testing.T) {
 	s := loadStack(t, "dev")
-	if _, err := s.Run(func(ctx *pulumi.Context) error {
+	_, err := s.Run(func(ctx *pulumi.Context) error {
 		_, err := identity.NewUserPool(ctx, "alone", validPoolArgs())
 		return err
-	}); err != nil {
-		t.Fatalf("valid arguments: %v", err)
-	}
+	})
+	require.NoError(t, err, "valid arguments")
 	args := validPoolArgs()
 	args.PasswordMinLength, args.Tier, args.MFA = 0, signin.Essentials, "SOMETIMES"
 	m, err := s.Run(func(ctx *pulumi.Context) error {
@@ -52,12 +53,10 @@ func TestUserPoolChecksItsArguments(t *testing.T) {
 		return err
 	})
 	for _, want := range []string{`mfa: "SOMETIMES" is not ON, OPTIONAL or OFF`, "passwordMinLength: 0 is out of range; use 14 to 99", `tier: "ESSENTIALS" has no threat protection`} {
-		if err == nil || !strings.Contains(err.Error(), want) {
-			t.Errorf("error %v does not say %q", err, want)
-		}
+		assert.ErrorContains(t, err, want)
 	}
-	if m != nil && len(m.ByType("aws:cognito/userPool:UserPool")) > 0 {
-		t.Error("a user pool was registered with invalid arguments")
+	if m != nil {
+		assert.Empty(t, m.ByType("aws:cognito/userPool:UserPool"), "a user pool was registered with invalid arguments")
 	}
 }
 
@@ -72,14 +71,10 @@ func TestLoadBalancerChecksItsArguments(t *testing.T) {
 		return err
 	})
 	for _, want := range []string{"domain: is empty and the private CA is off", `sslPolicy: "ELBSecurityPolicy-2016-08" is unknown or weak`, "mutualTls.enabled: mutual TLS needs a CA"} {
-		if err == nil || !strings.Contains(err.Error(), want) {
-			t.Errorf("error %v does not say %q", err, want)
-		}
+		assert.ErrorContains(t, err, want)
 	}
 	// The same rules, from the same place, as the configuration reports.
-	if got := (policy.Settings{SSLPolicy: policy.Default, PrivateCA: true}).Check(); len(got) != 0 {
-		t.Errorf("private CA settings: %v", got)
-	}
+	assert.Empty(t, (policy.Settings{SSLPolicy: policy.Default, PrivateCA: true}).Check(), "private CA settings")
 }
 
 func TestWebACLChecksItsArguments(t *testing.T) {
@@ -97,9 +92,7 @@ func TestWebACLChecksItsArguments(t *testing.T) {
 		return err
 	})
 	for _, want := range []string{"site.limit: 0 is out of range", "auth.paths: is empty", "perUser.windowSec: 45 is not a WAF evaluation window"} {
-		if err == nil || !strings.Contains(err.Error(), want) {
-			t.Errorf("error %v does not say %q", err, want)
-		}
+		assert.ErrorContains(t, err, want)
 	}
 }
 
@@ -115,9 +108,7 @@ func TestVPCChecksItsArguments(t *testing.T) {
 		})
 		return err
 	})
-	if want := "appPort: 22 is a remote-administration port"; err == nil || !strings.Contains(err.Error(), want) {
-		t.Errorf("error %v does not say %q", err, want)
-	}
+	assert.ErrorContains(t, err, "appPort: 22 is a remote-administration port")
 }
 
 // TestComponentsAlone builds each component by itself with hand-written
@@ -181,30 +172,21 @@ func TestComponentsAlone(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.token, func(t *testing.T) {
 			m, err := s.Run(c.build)
-			if err != nil {
-				t.Fatalf("valid arguments: %v", err)
-			}
+			require.NoError(t, err, "valid arguments")
 			comp, ok := m.Named(c.token, "alone")
-			if !ok {
-				t.Fatalf("no %s named alone", c.token)
-			}
-			if len(m.ByType(c.makes)) == 0 {
-				t.Errorf("makes no %s", c.makes)
-			}
+			require.True(t, ok, "no %s named alone", c.token)
+			assert.NotEmpty(t, m.ByType(c.makes), "makes no %s", c.makes)
 			for _, r := range m.Resources() {
 				if r.URN == comp.URN || r.Type == restype.ProviderAWS {
 					continue
 				}
-				if !strings.HasPrefix(r.Name, "alone") || !strings.Contains(r.URN, c.token) {
-					t.Errorf("%s %s is not named from or parented under the component", r.Type, r.Name)
-				}
+				assert.True(t, strings.HasPrefix(r.Name, "alone"), "%s %s is not named from the component", r.Type, r.Name)
+				assert.Contains(t, r.URN, c.token, "%s %s is not parented under the component", r.Type, r.Name)
 			}
 			m, err = s.Run(c.empty)
-			if err == nil {
-				t.Error("nil arguments accepted")
-			}
-			if m != nil && len(m.Resources()) > 0 {
-				t.Errorf("registered %d resources before refusing its arguments", len(m.Resources()))
+			assert.Error(t, err, "nil arguments accepted")
+			if m != nil {
+				assert.Empty(t, m.Resources(), "registered %d resources before refusing its arguments", len(m.Resources()))
 			}
 		})
 	}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/internals"
+	"github.com/stretchr/testify/require"
 
 	"github.com/example/hardening/baseline"
 	"github.com/example/hardening/internal/mockaws"
@@ -71,9 +72,7 @@ func writeZip(path string) error {
 func loadStack(t testing.TB, name string) *mockaws.Stack {
 	t.Helper()
 	s, err := mockaws.LoadStack("..", name)
-	if err != nil {
-		t.Fatalf("load stack %s: %v", name, err)
-	}
+	require.NoError(t, err, "load stack %s", name)
 	setField(t, s, "secrets", "rotationArtifact", artifact)
 	return s
 }
@@ -83,15 +82,11 @@ func setField(t testing.TB, s *mockaws.Stack, key, field string, value any) {
 	t.Helper()
 	obj := map[string]any{}
 	if raw, ok := s.Value(key); ok {
-		if err := json.Unmarshal([]byte(raw), &obj); err != nil {
-			t.Fatalf("config %s: %v", key, err)
-		}
+		require.NoError(t, json.Unmarshal([]byte(raw), &obj), "config %s", key)
 	}
 	obj[field] = value
 	b, err := json.Marshal(obj)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	s.Set(key, string(b))
 }
 
@@ -105,9 +100,7 @@ func deployed(t *testing.T, name string) *mockaws.Mocks {
 		return m
 	}
 	m, err := loadStack(t, name).Run(baseline.Run)
-	if err != nil {
-		t.Fatalf("run %s: %v", name, err)
-	}
+	require.NoError(t, err, "run %s", name)
 	runs[name] = m
 	return m
 }
@@ -138,8 +131,7 @@ func deployAndAwait(t *testing.T, stack string, pick func(*baseline.Baseline) ma
 		}
 		return nil
 	})
-	if err != nil || awaitErr != nil {
-		t.Fatalf("run %s: %v %v", stack, err, awaitErr)
-	}
+	require.NoError(t, err, "run %s", stack)
+	require.NoError(t, awaitErr, "run %s", stack)
 	return got
 }

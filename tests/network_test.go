@@ -7,6 +7,9 @@ import (
 	"sort"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
 	"github.com/example/hardening/internal/mockaws"
 	"github.com/example/hardening/internal/restype"
 	"github.com/example/hardening/network"
@@ -19,18 +22,14 @@ func stackConfig(t *testing.T, name string) *stackconfig.Config {
 	t.Helper()
 	s := loadStack(t, name)
 	cfg, err := stackconfig.Parse(s.Value, s.IsSecret)
-	if err != nil {
-		t.Fatalf("%s config: %v", name, err)
-	}
+	require.NoError(t, err, "%s config", name)
 	return cfg
 }
 
 func tierOf(t *testing.T, r mockaws.Resource) string {
 	t.Helper()
 	tier := str(r, "tags.tier")
-	if tier == "" {
-		t.Fatalf("subnet %s has no tier tag", r.Name)
-	}
+	require.NotEmpty(t, tier, "subnet %s has no tier tag", r.Name)
 	return tier
 }
 
@@ -50,15 +49,12 @@ func TestVPC(t *testing.T) {
 		vpc := only(t, m, restype.EC2VPC)
 		t.Run(stack+"/DNS support and hostnames on", func(t *testing.T) {
 			for _, k := range []string{"enableDnsSupport", "enableDnsHostnames"} {
-				if v, _ := boolean(vpc, k); !v {
-					t.Errorf("%s = %v, want true", k, input(vpc, k))
-				}
+				v, _ := boolean(vpc, k)
+				assert.True(t, v, "%s = %v, want true", k, input(vpc, k))
 			}
 		})
 		t.Run(stack+"/CIDR from config", func(t *testing.T) {
-			if got := str(vpc, "cidrBlock"); got != cfg.Network.CIDR {
-				t.Errorf("cidrBlock = %s, want %s", got, cfg.Network.CIDR)
-			}
+			assert.Equal(t, cfg.Network.CIDR, str(vpc, "cidrBlock"), "cidrBlock")
 		})
 		t.Run(stack+"/three tiers in every zone, none overlapping", func(t *testing.T) {
 			tiers := subnetsByTier(t, m)
@@ -69,29 +65,25 @@ func TestVPC(t *testing.T) {
 				for _, s := range tiers[tier] {
 					zones = append(zones, str(s, "availabilityZone"))
 					p := netip.MustParsePrefix(str(s, "cidrBlock"))
-					if !vpcCIDR.Contains(p.Addr()) || p.Bits() < vpcCIDR.Bits() {
-						t.Errorf("%s subnet %s (%s) is outside the VPC %s", tier, s.Name, p, vpcCIDR)
-					}
+					assert.True(t, vpcCIDR.Contains(p.Addr()), "%s subnet %s (%s) is outside the VPC %s", tier, s.Name, p, vpcCIDR)
+					assert.GreaterOrEqual(t, p.Bits(), vpcCIDR.Bits(), "%s subnet %s (%s) is outside the VPC %s", tier, s.Name, p, vpcCIDR)
 					all = append(all, p)
 				}
 				slices.Sort(zones)
-				if len(slices.Compact(zones)) != cfg.Network.AZCount || len(tiers[tier]) != cfg.Network.AZCount {
-					t.Errorf("%s tier: %d subnets in zones %v, want one in each of %d zones", tier, len(tiers[tier]), zones, cfg.Network.AZCount)
-				}
+				assert.Len(t, slices.Compact(zones), cfg.Network.AZCount, "%s tier: subnets in zones %v, want one in each of %d zones", tier, zones, cfg.Network.AZCount)
+				assert.Len(t, tiers[tier], cfg.Network.AZCount, "%s tier: subnets in zones %v, want one in each of %d zones", tier, zones, cfg.Network.AZCount)
 			}
 			for i := range all {
 				for j := i + 1; j < len(all); j++ {
-					if all[i].Overlaps(all[j]) {
-						t.Errorf("subnets %s and %s overlap", all[i], all[j])
-					}
+					assert.False(t, all[i].Overlaps(all[j]), "subnets %s and %s overlap", all[i], all[j])
 				}
 			}
 		})
 		t.Run(stack+"/no subnet maps public IPs on launch (EC2.15)", func(t *testing.T) {
 			for _, s := range m.ByType(restype.EC2Subnet) {
-				if v, set := boolean(s, "mapPublicIpOnLaunch"); v || !set {
-					t.Errorf("subnet %s mapPublicIpOnLaunch = %v (set %v), want explicitly false", s.Name, v, set)
-				}
+				v, set := boolean(s, "mapPublicIpOnLaunch")
+				assert.True(t, set, "subnet %s mapPublicIpOnLaunch is not set, want explicitly false", s.Name)
+				assert.False(t, v, "subnet %s mapPublicIpOnLaunch = %v, want explicitly false", s.Name, v)
 			}
 		})
 	}
@@ -107,9 +99,8 @@ func TestRouting(t *testing.T) {
 		// tableOf maps a subnet id to its route table id.
 		tableOf := map[string]string{}
 		for _, a := range m.ByType(restype.EC2RouteTableAssociation) {
-			if prev, dup := tableOf[str(a, "subnetId")]; dup {
-				t.Fatalf("%s: subnet %s associated with %s and %s", stack, str(a, "subnetId"), prev, str(a, "routeTableId"))
-			}
+			prev, dup := tableOf[str(a, "subnetId")]
+			require.False(t, dup, "%s: subnet %s associated with %s and %s", stack, str(a, "subnetId"), prev, str(a, "routeTableId"))
 			tableOf[str(a, "subnetId")] = str(a, "routeTableId")
 		}
 		routesOf := map[string][]mockaws.Resource{}
@@ -122,27 +113,22 @@ func TestRouting(t *testing.T) {
 			if cfg.Network.NATGateways == addressing.NATSingle {
 				want = 1
 			}
-			if len(nats) != want {
-				t.Errorf("%d NAT gateways, want %d (natGateways %s)", len(nats), want, cfg.Network.NATGateways)
-			}
+			assert.Len(t, nats, want, "NAT gateways (natGateways %s)", cfg.Network.NATGateways)
 			publicIDs := map[string]bool{}
 			for _, s := range tiers["public"] {
 				publicIDs[id(s)] = true
 			}
 			for _, n := range nats {
-				if !publicIDs[str(n, "subnetId")] {
-					t.Errorf("NAT gateway %s is in subnet %s, not a public one", n.Name, str(n, "subnetId"))
-				}
+				assert.True(t, publicIDs[str(n, "subnetId")], "NAT gateway %s is in subnet %s, not a public one", n.Name, str(n, "subnetId"))
 			}
 		})
 		t.Run(stack+"/public routes to the internet gateway only", func(t *testing.T) {
-			if len(igws) != 1 {
-				t.Fatalf("%d internet gateways, want 1", len(igws))
-			}
+			require.Len(t, igws, 1, "internet gateways")
 			for _, s := range tiers["public"] {
 				routes := routesOf[tableOf[id(s)]]
-				if len(routes) != 1 || str(routes[0], "gatewayId") != id(igws[0]) || str(routes[0], "destinationCidrBlock") != "0.0.0.0/0" {
-					t.Errorf("public subnet %s routes %v, want only 0.0.0.0/0 to the internet gateway", s.Name, routeSummary(routes))
+				if assert.Len(t, routes, 1, "public subnet %s routes %v, want only 0.0.0.0/0 to the internet gateway", s.Name, routeSummary(routes)) {
+					assert.Equal(t, id(igws[0]), str(routes[0], "gatewayId"), "public subnet %s routes %v, want only 0.0.0.0/0 to the internet gateway", s.Name, routeSummary(routes))
+					assert.Equal(t, "0.0.0.0/0", str(routes[0], "destinationCidrBlock"), "public subnet %s routes %v, want only 0.0.0.0/0 to the internet gateway", s.Name, routeSummary(routes))
 				}
 			}
 		})
@@ -153,8 +139,9 @@ func TestRouting(t *testing.T) {
 			}
 			for _, s := range tiers["private"] {
 				routes := routesOf[tableOf[id(s)]]
-				if len(routes) != 1 || !natIDs[str(routes[0], "natGatewayId")] || str(routes[0], "gatewayId") != "" {
-					t.Errorf("private subnet %s routes %v, want only 0.0.0.0/0 to a NAT gateway", s.Name, routeSummary(routes))
+				if assert.Len(t, routes, 1, "private subnet %s routes %v, want only 0.0.0.0/0 to a NAT gateway", s.Name, routeSummary(routes)) {
+					assert.True(t, natIDs[str(routes[0], "natGatewayId")], "private subnet %s routes %v, want only 0.0.0.0/0 to a NAT gateway", s.Name, routeSummary(routes))
+					assert.Empty(t, str(routes[0], "gatewayId"), "private subnet %s routes %v, want only 0.0.0.0/0 to a NAT gateway", s.Name, routeSummary(routes))
 				}
 			}
 		})
@@ -168,19 +155,14 @@ func TestRouting(t *testing.T) {
 					used[str(r, "natGatewayId")] = true
 				}
 			}
-			if len(used) != cfg.Network.AZCount {
-				t.Errorf("private subnets use %d NAT gateways, want %d", len(used), cfg.Network.AZCount)
-			}
+			assert.Len(t, used, cfg.Network.AZCount, "NAT gateways the private subnets use")
 		})
 		t.Run(stack+"/isolated has no route out of the VPC", func(t *testing.T) {
 			for _, s := range tiers["isolated"] {
 				table, ok := tableOf[id(s)]
-				if !ok {
-					t.Fatalf("isolated subnet %s has no route table: it would use the main table", s.Name)
-				}
-				if routes := routesOf[table]; len(routes) != 0 {
-					t.Errorf("isolated subnet %s has routes %v, want none", s.Name, routeSummary(routes))
-				}
+				require.True(t, ok, "isolated subnet %s has no route table: it would use the main table", s.Name)
+				routes := routesOf[table]
+				assert.Empty(t, routes, "isolated subnet %s has routes %v, want none", s.Name, routeSummary(routes))
 			}
 		})
 	}
@@ -200,23 +182,21 @@ func TestDefaultsLockedDown(t *testing.T) {
 		vpc := m.ByType(restype.EC2VPC)[0]
 		t.Run(stack+"/default security group adopted with no rules (EC2.2)", func(t *testing.T) {
 			sgs := m.ByType(restype.EC2DefaultSecurityGroup)
-			if len(sgs) != 1 || str(sgs[0], "vpcId") != id(vpc) {
-				t.Fatalf("%d default security groups for the VPC, want 1", len(sgs))
-			}
+			require.Len(t, sgs, 1, "default security groups for the VPC")
+			require.Equal(t, id(vpc), str(sgs[0], "vpcId"), "the default security group's VPC")
 			for _, k := range []string{"ingress", "egress"} {
-				if v := input(sgs[0], k); v != nil && len(v.([]any)) > 0 {
-					t.Errorf("default security group %s = %v, want no rules", k, v)
+				if v := input(sgs[0], k); v != nil {
+					assert.Empty(t, v.([]any), "default security group %s: want no rules", k)
 				}
 			}
 		})
 		t.Run(stack+"/default NACL adopted without allow-all rules", func(t *testing.T) {
 			acls := m.ByType(restype.EC2DefaultNetworkACL)
-			if len(acls) != 1 || str(acls[0], "defaultNetworkAclId") != output(vpc, "defaultNetworkAclId") {
-				t.Fatalf("default NACL not adopted for the VPC: %d resources", len(acls))
-			}
+			require.Len(t, acls, 1, "default NACL not adopted for the VPC")
+			require.Equal(t, output(vpc, "defaultNetworkAclId"), str(acls[0], "defaultNetworkAclId"), "default NACL not adopted for the VPC")
 			for _, k := range []string{"ingress", "egress"} {
-				if v := input(acls[0], k); v != nil && len(v.([]any)) > 0 {
-					t.Errorf("default NACL %s = %v, want no rules (deny all)", k, v)
+				if v := input(acls[0], k); v != nil {
+					assert.Empty(t, v.([]any), "default NACL %s: want no rules (deny all)", k)
 				}
 			}
 		})
@@ -266,15 +246,11 @@ func naclRulesByTier(t *testing.T, m *mockaws.Mocks) map[string][]naclRule {
 			}
 		}
 	}
-	if len(tierOfACL) != 3 {
-		t.Fatalf("NACLs associated with whole tiers: %v, want one for each of the 3 tiers (EC2.16)", tierOfACL)
-	}
+	require.Len(t, tierOfACL, 3, "NACLs associated with whole tiers: want one for each of the 3 tiers (EC2.16)")
 	out := map[string][]naclRule{}
 	for _, r := range m.ByType(restype.EC2NetworkACLRule) {
 		tier, ok := tierOfACL[str(r, "networkAclId")]
-		if !ok {
-			t.Fatalf("NACL rule %s belongs to no tier NACL", r.Name)
-		}
+		require.True(t, ok, "NACL rule %s belongs to no tier NACL", r.Name)
 		egress, _ := boolean(r, "egress")
 		out[tier] = append(out[tier], naclRule{
 			number: num(r, "ruleNumber"), egress: egress, protocol: str(r, "protocol"), action: str(r, "ruleAction"),
@@ -300,9 +276,9 @@ func TestNACLs(t *testing.T) {
 					if r.egress || r.action != "allow" || r.cidr.Bits() != 0 {
 						continue
 					}
-					if r.protocol == "-1" || (r.from <= 22 && r.to >= 22) || (r.from <= 3389 && r.to >= 3389) {
-						t.Errorf("%s NACL rule %d admits %s to ports %d-%d (protocol %s)", tier, r.number, r.cidr, r.from, r.to, r.protocol)
-					}
+					assert.NotEqual(t, "-1", r.protocol, "%s NACL rule %d admits %s to all ports", tier, r.number, r.cidr)
+					assert.False(t, r.from <= 22 && r.to >= 22, "%s NACL rule %d admits %s to ports %d-%d (protocol %s)", tier, r.number, r.cidr, r.from, r.to, r.protocol)
+					assert.False(t, r.from <= 3389 && r.to >= 3389, "%s NACL rule %d admits %s to ports %d-%d (protocol %s)", tier, r.number, r.cidr, r.from, r.to, r.protocol)
 				}
 			}
 		})
@@ -311,9 +287,7 @@ func TestNACLs(t *testing.T) {
 				seen := map[string]bool{}
 				for _, r := range rs {
 					k := fmt.Sprint(r.egress, r.number)
-					if seen[k] {
-						t.Errorf("%s NACL: rule number %d used twice (egress %v)", tier, r.number, r.egress)
-					}
+					assert.False(t, seen[k], "%s NACL: rule number %d used twice (egress %v)", tier, r.number, r.egress)
 					seen[k] = true
 				}
 			}
@@ -342,16 +316,12 @@ func TestNACLs(t *testing.T) {
 		}
 		for _, c := range cases {
 			t.Run(stack+"/"+c.name, func(t *testing.T) {
-				if got := naclAllows(rules[c.tier], false, c.peer, c.port); got != c.want {
-					t.Errorf("%s NACL ingress from %s to %d: allowed %v, want %v", c.tier, c.peer, c.port, got, c.want)
-				}
+				assert.Equal(t, c.want, naclAllows(rules[c.tier], false, c.peer, c.port), "%s NACL ingress from %s to %d: allowed", c.tier, c.peer, c.port)
 			})
 		}
 		t.Run(stack+"/isolated sends nothing to the public tier", func(t *testing.T) {
 			for _, port := range []int{443, 1024, 40000} {
-				if naclAllows(rules["isolated"], true, inTier(addressing.Public), port) {
-					t.Errorf("isolated NACL egress to the public tier on %d allowed, want denied", port)
-				}
+				assert.False(t, naclAllows(rules["isolated"], true, inTier(addressing.Public), port), "isolated NACL egress to the public tier on %d allowed, want denied", port)
 			}
 		})
 	}
@@ -404,13 +374,11 @@ func TestNACLFlows(t *testing.T) {
 		for name, hops := range flows {
 			t.Run(stack+"/"+name, func(t *testing.T) {
 				for _, h := range hops {
-					if !naclAllows(rules[h.tier], h.egress, h.peer, h.port) {
-						dir := "in from"
-						if h.egress {
-							dir = "out to"
-						}
-						t.Errorf("%s NACL refuses %s %s (%s) on %d", h.tier, dir, h.peerTier, h.peer, h.port)
+					dir := "in from"
+					if h.egress {
+						dir = "out to"
 					}
+					assert.True(t, naclAllows(rules[h.tier], h.egress, h.peer, h.port), "%s NACL refuses %s %s (%s) on %d", h.tier, dir, h.peerTier, h.peer, h.port)
 				}
 			})
 		}
@@ -420,20 +388,15 @@ func TestNACLFlows(t *testing.T) {
 				for _, r := range rs {
 					n[r.egress]++
 				}
-				if n[false] > network.MaxNACLRulesPerDirection || n[true] > network.MaxNACLRulesPerDirection {
-					t.Errorf("%s NACL has %d inbound and %d outbound rules", tier, n[false], n[true])
-				}
+				assert.LessOrEqual(t, n[false], network.MaxNACLRulesPerDirection, "%s NACL has %d inbound and %d outbound rules", tier, n[false], n[true])
+				assert.LessOrEqual(t, n[true], network.MaxNACLRulesPerDirection, "%s NACL has %d inbound and %d outbound rules", tier, n[false], n[true])
 			}
 		})
 		t.Run(stack+"/the app tier admits no well-known port from the internet (replies arrive above 1023)", func(t *testing.T) {
 			for _, port := range []int{22, 80, 443} {
-				if naclAllows(rules["private"], false, internet, port) {
-					t.Errorf("private NACL admits port %d from the internet", port)
-				}
+				assert.False(t, naclAllows(rules["private"], false, internet, port), "private NACL admits port %d from the internet", port)
 			}
-			if naclAllows(rules["isolated"], false, host(addressing.Public, 0), cfg.Network.DatabasePort) {
-				t.Error("the data port is open to the public tier")
-			}
+			assert.False(t, naclAllows(rules["isolated"], false, host(addressing.Public, 0), cfg.Network.DatabasePort), "the data port is open to the public tier")
 		})
 	}
 }

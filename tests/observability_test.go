@@ -6,6 +6,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
 	"github.com/example/hardening/baseline"
 	"github.com/example/hardening/internal/mockaws"
 	"github.com/example/hardening/internal/restype"
@@ -18,9 +21,7 @@ func TestFlowLogs(t *testing.T) {
 		cfg := stackConfig(t, stack)
 		vpc := m.ByType(restype.EC2VPC)[0]
 		logs := m.ByType(restype.EC2FlowLog)
-		if len(logs) != 1 {
-			t.Fatalf("%s: %d flow logs, want 1 for the VPC (EC2.6)", stack, len(logs))
-		}
+		require.Len(t, logs, 1, "%s: flow logs, want 1 for the VPC (EC2.6)", stack)
 		fl := logs[0]
 		var group mockaws.Resource
 		for _, g := range m.ByType(restype.CloudWatchLogGroup) {
@@ -30,39 +31,27 @@ func TestFlowLogs(t *testing.T) {
 		}
 		key := m.ByType(restype.KMSKey)[0]
 		t.Run(stack+"/flow log captures ALL traffic of the VPC (EC2.6)", func(t *testing.T) {
-			if str(fl, "vpcId") != id(vpc) || str(fl, "trafficType") != "ALL" {
-				t.Errorf("flow log on %s traffic %s, want the VPC %s and ALL", str(fl, "vpcId"), str(fl, "trafficType"), id(vpc))
-			}
-			if str(fl, "logDestinationType") != "cloud-watch-logs" || group.Name == "" {
-				t.Errorf("flow log destination %s (%s), want a log group of this stack", str(fl, "logDestination"), str(fl, "logDestinationType"))
-			}
+			assert.Equal(t, id(vpc), str(fl, "vpcId"), "flow log VPC")
+			assert.Equal(t, "ALL", str(fl, "trafficType"), "flow log traffic")
+			assert.Equal(t, "cloud-watch-logs", str(fl, "logDestinationType"), "flow log destination %s: want a log group of this stack", str(fl, "logDestination"))
+			assert.NotEmpty(t, group.Name, "flow log destination %s (%s), want a log group of this stack", str(fl, "logDestination"), str(fl, "logDestinationType"))
 		})
 		t.Run(stack+"/log group encrypted with the stack's customer-managed key (CKV_AWS_158)", func(t *testing.T) {
-			if str(group, "kmsKeyId") != output(key, "arn") {
-				t.Errorf("kmsKeyId %q, want the stack key %v", str(group, "kmsKeyId"), output(key, "arn"))
-			}
+			assert.Equal(t, output(key, "arn"), str(group, "kmsKeyId"), "kmsKeyId: want the stack key")
 		})
 		t.Run(stack+"/log group retention from config", func(t *testing.T) {
-			if got := num(group, "retentionInDays"); got != cfg.Network.FlowLogRetentionDays {
-				t.Errorf("retentionInDays %d, want %d", got, cfg.Network.FlowLogRetentionDays)
-			}
+			assert.Equal(t, cfg.Network.FlowLogRetentionDays, num(group, "retentionInDays"), "retentionInDays")
 		})
 		t.Run(stack+"/role assumable only by this account's flow logs", func(t *testing.T) {
 			role := roleByARN(t, m, str(fl, "iamRoleArn"))
 			doc := parsePolicy(t, role, "assumeRolePolicy")
-			if len(doc.Statement) != 1 {
-				t.Fatalf("trust policy has %d statements, want 1", len(doc.Statement))
-			}
+			require.Len(t, doc.Statement, 1, "trust policy statements")
 			s := doc.Statement[0]
-			if string(s.Principal) != `{"Service":["vpc-flow-logs.amazonaws.com"]}` {
-				t.Errorf("principal %s, want only the flow-logs service", s.Principal)
-			}
-			if got := s.Condition["StringEquals"]["aws:SourceAccount"]; !slices.Equal(got, []string{mockaws.AccountID}) {
-				t.Errorf("aws:SourceAccount %v, want %s", got, mockaws.AccountID)
-			}
-			if got := s.Condition["ArnLike"]["aws:SourceArn"]; len(got) != 1 || !strings.Contains(got[0], ":"+mockaws.AccountID+":vpc-flow-log/") {
-				t.Errorf("aws:SourceArn %v, want this account's flow logs", got)
-			}
+			assert.Equal(t, `{"Service":["vpc-flow-logs.amazonaws.com"]}`, string(s.Principal), "principal: want only the flow-logs service")
+			assert.Equal(t, []string{mockaws.AccountID}, s.Condition["StringEquals"]["aws:SourceAccount"], "aws:SourceAccount")
+			got := s.Condition["ArnLike"]["aws:SourceArn"]
+			require.Len(t, got, 1, "aws:SourceArn %v, want this account's flow logs", got)
+			assert.Contains(t, got[0], ":"+mockaws.AccountID+":vpc-flow-log/", "aws:SourceArn: want this account's flow logs")
 		})
 		t.Run(stack+"/role may write only to its log group", func(t *testing.T) {
 			role := roleByARN(t, m, str(fl, "iamRoleArn"))
@@ -72,20 +61,15 @@ func TestFlowLogs(t *testing.T) {
 					policies = append(policies, p)
 				}
 			}
-			if len(policies) != 1 {
-				t.Fatalf("%d inline policies on the flow-log role, want 1", len(policies))
-			}
+			require.Len(t, policies, 1, "inline policies on the flow-log role")
 			arn := output(group, "arn").(string)
 			for _, s := range parsePolicy(t, policies[0], "policy").Statement {
 				for _, r := range s.Resource {
-					if r != arn && r != arn+":*" {
-						t.Errorf("flow-log role reaches %s, want only %s", r, arn)
-					}
+					assert.Contains(t, []string{arn, arn + ":*"}, r, "flow-log role reaches %s, want only %s", r, arn)
 				}
 				for _, a := range s.Action {
-					if !strings.HasPrefix(a, "logs:") || strings.Contains(a, "*") {
-						t.Errorf("flow-log role action %s, want named logs actions", a)
-					}
+					assert.True(t, strings.HasPrefix(a, "logs:"), "flow-log role action %s, want named logs actions", a)
+					assert.NotContains(t, a, "*", "flow-log role action %s, want named logs actions", a)
 				}
 			}
 		})
@@ -111,7 +95,7 @@ func TestEndpoints(t *testing.T) {
 			case "Interface":
 				iface = append(iface, ep)
 			default:
-				t.Errorf("endpoint %s has type %q", ep.Name, str(ep, "vpcEndpointType"))
+				assert.Failf(t, "unknown endpoint type", "endpoint %s has type %q", ep.Name, str(ep, "vpcEndpointType"))
 			}
 		}
 		// The route tables of the private and isolated subnets.
@@ -133,15 +117,11 @@ func TestEndpoints(t *testing.T) {
 				services = append(services, str(ep, "serviceName"))
 				got := strs(ep, "routeTableIds")
 				sort.Strings(got)
-				if !slices.Equal(got, inner) {
-					t.Errorf("%s on route tables %v, want %v", ep.Name, got, inner)
-				}
+				assert.ElementsMatch(t, inner, got, "%s route tables", ep.Name)
 			}
 			slices.Sort(services)
 			want := []string{"com.amazonaws." + region + ".dynamodb", "com.amazonaws." + region + ".s3"}
-			if !slices.Equal(services, want) {
-				t.Errorf("gateway endpoints %v, want %v", services, want)
-			}
+			assert.ElementsMatch(t, want, services, "gateway endpoints")
 		})
 		t.Run(stack+"/interface endpoints with private DNS in the private subnets behind the endpoint group", func(t *testing.T) {
 			var private []string
@@ -158,17 +138,12 @@ func TestEndpoints(t *testing.T) {
 			var services []string
 			for _, ep := range iface {
 				services = append(services, strings.TrimPrefix(str(ep, "serviceName"), "com.amazonaws."+region+"."))
-				if v, _ := boolean(ep, "privateDnsEnabled"); !v {
-					t.Errorf("%s: private DNS off", ep.Name)
-				}
+				v, _ := boolean(ep, "privateDnsEnabled")
+				assert.True(t, v, "%s: private DNS off", ep.Name)
 				got := strs(ep, "subnetIds")
 				sort.Strings(got)
-				if !slices.Equal(got, private) {
-					t.Errorf("%s in subnets %v, want the private ones %v", ep.Name, got, private)
-				}
-				if sgs := strs(ep, "securityGroupIds"); !slices.Equal(sgs, []string{endpointSG}) {
-					t.Errorf("%s behind %v, want only the endpoint group %s", ep.Name, sgs, endpointSG)
-				}
+				assert.ElementsMatch(t, private, got, "%s subnets: want the private ones", ep.Name)
+				assert.Equal(t, []string{endpointSG}, strs(ep, "securityGroupIds"), "%s security groups: want only the endpoint group", ep.Name)
 			}
 			// The configured endpoints, and what the declared workloads need
 			// without internet access: ECS tasks pull from ECR.
@@ -180,15 +155,13 @@ func TestEndpoints(t *testing.T) {
 					}
 				}
 			}
-			if slices.ContainsFunc(cfg.Workloads, func(w stackconfig.Workload) bool { return w.Service == "ecs-tasks.amazonaws.com" }) &&
-				(!slices.Contains(services, "ecr.api") || !slices.Contains(services, "ecr.dkr")) {
-				t.Errorf("ECS tasks but endpoints %v lack ecr.api and ecr.dkr: no image pull", services)
+			if slices.ContainsFunc(cfg.Workloads, func(w stackconfig.Workload) bool { return w.Service == "ecs-tasks.amazonaws.com" }) {
+				assert.Contains(t, services, "ecr.api", "ECS tasks but endpoints %v lack ecr.api and ecr.dkr: no image pull", services)
+				assert.Contains(t, services, "ecr.dkr", "ECS tasks but endpoints %v lack ecr.api and ecr.dkr: no image pull", services)
 			}
 			slices.Sort(want)
 			slices.Sort(services)
-			if !slices.Equal(services, want) {
-				t.Errorf("interface endpoints %v, want %v", services, want)
-			}
+			assert.ElementsMatch(t, want, services, "interface endpoints")
 		})
 	}
 }

@@ -3,11 +3,12 @@ package tests
 import (
 	"bytes"
 	"encoding/json"
-	"reflect"
 	"strings"
 	"testing"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/example/hardening/internal/mockaws"
 	"github.com/example/hardening/plan"
@@ -19,41 +20,28 @@ func TestPlanReport(t *testing.T) {
 		report := plan.NewReport("hardening", stack, "..", m.Resources())
 		t.Run(stack+"/JSON round-trips", func(t *testing.T) {
 			var buf bytes.Buffer
-			if err := report.WriteJSON(&buf); err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, report.WriteJSON(&buf))
 			var back plan.Report
-			if err := json.Unmarshal(buf.Bytes(), &back); err != nil {
-				t.Fatal(err)
-			}
-			if len(back.Resources) != len(m.Resources()) {
-				t.Errorf("%d resources after round trip, want %d", len(back.Resources), len(m.Resources()))
-			}
-			if !reflect.DeepEqual(back.Counts, report.Counts) {
-				t.Errorf("counts %v, want %v", back.Counts, report.Counts)
-			}
+			require.NoError(t, json.Unmarshal(buf.Bytes(), &back))
+			assert.Len(t, back.Resources, len(m.Resources()), "resources after round trip")
+			assert.Equal(t, report.Counts, back.Counts, "counts")
 		})
 		t.Run(stack+"/tree lists every resource under its component", func(t *testing.T) {
 			var buf bytes.Buffer
-			if err := report.WriteTree(&buf); err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, report.WriteTree(&buf))
 			out := buf.String()
 			for _, r := range m.Resources() {
 				line := r.Type + "  " + r.Name
-				if !strings.Contains(out, line) {
-					t.Errorf("tree lacks %q", line)
-				}
-				if r.Custom && !strings.Contains(out, "  "+line) {
-					t.Errorf("%q is not indented under a component", line)
+				assert.Contains(t, out, line, "tree lacks %q", line)
+				if r.Custom {
+					assert.Contains(t, out, "  "+line, "%q is not indented under a component", line)
 				}
 			}
 		})
 		t.Run(stack+"/source positions point into the project", func(t *testing.T) {
 			for _, r := range report.Resources {
-				if r.Source == "" || strings.HasPrefix(r.Source, "/") {
-					t.Errorf("%s %s source %q, want a project-relative file:line", r.Type, r.Name, r.Source)
-				}
+				assert.NotEmpty(t, r.Source, "%s %s source: want a project-relative file:line", r.Type, r.Name)
+				assert.False(t, strings.HasPrefix(r.Source, "/"), "%s %s source %q, want a project-relative file:line", r.Type, r.Name, r.Source)
 			}
 		})
 	}
@@ -77,15 +65,9 @@ func TestPlanMasksSecrets(t *testing.T) {
 	} {
 		t.Run(name, func(t *testing.T) {
 			var buf bytes.Buffer
-			if err := write(&buf); err != nil {
-				t.Fatal(err)
-			}
-			if strings.Contains(buf.String(), value) {
-				t.Errorf("%s output shows a secret value:\n%s", name, buf.String())
-			}
+			require.NoError(t, write(&buf))
+			assert.NotContains(t, buf.String(), value, "%s output shows a secret value", name)
 		})
 	}
-	if got := report.Resources[0].Inputs["plain"]; got != "visible" {
-		t.Errorf("plain input %v, want it shown", got)
-	}
+	assert.Equal(t, "visible", report.Resources[0].Inputs["plain"], "plain input: want it shown")
 }

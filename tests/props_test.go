@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+	"github.com/stretchr/testify/require"
 
 	"github.com/example/hardening/internal/mockaws"
 )
@@ -103,9 +104,7 @@ type policyDoc struct {
 func parsePolicy(t *testing.T, r mockaws.Resource, key string) policyDoc {
 	t.Helper()
 	var d policyDoc
-	if err := json.Unmarshal([]byte(str(r, key)), &d); err != nil {
-		t.Fatalf("%s %s: %s is not a policy document: %v", r.Type, r.Name, key, err)
-	}
+	require.NoError(t, json.Unmarshal([]byte(str(r, key)), &d), "%s %s: %s is not a policy document", r.Type, r.Name, key)
 	return d
 }
 
@@ -118,24 +117,20 @@ func find(t *testing.T, m *mockaws.Mocks, typ, what string, match func(mockaws.R
 			return r
 		}
 	}
-	t.Fatalf("no %s %s", typ, what)
+	require.Failf(t, "no such resource", "no %s %s", typ, what)
 	return mockaws.Resource{}
 }
 
 // mustJSON decodes s into out or fails the test.
 func mustJSON(t *testing.T, s string, out any) {
 	t.Helper()
-	if err := json.Unmarshal([]byte(s), out); err != nil {
-		t.Fatalf("%q: %v", s, err)
-	}
+	require.NoError(t, json.Unmarshal([]byte(s), out), "%q", s)
 }
 
 // only returns the one resource of a type, or fails.
 func only(t *testing.T, m *mockaws.Mocks, typ string) mockaws.Resource {
 	t.Helper()
 	rs := m.ByType(typ)
-	if len(rs) != 1 {
-		t.Fatalf("%d %s, want 1", len(rs), typ)
-	}
+	require.Len(t, rs, 1, "want one %s", typ)
 	return rs[0]
 }

@@ -7,6 +7,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
 	"github.com/example/hardening/baseline"
 	"github.com/example/hardening/internal/mockaws"
 	"github.com/example/hardening/internal/restype"
@@ -81,13 +84,9 @@ type (
 func wafRules(t *testing.T, acl mockaws.Resource) []wafRule {
 	t.Helper()
 	b, err := json.Marshal(input(acl, "rules"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	var rules []wafRule
-	if err := json.Unmarshal(b, &rules); err != nil {
-		t.Fatalf("rules do not decode as WAF rules: %v", err)
-	}
+	require.NoError(t, json.Unmarshal(b, &rules), "rules do not decode as WAF rules")
 	return rules
 }
 
@@ -98,7 +97,7 @@ func ruleNamed(t *testing.T, rules []wafRule, name string) wafRule {
 			return r
 		}
 	}
-	t.Fatalf("no rule %s", name)
+	require.Failf(t, "no such rule", "no rule %s", name)
 	return wafRule{}
 }
 
@@ -118,12 +117,11 @@ func scopePaths(t *testing.T, s *wafStatement) []string {
 	var paths []string
 	for _, m := range matches {
 		bm := m.ByteMatchStatement
-		if bm == nil {
-			t.Fatalf("scope-down statement %+v is not a string match", m)
-		}
-		if _, ok := bm.FieldToMatch["uriPath"]; !ok || bm.PositionalConstraint != "STARTS_WITH" ||
-			len(bm.TextTransformations) != 1 || bm.TextTransformations[0].Type != "LOWERCASE" {
-			t.Errorf("path match %+v is not a lower-cased prefix match on the URI path", bm)
+		require.NotNil(t, bm, "scope-down statement %+v is not a string match", m)
+		assert.Contains(t, bm.FieldToMatch, "uriPath", "path match %+v is not a lower-cased prefix match on the URI path", bm)
+		assert.Equal(t, "STARTS_WITH", bm.PositionalConstraint, "path match %+v is not a lower-cased prefix match on the URI path", bm)
+		if assert.Len(t, bm.TextTransformations, 1, "path match %+v is not a lower-cased prefix match on the URI path", bm) {
+			assert.Equal(t, "LOWERCASE", bm.TextTransformations[0].Type, "path match %+v is not a lower-cased prefix match on the URI path", bm)
 		}
 		paths = append(paths, bm.SearchString)
 	}
@@ -149,13 +147,9 @@ func wafRuns(t *testing.T) []wafRun {
 	setField(t, s, "rateLimit", "forwardedIpHeader", "X-Forwarded-For")
 	setField(t, s, "rateLimit", "perUser", map[string]any{"key": "cookie", "keyName": "session"})
 	m, err := s.Run(baseline.Run)
-	if err != nil {
-		t.Fatalf("prod with every WAF option: %v", err)
-	}
+	require.NoError(t, err, "prod with every WAF option")
 	cfg, err := stackconfig.Parse(s.Value, s.IsSecret)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	return append(runs, wafRun{"prod+options", m, cfg})
 }
 
@@ -165,29 +159,23 @@ func TestWebACL(t *testing.T) {
 		acl := only(t, m, restype.WAFv2WebACL)
 		rules := wafRules(t, acl)
 		t.Run(run.name+"/regional, default allow, associated with the load balancer (ELB.16)", func(t *testing.T) {
-			if str(acl, "scope") != "REGIONAL" || input(acl, "defaultAction.allow") == nil || input(acl, "defaultAction.block") != nil {
-				t.Errorf("scope %q defaultAction %v", str(acl, "scope"), input(acl, "defaultAction"))
-			}
+			assert.Equal(t, "REGIONAL", str(acl, "scope"), "scope")
+			assert.NotNil(t, input(acl, "defaultAction.allow"), "defaultAction %v, want allow", input(acl, "defaultAction"))
+			assert.Nil(t, input(acl, "defaultAction.block"), "defaultAction %v, want allow", input(acl, "defaultAction"))
 			assoc := only(t, m, restype.WAFv2WebACLAssociation)
-			if str(assoc, "webAclArn") != output(acl, "arn") || str(assoc, "resourceArn") != output(only(t, m, restype.LBLoadBalancer), "arn") {
-				t.Errorf("association %v", assoc.Inputs)
-			}
+			assert.Equal(t, output(acl, "arn"), str(assoc, "webAclArn"), "association %v", assoc.Inputs)
+			assert.Equal(t, output(only(t, m, restype.LBLoadBalancer), "arn"), str(assoc, "resourceArn"), "association %v", assoc.Inputs)
 		})
 		t.Run(run.name+"/every rule and the ACL have metrics and sampled requests (WAF.12)", func(t *testing.T) {
-			if v, _ := boolean(acl, "visibilityConfig.cloudwatchMetricsEnabled"); !v {
-				t.Error("web ACL metrics off")
-			}
-			if len(rules) == 0 {
-				t.Fatal("no rules (WAF.10)")
-			}
+			metrics, _ := boolean(acl, "visibilityConfig.cloudwatchMetricsEnabled")
+			assert.True(t, metrics, "web ACL metrics off")
+			require.NotEmpty(t, rules, "no rules (WAF.10)")
 			for _, r := range rules {
 				v := r.VisibilityConfig
-				if !v.CloudWatchMetricsEnabled || !v.SampledRequestsEnabled || v.MetricName != rl.MetricPrefix+"-"+r.Name {
-					t.Errorf("rule %s visibility %+v", r.Name, v)
-				}
-				if (r.Action == nil) == (r.OverrideAction == nil) {
-					t.Errorf("rule %s needs exactly one of action and override action (WAF.10)", r.Name)
-				}
+				assert.True(t, v.CloudWatchMetricsEnabled, "rule %s visibility %+v", r.Name, v)
+				assert.True(t, v.SampledRequestsEnabled, "rule %s visibility %+v", r.Name, v)
+				assert.Equal(t, rl.MetricPrefix+"-"+r.Name, v.MetricName, "rule %s visibility %+v", r.Name, v)
+				assert.True(t, (r.Action == nil) != (r.OverrideAction == nil), "rule %s needs exactly one of action and override action (WAF.10)", r.Name)
 			}
 		})
 		t.Run(run.name+"/rules in order with fixed priorities", func(t *testing.T) {
@@ -213,17 +201,11 @@ func TestWebACL(t *testing.T) {
 			seen := map[int]bool{}
 			for _, r := range sorted {
 				got = append(got, r.Name)
-				if seen[r.Priority] {
-					t.Errorf("priority %d used twice", r.Priority)
-				}
+				assert.False(t, seen[r.Priority], "priority %d used twice", r.Priority)
 				seen[r.Priority] = true
-				if r.Priority != ratelimit.Priorities[r.Name] {
-					t.Errorf("rule %s has priority %d, not its fixed %d", r.Name, r.Priority, ratelimit.Priorities[r.Name])
-				}
+				assert.Equal(t, ratelimit.Priorities[r.Name], r.Priority, "rule %s priority, want its fixed one", r.Name)
 			}
-			if !slices.Equal(got, want) {
-				t.Errorf("rules %v, want %v", got, want)
-			}
+			assert.Equal(t, want, got, "rules in priority order")
 		})
 		t.Run(run.name+"/AWS managed groups, Log4j included (CKV_AWS_192)", func(t *testing.T) {
 			groups := map[string]string{
@@ -242,24 +224,26 @@ func TestWebACL(t *testing.T) {
 			for rule, group := range groups {
 				r := ruleNamed(t, rules, rule)
 				g := r.Statement.ManagedRuleGroupStatement
-				if g == nil || g.VendorName != "AWS" || g.Name != group {
-					t.Errorf("rule %s runs %+v, want AWS %s", rule, g, group)
+				if !assert.NotNil(t, g, "rule %s runs %+v, want AWS %s", rule, g, group) ||
+					!assert.Equal(t, "AWS", g.VendorName, "rule %s runs %+v, want AWS %s", rule, g, group) ||
+					!assert.Equal(t, group, g.Name, "rule %s runs %+v, want AWS %s", rule, g, group) {
 					continue
 				}
-				if r.OverrideAction == nil || r.OverrideAction.None == nil {
-					t.Errorf("rule %s overrides the group's actions; it must keep them (none)", rule)
+				if assert.NotNil(t, r.OverrideAction, "rule %s overrides the group's actions; it must keep them (none)", rule) {
+					assert.NotNil(t, r.OverrideAction.None, "rule %s overrides the group's actions; it must keep them (none)", rule)
 				}
 			}
 			if rl.AnonymousIPList {
 				g := ruleNamed(t, rules, ratelimit.RuleAnonymousIP).Statement.ManagedRuleGroupStatement
-				if len(g.RuleActionOverrides) != 1 || g.RuleActionOverrides[0].Name != "HostingProviderIPList" || g.RuleActionOverrides[0].ActionToUse["count"] == nil {
-					t.Errorf("anonymous IP overrides %+v; only HostingProviderIPList counts", g.RuleActionOverrides)
+				if assert.Len(t, g.RuleActionOverrides, 1, "anonymous IP overrides %+v; only HostingProviderIPList counts", g.RuleActionOverrides) {
+					assert.Equal(t, "HostingProviderIPList", g.RuleActionOverrides[0].Name, "anonymous IP overrides %+v; only HostingProviderIPList counts", g.RuleActionOverrides)
+					assert.NotNil(t, g.RuleActionOverrides[0].ActionToUse["count"], "anonymous IP overrides %+v; only HostingProviderIPList counts", g.RuleActionOverrides)
 				}
 			}
 			if rl.AccountTakeover.Enabled {
 				g := ruleNamed(t, rules, ratelimit.RuleAccountTakeover).Statement.ManagedRuleGroupStatement
-				if len(g.ManagedRuleGroupConfigs) != 1 || !strings.Contains(string(g.ManagedRuleGroupConfigs[0]["awsManagedRulesAtpRuleSet"]), `"loginPath":"`+rl.AccountTakeover.LoginPath+`"`) {
-					t.Errorf("account takeover config %s", g.ManagedRuleGroupConfigs)
+				if assert.Len(t, g.ManagedRuleGroupConfigs, 1, "account takeover config %s", g.ManagedRuleGroupConfigs) {
+					assert.Contains(t, string(g.ManagedRuleGroupConfigs[0]["awsManagedRulesAtpRuleSet"]), `"loginPath":"`+rl.AccountTakeover.LoginPath+`"`, "account takeover config %s", g.ManagedRuleGroupConfigs)
 				}
 			}
 		})
@@ -276,87 +260,81 @@ func TestWebACL(t *testing.T) {
 			for _, c := range cases {
 				r := ruleNamed(t, rules, c.rule)
 				st := r.Statement.RateBasedStatement
-				if st == nil {
-					t.Fatalf("rule %s is not rate-based", c.rule)
-				}
-				if st.Limit != int64(c.cfg.Limit) || st.EvaluationWindowSec != c.cfg.WindowSec {
-					t.Errorf("%s: limit %d per %ds, want %d per %ds", c.rule, st.Limit, st.EvaluationWindowSec, c.cfg.Limit, c.cfg.WindowSec)
-				}
-				if got := scopePaths(t, st.ScopeDownStatement); !slices.Equal(got, c.cfg.Paths) {
-					t.Errorf("%s: scoped to %v, want %v", c.rule, got, c.cfg.Paths)
+				require.NotNil(t, st, "rule %s is not rate-based", c.rule)
+				assert.Equal(t, int64(c.cfg.Limit), st.Limit, "%s: limit", c.rule)
+				assert.Equal(t, c.cfg.WindowSec, st.EvaluationWindowSec, "%s: evaluation window", c.rule)
+				// nil and empty path lists both mean the whole site.
+				if got := scopePaths(t, st.ScopeDownStatement); len(c.cfg.Paths) == 0 {
+					assert.Empty(t, got, "%s: scoped", c.rule)
+				} else {
+					assert.Equal(t, c.cfg.Paths, got, "%s: scoped", c.rule)
 				}
 				wantAgg := "IP"
 				if rl.ForwardedIPHeader != "" {
 					wantAgg = "FORWARDED_IP"
-					if st.ForwardedIPConfig == nil || st.ForwardedIPConfig.HeaderName != rl.ForwardedIPHeader || st.ForwardedIPConfig.FallbackBehavior != "MATCH" {
-						t.Errorf("%s: forwarded IP config %+v", c.rule, st.ForwardedIPConfig)
+					if assert.NotNil(t, st.ForwardedIPConfig, "%s: forwarded IP config", c.rule) {
+						assert.Equal(t, rl.ForwardedIPHeader, st.ForwardedIPConfig.HeaderName, "%s: forwarded IP config %+v", c.rule, st.ForwardedIPConfig)
+						assert.Equal(t, "MATCH", st.ForwardedIPConfig.FallbackBehavior, "%s: forwarded IP config %+v", c.rule, st.ForwardedIPConfig)
 					}
 				}
 				if c.keys != nil {
 					wantAgg = "CUSTOM_KEYS"
-					if len(st.CustomKeys) != 2 {
-						t.Fatalf("%s: custom keys %v", c.rule, st.CustomKeys)
-					}
+					require.Len(t, st.CustomKeys, 2, "%s: custom keys %v", c.rule, st.CustomKeys)
 					user, ip := st.CustomKeys[0], st.CustomKeys[1]
-					if !strings.Contains(string(user[string(rl.PerUser.Key)]), `"name":"`+rl.PerUser.KeyName+`"`) {
-						t.Errorf("%s: user key %v, want %s %s", c.rule, user, rl.PerUser.Key, rl.PerUser.KeyName)
-					}
+					assert.Contains(t, string(user[string(rl.PerUser.Key)]), `"name":"`+rl.PerUser.KeyName+`"`, "%s: user key %v, want %s %s", c.rule, user, rl.PerUser.Key, rl.PerUser.KeyName)
 					ipKey := "ip"
 					if rl.ForwardedIPHeader != "" {
 						ipKey = "forwardedIp"
 					}
-					if _, ok := ip[ipKey]; !ok || len(ip) != 1 {
-						t.Errorf("%s: second key %v, want %s", c.rule, ip, ipKey)
-					}
+					assert.Contains(t, ip, ipKey, "%s: second key %v, want %s", c.rule, ip, ipKey)
+					assert.Len(t, ip, 1, "%s: second key %v, want %s", c.rule, ip, ipKey)
 				}
-				if st.AggregateKeyType != wantAgg {
-					t.Errorf("%s: aggregate key %s, want %s", c.rule, st.AggregateKeyType, wantAgg)
-				}
+				assert.Equal(t, wantAgg, st.AggregateKeyType, "%s: aggregate key", c.rule)
 				switch rl.Mode {
 				case limits.Block:
 					b := r.Action.Block
-					if b == nil || b.CustomResponse == nil || b.CustomResponse.ResponseCode != 429 || b.CustomResponse.CustomResponseBodyKey == "" {
-						t.Fatalf("%s: action %+v, want block with a 429", c.rule, r.Action)
-					}
+					require.NotNil(t, b, "%s: action %+v, want block with a 429", c.rule, r.Action)
+					require.NotNil(t, b.CustomResponse, "%s: action %+v, want block with a 429", c.rule, r.Action)
+					require.Equal(t, 429, b.CustomResponse.ResponseCode, "%s: action %+v, want block with a 429", c.rule, r.Action)
+					require.NotEmpty(t, b.CustomResponse.CustomResponseBodyKey, "%s: action %+v, want block with a 429", c.rule, r.Action)
 					h := b.CustomResponse.ResponseHeaders
 					// The window is when the count starts over.
-					if want := strconv.Itoa(c.cfg.WindowSec); len(h) != 1 || h[0].Name != "Retry-After" || h[0].Value != want {
-						t.Errorf("%s: headers %+v, want Retry-After %s", c.rule, h, want)
+					want := strconv.Itoa(c.cfg.WindowSec)
+					if assert.Len(t, h, 1, "%s: headers %+v, want Retry-After %s", c.rule, h, want) {
+						assert.Equal(t, "Retry-After", h[0].Name, "%s: headers %+v, want Retry-After %s", c.rule, h, want)
+						assert.Equal(t, want, h[0].Value, "%s: headers %+v, want Retry-After %s", c.rule, h, want)
 					}
 				case limits.Count:
-					if r.Action.Count == nil || r.Action.Block != nil {
-						t.Errorf("%s: action %+v, want count", c.rule, r.Action)
-					}
+					assert.NotNil(t, r.Action.Count, "%s: action %+v, want count", c.rule, r.Action)
+					assert.Nil(t, r.Action.Block, "%s: action %+v, want count", c.rule, r.Action)
 				}
 			}
 		})
 		t.Run(run.name+"/429 body is JSON", func(t *testing.T) {
 			bodies, _ := input(acl, "customResponseBodies").([]any)
-			if len(bodies) != 1 {
-				t.Fatalf("custom response bodies %v", bodies)
-			}
+			require.Len(t, bodies, 1, "custom response bodies %v", bodies)
 			body := bodies[0].(map[string]any)
 			var v map[string]any
-			if body["contentType"] != "APPLICATION_JSON" || json.Unmarshal([]byte(body["content"].(string)), &v) != nil || v["error"] == nil {
-				t.Errorf("body %v", body)
-			}
-			if rl.Mode == limits.Block && ruleNamed(t, rules, ratelimit.RuleRateSite).Action.Block.CustomResponse.CustomResponseBodyKey != body["key"] {
-				t.Error("the rate rules do not use the JSON body")
+			assert.Equal(t, "APPLICATION_JSON", body["contentType"], "body %v", body)
+			assert.NoError(t, json.Unmarshal([]byte(body["content"].(string)), &v), "body %v", body)
+			assert.NotNil(t, v["error"], "body %v", body)
+			if rl.Mode == limits.Block {
+				assert.Equal(t, body["key"], ruleNamed(t, rules, ratelimit.RuleRateSite).Action.Block.CustomResponse.CustomResponseBodyKey, "the rate rules do not use the JSON body")
 			}
 		})
 		if len(rl.IPBlockList) > 0 {
 			t.Run(run.name+"/block list", func(t *testing.T) {
 				set := only(t, m, restype.WAFv2IpSet)
-				if !slices.Equal(strs(set, "addresses"), rl.IPBlockList) || str(set, "scope") != "REGIONAL" {
-					t.Errorf("ip set %v", set.Inputs)
-				}
+				assert.Equal(t, rl.IPBlockList, strs(set, "addresses"), "ip set %v", set.Inputs)
+				assert.Equal(t, "REGIONAL", str(set, "scope"), "ip set %v", set.Inputs)
 				r := ruleNamed(t, rules, ratelimit.RuleIPBlockList)
 				ref := r.Statement.IPSetReferenceStatement
-				if ref == nil || ref.ARN != output(set, "arn") || r.Action == nil || r.Action.Block == nil {
-					t.Fatalf("block-list rule %+v", r)
-				}
-				if rl.ForwardedIPHeader != "" && (ref.IPSetForwardedIPConfig == nil || ref.IPSetForwardedIPConfig.HeaderName != rl.ForwardedIPHeader) {
-					t.Errorf("block list ignores the forwarded IP: %+v", ref.IPSetForwardedIPConfig)
+				require.NotNil(t, ref, "block-list rule %+v", r)
+				require.Equal(t, output(set, "arn"), ref.ARN, "block-list rule %+v", r)
+				require.NotNil(t, r.Action, "block-list rule %+v", r)
+				require.NotNil(t, r.Action.Block, "block-list rule %+v", r)
+				if rl.ForwardedIPHeader != "" && assert.NotNil(t, ref.IPSetForwardedIPConfig, "block list ignores the forwarded IP") {
+					assert.Equal(t, rl.ForwardedIPHeader, ref.IPSetForwardedIPConfig.HeaderName, "block list ignores the forwarded IP: %+v", ref.IPSetForwardedIPConfig)
 				}
 			})
 		}
@@ -372,16 +350,12 @@ func TestPrioritiesStableWhenRulesAreAdded(t *testing.T) {
 	setField(t, s, "rateLimit", "ipBlockList", []string{"203.0.113.0/24"})
 	setField(t, s, "rateLimit", "botControl", true)
 	m, err := s.Run(baseline.Run)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	after := wafRules(t, only(t, m, restype.WAFv2WebACL))
-	if len(after) != len(before)+2 {
-		t.Fatalf("%d rules after adding two, had %d", len(after), len(before))
-	}
+	require.Len(t, after, len(before)+2, "rules after adding two, had %d", len(before))
 	for _, r := range after {
-		if p, ok := before[r.Name]; ok && p != r.Priority {
-			t.Errorf("rule %s moved from %d to %d", r.Name, p, r.Priority)
+		if p, ok := before[r.Name]; ok {
+			assert.Equal(t, p, r.Priority, "rule %s moved", r.Name)
 		}
 	}
 }
@@ -392,16 +366,12 @@ func TestWAFLogging(t *testing.T) {
 		t.Run(run.name, func(t *testing.T) {
 			stack := strings.Split(run.name, "+")[0]
 			lg := find(t, m, restype.CloudWatchLogGroup, "for WAF", func(r mockaws.Resource) bool { return strings.HasPrefix(str(r, "name"), "aws-waf-logs-") })
-			if str(lg, "name") != "aws-waf-logs-hardening-"+stack {
-				t.Errorf("log group %q", str(lg, "name"))
-			}
-			if str(lg, "kmsKeyId") != output(only(t, m, restype.KMSKey), "arn") || num(lg, "retentionInDays") != rl.LogRetentionDays {
-				t.Errorf("log group key %q retention %d", str(lg, "kmsKeyId"), num(lg, "retentionInDays"))
-			}
+			assert.Equal(t, "aws-waf-logs-hardening-"+stack, str(lg, "name"), "log group")
+			assert.Equal(t, output(only(t, m, restype.KMSKey), "arn"), str(lg, "kmsKeyId"), "log group key")
+			assert.Equal(t, rl.LogRetentionDays, num(lg, "retentionInDays"), "log group retention")
 			lc := only(t, m, restype.WAFv2WebACLLoggingConfiguration)
-			if str(lc, "resourceArn") != output(only(t, m, restype.WAFv2WebACL), "arn") || !slices.Equal(strs(lc, "logDestinationConfigs"), []string{output(lg, "arn").(string)}) {
-				t.Errorf("logging %v", lc.Inputs)
-			}
+			assert.Equal(t, output(only(t, m, restype.WAFv2WebACL), "arn"), str(lc, "resourceArn"), "logging %v", lc.Inputs)
+			assert.Equal(t, []string{output(lg, "arn").(string)}, strs(lc, "logDestinationConfigs"), "logging %v", lc.Inputs)
 			var redacted []string
 			fields, _ := input(lc, "redactedFields").([]any)
 			for _, f := range fields {
@@ -410,9 +380,7 @@ func TestWAFLogging(t *testing.T) {
 				}
 			}
 			for _, h := range []string{"authorization", "cookie"} {
-				if !slices.Contains(redacted, h) {
-					t.Errorf("header %s is not redacted (WAF.11): %v", h, redacted)
-				}
+				assert.Contains(t, redacted, h, "header %s is not redacted (WAF.11): %v", h, redacted)
 			}
 			b, _ := json.Marshal(input(lc, "loggingFilter"))
 			var filter struct {
@@ -422,9 +390,7 @@ func TestWAFLogging(t *testing.T) {
 					Conditions            []struct{ ActionCondition struct{ Action string } }
 				}
 			}
-			if err := json.Unmarshal(b, &filter); err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, json.Unmarshal(b, &filter))
 			kept := map[string]bool{}
 			for _, f := range filter.Filters {
 				if f.Behavior == "KEEP" && f.Requirement == "MEETS_ANY" {
@@ -433,9 +399,8 @@ func TestWAFLogging(t *testing.T) {
 					}
 				}
 			}
-			if !kept["BLOCK"] || !kept["COUNT"] {
-				t.Errorf("filter %+v does not keep every BLOCK and COUNT", filter)
-			}
+			assert.True(t, kept["BLOCK"], "filter %+v does not keep every BLOCK and COUNT", filter)
+			assert.True(t, kept["COUNT"], "filter %+v does not keep every BLOCK and COUNT", filter)
 		})
 	}
 }
@@ -458,21 +423,16 @@ func TestWAFAlarms(t *testing.T) {
 				if rule != "ALL" && rl.Mode == limits.Count {
 					metric = "CountedRequests"
 				}
-				if str(a, "metricName") != metric || str(a, "dimensions.WebACL") != output(acl, "name") || str(a, "dimensions.Region") != "us-east-1" {
-					t.Errorf("alarm watches %s %v", str(a, "metricName"), input(a, "dimensions"))
-				}
-				if input(a, "threshold") != float64(threshold) || str(a, "comparisonOperator") != "GreaterThanOrEqualToThreshold" {
-					t.Errorf("threshold %v %s, want %d", input(a, "threshold"), str(a, "comparisonOperator"), threshold)
-				}
-				if !slices.Equal(strs(a, "alarmActions"), []string{topic}) {
-					t.Errorf("alarm actions %v, want the alerts topic", strs(a, "alarmActions"))
-				}
+				assert.Equal(t, metric, str(a, "metricName"), "alarm watches %s %v", str(a, "metricName"), input(a, "dimensions"))
+				assert.Equal(t, output(acl, "name"), str(a, "dimensions.WebACL"), "alarm watches %s %v", str(a, "metricName"), input(a, "dimensions"))
+				assert.Equal(t, "us-east-1", str(a, "dimensions.Region"), "alarm watches %s %v", str(a, "metricName"), input(a, "dimensions"))
+				assert.Equal(t, float64(threshold), input(a, "threshold"), "threshold")
+				assert.Equal(t, "GreaterThanOrEqualToThreshold", str(a, "comparisonOperator"), "comparison")
+				assert.Equal(t, []string{topic}, strs(a, "alarmActions"), "alarm actions, want the alerts topic")
 			})
 		}
 	}
 	t.Run("prod blocks; dev may count", func(t *testing.T) {
-		if got := stackConfig(t, "prod").RateLimit.Mode; got != limits.Block {
-			t.Errorf("prod rate rules %s", got)
-		}
+		assert.Equal(t, limits.Block, stackConfig(t, "prod").RateLimit.Mode, "prod rate rules")
 	})
 }

@@ -10,6 +10,8 @@ import (
 	"testing"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/example/hardening/baseline"
 	"github.com/example/hardening/internal/iampolicy"
@@ -31,13 +33,9 @@ func withExternal(t *testing.T, stack string) *mockaws.Stack {
 	s := loadStack(t, stack)
 	raw, _ := s.Value("secrets")
 	var obj map[string]any
-	if err := json.Unmarshal([]byte(raw), &obj); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, json.Unmarshal([]byte(raw), &obj))
 	var entry any
-	if err := json.Unmarshal([]byte(externalEntry), &entry); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, json.Unmarshal([]byte(externalEntry), &entry))
 	obj["inventory"] = append(obj["inventory"].([]any), entry)
 	b, _ := json.Marshal(obj)
 	s.Set("secrets", string(b))
@@ -62,13 +60,9 @@ func secretsRuns(t *testing.T) []secretsRun {
 		out = append(out, secretsRun{stack, deployed(t, stack), stackConfig(t, stack), loadStack(t, stack)})
 		s := withExternal(t, stack)
 		m, err := s.Run(baseline.Run)
-		if err != nil {
-			t.Fatalf("%s with an external secret: %v", stack, err)
-		}
+		require.NoError(t, err, "%s with an external secret", stack)
 		cfg, err := stackconfig.Parse(s.Value, s.IsSecret)
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		out = append(out, secretsRun{stack + "+external", m, cfg, s})
 	}
 	return out
@@ -96,28 +90,16 @@ func TestSecretInventory(t *testing.T) {
 		m, cfg := run.m, run.cfg
 		key := only(t, m, restype.KMSKey)
 		keyARN := output(key, "arn")
-		if len(cfg.Secrets.Inventory) < 2 {
-			t.Fatalf("%s: %d secrets in the inventory; the stacks should exercise generated and api-key", run.name, len(cfg.Secrets.Inventory))
-		}
+		require.GreaterOrEqual(t, len(cfg.Secrets.Inventory), 2, "%s: secrets in the inventory; the stacks should exercise generated and api-key", run.name)
 		// The configured ones and the Cognito app client's.
-		if got := len(m.ByType(restype.SecretsManagerSecret)); got != len(cfg.Secrets.Inventory)+1 {
-			t.Errorf("%s: %d secrets, want %d", run.name, got, len(cfg.Secrets.Inventory)+1)
-		}
+		assert.Len(t, m.ByType(restype.SecretsManagerSecret), len(cfg.Secrets.Inventory)+1, "%s: secrets", run.name)
 		for _, e := range cfg.Secrets.Inventory {
 			sec := secretNamed(t, m, e.Name)
 			t.Run(run.name+"/"+e.Name+"/named, described and encrypted with the stack key (CKV_AWS_149)", func(t *testing.T) {
-				if want := "hardening-" + strings.Split(run.name, "+")[0] + "/" + e.Name; str(sec, "name") != want {
-					t.Errorf("name %q, want %q", str(sec, "name"), want)
-				}
-				if str(sec, "description") != e.Description {
-					t.Errorf("description %q", str(sec, "description"))
-				}
-				if str(sec, "kmsKeyId") != keyARN {
-					t.Errorf("kmsKeyId %q, want the stack key %v", str(sec, "kmsKeyId"), keyARN)
-				}
-				if got := num(sec, "recoveryWindowInDays"); got != cfg.Secrets.RecoveryWindowDays {
-					t.Errorf("recoveryWindowInDays %d, want %d", got, cfg.Secrets.RecoveryWindowDays)
-				}
+				assert.Equal(t, "hardening-"+strings.Split(run.name, "+")[0]+"/"+e.Name, str(sec, "name"), "name")
+				assert.Equal(t, e.Description, str(sec, "description"), "description")
+				assert.Equal(t, keyARN, str(sec, "kmsKeyId"), "kmsKeyId, want the stack key")
+				assert.Equal(t, cfg.Secrets.RecoveryWindowDays, num(sec, "recoveryWindowInDays"), "recoveryWindowInDays")
 			})
 			t.Run(run.name+"/"+e.Name+"/metadata kept as tags", func(t *testing.T) {
 				want := map[string]string{
@@ -129,52 +111,38 @@ func TestSecretInventory(t *testing.T) {
 					want[secretkind.TagLength] = fmt.Sprint(e.Length)
 				}
 				for k, v := range want {
-					if got := str(sec, "tags."+k); got != v {
-						t.Errorf("tag %s = %q, want %q", k, got, v)
-					}
+					assert.Equal(t, v, str(sec, "tags."+k), "tag %s", k)
 				}
 			})
 			t.Run(run.name+"/"+e.Name+"/protected and retained per protectStateful", func(t *testing.T) {
-				if sec.Protect != cfg.ProtectStateful || sec.RetainOnDelete != cfg.ProtectStateful {
-					t.Errorf("protect=%v retain=%v, want %v", sec.Protect, sec.RetainOnDelete, cfg.ProtectStateful)
-				}
+				assert.Equal(t, cfg.ProtectStateful, sec.Protect, "protect")
+				assert.Equal(t, cfg.ProtectStateful, sec.RetainOnDelete, "retain on delete")
 			})
 			t.Run(run.name+"/"+e.Name+"/first value", func(t *testing.T) {
 				versions := bySecretID(m, restype.SecretsManagerSecretVersion, "secretId", sec)
 				switch e.Kind {
 				case secretkind.Generated:
-					if len(versions) != 0 {
-						t.Errorf("a generated secret has %d versions from Pulumi; its first value must come from the rotation", len(versions))
-					}
+					assert.Empty(t, versions, "a generated secret has versions from Pulumi; its first value must come from the rotation")
 				case secretkind.APIKey, secretkind.External:
-					if len(versions) != 1 {
-						t.Fatalf("%d versions, want 1", len(versions))
-					}
+					require.Len(t, versions, 1, "versions")
 					v := versions[0]
-					if !slices.Contains(v.SecretInputs, "secretString") {
-						t.Error("secretString is not a secret input")
-					}
+					assert.Contains(t, v.SecretInputs, "secretString", "secretString is not a secret input")
 					ignores := slices.Contains(v.IgnoreChanges, "secretString")
-					if e.Kind == secretkind.APIKey && !ignores {
-						t.Error("an api-key version must ignore later value changes, or `pulumi up` reverts the rotation")
+					if e.Kind == secretkind.APIKey {
+						assert.True(t, ignores, "an api-key version must ignore later value changes, or `pulumi up` reverts the rotation")
 					}
-					if e.Kind == secretkind.External && ignores {
-						t.Error("an external value set in config must reach the secret on the next `pulumi up`")
+					if e.Kind == secretkind.External {
+						assert.False(t, ignores, "an external value set in config must reach the secret on the next `pulumi up`")
 					}
 				}
 				if e.Kind == secretkind.APIKey {
 					pw := find(t, m, restype.RandomPassword, e.Name, func(r mockaws.Resource) bool { return strings.HasSuffix(r.Name, "-"+e.Name) })
-					if num(pw, "length") != e.Length {
-						t.Errorf("random password length %d, want %d", num(pw, "length"), e.Length)
-					}
+					assert.Equal(t, e.Length, num(pw, "length"), "random password length")
 					for _, k := range []string{"minUpper", "minLower", "minNumeric"} {
-						if num(pw, k) < 1 {
-							t.Errorf("%s %d, want at least 1", k, num(pw, k))
-						}
+						assert.GreaterOrEqual(t, num(pw, k), 1, "%s, want at least 1", k)
 					}
-					if special, _ := boolean(pw, "special"); special {
-						t.Error("api keys are alphanumeric, as the rotation function makes them")
-					}
+					special, _ := boolean(pw, "special")
+					assert.False(t, special, "api keys are alphanumeric, as the rotation function makes them")
 				}
 			})
 		}
@@ -191,42 +159,31 @@ func TestSecretRotation(t *testing.T) {
 			perms := bySecretID(m, restype.LambdaPermission, "sourceArn", sec)
 			t.Run(run.name+"/"+e.Name+"/rotation schedule (SecretsManager.1, .4)", func(t *testing.T) {
 				if !e.Rotated() {
-					if len(rot) != 0 || len(perms) != 0 {
-						t.Errorf("external secret has %d rotations and %d permissions; its issuer rotates it", len(rot), len(perms))
-					}
+					assert.Empty(t, rot, "external secret has %d rotations and %d permissions; its issuer rotates it", len(rot), len(perms))
+					assert.Empty(t, perms, "external secret has %d rotations and %d permissions; its issuer rotates it", len(rot), len(perms))
 					return
 				}
-				if len(rot) != 1 {
-					t.Fatalf("%d rotations, want 1", len(rot))
-				}
+				require.Len(t, rot, 1, "rotations")
 				r := rot[0]
-				if str(r, "rotationLambdaArn") != output(fn, "arn") {
-					t.Errorf("rotationLambdaArn %q, want the rotation function", str(r, "rotationLambdaArn"))
-				}
+				assert.Equal(t, output(fn, "arn"), str(r, "rotationLambdaArn"), "rotationLambdaArn, want the rotation function")
 				days := num(r, "rotationRules.automaticallyAfterDays")
-				if days != e.RotationDays || days < 1 || days > 90 {
-					t.Errorf("automaticallyAfterDays %d, want %d within 1..90", days, e.RotationDays)
-				}
+				assert.Equal(t, e.RotationDays, days, "automaticallyAfterDays")
+				assert.GreaterOrEqual(t, days, 1, "automaticallyAfterDays %d, want within 1..90", days)
+				assert.LessOrEqual(t, days, 90, "automaticallyAfterDays %d, want within 1..90", days)
 				immediate, _ := boolean(r, "rotateImmediately")
-				if immediate != (e.Kind == secretkind.Generated) {
-					t.Errorf("rotateImmediately %v; a generated secret's first value comes from the first rotation", immediate)
-				}
+				assert.Equal(t, e.Kind == secretkind.Generated, immediate, "rotateImmediately; a generated secret's first value comes from the first rotation")
 			})
 			t.Run(run.name+"/"+e.Name+"/invoke permission scoped to the secret and account", func(t *testing.T) {
 				if !e.Rotated() {
 					return
 				}
-				if len(perms) != 1 {
-					t.Fatalf("%d permissions, want 1", len(perms))
-				}
+				require.Len(t, perms, 1, "permissions")
 				p := perms[0]
-				if str(p, "principal") != "secretsmanager.amazonaws.com" || str(p, "sourceAccount") != mockaws.AccountID ||
-					str(p, "function") != output(fn, "name") || str(p, "action") != "lambda:InvokeFunction" {
-					t.Errorf("permission %v", p.Inputs)
-				}
-				if !slices.Contains(rot[0].Dependencies, p.URN) {
-					t.Error("the rotation does not wait for the permission; an immediate rotation would fail")
-				}
+				assert.Equal(t, "secretsmanager.amazonaws.com", str(p, "principal"), "permission %v", p.Inputs)
+				assert.Equal(t, mockaws.AccountID, str(p, "sourceAccount"), "permission %v", p.Inputs)
+				assert.Equal(t, output(fn, "name"), str(p, "function"), "permission %v", p.Inputs)
+				assert.Equal(t, "lambda:InvokeFunction", str(p, "action"), "permission %v", p.Inputs)
+				assert.Contains(t, rot[0].Dependencies, p.URN, "the rotation does not wait for the permission; an immediate rotation would fail")
 			})
 		}
 	}
@@ -238,45 +195,35 @@ func TestRotationFunction(t *testing.T) {
 		fn := only(t, m, restype.LambdaFunction)
 		key := only(t, m, restype.KMSKey)
 		t.Run(stack+"/built for provided.al2023 on arm64 from the zip", func(t *testing.T) {
-			if str(fn, "runtime") != "provided.al2023" || str(fn, "handler") != "bootstrap" || !slices.Equal(strs(fn, "architectures"), []string{"arm64"}) {
-				t.Errorf("runtime %q handler %q architectures %v", str(fn, "runtime"), str(fn, "handler"), strs(fn, "architectures"))
-			}
+			assert.Equal(t, "provided.al2023", str(fn, "runtime"), "runtime")
+			assert.Equal(t, "bootstrap", str(fn, "handler"), "handler")
+			assert.Equal(t, []string{"arm64"}, strs(fn, "architectures"), "architectures")
 			code := fn.Inputs["code"]
-			if !code.IsArchive() || code.ArchiveValue().Path != artifact {
-				t.Errorf("code %v, want the archive at %s", code, artifact)
+			if assert.True(t, code.IsArchive(), "code %v, want the archive at %s", code, artifact) {
+				assert.Equal(t, artifact, code.ArchiveValue().Path, "code %v, want the archive at %s", code, artifact)
 			}
 		})
 		t.Run(stack+"/no reserved concurrency unless asked for; encrypted environment, no variables (CKV_AWS_173, CKV_AWS_45)", func(t *testing.T) {
 			// Reserving fails where the account's concurrency quota is still
 			// the new-account 10: UnreservedConcurrentExecution may not drop
 			// below 10 (Lambda developer guide, reserved concurrency).
-			if _, set := fn.Inputs["reservedConcurrentExecutions"]; set != (cfg.Secrets.RotationConcurrency > 0) {
-				t.Errorf("reservedConcurrentExecutions set=%v, want it only when secrets.rotationConcurrency asks (%d)", set, cfg.Secrets.RotationConcurrency)
-			}
-			if str(fn, "kmsKeyArn") != output(key, "arn") {
-				t.Errorf("kmsKeyArn %q", str(fn, "kmsKeyArn"))
-			}
-			if input(fn, "environment") != nil {
-				t.Errorf("environment %v; the function needs none", input(fn, "environment"))
-			}
+			_, set := fn.Inputs["reservedConcurrentExecutions"]
+			assert.Equal(t, cfg.Secrets.RotationConcurrency > 0, set, "reservedConcurrentExecutions set, want it only when secrets.rotationConcurrency asks (%d)", cfg.Secrets.RotationConcurrency)
+			assert.Equal(t, output(key, "arn"), str(fn, "kmsKeyArn"), "kmsKeyArn")
+			assert.Nil(t, input(fn, "environment"), "environment %v; the function needs none", input(fn, "environment"))
 		})
 		t.Run(stack+"/in the private subnets", func(t *testing.T) {
 			subnets := strs(fn, "vpcConfig.subnetIds")
 			private := subnetsByTier(t, m)["private"]
-			if len(subnets) != len(private) || len(subnets) < 2 {
-				t.Fatalf("subnets %v, want the %d private subnets", subnets, len(private))
-			}
+			require.Len(t, subnets, len(private), "subnets %v, want the %d private subnets", subnets, len(private))
+			require.GreaterOrEqual(t, len(subnets), 2, "subnets %v, want the %d private subnets", subnets, len(private))
 			for _, s := range private {
-				if !slices.Contains(subnets, id(s)) {
-					t.Errorf("private subnet %s missing", id(s))
-				}
+				assert.Contains(t, subnets, id(s), "private subnet %s missing", id(s))
 			}
 		})
 		t.Run(stack+"/security group reaches only the VPC endpoints", func(t *testing.T) {
 			groups := strs(fn, "vpcConfig.securityGroupIds")
-			if len(groups) != 1 {
-				t.Fatalf("security groups %v, want 1", groups)
-			}
+			require.Len(t, groups, 1, "security groups %v, want 1", groups)
 			endpoints := find(t, m, restype.EC2SecurityGroup, "for the endpoints", func(r mockaws.Resource) bool { return strings.HasSuffix(r.Name, "-endpoints") })
 			var rules []mockaws.Resource
 			for _, typ := range []string{restype.VPCSecurityGroupIngressRule, restype.VPCSecurityGroupEgressRule} {
@@ -286,31 +233,27 @@ func TestRotationFunction(t *testing.T) {
 					}
 				}
 			}
-			if len(rules) != 1 {
-				t.Fatalf("%d rules on the function's group, want one egress rule", len(rules))
-			}
+			require.Len(t, rules, 1, "rules on the function's group, want one egress rule")
 			r := rules[0]
-			if r.Type != restype.VPCSecurityGroupEgressRule || str(r, "referencedSecurityGroupId") != id(endpoints) || num(r, "fromPort") != 443 || num(r, "toPort") != 443 || str(r, "description") == "" {
-				t.Errorf("rule %s %v", r.Type, r.Inputs)
-			}
+			assert.Equal(t, restype.VPCSecurityGroupEgressRule, r.Type, "rule %s %v", r.Type, r.Inputs)
+			assert.Equal(t, id(endpoints), str(r, "referencedSecurityGroupId"), "rule %s %v", r.Type, r.Inputs)
+			assert.Equal(t, 443, num(r, "fromPort"), "rule %s %v", r.Type, r.Inputs)
+			assert.Equal(t, 443, num(r, "toPort"), "rule %s %v", r.Type, r.Inputs)
+			assert.NotEmpty(t, str(r, "description"), "rule %s %v", r.Type, r.Inputs)
 		})
 		t.Run(stack+"/log group encrypted, retained per config, in JSON", func(t *testing.T) {
 			lg := find(t, m, restype.CloudWatchLogGroup, "named in the function's logging config", func(r mockaws.Resource) bool {
 				return str(r, "name") == str(fn, "loggingConfig.logGroup")
 			})
-			if str(lg, "kmsKeyId") != output(key, "arn") || num(lg, "retentionInDays") != cfg.Secrets.LogRetentionDays {
-				t.Errorf("log group kmsKeyId %q retention %d", str(lg, "kmsKeyId"), num(lg, "retentionInDays"))
-			}
-			if str(fn, "loggingConfig.logFormat") != "JSON" {
-				t.Errorf("logFormat %q", str(fn, "loggingConfig.logFormat"))
-			}
+			assert.Equal(t, output(key, "arn"), str(lg, "kmsKeyId"), "log group kmsKeyId")
+			assert.Equal(t, cfg.Secrets.LogRetentionDays, num(lg, "retentionInDays"), "log group retention")
+			assert.Equal(t, "JSON", str(fn, "loggingConfig.logFormat"), "logFormat")
 		})
 		role := roleByARN(t, m, str(fn, "role"))
 		t.Run(stack+"/role assumable by Lambda only", func(t *testing.T) {
 			trust := parsePolicy(t, role, "assumeRolePolicy")
-			if len(trust.Statement) != 1 || string(trust.Statement[0].Principal) != `{"Service":["lambda.amazonaws.com"]}` {
-				t.Errorf("trust %+v", trust)
-			}
+			require.Len(t, trust.Statement, 1, "trust %+v", trust)
+			assert.Equal(t, `{"Service":["lambda.amazonaws.com"]}`, string(trust.Statement[0].Principal), "trust %+v", trust)
 		})
 		t.Run(stack+"/role allowed only on the rotated secrets and the key through Secrets Manager", func(t *testing.T) {
 			rp := find(t, m, restype.IAMRolePolicy, "of the rotation role", func(r mockaws.Resource) bool { return str(r, "role") == output(role, "name") })
@@ -327,9 +270,7 @@ func TestRotationFunction(t *testing.T) {
 					case a == "secretsmanager:GetRandomPassword":
 						// No resource-level permission exists for it.
 					case strings.HasPrefix(a, "secretsmanager:"):
-						if !sameSet(s.Resource, rotated) {
-							t.Errorf("%s on %v, want exactly the rotated secrets %v", a, s.Resource, rotated)
-						}
+						assert.True(t, sameSet(s.Resource, rotated), "%s on %v, want exactly the rotated secrets %v", a, s.Resource, rotated)
 					case strings.HasPrefix(a, "kms:"):
 						// The key and its replicas (PutSecretValue encrypts each
 						// replica with its region's key), through Secrets Manager.
@@ -338,17 +279,16 @@ func TestRotationFunction(t *testing.T) {
 							keys = append(keys, output(rk, "arn").(string))
 							via = append(via, "secretsmanager."+strings.Split(output(rk, "arn").(string), ":")[3]+".amazonaws.com")
 						}
-						if !sameSet(s.Resource, keys) || !sameSet(s.Condition["StringEquals"]["kms:ViaService"], via) {
-							t.Errorf("%s on %v with %v, want the key and its replicas %v through Secrets Manager only", a, s.Resource, s.Condition, keys)
-						}
+						assert.True(t, sameSet(s.Resource, keys), "%s on %v with %v, want the key and its replicas %v through Secrets Manager only", a, s.Resource, s.Condition, keys)
+						assert.True(t, sameSet(s.Condition["StringEquals"]["kms:ViaService"], via), "%s on %v with %v, want the key and its replicas %v through Secrets Manager only", a, s.Resource, s.Condition, keys)
 					case strings.HasPrefix(a, "logs:"):
-						if len(s.Resource) != 1 || !strings.Contains(s.Resource[0], ":log-group:"+str(fn, "loggingConfig.logGroup")+":") {
-							t.Errorf("%s on %v, want the function's log group", a, s.Resource)
+						if assert.Len(t, s.Resource, 1, "%s on %v, want the function's log group", a, s.Resource) {
+							assert.Contains(t, s.Resource[0], ":log-group:"+str(fn, "loggingConfig.logGroup")+":", "%s on %v, want the function's log group", a, s.Resource)
 						}
 					case strings.HasPrefix(a, "ec2:") && strings.Contains(a, "NetworkInterface"), a == "ec2:DescribeSubnets",
 						a == "ec2:AssignPrivateIpAddresses", a == "ec2:UnassignPrivateIpAddresses":
 					default:
-						t.Errorf("unexpected action %s", a)
+						assert.Failf(t, "unexpected action", "unexpected action %s", a)
 					}
 				}
 			}
@@ -435,13 +375,10 @@ func TestSecretResourcePolicies(t *testing.T) {
 			sec := secretNamed(t, m, e.Name)
 			pols := bySecretID(m, restype.SecretsManagerSecretPolicy, "secretArn", sec)
 			t.Run(run.name+"/"+e.Name, func(t *testing.T) {
-				if len(pols) != 1 {
-					t.Fatalf("%d resource policies, want 1", len(pols))
-				}
+				require.Len(t, pols, 1, "resource policies")
 				p := pols[0]
-				if v, _ := boolean(p, "blockPublicPolicy"); !v {
-					t.Error("blockPublicPolicy off")
-				}
+				block, _ := boolean(p, "blockPublicPolicy")
+				assert.True(t, block, "blockPublicPolicy off")
 				doc := parsePolicy(t, p, "policy")
 				cases := []struct {
 					name      string
@@ -455,17 +392,11 @@ func TestSecretResourcePolicies(t *testing.T) {
 					{"rotation function", rotationRole, true, !e.Rotated()},
 				}
 				for _, c := range cases {
-					if got := denies(doc, "secretsmanager:GetSecretValue", c.principal, c.secure); got != c.denied {
-						t.Errorf("%s: denied=%v, want %v", c.name, got, c.denied)
-					}
+					assert.Equal(t, c.denied, denies(doc, "secretsmanager:GetSecretValue", c.principal, c.secure), "%s: denied", c.name)
 				}
-				if !denies(doc, "secretsmanager:PutSecretValue", rotationRole, false) {
-					t.Error("a write without TLS is not denied")
-				}
+				assert.True(t, denies(doc, "secretsmanager:PutSecretValue", rotationRole, false), "a write without TLS is not denied")
 				for _, s := range doc.Statement {
-					if s.Effect == "Allow" {
-						t.Errorf("statement %s allows; grants belong in identity policies", s.Sid)
-					}
+					assert.NotEqual(t, "Allow", s.Effect, "statement %s allows; grants belong in identity policies", s.Sid)
 				}
 			})
 		}
@@ -486,15 +417,14 @@ func TestSecretResourcePolicies(t *testing.T) {
 			for _, s := range doc.Statement {
 				switch {
 				case slices.Contains(s.Action, "secretsmanager:GetSecretValue"):
-					if !sameSet(s.Resource, mine) {
-						t.Errorf("reads %v, want %v", s.Resource, mine)
-					}
+					assert.True(t, sameSet(s.Resource, mine), "reads %v, want %v", s.Resource, mine)
 				case slices.Contains(s.Action, "kms:Decrypt"):
-					if len(s.Resource) == 0 || !strings.HasPrefix(s.Resource[0], "arn:aws:kms:") || s.Condition["StringEquals"]["kms:ViaService"] == nil {
-						t.Errorf("decrypt %v %v", s.Resource, s.Condition)
+					if assert.NotEmpty(t, s.Resource, "decrypt %v %v", s.Resource, s.Condition) {
+						assert.True(t, strings.HasPrefix(s.Resource[0], "arn:aws:kms:"), "decrypt %v %v", s.Resource, s.Condition)
 					}
+					assert.NotNil(t, s.Condition["StringEquals"]["kms:ViaService"], "decrypt %v %v", s.Resource, s.Condition)
 				default:
-					t.Errorf("unexpected statement %s %v", s.Sid, s.Action)
+					assert.Failf(t, "unexpected statement", "unexpected statement %s %v", s.Sid, s.Action)
 				}
 			}
 		})
@@ -508,13 +438,9 @@ func TestSecretAudit(t *testing.T) {
 		topicARN := output(topic, "arn")
 		key := only(t, m, restype.KMSKey)
 		t.Run(stack+"/alerts topic encrypted with the stack key", func(t *testing.T) {
-			if str(topic, "kmsMasterKeyId") != output(key, "arn") {
-				t.Errorf("kmsMasterKeyId %q", str(topic, "kmsMasterKeyId"))
-			}
+			assert.Equal(t, output(key, "arn"), str(topic, "kmsMasterKeyId"), "kmsMasterKeyId")
 			doc := parsePolicy(t, only(t, m, restype.SNSTopicPolicy), "policy")
-			if !denies(doc, "sns:Publish", "arn:aws:iam::123456789012:role/x", false) {
-				t.Error("publishing without TLS is not denied")
-			}
+			assert.True(t, denies(doc, "sns:Publish", "arn:aws:iam::123456789012:role/x", false), "publishing without TLS is not denied")
 		})
 		t.Run(stack+"/rotation failures and secret changes go to the alerts topic", func(t *testing.T) {
 			want := map[string][]string{
@@ -529,29 +455,19 @@ func TestSecretAudit(t *testing.T) {
 					Source []string
 					Detail struct{ EventName []string }
 				}
-				if err := json.Unmarshal([]byte(str(rule, "eventPattern")), &pattern); err != nil {
-					t.Fatalf("%s pattern: %v", what, err)
-				}
-				if !slices.Equal(pattern.Source, []string{"aws.secretsmanager"}) {
-					t.Errorf("%s source %v", what, pattern.Source)
-				}
+				require.NoError(t, json.Unmarshal([]byte(str(rule, "eventPattern")), &pattern), "%s pattern", what)
+				assert.Equal(t, []string{"aws.secretsmanager"}, pattern.Source, "%s source", what)
 				for _, e := range events {
-					if !slices.Contains(pattern.Detail.EventName, e) {
-						t.Errorf("%s does not match %s", what, e)
-					}
+					assert.Contains(t, pattern.Detail.EventName, e, "%s does not match %s", what, e)
 				}
 				targets := 0
 				for _, tg := range m.ByType(restype.CloudWatchEventTarget) {
 					if str(tg, "rule") == output(rule, "name") {
 						targets++
-						if str(tg, "arn") != topicARN {
-							t.Errorf("%s targets %q, want the alerts topic", what, str(tg, "arn"))
-						}
+						assert.Equal(t, topicARN, str(tg, "arn"), "%s target, want the alerts topic", what)
 					}
 				}
-				if targets != 1 {
-					t.Errorf("%s has %d targets, want 1", what, targets)
-				}
+				assert.Equal(t, 1, targets, "%s targets", what)
 			}
 		})
 		t.Run(stack+"/alarm on the rotation function's errors", func(t *testing.T) {
@@ -559,15 +475,10 @@ func TestSecretAudit(t *testing.T) {
 			alarm := find(t, m, restype.CloudWatchMetricAlarm, "on the function's errors", func(r mockaws.Resource) bool {
 				return str(r, "namespace") == "AWS/Lambda" && str(r, "metricName") == "Errors"
 			})
-			if str(alarm, "dimensions.FunctionName") != output(fn, "name") {
-				t.Errorf("dimensions %v", input(alarm, "dimensions"))
-			}
-			if !slices.Equal(strs(alarm, "alarmActions"), []string{topicARN.(string)}) {
-				t.Errorf("alarmActions %v, want the alerts topic", strs(alarm, "alarmActions"))
-			}
-			if str(alarm, "comparisonOperator") != "GreaterThanThreshold" || input(alarm, "threshold") != 0.0 {
-				t.Errorf("alarm fires on %s %v", str(alarm, "comparisonOperator"), input(alarm, "threshold"))
-			}
+			assert.Equal(t, output(fn, "name"), str(alarm, "dimensions.FunctionName"), "dimensions %v", input(alarm, "dimensions"))
+			assert.Equal(t, []string{topicARN.(string)}, strs(alarm, "alarmActions"), "alarmActions, want the alerts topic")
+			assert.Equal(t, "GreaterThanThreshold", str(alarm, "comparisonOperator"), "alarm fires on %s %v", str(alarm, "comparisonOperator"), input(alarm, "threshold"))
+			assert.Equal(t, 0.0, input(alarm, "threshold"), "alarm fires on %s %v", str(alarm, "comparisonOperator"), input(alarm, "threshold"))
 		})
 	}
 }
@@ -581,44 +492,31 @@ func TestSecretReplica(t *testing.T) {
 			replicated = append(replicated, e)
 		}
 	}
-	if len(replicated) == 0 {
-		t.Fatal("prod replicates no secret")
-	}
+	require.NotEmpty(t, replicated, "prod replicates no secret")
 	t.Run("prod/primary key is multi-Region", func(t *testing.T) {
-		if v, _ := boolean(key, "multiRegion"); !v {
-			t.Error("multiRegion off")
-		}
+		v, _ := boolean(key, "multiRegion")
+		assert.True(t, v, "multiRegion off")
 	})
 	for _, e := range replicated {
 		t.Run("prod/"+e.Name+"/replica encrypted by a replica key in its region", func(t *testing.T) {
 			sec := secretNamed(t, m, e.Name)
 			replicas, _ := input(sec, "replicas").([]any)
-			if len(replicas) != 1 {
-				t.Fatalf("replicas %v", replicas)
-			}
+			require.Len(t, replicas, 1, "replicas %v", replicas)
 			rep := replicas[0].(map[string]any)
-			if rep["region"] != e.ReplicaRegion {
-				t.Errorf("replica region %v", rep["region"])
-			}
+			assert.Equal(t, e.ReplicaRegion, rep["region"], "replica region")
 			rk := find(t, m, restype.KMSReplicaKey, "used by the replica", func(r mockaws.Resource) bool { return output(r, "arn") == rep["kmsKeyId"] })
-			if str(rk, "primaryKeyArn") != output(key, "arn") {
-				t.Errorf("primaryKeyArn %q", str(rk, "primaryKeyArn"))
-			}
+			assert.Equal(t, output(key, "arn"), str(rk, "primaryKeyArn"), "primaryKeyArn")
 			provider := find(t, m, restype.ProviderAWS, "of the replica key", func(r mockaws.Resource) bool {
 				return strings.HasPrefix(rk.Provider, r.URN+"::")
 			})
-			if str(provider, "region") != e.ReplicaRegion {
-				t.Errorf("replica key provider region %q", str(provider, "region"))
-			}
+			assert.Equal(t, e.ReplicaRegion, str(provider, "region"), "replica key provider region")
 			doc := parsePolicy(t, rk, "policy")
 			for _, s := range doc.Statement {
-				if v := s.Condition["StringEquals"]["kms:ViaService"]; v != nil && !slices.Contains(v, "secretsmanager."+e.ReplicaRegion+".amazonaws.com") {
-					t.Errorf("replica key policy statement %s scopes to %v, not the replica region", s.Sid, v)
+				if v := s.Condition["StringEquals"]["kms:ViaService"]; v != nil {
+					assert.Contains(t, v, "secretsmanager."+e.ReplicaRegion+".amazonaws.com", "replica key policy statement %s scopes to %v, not the replica region", s.Sid, v)
 				}
 			}
-			if !rk.Protect {
-				t.Error("the replica key is not protected in prod")
-			}
+			assert.True(t, rk.Protect, "the replica key is not protected in prod")
 		})
 	}
 }
@@ -639,9 +537,7 @@ func TestNoSecretValueInPlainText(t *testing.T) {
 			for _, r := range run.m.ByType("aws:cognito/userPoolClient:UserPoolClient") {
 				values[r.URN] = mockaws.ClientSecretValue(r.URN)
 			}
-			if len(run.m.ByType(restype.RandomPassword)) == 0 {
-				t.Fatal("no generated password to look for; the scan would prove nothing")
-			}
+			require.NotEmpty(t, run.m.ByType(restype.RandomPassword), "no generated password to look for; the scan would prove nothing")
 			seen := map[string]bool{}
 			for _, r := range run.m.Resources() {
 				for label, pm := range map[string]resource.PropertyMap{"inputs": r.Inputs, "outputs": r.Outputs} {
@@ -651,34 +547,28 @@ func TestNoSecretValueInPlainText(t *testing.T) {
 						if strings.Contains(string(all), v) {
 							seen[what] = true
 						}
-						if strings.Contains(string(masked), v) {
-							t.Errorf("%s %s %s hold the value of %s unsecret", r.Type, r.Name, label, what)
-						}
+						// Not assert.NotContains: its message would print the value.
+						assert.False(t, strings.Contains(string(masked), v), "%s %s %s hold the value of %s unsecret", r.Type, r.Name, label, what)
 					}
 				}
 			}
 			for what := range values {
-				if !seen[what] {
-					t.Errorf("the value of %s is nowhere, so the scan proved nothing for it", what)
-				}
+				assert.True(t, seen[what], "the value of %s is nowhere, so the scan proved nothing for it", what)
 			}
 		})
 	}
 	t.Run("stack files hold no external value in plain text", func(t *testing.T) {
 		for _, stack := range stacks {
 			b, err := os.ReadFile(filepath.Join("..", "Pulumi."+stack+".yaml"))
-			if err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, err)
 			for i, line := range strings.Split(string(b), "\n") {
 				if strings.Contains(line, "hardening:secret-") && !strings.Contains(line, "secure:") {
 					next := ""
 					if lines := strings.Split(string(b), "\n"); i+1 < len(lines) {
 						next = lines[i+1]
 					}
-					if !strings.Contains(next, "secure:") {
-						t.Errorf("Pulumi.%s.yaml line %d sets a secret value without secure:", stack, i+1)
-					}
+					// Not assert.Contains: its message would print the value.
+					assert.True(t, strings.Contains(next, "secure:"), "Pulumi.%s.yaml line %d sets a secret value without secure:", stack, i+1)
 				}
 			}
 		}
@@ -689,27 +579,17 @@ func TestMissingRotationArtifact(t *testing.T) {
 	s := loadStack(t, "dev")
 	setField(t, s, "secrets", "rotationArtifact", filepath.Join(t.TempDir(), "rotation.zip"))
 	m, err := s.Run(baseline.Run)
-	if err == nil {
-		t.Fatal("the program ran without its rotation function")
-	}
+	require.Error(t, err, "the program ran without its rotation function")
 	for _, want := range []string{"secrets.rotationArtifact:", "go run ./cmd/buildlambda"} {
-		if !strings.Contains(err.Error(), want) {
-			t.Errorf("error %q does not say %q", err, want)
-		}
+		assert.ErrorContains(t, err, want)
 	}
-	if n := len(m.Resources()); n != 0 {
-		t.Errorf("%d resources registered before the error", n)
-	}
+	assert.Empty(t, m.Resources(), "resources registered before the error")
 }
 
 func TestPlainExternalValueRefused(t *testing.T) {
 	s := withExternal(t, "dev")
 	s.SecretKeys = slices.DeleteFunc(s.SecretKeys, func(k string) bool { return strings.HasSuffix(k, "secret-partner-token") })
 	m, err := s.Run(baseline.Run)
-	if err == nil || !strings.Contains(err.Error(), "secret-partner-token: is in plain text") {
-		t.Fatalf("error %v, want the plain-text value refused", err)
-	}
-	if n := len(m.Resources()); n != 0 {
-		t.Errorf("%d resources registered before the error", n)
-	}
+	require.ErrorContains(t, err, "secret-partner-token: is in plain text", "want the plain-text value refused")
+	assert.Empty(t, m.Resources(), "resources registered before the error")
 }

@@ -1,10 +1,11 @@
 package tests
 
 import (
-	"slices"
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/stretchr/testify/assert"
 
 	"github.com/example/hardening/internal/mockaws"
 	"github.com/example/hardening/internal/restype"
@@ -62,27 +63,22 @@ func TestSecurityGroups(t *testing.T) {
 		t.Run(stack+"/groups carry no inline rules", func(t *testing.T) {
 			for _, sg := range m.ByType(restype.EC2SecurityGroup) {
 				for _, k := range []string{"ingress", "egress"} {
-					if v, _ := input(sg, k).([]any); len(v) > 0 {
-						t.Errorf("security group %s has inline %s %v; use one rule resource each", sg.Name, k, v)
-					}
+					v, _ := input(sg, k).([]any)
+					assert.Empty(t, v, "security group %s has inline %s; use one rule resource each", sg.Name, k)
 				}
-				if str(sg, "description") == "" {
-					t.Errorf("security group %s has no description", sg.Name)
-				}
+				assert.NotEmpty(t, str(sg, "description"), "security group %s has no description", sg.Name)
 			}
 		})
 		t.Run(stack+"/every rule has a description (CKV_AWS_23)", func(t *testing.T) {
 			for _, r := range rules {
-				if str(r.res, "description") == "" {
-					t.Errorf("rule %s has no description", r.res.Name)
-				}
+				assert.NotEmpty(t, str(r.res, "description"), "rule %s has no description", r.res.Name)
 			}
 		})
 		t.Run(stack+"/every rule is one TCP port", func(t *testing.T) {
 			for _, r := range rules {
-				if r.proto != "tcp" || r.from != r.to || r.from == 0 {
-					t.Errorf("rule %s: protocol %s ports %d-%d, want one TCP port", r.res.Name, r.proto, r.from, r.to)
-				}
+				assert.Equal(t, "tcp", r.proto, "rule %s: protocol %s ports %d-%d, want one TCP port", r.res.Name, r.proto, r.from, r.to)
+				assert.Equal(t, r.from, r.to, "rule %s: protocol %s ports %d-%d, want one TCP port", r.res.Name, r.proto, r.from, r.to)
+				assert.NotZero(t, r.from, "rule %s: protocol %s ports %d-%d, want one TCP port", r.res.Name, r.proto, r.from, r.to)
 			}
 		})
 		t.Run(stack+"/only the load balancer is open to the world, and only on 80 and 443 (EC2.18, EC2.19, EC2.53, EC2.54)", func(t *testing.T) {
@@ -90,9 +86,8 @@ func TestSecurityGroups(t *testing.T) {
 				if r.egress || !strings.HasSuffix(r.peer, "/0") {
 					continue
 				}
-				if r.group != "lb" || (r.from != 443 && r.from != 80) {
-					t.Errorf("rule %s opens %s port %d to %s", r.res.Name, r.group, r.from, r.peer)
-				}
+				assert.Equal(t, "lb", r.group, "rule %s opens %s port %d to %s", r.res.Name, r.group, r.from, r.peer)
+				assert.Contains(t, []int{443, 80}, r.from, "rule %s opens %s port %d to %s", r.res.Name, r.group, r.from, r.peer)
 			}
 		})
 		ingressTo := func(group string) []sgRule {
@@ -122,11 +117,7 @@ func TestSecurityGroups(t *testing.T) {
 			for _, c := range cfg.Network.LoadBalancerIngressCIDRs {
 				want = append(want, c+":443", c+":80")
 			}
-			slices.Sort(got)
-			slices.Sort(want)
-			if !slices.Equal(got, want) {
-				t.Errorf("lb ingress %v, want %v", got, want)
-			}
+			assert.ElementsMatch(t, want, got, "lb ingress")
 		})
 		lbOut := []string{"sg:app:" + strconv.Itoa(cfg.Network.AppPort)}
 		if len(cfg.Identity.AuthenticatedPaths) > 0 {
@@ -151,9 +142,7 @@ func TestSecurityGroups(t *testing.T) {
 				for _, r := range c.rules {
 					got = append(got, r.peer+":"+strconv.Itoa(r.from))
 				}
-				if !slices.Equal(got, c.want) {
-					t.Errorf("rules %v, want %v", got, c.want)
-				}
+				assert.Equal(t, c.want, got, "rules")
 			})
 		}
 		t.Run(stack+"/app sends only to data, endpoints, gateway endpoints and configured HTTPS destinations", func(t *testing.T) {
@@ -174,14 +163,10 @@ func TestSecurityGroups(t *testing.T) {
 				got[r.peer+":"+strconv.Itoa(r.from)] = true
 			}
 			for k := range got {
-				if !want[k] {
-					t.Errorf("app egress %s is not needed", k)
-				}
+				assert.Contains(t, want, k, "app egress %s is not needed", k)
 			}
 			for k := range want {
-				if !got[k] {
-					t.Errorf("app egress %s missing", k)
-				}
+				assert.Contains(t, got, k, "app egress %s missing", k)
 			}
 		})
 	}

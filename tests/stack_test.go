@@ -5,6 +5,8 @@ import (
 	"testing"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/example/hardening/baseline"
 	"github.com/example/hardening/internal/awsenv"
@@ -26,14 +28,10 @@ func TestComponentTree(t *testing.T) {
 		t.Run(stack+"/every resource is the child of one of the program's components", func(t *testing.T) {
 			for _, r := range m.Resources() {
 				if !r.Custom {
-					if !strings.HasPrefix(r.Type, componentTypeScope) {
-						t.Errorf("component %s has type %s, want the %s package", r.Name, r.Type, componentTypeScope)
-					}
+					assert.True(t, strings.HasPrefix(r.Type, componentTypeScope), "component %s has type %s, want the %s package", r.Name, r.Type, componentTypeScope)
 					continue
 				}
-				if !components[r.Parent] {
-					t.Errorf("%s %s has parent %q, want a component", r.Type, r.Name, r.Parent)
-				}
+				assert.True(t, components[r.Parent], "%s %s has parent %q, want a component", r.Type, r.Name, r.Parent)
 			}
 		})
 		t.Run(stack+"/every child is named from its component", func(t *testing.T) {
@@ -42,9 +40,7 @@ func TestComponentTree(t *testing.T) {
 					continue
 				}
 				parent := r.Parent[strings.LastIndex(r.Parent, "::")+2:]
-				if r.Name != parent && !strings.HasPrefix(r.Name, parent+"-") {
-					t.Errorf("%s %s is not named from its component %s", r.Type, r.Name, parent)
-				}
+				assert.True(t, r.Name == parent || strings.HasPrefix(r.Name, parent+"-"), "%s %s is not named from its component %s", r.Type, r.Name, parent)
 			}
 		})
 		t.Run(stack+"/lookups happen once each", func(t *testing.T) {
@@ -56,9 +52,7 @@ func TestComponentTree(t *testing.T) {
 				"aws:index/getCallerIdentity:getCallerIdentity", "aws:index/getPartition:getPartition",
 				"aws:index/getRegion:getRegion", "aws:index/getAvailabilityZones:getAvailabilityZones",
 			} {
-				if seen[tok] != 1 {
-					t.Errorf("%s invoked %d times, want once", tok, seen[tok])
-				}
+				assert.Equal(t, 1, seen[tok], "%s invocations, want once", tok)
 			}
 		})
 	}
@@ -70,20 +64,15 @@ func TestStatefulProtection(t *testing.T) {
 		cfg := stackConfig(t, stack)
 		t.Run(stack+"/key and log groups protected and retained per protectStateful", func(t *testing.T) {
 			stateful := append(m.ByType(restype.KMSKey), m.ByType(restype.CloudWatchLogGroup)...)
-			if len(stateful) < 2 {
-				t.Fatalf("%d stateful resources, want the key and the flow-log group at least", len(stateful))
-			}
+			require.GreaterOrEqual(t, len(stateful), 2, "stateful resources: want the key and the flow-log group at least")
 			for _, r := range stateful {
-				if r.Protect != cfg.ProtectStateful || r.RetainOnDelete != cfg.ProtectStateful {
-					t.Errorf("%s %s protect=%v retainOnDelete=%v, want %v", r.Type, r.Name, r.Protect, r.RetainOnDelete, cfg.ProtectStateful)
-				}
+				assert.Equal(t, cfg.ProtectStateful, r.Protect, "%s %s protect", r.Type, r.Name)
+				assert.Equal(t, cfg.ProtectStateful, r.RetainOnDelete, "%s %s retainOnDelete", r.Type, r.Name)
 			}
 		})
 	}
 	t.Run("prod/protects its stateful resources", func(t *testing.T) {
-		if !stackConfig(t, "prod").ProtectStateful {
-			t.Error("prod sets protectStateful false")
-		}
+		assert.True(t, stackConfig(t, "prod").ProtectStateful, "prod sets protectStateful false")
 	})
 }
 
@@ -104,9 +93,7 @@ func TestProdIsHardened(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run("prod/"+c.name, func(t *testing.T) {
-			if !c.ok {
-				t.Errorf("prod has %v", c.got)
-			}
+			assert.True(t, c.ok, "prod has %v", c.got)
 		})
 	}
 }
@@ -117,33 +104,26 @@ func TestKMSKey(t *testing.T) {
 		cfg := stackConfig(t, stack)
 		key := only(t, m, restype.KMSKey)
 		t.Run(stack+"/rotation on with the configured period (KMS.4)", func(t *testing.T) {
-			if v, _ := boolean(key, "enableKeyRotation"); !v {
-				t.Error("enableKeyRotation off")
-			}
-			if got := num(key, "rotationPeriodInDays"); got != cfg.KMS.RotationPeriodDays {
-				t.Errorf("rotationPeriodInDays %d, want %d", got, cfg.KMS.RotationPeriodDays)
-			}
-			if got := num(key, "deletionWindowInDays"); got != cfg.KMS.DeletionWindowDays {
-				t.Errorf("deletionWindowInDays %d, want %d", got, cfg.KMS.DeletionWindowDays)
-			}
+			v, _ := boolean(key, "enableKeyRotation")
+			assert.True(t, v, "enableKeyRotation off")
+			assert.Equal(t, cfg.KMS.RotationPeriodDays, num(key, "rotationPeriodInDays"), "rotationPeriodInDays")
+			assert.Equal(t, cfg.KMS.DeletionWindowDays, num(key, "deletionWindowInDays"), "deletionWindowInDays")
 		})
 		t.Run(stack+"/lockout-check bypass unused (CKV2_AWS_64)", func(t *testing.T) {
-			if v, _ := boolean(key, "bypassPolicyLockoutSafetyCheck"); v {
-				t.Error("bypassPolicyLockoutSafetyCheck on")
-			}
+			v, _ := boolean(key, "bypassPolicyLockoutSafetyCheck")
+			assert.False(t, v, "bypassPolicyLockoutSafetyCheck on")
 		})
 		t.Run(stack+"/alias points at the key", func(t *testing.T) {
 			aliases := m.ByType(restype.KMSAlias)
-			if len(aliases) != 1 || str(aliases[0], "targetKeyId") != output(key, "keyId") {
-				t.Errorf("aliases %d, want one targeting the key", len(aliases))
-			}
+			require.Len(t, aliases, 1, "aliases: want one targeting the key")
+			assert.Equal(t, output(key, "keyId"), str(aliases[0], "targetKeyId"), "the alias targets the key")
 		})
 		doc := parsePolicy(t, key, "policy")
 		t.Run(stack+"/no * principal in the key policy (CKV_AWS_33)", func(t *testing.T) {
 			for _, s := range doc.Statement {
-				if p := string(s.Principal); p == `"*"` || strings.Contains(p, `"*"`) || strings.Contains(p, `*"`) {
-					t.Errorf("statement %s principal %s", s.Sid, p)
-				}
+				p := string(s.Principal)
+				assert.NotContains(t, p, `"*"`, "statement %s principal %s", s.Sid, p)
+				assert.NotContains(t, p, `*"`, "statement %s principal %s", s.Sid, p)
 			}
 		})
 		t.Run(stack+"/administrators cannot use the key; users cannot administer it", func(t *testing.T) {
@@ -157,11 +137,9 @@ func TestKMSKey(t *testing.T) {
 						admin = true
 					}
 				}
-				if admin && use {
-					t.Errorf("statement %s both administers and uses the key: %v", s.Sid, s.Action)
-				}
-				if use && len(s.Condition) == 0 {
-					t.Errorf("statement %s uses the key without a condition scoping the service", s.Sid)
+				assert.False(t, admin && use, "statement %s both administers and uses the key: %v", s.Sid, s.Action)
+				if use {
+					assert.NotEmpty(t, s.Condition, "statement %s uses the key without a condition scoping the service", s.Sid)
 				}
 			}
 		})
@@ -191,17 +169,12 @@ func TestTwoNetworksDoNotCollide(t *testing.T) {
 		}
 		return nil
 	})
-	if err != nil {
-		t.Fatalf("two networks in one program: %v", err)
-	}
+	require.NoError(t, err, "two networks in one program")
 	for _, name := range []string{"blue", "green"} {
-		if _, ok := m.Named(typeVpcComponent, name); !ok {
-			t.Errorf("component %s not registered", name)
-		}
+		_, ok := m.Named(typeVpcComponent, name)
+		assert.True(t, ok, "component %s not registered", name)
 	}
-	if n := len(m.ByType(restype.EC2VPC)); n != 2 {
-		t.Errorf("%d VPCs, want 2", n)
-	}
+	assert.Len(t, m.ByType(restype.EC2VPC), 2, "VPCs")
 }
 
 func TestComponentOutputs(t *testing.T) {
@@ -224,15 +197,11 @@ func TestComponentOutputs(t *testing.T) {
 		t.Run("prod/output "+k, func(t *testing.T) {
 			switch x := res.Value.(type) {
 			case string:
-				if x == "" {
-					t.Error("empty")
-				}
+				assert.NotEmpty(t, x, "empty")
 			case []string:
-				if len(x) != cfg.Network.AZCount {
-					t.Errorf("%d ids, want %d", len(x), cfg.Network.AZCount)
-				}
+				assert.Len(t, x, cfg.Network.AZCount, "ids")
 			default:
-				t.Errorf("unexpected %T %v", res.Value, res.Value)
+				assert.Failf(t, "unexpected output type", "unexpected %T %v", res.Value, res.Value)
 			}
 		})
 	}
@@ -242,17 +211,11 @@ func TestBadConfigRegistersNothing(t *testing.T) {
 	s := loadStack(t, "prod")
 	s.Set("network", `{"cidr": "10.0.0.0/33", "azCount": 9}`)
 	m, err := s.Run(baseline.Run)
-	if err == nil {
-		t.Fatal("run succeeded with a bad network config")
-	}
+	require.Error(t, err, "run succeeded with a bad network config")
 	for _, want := range []string{`network.cidr: "10.0.0.0/33" is not a valid IPv4 CIDR`, "network.azCount: 9 is out of range"} {
-		if !strings.Contains(err.Error(), want) {
-			t.Errorf("error %q does not report %q", err, want)
-		}
+		assert.ErrorContains(t, err, want)
 	}
-	if n := len(m.Resources()); n != 0 {
-		t.Errorf("%d resources registered before validation failed, want 0", n)
-	}
+	assert.Empty(t, m.Resources(), "resources registered before validation failed")
 }
 
 func TestUnknownInvokeFailsLoudly(t *testing.T) {
@@ -261,9 +224,7 @@ func TestUnknownInvokeFailsLoudly(t *testing.T) {
 		var out map[string]any
 		return ctx.Invoke("aws:ec2/getAmi:getAmi", map[string]any{"mostRecent": true}, &out)
 	})
-	if err == nil || !strings.Contains(err.Error(), "unexpected invoke aws:ec2/getAmi:getAmi") {
-		t.Errorf("error %v, want it to name the unknown invoke", err)
-	}
+	assert.ErrorContains(t, err, "unexpected invoke aws:ec2/getAmi:getAmi", "want the error to name the unknown invoke")
 }
 
 func TestStackFiles(t *testing.T) {
@@ -271,18 +232,13 @@ func TestStackFiles(t *testing.T) {
 	for _, stack := range stacks {
 		s := loadStack(t, stack)
 		t.Run(stack+"/states its region", func(t *testing.T) {
-			if s.Region == "" {
-				t.Error("aws:region unset")
-			}
+			assert.NotEmpty(t, s.Region, "aws:region unset")
 		})
 		t.Run(stack+"/encrypts its secrets with its own KMS key", func(t *testing.T) {
-			if !strings.HasPrefix(s.SecretsProvider, "awskms://alias/") || !strings.Contains(s.SecretsProvider, "-"+stack+"-") {
-				t.Errorf("secretsprovider %q, want awskms://alias/<project>-%s-...", s.SecretsProvider, stack)
-			}
+			assert.True(t, strings.HasPrefix(s.SecretsProvider, "awskms://alias/"), "secretsprovider %q, want awskms://alias/<project>-%s-...", s.SecretsProvider, stack)
+			assert.Contains(t, s.SecretsProvider, "-"+stack+"-", "secretsprovider %q, want awskms://alias/<project>-%s-...", s.SecretsProvider, stack)
 			for other, p := range providers {
-				if p == s.SecretsProvider {
-					t.Errorf("%s shares its secrets provider with %s: a %s role could decrypt %s", stack, other, other, stack)
-				}
+				assert.NotEqual(t, p, s.SecretsProvider, "%s shares its secrets provider with %s: a %s role could decrypt %s", stack, other, other, stack)
 			}
 			providers[stack] = s.SecretsProvider
 		})

@@ -5,6 +5,9 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // scanJSON is govulncheck -format json output in the shape v1.9.0 writes:
@@ -20,25 +23,19 @@ const scanJSON = `{"config":{"protocol_version":"v1.0.0","scanner_name":"govulnc
 func mustScan(t *testing.T, s string) Scan {
 	t.Helper()
 	sc, err := ReadScan(strings.NewReader(s))
-	if err != nil {
-		t.Fatalf("ReadScan: %v", err)
-	}
+	require.NoError(t, err, "ReadScan")
 	sc.Name = "./..."
 	return sc
 }
 
 func TestReadScanKeepsOnlyReachableFindings(t *testing.T) {
 	sc := mustScan(t, scanJSON)
-	if len(sc.Reachable) != 1 {
-		t.Fatalf("reachable = %v, want only GO-2026-6809 (GO-2026-6865 is imported, not called)", sc.Reachable)
-	}
+	require.Len(t, sc.Reachable, 1, "reachable: want only GO-2026-6809 (GO-2026-6865 is imported, not called)")
 	f, ok := sc.Reachable["GO-2026-6809"]
-	if !ok || f.FixedVersion != "v1.26.10" || !strings.Contains(f.Trace, "cmd/rotation") {
-		t.Errorf("GO-2026-6809 = %+v, want fixed in v1.26.10 with a trace from cmd/rotation", f)
-	}
-	if sc.GoVersion != "go1.26.8" {
-		t.Errorf("go version = %q, want go1.26.8", sc.GoVersion)
-	}
+	assert.True(t, ok, "GO-2026-6809 is reachable")
+	assert.Equal(t, "v1.26.10", f.FixedVersion, "GO-2026-6809 fixed version")
+	assert.Contains(t, f.Trace, "cmd/rotation", "GO-2026-6809: want a trace from cmd/rotation")
+	assert.Equal(t, "go1.26.8", sc.GoVersion, "go version")
 }
 
 func TestReadScanRefuses(t *testing.T) {
@@ -48,18 +45,19 @@ func TestReadScanRefuses(t *testing.T) {
 		"not govulncheck output": `not json`,
 	} {
 		t.Run(name, func(t *testing.T) {
-			if _, err := ReadScan(strings.NewReader(in)); err == nil {
-				t.Error("ReadScan accepted it")
-			}
+			_, err := ReadScan(strings.NewReader(in))
+			assert.Error(t, err, "ReadScan accepted it")
 		})
 	}
 }
 
 func TestParseExclusions(t *testing.T) {
 	ex, err := ParseExclusions(strings.NewReader("# comment\n\nGO-2026-6809 2027-01-15 no fixed Go release for the Lambda runtime yet\n"))
-	if err != nil || len(ex) != 1 || ex[0].ID != "GO-2026-6809" || ex[0].Reason != "no fixed Go release for the Lambda runtime yet" || ex[0].Line != 3 {
-		t.Fatalf("ParseExclusions = %+v, %v", ex, err)
-	}
+	require.NoError(t, err, "ParseExclusions")
+	require.Len(t, ex, 1, "ParseExclusions")
+	require.Equal(t, "GO-2026-6809", ex[0].ID, "ParseExclusions = %+v", ex)
+	require.Equal(t, "no fixed Go release for the Lambda runtime yet", ex[0].Reason, "ParseExclusions = %+v", ex)
+	require.Equal(t, 3, ex[0].Line, "ParseExclusions = %+v", ex)
 	for name, tc := range map[string]struct{ in, want string }{
 		"no reason":   {"GO-2026-6809 2027-01-15\n", "line 1: want `ID YYYY-MM-DD reason`"},
 		"no date":     {"GO-2026-6809 soon because\n", `line 1: revisit date "soon" is not YYYY-MM-DD`},
@@ -68,9 +66,7 @@ func TestParseExclusions(t *testing.T) {
 	} {
 		t.Run(name, func(t *testing.T) {
 			_, err := ParseExclusions(strings.NewReader(tc.in))
-			if err == nil || !strings.Contains(err.Error(), tc.want) {
-				t.Errorf("error = %v, want it to contain %q", err, tc.want)
-			}
+			assert.ErrorContains(t, err, tc.want)
 		})
 	}
 }
@@ -94,11 +90,10 @@ func TestGate(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			err := Gate(io.Discard, []Scan{mustScan(t, scanJSON)}, tc.ex, now)
-			switch {
-			case tc.want == "" && err != nil:
-				t.Errorf("Gate = %v, want pass", err)
-			case tc.want != "" && (err == nil || !strings.Contains(err.Error(), tc.want)):
-				t.Errorf("Gate = %v, want an error containing %q", err, tc.want)
+			if tc.want == "" {
+				assert.NoError(t, err, "Gate: want pass")
+			} else {
+				assert.ErrorContains(t, err, tc.want, "Gate")
 			}
 		})
 	}
@@ -107,10 +102,6 @@ func TestGate(t *testing.T) {
 func TestGatePassesACleanScan(t *testing.T) {
 	clean := mustScan(t, `{"config":{"go_version":"go1.27.3","db":"file:///db","scan_level":"symbol"}}`)
 	var out strings.Builder
-	if err := Gate(&out, []Scan{clean}, nil, time.Now()); err != nil {
-		t.Fatalf("Gate = %v, want pass", err)
-	}
-	if !strings.Contains(out.String(), "./...: 0 reachable (go1.27.3, db file:///db)") {
-		t.Errorf("report = %q, want the scan's name, count, toolchain and database", out.String())
-	}
+	require.NoError(t, Gate(&out, []Scan{clean}, nil, time.Now()), "Gate: want pass")
+	assert.Contains(t, out.String(), "./...: 0 reachable (go1.27.3, db file:///db)", "report: want the scan's name, count, toolchain and database")
 }

@@ -3,6 +3,8 @@ package awsname
 import (
 	"strings"
 	"testing"
+
+	"github.com/stretchr/testify/assert"
 )
 
 func TestEC2Description(t *testing.T) {
@@ -17,8 +19,10 @@ func TestEC2Description(t *testing.T) {
 		{strings.Repeat("a", 256), "is 256 characters; EC2 accepts at most 255"},
 	} {
 		err := EC2Description(tc.in)
-		if tc.err == "" && err != nil || tc.err != "" && (err == nil || !strings.Contains(err.Error(), tc.err)) {
-			t.Errorf("EC2Description(%q) = %v, want %q", tc.in, err, tc.err)
+		if tc.err == "" {
+			assert.NoError(t, err, "EC2Description(%q)", tc.in)
+		} else {
+			assert.ErrorContains(t, err, tc.err, "EC2Description(%q)", tc.in)
 		}
 	}
 }
@@ -40,8 +44,10 @@ func TestShape(t *testing.T) {
 		{"nope.Shape", "x", "no model shape"},
 	} {
 		err := Shape(tc.id, tc.value)
-		if tc.err == "" && err != nil || tc.err != "" && (err == nil || !strings.Contains(err.Error(), tc.err)) {
-			t.Errorf("Shape(%s, %q) = %v, want %q", tc.id, tc.value, err, tc.err)
+		if tc.err == "" {
+			assert.NoError(t, err, "Shape(%s, %q)", tc.id, tc.value)
+		} else {
+			assert.ErrorContains(t, err, tc.err, "Shape(%s, %q)", tc.id, tc.value)
 		}
 	}
 }
@@ -54,8 +60,10 @@ func TestRegion(t *testing.T) {
 		{"aws", "us-east-1", true}, {"aws", "us-west-2", true}, {"aws", "us_east_1", false},
 		{"aws", "us-east-9", false}, {"aws", "cn-north-1", false}, {"aws-cn", "cn-north-1", true},
 	} {
-		if err := Region(tc.partition, tc.region); (err == nil) != tc.ok {
-			t.Errorf("Region(%s, %s) = %v, want ok=%v", tc.partition, tc.region, err, tc.ok)
+		if err := Region(tc.partition, tc.region); tc.ok {
+			assert.NoError(t, err, "Region(%s, %s)", tc.partition, tc.region)
+		} else {
+			assert.Error(t, err, "Region(%s, %s)", tc.partition, tc.region)
 		}
 	}
 }

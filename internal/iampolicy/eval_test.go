@@ -1,8 +1,10 @@
 package iampolicy
 
 import (
-	"strings"
 	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 func TestEvaluate(t *testing.T) {
@@ -71,29 +73,28 @@ func TestEvaluate(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			got, err := Evaluate(tc.doc, tc.req)
-			if err != nil || got != tc.want {
-				t.Errorf("Evaluate = %v, %v; want %v", got, err, tc.want)
-			}
+			require.NoError(t, err, "Evaluate")
+			assert.Equal(t, tc.want, got, "Evaluate")
 		})
 	}
 }
 
 func TestEvaluateRefusesUnmodelledOperators(t *testing.T) {
 	d := New(Statement{Effect: Allow, Action: []string{"s3:GetObject"}, Resource: []string{"*"}, Condition: Conditions{"IpAddress": {"aws:SourceIp": {"10.0.0.0/8"}}}})
-	if _, err := Evaluate(d, Request{Principal: "r", Action: "s3:GetObject", Resource: "o", Context: map[string][]string{"aws:SourceIp": {"10.1.1.1"}}}); err == nil {
-		t.Error("an unmodelled operator was evaluated silently")
-	}
+	_, err := Evaluate(d, Request{Principal: "r", Action: "s3:GetObject", Resource: "o", Context: map[string][]string{"aws:SourceIp": {"10.1.1.1"}}})
+	assert.Error(t, err, "an unmodelled operator was evaluated silently")
 }
 
 func TestParseAcceptsStringsAndLists(t *testing.T) {
 	d, err := Parse(`{"Version":"2012-10-17","Statement":{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":["a","b"],"Condition":{"Bool":{"aws:SecureTransport":false}}}}`)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	s := d.Statement[0]
-	if !s.Principal.Everyone || len(s.Action) != 1 || len(s.Resource) != 2 || s.Condition["Bool"]["aws:SecureTransport"][0] != "false" {
-		t.Errorf("Parse = %+v", s)
-	}
+	require.NotNil(t, s.Principal, "Parse = %+v", s)
+	assert.True(t, s.Principal.Everyone, "Parse = %+v", s)
+	assert.Len(t, s.Action, 1, "Parse = %+v", s)
+	assert.Len(t, s.Resource, 2, "Parse = %+v", s)
+	require.NotEmpty(t, s.Condition["Bool"]["aws:SecureTransport"], "Parse = %+v", s)
+	assert.Equal(t, "false", s.Condition["Bool"]["aws:SecureTransport"][0], "Parse = %+v", s)
 }
 
 func TestAuthorize(t *testing.T) {
@@ -116,9 +117,8 @@ func TestAuthorize(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			got, why, err := Authorize(req, tc.p)
-			if err != nil || got != tc.want {
-				t.Errorf("Authorize = %v (%s), %v; want %v", got, why, err, tc.want)
-			}
+			require.NoError(t, err, "Authorize")
+			assert.Equal(t, tc.want, got, "Authorize (%s)", why)
 		})
 	}
 }
@@ -126,16 +126,13 @@ func TestAuthorize(t *testing.T) {
 func TestEndpointJSON(t *testing.T) {
 	pinned := New(Statement{Sid: "Ours", Effect: Allow, Principal: &Principal{Everyone: true}, Action: []string{"s3:*"}, Resource: []string{"*"},
 		Condition: Conditions{"StringEquals": {"aws:PrincipalAccount": {"123456789012"}}}})
-	if _, err := pinned.EndpointJSON(); err != nil {
-		t.Errorf("an Allow to * pinned to the account: %v", err)
-	}
+	_, err := pinned.EndpointJSON()
+	assert.NoError(t, err, "an Allow to * pinned to the account")
 	open := New(Statement{Sid: "Any", Effect: Allow, Principal: &Principal{Everyone: true}, Action: []string{"s3:*"}, Resource: []string{"*"}})
-	if _, err := open.EndpointJSON(); err == nil || !strings.Contains(err.Error(), "statement Any: Allow to every principal without an aws:PrincipalAccount condition") {
-		t.Errorf("an open endpoint policy: %v", err)
-	}
+	_, err = open.EndpointJSON()
+	assert.ErrorContains(t, err, "statement Any: Allow to every principal without an aws:PrincipalAccount condition", "an open endpoint policy")
 	star := New(Statement{Sid: "Star", Effect: Allow, Principal: &Principal{Everyone: true}, Action: []string{"*"}, Resource: []string{"*"},
 		Condition: Conditions{"StringEquals": {"aws:PrincipalAccount": {"123456789012"}}}})
-	if _, err := star.EndpointJSON(); err == nil || !strings.Contains(err.Error(), `action "*" allows everything`) {
-		t.Errorf("an endpoint policy allowing *: %v", err)
-	}
+	_, err = star.EndpointJSON()
+	assert.ErrorContains(t, err, `action "*" allows everything`, "an endpoint policy allowing *")
 }

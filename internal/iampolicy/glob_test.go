@@ -1,6 +1,10 @@
 package iampolicy
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+)
 
 // TestGlobMatchesPattern: the allocation-free glob agrees with the
 // regexp form of IAM's wildcards (Pattern) on every case.
@@ -14,9 +18,7 @@ func TestGlobMatchesPattern(t *testing.T) {
 				if fold {
 					want = Pattern(p, true).MatchString(toLowerASCII(v))
 				}
-				if got := glob(p, v, fold); got != want {
-					t.Errorf("glob(%q, %q, %v) = %v, want %v", p, v, fold, got, want)
-				}
+				assert.Equal(t, want, glob(p, v, fold), "glob(%q, %q, %v)", p, v, fold)
 			}
 		}
 	}

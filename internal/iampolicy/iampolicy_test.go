@@ -1,8 +1,9 @@
 package iampolicy
 
 import (
-	"strings"
 	"testing"
+
+	"github.com/stretchr/testify/assert"
 )
 
 func TestValidateRejectsOverBroadStatements(t *testing.T) {
@@ -23,9 +24,7 @@ func TestValidateRejectsOverBroadStatements(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			_, err := New(c.s).JSON()
-			if err == nil || !strings.Contains(err.Error(), c.want) {
-				t.Errorf("error %v, want %q", err, c.want)
-			}
+			assert.ErrorContains(t, err, c.want)
 		})
 	}
 }
@@ -38,15 +37,12 @@ func TestValidateAcceptsScopedStatements(t *testing.T) {
 		{Effect: Allow, Principal: &Principal{AWS: []string{"arn:aws:iam::123456789012:root"}}, Action: []string{"kms:Decrypt"}, Resource: []string{"*"}},
 	}
 	for i, s := range cases {
-		if _, err := New(s).JSON(); err != nil {
-			t.Errorf("case %d: %v", i, err)
-		}
+		_, err := New(s).JSON()
+		assert.NoError(t, err, "case %d", i)
 	}
 }
 
 func TestEveryoneRendersAsStar(t *testing.T) {
 	got := New(Statement{Effect: Deny, Principal: &Principal{Everyone: true}, Action: []string{"s3:*"}, Resource: []string{"*"}}).MustJSON()
-	if !strings.Contains(got, `"Principal":"*"`) {
-		t.Errorf("rendered %s, want Principal \"*\"", got)
-	}
+	assert.Contains(t, got, `"Principal":"*"`, "rendered policy")
 }

@@ -1,17 +1,17 @@
 package limits
 
 import (
-	"strings"
 	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // TestRateRuleCheck: each rule the ratelimit component and the
 // configuration share, with the setting it names and its message.
 func TestRateRuleCheck(t *testing.T) {
 	ok := RateRule{Limit: 100, WindowSec: 60, Paths: []string{"/login"}}
-	if got := ok.Check(true); len(got) != 0 {
-		t.Fatalf("valid rule: %v", got)
-	}
+	require.Empty(t, ok.Check(true), "valid rule")
 	for _, c := range []struct {
 		name    string
 		rule    RateRule
@@ -28,9 +28,9 @@ func TestRateRuleCheck(t *testing.T) {
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			got := c.rule.Check(c.scoped)
-			if len(got) != 1 || got[0].Setting != c.setting || !strings.Contains(got[0].Message, c.want) {
-				t.Errorf("got %v, want one problem on %s containing %q", got, c.setting, c.want)
-			}
+			require.Len(t, got, 1, "want one problem on %s containing %q", c.setting, c.want)
+			assert.Equal(t, c.setting, got[0].Setting)
+			assert.Contains(t, got[0].Message, c.want)
 		})
 	}
 }

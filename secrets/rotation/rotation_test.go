@@ -4,14 +4,14 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"fmt"
 	"log/slog"
-	"reflect"
 	"strings"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	sm "github.com/aws/aws-sdk-go-v2/service/secretsmanager"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/example/hardening/secrets/secretkind"
 )
@@ -59,13 +59,9 @@ func (h *harness) step(step, token string) error {
 // rotate runs a whole rotation as Secrets Manager would.
 func (h *harness) rotate(t *testing.T, token string) {
 	t.Helper()
-	if err := h.fake.startRotation(token); err != nil {
-		t.Fatalf("%v", err)
-	}
+	require.NoError(t, h.fake.startRotation(token))
 	for _, s := range steps {
-		if err := h.step(s, token); err != nil {
-			t.Fatalf("%s: %v", s, err)
-		}
+		require.NoError(t, h.step(s, token), s)
 	}
 	h.fake.endRotation(token)
 }
@@ -81,34 +77,18 @@ func TestFirstRotationOfSecretWithoutValue(t *testing.T) {
 		t.Run(string(kind), func(t *testing.T) {
 			h := newHarness(kind)
 			_, ok := h.fake.valueAt(StageCurrent)
-			if ok {
-				t.Fatalf("%s", "the secret starts without AWSCURRENT")
-			}
+			require.False(t, ok, "the secret starts without AWSCURRENT")
 
 			h.rotate(t, "v1")
 
-			if got, want := h.stages("v1"), []string{StageCurrent}; !reflect.DeepEqual(got, want) {
-				t.Errorf("%s: got %v, want %v", "h.stages(\"v1\")", got, want)
-			}
+			assert.Equal(t, []string{StageCurrent}, h.stages("v1"), `h.stages("v1")`)
 			v, ok := h.fake.valueAt(StageCurrent)
-			if !ok {
-				t.Fatalf("ok is false")
-			}
-			if err := CheckPolicy(Policies[kind], v); err != nil {
-				t.Errorf("%v", err)
-			}
-			if len(h.fake.holder(StagePrevious)) != 0 {
-				t.Errorf("%s: %v", "a first value has no predecessor", h.fake.holder(StagePrevious))
-			}
-			if got, want := h.hook.set, 1; !reflect.DeepEqual(got, want) {
-				t.Errorf("%s: got %v, want %v", "h.hook.set", got, want)
-			}
-			if got, want := h.hook.test, 1; !reflect.DeepEqual(got, want) {
-				t.Errorf("%s: got %v, want %v", "h.hook.test", got, want)
-			}
-			if strings.Contains(h.logs.String(), v) {
-				t.Errorf("%s: %q in %q", "the value is never logged", v, h.logs.String())
-			}
+			require.True(t, ok, "AWSCURRENT has a value")
+			assert.NoError(t, CheckPolicy(Policies[kind], v))
+			assert.Empty(t, h.fake.holder(StagePrevious), "a first value has no predecessor")
+			assert.Equal(t, 1, h.hook.set, "h.hook.set")
+			assert.Equal(t, 1, h.hook.test, "h.hook.test")
+			assert.NotContains(t, h.logs.String(), v, "the value is never logged")
 		})
 	}
 }
@@ -119,56 +99,30 @@ func TestSecondRotationMovesCurrentAndPrevious(t *testing.T) {
 	first, _ := h.fake.valueAt(StageCurrent)
 	h.rotate(t, "v2")
 
-	if got, want := h.stages("v2"), []string{StageCurrent}; !reflect.DeepEqual(got, want) {
-		t.Errorf("%s: got %v, want %v", "h.stages(\"v2\")", got, want)
-	}
-	if got, want := h.stages("v1"), []string{StagePrevious}; !reflect.DeepEqual(got, want) {
-		t.Errorf("%s: got %v, want %v", "h.stages(\"v1\")", got, want)
-	}
+	assert.Equal(t, []string{StageCurrent}, h.stages("v2"), `h.stages("v2")`)
+	assert.Equal(t, []string{StagePrevious}, h.stages("v1"), `h.stages("v1")`)
 	second, _ := h.fake.valueAt(StageCurrent)
 	prev, _ := h.fake.valueAt(StagePrevious)
-	if reflect.DeepEqual(first, second) {
-		t.Errorf("%v and %v are equal", first, second)
-	}
-	if got, want := prev, first; !reflect.DeepEqual(got, want) {
-		t.Errorf("%s: got %v, want %v", "prev", got, want)
-	}
+	assert.NotEqual(t, first, second, "the second value differs from the first")
+	assert.Equal(t, first, prev, "prev")
 
 	h.rotate(t, "v3")
-	if len(h.stages("v1")) != 0 {
-		t.Errorf("%s: %v", "only one AWSPREVIOUS", h.stages("v1"))
-	}
-	if got, want := h.stages("v2"), []string{StagePrevious}; !reflect.DeepEqual(got, want) {
-		t.Errorf("%s: got %v, want %v", "h.stages(\"v2\")", got, want)
-	}
+	assert.Empty(t, h.stages("v1"), "only one AWSPREVIOUS")
+	assert.Equal(t, []string{StagePrevious}, h.stages("v2"), `h.stages("v2")`)
 }
 
 func TestCreateIsIdempotent(t *testing.T) {
 	h := newHarness(KindGenerated)
-	if err := h.fake.startRotation("v1"); err != nil {
-		t.Fatalf("%v", err)
-	}
-	if err := h.step(StepCreate, "v1"); err != nil {
-		t.Fatalf("%v", err)
-	}
+	require.NoError(t, h.fake.startRotation("v1"))
+	require.NoError(t, h.step(StepCreate, "v1"))
 	pending, ok := h.fake.valueAt(StagePending)
-	if !ok {
-		t.Fatalf("ok is false")
-	}
+	require.True(t, ok, "AWSPENDING has a value")
 
-	if err := h.step(StepCreate, "v1"); err != nil {
-		t.Fatalf("%s: %v", "a retried createSecret", err)
-	}
+	require.NoError(t, h.step(StepCreate, "v1"), "a retried createSecret")
 	again, _ := h.fake.valueAt(StagePending)
-	if got, want := again, pending; !reflect.DeepEqual(got, want) {
-		t.Errorf("%s: got %v, want %v", "AWSPENDING keeps its value", got, want)
-	}
-	if got, want := h.fake.calls["PutSecretValue"], 1; !reflect.DeepEqual(got, want) {
-		t.Errorf("%s: got %v, want %v", "h.fake.calls[\"PutSecretValue\"]", got, want)
-	}
-	if got, want := h.fake.calls["GetRandomPassword"], 1; !reflect.DeepEqual(got, want) {
-		t.Errorf("%s: got %v, want %v", "h.fake.calls[\"GetRandomPassword\"]", got, want)
-	}
+	assert.Equal(t, pending, again, "AWSPENDING keeps its value")
+	assert.Equal(t, 1, h.fake.calls["PutSecretValue"], `h.fake.calls["PutSecretValue"]`)
+	assert.Equal(t, 1, h.fake.calls["GetRandomPassword"], `h.fake.calls["GetRandomPassword"]`)
 }
 
 // TestResumesAfterFailure fails each step once, then lets Secrets Manager
@@ -194,27 +148,17 @@ func TestResumesAfterFailure(t *testing.T) {
 			h.rotate(t, "v1")
 			before, _ := h.fake.valueAt(StageCurrent)
 
-			if err := h.fake.startRotation("v2"); err != nil {
-				t.Fatalf("%v", err)
-			}
+			require.NoError(t, h.fake.startRotation("v2"))
 			var pending string
 			for _, s := range steps {
 				if s == c.failAt {
 					c.inject(h)
-					if h.step(s, "v2") == nil {
-						t.Fatalf("%s: no error", "the injected failure surfaces")
-					}
+					require.Error(t, h.step(s, "v2"), "the injected failure surfaces")
 					cur, _ := h.fake.valueAt(StageCurrent)
-					if got, want := cur, before; !reflect.DeepEqual(got, want) {
-						t.Errorf("%s: got %v, want %v", "AWSCURRENT is untouched after a failed step", got, want)
-					}
-					if h.fake.startRotation("v3") == nil {
-						t.Fatalf("%s: no error", "a new rotation waits for the pending one")
-					}
+					assert.Equal(t, before, cur, "AWSCURRENT is untouched after a failed step")
+					require.Error(t, h.fake.startRotation("v3"), "a new rotation waits for the pending one")
 				}
-				if err := h.step(s, "v2"); err != nil {
-					t.Fatalf("%s: %v", fmt.Sprintf("retry of %s", s), err)
-				}
+				require.NoError(t, h.step(s, "v2"), "retry of %s", s)
 				if s == StepCreate {
 					pending, _ = h.fake.valueAt(StagePending)
 				}
@@ -222,15 +166,9 @@ func TestResumesAfterFailure(t *testing.T) {
 			h.fake.endRotation("v2")
 
 			after, _ := h.fake.valueAt(StageCurrent)
-			if got, want := after, pending; !reflect.DeepEqual(got, want) {
-				t.Errorf("%s: got %v, want %v", "the value created first is the one made current", got, want)
-			}
-			if got, want := h.stages("v2"), []string{StageCurrent}; !reflect.DeepEqual(got, want) {
-				t.Errorf("%s: got %v, want %v", "h.stages(\"v2\")", got, want)
-			}
-			if got, want := h.stages("v1"), []string{StagePrevious}; !reflect.DeepEqual(got, want) {
-				t.Errorf("%s: got %v, want %v", "h.stages(\"v1\")", got, want)
-			}
+			assert.Equal(t, pending, after, "the value created first is the one made current")
+			assert.Equal(t, []string{StageCurrent}, h.stages("v2"), `h.stages("v2")`)
+			assert.Equal(t, []string{StagePrevious}, h.stages("v1"), `h.stages("v1")`)
 		})
 	}
 }
@@ -249,22 +187,14 @@ func TestRefusesVersionsNotStagedForRotation(t *testing.T) {
 		for _, s := range steps {
 			t.Run(c.name+"/"+s, func(t *testing.T) {
 				err := h.step(s, c.token)
-				if err == nil {
-					t.Fatalf("%s: no error", "want an error")
-				}
-				if !strings.Contains(err.Error(), c.want) {
-					t.Errorf("%s: %q in %q", "missing", c.want, err.Error())
-				}
+				require.Error(t, err, "want an error")
+				assert.ErrorContains(t, err, c.want)
 			})
 		}
 	}
 	cur, _ := h.fake.valueAt(StageCurrent)
-	if got, want := h.stages("v2"), []string{StageCurrent}; !reflect.DeepEqual(got, want) {
-		t.Errorf("%s: got %v, want %v", "nothing moved", got, want)
-	}
-	if len(cur) == 0 {
-		t.Errorf("%s: %v", "notempty", cur)
-	}
+	assert.Equal(t, []string{StageCurrent}, h.stages("v2"), "nothing moved")
+	assert.NotEmpty(t, cur, "AWSCURRENT keeps a value")
 }
 
 func TestCurrentVersionIsANoOp(t *testing.T) {
@@ -272,19 +202,11 @@ func TestCurrentVersionIsANoOp(t *testing.T) {
 	h.rotate(t, "v1")
 	puts, moves := h.fake.calls["PutSecretValue"], h.fake.calls["UpdateSecretVersionStage"]
 	for _, s := range steps {
-		if err := h.step(s, "v1"); err != nil {
-			t.Fatalf("%s: %v", "a late retry after the rotation finished", err)
-		}
+		require.NoError(t, h.step(s, "v1"), "a late retry after the rotation finished")
 	}
-	if got, want := h.fake.calls["PutSecretValue"], puts; !reflect.DeepEqual(got, want) {
-		t.Errorf("%s: got %v, want %v", "h.fake.calls[\"PutSecretValue\"]", got, want)
-	}
-	if got, want := h.fake.calls["UpdateSecretVersionStage"], moves; !reflect.DeepEqual(got, want) {
-		t.Errorf("%s: got %v, want %v", "h.fake.calls[\"UpdateSecretVersionStage\"]", got, want)
-	}
-	if got, want := h.hook.set, 1; !reflect.DeepEqual(got, want) {
-		t.Errorf("%s: got %v, want %v", "h.hook.set", got, want)
-	}
+	assert.Equal(t, puts, h.fake.calls["PutSecretValue"], `h.fake.calls["PutSecretValue"]`)
+	assert.Equal(t, moves, h.fake.calls["UpdateSecretVersionStage"], `h.fake.calls["UpdateSecretVersionStage"]`)
+	assert.Equal(t, 1, h.hook.set, "h.hook.set")
 }
 
 func TestRefusals(t *testing.T) {
@@ -305,9 +227,7 @@ func TestRefusals(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			h := newHarness(KindGenerated)
 			h.r.Hooks[KindExternal] = h.hook
-			if err := h.fake.startRotation("v1"); err != nil {
-				t.Fatalf("%v", err)
-			}
+			require.NoError(t, h.fake.startRotation("v1"))
 			if c.setup != nil {
 				c.setup(h)
 			}
@@ -317,44 +237,26 @@ func TestRefusals(t *testing.T) {
 				e.ClientRequestToken = ""
 			}
 			err := h.r.Handle(context.Background(), e)
-			if err == nil {
-				t.Fatalf("%s: no error", "want an error")
-			}
-			if !strings.Contains(err.Error(), c.want) {
-				t.Errorf("%s: %q in %q", "missing", c.want, err.Error())
-			}
-			if h.fake.calls["PutSecretValue"] != 0 {
-				t.Errorf("%s: %v", "nothing written", h.fake.calls["PutSecretValue"])
-			}
+			require.Error(t, err, "want an error")
+			assert.ErrorContains(t, err, c.want)
+			assert.Zero(t, h.fake.calls["PutSecretValue"], "nothing written")
 		})
 	}
 }
 
 func TestTestSecretRejectsValueOutsidePolicy(t *testing.T) {
 	h := newHarness(KindAPIKey)
-	if err := h.fake.startRotation("v1"); err != nil {
-		t.Fatalf("%v", err)
-	}
+	require.NoError(t, h.fake.startRotation("v1"))
 	_, err := h.fake.PutSecretValue(context.Background(), &sm.PutSecretValueInput{
 		SecretId: aws.String(h.fake.arn), ClientRequestToken: aws.String("v1"),
 		SecretString: aws.String("short"), VersionStages: []string{StagePending},
 	})
-	if err := err; err != nil {
-		t.Fatalf("%v", err)
-	}
-	if err := h.step(StepCreate, "v1"); err != nil {
-		t.Fatalf("%s: %v", "an existing pending value is kept", err)
-	}
+	require.NoError(t, err)
+	require.NoError(t, h.step(StepCreate, "v1"), "an existing pending value is kept")
 	err = h.step(StepTest, "v1")
-	if err == nil {
-		t.Fatalf("%s: no error", "want an error")
-	}
-	if !strings.Contains(err.Error(), "policy wants 40") {
-		t.Errorf("%s: %q in %q", "missing", "policy wants 40", err.Error())
-	}
-	if strings.Contains(err.Error(), "short") {
-		t.Errorf("%s: %q in %q", "errors never carry the value", "short", err.Error())
-	}
+	require.Error(t, err, "want an error")
+	assert.ErrorContains(t, err, "policy wants 40")
+	assert.NotContains(t, err.Error(), "short", "errors never carry the value")
 }
 
 func TestLengthTagOverridesPolicy(t *testing.T) {
@@ -362,9 +264,7 @@ func TestLengthTagOverridesPolicy(t *testing.T) {
 	h.fake.tags[TagLength] = "64"
 	h.rotate(t, "v1")
 	v, _ := h.fake.valueAt(StageCurrent)
-	if len(v) != 64 {
-		t.Errorf("length %d, want %d", len(v), 64)
-	}
+	assert.Len(t, v, 64, "length")
 }
 
 func TestCheckPolicy(t *testing.T) {
@@ -387,17 +287,11 @@ func TestCheckPolicy(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			err := CheckPolicy(c.p, c.value)
 			if c.want == "" {
-				if err := err; err != nil {
-					t.Errorf("%v", err)
-				}
+				assert.NoError(t, err)
 				return
 			}
-			if err == nil {
-				t.Fatalf("%s: no error", "want an error")
-			}
-			if !strings.Contains(err.Error(), c.want) {
-				t.Errorf("%s: %q in %q", "missing", c.want, err.Error())
-			}
+			require.Error(t, err, "want an error")
+			assert.ErrorContains(t, err, c.want)
 		})
 	}
 }

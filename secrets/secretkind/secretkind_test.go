@@ -1,22 +1,18 @@
 package secretkind
 
 import (
-	"strings"
 	"testing"
+
+	"github.com/stretchr/testify/assert"
 )
 
 // TestKinds: every kind is known and each rotated kind has its character
 // policy; an unknown kind is refused by name.
 func TestKinds(t *testing.T) {
 	for _, k := range Kinds {
-		if err := k.Check(); err != nil {
-			t.Errorf("%s: %v", k, err)
-		}
-		if _, ok := Policies[k]; ok != k.Rotated() {
-			t.Errorf("%s: rotated %v, has a policy %v", k, k.Rotated(), ok)
-		}
+		assert.NoError(t, k.Check(), "%s", k)
+		_, ok := Policies[k]
+		assert.Equal(t, k.Rotated(), ok, "%s: rotated %v, has a policy", k, k.Rotated())
 	}
-	if err := Kind("password").Check(); err == nil || !strings.Contains(err.Error(), `"password" is not one of generated, api-key, external`) {
-		t.Errorf("unknown kind: %v", err)
-	}
+	assert.ErrorContains(t, Kind("password").Check(), `"password" is not one of generated, api-key, external`, "unknown kind")
 }

@@ -3,37 +3,35 @@ package policy
 import (
 	"strings"
 	"testing"
+
+	"github.com/stretchr/testify/assert"
 )
 
 func TestCatalogue(t *testing.T) {
 	t.Run("default is accepted by ELB.17", func(t *testing.T) {
 		p, ok := Lookup(Default)
-		if !ok || !p.ELB17 || !p.PostQuantum {
-			t.Errorf("default %s: in catalogue %v, %+v", Default, ok, p)
-		}
+		assert.True(t, ok, "default %s is in the catalogue", Default)
+		assert.True(t, p.ELB17, "default %s: %+v", Default, p)
+		assert.True(t, p.PostQuantum, "default %s: %+v", Default, p)
 	})
 	t.Run("an unset policy means 2016-08, which is not in the catalogue", func(t *testing.T) {
-		if _, ok := Lookup(EffectivePolicy("")); ok {
-			t.Errorf("%s is in the catalogue", EffectivePolicy(""))
-		}
+		_, ok := Lookup(EffectivePolicy(""))
+		assert.False(t, ok, "%s is in the catalogue", EffectivePolicy(""))
 	})
 	t.Run("no TLS 1.0 or 1.1 entry", func(t *testing.T) {
 		for _, p := range Catalogue {
-			if p.MinTLS != "1.2" && p.MinTLS != "1.3" || strings.Contains(p.Name, "TLS-1-0") || strings.Contains(p.Name, "TLS-1-1") {
-				t.Errorf("%s allows TLS %s", p.Name, p.MinTLS)
-			}
+			assert.Contains(t, []string{"1.2", "1.3"}, p.MinTLS, "%s allows TLS %s", p.Name, p.MinTLS)
+			assert.NotContains(t, p.Name, "TLS-1-0", "%s allows TLS %s", p.Name, p.MinTLS)
+			assert.NotContains(t, p.Name, "TLS-1-1", "%s allows TLS %s", p.Name, p.MinTLS)
 		}
 	})
 	t.Run("names are unique and flags match the names", func(t *testing.T) {
 		seen := map[string]bool{}
 		for _, p := range Catalogue {
-			if seen[p.Name] {
-				t.Errorf("%s listed twice", p.Name)
-			}
+			assert.False(t, seen[p.Name], "%s listed twice", p.Name)
 			seen[p.Name] = true
-			if p.FIPS != strings.Contains(p.Name, "FIPS") || p.PostQuantum != strings.Contains(p.Name, "-PQ-") {
-				t.Errorf("%s: FIPS %v PQ %v disagree with its name", p.Name, p.FIPS, p.PostQuantum)
-			}
+			assert.Equal(t, strings.Contains(p.Name, "FIPS"), p.FIPS, "%s: FIPS flag disagrees with its name", p.Name)
+			assert.Equal(t, strings.Contains(p.Name, "-PQ-"), p.PostQuantum, "%s: PQ flag disagrees with its name", p.Name)
 		}
 	})
 }

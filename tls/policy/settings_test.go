@@ -1,8 +1,10 @@
 package policy
 
 import (
-	"strings"
 	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // TestSettingsCheck: each rule the tls component and the configuration
@@ -21,21 +23,17 @@ func TestSettingsCheck(t *testing.T) {
 		{"ELB.17 rejects", func(s *Settings) { s.SSLPolicy = "ELBSecurityPolicy-TLS13-1-2-2021-06" }, "sslPolicy", "allows TLS 1.2 but Security Hub ELB.17 rejects it"},
 		{"mutual TLS without CA", func(s *Settings) { s.MutualTLS = true }, "mutualTls.enabled", "mutual TLS needs a CA"},
 	}
-	if got := ok.Check(); len(got) != 0 {
-		t.Fatalf("valid settings: %v", got)
-	}
+	require.Empty(t, ok.Check(), "valid settings")
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			s := ok
 			c.change(&s)
 			got := s.Check()
-			if len(got) != 1 || got[0].Setting != c.setting || !strings.Contains(got[0].Message, c.want) {
-				t.Errorf("got %v, want one problem on %s containing %q", got, c.setting, c.want)
-			}
+			require.Len(t, got, 1, "want one problem on %s containing %q", c.setting, c.want)
+			assert.Equal(t, c.setting, got[0].Setting)
+			assert.Contains(t, got[0].Message, c.want)
 		})
 	}
 	private := Settings{PrivateCA: true, MutualTLS: true, SSLPolicy: Default}
-	if got := private.Check(); len(got) != 0 {
-		t.Errorf("private CA with mutual TLS: %v", got)
-	}
+	assert.Empty(t, private.Check(), "private CA with mutual TLS")
 }

