@@ -91,7 +91,7 @@ done
 for stack in $stacks; do
   # Production stacks protect their stateful resources: only the others
   # are destroyed.
-  grep -q '^  hardening:production: true' "Pulumi.$stack.yaml" && continue
+  [ "$(pulumi config get --stack "$stack" production 2> /dev/null || echo false)" = true ] && continue
   step "$stack: destroy (unprotected)"
   pulumi destroy --stack "$stack" --yes --non-interactive > "$work/$stack-destroy.txt" 2>&1 || fail "$stack: destroy failed: $(tail -20 "$work/$stack-destroy.txt")"
 done
