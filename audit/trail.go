@@ -113,6 +113,7 @@ func NewTrail(ctx *pulumi.Context, name string, args *TrailArgs, opts ...pulumi.
 		Description:         pulumi.String("Lets CloudTrail deliver " + name + "'s trail to its log group"),
 		AssumeRolePolicy:    pulumi.String(TrailTrustPolicy().MustJSON()),
 		PermissionsBoundary: args.PermissionsBoundary,
+		Path:                pulumi.String(env.RolePath),
 	}, parent)
 	if err != nil {
 		return nil, err

@@ -85,7 +85,10 @@ func Lookup(ctx *pulumi.Context, cfg *stackconfig.Config) (*Environment, error) 
 		return nil, err
 	}
 	return &Environment{
-		Env:               awsenv.Env{AccountID: caller.AccountId, Partition: partition.Partition, Region: region.Name},
+		Env: awsenv.Env{
+			AccountID: caller.AccountId, Partition: partition.Partition, Region: region.Name,
+			RolePath: awsenv.RolePath(ctx.Project() + "-" + ctx.Stack()),
+		},
 		AvailabilityZones: zones.Names[:cfg.Network.AZCount],
 		DefaultTags:       tags.Tags,
 	}, nil

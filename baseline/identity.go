@@ -4,6 +4,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/example/hardening/identity"
+	"github.com/example/hardening/internal/awsenv"
 	"github.com/example/hardening/secrets"
 	"github.com/example/hardening/secrets/secretkind"
 	"github.com/example/hardening/stackconfig"
@@ -79,6 +80,7 @@ func deployUserPool(ctx *pulumi.Context, name string, cfg *stackconfig.Config, a
 		TargetGroupARN:     alb.TargetGroupARN,
 		AuthenticatedPaths: id.AuthenticatedPaths,
 		BoundaryARN:        boundary.PolicyARN,
+		RolePath:           awsenv.RolePath(name),
 		Protect:            cfg.ProtectStateful,
 	})
 }

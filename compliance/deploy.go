@@ -74,7 +74,10 @@ var orderingRules = []struct {
 		}},
 	{restype.LambdaFunction, "its role's policy (Lambda checks the role may create network interfaces and write logs)", nil,
 		func(r, d Resource) bool {
-			return d.Type == restype.IAMRolePolicy && strings.HasSuffix(r.Str("role"), ":role/"+d.Str("role"))
+			// A role ARN ends with the role's name after its path; names
+			// hold no slash.
+			arn := r.Str("role")
+			return d.Type == restype.IAMRolePolicy && strings.Contains(arn, ":role/") && strings.HasSuffix(arn, "/"+d.Str("role"))
 		}},
 	{restype.LambdaFunction, "the Secrets Manager interface endpoint, a rotation function's only route to the service",
 		func(g *Graph, r Resource) bool {

@@ -269,7 +269,9 @@ func CIPolicy(actions []string, state []iampolicy.Statement, deploy bool, compon
 	st = append(st, stackKeyUse(deploy, env))
 	if deploy {
 		boundary := BoundaryARN(component, env)
-		stackRoles := []string{"arn:" + env.Partition + ":iam::" + env.AccountID + ":role/" + component + "-*"}
+		// The stack's roles by their path: a name prefix would also match
+		// the CI roles, which are named from the stack too.
+		stackRoles := []string{env.StackRoles()}
 		st = append(st,
 			iampolicy.Statement{
 				Sid: "RolesCarryTheBoundary", Effect: iampolicy.Deny, Resource: []string{"*"},

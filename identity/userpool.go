@@ -68,8 +68,10 @@ type UserPoolArgs struct {
 	ListenerARN        pulumi.StringInput
 	TargetGroupARN     pulumi.StringInput
 	AuthenticatedPaths []string
-	// BoundaryARN is the group roles' permissions boundary.
+	// BoundaryARN is the group roles' permissions boundary, and RolePath
+	// their IAM path (awsenv.RolePath).
 	BoundaryARN pulumi.StringInput
+	RolePath    string
 	// Protect protects and retains the user pool; production pools also
 	// get deletion protection.
 	Protect bool
@@ -280,6 +282,7 @@ func (b *poolBuilder) groupRoles(pool *cognito.UserPool, identityPool *cognito.I
 		AssumeRolePolicy:    poolTrust,
 		MaxSessionDuration:  pulumi.Int(3600),
 		PermissionsBoundary: b.args.BoundaryARN,
+		Path:                pulumi.String(b.args.RolePath),
 	}, b.parent)
 	if err != nil {
 		return nil, nil, err
@@ -299,6 +302,7 @@ func (b *poolBuilder) groupRoles(pool *cognito.UserPool, identityPool *cognito.I
 			AssumeRolePolicy:    poolTrust,
 			MaxSessionDuration:  pulumi.Int(3600),
 			PermissionsBoundary: b.args.BoundaryARN,
+			Path:                pulumi.String(b.args.RolePath),
 		}, b.parent)
 		if err != nil {
 			return nil, nil, err

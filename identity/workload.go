@@ -74,6 +74,7 @@ func NewWorkloadRole(ctx *pulumi.Context, name string, args *WorkloadRoleArgs, o
 		Description:         pulumi.String("Workload " + name + ", run by " + args.Service),
 		AssumeRolePolicy:    pulumi.String(trust),
 		PermissionsBoundary: args.PermissionsBoundary,
+		Path:                pulumi.String(args.Env.RolePath),
 		MaxSessionDuration:  pulumi.Int(3600),
 		Tags:                pulumi.StringMap{"team": pulumi.String(args.Team)},
 	}, pulumi.Parent(w))

@@ -514,6 +514,7 @@ func (b *builder) flowLogs(vpcRes *ec2.Vpc) (*cloudwatch.LogGroup, error) {
 		Description:         pulumi.String("Lets VPC Flow Logs write " + b.name + "'s flow logs to its log group"),
 		AssumeRolePolicy:    pulumi.String(trust),
 		PermissionsBoundary: b.args.PermissionsBoundary,
+		Path:                pulumi.String(b.args.Env.RolePath),
 	}, b.parent)
 	if err != nil {
 		return nil, err

@@ -277,6 +277,7 @@ func (b *inventoryBuilder) functionRole() (*rotationInfra, error) {
 		Description:         pulumi.String("Rotates the secrets of " + b.name),
 		AssumeRolePolicy:    pulumi.String(FunctionTrustPolicy(a.Env).MustJSON()),
 		PermissionsBoundary: a.PermissionsBoundary,
+		Path:                pulumi.String(a.Env.RolePath),
 	}, b.parent)
 	if err != nil {
 		return nil, err

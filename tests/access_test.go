@@ -721,8 +721,9 @@ func TestCIRoleBoundaries(t *testing.T) {
 		rp := find(t, m, restype.IAMRolePolicy, suffix, func(r mockaws.Resource) bool { return strings.HasSuffix(r.Name, suffix) })
 		return []iampolicy.Document{mustParse(t, str(rp, "policy"))}
 	}
-	stackRole := "arn:aws:iam::" + mockaws.AccountID + ":role/hardening-prod-app"
+	stackRole := "arn:aws:iam::" + mockaws.AccountID + ":role/hardening-prod/hardening-prod-app"
 	otherRole := "arn:aws:iam::" + mockaws.AccountID + ":role/OrganizationAccountAccessRole"
+	deployRole := output(find(t, m, restype.IAMRole, "the deploy role", func(r mockaws.Resource) bool { return strings.HasSuffix(r.Name, "-ci-deploy") }), "arn").(string)
 	for _, tc := range []struct {
 		name, role, action, resource string
 		ctx                          []string
@@ -732,6 +733,8 @@ func TestCIRoleBoundaries(t *testing.T) {
 		{"deploy cannot put a policy on a role without it", "-ci-deploy", "iam:PutRolePolicy", otherRole, nil, false},
 		{"deploy cannot change another role's trust", "-ci-deploy", "iam:UpdateAssumeRolePolicy", otherRole, nil, false},
 		{"deploy changes a stack role's trust", "-ci-deploy", "iam:UpdateAssumeRolePolicy", stackRole, nil, true},
+		{"deploy cannot change its own trust", "-ci-deploy", "iam:UpdateAssumeRolePolicy", deployRole, nil, false},
+		{"deploy cannot pass itself", "-ci-deploy", "iam:PassRole", deployRole, []string{"iam:PassedToService", "lambda.amazonaws.com"}, false},
 		{"deploy passes a stack role to Lambda", "-ci-deploy", "iam:PassRole", stackRole, []string{"iam:PassedToService", "lambda.amazonaws.com"}, true},
 		{"deploy cannot pass a stack role to EC2", "-ci-deploy", "iam:PassRole", stackRole, []string{"iam:PassedToService", "ec2.amazonaws.com"}, false},
 		{"deploy cannot pass another role", "-ci-deploy", "iam:PassRole", otherRole, []string{"iam:PassedToService", "lambda.amazonaws.com"}, false},
@@ -927,7 +930,7 @@ func TestCIRolesCoverEveryTypeOfThePlans(t *testing.T) {
 	inline := func(suffix string) iampolicy.Document {
 		return mustParse(t, str(find(t, m, restype.IAMRolePolicy, suffix, func(r mockaws.Resource) bool { return strings.HasSuffix(r.Name, suffix) }), "policy"))
 	}
-	stackRole := "arn:aws:iam::" + mockaws.AccountID + ":role/hardening-prod-x"
+	stackRole := "arn:aws:iam::" + mockaws.AccountID + ":role/hardening-prod/hardening-prod-x"
 	may := func(policies []iampolicy.Document, action string) (bool, string) {
 		ctx := map[string][]string{"aws:RequestedRegion": {"us-east-1"}, "aws:ResourceTag/environment": {"prod"},
 			"iam:PermissionsBoundary": {output(boundaryRes, "arn").(string)}, "iam:PassedToService": {"lambda.amazonaws.com"}}

@@ -5,12 +5,32 @@ package awsenv
 
 import "fmt"
 
-// Env is the account, partition and region a stack deploys into.
+// Env is the account, partition and region a stack deploys into, and the
+// IAM path its roles live under.
 type Env struct {
 	AccountID string
 	Partition string
 	Region    string
+	// RolePath is the IAM path of every role the stack creates
+	// ("/hardening-dev/", RolePath): the stack's deploy role may change
+	// roles under it and nowhere else, and no other principal of the
+	// project lives there.
+	RolePath string
 }
+
+// RolePath is the IAM path of the roles of component (a stack's
+// "<project>-<stack>"): IAM paths start and end with a slash (IAM API
+// reference, CreateRole Path: 1 to 512 characters, "(\u002F)|(\u002F[\u0021-\u007E]+\u002F)").
+func RolePath(component string) string { return "/" + component + "/" }
+
+// RoleARN returns the ARN of the role name under the stack's path: a role
+// ARN carries its path (IAM user guide, "IAM identifiers").
+func (e Env) RoleARN(name string) string {
+	return fmt.Sprintf("arn:%s:iam::%s:role%s%s", e.Partition, e.AccountID, e.RolePath, name)
+}
+
+// StackRoles is the ARN pattern of every role under the stack's path.
+func (e Env) StackRoles() string { return e.RoleARN("*") }
 
 // ARN returns a regional ARN of service in this account.
 func (e Env) ARN(service, resource string) string {

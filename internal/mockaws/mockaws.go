@@ -411,12 +411,23 @@ func (m *Mocks) computed(r Resource, id string) resource.PropertyMap {
 		out["name"] = name
 		out["arn"] = arn("logs", "log-group:"+name)
 	case "aws:iam/role:Role":
+		// A role's ARN carries its path (IAM user guide, "IAM identifiers").
+		path := "/"
+		if p := r.Inputs["path"]; p.IsString() && p.StringValue() != "" {
+			path = p.StringValue()
+		}
 		out["name"] = name
-		out["arn"] = fmt.Sprintf("arn:%s:iam::%s:role/%s", Partition, AccountID, name)
+		out["path"] = path
+		out["arn"] = fmt.Sprintf("arn:%s:iam::%s:role%s%s", Partition, AccountID, path, name)
 		out["uniqueId"] = "AROA" + strings.ToUpper(shortHash(r.URN, 17))
 	case "aws:iam/policy:Policy":
+		path := "/"
+		if p := r.Inputs["path"]; p.IsString() && p.StringValue() != "" {
+			path = p.StringValue()
+		}
 		out["name"] = name
-		out["arn"] = fmt.Sprintf("arn:%s:iam::%s:policy/%s", Partition, AccountID, name)
+		out["path"] = path
+		out["arn"] = fmt.Sprintf("arn:%s:iam::%s:policy%s%s", Partition, AccountID, path, name)
 	case "aws:ec2/vpc:Vpc":
 		out["arn"] = arn("ec2", "vpc/"+id)
 		out["defaultNetworkAclId"] = "acl-" + shortHash(r.URN+"acl", 17)
