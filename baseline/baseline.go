@@ -47,6 +47,9 @@ func Lookup(ctx *pulumi.Context, cfg *stackconfig.Config) (*Environment, error) 
 	if err != nil {
 		return nil, fmt.Errorf("look up caller identity: %w", err)
 	}
+	if caller.AccountId != cfg.AccountID {
+		return nil, fmt.Errorf("aws:allowedAccountIds: the stack deploys into account %s, but the credentials are of account %s (%s); use that account's credentials", cfg.AccountID, caller.AccountId, caller.Arn)
+	}
 	partition, err := aws.GetPartition(ctx, nil)
 	if err != nil {
 		return nil, fmt.Errorf("look up partition: %w", err)
@@ -147,9 +150,8 @@ type Baseline struct {
 	Network      *network.VPC
 	LoadBalancer *tls.LoadBalancer
 	WebACL       *ratelimit.WebACL
-	Boundary     *identity.Boundary
+	BoundaryARN  pulumi.StringInput
 	UserPool     *identity.UserPool
-	CI           *identity.CIRoles
 	Trail        *audit.Trail
 	Monitoring   *audit.Monitoring
 	Workloads    map[string]*identity.WorkloadRole
@@ -202,6 +204,10 @@ func inventoryReport(inv []secrets.SecretArgs) pulumi.Array {
 func Run(ctx *pulumi.Context) error {
 	cfg, err := stackconfig.Load(ctx)
 	if err != nil {
+		return err
+	}
+	if cfg.Kind == stackconfig.Bootstrap {
+		_, err = DeployBootstrap(ctx, cfg, ctx.RootDirectory())
 		return err
 	}
 	_, err = Deploy(ctx, cfg)

@@ -44,10 +44,9 @@ func Deploy(ctx *pulumi.Context, cfg *stackconfig.Config) (*Baseline, error) {
 	if err := step("alerts", err); err != nil {
 		return nil, err
 	}
-	boundary, err := d.boundary(key)
-	if err := step("boundary", err); err != nil {
-		return nil, err
-	}
+	// The account's bootstrap stack owns the boundary and the CI roles;
+	// the stack names them.
+	boundary := pulumi.String(identity.BoundaryARN(d.name, env.Env))
 	accessLogs, err := d.accessLogs()
 	if err := step("access logs", err); err != nil {
 		return nil, err
@@ -72,16 +71,9 @@ func Deploy(ctx *pulumi.Context, cfg *stackconfig.Config) (*Baseline, error) {
 	if err := step("user pool", err); err != nil {
 		return nil, err
 	}
-	ci, err := d.ci(boundary)
-	if err := step("CI roles", err); err != nil {
-		return nil, err
-	}
 	entries := d.inventory(pool, external)
-	inventory, err := d.secrets(entries, keyArgs, key, vpc, alerts, boundary, workloads, ci)
+	inventory, err := d.secrets(entries, keyArgs, key, vpc, alerts, boundary, workloads)
 	if err := step("secrets", err); err != nil {
-		return nil, err
-	}
-	if err := step("account guardrails", d.guardrails()); err != nil {
 		return nil, err
 	}
 	trail, err := d.trail(key, boundary, accessLogs)
@@ -94,7 +86,7 @@ func Deploy(ctx *pulumi.Context, cfg *stackconfig.Config) (*Baseline, error) {
 	}
 	b := &Baseline{
 		Key: key, Alerts: alerts, AccessLogs: accessLogs, Network: vpc, LoadBalancer: alb, WebACL: acl,
-		Boundary: boundary, UserPool: pool, CI: ci, Trail: trail, Monitoring: monitoring,
+		BoundaryARN: boundary, UserPool: pool, Trail: trail, Monitoring: monitoring,
 		Workloads: workloads, Secrets: inventory,
 	}
 	export(ctx, b, entries)
@@ -137,17 +129,7 @@ func (d *deployer) alerts(key *secrets.Key) (*audit.Alerts, error) {
 	})
 }
 
-func (d *deployer) boundary(key *secrets.Key) (*identity.Boundary, error) {
-	return identity.NewBoundary(d.ctx, d.name, &identity.BoundaryArgs{
-		Allow:       boundaryActions(d.cfg),
-		Regions:     stackRegions(d.cfg, d.env.Region),
-		KeyID:       key.KeyID,
-		StateKeyARN: d.cfg.Identity.CI.StateKeyARN,
-		Env:         d.env.Env,
-	})
-}
-
-func (d *deployer) network(key *secrets.Key, boundary *identity.Boundary) (*network.VPC, error) {
+func (d *deployer) network(key *secrets.Key, boundary pulumi.StringInput) (*network.VPC, error) {
 	n := d.cfg.Network
 	return network.NewVPC(d.ctx, d.name, &network.VPCArgs{
 		CIDR:                     n.CIDR,
@@ -161,7 +143,7 @@ func (d *deployer) network(key *secrets.Key, boundary *identity.Boundary) (*netw
 		InterfaceEndpoints:       interfaceEndpoints(d.cfg),
 		FlowLogRetentionDays:     n.FlowLogRetentionDays,
 		LogKeyARN:                key.KeyARN,
-		PermissionsBoundary:      boundary.PolicyARN,
+		PermissionsBoundary:      boundary,
 		Env:                      d.env.Env,
 		Protect:                  d.cfg.ProtectStateful,
 	})
@@ -268,11 +250,11 @@ func (d *deployer) webACL(alb *tls.LoadBalancer, key *secrets.Key, alerts *audit
 	})
 }
 
-func (d *deployer) workloads(boundary *identity.Boundary) (map[string]*identity.WorkloadRole, error) {
+func (d *deployer) workloads(boundary pulumi.StringInput) (map[string]*identity.WorkloadRole, error) {
 	out := map[string]*identity.WorkloadRole{}
 	for _, w := range d.cfg.Workloads {
 		role, err := identity.NewWorkloadRole(d.ctx, d.name+"-"+w.Name, &identity.WorkloadRoleArgs{
-			Team: w.Team, Service: w.Service, Env: d.env.Env, PermissionsBoundary: boundary.PolicyARN,
+			Team: w.Team, Service: w.Service, Env: d.env.Env, PermissionsBoundary: boundary,
 		})
 		if err != nil {
 			return nil, err
@@ -297,17 +279,18 @@ func (d *deployer) inventory(pool *identity.UserPool, external map[string]pulumi
 }
 
 func (d *deployer) secrets(entries []secrets.SecretArgs, keyArgs *secrets.KeyArgs, key *secrets.Key, vpc *network.VPC, alerts *audit.Alerts,
-	boundary *identity.Boundary, workloads map[string]*identity.WorkloadRole, ci *identity.CIRoles) (*secrets.Inventory, error) {
+	boundary pulumi.StringInput, workloads map[string]*identity.WorkloadRole) (*secrets.Inventory, error) {
 	sc := d.cfg.Secrets
 	readers := map[string]secrets.Reader{}
 	for name, role := range workloads {
 		readers[name] = secrets.Reader{RoleARN: role.RoleARN, RoleName: role.RoleName}
 	}
 	// The configured roles that run `pulumi up` by hand and the CI deploy
-	// role.
-	deployers := pulumi.ToStringArray(sc.Deployers)
-	if ci != nil {
-		deployers = append(deployers, ci.DeployRoleARN)
+	// role; the CI drift role reads back what Pulumi writes.
+	deployers, refreshers := pulumi.ToStringArray(sc.Deployers), pulumi.StringArray{}
+	if d.cfg.Identity.CI.Repository != "" {
+		deployers = append(deployers, pulumi.String(identity.CIRoleARN(d.name, "deploy", d.env.Env)))
+		refreshers = append(refreshers, pulumi.String(identity.CIRoleARN(d.name, "drift", d.env.Env)))
 	}
 	return secrets.NewInventory(d.ctx, d.name, &secrets.InventoryArgs{
 		Secrets:                  entries,
@@ -325,8 +308,9 @@ func (d *deployer) secrets(entries []secrets.SecretArgs, keyArgs *secrets.KeyArg
 		AlertsTopicARN:           alerts.TopicARN,
 		DeadLetterARN:            alerts.DeadLetterARN,
 		Env:                      d.env.Env,
-		PermissionsBoundary:      boundary.PolicyARN,
+		PermissionsBoundary:      boundary,
 		Deployers:                deployers,
+		Refreshers:               refreshers,
 		DefaultTags:              d.env.DefaultTags,
 		Protect:                  d.cfg.ProtectStateful,
 	})
@@ -336,34 +320,7 @@ func (d *deployer) secrets(entries []secrets.SecretArgs, keyArgs *secrets.KeyArg
 // account apart; the CI deploy role is held to resources with its value.
 const StackTagKey = "environment"
 
-func (d *deployer) ci(boundary *identity.Boundary) (*identity.CIRoles, error) {
-	c := d.cfg.Identity.CI
-	if c.Repository == "" {
-		return nil, nil
-	}
-	return identity.NewCIRoles(d.ctx, d.name, &identity.CIRolesArgs{
-		Repository: c.Repository, Branch: c.Branch, Environment: c.Environment, PreviewEnvironment: c.PreviewEnvironment,
-		CreateProvider: c.CreateProvider, StateBucket: c.StateBucket, StateKeyARN: c.StateKeyARN,
-		BoundaryARN: boundary.PolicyARN, Component: d.name, Env: d.env.Env,
-		StackTagKey: StackTagKey, StackTagValue: d.env.DefaultTags[StackTagKey],
-	})
-}
-
-func (d *deployer) guardrails() error {
-	if !d.cfg.Identity.AccountGuardrails {
-		return nil
-	}
-	aa := d.cfg.Identity.AccessAnalyzers
-	// The stack's own region first; the rest get an analyzer each.
-	regions := slices.DeleteFunc(stackRegions(d.cfg, d.env.Region), func(r string) bool { return r == d.env.Region })
-	_, err := identity.NewAccountGuardrails(d.ctx, d.name, &identity.AccountGuardrailsArgs{
-		ExternalAccessAnalyzer: aa.External, UnusedAccessAnalyzer: aa.Unused,
-		OtherRegions: regions, DefaultTags: d.env.DefaultTags,
-	})
-	return err
-}
-
-func (d *deployer) trail(key *secrets.Key, boundary *identity.Boundary, accessLogs *audit.AccessLogs) (*audit.Trail, error) {
+func (d *deployer) trail(key *secrets.Key, boundary pulumi.StringInput, accessLogs *audit.AccessLogs) (*audit.Trail, error) {
 	t := d.cfg.Audit.Trail
 	if !t.Enabled {
 		return nil, nil
@@ -374,7 +331,7 @@ func (d *deployer) trail(key *secrets.Key, boundary *identity.Boundary, accessLo
 		BucketExpirationDays: t.BucketExpirationDays,
 		ObjectLockDays:       t.ObjectLockDays,
 		Env:                  d.env.Env,
-		PermissionsBoundary:  boundary.PolicyARN,
+		PermissionsBoundary:  boundary,
 		Protect:              d.cfg.ProtectStateful,
 		AccessLogBucket:      accessLogs.BucketName,
 	})
@@ -422,15 +379,11 @@ func export(ctx *pulumi.Context, b *Baseline, entries []secrets.SecretArgs) {
 	}
 	ctx.Export("kmsKeyArn", b.Key.KeyARN)
 	ctx.Export("alertsTopicArn", b.Alerts.TopicARN)
-	ctx.Export("permissionsBoundaryArn", b.Boundary.PolicyARN)
+	ctx.Export("permissionsBoundaryArn", b.BoundaryARN)
 	ctx.Export("userPoolId", b.UserPool.UserPoolID)
 	ctx.Export("userPoolClientId", b.UserPool.ClientID)
 	ctx.Export("identityPoolId", b.UserPool.IdentityPoolID)
 	ctx.Export("groupRoleArns", b.UserPool.GroupRoleARNs)
-	if b.CI != nil {
-		ctx.Export("ciPreviewRoleArn", b.CI.PreviewRoleARN)
-		ctx.Export("ciDeployRoleArn", b.CI.DeployRoleARN)
-	}
 	ctx.Export("webAclArn", b.WebACL.ARN)
 	if b.Trail != nil {
 		ctx.Export("trailArn", b.Trail.TrailARN)

@@ -1,6 +1,8 @@
 package baseline
 
 import (
+	"slices"
+
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/example/hardening/identity"
@@ -11,11 +13,12 @@ import (
 	"github.com/example/hardening/tls"
 )
 
-// boundaryActions are the ceiling of every role of the stack: what CI
-// previews and deploys with, what the service roles use, and what the
-// configured group roles are granted.
-func boundaryActions(cfg *stackconfig.Config) []string {
-	actions := append(append(append(append([]string{}, identity.PreviewActions...), identity.DeployActions...), identity.RuntimeActions...), identity.KeyUseActions...)
+// BoundaryActions are the ceiling of every role of a workload stack: what
+// CI previews and deploys with (secret reads included), what the service
+// roles use, and what the configured group roles are granted. The
+// account's bootstrap stack writes the boundary from them.
+func BoundaryActions(cfg *stackconfig.Config) []string {
+	actions := slices.Concat(identity.PreviewActions, identity.DeployActions, identity.SecretReads, identity.RuntimeActions, identity.KeyUseActions)
 	for _, r := range cfg.Identity.Roles {
 		for _, s := range r.Statements {
 			actions = append(actions, s.Actions...)
@@ -24,9 +27,9 @@ func boundaryActions(cfg *stackconfig.Config) []string {
 	return actions
 }
 
-// stackRegions are the regions the stack's roles may act in: its own and
-// its secrets' replica regions.
-func stackRegions(cfg *stackconfig.Config, region string) []string {
+// StackRegions are the regions a workload stack's roles may act in: its
+// own and its secrets' replica regions.
+func StackRegions(cfg *stackconfig.Config, region string) []string {
 	regions := []string{region}
 	for _, s := range cfg.Secrets.Inventory {
 		if s.ReplicaRegion != "" {
@@ -44,7 +47,7 @@ func host(cfg *stackconfig.Config) string {
 	return cfg.TLS.PrivateCA.ServerName
 }
 
-func deployUserPool(ctx *pulumi.Context, name string, cfg *stackconfig.Config, alb *tls.LoadBalancer, boundary *identity.Boundary) (*identity.UserPool, error) {
+func deployUserPool(ctx *pulumi.Context, name string, cfg *stackconfig.Config, alb *tls.LoadBalancer, boundary pulumi.StringInput) (*identity.UserPool, error) {
 	id := cfg.Identity
 	u, c := id.UserPool, id.Client
 	callbacks, logouts := c.CallbackURLs, c.LogoutURLs
@@ -79,7 +82,7 @@ func deployUserPool(ctx *pulumi.Context, name string, cfg *stackconfig.Config, a
 		ListenerARN:        alb.HTTPSListenerARN,
 		TargetGroupARN:     alb.TargetGroupARN,
 		AuthenticatedPaths: id.AuthenticatedPaths,
-		BoundaryARN:        boundary.PolicyARN,
+		BoundaryARN:        boundary,
 		RolePath:           awsenv.RolePath(name),
 		Protect:            cfg.ProtectStateful,
 	})

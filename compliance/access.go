@@ -178,52 +178,163 @@ var escalations = []struct{ action, resource string }{
 	{"lambda:AddPermission", "arn:aws:lambda:us-east-1:%s:function:someone-elses"},
 }
 
-// escalationScoped evaluates each identity policy (not permissions
-// boundaries, which grant nothing) as IAM would, Deny statements included,
-// against the escalations on a resource of another owner without tags; an
-// Allow is a finding. Judging the whole document, not statement by
-// statement as Checkov does, lets an Allow on "*" narrowed by a Deny with
-// NotResource or a tag condition pass.
+// escalationScoped evaluates, as IAM would, each role's policies together
+// (its inline policies, the managed policies attached to it and its
+// permissions boundary, Deny statements included) against the escalations
+// on a resource of another owner without tags; an Allow is a finding on the
+// role. A policy the plan attaches to no role of the plan is judged alone.
+// Judging what a principal holds, not statement by statement as Checkov
+// does, lets an Allow on "*" narrowed by a Deny elsewhere (another policy,
+// the boundary) pass, and finds an Allow that a Deny moved out of the
+// same document no longer narrows.
 func escalationScoped(g *Graph) []Violation {
 	if g.Account == "" {
 		return nil
 	}
-	boundaries := boundaryPolicies(g)
+	requests := escalationRequests(g)
 	var out []Violation
+	judge := func(urn, what string, p iampolicy.Policies) {
+		var open []string
+		for _, req := range requests {
+			if ok, _, err := iampolicy.Authorize(req, p); err == nil && ok {
+				open = append(open, req.Action+" on "+req.Resource)
+			}
+		}
+		if len(open) > 0 {
+			out = append(out, Violation{URN: urn, Message: fmt.Sprintf("%s: allows %s; scope these actions to the stack's resources (ARN patterns or a tag condition that also refuses untagged resources)", what, strings.Join(open, ", "))})
+		}
+	}
+	held := map[string]bool{}
+	for _, role := range g.ByType(restype.IAMRole) {
+		p, docs, ok := rolePolicies(g, role)
+		if !ok {
+			continue // a policy unknown or unparseable: the lint and notJudged report it
+		}
+		for _, d := range docs {
+			held[d] = true
+		}
+		if len(p.Identity) > 0 {
+			judge(role.URN, shortType(role.Type)+" "+role.Name, p)
+		}
+	}
+	boundaries := boundaryPolicies(g)
 	for _, pi := range policyInputs {
 		if !pi.identity {
 			continue
 		}
 		for _, r := range g.ByType(pi.typ) {
-			if boundaries[r.URN] {
+			if boundaries[r.URN] || held[r.URN] || r.Type == restype.IAMRole {
 				continue
 			}
 			doc, err := g.iamDoc(r.Str(pi.input))
 			if err != nil {
-				continue // unknown or unparseable: the lint and notJudged report it
+				continue
 			}
-			var open []string
-			for _, e := range escalations {
-				res := e.resource
-				if strings.Contains(res, "%s") {
-					res = fmt.Sprintf(res, g.Account)
-				}
-				if g.Partition != "" {
-					res = strings.Replace(res, "arn:aws:", "arn:"+g.Partition+":", 1)
-				}
-				if g.Region != "" {
-					res = strings.Replace(res, ":us-east-1:", ":"+g.Region+":", 1)
-				}
-				req := iampolicy.Request{Principal: "arn:aws:iam::" + g.Account + ":role/x", Action: e.action, Resource: res,
-					Context: map[string][]string{"iam:PassedToService": {"lambda.amazonaws.com"}}}
-				if d, err := iampolicy.Evaluate(doc, req); err == nil && d == iampolicy.Allowed {
-					open = append(open, e.action+" on "+res)
-				}
-			}
-			if len(open) > 0 {
-				out = append(out, Violation{URN: r.URN, Message: fmt.Sprintf("%s %s: allows %s; scope these actions to the stack's resources (ARN patterns or a tag condition that also refuses untagged resources)", shortType(r.Type), r.Name, strings.Join(open, ", "))})
-			}
+			judge(r.URN, shortType(r.Type)+" "+r.Name, iampolicy.Policies{Identity: []iampolicy.Document{doc}})
 		}
 	}
 	return out
+}
+
+// escalationRequests are the escalations in the graph's account, partition
+// and Region.
+func escalationRequests(g *Graph) []iampolicy.Request {
+	var out []iampolicy.Request
+	for _, e := range escalations {
+		res := e.resource
+		if strings.Contains(res, "%s") {
+			res = fmt.Sprintf(res, g.Account)
+		}
+		if g.Partition != "" {
+			res = strings.Replace(res, "arn:aws:", "arn:"+g.Partition+":", 1)
+		}
+		if g.Region != "" {
+			res = strings.Replace(res, ":us-east-1:", ":"+g.Region+":", 1)
+		}
+		// Asked in the resource's Region (the stack's for a global one),
+		// where a boundary's Region lock lets it through.
+		region := g.Region
+		if f := strings.SplitN(res, ":", 5); len(f) == 5 && f[3] != "" {
+			region = f[3]
+		}
+		if region == "" {
+			region = "us-east-1"
+		}
+		out = append(out, iampolicy.Request{Principal: "arn:aws:iam::" + g.Account + ":role/x", Action: e.action, Resource: res,
+			Context: map[string][]string{"iam:PassedToService": {"lambda.amazonaws.com"}, "aws:RequestedRegion": {region}}})
+	}
+	return out
+}
+
+// rolePolicies gathers what a role of the graph holds: its inline policies
+// (inlinePolicies, and RolePolicy resources naming it), the managed
+// policies of the graph attached to it, and its boundary; docs are the
+// URNs of the policy resources used. ok is false when one of them cannot
+// be read.
+func rolePolicies(g *Graph, role Resource) (p iampolicy.Policies, docs []string, ok bool) {
+	named := func(ref string) bool { return refersTo(role, ref) }
+	add := func(text string) bool {
+		d, err := g.iamDoc(text)
+		if err != nil {
+			return false
+		}
+		p.Identity = append(p.Identity, d)
+		return true
+	}
+	for i := range role.List("inlinePolicies") {
+		if !add(role.Str(fmt.Sprintf("inlinePolicies.%d.policy", i))) {
+			return p, nil, false
+		}
+	}
+	for _, rp := range g.ByType(restype.IAMRolePolicy) {
+		if named(rp.Str("role")) {
+			if !add(rp.Str("policy")) {
+				return p, nil, false
+			}
+			docs = append(docs, rp.URN)
+		}
+	}
+	policyNamed := func(arn string) (Resource, bool) {
+		for _, mp := range g.ByType(restype.IAMPolicy) {
+			if n := mp.Str("name"); n != "" && strings.HasSuffix(arn, "/"+n) {
+				return mp, true
+			}
+		}
+		return Resource{}, false
+	}
+	for _, at := range g.ByType(restype.IAMRolePolicyAttachment) {
+		if !named(at.Str("role")) {
+			continue
+		}
+		if mp, found := policyNamed(at.Str("policyArn")); found {
+			if !add(mp.Str("policy")) {
+				return p, nil, false
+			}
+			docs = append(docs, mp.URN)
+		}
+	}
+	if b := role.Str("permissionsBoundary"); b != "" {
+		if mp, found := policyNamed(b); found {
+			d, err := g.iamDoc(mp.Str("policy"))
+			if err != nil {
+				return p, nil, false
+			}
+			p.Boundary = &d
+		}
+	}
+	return p, docs, true
+}
+
+// refersTo reports whether ref (a role input of another resource: a name
+// or an ARN) names role: its explicit name, or the name Pulumi generates
+// from its logical name (the logical name, "-" and 7 hex digits).
+func refersTo(role Resource, ref string) bool {
+	if i := strings.LastIndex(ref, "/"); strings.HasPrefix(ref, "arn:") && i >= 0 {
+		ref = ref[i+1:]
+	}
+	if n := role.Str("name"); n != "" {
+		return ref == n
+	}
+	rest, ok := strings.CutPrefix(ref, role.Name+"-")
+	return ok && len(rest) == 7
 }

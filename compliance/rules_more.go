@@ -3,6 +3,7 @@ package compliance
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -174,7 +175,7 @@ func iamRules() []Rule {
 				return ""
 			})},
 		{ID: "oidc-trust-exact", Severity: Critical,
-			Description: "Roles trusted by GitHub Actions match aud and sub exactly, without wildcards.",
+			Description: "Roles trusted by GitHub Actions match aud exactly and sub exactly but for a pull request's number (\":ref:refs/pull/*/merge\", which the subject template with the ref carries), so no other repository, context, environment or branch satisfies them.",
 			Check: func(g *Graph) []Violation {
 				return policyViolations(g, false, func(s policyStatement) []string {
 					federated := false
@@ -184,17 +185,33 @@ func iamRules() []Rule {
 					if s.Effect != "Allow" || !federated {
 						return nil
 					}
-					eq := s.Condition["StringEquals"]
-					sub, aud := eq["token.actions.githubusercontent.com:sub"], eq["token.actions.githubusercontent.com:aud"]
-					switch {
-					case len(s.Condition["StringLike"]) > 0:
-						return []string{"matches the token with StringLike; match sub and aud with StringEquals"}
-					case len(sub) == 0 || len(aud) == 0:
+					const subKey, audKey = "token.actions.githubusercontent.com:sub", "token.actions.githubusercontent.com:aud"
+					eq, like := s.Condition["StringEquals"], s.Condition["StringLike"]
+					sub, aud := append(slices.Clone(eq[subKey]), like[subKey]...), eq[audKey]
+					for k := range like {
+						if k != subKey {
+							return []string{fmt.Sprintf("matches %s with StringLike; match it with StringEquals", k)}
+						}
+					}
+					if len(sub) == 0 || len(aud) == 0 {
 						return []string{"does not pin both sub and aud; any repository's workflow could assume it"}
 					}
-					for _, v := range append(sub, aud...) {
+					for _, v := range aud {
 						if strings.ContainsAny(v, "*?") {
 							return []string{fmt.Sprintf("has a wildcard in %q", v)}
+						}
+					}
+					for _, v := range sub {
+						// A pull request's number is the one part a trust
+						// cannot name in advance.
+						fixed := strings.TrimSuffix(v, ":ref:refs/pull/*/merge")
+						switch {
+						case !strings.HasPrefix(v, "repo:"):
+							return []string{fmt.Sprintf("subject %q does not name its repository first", v)}
+						case strings.ContainsAny(fixed, "*?"):
+							return []string{fmt.Sprintf("has a wildcard in %q outside a pull request's number", v)}
+						case fixed != v && slices.Contains(eq[subKey], v):
+							return []string{fmt.Sprintf("matches %q with StringEquals, so its * is literal and no token matches", v)}
 						}
 					}
 					return nil

@@ -11,6 +11,7 @@ import (
 
 	"github.com/example/hardening/internal/awsenv"
 	"github.com/example/hardening/internal/iampolicy"
+	"github.com/example/hardening/internal/iampolicy/sar"
 	"github.com/example/hardening/internal/problem"
 )
 
@@ -31,11 +32,17 @@ type BoundaryArgs struct {
 	Allow []string
 	// Regions are the regions the stack's roles may act in.
 	Regions []string
-	// KeyID is the stack key's id: decryption is allowed with it (and its
-	// replicas) only. StateKeyARN, when set, is Pulumi's secrets key.
-	KeyID       pulumi.StringInput
-	StateKeyARN string
-	Env         awsenv.Env
+	// StackTagKey and StackTagValue are the tag every resource of the
+	// stack carries: key use is allowed on the stack's keys only, which the
+	// tag names (a key's ARN cannot). StateKeyARN, when set, is Pulumi's
+	// secrets key.
+	StackTagKey, StackTagValue string
+	StateKeyARN                string
+	// Env is the workload stack's account, partition and role path: IAM
+	// changes stay under that path.
+	Env awsenv.Env
+	// Protect protects the boundary and retains it on delete.
+	Protect bool
 }
 
 // Boundary is the permissions boundary attached to every role the stack
@@ -70,8 +77,11 @@ func (a *BoundaryArgs) Validate() error {
 	if len(a.Regions) == 0 {
 		ps.Add("Regions", "is empty: the boundary allows the regions the stack deploys to")
 	}
-	if a.KeyID == nil {
-		ps.Add("KeyID", "is required: the stack key the boundary's roles may use")
+	if a.StackTagKey == "" || a.StackTagValue == "" {
+		ps.Add("StackTagKey", "and StackTagValue are required: the tag that names the stack's keys")
+	}
+	if a.Env.RolePath == "" {
+		ps.Add("Env.RolePath", "is required: the path under which the stack's roles may be changed")
 	}
 	return errors.Join(ps.Errors()...)
 }
@@ -81,16 +91,10 @@ func NewBoundary(ctx *pulumi.Context, name string, args *BoundaryArgs, opts ...p
 	if err := args.Validate(); err != nil {
 		return nil, fmt.Errorf("identity boundary %s: %w", name, err)
 	}
-	self, env := BoundaryARN(name, args.Env), args.Env
-	// Fail before registering anything if the static part is invalid.
-	// The key ARN placeholder is as long as a real one (a multi-Region key
-	// id is "mrk-" and 32 hex digits), so the size check holds for both.
-	placeholder := "arn:" + env.Partition + ":kms:*:" + env.AccountID + ":key/mrk-00000000000000000000000000000000"
-	placeholders := []string{placeholder}
-	if args.StateKeyARN != "" {
-		placeholders = append(placeholders, args.StateKeyARN)
-	}
-	if _, err := BoundaryPolicy(self, args.Allow, args.Regions, placeholders).BoundaryJSON(); err != nil {
+	self := BoundaryARN(name, args.Env)
+	// Fail before registering anything if the document is invalid.
+	policy, err := BoundaryPolicy(self, args).BoundaryJSON()
+	if err != nil {
 		return nil, fmt.Errorf("identity boundary %s: %w", name, err)
 	}
 	b := &Boundary{}
@@ -100,14 +104,8 @@ func NewBoundary(ctx *pulumi.Context, name string, args *BoundaryArgs, opts ...p
 	p, err := iam.NewPolicy(ctx, name+"-boundary", &iam.PolicyArgs{
 		Name:        pulumi.String(BoundaryName(name)),
 		Description: pulumi.String("Permissions boundary of every role of " + name),
-		Policy: args.KeyID.ToStringOutput().ApplyT(func(id string) (string, error) {
-			keys := []string{"arn:" + env.Partition + ":kms:*:" + env.AccountID + ":key/" + id}
-			if args.StateKeyARN != "" {
-				keys = append(keys, args.StateKeyARN)
-			}
-			return BoundaryPolicy(self, args.Allow, args.Regions, keys).BoundaryJSON()
-		}).(pulumi.StringOutput),
-	}, pulumi.Parent(b))
+		Policy:      pulumi.String(policy),
+	}, pulumi.Parent(b), pulumi.Protect(args.Protect), pulumi.RetainOnDelete(args.Protect))
 	if err != nil {
 		return nil, err
 	}
@@ -130,7 +128,8 @@ var KeyUseActions = []string{"kms:CreateGrant", "kms:Decrypt", "kms:Encrypt", "k
 // acting outside regions (global services excepted), stopping or deleting
 // trails and logs, scheduling KMS key deletion, creating or changing a role
 // without this boundary, and changing the boundary itself.
-func BoundaryPolicy(self string, allow, regions, keys []string) iampolicy.Document {
+func BoundaryPolicy(self string, args *BoundaryArgs) iampolicy.Document {
+	env, allow, regions := args.Env, args.Allow, args.Regions
 	var services, kmsAdmin, crypto []string
 	for _, a := range allow {
 		prefix, _, _ := strings.Cut(a, ":")
@@ -146,11 +145,19 @@ func BoundaryPolicy(self string, allow, regions, keys []string) iampolicy.Docume
 	for _, l := range [][]string{services, kmsAdmin, crypto} {
 		slices.Sort(l)
 	}
-	return iampolicy.New(
+	services, kmsAdmin, crypto = slices.Compact(services), slices.Compact(kmsAdmin), slices.Compact(crypto)
+	doc := iampolicy.New(
 		iampolicy.Statement{Sid: "StackServices", Effect: iampolicy.Allow, Action: slices.Compact(services), Resource: []string{"*"}},
 		iampolicy.Statement{Sid: "KeyAdministration", Effect: iampolicy.Allow, Action: slices.Compact(kmsAdmin), Resource: []string{"*"}},
-		// Decryption on every key would be KMS.1 even in a boundary.
-		iampolicy.Statement{Sid: "StackKeysOnly", Effect: iampolicy.Allow, Action: slices.Compact(crypto), Resource: keys},
+		// Decryption on every key would be KMS.1 even in a boundary: the
+		// stack's keys are those tagged for it (KMS evaluates
+		// aws:ResourceTag on key use: KMS developer guide, "ABAC for AWS
+		// KMS"), and only the stack's roles may tag a key (KeysKeepTheirTag).
+		iampolicy.Statement{
+			Sid: "StackKeysOnly", Effect: iampolicy.Allow, Action: slices.Compact(crypto),
+			Resource:  []string{"arn:" + env.Partition + ":kms:*:" + env.AccountID + ":key/*"},
+			Condition: iampolicy.Conditions{"StringEquals": {"aws:ResourceTag/" + args.StackTagKey: {args.StackTagValue}}},
+		},
 		iampolicy.Statement{
 			Sid: "NoUsersOrKeys", Effect: iampolicy.Deny, Resource: []string{"*"},
 			Action: []string{"iam:CreateUser", "iam:CreateAccessKey", "iam:CreateLoginProfile", "iam:UpdateLoginProfile"},
@@ -182,7 +189,65 @@ func BoundaryPolicy(self string, allow, regions, keys []string) iampolicy.Docume
 			Sid: "BoundaryUnchanged", Effect: iampolicy.Deny, Resource: []string{self},
 			Action: []string{"iam:CreatePolicyVersion", "iam:DeletePolicy", "iam:DeletePolicyVersion", "iam:SetDefaultPolicyVersion"},
 		},
+		iampolicy.Statement{
+			// Every IAM change outside the stack's path: the CI roles, this
+			// boundary, the account's OIDC provider and every principal the
+			// stack does not own are out of reach, whatever a role is granted.
+			Sid: "IAMChangesOnlyUnderTheStackPath", Effect: iampolicy.Deny, Action: IAMChangingActions(),
+			NotResource: []string{env.StackRoles(), "arn:" + env.Partition + ":iam::" + env.AccountID + ":policy" + env.RolePath + "*", serviceLinkedRoles(env)},
+		},
+		iampolicy.Statement{
+			// Load balancers and detectors create their service-linked
+			// roles on first use; nothing else may change one.
+			Sid: "ServiceLinkedRolesOnlyCreated", Effect: iampolicy.Deny, Resource: []string{serviceLinkedRoles(env)},
+			Action: roleChangingActions("iam:CreateServiceLinkedRole"),
+		},
+		iampolicy.Statement{
+			// A key tagged for the stack by someone else's role would come
+			// into StackKeysOnly; an untagged key stays out (the condition
+			// holds when the tag is absent).
+			Sid: "KeysKeepTheirTag", Effect: iampolicy.Deny, Resource: []string{"*"},
+			Action:    []string{"kms:TagResource", "kms:UntagResource"},
+			Condition: iampolicy.Conditions{"StringNotEquals": {"aws:ResourceTag/" + args.StackTagKey: {args.StackTagValue}}},
+		},
 	)
+	if args.StateKeyARN != "" {
+		doc.Statement = append(doc.Statement, stateKeyUse(args.StateKeyARN, crypto))
+	}
+	return doc
+}
+
+// IAMChangingActions are the IAM actions that write, change permissions or
+// tag (every access level but Read and List), from the Service
+// Authorization Reference (internal/iampolicy/sar), so that an action IAM
+// adds is covered without a list here.
+func IAMChangingActions(except ...string) []string {
+	d, err := sar.Load()
+	if err != nil {
+		panic(fmt.Sprintf("the embedded Service Authorization Reference: %v", err)) // embedded data, checked by its tests
+	}
+	return d.ChangingActions("iam", except...)
+}
+
+// stateKeyUse lets the CI roles use the Pulumi state's secrets key.
+func stateKeyUse(key string, crypto []string) iampolicy.Statement {
+	return iampolicy.Statement{Sid: "PulumiStateKey", Effect: iampolicy.Allow, Action: slices.Compact(crypto), Resource: []string{key}}
+}
+
+// roleChangingActions are the IAM actions that change a role, from the
+// Service Authorization Reference, but except.
+func roleChangingActions(except ...string) []string {
+	d, err := sar.Load()
+	if err != nil {
+		panic(fmt.Sprintf("the embedded Service Authorization Reference: %v", err)) // embedded data, checked by its tests
+	}
+	return d.ChangingActionsOn("iam", "role", except...)
+}
+
+// serviceLinkedRoles is the path AWS creates service-linked roles under
+// (IAM user guide, "Using service-linked roles").
+func serviceLinkedRoles(env awsenv.Env) string {
+	return "arn:" + env.Partition + ":iam::" + env.AccountID + ":role/aws-service-role/*"
 }
 
 // RuntimeActions are the actions the stack's service roles use at run

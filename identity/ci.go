@@ -3,6 +3,7 @@ package identity
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
@@ -10,6 +11,7 @@ import (
 
 	"github.com/example/hardening/internal/awsenv"
 	"github.com/example/hardening/internal/iampolicy"
+	"github.com/example/hardening/internal/iampolicy/sar"
 	"github.com/example/hardening/internal/problem"
 )
 
@@ -19,56 +21,119 @@ const CIRolesType = "hardening:identity:CIRoles"
 // GitHubIssuer is GitHub Actions' OIDC issuer host.
 const GitHubIssuer = "token.actions.githubusercontent.com"
 
-// PreviewActions are what `pulumi preview` (with refresh) reads of the
-// stack's resources: the Read actions of TypeActions, descriptions and
-// never data, except the values of the secrets Pulumi writes, which the
-// provider reads back (secret_version.go).
-var PreviewActions = actionsOf(false)
+// PreviewActions are what `pulumi preview` reads of the stack's
+// resources: the Read actions of TypeActions, descriptions and never data.
+// The reads that return secret values (SecretReads) are left out: a pull
+// request's preview cannot read them.
+var PreviewActions = slices.DeleteFunc(actionsOf(false), func(a string) bool { return slices.Contains(SecretReads, a) || objectAction(a) })
 
 // DeployActions are what `pulumi up` needs beyond PreviewActions to
 // create, change and replace the stack's resources: the Write actions of
-// TypeActions.
-var DeployActions = actionsOf(true)
+// TypeActions (SecretReads apart, which StackSecretReads scopes).
+var DeployActions = slices.DeleteFunc(actionsOf(true), func(a string) bool { return slices.Contains(SecretReads, a) || objectAction(a) })
+
+// ObjectActions are the S3 actions on objects the stack's types call
+// (trust-store bundles, emptying a bucket on delete): on "*" they would
+// reach every bucket's objects, the Pulumi state's among them, so the
+// roles hold them on the stack's buckets only (StackObjects). Which
+// actions act on objects is the Service Authorization Reference's
+// (resource type "object").
+var ObjectActions = func() []string {
+	var out []string
+	for _, a := range append(actionsOf(false), actionsOf(true)...) {
+		if objectAction(a) {
+			out = append(out, a)
+		}
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}()
+
+// objectAction reports whether an S3 action takes objects.
+func objectAction(action string) bool {
+	name, ok := strings.CutPrefix(action, "s3:")
+	if !ok {
+		return false
+	}
+	d, err := sar.Load()
+	if err != nil {
+		panic(fmt.Sprintf("the embedded Service Authorization Reference: %v", err)) // embedded data, checked by its tests
+	}
+	return slices.Contains(d.Services["s3"].Actions[name].Resources, "object")
+}
+
+// SecretReads are the reads whose answers hold secret values: the secrets
+// Pulumi writes, which the provider reads back after a write and on every
+// refresh (secretsmanager/secret_version.go), and a Cognito app client,
+// whose description carries its secret (cognitoidp/user_pool_client.go).
+// Only the deploy and drift roles make them, on their stack's own.
+var SecretReads = []string{"cognito-idp:DescribeUserPoolClient", "secretsmanager:GetSecretValue"}
+
+// CIPath is the IAM path of every CI role and of the CI read policy: apart
+// from every workload stack's path, so no workload role may change them.
+const CIPath = "/ci/"
+
+// CIRoleName is the name of a stack's CI role of kind ("preview",
+// "deploy", "drift"). The names are fixed so that a workload stack's
+// secret policies can name its deploy and drift roles before they exist.
+func CIRoleName(component, kind string) string { return component + "-ci-" + kind }
+
+// CIRoleARN is the ARN of a stack's CI role of kind.
+func CIRoleARN(component, kind string, env awsenv.Env) string {
+	return "arn:" + env.Partition + ":iam::" + env.AccountID + ":role" + CIPath + CIRoleName(component, kind)
+}
 
 // CIRolesArgs configures CIRoles.
 type CIRolesArgs struct {
 	// Repository is "owner/name".
 	Repository string
-	// Branch may deploy when Environment is empty.
+	// Branch is the branch the nightly drift check runs on. Default
+	// "main".
 	Branch string
-	// Environment is the GitHub environment that may deploy.
+	// Environment is the GitHub environment that may deploy (required):
+	// give it a deployment-branch rule, and in production required
+	// reviewers.
 	Environment string
 	// PreviewEnvironment, when set, is the GitHub environment that may
 	// preview instead of every pull request: a protected environment
 	// whose reviewers approve a pull request's preview before it can read
 	// the stack.
 	PreviewEnvironment string
-	// CreateProvider creates the account's GitHub OIDC provider.
-	CreateProvider bool
+	// ProviderARN is the account's GitHub OIDC provider.
+	ProviderARN pulumi.StringInput
 	// StateBucket and StateKeyARN are Pulumi's state bucket and secrets
 	// key ("" for the Pulumi Cloud).
 	StateBucket string
 	StateKeyARN string
-	// BoundaryARN is the permissions boundary of both roles.
+	// BoundaryARN is the workload stack's permissions boundary, which the
+	// roles carry too.
 	BoundaryARN pulumi.StringInput
-	// Component is the name whose boundary new roles must carry.
-	Component string
+	// Project and Stack name the workload stack; Component is
+	// "<project>-<stack>".
+	Project, Stack, Component string
 	// StackTagKey and StackTagValue are the tag every resource of the
 	// stack carries (aws:defaultTags): the deploy role may touch no
 	// resource tagged for another stack, nor create one.
 	StackTagKey, StackTagValue string
-	Env                        awsenv.Env
+	// Env is the workload stack's account, partition, region and role
+	// path.
+	Env awsenv.Env
+	// Protect protects the roles and retains them on delete.
+	Protect bool
 }
 
-// CIRoles are GitHub Actions' short-lived credentials: a read-only preview
-// role for pull requests of the repository, and a deploy role for its
-// branch or environment, both through OIDC (no access keys).
+// CIRoles are GitHub Actions' short-lived credentials for one workload
+// stack: a read-only preview role for its pull requests, a deploy role
+// for its environment and a drift role for its branch's nightly refresh,
+// through OIDC (no access keys). An account's bootstrap stack creates
+// them; the workload stack's own deploy role cannot change them.
 type CIRoles struct {
 	pulumi.ResourceState
 
-	// PreviewRoleARN and DeployRoleARN are the roles' ARNs.
+	// PreviewRoleARN, DeployRoleARN and DriftRoleARN are the roles' ARNs.
 	PreviewRoleARN pulumi.StringOutput `pulumi:"previewRoleArn"`
 	DeployRoleARN  pulumi.StringOutput `pulumi:"deployRoleArn"`
+	DriftRoleARN   pulumi.StringOutput `pulumi:"driftRoleArn"`
 }
 
 // GitHubProviderARN is the ARN of the account's GitHub OIDC provider.
@@ -76,41 +141,53 @@ func GitHubProviderARN(env awsenv.Env) string {
 	return "arn:" + env.Partition + ":iam::" + env.AccountID + ":oidc-provider/" + GitHubIssuer
 }
 
-// PreviewSubjects are the exact OIDC subjects that may assume the
-// read-only preview role: the repository's pull requests (or, with
-// environment, only jobs in that protected environment, whose reviewers
-// approve each run), and runs on its deploy branch (the nightly drift
-// check).
+// Subjects of GitHub's OIDC tokens with the repository's subject template
+// set to include the ref (`include_claim_keys: ["repo", "context", "ref"]`,
+// GitHub docs, "Customizing the subject claims for an organization or
+// repository"): a job in an environment is then
+// "repo:R:environment:E:ref:refs/heads/B", so that an environment's jobs
+// from any other branch are refused even where its deployment-branch rule
+// is missing.
+
+// PreviewSubjects are the subjects that may assume the read-only preview
+// role: the repository's pull requests, or, with environment, only jobs in
+// that protected environment, whose reviewers approve each run.
 func PreviewSubjects(repo, branch, environment string) []string {
-	pr := "repo:" + repo + ":pull_request"
 	if environment != "" {
-		pr = "repo:" + repo + ":environment:" + environment
+		return []string{"repo:" + repo + ":environment:" + environment + ":ref:refs/pull/*/merge"}
 	}
-	return []string{pr, "repo:" + repo + ":ref:refs/heads/" + branch}
+	return []string{"repo:" + repo + ":pull_request:ref:refs/pull/*/merge"}
 }
 
-// DeploySubject is the deploy role's subject: the environment's when one
-// is set, else the branch's.
+// DeploySubject is the deploy role's subject: jobs of the environment on
+// the branch.
 func DeploySubject(repo, branch, environment string) string {
-	if environment != "" {
-		return "repo:" + repo + ":environment:" + environment
-	}
-	return "repo:" + repo + ":ref:refs/heads/" + branch
+	return "repo:" + repo + ":environment:" + environment + ":ref:refs/heads/" + branch
+}
+
+// DriftSubject is the drift role's subject: scheduled runs on the branch,
+// outside any environment.
+func DriftSubject(repo, branch string) string {
+	return "repo:" + repo + ":ref:refs/heads/" + branch + ":ref:refs/heads/" + branch
 }
 
 // GitHubTrustPolicy lets exactly the listed OIDC subjects of GitHub
-// Actions assume a role, with the STS audience; no wildcard another
-// repository could satisfy.
+// Actions assume a role, with the STS audience. A "*" in a subject stands
+// only for a pull request's number or a branch (StringLike); the
+// repository, the context and the environment are exact.
 func GitHubTrustPolicy(providerARN string, subjects ...string) iampolicy.Document {
+	cond := iampolicy.Conditions{"StringEquals": {GitHubIssuer + ":aud": {"sts.amazonaws.com"}}}
+	if slices.ContainsFunc(subjects, func(s string) bool { return strings.Contains(s, "*") }) {
+		cond["StringLike"] = map[string][]string{GitHubIssuer + ":sub": subjects}
+	} else {
+		cond["StringEquals"][GitHubIssuer+":sub"] = subjects
+	}
 	return iampolicy.New(iampolicy.Statement{
 		Sid:       "GitHubActions",
 		Effect:    iampolicy.Allow,
 		Principal: &iampolicy.Principal{Federated: []string{providerARN}},
 		Action:    []string{"sts:AssumeRoleWithWebIdentity"},
-		Condition: iampolicy.Conditions{"StringEquals": {
-			GitHubIssuer + ":aud": {"sts.amazonaws.com"},
-			GitHubIssuer + ":sub": subjects,
-		}},
+		Condition: cond,
 	})
 }
 
@@ -123,7 +200,10 @@ func (a *CIRolesArgs) Validate() error {
 	if a.Repository == "" {
 		ps.Add("Repository", "is empty: the owner/name whose workflows may assume the roles")
 	}
-	for _, f := range []struct{ setting, value string }{{"Repository", a.Repository}, {"Branch", a.Branch}, {"Environment", a.Environment}} {
+	if a.Environment == "" {
+		ps.Add("Environment", "is empty: the deploy role trusts the jobs of one GitHub environment, whose branch rule and reviewers GitHub enforces")
+	}
+	for _, f := range []struct{ setting, value string }{{"Repository", a.Repository}, {"Branch", a.Branch}, {"Environment", a.Environment}, {"PreviewEnvironment", a.PreviewEnvironment}} {
 		if strings.ContainsAny(f.value, "*?") {
 			ps.Add(f.setting, "%q has a wildcard: a trust condition names one repository, branch or environment", f.value)
 		}
@@ -131,8 +211,17 @@ func (a *CIRolesArgs) Validate() error {
 	if a.BoundaryARN == nil {
 		ps.Add("BoundaryARN", "is required: the roles carry the stack's boundary")
 	}
+	if a.ProviderARN == nil {
+		ps.Add("ProviderARN", "is required: the account's GitHub OIDC provider")
+	}
 	if a.StackTagKey == "" || a.StackTagValue == "" {
 		ps.Add("StackTagKey", "and StackTagValue are required, to keep the deploy role to this stack's resources")
+	}
+	if a.Project == "" || a.Stack == "" || a.Component == "" {
+		ps.Add("Component", "Project, Stack and Component are required: the state objects and resources the roles reach")
+	}
+	if a.Env.RolePath == "" {
+		ps.Add("Env.RolePath", "is required: the path of the workload roles the deploy role may change")
 	}
 	return errors.Join(ps.Errors()...)
 }
@@ -146,26 +235,15 @@ func NewCIRoles(ctx *pulumi.Context, name string, args *CIRolesArgs, opts ...pul
 	if err := ctx.RegisterComponentResource(CIRolesType, name, c, opts...); err != nil {
 		return nil, err
 	}
-	parent := pulumi.Parent(c)
-	providerARN := pulumi.String(GitHubProviderARN(args.Env)).ToStringOutput()
-	if args.CreateProvider {
-		p, err := iam.NewOpenIdConnectProvider(ctx, name+"-github", &iam.OpenIdConnectProviderArgs{
-			Url:           pulumi.String("https://" + GitHubIssuer),
-			ClientIdLists: pulumi.StringArray{pulumi.String("sts.amazonaws.com")},
-		}, parent)
-		if err != nil {
-			return nil, err
-		}
-		providerARN = p.Arn
-	}
+	kept := []pulumi.ResourceOption{pulumi.Parent(c), pulumi.Protect(args.Protect), pulumi.RetainOnDelete(args.Protect)}
 	branch := args.Branch
 	if branch == "" {
 		branch = "main"
 	}
-	// Both roles read with one managed policy; the deploy role's writes,
-	// state access and denials are inline. Together they fit IAM's quotas
-	// (a managed policy 6,144 characters, a role's inline ones 10,240),
-	// which one inline list of every action did not.
+	// The three roles read with one managed policy; the rest is inline.
+	// Together they fit IAM's quotas (a managed policy 6,144 characters, a
+	// role's inline ones 10,240), which one inline list of every action
+	// did not.
 	readJSON, err := iampolicy.New(iampolicy.Statement{Sid: "ReadStackResources", Effect: iampolicy.Allow, Action: PreviewActions, Resource: []string{"*"}}).JSON()
 	if err != nil {
 		return nil, err
@@ -175,57 +253,82 @@ func NewCIRoles(ctx *pulumi.Context, name string, args *CIRolesArgs, opts ...pul
 	}
 	read, err := iam.NewPolicy(ctx, name+"-ci-read", &iam.PolicyArgs{
 		Name:        pulumi.String(name + "-ci-read"),
+		Path:        pulumi.String(CIPath),
 		Description: pulumi.String("What the CI roles of " + name + " read of its resources (identity.TypeActions)"),
 		Policy:      pulumi.String(readJSON),
-	}, parent)
+	}, kept...)
 	if err != nil {
 		return nil, err
 	}
 	roles := []struct {
-		suffix   string
+		kind     string
 		subjects []string
-		actions  []string
 		out      *pulumi.StringOutput
 	}{
-		{"ci-preview", PreviewSubjects(args.Repository, branch, args.PreviewEnvironment), nil, &c.PreviewRoleARN},
-		{"ci-deploy", []string{DeploySubject(args.Repository, args.Branch, args.Environment)}, DeployActions, &c.DeployRoleARN},
+		{"preview", PreviewSubjects(args.Repository, branch, args.PreviewEnvironment), &c.PreviewRoleARN},
+		{"deploy", []string{DeploySubject(args.Repository, branch, args.Environment)}, &c.DeployRoleARN},
+		{"drift", []string{DriftSubject(args.Repository, branch)}, &c.DriftRoleARN},
 	}
 	for _, r := range roles {
 		subjects := r.subjects
-		role, err := iam.NewRole(ctx, name+"-"+r.suffix, &iam.RoleArgs{
+		role, err := iam.NewRole(ctx, name+"-ci-"+r.kind, &iam.RoleArgs{
+			Name:        pulumi.String(CIRoleName(args.Component, r.kind)),
+			Path:        pulumi.String(CIPath),
 			Description: pulumi.String("GitHub Actions " + strings.Join(subjects, ", ")),
-			AssumeRolePolicy: providerARN.ApplyT(func(arn string) (string, error) {
+			AssumeRolePolicy: args.ProviderARN.ToStringOutput().ApplyT(func(arn string) (string, error) {
 				return GitHubTrustPolicy(arn, subjects...).JSON()
 			}).(pulumi.StringOutput),
 			MaxSessionDuration:  pulumi.Int(3600),
 			PermissionsBoundary: args.BoundaryARN,
-		}, parent)
+		}, kept...)
 		if err != nil {
 			return nil, err
 		}
-		if _, err := iam.NewRolePolicyAttachment(ctx, name+"-"+r.suffix+"-read", &iam.RolePolicyAttachmentArgs{
+		if _, err := iam.NewRolePolicyAttachment(ctx, name+"-ci-"+r.kind+"-read", &iam.RolePolicyAttachmentArgs{
 			Role:      role.Name,
 			PolicyArn: read.Arn,
-		}, parent); err != nil {
+		}, kept...); err != nil {
 			return nil, err
 		}
-		deploy := r.suffix == "ci-deploy"
-		doc := CIPolicy(r.actions, stateAccess(args, deploy), deploy, args.Component, args.Env)
-		if deploy {
-			doc.Statement = append(doc.Statement, StackTagStatements(args.StackTagKey, args.StackTagValue)...)
-			doc.Statement = append(doc.Statement, EscalationStatements(args.Component, args.Env, args.StackTagKey, args.StackTagValue)...)
+		// The denials go in a managed policy of their own: with the
+		// allows inline they pass the 10,240 characters a role's inline
+		// policies may hold.
+		allows, denies := split(CIPolicy(r.kind, args))
+		if len(denies.Statement) > 0 {
+			guardJSON, err := denies.JSON()
+			if err != nil {
+				return nil, err
+			}
+			if err := iampolicy.CheckSize(guardJSON, iampolicy.ManagedPolicyMaxChars); err != nil {
+				return nil, fmt.Errorf("identity CI roles: %s's denials: %w", r.kind, err)
+			}
+			guard, err := iam.NewPolicy(ctx, name+"-ci-"+r.kind+"-guard", &iam.PolicyArgs{
+				Name:        pulumi.String(CIRoleName(args.Component, r.kind) + "-guard"),
+				Path:        pulumi.String(CIPath),
+				Description: pulumi.String("What the " + r.kind + " role of " + name + " may never do"),
+				Policy:      pulumi.String(guardJSON),
+			}, kept...)
+			if err != nil {
+				return nil, err
+			}
+			if _, err := iam.NewRolePolicyAttachment(ctx, name+"-ci-"+r.kind+"-guard", &iam.RolePolicyAttachmentArgs{
+				Role:      role.Name,
+				PolicyArn: guard.Arn,
+			}, kept...); err != nil {
+				return nil, err
+			}
 		}
-		policy, err := doc.JSON()
+		policy, err := allows.JSON()
 		if err != nil {
 			return nil, err
 		}
 		if err := iampolicy.CheckSize(policy, iampolicy.RoleInlinePoliciesMaxChars); err != nil {
-			return nil, fmt.Errorf("identity CI roles: %s: %w", r.suffix, err)
+			return nil, fmt.Errorf("identity CI roles: %s: %w", r.kind, err)
 		}
-		if _, err := iam.NewRolePolicy(ctx, name+"-"+r.suffix, &iam.RolePolicyArgs{
+		if _, err := iam.NewRolePolicy(ctx, name+"-ci-"+r.kind, &iam.RolePolicyArgs{
 			Role:   role.Name,
 			Policy: pulumi.String(policy),
-		}, parent); err != nil {
+		}, kept...); err != nil {
 			return nil, err
 		}
 		*r.out = role.Arn
@@ -233,6 +336,7 @@ func NewCIRoles(ctx *pulumi.Context, name string, args *CIRolesArgs, opts ...pul
 	return c, ctx.RegisterResourceOutputs(c, pulumi.Map{
 		"previewRoleArn": c.PreviewRoleARN,
 		"deployRoleArn":  c.DeployRoleARN,
+		"driftRoleArn":   c.DriftRoleARN,
 	})
 }
 
@@ -254,47 +358,97 @@ var RoleChangingActions = []string{
 	"iam:CreateRole", "iam:PutRolePermissionsBoundary",
 }
 
-// CIPolicy is a CI role's policy: its actions, the Pulumi state, and for
-// the deploy role denials that keep it inside the stack's boundary: roles
-// are created and changed only with the boundary, trusts changed and roles
-// passed only for the stack's roles, each role passed only to the services
-// that take it, and the boundary policy itself left alone (the boundary
-// denies that too; changing it takes an administrator).
-func CIPolicy(actions []string, state []iampolicy.Statement, deploy bool, component string, env awsenv.Env) iampolicy.Document {
+// CIPolicy is the inline policy of a stack's CI role of kind: the
+// Pulumi state of its own stack, the stack's keys, and for the deploy
+// role its writes with the denials that keep it inside its stack: IAM
+// changes only under the stack's role path (so never on a CI role, the
+// boundary, the OIDC provider or another stack's principal), roles created
+// and changed only with the boundary, each role passed only to the
+// services that take it, nothing tagged for another stack, and
+// policy-changing actions only on the stack's resources. The deploy and
+// drift roles read the stack's secret values (SecretReads), which the
+// provider reads back.
+func CIPolicy(kind string, args *CIRolesArgs) iampolicy.Document {
+	env, deploy := args.Env, kind == "deploy"
 	var st []iampolicy.Statement
-	if len(actions) > 0 {
-		st = append(st, iampolicy.Statement{Sid: "StackResources", Effect: iampolicy.Allow, Action: actions, Resource: []string{"*"}})
-	}
-	st = append(st, state...)
-	st = append(st, stackKeyUse(deploy, env))
 	if deploy {
-		boundary := BoundaryARN(component, env)
-		// The stack's roles by their path: a name prefix would also match
-		// the CI roles, which are named from the stack too.
-		stackRoles := []string{env.StackRoles()}
+		st = append(st, iampolicy.Statement{Sid: "StackResources", Effect: iampolicy.Allow, Action: DeployActions, Resource: []string{"*"}})
+	}
+	if kind != "preview" {
+		st = append(st, StackSecretReads(args.Component, env, args.StackTagKey, args.StackTagValue)...)
+	}
+	objects := ObjectActions
+	if !deploy {
+		objects = slices.DeleteFunc(slices.Clone(objects), func(a string) bool { return !slices.Contains(actionsOf(false), a) })
+	}
+	if len(objects) > 0 {
+		st = append(st, iampolicy.Statement{
+			Sid: "StackObjects", Effect: iampolicy.Allow, Action: objects,
+			Resource: []string{"arn:" + env.Partition + ":s3:::" + args.Component + "-*/*"},
+		})
+	}
+	st = append(st, stateAccess(args, deploy)...)
+	st = append(st, stackKeyUse(deploy, env, args.StackTagKey, args.StackTagValue))
+	if deploy {
+		boundary := BoundaryARN(args.Component, env)
+		stackPolicies := "arn:" + env.Partition + ":iam::" + env.AccountID + ":policy" + env.RolePath + "*"
 		st = append(st,
+			iampolicy.Statement{
+				Sid: "IAMChangesOnlyUnderTheStackPath", Effect: iampolicy.Deny, Action: IAMChangingActions("iam:CreateServiceLinkedRole"),
+				NotResource: []string{env.StackRoles(), stackPolicies},
+			},
 			iampolicy.Statement{
 				Sid: "RolesCarryTheBoundary", Effect: iampolicy.Deny, Resource: []string{"*"},
 				Action:    RoleChangingActions,
 				Condition: iampolicy.Conditions{"StringNotEquals": {"iam:PermissionsBoundary": {boundary}}},
 			},
 			iampolicy.Statement{
-				Sid: "OnlyStackRoles", Effect: iampolicy.Deny,
-				Action:      []string{"iam:UpdateAssumeRolePolicy", "iam:UpdateRole", "iam:DeleteRole", "iam:TagRole", "iam:UntagRole", "iam:PassRole"},
-				NotResource: stackRoles,
+				// Only the stack's own managed policies may be attached: never
+				// AdministratorAccess or another owner's.
+				Sid: "AttachOnlyStackPolicies", Effect: iampolicy.Deny, Resource: []string{"*"},
+				Action:    []string{"iam:AttachRolePolicy"},
+				Condition: iampolicy.Conditions{"ArnNotLike": {"iam:PolicyARN": {stackPolicies}}},
 			},
 			iampolicy.Statement{
 				Sid: "PassOnlyToTheStackServices", Effect: iampolicy.Deny, Resource: []string{"*"},
 				Action:    []string{"iam:PassRole"},
 				Condition: iampolicy.Conditions{"StringNotEquals": {"iam:PassedToService": PassedToServices}},
 			},
-			iampolicy.Statement{
-				Sid: "BoundaryUnchanged", Effect: iampolicy.Deny, Resource: []string{boundary},
-				Action: []string{"iam:CreatePolicyVersion", "iam:DeletePolicy", "iam:DeletePolicyVersion", "iam:SetDefaultPolicyVersion"},
-			},
 		)
+		st = append(st, StackTagStatements(args.StackTagKey, args.StackTagValue)...)
+		st = append(st, EscalationStatements(args.Component, env, args.StackTagKey, args.StackTagValue)...)
 	}
 	return iampolicy.New(st...)
+}
+
+// split parts a document into its Allow and its Deny statements.
+func split(doc iampolicy.Document) (allows, denies iampolicy.Document) {
+	var a, d []iampolicy.Statement
+	for _, st := range doc.Statement {
+		if st.Effect == iampolicy.Deny {
+			d = append(d, st)
+		} else {
+			a = append(a, st)
+		}
+	}
+	return iampolicy.New(a...), iampolicy.New(d...)
+}
+
+// StackSecretReads let the deploy and drift roles read back the secret
+// values of their own stack: the secrets Pulumi writes, named under the
+// stack's prefix, and the user pool's app clients, by the stack's tag.
+func StackSecretReads(component string, env awsenv.Env, tagKey, tagValue string) []iampolicy.Statement {
+	return []iampolicy.Statement{
+		{
+			Sid: "StackSecretValues", Effect: iampolicy.Allow, Action: []string{"secretsmanager:GetSecretValue"},
+			Resource: []string{"arn:" + env.Partition + ":secretsmanager:*:" + env.AccountID + ":secret:" + component + "/*"},
+		},
+		{
+			Sid: "StackAppClients", Effect: iampolicy.Allow, Action: []string{"cognito-idp:DescribeUserPoolClient"},
+			Resource:  []string{"arn:" + env.Partition + ":cognito-idp:*:" + env.AccountID + ":userpool/*"},
+			Condition: iampolicy.Conditions{"StringEquals": {"aws:ResourceTag/" + tagKey: {tagValue}}},
+		},
+	}
 }
 
 // KeyServices are the services that use the stack key on a CI role's
@@ -303,9 +457,9 @@ func CIPolicy(actions []string, state []iampolicy.Statement, deploy bool, compon
 var KeyServices = []string{"secretsmanager", "lambda", "logs", "sns", "s3"}
 
 // stackKeyUse lets a CI role use the stack's keys through those services:
-// keys of this account tagged for this stack (the boundary narrows it to
-// the stack key and its replicas). The preview role only decrypts.
-func stackKeyUse(deploy bool, env awsenv.Env) iampolicy.Statement {
+// keys of this account tagged for this stack. The preview role only
+// decrypts.
+func stackKeyUse(deploy bool, env awsenv.Env, tagKey, tagValue string) iampolicy.Statement {
 	actions := []string{"kms:Decrypt"}
 	if deploy {
 		actions = []string{"kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey", "kms:CreateGrant"}
@@ -316,8 +470,11 @@ func stackKeyUse(deploy bool, env awsenv.Env) iampolicy.Statement {
 	}
 	return iampolicy.Statement{
 		Sid: "StackKeysThroughServices", Effect: iampolicy.Allow, Action: actions,
-		Resource:  []string{"arn:" + env.Partition + ":kms:*:" + env.AccountID + ":key/*"},
-		Condition: iampolicy.Conditions{"StringLike": {"kms:ViaService": via}},
+		Resource: []string{"arn:" + env.Partition + ":kms:*:" + env.AccountID + ":key/*"},
+		Condition: iampolicy.Conditions{
+			"StringLike":   {"kms:ViaService": via},
+			"StringEquals": {"aws:ResourceTag/" + tagKey: {tagValue}},
+		},
 	}
 }
 
@@ -369,7 +526,7 @@ func EscalationStatements(component string, env awsenv.Env, tagKey, tagValue str
 		{
 			Sid: "PolicyChangesOnlyOnStackResources", Effect: iampolicy.Deny, Action: ResourcePolicyActions,
 			NotResource: []string{
-				"arn:" + p + ":iam::" + acct + ":policy/" + component + "-*",
+				"arn:" + p + ":iam::" + acct + ":policy" + env.RolePath + "*",
 				"arn:" + p + ":s3:::" + component + "-*",
 				"arn:" + p + ":secretsmanager:*:" + acct + ":secret:" + component + "/*",
 				"arn:" + p + ":lambda:*:" + acct + ":function:" + component + "-*",
@@ -384,33 +541,49 @@ func EscalationStatements(component string, env awsenv.Env, tagKey, tagValue str
 
 // StateLockPrefix is where a Pulumi S3 backend keeps stack locks, the only
 // objects a preview writes (github.com/pulumi/pulumi pkg/backend/diy:
-// ".pulumi/locks/...").
+// ".pulumi/locks/<project>/<stack>/...").
 const StateLockPrefix = ".pulumi/locks/"
 
-// stateAccess lets CI use the Pulumi state in S3 and its secrets key: the
-// deploy role reads and writes it; the preview role, assumable from pull
-// requests, reads it and writes only lock objects, and may decrypt but not
-// encrypt with the key.
+// StateObjects are the keys of one stack's objects in a Pulumi S3 backend
+// (pkg/backend/diy, project-scoped layout): its checkpoint and the
+// checkpoint's .bak and .gz forms, its history, its backups and its locks.
+func StateObjects(project, stack string) []string {
+	return []string{
+		".pulumi/stacks/" + project + "/" + stack + ".json*",
+		".pulumi/history/" + project + "/" + stack + "/*",
+		".pulumi/backups/" + project + "/" + stack + "/*",
+		StateLockPrefix + project + "/" + stack + "/*",
+	}
+}
+
+// stateAccess lets CI use its own stack's Pulumi state in S3 and the
+// state's secrets key, and no other stack's: the deploy role reads and
+// writes the stack's objects; the preview and drift roles, which pull
+// requests and schedules assume, read them and write only the stack's
+// lock objects, and may decrypt but not encrypt with the key.
 func stateAccess(args *CIRolesArgs, deploy bool) []iampolicy.Statement {
 	var st []iampolicy.Statement
 	if b := args.StateBucket; b != "" {
-		arn := "arn:" + args.Env.Partition + ":s3:::" + b
-		if deploy {
-			st = append(st, iampolicy.Statement{
-				Sid: "PulumiState", Effect: iampolicy.Allow, Resource: []string{arn, arn + "/*"},
-				Action: []string{"s3:ListBucket", "s3:GetObject", "s3:PutObject", "s3:DeleteObject"},
-			})
-		} else {
-			st = append(st,
-				iampolicy.Statement{
-					Sid: "PulumiStateRead", Effect: iampolicy.Allow, Resource: []string{arn, arn + "/*"},
-					Action: []string{"s3:ListBucket", "s3:GetObject"},
-				},
-				iampolicy.Statement{
-					Sid: "PulumiStateLocks", Effect: iampolicy.Allow, Resource: []string{arn + "/" + StateLockPrefix + "*"},
-					Action: []string{"s3:PutObject", "s3:DeleteObject"},
-				})
+		bucket := "arn:" + args.Env.Partition + ":s3:::" + b
+		objects := StateObjects(args.Project, args.Stack)
+		var own []string
+		for _, o := range objects {
+			own = append(own, bucket+"/"+o)
 		}
+		st = append(st,
+			iampolicy.Statement{
+				Sid: "PulumiStateList", Effect: iampolicy.Allow, Action: []string{"s3:ListBucket"}, Resource: []string{bucket},
+				Condition: iampolicy.Conditions{"StringLike": {"s3:prefix": append([]string{".pulumi/meta.yaml", ".pulumi/stacks/" + args.Project + "/"}, objects...)}},
+			},
+			iampolicy.Statement{
+				Sid: "PulumiStateRead", Effect: iampolicy.Allow, Action: []string{"s3:GetObject"},
+				Resource: append([]string{bucket + "/.pulumi/meta.yaml"}, own...),
+			})
+		writes := []string{bucket + "/" + StateLockPrefix + args.Project + "/" + args.Stack + "/*"}
+		if deploy {
+			writes = own
+		}
+		st = append(st, iampolicy.Statement{Sid: "PulumiStateWrite", Effect: iampolicy.Allow, Action: []string{"s3:PutObject", "s3:DeleteObject"}, Resource: writes})
 	}
 	if k := args.StateKeyARN; k != "" {
 		actions := []string{"kms:Decrypt"}

@@ -44,6 +44,10 @@ type AccountGuardrailsArgs struct {
 	// DefaultTags tag what the other regions' providers create, as the
 	// stack's provider does.
 	DefaultTags map[string]string
+	// Protect protects the account-wide settings; they are retained when
+	// the stack is destroyed whatever it says, since the account keeps
+	// needing them.
+	Protect bool
 }
 
 // Validate reports every problem of the arguments at once.
@@ -77,7 +81,7 @@ func NewAccountGuardrails(ctx *pulumi.Context, name string, args *AccountGuardra
 	if err := ctx.RegisterComponentResource(GuardrailsType, name, g, opts...); err != nil {
 		return nil, err
 	}
-	parent := pulumi.Parent(g)
+	parent := pulumi.Composite(pulumi.Parent(g), pulumi.Protect(args.Protect), pulumi.RetainOnDelete(true))
 	if _, err := iam.NewAccountPasswordPolicy(ctx, name, &iam.AccountPasswordPolicyArgs{
 		MinimumPasswordLength:      pulumi.Int(14),
 		RequireLowercaseCharacters: pulumi.Bool(true),

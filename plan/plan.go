@@ -184,6 +184,18 @@ func ComplianceGraph(recorded []mockaws.Resource) *compliance.Graph {
 			}
 		}
 	}
+	// A stack without a key (an account's bootstrap): the account and
+	// partition of any ARN it makes.
+	for _, r := range recorded {
+		if g.Account != "" {
+			break
+		}
+		if arn, ok := r.Outputs["arn"]; ok && arn.IsString() {
+			if f := strings.SplitN(arn.StringValue(), ":", 6); len(f) == 6 && len(f[4]) == 12 {
+				g.Partition, g.Account = f[1], f[4]
+			}
+		}
+	}
 	for _, r := range recorded {
 		if !r.Custom {
 			continue

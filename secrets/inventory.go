@@ -95,6 +95,10 @@ type InventoryArgs struct {
 	// besides the rotation function that may change the secrets, and the
 	// only ones besides the readers that may read a value Pulumi writes.
 	Deployers pulumi.StringArrayInput
+	// Refreshers read back the values Pulumi writes, and write nothing:
+	// the CI drift role, whose refresh reads every SecretVersion
+	// (secretsmanager/secret_version.go).
+	Refreshers pulumi.StringArrayInput
 	// DefaultTags are the stack's aws:defaultTags, which the providers of
 	// the replica regions get too (an explicit provider does not inherit
 	// the default provider's configuration).
@@ -438,10 +442,14 @@ func (b *inventoryBuilder) secrets(rot *rotationInfra, replicaKeys map[string]*k
 			writers = append(writers, rot.role.Arn)
 		}
 		writes := pulumiWrites(s)
-		policy := pulumi.All(readers.ToStringArrayOutput(), writers.ToStringArrayOutput(), a.Deployers.ToStringArrayOutput()).ApplyT(func(v []any) (string, error) {
+		refreshers := a.Refreshers
+		if refreshers == nil {
+			refreshers = pulumi.StringArray{}
+		}
+		policy := pulumi.All(readers.ToStringArrayOutput(), writers.ToStringArrayOutput(), a.Deployers.ToStringArrayOutput(), refreshers.ToStringArrayOutput()).ApplyT(func(v []any) (string, error) {
 			r, w, deployers := v[0].([]string), v[1].([]string), v[2].([]string)
 			if writes {
-				r = append(r, deployers...)
+				r = append(append(r, deployers...), v[3].([]string)...)
 			}
 			return SecretPolicy(r, append(w, deployers...)).JSON()
 		}).(pulumi.StringOutput)

@@ -29,9 +29,23 @@ const Namespace = "hardening"
 
 // Config is the whole typed configuration of a stack.
 type Config struct {
+	// Kind is what the stack deploys: a workload (default) or an
+	// account's bootstrap. Key "kind".
+	Kind Kind
 	// Region is the stack's aws:region, when set ("" in tests that leave
 	// it out).
 	Region string
+	// AccountID is the one account of aws:allowedAccountIds.
+	AccountID string
+	// DefaultTags are aws:defaultTags' tags, which the provider puts on
+	// every resource.
+	DefaultTags map[string]string
+	// SharedAccount accepts, by name, a non-production stack sharing its
+	// account with another workload stack. Key "sharedAccount"; default
+	// false, and production refuses it.
+	SharedAccount bool
+	// Bootstrap configures a bootstrap stack. Key "bootstrap".
+	Bootstrap BootstrapSettings
 	// Production marks a stack that must not relax any setting that only
 	// development may relax (MFA, threat protection, localhost callbacks,
 	// rate rules that only count, CI without an environment). Key
@@ -66,6 +80,8 @@ type Config struct {
 // Default returns the configuration a stack gets when it sets nothing.
 func Default() Config {
 	return Config{
+		Kind:            WorkloadKind,
+		Bootstrap:       DefaultBootstrap(),
 		Production:      true,
 		ProtectStateful: true,
 		Network:         DefaultNetwork(),
@@ -125,9 +141,13 @@ func ConfigKeys(pulumiConfig string) []string {
 // configuration decodes every one of them but "compliance", the review's
 // suppressions, which compliance.ReadSuppressions owns and checks.
 var Settings = []string{
-	"alerts", "audit", "compliance", "identity", "kms", "network", "production",
-	"protectStateful", "rateLimit", "secrets", "tls", "workloads",
+	"alerts", "audit", "bootstrap", "compliance", "identity", "kind", "kms", "network", "production",
+	"protectStateful", "rateLimit", "secrets", "sharedAccount", "tls", "workloads",
 }
+
+// bootstrapSettings are the keys a bootstrap stack takes; the others are
+// a workload's.
+var bootstrapSettings = []string{"bootstrap", "kind", "production", "protectStateful"}
 
 // checkKeys refuses a key of the namespace that is neither a setting nor
 // the secure value of an external secret of the inventory.
@@ -163,7 +183,28 @@ func Parse(lookup Lookup, isSecret IsSecret) (*Config, error) {
 func ParseKeys(keys []string, lookup Lookup, isSecret IsSecret) (*Config, error) {
 	cfg := Default()
 	var errs []error
-	for key, out := range map[string]*bool{"production": &cfg.Production, "protectStateful": &cfg.ProtectStateful} {
+	if raw, ok := lookup("kind"); ok {
+		cfg.Kind = Kind(raw)
+		if !slices.Contains(Kinds, cfg.Kind) {
+			errs = append(errs, fieldErr("kind", "%q is not a stack kind; use %s (default) or %s", raw, WorkloadKind, Bootstrap))
+			cfg.Kind = WorkloadKind
+		}
+	}
+	account, err := parseAccount(lookup("aws:allowedAccountIds"))
+	if err != nil {
+		errs = append(errs, err)
+	}
+	cfg.AccountID = account
+	if raw, ok := lookup("aws:defaultTags"); ok {
+		var tags struct {
+			Tags map[string]string `json:"tags"`
+		}
+		if err := json.Unmarshal([]byte(raw), &tags); err != nil {
+			errs = append(errs, fieldErr("aws:defaultTags", "is not an object with tags: %v", err))
+		}
+		cfg.DefaultTags = tags.Tags
+	}
+	for key, out := range map[string]*bool{"production": &cfg.Production, "protectStateful": &cfg.ProtectStateful, "sharedAccount": &cfg.SharedAccount} {
 		if raw, ok := lookup(key); ok {
 			b, err := strconv.ParseBool(raw)
 			if err != nil {
@@ -181,7 +222,7 @@ func ParseKeys(keys []string, lookup Lookup, isSecret IsSecret) (*Config, error)
 	}{
 		{"network", &cfg.Network}, {"kms", &cfg.KMS}, {"tls", &cfg.TLS}, {"workloads", &cfg.Workloads},
 		{"secrets", &cfg.Secrets}, {"alerts", &cfg.Alerts}, {"rateLimit", &cfg.RateLimit}, {"audit", &cfg.Audit},
-		{"identity", &cfg.Identity},
+		{"identity", &cfg.Identity}, {"bootstrap", &cfg.Bootstrap},
 	} {
 		if e := decodeObject(lookup, sec.key, sec.out); len(e) > 0 {
 			errs = append(errs, e...)
@@ -196,6 +237,19 @@ func ParseKeys(keys []string, lookup Lookup, isSecret IsSecret) (*Config, error)
 		}
 	}
 	present := func(key string) bool { _, ok := lookup(key); return ok }
+	if cfg.Kind == Bootstrap {
+		errs = append(errs, cfg.validateBootstrap(keys, failed)...)
+		if len(errs) > 0 {
+			return nil, &Error{Problems: errs}
+		}
+		return &cfg, nil
+	}
+	if present("bootstrap") {
+		errs = append(errs, fieldErr("bootstrap", "is a bootstrap stack's setting; this is a workload stack (set kind: bootstrap in the account's bootstrap stack file)"))
+	}
+	if cfg.Production && cfg.SharedAccount {
+		errs = append(errs, fieldErr("sharedAccount", "true in a production stack; production has its account to itself"))
+	}
 	errs = append(errs, cfg.validate(present, isSecret, failed)...)
 	// A misspelled top-level key leaves its setting at the default; it is
 	// reported beside every other problem.
@@ -248,6 +302,24 @@ func problemsAt(key string, ps problem.List) []error {
 	var errs []error
 	for _, p := range ps {
 		errs = append(errs, fieldErr(key+"."+p.Setting, "%s", p.Message))
+	}
+	return errs
+}
+
+// validateBootstrap checks a bootstrap stack: its own section, and no
+// workload setting.
+func (c *Config) validateBootstrap(keys []string, failed map[string]bool) []error {
+	var errs []error
+	for _, k := range keys {
+		if slices.Contains(Settings, k) && !slices.Contains(bootstrapSettings, k) {
+			errs = append(errs, fieldErr(k, "is a workload stack's setting; a bootstrap stack takes %s", strings.Join(bootstrapSettings, ", ")))
+		}
+	}
+	if !failed["bootstrap"] {
+		errs = append(errs, c.Bootstrap.validate("bootstrap")...)
+	}
+	if c.Production && !c.ProtectStateful {
+		errs = append(errs, fieldErr("protectStateful", "false in a production stack; a production account's bootstrap protects what it creates"))
 	}
 	return errs
 }

@@ -52,10 +52,11 @@ var secretKeys = map[string]bool{"secret-partner-token": true}
 
 // minimal is the least a stack must say: where it serves.
 var minimal = map[string]string{
-	"tls":      `{"domain":"app.example.com","hostedZoneId":"Z0EXAMPLE"}`,
-	"secrets":  `{"deployers":["arn:aws:iam::123456789012:role/admin"]}`,
-	"audit":    `{"configRecorderExists":true}`,
-	"identity": `{"userPool":{"sesSourceArn":"arn:aws:ses:us-east-1:123456789012:identity/example.com","emailFrom":"no-reply@example.com"}}`,
+	"aws:allowedAccountIds": `["123456789012"]`,
+	"tls":                   `{"domain":"app.example.com","hostedZoneId":"Z0EXAMPLE"}`,
+	"secrets":               `{"deployers":["arn:aws:iam::123456789012:role/admin"]}`,
+	"audit":                 `{"configRecorderExists":true}`,
+	"identity":              `{"userPool":{"sesSourceArn":"arn:aws:ses:us-east-1:123456789012:identity/example.com","emailFrom":"no-reply@example.com"}}`,
 }
 
 func TestDefaultsAreValidAndSecure(t *testing.T) {
@@ -89,7 +90,9 @@ func TestDefaultsAreValidAndSecure(t *testing.T) {
 		{"passwords of 14 or more, invitations valid a day", cfg.Identity.UserPool.PasswordMinLength >= 14 && cfg.Identity.UserPool.TemporaryPasswordDays == 1},
 		{"administrators create users", !cfg.Identity.UserPool.SelfSignUp},
 		{"tokens an hour, refresh a month at most", cfg.Identity.Client.AccessTokenMinutes <= 60 && cfg.Identity.Client.RefreshTokenDays <= 30},
-		{"account guardrails on", cfg.Identity.AccountGuardrails},
+		{"a workload stack", cfg.Kind == WorkloadKind},
+		{"its own account", !cfg.SharedAccount},
+		{"the bootstrap's guardrails and OIDC provider on", cfg.Bootstrap.Guardrails && cfg.Bootstrap.CreateProvider && cfg.Bootstrap.AccessAnalyzers.External && cfg.Bootstrap.AccessAnalyzers.Unused},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -264,7 +267,8 @@ func TestValidationMessages(t *testing.T) {
 		{"policy statement decrypting every key", map[string]string{"identity": `{"roles":[{"name":"k","statements":[{"sid":"K","actions":["kms:Decrypt"],"resources":["*"]}]}],"groups":[]}`}, `identity.roles[0].statements: role k: statement K: action "kms:Decrypt" on every resource decrypts with any KMS key`},
 		{"statement id", map[string]string{"identity": `{"roles":[{"name":"r","statements":[{"sid":"a b","actions":["s3:GetObject"],"resources":["arn:aws:s3:::b/*"]}]}],"groups":[]}`}, `identity.roles[0].statements[0].sid: "a b" is not a statement id`},
 		{"CI repository wildcard", map[string]string{"identity": `{"ci":{"repository":"example-org/*","environment":"production"}}`}, `identity.ci.repository: "example-org/*" is not owner/name; wildcards are not allowed`},
-		{"CI production without environment", map[string]string{"identity": `{"ci":{"repository":"example-org/app"}}`}, "identity.ci.environment: is empty in a production stack"},
+		{"CI production without environment", map[string]string{"identity": `{"ci":{"repository":"example-org/app","previewEnvironment":"production-preview"}}`}, "identity.ci.environment: is empty; the deploy role trusts only the jobs of one GitHub environment on the branch (such as production, with required reviewers"},
+		{"CI development without environment", map[string]string{"production": "false", "protectStateful": "false", "identity": `{"ci":{"repository":"example-org/app"}}`}, "identity.ci.environment: is empty; the deploy role trusts only the jobs of one GitHub environment on the branch (such as development, with a deployment-branch rule for main)"},
 		{"CI environment wildcard", map[string]string{"identity": `{"ci":{"repository":"example-org/app","environment":"prod*"}}`}, `identity.ci.environment: "prod*" is not a GitHub environment name`},
 		{"CI branch wildcard", map[string]string{"production": "false", "protectStateful": "false", "identity": `{"ci":{"repository":"example-org/app","branch":"release/*"}}`}, `identity.ci.branch: "release/*" is not a branch name`},
 		{"CI state key", map[string]string{"identity": `{"ci":{"stateKeyArn":"alias/state"}}`}, `identity.ci.stateKeyArn: "alias/state" is not a KMS key ARN`},
@@ -344,7 +348,7 @@ func TestDevelopmentMayRelax(t *testing.T) {
 		"production":      "false",
 		"protectStateful": "false",
 		"rateLimit":       `{"mode":"count"}`,
-		"identity":        `{"userPool":{"mfa":"OPTIONAL","threatProtection":"AUDIT"},"client":{"callbackUrls":["http://localhost:3000/callback"]},"ci":{"repository":"example-org/app","branch":"main"}}`,
+		"identity":        `{"userPool":{"mfa":"OPTIONAL","threatProtection":"AUDIT"},"client":{"callbackUrls":["http://localhost:3000/callback"]},"ci":{"repository":"example-org/app","branch":"main","environment":"development"}}`,
 	})
 	require.NoError(t, err, "a development stack may relax these")
 }

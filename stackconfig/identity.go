@@ -26,26 +26,10 @@ type Identity struct {
 	Groups []Group `json:"groups"`
 	// Roles are the IAM roles the groups map to, with their statements.
 	Roles []Role `json:"roles"`
-	// CI configures GitHub Actions' short-lived credentials.
+	// CI configures GitHub Actions' short-lived credentials: which
+	// repository, branch and environments the stack's CI roles trust. The
+	// account's bootstrap stack creates those roles from these settings.
 	CI CI `json:"ci"`
-	// AccountGuardrails sets the IAM account password policy and IAM
-	// Access Analyzer (account-wide). Default true.
-	AccountGuardrails bool `json:"accountGuardrails"`
-	// AccessAnalyzers picks the account's analyzers the guardrails create
-	// (none without AccountGuardrails).
-	// An account and region holds one analyzer of each type, and the quota
-	// cannot be raised: where Control Tower or the console made one,
-	// creating another fails, so turn that type off here.
-	AccessAnalyzers AccessAnalyzers `json:"accessAnalyzers"`
-}
-
-// AccessAnalyzers switches IAM Access Analyzer's account analyzers.
-type AccessAnalyzers struct {
-	// External reports resources shared outside the account. Default true.
-	External bool `json:"external"`
-	// Unused reports roles and permissions unused for 90 days. Default
-	// true.
-	Unused bool `json:"unused"`
 }
 
 // UserPool configures the Cognito user pool.
@@ -144,9 +128,6 @@ type CI struct {
 	// pull request reads the stack's state unapproved. Required in
 	// production.
 	PreviewEnvironment string `json:"previewEnvironment"`
-	// CreateProvider creates the account's GitHub OIDC provider; set it
-	// false where another stack of the account already did. Default true.
-	CreateProvider bool `json:"createProvider"`
 	// StateBucket and StateKeyARN are Pulumi's state bucket and secrets
 	// key, which both roles need. Empty means a Pulumi Cloud backend.
 	StateBucket string `json:"stateBucket"`
@@ -181,9 +162,7 @@ func DefaultIdentity() Identity {
 				{Sid: "ReadMetrics", Actions: []string{"cloudwatch:GetMetricData", "cloudwatch:ListMetrics"}, Resources: []string{"*"}},
 			}},
 		},
-		CI:                CI{Branch: "main", CreateProvider: true},
-		AccountGuardrails: true,
-		AccessAnalyzers:   AccessAnalyzers{External: true, Unused: true},
+		CI: CI{Branch: "main"},
 	}
 }
 
@@ -325,8 +304,12 @@ func (id Identity) validate(key string, production bool) []error {
 	if production && ci.Repository != "" && ci.PreviewEnvironment == "" {
 		errs = append(errs, fieldErr(cik+".previewEnvironment", "is empty in a production stack; pull requests would read production's state unapproved: preview from a GitHub environment with required reviewers, such as production-preview"))
 	}
-	if production && ci.Repository != "" && ci.Environment == "" {
-		errs = append(errs, fieldErr(cik+".environment", "is empty in a production stack; deploy from a protected GitHub environment such as production"))
+	if ci.Repository != "" && ci.Environment == "" {
+		hint := "such as development, with a deployment-branch rule for " + ci.Branch
+		if production {
+			hint = "such as production, with required reviewers and a deployment-branch rule"
+		}
+		errs = append(errs, fieldErr(cik+".environment", "is empty; the deploy role trusts only the jobs of one GitHub environment on the branch (%s), never every run of a branch", hint))
 	}
 	if ci.StateKeyARN != "" && !kmsKeyARNRE.MatchString(ci.StateKeyARN) {
 		// IAM matches a key's ARN in Resource; an alias ARN there grants

@@ -72,7 +72,7 @@ func TestAlertsTopic(t *testing.T) {
 		})
 		t.Run(stack+"/publishing over TLS, by CloudWatch, EventBridge and this account only", func(t *testing.T) {
 			doc := parsePolicy(t, only(t, m, restype.SNSTopicPolicy), "policy")
-			mine := map[string]string{"aws:SourceAccount": mockaws.AccountID, "aws:SecureTransport": "true", "aws:PrincipalArn": "x"}
+			mine := map[string]string{"aws:SourceAccount": accountOf(stack), "aws:SecureTransport": "true", "aws:PrincipalArn": "x"}
 			other := map[string]string{"aws:SourceAccount": "999999999999", "aws:SecureTransport": "true", "aws:PrincipalArn": "x"}
 			for _, svc := range []string{"cloudwatch.amazonaws.com", "events.amazonaws.com"} {
 				assert.True(t, allows(doc, svc, "sns:Publish", topic, mine), "%s cannot publish for this account", svc)
@@ -111,7 +111,7 @@ func TestTrail(t *testing.T) {
 				assert.Equal(t, "All", sels[0].(map[string]any)["readWriteType"], "event selectors %v; reads such as GetSecretValue must be recorded", sels)
 				assert.Equal(t, true, sels[0].(map[string]any)["includeManagementEvents"], "event selectors %v; reads such as GetSecretValue must be recorded", sels)
 			}
-			assert.Equal(t, "arn:aws:cloudtrail:us-east-1:123456789012:trail/"+str(trail, "name"), trailARN, "the trail ARN follows its fixed name")
+			assert.Equal(t, "arn:aws:cloudtrail:us-east-1:"+accountOf(stack)+":trail/"+str(trail, "name"), trailARN, "the trail ARN follows its fixed name")
 		})
 		lg := find(t, m, restype.CloudWatchLogGroup, "of the trail", func(r mockaws.Resource) bool {
 			return str(trail, "cloudWatchLogsGroupArn") == output(r, "arn").(string)+":*"
@@ -154,7 +154,7 @@ func TestTrail(t *testing.T) {
 			bp := of(restype.S3BucketPolicy)
 			doc := parsePolicy(t, bp, "policy")
 			arn := output(bucket, "arn").(string)
-			object := arn + "/AWSLogs/123456789012/CloudTrail/us-east-1/2026/11/26/x.json.gz"
+			object := arn + "/AWSLogs/" + accountOf(stack) + "/CloudTrail/us-east-1/2026/11/26/x.json.gz"
 			this := map[string]string{"aws:SourceArn": trailARN, "s3:x-amz-acl": "bucket-owner-full-control"}
 			cases := []struct {
 				name    string

@@ -17,6 +17,7 @@ import (
 	"github.com/example/hardening/internal/mockaws"
 	"github.com/example/hardening/internal/restype"
 	"github.com/example/hardening/plan"
+	"github.com/example/hardening/stackconfig"
 )
 
 // projectCopy copies Pulumi.yaml and a stack file into a temporary project
@@ -33,12 +34,14 @@ func projectCopy(t *testing.T, stack string, edits ...func(cfg map[string]any)) 
 	var doc map[string]any
 	require.NoError(t, yaml.Unmarshal(b, &doc))
 	cfg := doc["config"].(map[string]any)
-	secrets, _ := cfg["hardening:secrets"].(map[string]any)
-	if secrets == nil {
-		secrets = map[string]any{}
+	if cfg["hardening:kind"] != string(stackconfig.Bootstrap) {
+		secrets, _ := cfg["hardening:secrets"].(map[string]any)
+		if secrets == nil {
+			secrets = map[string]any{}
+		}
+		secrets["rotationArtifact"] = artifact
+		cfg["hardening:secrets"] = secrets
 	}
-	secrets["rotationArtifact"] = artifact
-	cfg["hardening:secrets"] = secrets
 	for _, e := range edits {
 		e(cfg)
 	}

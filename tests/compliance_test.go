@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -12,6 +13,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/stretchr/testify/require"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/policyx"
@@ -28,6 +31,13 @@ import (
 func graphOf(t *testing.T, stack string) *compliance.Graph {
 	t.Helper()
 	return plan.ComplianceGraph(deployed(t, stack).Resources())
+}
+
+// accountGraph is the graph of what a workload stack's account holds: the
+// stack's plan and its bootstrap's.
+func accountGraph(t *testing.T, stack string) *compliance.Graph {
+	t.Helper()
+	return plan.ComplianceGraph(inAccount(t, stack).Resources())
 }
 
 func TestStacksPassCompliance(t *testing.T) {
@@ -385,7 +395,13 @@ var ruleCases = []struct {
 	}, "has no permissions boundary"},
 	{"oidc-trust-exact", func(t *testing.T, g *compliance.Graph) string {
 		return set(t, g, "aws:iam/role:Role", "-ci-deploy", "assumeRolePolicy", policyJSON(`{"Sid":"GitHubActions","Effect":"Allow","Principal":{"Federated":"arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com"},"Action":"sts:AssumeRoleWithWebIdentity","Condition":{"StringEquals":{"token.actions.githubusercontent.com:aud":"sts.amazonaws.com"},"StringLike":{"token.actions.githubusercontent.com:sub":"repo:example-org/*"}}}`))
-	}, "matches the token with StringLike"},
+	}, `has a wildcard in "repo:example-org/*" outside a pull request's number`},
+	{"oidc-trust-exact", func(t *testing.T, g *compliance.Graph) string {
+		return set(t, g, "aws:iam/role:Role", "-ci-preview", "assumeRolePolicy", policyJSON(`{"Sid":"GitHubActions","Effect":"Allow","Principal":{"Federated":"arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com"},"Action":"sts:AssumeRoleWithWebIdentity","Condition":{"StringLike":{"token.actions.githubusercontent.com:aud":"*","token.actions.githubusercontent.com:sub":"repo:example-org/hardening:pull_request:ref:refs/pull/*/merge"}}}`))
+	}, "matches token.actions.githubusercontent.com:aud with StringLike"},
+	{"oidc-trust-exact", func(t *testing.T, g *compliance.Graph) string {
+		return set(t, g, "aws:iam/role:Role", "-ci-deploy", "assumeRolePolicy", policyJSON(`{"Sid":"GitHubActions","Effect":"Allow","Principal":{"Federated":"arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com"},"Action":"sts:AssumeRoleWithWebIdentity","Condition":{"StringEquals":{"token.actions.githubusercontent.com:aud":"sts.amazonaws.com"},"StringLike":{"token.actions.githubusercontent.com:sub":"repo:example-org/hardening:environment:*:ref:refs/heads/main"}}}`))
+	}, "outside a pull request's number"},
 	{"kms-rotation", func(t *testing.T, g *compliance.Graph) string {
 		return set(t, g, "aws:kms/key:Key", "", "enableKeyRotation", false)
 	}, "set enableKeyRotation: true"},
@@ -626,14 +642,29 @@ var ruleCases = []struct {
 	// The deploy role could rewrite any untagged key's policy, and any
 	// managed policy, bucket or secret policy and function outside its
 	// stack, before EscalationStatements.
+	// A role is judged with everything it holds: its guard's Deny
+	// statements and its boundary narrow its inline Allow on "*".
 	{"iam-escalation-scoped", func(t *testing.T, g *compliance.Graph) string {
-		r := findResource(t, g, "aws:iam/rolePolicy:RolePolicy", "-ci-deploy")
-		return set(t, g, r.Type, r.Name, "policy", withoutStatement(t, r.Str("policy"), "KeyPoliciesOnlyOnStackKeys"))
+		r := findResource(t, g, "aws:iam/policy:Policy", "-ci-deploy-guard")
+		set(t, g, r.Type, r.Name, "policy", withoutStatement(t, r.Str("policy"), "KeyPoliciesOnlyOnStackKeys"))
+		return findResource(t, g, "aws:iam/role:Role", "-ci-deploy").URN
 	}, "allows kms:PutKeyPolicy on arn:aws:kms:us-east-1:123456789012:key/someone-elses"},
+	// Without the guard's statement the boundary still keeps IAM changes
+	// to the stack's path; resource policies of other owners open up.
 	{"iam-escalation-scoped", func(t *testing.T, g *compliance.Graph) string {
-		r := findResource(t, g, "aws:iam/rolePolicy:RolePolicy", "-ci-deploy")
-		return set(t, g, r.Type, r.Name, "policy", withoutStatement(t, r.Str("policy"), "PolicyChangesOnlyOnStackResources"))
-	}, "allows iam:CreatePolicyVersion on arn:aws:iam::123456789012:policy/someone-elses, s3:PutBucketPolicy"},
+		r := findResource(t, g, "aws:iam/policy:Policy", "-ci-deploy-guard")
+		set(t, g, r.Type, r.Name, "policy", withoutStatement(t, r.Str("policy"), "PolicyChangesOnlyOnStackResources"))
+		return findResource(t, g, "aws:iam/role:Role", "-ci-deploy").URN
+	}, "allows s3:PutBucketPolicy on arn:aws:s3:::someone-elses-bucket"},
+	// The boundary is part of what a role holds: without its IAM ceiling,
+	// and without the guard's, the deploy role could rewrite any role.
+	{"iam-escalation-scoped", func(t *testing.T, g *compliance.Graph) string {
+		b := findResource(t, g, "aws:iam/policy:Policy", "-boundary")
+		set(t, g, b.Type, b.Name, "policy", withoutStatement(t, b.Str("policy"), "IAMChangesOnlyUnderTheStackPath"))
+		r := findResource(t, g, "aws:iam/policy:Policy", "-ci-deploy-guard")
+		set(t, g, r.Type, r.Name, "policy", withoutStatement(t, r.Str("policy"), "IAMChangesOnlyUnderTheStackPath"))
+		return findResource(t, g, "aws:iam/role:Role", "-ci-deploy").URN
+	}, "allows iam:UpdateAssumeRolePolicy on arn:aws:iam::123456789012:role/someone-else"},
 	{"waf-rate-limit", func(t *testing.T, g *compliance.Graph) string {
 		return set(t, g, "aws:wafv2/webAcl:WebAcl", "", "rules.7.statement.rateBasedStatement.limit", 5.0)
 	}, "has limit 5 per"},
@@ -808,14 +839,14 @@ func TestEachRuleFailsWhenItsSettingFlips(t *testing.T) {
 			if !ok {
 				t.Fatalf("no rule %s", c.rule)
 			}
-			prod := graphOf(t, "prod")
+			prod := accountGraph(t, "prod")
 			if p := prepared[c.rule]; p != nil {
 				p(t, prod)
 			}
 			if got := rule.Check(prod); len(got) != 0 {
 				t.Fatalf("prod already fails: %v", got)
 			}
-			g := graphOf(t, "prod")
+			g := accountGraph(t, "prod")
 			if p := prepared[c.rule]; p != nil {
 				p(t, g)
 			}
@@ -1327,18 +1358,18 @@ func TestControlLabelsBelongToTheirStandard(t *testing.T) {
 // stack files produce; CI fails when a rule, a control or a suppression
 // changes without it.
 func TestCoveragePageIsCurrent(t *testing.T) {
-	// Both stack files in one project copy, with the test stand-in for the
+	// Every stack file in one project copy, with the test stand-in for the
 	// rotation function's zip (CI builds the real one later).
-	dir := projectCopy(t, "dev")
-	prod, err := os.ReadFile(filepath.Join(projectCopy(t, "prod"), "Pulumi.prod.yaml"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(dir, "Pulumi.prod.yaml"), prod, 0o600); err != nil {
-		t.Fatal(err)
+	dir := projectCopy(t, stacks[0])
+	all := append(slices.Clone(stacks), slices.Sorted(maps.Values(bootstraps))...)
+	all = slices.Compact(all)
+	for _, stack := range all[1:] {
+		raw, err := os.ReadFile(filepath.Join(projectCopy(t, stack), "Pulumi."+stack+".yaml"))
+		require.NoError(t, err)
+		require.NoError(t, os.WriteFile(filepath.Join(dir, "Pulumi."+stack+".yaml"), raw, 0o600))
 	}
 	var out, errs bytes.Buffer
-	if code := plan.Command([]string{"-dir", dir, "-stack", "dev,prod", "-format", "coverage"}, &out, &errs); code != 0 {
+	if code := plan.Command([]string{"-dir", dir, "-stack", strings.Join(all, ","), "-format", "coverage"}, &out, &errs); code != 0 {
 		t.Fatalf("plan -format coverage exited %d: %s", code, errs.String())
 	}
 	want, err := os.ReadFile("../docs/coverage.md")
@@ -1346,7 +1377,7 @@ func TestCoveragePageIsCurrent(t *testing.T) {
 		t.Fatal(err)
 	}
 	if !bytes.Equal(out.Bytes(), want) {
-		t.Error("docs/coverage.md is stale: run `go run ./cmd/plan -stack dev,prod -format coverage > docs/coverage.md`")
+		t.Errorf("docs/coverage.md is stale: run `go run ./cmd/plan -stack %s -format coverage > docs/coverage.md`", strings.Join(all, ","))
 	}
 }
 

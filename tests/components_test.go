@@ -117,7 +117,7 @@ func TestVPCChecksItsArguments(t *testing.T) {
 // it makes what it is for, and it refuses missing arguments before
 // registering anything.
 func TestComponentsAlone(t *testing.T) {
-	env := awsenv.Env{AccountID: mockaws.AccountID, Partition: "aws", Region: "us-east-1"}
+	env := awsenv.Env{AccountID: mockaws.AccountID, Partition: "aws", Region: "us-east-1", RolePath: "/alone/"}
 	arn := func(s string) pulumi.StringInput { return pulumi.String(s) }
 	key := arn("arn:aws:kms:us-east-1:123456789012:key/k")
 	topic := arn("arn:aws:sns:us-east-1:123456789012:alone-alerts")
@@ -153,7 +153,7 @@ func TestComponentsAlone(t *testing.T) {
 			return err
 		}, func(ctx *pulumi.Context) error { _, err := audit.NewMonitoring(ctx, "alone", nil); return err }},
 		{identity.BoundaryType, restype.IAMPolicy, func(ctx *pulumi.Context) error {
-			_, err := identity.NewBoundary(ctx, "alone", &identity.BoundaryArgs{Allow: append(append([]string{}, identity.DeployActions...), identity.KeyUseActions...), Regions: []string{"us-east-1"}, KeyID: arn("k"), Env: env})
+			_, err := identity.NewBoundary(ctx, "alone", &identity.BoundaryArgs{Allow: append(append([]string{}, identity.DeployActions...), identity.KeyUseActions...), Regions: []string{"us-east-1"}, StackTagKey: "environment", StackTagValue: "alone", Env: env})
 			return err
 		}, func(ctx *pulumi.Context) error { _, err := identity.NewBoundary(ctx, "alone", nil); return err }},
 		{identity.WorkloadRoleType, restype.IAMRole, func(ctx *pulumi.Context) error {
@@ -162,8 +162,9 @@ func TestComponentsAlone(t *testing.T) {
 		}, func(ctx *pulumi.Context) error { _, err := identity.NewWorkloadRole(ctx, "alone", nil); return err }},
 		{identity.CIRolesType, restype.IAMRole, func(ctx *pulumi.Context) error {
 			_, err := identity.NewCIRoles(ctx, "alone", &identity.CIRolesArgs{
-				Repository: "example-org/alone", Branch: "main", CreateProvider: true, BoundaryARN: boundary,
-				Component: "alone", StackTagKey: "environment", StackTagValue: "alone", Env: env,
+				Repository: "example-org/alone", Branch: "main", Environment: "alone", BoundaryARN: boundary,
+				ProviderARN: arn("arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com"),
+				Project: "hardening", Stack: "alone", Component: "alone", StackTagKey: "environment", StackTagValue: "alone", Env: env,
 			})
 			return err
 		}, func(ctx *pulumi.Context) error { _, err := identity.NewCIRoles(ctx, "alone", nil); return err }},

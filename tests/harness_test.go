@@ -19,14 +19,26 @@ import (
 	"github.com/example/hardening/stackconfig"
 )
 
-// stacks are the stacks users deploy, one per stack file; every property
-// is checked on each.
-var stacks = func() []string {
-	names, err := mockaws.StackNames("..")
+// stacks are the workload stacks users deploy, one per stack file of
+// that kind; every property is checked on each. bootstraps are the
+// accounts' bootstrap stacks, by the workload stack they serve.
+var stacks, bootstraps = func() ([]string, map[string]string) {
+	project, err := stackconfig.LoadProject("..")
 	if err != nil {
 		panic(err)
 	}
-	return names
+	var workloads []string
+	serves := map[string]string{}
+	for _, s := range project {
+		if s.Config.Kind == stackconfig.Bootstrap {
+			for _, w := range s.Config.Bootstrap.Stacks {
+				serves[w] = s.Name
+			}
+			continue
+		}
+		workloads = append(workloads, s.Name)
+	}
+	return workloads, serves
 }()
 
 var (
@@ -73,7 +85,9 @@ func loadStack(t testing.TB, name string) *mockaws.Stack {
 	t.Helper()
 	s, err := mockaws.LoadStack("..", name)
 	require.NoError(t, err, "load stack %s", name)
-	setField(t, s, "secrets", "rotationArtifact", artifact)
+	if kind, _ := s.Value("kind"); kind != string(stackconfig.Bootstrap) {
+		setField(t, s, "secrets", "rotationArtifact", artifact)
+	}
 	return s
 }
 
@@ -134,4 +148,20 @@ func deployAndAwait(t *testing.T, stack string, pick func(*baseline.Baseline) ma
 	require.NoError(t, err, "run %s", stack)
 	require.NoError(t, awaitErr, "run %s", stack)
 	return got
+}
+
+// accountOf is a stack's account, the one of its aws:allowedAccountIds.
+func accountOf(stack string) string {
+	s, err := mockaws.LoadStack("..", stack)
+	if err != nil {
+		panic(err)
+	}
+	return s.Account()
+}
+
+// inAccount is what a workload stack's account holds: the stack's plan and
+// its bootstrap's.
+func inAccount(t *testing.T, stack string) *mockaws.Mocks {
+	t.Helper()
+	return mockaws.Combine(deployed(t, stack), deployed(t, bootstraps[stack]))
 }

@@ -221,7 +221,7 @@ func boundaryDenies(doc policyDoc, notActions map[string][]string, action, regio
 
 func TestPermissionsBoundary(t *testing.T) {
 	for _, stack := range stacks {
-		m, cfg := deployed(t, stack), stackConfig(t, stack)
+		m, cfg := inAccount(t, stack), stackConfig(t, stack)
 		bp := find(t, m, restype.IAMPolicy, "boundary", func(r mockaws.Resource) bool { return strings.HasSuffix(str(r, "name"), "-boundary") })
 		boundaryARN := output(bp, "arn").(string)
 		doc := parsePolicy(t, bp, "policy")
@@ -245,10 +245,13 @@ func TestPermissionsBoundary(t *testing.T) {
 				assert.Equal(t, boundaryARN, str(r, "permissionsBoundary"), "role %s boundary", r.Name)
 				assert.Empty(t, strs(r, "managedPolicyArns"), "role %s attaches managed policies (nag IAM4)", r.Name)
 			}
-			// The only attachments: the CI roles' shared read policy, the
-			// stack's own (AWS-managed ones are nag IAM4).
+			// The only attachments: the CI roles' shared read policy and the
+			// deploy role's guard, the bootstrap's own (AWS-managed ones are
+			// nag IAM4).
 			for _, a := range m.ByType("aws:iam/rolePolicyAttachment:RolePolicyAttachment") {
-				assert.True(t, strings.HasSuffix(str(a, "policyArn"), ":policy/hardening-"+stack+"-ci-read"), "attachment %s of %s; only the CI read policy is attached", a.Name, str(a, "policyArn"))
+				arn := str(a, "policyArn")
+				assert.True(t, strings.HasSuffix(arn, ":policy/ci/hardening-"+stack+"-ci-read") || strings.HasSuffix(arn, ":policy/ci/hardening-"+stack+"-ci-deploy-guard"),
+					"attachment %s of %s; only the CI read policy and the deploy guard are attached", a.Name, arn)
 			}
 		})
 		t.Run(stack+"/denies what no grant may override", func(t *testing.T) {
@@ -329,7 +332,7 @@ func TestWorkloadRoles(t *testing.T) {
 				assert.Equal(t, w.Team, str(role, "tags.team"), "team tag")
 				trust := parsePolicy(t, role, "assumeRolePolicy")
 				assert.Equal(t, `{"Service":["`+w.Service+`"]}`, string(trust.Statement[0].Principal), "trust %+v", trust)
-				assert.True(t, conditionsHold(trust.Statement[0].Condition, map[string]string{"aws:SourceAccount": mockaws.AccountID}), "trust %+v", trust)
+				assert.True(t, conditionsHold(trust.Statement[0].Condition, map[string]string{"aws:SourceAccount": accountOf(stack)}), "trust %+v", trust)
 				assert.False(t, conditionsHold(trust.Statement[0].Condition, map[string]string{"aws:SourceAccount": "999999999999"}), "trust %+v", trust)
 				rp := find(t, m, restype.IAMRolePolicy, "of "+w.Name, func(r mockaws.Resource) bool { return str(r, "role") == output(role, "name") })
 				for _, s := range parsePolicy(t, rp, "policy").Statement {
@@ -350,57 +353,63 @@ func claims(sub string) map[string]string {
 	}
 }
 
+// TestCIRoles: each workload stack's CI roles, made by its account's
+// bootstrap stack, trust exactly its repository's subjects under the
+// subject template with the ref: pull requests (or the preview
+// environment's jobs) preview, the deploy environment's jobs on the branch
+// deploy, the branch's own runs check drift.
 func TestCIRoles(t *testing.T) {
 	for _, stack := range stacks {
-		m, cfg := deployed(t, stack), stackConfig(t, stack)
+		boot := bootstraps[stack]
+		m, cfg, bcfg := deployed(t, boot), stackConfig(t, stack), stackConfig(t, boot)
 		ci := cfg.Identity.CI
-		repo := ci.Repository
-		t.Run(stack+"/GitHub OIDC provider", func(t *testing.T) {
-			if !ci.CreateProvider {
-				// Another stack of the account owns it; the roles trust it by
-				// its fixed ARN.
-				assert.Empty(t, m.ByType(restype.IAMOpenIdConnectProvider), "providers with createProvider false")
-				return
+		repo, branch := ci.Repository, ci.Branch
+		t.Run(stack+"/GitHub OIDC provider, in the bootstrap only", func(t *testing.T) {
+			assert.Empty(t, deployed(t, stack).ByType(restype.IAMOpenIdConnectProvider), "the workload stack makes a provider")
+			for _, r := range deployed(t, stack).ByType(restype.IAMRole) {
+				assert.NotContains(t, r.Name, "-ci-", "the workload stack makes CI roles")
 			}
+			require.True(t, bcfg.Bootstrap.CreateProvider)
 			p := only(t, m, restype.IAMOpenIdConnectProvider)
 			assert.Equal(t, "https://token.actions.githubusercontent.com", str(p, "url"), "provider %v", p.Inputs)
 			assert.Equal(t, []string{"sts.amazonaws.com"}, strs(p, "clientIdLists"), "provider %v", p.Inputs)
+			assert.True(t, p.RetainOnDelete, "the account's provider outlives the bootstrap stack")
 		})
 		role := func(suffix string) mockaws.Resource {
-			return find(t, m, restype.IAMRole, suffix, func(r mockaws.Resource) bool { return strings.HasSuffix(r.Name, "-"+suffix) })
+			return find(t, m, restype.IAMRole, suffix, func(r mockaws.Resource) bool { return strings.HasSuffix(r.Name, "-"+stack+"-"+suffix) })
 		}
 		trustAllows := func(r mockaws.Resource, c map[string]string) bool {
 			trust := parsePolicy(t, r, "assumeRolePolicy")
 			for _, s := range trust.Statement {
 				if s.Effect == "Allow" && slices.Contains(s.Action, "sts:AssumeRoleWithWebIdentity") && conditionsHold(s.Condition, c) {
-					assert.Empty(t, s.Condition["StringLike"], "trust of %s uses StringLike", r.Name)
 					return true
 				}
 			}
 			return false
 		}
-		deploySub := "repo:" + repo + ":ref:refs/heads/" + ci.Branch
-		if ci.Environment != "" {
-			deploySub = "repo:" + repo + ":environment:" + ci.Environment
-		}
-		previewSub := "repo:" + repo + ":pull_request"
+		deploySub := "repo:" + repo + ":environment:" + ci.Environment + ":ref:refs/heads/" + branch
+		previewSub := "repo:" + repo + ":pull_request:ref:refs/pull/42/merge"
 		if ci.PreviewEnvironment != "" {
-			previewSub = "repo:" + repo + ":environment:" + ci.PreviewEnvironment
+			previewSub = "repo:" + repo + ":environment:" + ci.PreviewEnvironment + ":ref:refs/pull/42/merge"
 		}
+		driftSub := "repo:" + repo + ":ref:refs/heads/" + branch + ":ref:refs/heads/" + branch
 		cases := []struct {
 			name, role, sub string
 			allowed         bool
 		}{
 			{"pull request of the repository previews (from the preview environment where one is set)", "ci-preview", previewSub, true},
-			{"a pull request outside the preview environment may not preview", "ci-preview", "repo:" + repo + ":pull_request", ci.PreviewEnvironment == ""},
-			{"pull request of another repository", "ci-preview", "repo:someone-else/hardening:pull_request", false},
-			{"pull request of a look-alike repository", "ci-preview", "repo:" + repo + "-fork:pull_request", false},
-			{"runs on the deploy branch preview (drift check)", "ci-preview", "repo:" + repo + ":ref:refs/heads/main", true},
-			{"push to another branch may not preview", "ci-preview", "repo:" + repo + ":ref:refs/heads/feature", false},
-			{"the configured deployer deploys", "ci-deploy", deploySub, true},
-			{"push to another branch", "ci-deploy", "repo:" + repo + ":ref:refs/heads/feature", false},
-			{"another environment", "ci-deploy", "repo:" + repo + ":environment:staging", false},
-			{"pull request may not deploy", "ci-deploy", "repo:" + repo + ":pull_request", false},
+			{"a pull request outside the preview environment may not preview", "ci-preview", "repo:" + repo + ":pull_request:ref:refs/pull/42/merge", ci.PreviewEnvironment == ""},
+			{"pull request of another repository", "ci-preview", "repo:someone-else/hardening:pull_request:ref:refs/pull/42/merge", false},
+			{"pull request of a look-alike repository", "ci-preview", "repo:" + repo + "-fork:pull_request:ref:refs/pull/42/merge", false},
+			{"runs on the branch may not preview (drift has its own role)", "ci-preview", driftSub, false},
+			{"the branch's runs check drift", "ci-drift", driftSub, true},
+			{"a pull request may not check drift", "ci-drift", previewSub, false},
+			{"another branch may not check drift", "ci-drift", "repo:" + repo + ":ref:refs/heads/feature:ref:refs/heads/feature", false},
+			{"the deploy environment on the branch deploys", "ci-deploy", deploySub, true},
+			{"the deploy environment from another branch", "ci-deploy", "repo:" + repo + ":environment:" + ci.Environment + ":ref:refs/heads/feature", false},
+			{"the branch outside the environment", "ci-deploy", driftSub, false},
+			{"another environment", "ci-deploy", "repo:" + repo + ":environment:staging:ref:refs/heads/" + branch, false},
+			{"pull request may not deploy", "ci-deploy", previewSub, false},
 			{"another repository's deployer", "ci-deploy", strings.Replace(deploySub, repo, "someone-else/hardening", 1), false},
 		}
 		for _, c := range cases {
@@ -409,7 +418,7 @@ func TestCIRoles(t *testing.T) {
 			})
 		}
 		t.Run(stack+"/audience must be STS", func(t *testing.T) {
-			c := claims("repo:" + repo + ":pull_request")
+			c := claims(previewSub)
 			c[identity.GitHubIssuer+":aud"] = "https://github.com/" + repo
 			assert.False(t, trustAllows(role("ci-preview"), c), "a token for another audience is accepted")
 		})
@@ -418,10 +427,16 @@ func TestCIRoles(t *testing.T) {
 				assert.Equal(t, "production", ci.Environment, "environment")
 			})
 		}
-		t.Run(stack+"/preview is read-only; deploy creates roles with the boundary only", func(t *testing.T) {
-			for _, suffix := range []string{"ci-preview", "ci-deploy"} {
+		t.Run(stack+"/roles under the CI path, retained; preview reads no secret value", func(t *testing.T) {
+			for _, suffix := range []string{"ci-preview", "ci-deploy", "ci-drift"} {
 				r := role(suffix)
 				assert.Equal(t, 3600, num(r, "maxSessionDuration"), "%s session duration", suffix)
+				assert.Equal(t, identity.CIPath, str(r, "path"), "%s path", suffix)
+				assert.Equal(t, bcfg.ProtectStateful, r.Protect, "%s protection", suffix)
+				assert.Equal(t, bcfg.ProtectStateful, r.RetainOnDelete, "%s retained where protected", suffix)
+			}
+			for _, a := range identity.SecretReads {
+				assert.NotContains(t, identity.PreviewActions, a, "the preview role's reads")
 			}
 			rp := find(t, m, restype.IAMRolePolicy, "of the preview role", func(r mockaws.Resource) bool { return strings.HasSuffix(r.Name, "-ci-preview") })
 			for _, s := range parsePolicy(t, rp, "policy").Statement {
@@ -431,31 +446,29 @@ func TestCIRoles(t *testing.T) {
 				for _, a := range s.Action {
 					verb := strings.SplitN(a, ":", 2)[1]
 					assert.True(t, strings.HasPrefix(verb, "Describe") || strings.HasPrefix(verb, "Get") || strings.HasPrefix(verb, "List"), "preview may %s", a)
+					assert.NotContains(t, identity.SecretReads, a, "preview reads secret values")
 				}
 			}
-			rd := find(t, m, restype.IAMRolePolicy, "of the deploy role", func(r mockaws.Resource) bool { return strings.HasSuffix(r.Name, "-ci-deploy") })
-			var guarded bool
-			for _, s := range parsePolicy(t, rd, "policy").Statement {
-				if s.Effect == "Deny" && slices.Contains(s.Action, "iam:CreateRole") && len(s.Condition["StringNotEquals"]["iam:PermissionsBoundary"]) == 1 {
-					guarded = true
-				}
-			}
-			assert.True(t, guarded, "the deploy role may create roles without the boundary")
 		})
 	}
 }
 
+// TestAccountGuardrails: the account-wide guardrails belong to the
+// account's bootstrap, never to a workload stack, and outlive it.
 func TestAccountGuardrails(t *testing.T) {
 	for _, stack := range stacks {
-		m, cfg := deployed(t, stack), stackConfig(t, stack)
+		boot := bootstraps[stack]
+		m, cfg := deployed(t, boot), stackConfig(t, stack)
 		t.Run(stack, func(t *testing.T) {
+			for _, typ := range []string{restype.IAMAccountPasswordPolicy, restype.AccessAnalyzerAnalyzer, restype.S3AccountPublicAccessBlock} {
+				assert.Empty(t, deployed(t, stack).ByType(typ), "the workload stack makes %s", typ)
+				for _, r := range m.ByType(typ) {
+					assert.True(t, r.RetainOnDelete, "%s %s is retained", typ, r.Name)
+				}
+			}
 			policies := m.ByType(restype.IAMAccountPasswordPolicy)
 			analyzers := m.ByType(restype.AccessAnalyzerAnalyzer)
 			blocks := m.ByType(restype.S3AccountPublicAccessBlock)
-			if !cfg.Identity.AccountGuardrails {
-				assert.Zero(t, len(policies)+len(analyzers)+len(blocks), "account-wide guardrails made though switched off")
-				return
-			}
 			// S3 Block Public Access for the account (FSBP S3.1, CIS 2.1.4):
 			// the provider defaults all four to false.
 			require.Len(t, blocks, 1, "account public access blocks")
@@ -487,8 +500,8 @@ func TestAccountGuardrails(t *testing.T) {
 			assert.True(t, sameSet(types, wantTypes), "analyzers %v, want %v", types, wantTypes)
 		})
 	}
-	t.Run("prod/on", func(t *testing.T) {
-		assert.True(t, stackConfig(t, "prod").Identity.AccountGuardrails, "prod switches the account guardrails off")
+	t.Run("prod's account/on", func(t *testing.T) {
+		assert.True(t, stackConfig(t, bootstraps["prod"]).Bootstrap.Guardrails, "prod's account switches the guardrails off")
 	})
 }
 

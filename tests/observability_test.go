@@ -48,10 +48,10 @@ func TestFlowLogs(t *testing.T) {
 			require.Len(t, doc.Statement, 1, "trust policy statements")
 			s := doc.Statement[0]
 			assert.Equal(t, `{"Service":["vpc-flow-logs.amazonaws.com"]}`, string(s.Principal), "principal: want only the flow-logs service")
-			assert.Equal(t, []string{mockaws.AccountID}, s.Condition["StringEquals"]["aws:SourceAccount"], "aws:SourceAccount")
+			assert.Equal(t, []string{accountOf(stack)}, s.Condition["StringEquals"]["aws:SourceAccount"], "aws:SourceAccount")
 			got := s.Condition["ArnLike"]["aws:SourceArn"]
 			require.Len(t, got, 1, "aws:SourceArn %v, want this account's flow logs", got)
-			assert.Contains(t, got[0], ":"+mockaws.AccountID+":vpc-flow-log/", "aws:SourceArn: want this account's flow logs")
+			assert.Contains(t, got[0], ":"+accountOf(stack)+":vpc-flow-log/", "aws:SourceArn: want this account's flow logs")
 		})
 		t.Run(stack+"/role may write only to its log group", func(t *testing.T) {
 			role := roleByARN(t, m, str(fl, "iamRoleArn"))

@@ -180,7 +180,7 @@ func TestSecretRotation(t *testing.T) {
 				require.Len(t, perms, 1, "permissions")
 				p := perms[0]
 				assert.Equal(t, "secretsmanager.amazonaws.com", str(p, "principal"), "permission %v", p.Inputs)
-				assert.Equal(t, mockaws.AccountID, str(p, "sourceAccount"), "permission %v", p.Inputs)
+				assert.Equal(t, run.s.Account(), str(p, "sourceAccount"), "permission %v", p.Inputs)
 				assert.Equal(t, output(fn, "name"), str(p, "function"), "permission %v", p.Inputs)
 				assert.Equal(t, "lambda:InvokeFunction", str(p, "action"), "permission %v", p.Inputs)
 				assert.Contains(t, rot[0].Dependencies, p.URN, "the rotation does not wait for the permission; an immediate rotation would fail")

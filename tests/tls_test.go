@@ -316,7 +316,7 @@ func TestLogBucket(t *testing.T) {
 					assert.Equal(t, []string{"s3:PutObject"}, s.Action, "log delivery actions, want only s3:PutObject")
 					for _, r := range s.Resource {
 						assert.True(t, strings.HasPrefix(r, arn+"/"), "log delivery writes %s, want only this account's log prefixes", r)
-						assert.True(t, strings.HasSuffix(r, "/AWSLogs/"+mockaws.AccountID+"/*"), "log delivery writes %s, want only this account's log prefixes", r)
+						assert.True(t, strings.HasSuffix(r, "/AWSLogs/"+accountOf(stack)+"/*"), "log delivery writes %s, want only this account's log prefixes", r)
 					}
 					deliver = true
 				}

@@ -103,9 +103,9 @@ func TestArgsReportEveryProblemAtOnce(t *testing.T) {
 		want  []string
 	}{
 		{"network", &network.VPCArgs{}, (*network.VPCArgs)(nil), []string{"AvailabilityZones: 0 zones", "CIDR:", "LogKeyARN: is required", "PermissionsBoundary: is required", "appPort"}},
-		{"boundary", &identity.BoundaryArgs{}, (*identity.BoundaryArgs)(nil), []string{"Allow: is empty", "Regions: is empty", "KeyID: is required"}},
+		{"boundary", &identity.BoundaryArgs{}, (*identity.BoundaryArgs)(nil), []string{"Allow: is empty", "Regions: is empty", "StackTagKey: and StackTagValue are required", "Env.RolePath: is required"}},
 		{"workload role", &identity.WorkloadRoleArgs{}, (*identity.WorkloadRoleArgs)(nil), []string{"Service: is empty", "Team: is empty", "PermissionsBoundary: is required"}},
-		{"CI roles", &identity.CIRolesArgs{Branch: "*"}, (*identity.CIRolesArgs)(nil), []string{"Repository: is empty", `Branch: "*" has a wildcard`, "BoundaryARN: is required", "StackTagKey: and StackTagValue"}},
+		{"CI roles", &identity.CIRolesArgs{Branch: "*"}, (*identity.CIRolesArgs)(nil), []string{"Repository: is empty", "Environment: is empty", `Branch: "*" has a wildcard`, "BoundaryARN: is required", "ProviderARN: is required", "StackTagKey: and StackTagValue", "Env.RolePath: is required"}},
 		{"guardrails", &identity.AccountGuardrailsArgs{OtherRegions: []string{"us-west-2", "", "us-west-2"}}, nil, []string{"OtherRegions[1]: is empty", `OtherRegions[2]: "us-west-2" is listed twice`}},
 		{"user pool", &identity.UserPoolArgs{SMS: true}, nil, []string{"sms: needs SMSRoleARN", "passwordMinLength"}},
 		{"web ACL", &ratelimit.WebACLArgs{}, (*ratelimit.WebACLArgs)(nil), []string{"LoadBalancerARN: is required", "LogKeyARN: is required", "AlertsTopicARN: is required", "site.limit"}},

@@ -227,13 +227,18 @@ func TestWorkflows(t *testing.T) {
 		last := jobs[len(jobs)-1]
 		assert.True(t, last.Production, "production deploys last, after %s", last.Stack)
 	})
-	t.Run("drift: a refreshed preview of every stack that expects no changes", func(t *testing.T) {
+	t.Run("drift: a refreshed preview of every stack that expects no changes, through its drift role outside any environment", func(t *testing.T) {
 		j := matrixJob(t, wf["drift.yml"], "drift")
-		var ok bool
+		assert.Nil(t, j.Environment, "the drift role trusts the branch's own runs, which an environment would rename")
+		var ok, role bool
 		for _, s := range j.Steps {
 			ok = ok || strings.Contains(s.Run, "--refresh") && strings.Contains(s.Run, "--expect-no-changes")
+			if strings.HasPrefix(s.Uses, "aws-actions/configure-aws-credentials@") {
+				role = s.With["role-to-assume"] == "${{ vars[matrix.driftRoleVar] }}"
+			}
 		}
 		assert.True(t, ok)
+		assert.True(t, role, "the stack's drift role")
 	})
 	t.Run("vulnerabilities: every pull request scans with the pinned database, every night with the live one", func(t *testing.T) {
 		ci, err := os.ReadFile(filepath.Join("..", ".ci", "run"))

@@ -16,6 +16,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 
 	"github.com/example/hardening/internal/jsonfile"
@@ -45,8 +46,10 @@ type (
 		Resources map[string]resourceType `json:"resources"`
 	}
 	action struct {
-		Resources     []string `json:"resources,omitempty"`
-		ConditionKeys []string `json:"conditionKeys,omitempty"`
+		AccessLevel      string   `json:"accessLevel,omitempty"`
+		Resources        []string `json:"resources,omitempty"`
+		ConditionKeys    []string `json:"conditionKeys,omitempty"`
+		DependentActions []string `json:"dependentActions,omitempty"`
 	}
 	resourceType struct {
 		ARN           string   `json:"arn"`
@@ -77,10 +80,13 @@ func run(pkg, out string) error {
 	for _, svc := range Services {
 		var actions map[string]struct {
 			Name          string `json:"name"`
+			AccessLevel   string `json:"accessLevel"`
 			ResourceTypes []struct {
-				Name string `json:"name"`
+				Name             string   `json:"name"`
+				DependentActions []string `json:"dependentActions"`
 			} `json:"resourceTypes"`
-			ConditionKeys []string `json:"conditionKeys"`
+			ConditionKeys    []string `json:"conditionKeys"`
+			DependentActions []string `json:"dependentActions"`
 		}
 		if err := jsonfile.Read(filepath.Join(pkg, "data", "actions", svc+".json"), &actions); err != nil {
 			return err
@@ -96,12 +102,15 @@ func run(pkg, out string) error {
 		s := service{Actions: map[string]action{}, Resources: map[string]resourceType{}}
 		for _, a := range actions {
 			var rs []string
+			deps := append([]string(nil), a.DependentActions...)
 			for _, r := range a.ResourceTypes {
 				rs = append(rs, r.Name)
+				deps = append(deps, r.DependentActions...)
 			}
 			keys := append([]string(nil), a.ConditionKeys...)
 			sort.Strings(keys)
-			s.Actions[a.Name] = action{Resources: rs, ConditionKeys: keys}
+			sort.Strings(deps)
+			s.Actions[a.Name] = action{AccessLevel: a.AccessLevel, Resources: rs, ConditionKeys: keys, DependentActions: slices.Compact(deps)}
 		}
 		for _, r := range resources {
 			keys := append([]string(nil), r.ConditionKeys...)

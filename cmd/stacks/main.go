@@ -1,5 +1,6 @@
-// Command stacks prints the project's stacks as the workflows' job matrix
-// (JSON): one entry per Pulumi.<stack>.yaml, non-production stacks first,
+// Command stacks prints the project's workload stacks as the workflows'
+// job matrix (JSON): one entry per Pulumi.<stack>.yaml of a workload stack
+// with CI, non-production stacks first,
 // each with the GitHub environments and the repository variables that
 // hold its roles. The stack files are the one list of stacks.
 //
@@ -14,7 +15,6 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/example/hardening/internal/mockaws"
 	"github.com/example/hardening/stackconfig"
 )
 
@@ -27,10 +27,12 @@ type job struct {
 	// environments the jobs run in ("" for none), from identity.ci.
 	PreviewEnvironment string `json:"previewEnvironment"`
 	DeployEnvironment  string `json:"deployEnvironment"`
-	// PreviewRoleVar and DeployRoleVar name the repository variables that
-	// hold the roles' ARNs (DEV_PREVIEW_ROLE_ARN for dev).
+	// PreviewRoleVar, DeployRoleVar and DriftRoleVar name the repository
+	// variables that hold the roles' ARNs (DEV_PREVIEW_ROLE_ARN for dev;
+	// the bootstrap stack's ciRoleArns output).
 	PreviewRoleVar string `json:"previewRoleVar"`
 	DeployRoleVar  string `json:"deployRoleVar"`
+	DriftRoleVar   string `json:"driftRoleVar"`
 }
 
 func main() {
@@ -48,27 +50,25 @@ func write(w io.Writer, dir string) error {
 	return json.NewEncoder(w).Encode(jobs)
 }
 
-// matrix reads and validates every stack file in dir.
+// matrix reads and validates every stack file in dir, together, and
+// returns the workload stacks: bootstrap stacks are an administrator's to
+// run, never CI's.
 func matrix(dir string) ([]job, error) {
-	names, err := mockaws.StackNames(dir)
+	stacks, err := stackconfig.LoadProject(dir)
 	if err != nil {
 		return nil, err
 	}
 	var jobs []job
-	for _, name := range names {
-		s, err := mockaws.LoadStack(dir, name)
-		if err != nil {
-			return nil, err
+	for _, s := range stacks {
+		cfg := s.Config
+		if cfg.Kind != stackconfig.WorkloadKind || cfg.Identity.CI.Repository == "" {
+			continue
 		}
-		cfg, err := stackconfig.ParseKeys(s.Keys(), s.Value, s.IsSecret)
-		if err != nil {
-			return nil, fmt.Errorf("Pulumi.%s.yaml: %w", name, err)
-		}
-		prefix := strings.ToUpper(strings.ReplaceAll(name, "-", "_"))
+		prefix := strings.ToUpper(strings.ReplaceAll(s.Name, "-", "_"))
 		jobs = append(jobs, job{
-			Stack: name, Production: cfg.Production, Region: s.Region,
+			Stack: s.Name, Production: cfg.Production, Region: cfg.Region,
 			PreviewEnvironment: cfg.Identity.CI.PreviewEnvironment, DeployEnvironment: cfg.Identity.CI.Environment,
-			PreviewRoleVar: prefix + "_PREVIEW_ROLE_ARN", DeployRoleVar: prefix + "_DEPLOY_ROLE_ARN",
+			PreviewRoleVar: prefix + "_PREVIEW_ROLE_ARN", DeployRoleVar: prefix + "_DEPLOY_ROLE_ARN", DriftRoleVar: prefix + "_DRIFT_ROLE_ARN",
 		})
 	}
 	// Deployments run in this order: a production stack after the others.

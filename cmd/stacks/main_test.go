@@ -9,6 +9,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/example/hardening/stackconfig"
 )
 
 func TestMatrixOfTheProject(t *testing.T) {
@@ -16,9 +18,17 @@ func TestMatrixOfTheProject(t *testing.T) {
 	require.NoError(t, write(&buf, filepath.Join("..", "..")))
 	var jobs []job
 	require.NoError(t, json.Unmarshal(buf.Bytes(), &jobs))
-	files, err := filepath.Glob(filepath.Join("..", "..", "Pulumi.*.yaml"))
+	stacks, err := stackconfig.LoadProject(filepath.Join("..", ".."))
 	require.NoError(t, err)
-	require.Len(t, jobs, len(files), "one job per stack file")
+	var workloads []string
+	for _, s := range stacks {
+		if s.Config.Kind == stackconfig.WorkloadKind {
+			workloads = append(workloads, s.Name)
+		} else {
+			assert.NotContains(t, buf.String(), `"stack":"`+s.Name+`"`, "a bootstrap stack is never CI's")
+		}
+	}
+	require.Len(t, jobs, len(workloads), "one job per workload stack")
 	seenProduction := false
 	for _, j := range jobs {
 		assert.FileExists(t, filepath.Join("..", "..", "Pulumi."+j.Stack+".yaml"))
@@ -42,7 +52,7 @@ func TestMatrixRefusesABrokenStackFile(t *testing.T) {
 		require.NoError(t, err)
 		require.NoError(t, os.WriteFile(filepath.Join(dir, f), b, 0o600))
 	}
-	require.NoError(t, os.WriteFile(filepath.Join(dir, "Pulumi.qa.yaml"), []byte("config:\n  aws:region: us-east-1\n  hardening:network:\n    azCount: 9\n"), 0o600))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "Pulumi.qa.yaml"), []byte("config:\n  aws:region: us-east-1\n  aws:allowedAccountIds: [\"111122223333\"]\n  hardening:network:\n    azCount: 9\n"), 0o600))
 	_, err := matrix(dir)
 	assert.ErrorContains(t, err, "Pulumi.qa.yaml")
 	assert.ErrorContains(t, err, "network.azCount")

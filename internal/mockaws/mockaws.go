@@ -57,16 +57,17 @@ type Resource struct {
 // Mocks implements pulumi.MockResourceMonitor and records what the program
 // registers. It is safe for the concurrent calls the Pulumi runtime makes.
 type Mocks struct {
-	project, stack, region string
+	project, stack, region, account string
 
 	mu        sync.Mutex
 	resources []Resource
 	invokes   []string
 }
 
-// NewMocks returns mocks for one stack in region.
-func NewMocks(project, stack, region string) *Mocks {
-	return &Mocks{project: project, stack: stack, region: region}
+// NewMocks returns mocks for one stack in region and account: the
+// caller's identity, and every ARN the mocks make, are of that account.
+func NewMocks(project, stack, region, account string) *Mocks {
+	return &Mocks{project: project, stack: stack, region: region, account: account}
 }
 
 // Zones are the availability zones the mocked region has.
@@ -107,10 +108,10 @@ func (m *Mocks) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) {
 	switch args.Token {
 	case "aws:index/getCallerIdentity:getCallerIdentity":
 		return resource.NewPropertyMapFromMap(map[string]any{
-			"accountId": AccountID,
-			"arn":       fmt.Sprintf("arn:aws:iam::%s:user/mock", AccountID),
+			"accountId": m.account,
+			"arn":       fmt.Sprintf("arn:aws:iam::%s:user/mock", m.account),
 			"userId":    "AIDAMOCKUSER",
-			"id":        AccountID,
+			"id":        m.account,
 		}), nil
 	case "aws:index/getPartition:getPartition":
 		return resource.NewPropertyMapFromMap(map[string]any{
@@ -393,7 +394,7 @@ var arnShapes = map[string]func(id, name string) (string, string){
 func (m *Mocks) computed(r Resource, id string) resource.PropertyMap {
 	region := m.providerRegion(r.Provider)
 	arn := func(service, res string) string {
-		return fmt.Sprintf("arn:%s:%s:%s:%s:%s", Partition, service, region, AccountID, res)
+		return fmt.Sprintf("arn:%s:%s:%s:%s:%s", Partition, service, region, m.account, res)
 	}
 	out := map[string]any{"id": id}
 	name := autoName(r)
@@ -418,7 +419,7 @@ func (m *Mocks) computed(r Resource, id string) resource.PropertyMap {
 		}
 		out["name"] = name
 		out["path"] = path
-		out["arn"] = fmt.Sprintf("arn:%s:iam::%s:role%s%s", Partition, AccountID, path, name)
+		out["arn"] = fmt.Sprintf("arn:%s:iam::%s:role%s%s", Partition, m.account, path, name)
 		out["uniqueId"] = "AROA" + strings.ToUpper(shortHash(r.URN, 17))
 	case "aws:iam/policy:Policy":
 		path := "/"
@@ -427,7 +428,7 @@ func (m *Mocks) computed(r Resource, id string) resource.PropertyMap {
 		}
 		out["name"] = name
 		out["path"] = path
-		out["arn"] = fmt.Sprintf("arn:%s:iam::%s:policy%s%s", Partition, AccountID, path, name)
+		out["arn"] = fmt.Sprintf("arn:%s:iam::%s:policy%s%s", Partition, m.account, path, name)
 	case "aws:ec2/vpc:Vpc":
 		out["arn"] = arn("ec2", "vpc/"+id)
 		out["defaultNetworkAclId"] = "acl-" + shortHash(r.URN+"acl", 17)
@@ -524,12 +525,12 @@ func (m *Mocks) computed(r Resource, id string) resource.PropertyMap {
 	case "aws:iam/openIdConnectProvider:OpenIdConnectProvider":
 		// arn:aws:iam::<account>:oidc-provider/<host>: IAM has no region.
 		if u := r.Inputs["url"]; u.IsString() {
-			out["arn"] = fmt.Sprintf("arn:%s:iam::%s:oidc-provider/%s", Partition, AccountID, strings.TrimPrefix(u.StringValue(), "https://"))
+			out["arn"] = fmt.Sprintf("arn:%s:iam::%s:oidc-provider/%s", Partition, m.account, strings.TrimPrefix(u.StringValue(), "https://"))
 		}
 	case "aws:sqs/queue:Queue":
 		out["name"] = name
 		out["arn"] = arn("sqs", name)
-		out["url"] = fmt.Sprintf("https://sqs.%s.amazonaws.com/%s/%s", region, AccountID, name)
+		out["url"] = fmt.Sprintf("https://sqs.%s.amazonaws.com/%s/%s", region, m.account, name)
 	case "aws:sns/topic:Topic":
 		out["name"] = name
 		out["arn"] = arn("sns", name)
@@ -559,4 +560,19 @@ func (m *Mocks) computed(r Resource, id string) resource.PropertyMap {
 		pm[resource.PropertyKey(k)] = resource.NewPropertyValue(v)
 	}
 	return pm
+}
+
+// Combine returns the resources of several runs as one, in order: the
+// plans of the stacks that share an account (a workload stack and its
+// bootstrap), judged as the account will hold them.
+func Combine(runs ...*Mocks) *Mocks {
+	out := &Mocks{}
+	for _, m := range runs {
+		if out.project == "" {
+			out.project, out.stack, out.region, out.account = m.project, m.stack, m.region, m.account
+		}
+		out.resources = append(out.resources, m.Resources()...)
+		out.invokes = append(out.invokes, m.Invokes()...)
+	}
+	return out
 }

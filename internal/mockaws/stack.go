@@ -11,7 +11,8 @@ import (
 	"sync"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
-	"gopkg.in/yaml.v3"
+
+	"github.com/example/hardening/internal/stackfile"
 )
 
 // Stack is one stack's configuration as the Pulumi engine hands it to the
@@ -31,58 +32,25 @@ type Stack struct {
 	SecretKeys []string
 	// SecretsProvider is the stack's secretsprovider setting.
 	SecretsProvider string
-}
-
-type projectFile struct {
-	Name   string                   `yaml:"name"`
-	Config map[string]projectConfig `yaml:"config"`
-}
-
-type projectConfig struct {
-	Default any `yaml:"default"`
-}
-
-type stackFile struct {
-	SecretsProvider string         `yaml:"secretsprovider"`
-	Config          map[string]any `yaml:"config"`
+	// Dir is the project directory the stack files were read from, the
+	// program's root directory.
+	Dir string
 }
 
 // LoadStack reads the project in dir and the config of stack name.
 func LoadStack(dir, name string) (*Stack, error) {
-	var proj projectFile
-	if err := readYAML(filepath.Join(dir, "Pulumi.yaml"), &proj); err != nil {
+	f, err := stackfile.Read(dir, name)
+	if err != nil {
 		return nil, err
 	}
-	var sf stackFile
-	if err := readYAML(filepath.Join(dir, "Pulumi."+name+".yaml"), &sf); err != nil {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
 		return nil, err
 	}
-	s := &Stack{Project: proj.Name, Name: name, Config: map[string]string{}, SecretsProvider: sf.SecretsProvider}
-	// Project-level defaults first, as the engine applies them.
-	for key, decl := range proj.Config {
-		if decl.Default == nil {
-			continue
-		}
-		v, err := rawValue(decl.Default)
-		if err != nil {
-			return nil, fmt.Errorf("Pulumi.yaml config %s: %w", key, err)
-		}
-		s.Config[s.fullKey(key)] = v
+	s := &Stack{Project: f.Project, Name: name, Config: f.Config, SecretKeys: f.Secure, SecretsProvider: f.SecretsProvider, Dir: abs}
+	for _, full := range f.Secure {
+		s.Config[full] = TestSecret(full)
 	}
-	for key, value := range sf.Config {
-		full := s.fullKey(key)
-		if m, ok := value.(map[string]any); ok && len(m) == 1 && m["secure"] != nil {
-			s.Config[full] = TestSecret(full)
-			s.SecretKeys = append(s.SecretKeys, full)
-			continue
-		}
-		v, err := rawValue(value)
-		if err != nil {
-			return nil, fmt.Errorf("Pulumi.%s.yaml config %s: %w", name, key, err)
-		}
-		s.Config[full] = v
-	}
-	sort.Strings(s.SecretKeys)
 	s.Region = s.Config["aws:region"]
 	if s.Region == "" {
 		return nil, fmt.Errorf("Pulumi.%s.yaml: aws:region is not set", name)
@@ -97,10 +65,7 @@ func TestSecret(full string) string {
 }
 
 func (s *Stack) fullKey(key string) string {
-	if strings.Contains(key, ":") {
-		return key
-	}
-	return s.Project + ":" + key
+	return (&stackfile.File{Project: s.Project}).FullKey(key)
 }
 
 // Keys returns the keys set in the project namespace, without it.
@@ -156,6 +121,16 @@ func (s *Stack) Clone() *Stack {
 	return &c
 }
 
+// Account is the stack's account: the one of aws:allowedAccountIds, else
+// AccountID.
+func (s *Stack) Account() string {
+	var ids []string
+	if json.Unmarshal([]byte(s.Config["aws:allowedAccountIds"]), &ids) == nil && len(ids) == 1 {
+		return ids[0]
+	}
+	return AccountID
+}
+
 // runMu serializes Run: it sets the process's PULUMI_CONFIG.
 var runMu sync.Mutex
 
@@ -164,7 +139,7 @@ var runMu sync.Mutex
 // Like the Go language host, it gives the program its configuration in
 // PULUMI_CONFIG too, which is where the program lists the keys set.
 func (s *Stack) Run(program pulumi.RunFunc) (*Mocks, error) {
-	m := NewMocks(s.Project, s.Name, s.Region)
+	m := NewMocks(s.Project, s.Name, s.Region, s.Account())
 	cfg := maps.Clone(s.Config)
 	secretKeys := append([]string(nil), s.SecretKeys...)
 	doc, err := json.Marshal(cfg)
@@ -187,51 +162,13 @@ func (s *Stack) Run(program pulumi.RunFunc) (*Mocks, error) {
 	err = pulumi.RunErr(program,
 		pulumi.WithMocks(s.Project, s.Name, m),
 		func(info *pulumi.RunInfo) {
+			info.RootDirectory = s.Dir
 			info.Config = cfg
 			info.ConfigSecretKeys = secretKeys
 		})
 	return m, err
 }
 
-func readYAML(path string, out any) error {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return err
-	}
-	if err := yaml.Unmarshal(b, out); err != nil {
-		return fmt.Errorf("%s: %w", path, err)
-	}
-	return nil
-}
-
-// rawValue renders a YAML value the way the engine passes config: strings
-// as they are, other scalars in their text form, objects and arrays as JSON.
-func rawValue(v any) (string, error) {
-	switch x := v.(type) {
-	case string:
-		return x, nil
-	case bool, int, int64, float64:
-		return fmt.Sprint(x), nil
-	}
-	b, err := json.Marshal(v)
-	return string(b), err
-}
-
-// StackNames lists the project's stacks: one per Pulumi.<stack>.yaml in
-// dir, sorted. The stack files are the one list of stacks; tests, scripts
-// and workflows read it from there.
-func StackNames(dir string) ([]string, error) {
-	files, err := filepath.Glob(filepath.Join(dir, "Pulumi.*.yaml"))
-	if err != nil {
-		return nil, err
-	}
-	var names []string
-	for _, f := range files {
-		names = append(names, strings.TrimSuffix(strings.TrimPrefix(filepath.Base(f), "Pulumi."), ".yaml"))
-	}
-	if len(names) == 0 {
-		return nil, fmt.Errorf("%s holds no Pulumi.<stack>.yaml", dir)
-	}
-	sort.Strings(names)
-	return names, nil
-}
+// StackNames lists the project's stacks, one per stack file
+// (stackfile.Names).
+func StackNames(dir string) ([]string, error) { return stackfile.Names(dir) }

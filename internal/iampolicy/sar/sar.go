@@ -38,12 +38,80 @@ type Service struct {
 	Resources map[string]ResourceType `json:"resources"`
 }
 
-// Action is one action: the resource types it takes (none: only "*") and
-// the condition keys it supports.
+// Action is one action: its access level ("Read", "List", "Write",
+// "Permissions management", "Tagging", or several joined by ", "), the
+// resource types it takes (none: only "*"), the condition keys it
+// supports, and the dependent actions the reference lists (other actions
+// the caller must also be allowed for the call to succeed).
 type Action struct {
-	Resources     []string `json:"resources,omitempty"`
-	ConditionKeys []string `json:"conditionKeys,omitempty"`
+	AccessLevel      string   `json:"accessLevel,omitempty"`
+	Resources        []string `json:"resources,omitempty"`
+	ConditionKeys    []string `json:"conditionKeys,omitempty"`
+	DependentActions []string `json:"dependentActions,omitempty"`
 }
+
+// Changes reports whether the action writes, changes permissions or tags:
+// any access level but Read and List.
+func (a Action) Changes() bool {
+	for _, l := range strings.Split(a.AccessLevel, ", ") {
+		if l != "Read" && l != "List" && l != "" {
+			return true
+		}
+	}
+	return false
+}
+
+// ChangingActions are the actions of service that write, change
+// permissions or tag, as "service:Action" patterns, sorted, leaving out
+// except. A verb every action of which changes something is one pattern
+// ("iam:Put*"), so that a policy stays within its size quota and an action
+// the service adds under that verb is covered; a verb shared with a Read
+// or List action is listed action by action.
+func (d *Data) ChangingActions(service string, except ...string) []string {
+	type verb struct{ all, changing []string }
+	verbs := map[string]*verb{}
+	for name, a := range d.Services[service].Actions {
+		v := leadingWord.FindString(name)
+		if verbs[v] == nil {
+			verbs[v] = &verb{}
+		}
+		verbs[v].all = append(verbs[v].all, name)
+		if a.Changes() && !slices.Contains(except, service+":"+name) {
+			verbs[v].changing = append(verbs[v].changing, name)
+		}
+	}
+	var out []string
+	for word, v := range verbs {
+		switch {
+		case len(v.changing) == 0:
+		case len(v.changing) == len(v.all):
+			out = append(out, service+":"+word+"*")
+		default:
+			for _, name := range v.changing {
+				out = append(out, service+":"+name)
+			}
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// ChangingActionsOn are the actions of service that write, change
+// permissions or tag resources of resourceType, one by one, leaving out
+// except: for a statement whose resources are of that type.
+func (d *Data) ChangingActionsOn(service, resourceType string, except ...string) []string {
+	var out []string
+	for name, a := range d.Services[service].Actions {
+		if a.Changes() && slices.Contains(a.Resources, resourceType) && !slices.Contains(except, service+":"+name) {
+			out = append(out, service+":"+name)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// leadingWord is an action's verb: "Put" of "PutRolePolicy".
+var leadingWord = regexp.MustCompile(`^[A-Z][a-z]*`)
 
 // ResourceType is an ARN template and the condition keys of that type.
 type ResourceType struct {

@@ -10,6 +10,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -73,7 +74,7 @@ func (p *stub) model() *mockaws.Mocks {
 		if region == "" {
 			region = "us-east-1"
 		}
-		p.mocks = mockaws.NewMocks("hardening", "engine", region)
+		p.mocks = mockaws.NewMocks("hardening", "engine", region, mockaws.AccountID)
 	}
 	return p.mocks
 }
@@ -92,8 +93,15 @@ func (p *stub) DiffConfig(context.Context, *pulumirpc.DiffRequest) (*pulumirpc.D
 
 func (p *stub) Configure(_ context.Context, req *pulumirpc.ConfigureRequest) (*pulumirpc.ConfigureResponse, error) {
 	if r, ok := req.GetVariables()["aws:config:region"]; ok && r != "" {
+		// The caller is of the account the provider allows, as the
+		// provider itself refuses any other.
+		account := mockaws.AccountID
+		var ids []string
+		if json.Unmarshal([]byte(req.GetVariables()["aws:config:allowedAccountIds"]), &ids) == nil && len(ids) == 1 {
+			account = ids[0]
+		}
 		p.mu.Lock()
-		p.mocks = mockaws.NewMocks("hardening", "engine", r)
+		p.mocks = mockaws.NewMocks("hardening", "engine", r, account)
 		p.mu.Unlock()
 	}
 	return &pulumirpc.ConfigureResponse{AcceptSecrets: true, SupportsPreview: true, AcceptResources: true, AcceptOutputs: true}, nil

@@ -1,0 +1,134 @@
+package baseline
+
+import (
+	"fmt"
+	"slices"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/example/hardening/identity"
+	"github.com/example/hardening/internal/awsenv"
+	"github.com/example/hardening/stackconfig"
+)
+
+// Bootstrap is every component of an account's bootstrap stack.
+type Bootstrap struct {
+	// ProviderARN is the account's GitHub OIDC provider.
+	ProviderARN pulumi.StringOutput
+	// Boundaries and CI are each workload stack's boundary and CI roles,
+	// by stack name.
+	Boundaries map[string]*identity.Boundary
+	CI         map[string]*identity.CIRoles
+}
+
+// DeployBootstrap registers an account's bootstrap stack: the account's
+// GitHub OIDC provider, and for each workload stack it lists (read from
+// its stack file in dir) the permissions boundary and the CI roles, then
+// the account's guardrails. An administrator runs it; no CI role can
+// change what it creates, and what is account-wide is retained when the
+// stack is destroyed (and protected in production).
+func DeployBootstrap(ctx *pulumi.Context, cfg *stackconfig.Config, dir string) (*Bootstrap, error) {
+	project, err := stackconfig.LoadProject(dir)
+	if err != nil {
+		return nil, fmt.Errorf("the project's stack files: %w", err)
+	}
+	caller, err := aws.GetCallerIdentity(ctx, nil)
+	if err != nil {
+		return nil, fmt.Errorf("look up caller identity: %w", err)
+	}
+	if caller.AccountId != cfg.AccountID {
+		return nil, fmt.Errorf("aws:allowedAccountIds: the bootstrap is of account %s, but the credentials are of account %s (%s); use that account's administrator credentials", cfg.AccountID, caller.AccountId, caller.Arn)
+	}
+	partition, err := aws.GetPartition(ctx, nil)
+	if err != nil {
+		return nil, fmt.Errorf("look up partition: %w", err)
+	}
+	region, err := aws.GetRegion(ctx, nil)
+	if err != nil {
+		return nil, fmt.Errorf("look up region: %w", err)
+	}
+	name := ctx.Project() + "-" + ctx.Stack()
+	// Retained, whoever destroys the stack: the workload stacks depend on
+	// all of it, and in production nothing here is deleted unprotected.
+	kept := []pulumi.ResourceOption{pulumi.RetainOnDelete(true), pulumi.Protect(cfg.ProtectStateful)}
+	account := awsenv.Env{AccountID: cfg.AccountID, Partition: partition.Partition, Region: region.Name}
+	b := &Bootstrap{Boundaries: map[string]*identity.Boundary{}, CI: map[string]*identity.CIRoles{}}
+	b.ProviderARN = pulumi.String(identity.GitHubProviderARN(account)).ToStringOutput()
+	if cfg.Bootstrap.CreateProvider {
+		p, err := iam.NewOpenIdConnectProvider(ctx, name+"-github", &iam.OpenIdConnectProviderArgs{
+			Url:           pulumi.String("https://" + identity.GitHubIssuer),
+			ClientIdLists: pulumi.StringArray{pulumi.String("sts.amazonaws.com")},
+		}, kept...)
+		if err != nil {
+			return nil, fmt.Errorf("GitHub OIDC provider: %w", err)
+		}
+		b.ProviderARN = p.Arn
+	}
+	var regions []string
+	for _, s := range project {
+		if !slices.Contains(cfg.Bootstrap.Stacks, s.Name) {
+			continue
+		}
+		w := s.Config
+		component := ctx.Project() + "-" + s.Name
+		env := awsenv.Env{AccountID: cfg.AccountID, Partition: partition.Partition, Region: w.Region, RolePath: awsenv.RolePath(component)}
+		tag := w.DefaultTags[StackTagKey]
+		if tag == "" {
+			return nil, fmt.Errorf("Pulumi.%s.yaml: aws:defaultTags: tags.%s is not set: the stack's keys and resources are told apart by it", s.Name, StackTagKey)
+		}
+		stackRegions := StackRegions(w, w.Region)
+		regions = append(regions, stackRegions...)
+		boundary, err := identity.NewBoundary(ctx, component, &identity.BoundaryArgs{
+			Allow: BoundaryActions(w), Regions: stackRegions, StackTagKey: StackTagKey, StackTagValue: tag,
+			StateKeyARN: w.Identity.CI.StateKeyARN, Env: env, Protect: cfg.ProtectStateful,
+		})
+		if err != nil {
+			return nil, fmt.Errorf("boundary of %s: %w", s.Name, err)
+		}
+		b.Boundaries[s.Name] = boundary
+		ci := w.Identity.CI
+		if ci.Repository == "" {
+			continue
+		}
+		roles, err := identity.NewCIRoles(ctx, component, &identity.CIRolesArgs{
+			Repository: ci.Repository, Branch: ci.Branch, Environment: ci.Environment, PreviewEnvironment: ci.PreviewEnvironment,
+			ProviderARN: b.ProviderARN, StateBucket: ci.StateBucket, StateKeyARN: ci.StateKeyARN,
+			BoundaryARN: boundary.PolicyARN, Project: ctx.Project(), Stack: s.Name, Component: component,
+			StackTagKey: StackTagKey, StackTagValue: tag, Env: env, Protect: cfg.ProtectStateful,
+		})
+		if err != nil {
+			return nil, fmt.Errorf("CI roles of %s: %w", s.Name, err)
+		}
+		b.CI[s.Name] = roles
+	}
+	if cfg.Bootstrap.Guardrails {
+		slices.Sort(regions)
+		others := slices.DeleteFunc(slices.Compact(regions), func(r string) bool { return r == region.Name })
+		aa := cfg.Bootstrap.AccessAnalyzers
+		if _, err := identity.NewAccountGuardrails(ctx, name, &identity.AccountGuardrailsArgs{
+			ExternalAccessAnalyzer: aa.External, UnusedAccessAnalyzer: aa.Unused,
+			OtherRegions: others, DefaultTags: cfg.DefaultTags, Protect: cfg.ProtectStateful,
+		}); err != nil {
+			return nil, fmt.Errorf("account guardrails: %w", err)
+		}
+	}
+	exportBootstrap(ctx, b)
+	return b, nil
+}
+
+// exportBootstrap sets the bootstrap's outputs: what the repository
+// variables of each workload stack's CI jobs hold.
+func exportBootstrap(ctx *pulumi.Context, b *Bootstrap) {
+	ctx.Export("githubProviderArn", b.ProviderARN)
+	boundaries, roles := pulumi.StringMap{}, pulumi.Map{}
+	for name, bd := range b.Boundaries {
+		boundaries[name] = bd.PolicyARN
+	}
+	for name, c := range b.CI {
+		roles[name] = pulumi.StringMap{"preview": c.PreviewRoleARN, "deploy": c.DeployRoleARN, "drift": c.DriftRoleARN}
+	}
+	ctx.Export("permissionsBoundaryArns", boundaries)
+	ctx.Export("ciRoleArns", roles)
+}
