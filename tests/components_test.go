@@ -164,7 +164,7 @@ func TestComponentsAlone(t *testing.T) {
 			_, err := identity.NewCIRoles(ctx, "alone", &identity.CIRolesArgs{
 				Repository: "example-org/alone", Branch: "main", Environment: "alone", BoundaryARN: boundary,
 				ProviderARN: arn("arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com"),
-				Project: "hardening", Stack: "alone", Component: "alone", StackTagKey: "environment", StackTagValue: "alone", Env: env,
+				Project:     "hardening", Stack: "alone", Component: "alone", StackTagKey: "environment", StackTagValue: "alone", Env: env,
 			})
 			return err
 		}, func(ctx *pulumi.Context) error { _, err := identity.NewCIRoles(ctx, "alone", nil); return err }},
