@@ -36,13 +36,9 @@ type access struct {
 func decide(t *testing.T, policy string, req iampolicy.Request) iampolicy.Decision {
 	t.Helper()
 	doc, err := iampolicy.Parse(policy)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	d, err := iampolicy.Evaluate(doc, req)
-	if err != nil {
-		t.Fatalf("%s: %v", req.Action, err)
-	}
+	require.NoError(t, err, req.Action)
 	return d
 }
 
@@ -50,9 +46,8 @@ func checkAccess(t *testing.T, policy string, cases []access) {
 	t.Helper()
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			if got := decide(t, policy, c.req); (got == iampolicy.Allowed) != c.allowed {
-				t.Errorf("%s %s on %s with %v: %v, want allowed=%v", c.req.Principal, c.req.Action, c.req.Resource, c.req.Context, got, c.allowed)
-			}
+			got := decide(t, policy, c.req)
+			assert.Equal(t, c.allowed, got == iampolicy.Allowed, "%s %s on %s with %v: %v, want allowed", c.req.Principal, c.req.Action, c.req.Resource, c.req.Context, got)
 		})
 	}
 }
@@ -150,9 +145,7 @@ func TestServiceAccessToTheAlertsTopic(t *testing.T) {
 func mustParse(t *testing.T, policy string) iampolicy.Document {
 	t.Helper()
 	d, err := iampolicy.Parse(policy)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	return d
 }
 
@@ -219,9 +212,7 @@ func TestSecretAccess(t *testing.T) {
 		policy := mustParse(t, str(bySecretID(m, restype.SecretsManagerSecretPolicy, "secretArn", secret)[0], "policy"))
 		ok, why, err := iampolicy.Authorize(iampolicy.Request{Principal: r.principal, Action: r.action, Resource: arn, Context: ctx},
 			iampolicy.Policies{Identity: r.identity, Boundary: b, Resource: &policy})
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		if ok && strings.HasPrefix(r.action, "secretsmanager:GetSecretValue") || ok && r.action == "secretsmanager:PutSecretValue" {
 			// Secrets Manager decrypts (or encrypts) with the secret's key in
 			// the secret's region on the caller's behalf.
@@ -231,14 +222,10 @@ func TestSecretAccess(t *testing.T) {
 			kp := keyPolicy[r.region]
 			ok, why, err = iampolicy.Authorize(iampolicy.Request{Principal: r.principal, Action: "kms:Decrypt", Resource: keyARN[r.region], Context: kctx},
 				iampolicy.Policies{Identity: r.identity, Boundary: b, Resource: &kp, KeyPolicy: true})
-			if err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, err)
 			why = "key: " + why
 		}
-		if ok != r.allowed {
-			t.Errorf("%s %s on %s in %s: allowed=%v (%s), want %v", r.principal, r.action, name, r.region, ok, why, r.allowed)
-		}
+		assert.Equal(t, r.allowed, ok, "%s %s on %s in %s: allowed (%s)", r.principal, r.action, name, r.region, why)
 	}
 	for _, tc := range []struct {
 		secret string
@@ -272,17 +259,15 @@ func TestSecretsDeployOrder(t *testing.T) {
 	rotationRole := roleByARN(t, m, str(fn, "role"))
 	rp := find(t, m, restype.IAMRolePolicy, "of the rotation role", func(r mockaws.Resource) bool { return str(r, "role") == output(rotationRole, "name") })
 	t.Run("the function waits for its role's policy (network interfaces, logs)", func(t *testing.T) {
-		if !slices.Contains(fn.Dependencies, rp.URN) {
-			t.Errorf("function dependencies %v lack %s", fn.Dependencies, rp.URN)
-		}
+		assert.Contains(t, fn.Dependencies, rp.URN, "function dependencies lack %s", rp.URN)
 	})
 	t.Run("an api-key's rotation waits for its first value", func(t *testing.T) {
 		secret := secretNamed(t, m, "app-api-key")
 		version := bySecretID(m, restype.SecretsManagerSecretVersion, "secretId", secret)
 		rot := bySecretID(m, restype.SecretsManagerSecretRotation, "secretId", secret)
-		if len(version) != 1 || len(rot) != 1 || !slices.Contains(rot[0].Dependencies, version[0].URN) {
-			t.Errorf("rotation %v does not depend on the version %v: its first testSecret finds no AWSCURRENT", rot, version)
-		}
+		require.Len(t, version, 1, "rotation %v does not depend on the version %v: its first testSecret finds no AWSCURRENT", rot, version)
+		require.Len(t, rot, 1, "rotation %v does not depend on the version %v: its first testSecret finds no AWSCURRENT", rot, version)
+		assert.Contains(t, rot[0].Dependencies, version[0].URN, "rotation %v does not depend on the version %v: its first testSecret finds no AWSCURRENT", rot, version)
 	})
 	t.Run("the replica region's provider carries aws:defaultTags", func(t *testing.T) {
 		var want struct {
@@ -300,19 +285,14 @@ func TestSecretsDeployOrder(t *testing.T) {
 			for k, v := range p.Inputs["defaultTags"].ObjectValue()["tags"].ObjectValue() {
 				got[string(k)] = v.StringValue()
 			}
-			if len(want.Tags) == 0 || !maps.Equal(got, want.Tags) {
-				t.Errorf("defaultTags %v, want %v", got, want.Tags)
-			}
+			assert.NotEmpty(t, want.Tags, "defaultTags %v, want %v", got, want.Tags)
+			assert.Equal(t, want.Tags, got, "defaultTags")
 		}
-		if !found {
-			t.Fatal("no us-west-2 provider")
-		}
+		require.True(t, found, "no us-west-2 provider")
 	})
 	t.Run("every guarded write raises the secret-change event", func(t *testing.T) {
 		for _, a := range secrets.WriteActions {
-			if !strings.Contains(secrets.SecretChangePattern, `"`+strings.TrimPrefix(a, "secretsmanager:")+`"`) {
-				t.Errorf("%s is not in the secret-change pattern", a)
-			}
+			assert.Contains(t, secrets.SecretChangePattern, `"`+strings.TrimPrefix(a, "secretsmanager:")+`"`, "%s is not in the secret-change pattern", a)
 		}
 	})
 }
@@ -333,25 +313,21 @@ func TestGroupRolesReachable(t *testing.T) {
 		federation := find(t, m, restype.CognitoUserPoolClient, "federation", func(r mockaws.Resource) bool { return strings.HasSuffix(r.Name, "-federation") })
 		att := only(t, m, restype.CognitoIdentityPoolRoleAttachment)
 		t.Run(stack+"/the identity pool trusts the federation client, enhanced flow only", func(t *testing.T) {
-			if v, _ := boolean(pool, "allowClassicFlow"); v {
-				t.Fatal("classic flow on: a member could ask for any group's role")
-			}
+			classic, _ := boolean(pool, "allowClassicFlow")
+			require.False(t, classic, "classic flow on: a member could ask for any group's role")
 			providers, _ := input(pool, "cognitoIdentityProviders").([]any)
-			if len(providers) != 1 || providers[0].(map[string]any)["clientId"] != id(federation) {
-				t.Errorf("providers %v, want the federation client only (the load balancer never passes the ID token on)", providers)
+			if assert.Len(t, providers, 1, "providers %v, want the federation client only (the load balancer never passes the ID token on)", providers) {
+				assert.Equal(t, id(federation), providers[0].(map[string]any)["clientId"], "providers %v, want the federation client only (the load balancer never passes the ID token on)", providers)
 			}
-			if v, _ := boolean(federation, "generateSecret"); v {
-				t.Error("the federation client has a secret; a browser or CLI cannot keep one")
-			}
+			secret, _ := boolean(federation, "generateSecret")
+			assert.False(t, secret, "the federation client has a secret; a browser or CLI cannot keep one")
 			maps, _ := input(att, "roleMappings").([]any)
-			if len(maps) != 1 || !strings.HasSuffix(maps[0].(map[string]any)["identityProvider"].(string), ":"+id(federation)) {
-				t.Errorf("role mappings %v, want the federation client's tokens mapped", maps)
+			if assert.Len(t, maps, 1, "role mappings %v, want the federation client's tokens mapped", maps) {
+				assert.True(t, strings.HasSuffix(maps[0].(map[string]any)["identityProvider"].(string), ":"+id(federation)), "role mappings %v, want the federation client's tokens mapped", maps)
 			}
 		})
 		groups := m.ByType(restype.CognitoUserGroup)
-		if len(groups) == 0 {
-			t.Fatalf("%s: no groups", stack)
-		}
+		require.NotEmpty(t, groups, "%s: no groups", stack)
 		preferred := func(memberOf ...mockaws.Resource) string {
 			best := memberOf[0]
 			for _, g := range memberOf[1:] {
@@ -370,19 +346,13 @@ func TestGroupRolesReachable(t *testing.T) {
 						Context: map[string][]string{"cognito-identity.amazonaws.com:aud": {poolID}, "cognito-identity.amazonaws.com:amr": {"authenticated", "cognito-idp.us-east-1.amazonaws.com/pool:" + id(federation)}}}
 					trusted := decide(t, str(role, "assumeRolePolicy"), req) == iampolicy.Allowed
 					reached := trusted && str(h, "roleArn") == chosen
-					if want := h.URN == g.URN; reached != want {
-						t.Errorf("role of %s reached=%v, want %v", str(h, "name"), reached, want)
-					}
+					assert.Equal(t, h.URN == g.URN, reached, "role of %s reached", str(h, "name"))
 					other := req
 					other.Context = map[string][]string{"cognito-identity.amazonaws.com:aud": {"us-east-1:other-pool"}, "cognito-identity.amazonaws.com:amr": {"authenticated"}}
-					if decide(t, str(role, "assumeRolePolicy"), other) == iampolicy.Allowed {
-						t.Errorf("role of %s trusts another identity pool", str(h, "name"))
-					}
+					assert.NotEqual(t, iampolicy.Allowed, decide(t, str(role, "assumeRolePolicy"), other), "role of %s trusts another identity pool", str(h, "name"))
 					guest := req
 					guest.Context = map[string][]string{"cognito-identity.amazonaws.com:aud": {poolID}, "cognito-identity.amazonaws.com:amr": {"unauthenticated"}}
-					if decide(t, str(role, "assumeRolePolicy"), guest) == iampolicy.Allowed {
-						t.Errorf("role of %s trusts unauthenticated identities", str(h, "name"))
-					}
+					assert.NotEqual(t, iampolicy.Allowed, decide(t, str(role, "assumeRolePolicy"), guest), "role of %s trusts unauthenticated identities", str(h, "name"))
 				}
 			})
 		}
@@ -394,9 +364,7 @@ func TestGroupRolesReachable(t *testing.T) {
 						low = g
 					}
 				}
-				if preferred(groups...) != str(low, "roleArn") {
-					t.Error("preferred role is not the lowest precedence's")
-				}
+				assert.Equal(t, str(low, "roleArn"), preferred(groups...), "preferred role is not the lowest precedence's")
 			})
 		}
 	}
@@ -412,28 +380,21 @@ func TestEventDeliveryIsWatched(t *testing.T) {
 		qARN := output(queue, "arn").(string)
 		t.Run(stack+"/every target has the dead-letter queue, every rule a FailedInvocations alarm", func(t *testing.T) {
 			rules := m.ByType(restype.CloudWatchEventRule)
-			if len(rules) < 2 {
-				t.Fatalf("%d event rules", len(rules))
-			}
+			require.GreaterOrEqual(t, len(rules), 2, "event rules")
 			for _, tg := range m.ByType(restype.CloudWatchEventTarget) {
-				if input(tg, "deadLetterConfig.arn") != qARN {
-					t.Errorf("target %s has no dead-letter queue", tg.Name)
-				}
+				assert.Equal(t, qARN, input(tg, "deadLetterConfig.arn"), "target %s has no dead-letter queue", tg.Name)
 			}
 			for _, r := range rules {
 				var watched bool
 				for _, a := range m.ByType(restype.CloudWatchMetricAlarm) {
 					watched = watched || str(a, "namespace") == "AWS/Events" && str(a, "metricName") == "FailedInvocations" && input(a, "dimensions.RuleName") == output(r, "name")
 				}
-				if !watched {
-					t.Errorf("rule %s has no FailedInvocations alarm", r.Name)
-				}
+				assert.True(t, watched, "rule %s has no FailedInvocations alarm", r.Name)
 			}
 		})
 		t.Run(stack+"/the queue takes EventBridge rules of this account only, and is watched", func(t *testing.T) {
-			if v, _ := boolean(queue, "sqsManagedSseEnabled"); !v {
-				t.Error("queue not encrypted")
-			}
+			sse, _ := boolean(queue, "sqsManagedSseEnabled")
+			assert.True(t, sse, "queue not encrypted")
 			rule := "arn:aws:events:us-east-1:" + accountOf(stack) + ":rule/x"
 			checkAccess(t, str(only(t, m, "aws:sqs/queuePolicy:QueuePolicy"), "policy"), []access{
 				{"a rule of the account", svc("events.amazonaws.com", "sqs:SendMessage", qARN, "aws:SourceArn", rule, "aws:SourceAccount", accountOf(stack), "aws:SecureTransport", "true"), true},
@@ -444,9 +405,7 @@ func TestEventDeliveryIsWatched(t *testing.T) {
 			for _, a := range m.ByType(restype.CloudWatchMetricAlarm) {
 				watched = watched || str(a, "namespace") == "AWS/SQS" && input(a, "dimensions.QueueName") == output(queue, "name")
 			}
-			if !watched {
-				t.Error("no alarm on the dead-letter queue")
-			}
+			assert.True(t, watched, "no alarm on the dead-letter queue")
 		})
 	}
 }
@@ -460,9 +419,8 @@ func TestLogBucketsLifecycle(t *testing.T) {
 		trail := only(t, m, restype.CloudTrailTrail)
 		for _, b := range m.ByType(restype.S3BucketV2) {
 			t.Run(stack+"/"+b.Name+" is emptied on destroy only when unprotected", func(t *testing.T) {
-				if v, _ := boolean(b, "forceDestroy"); v != !cfg.ProtectStateful {
-					t.Errorf("forceDestroy %v with protectStateful %v", v, cfg.ProtectStateful)
-				}
+				v, _ := boolean(b, "forceDestroy")
+				assert.Equal(t, !cfg.ProtectStateful, v, "forceDestroy with protectStateful %v", cfg.ProtectStateful)
 			})
 		}
 		trailBucket := find(t, m, restype.S3BucketV2, "of the trail", func(r mockaws.Resource) bool { return output(r, "bucket") == str(trail, "s3BucketName") })
@@ -471,13 +429,18 @@ func TestLogBucketsLifecycle(t *testing.T) {
 			enabled, _ := boolean(trailBucket, "objectLockEnabled")
 			days := cfg.Audit.Trail.ObjectLockDays
 			switch {
-			case days == 0 && (enabled || len(locks) != 0):
-				t.Error("object lock on, but not asked for")
-			case days > 0 && (!enabled || len(locks) != 1 || input(locks[0], "rule.defaultRetention.mode") != "GOVERNANCE" || input(locks[0], "rule.defaultRetention.days") != float64(days)):
-				t.Errorf("object lock enabled=%v %v, want GOVERNANCE for %d days", enabled, locks, days)
+			case days == 0:
+				assert.False(t, enabled, "object lock on, but not asked for")
+				assert.Empty(t, locks, "object lock on, but not asked for")
+			case days > 0:
+				assert.True(t, enabled, "object lock enabled=%v %v, want GOVERNANCE for %d days", enabled, locks, days)
+				if assert.Len(t, locks, 1, "object lock enabled=%v %v, want GOVERNANCE for %d days", enabled, locks, days) {
+					assert.Equal(t, "GOVERNANCE", input(locks[0], "rule.defaultRetention.mode"), "object lock enabled=%v %v, want GOVERNANCE for %d days", enabled, locks, days)
+					assert.Equal(t, float64(days), input(locks[0], "rule.defaultRetention.days"), "object lock enabled=%v %v, want GOVERNANCE for %d days", enabled, locks, days)
+				}
 			}
-			if cfg.Production && days == 0 {
-				t.Error("production trail logs are not locked")
+			if cfg.Production {
+				assert.NotZero(t, days, "production trail logs are not locked")
 			}
 		})
 	}
@@ -500,9 +463,7 @@ func TestLoadBalancerWaitsForTheInternetGateway(t *testing.T) {
 			}
 		}
 		for _, w := range want {
-			if !slices.Contains(alb.Dependencies, w) {
-				t.Errorf("%s: the load balancer does not wait for %s", stack, w)
-			}
+			assert.Contains(t, alb.Dependencies, w, "%s: the load balancer does not wait for %s", stack, w)
 		}
 	}
 }
@@ -517,13 +478,9 @@ func TestFirstRotationWaitsForTheEndpoint(t *testing.T) {
 			return strings.HasSuffix(str(r, "serviceName"), ".secretsmanager")
 		})
 		fn := only(t, m, restype.LambdaFunction)
-		if !slices.Contains(fn.Dependencies, ep.URN) {
-			t.Errorf("%s: the rotation function does not wait for %s", stack, ep.Name)
-		}
+		assert.Contains(t, fn.Dependencies, ep.URN, "%s: the rotation function does not wait for %s", stack, ep.Name)
 		for _, rot := range m.ByType(restype.SecretsManagerSecretRotation) {
-			if !slices.Contains(rot.Dependencies, fn.URN) {
-				t.Errorf("%s: rotation %s does not wait for the function", stack, rot.Name)
-			}
+			assert.Contains(t, rot.Dependencies, fn.URN, "%s: rotation %s does not wait for the function", stack, rot.Name)
 		}
 	}
 }
@@ -533,16 +490,13 @@ func TestFirstRotationWaitsForTheEndpoint(t *testing.T) {
 func TestZones(t *testing.T) {
 	m := deployed(t, "prod")
 	for _, s := range m.ByType("aws:ec2/subnet:Subnet") {
-		if z := str(s, "availabilityZone"); strings.Count(z, "-") != 2 {
-			t.Errorf("subnet %s in %s, not one of the region's own zones (a Local Zone has no NAT gateway, endpoints or load balancer)", s.Name, z)
-		}
+		z := str(s, "availabilityZone")
+		assert.Equal(t, 2, strings.Count(z, "-"), "subnet %s in %s, not one of the region's own zones (a Local Zone has no NAT gateway, endpoints or load balancer)", s.Name, z)
 	}
 	s := loadStack(t, "prod")
 	s.Config["aws:region"], s.Region = "us-west-1", "us-west-1"
 	_, err := s.Run(baseline.Run)
-	if err == nil || !strings.Contains(err.Error(), "network.azCount: 3 zones asked for, but region us-west-1 has 2 available") {
-		t.Errorf("prod in us-west-1: %v, want the zone count refused", err)
-	}
+	assert.ErrorContains(t, err, "network.azCount: 3 zones asked for, but region us-west-1 has 2 available", "prod in us-west-1: want the zone count refused")
 }
 
 // accountWide are the resource types of which an account (and region)
@@ -603,15 +557,11 @@ func TestCIRolesCanDecryptTheState(t *testing.T) {
 		if !strings.HasPrefix(s.SecretsProvider, "awskms://") || cfg.Identity.CI.Repository == "" {
 			continue
 		}
-		if !strings.Contains(cfg.Identity.CI.StateKeyARN, ":key/") {
-			t.Errorf("%s: secretsprovider %s but identity.ci.stateKeyArn %q: the CI roles cannot decrypt the stack's secrets", stack, s.SecretsProvider, cfg.Identity.CI.StateKeyARN)
-		}
+		assert.Contains(t, cfg.Identity.CI.StateKeyARN, ":key/", "%s: secretsprovider %s but identity.ci.stateKeyArn %q: the CI roles cannot decrypt the stack's secrets", stack, s.SecretsProvider, cfg.Identity.CI.StateKeyARN)
 		m := inAccount(t, stack)
 		for _, r := range []string{"-ci-preview", "-ci-deploy"} {
 			rp := find(t, m, restype.IAMRolePolicy, r, func(x mockaws.Resource) bool { return strings.HasSuffix(x.Name, r) })
-			if decide(t, str(rp, "policy"), iampolicy.Request{Principal: "arn:aws:iam::123456789012:role/ci", Action: "kms:Decrypt", Resource: cfg.Identity.CI.StateKeyARN}) != iampolicy.Allowed {
-				t.Errorf("%s: %s may not decrypt with the state key", stack, r)
-			}
+			assert.Equal(t, iampolicy.Allowed, decide(t, str(rp, "policy"), iampolicy.Request{Principal: "arn:aws:iam::123456789012:role/ci", Action: "kms:Decrypt", Resource: cfg.Identity.CI.StateKeyARN}), "%s: %s may not decrypt with the state key", stack, r)
 		}
 	}
 }
@@ -629,21 +579,15 @@ func TestValidationDomains(t *testing.T) {
 		{"app.example.com", []string{"*.example.com"}, []string{"app.example.com", "*.example.com"}},
 		{"app.example.com", []string{"app.example.com", "www.example.com"}, []string{"app.example.com", "www.example.com"}},
 	} {
-		if got := tls.ValidationDomains(tc.domain, tc.alts); !slices.Equal(got, tc.want) {
-			t.Errorf("ValidationDomains(%s, %v) = %v, want %v", tc.domain, tc.alts, got, tc.want)
-		}
+		assert.Equal(t, tc.want, tls.ValidationDomains(tc.domain, tc.alts), "ValidationDomains(%s, %v)", tc.domain, tc.alts)
 	}
 	// Through the whole program: a wildcard whose base is not on the
 	// certificate gets its validation record.
 	s := loadStack(t, "prod")
 	setField(t, s, "tls", "alternativeNames", []any{"*.example.com"})
 	m, err := s.Run(baseline.Run)
-	if err != nil {
-		t.Fatalf("prod with *.example.com beside app.example.com: %v", err)
-	}
-	if n := len(m.ByType("aws:route53/record:Record")); n < 2 {
-		t.Errorf("%d Route 53 records, want one validation record per name", n)
-	}
+	require.NoError(t, err, "prod with *.example.com beside app.example.com")
+	assert.GreaterOrEqual(t, len(m.ByType("aws:route53/record:Record")), 2, "Route 53 records, want one validation record per name")
 }
 
 // TestSignInPagesServe: managed login (version 2) serves "Login pages
@@ -652,9 +596,7 @@ func TestValidationDomains(t *testing.T) {
 func TestSignInPagesServe(t *testing.T) {
 	for _, stack := range stacks {
 		d := only(t, deployed(t, stack), "aws:cognito/userPoolDomain:UserPoolDomain")
-		if v := input(d, "managedLoginVersion"); v != 1.0 {
-			t.Errorf("%s: managedLoginVersion %v, want 1 (no ManagedLoginBranding in this provider)", stack, v)
-		}
+		assert.Equal(t, 1.0, input(d, "managedLoginVersion"), "%s: managedLoginVersion, want 1 (no ManagedLoginBranding in this provider)", stack)
 	}
 }
 
@@ -667,14 +609,13 @@ func TestDefaultsStayLocked(t *testing.T) {
 		sg := only(t, m, "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup")
 		for _, k := range []string{"ingress", "egress"} {
 			v, set := sg.Inputs[resource.PropertyKey(k)]
-			if !set || !v.IsArray() || len(v.ArrayValue()) != 0 {
-				t.Errorf("%s: default security group %s = %v, want an empty list", stack, k, v)
+			if assert.True(t, set, "%s: default security group %s = %v, want an empty list", stack, k, v) &&
+				assert.True(t, v.IsArray(), "%s: default security group %s = %v, want an empty list", stack, k, v) {
+				assert.Empty(t, v.ArrayValue(), "%s: default security group %s = %v, want an empty list", stack, k, v)
 			}
 		}
 		nacl := only(t, m, "aws:ec2/defaultNetworkAcl:DefaultNetworkAcl")
-		if !slices.Contains(nacl.IgnoreChanges, "subnetIds") {
-			t.Errorf("%s: default NACL ignores %v, want subnetIds", stack, nacl.IgnoreChanges)
-		}
+		assert.Contains(t, nacl.IgnoreChanges, "subnetIds", "%s: default NACL ignores %v, want subnetIds", stack, nacl.IgnoreChanges)
 	}
 }
 
@@ -847,11 +788,13 @@ func TestProductionMailsThroughSES(t *testing.T) {
 		pool, cfg := only(t, deployed(t, stack), restype.CognitoUserPool), stackConfig(t, stack)
 		u := cfg.Identity.UserPool
 		got := input(pool, "emailConfiguration.emailSendingAccount")
-		switch {
-		case u.SESSourceARN != "" && (got != "DEVELOPER" || input(pool, "emailConfiguration.sourceArn") != u.SESSourceARN || input(pool, "emailConfiguration.fromEmailAddress") != u.EmailFrom):
-			t.Errorf("%s: email configuration %v, want SES from %s", stack, input(pool, "emailConfiguration"), u.SESSourceARN)
-		case u.SESSourceARN == "" && cfg.Production:
-			t.Errorf("%s: production without SES", stack)
+		if u.SESSourceARN != "" {
+			assert.Equal(t, "DEVELOPER", got, "%s: email configuration %v, want SES from %s", stack, input(pool, "emailConfiguration"), u.SESSourceARN)
+			assert.Equal(t, u.SESSourceARN, input(pool, "emailConfiguration.sourceArn"), "%s: email configuration %v, want SES from %s", stack, input(pool, "emailConfiguration"), u.SESSourceARN)
+			assert.Equal(t, u.EmailFrom, input(pool, "emailConfiguration.fromEmailAddress"), "%s: email configuration %v, want SES from %s", stack, input(pool, "emailConfiguration"), u.SESSourceARN)
+		}
+		if cfg.Production {
+			assert.NotEmpty(t, u.SESSourceARN, "%s: production without SES", stack)
 		}
 	}
 }
@@ -863,9 +806,7 @@ func TestMisspelledTopLevelKey(t *testing.T) {
 	s := loadStack(t, "prod")
 	s.Config["hardening:alert"] = `{"emails":["security@example.com"]}`
 	_, err := s.Run(baseline.Run)
-	if err == nil || !strings.Contains(err.Error(), "hardening:alert: is not a setting (did you mean alerts?)") {
-		t.Errorf("run with hardening:alert: %v", err)
-	}
+	assert.ErrorContains(t, err, "hardening:alert: is not a setting (did you mean alerts?)", "run with hardening:alert")
 }
 
 // TestNamesFitAfterAutoNaming: a 40-character group name made a 69-character
@@ -875,15 +816,9 @@ func TestNamesFitAfterAutoNaming(t *testing.T) {
 	long := strings.Repeat("g", 40)
 	setField(t, s, "identity", "groups", []any{map[string]any{"name": long, "precedence": 1, "role": "admin"}})
 	m, err := s.Run(baseline.Run)
-	if err == nil || !strings.Contains(err.Error(), `identity.groups[0].name: "`+long+`" makes the group's role too long: role name "hardening-prod-group-`+long+`-xxxxxxx" and its generated suffix are 69 characters; IAM allows 64; use at most 35 characters`) {
-		t.Fatalf("a 40-character group name: %v", err)
-	}
-	if n := len(m.Resources()); n != 0 {
-		t.Errorf("%d resources registered before the refusal", n)
-	}
-	if inv := m.Invokes(); len(inv) != 0 {
-		t.Errorf("invokes %v made before the refusal", inv)
-	}
+	require.ErrorContains(t, err, `identity.groups[0].name: "`+long+`" makes the group's role too long: role name "hardening-prod-group-`+long+`-xxxxxxx" and its generated suffix are 69 characters; IAM allows 64; use at most 35 characters`, "a 40-character group name")
+	assert.Empty(t, m.Resources(), "resources registered before the refusal")
+	assert.Empty(t, m.Invokes(), "invokes made before the refusal")
 }
 
 // TestPlanResolvesTheArtifactInTheProject: secrets.rotationArtifact is
@@ -894,23 +829,14 @@ func TestPlanResolvesTheArtifactInTheProject(t *testing.T) {
 		cfg["hardening:secrets"].(map[string]any)["rotationArtifact"] = "build/rotation.zip"
 	})
 	zip, err := os.ReadFile(artifact)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.MkdirAll(filepath.Join(dir, "build"), 0o750); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(dir, "build", "rotation.zip"), zip, 0o600); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
+	require.NoError(t, os.MkdirAll(filepath.Join(dir, "build"), 0o750))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "build", "rotation.zip"), zip, 0o600))
 	wd, _ := os.Getwd()
 	code, _, stderr := runPlan("-dir", dir, "-stack", "dev", "-format", "json")
-	if code != 0 {
-		t.Errorf("plan -dir %s from %s: exit %d: %s", dir, wd, code, stderr)
-	}
-	if now, _ := os.Getwd(); now != wd {
-		t.Errorf("plan left the working directory at %s", now)
-	}
+	assert.Equal(t, 0, code, "plan -dir %s from %s: exit code; stderr: %s", dir, wd, stderr)
+	now, _ := os.Getwd()
+	assert.Equal(t, wd, now, "plan left the working directory")
 }
 
 // TestCIRolesNeedTheStackTag: without aws:defaultTags' environment the
@@ -919,9 +845,7 @@ func TestCIRolesNeedTheStackTag(t *testing.T) {
 	s := loadStack(t, "prod")
 	delete(s.Config, "aws:defaultTags")
 	_, err := s.Run(baseline.Run)
-	if err == nil || !strings.Contains(err.Error(), "aws:defaultTags: tags.environment is not set, but identity.ci is") {
-		t.Errorf("prod without aws:defaultTags: %v", err)
-	}
+	assert.ErrorContains(t, err, "aws:defaultTags: tags.environment is not set, but identity.ci is", "prod without aws:defaultTags")
 }
 
 // arnService maps a pulumi-aws type's module to the IAM service prefix of
@@ -957,9 +881,8 @@ func TestMockARNsLookLikeAWS(t *testing.T) {
 			if _, input := r.Inputs["arn"]; !ok || input || !strings.HasPrefix(r.Type, "aws:") {
 				continue // no ARN, or an input's (an event target's target)
 			}
-			if svc := arnService(r.Type); !sar.IsARNOf(svc, arn) {
-				t.Errorf("%s: %s %s has ARN %s, no %s resource type's shape", stack, r.Type, r.Name, arn, svc)
-			}
+			svc := arnService(r.Type)
+			assert.True(t, sar.IsARNOf(svc, arn), "%s: %s %s has ARN %s, no %s resource type's shape", stack, r.Type, r.Name, arn, svc)
 		}
 	}
 }
@@ -976,9 +899,8 @@ func TestCIRolesCoverEveryTypeOfThePlans(t *testing.T) {
 			if !strings.HasPrefix(r.Type, "aws:") || !r.Custom {
 				continue
 			}
-			if _, ok := identity.TypeActions[r.Type]; !ok {
-				t.Errorf("%s: %s has no entry in identity.TypeActions; the CI roles may lack what the provider calls for it", stack, r.Type)
-			}
+			_, ok := identity.TypeActions[r.Type]
+			assert.True(t, ok, "%s: %s has no entry in identity.TypeActions; the CI roles may lack what the provider calls for it", stack, r.Type)
 		}
 	}
 	// Calls the provider makes that the roles lacked before.
@@ -1100,12 +1022,9 @@ func TestServerAccessLogs(t *testing.T) {
 		tid := id(target)
 		t.Run(stack+"/target is SSE-S3 without Object Lock", func(t *testing.T) {
 			sse := onBucket(t, m, "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2", tid)
-			if got := input(sse, "rules.0.applyServerSideEncryptionByDefault.sseAlgorithm"); got != "AES256" {
-				t.Errorf("target encrypted with %v; S3 log delivery writes only to SSE-S3 targets", got)
-			}
-			if v, _ := boolean(target, "objectLockEnabled"); v {
-				t.Error("target has Object Lock; log delivery refuses a default retention")
-			}
+			assert.Equal(t, "AES256", input(sse, "rules.0.applyServerSideEncryptionByDefault.sseAlgorithm"), "target encryption; S3 log delivery writes only to SSE-S3 targets")
+			lock, _ := boolean(target, "objectLockEnabled")
+			assert.False(t, lock, "target has Object Lock; log delivery refuses a default retention")
 		})
 		policy := onBucket(t, m, restype.S3BucketPolicy, tid)
 		prefixes := map[string]bool{}
@@ -1115,17 +1034,12 @@ func TestServerAccessLogs(t *testing.T) {
 			}
 			t.Run(stack+"/"+b.Name+" logs to the target after its policy", func(t *testing.T) {
 				l := onBucket(t, m, "aws:s3/bucketLoggingV2:BucketLoggingV2", id(b))
-				if str(l, "targetBucket") != tid {
-					t.Errorf("logs to %q, want %q", str(l, "targetBucket"), tid)
-				}
-				if p := str(l, "targetPrefix"); p == "" || prefixes[p] {
-					t.Errorf("prefix %q empty or shared", p)
-				} else {
+				assert.Equal(t, tid, str(l, "targetBucket"), "logging target")
+				p := str(l, "targetPrefix")
+				if assert.NotEmpty(t, p, "prefix %q empty or shared", p) && assert.False(t, prefixes[p], "prefix %q empty or shared", p) {
 					prefixes[p] = true
 				}
-				if !slices.Contains(l.Dependencies, policy.URN) {
-					t.Error("logging does not wait for the target's policy")
-				}
+				assert.Contains(t, l.Dependencies, policy.URN, "logging does not wait for the target's policy")
 			})
 		}
 	}

@@ -8,16 +8,15 @@ import (
 	"maps"
 	"os"
 	"path/filepath"
-	"reflect"
 	"slices"
 	"strconv"
 	"strings"
 	"testing"
 
-	"github.com/stretchr/testify/require"
-
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/policyx"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/example/hardening/baseline"
 	"github.com/example/hardening/compliance"
@@ -45,18 +44,16 @@ func TestStacksPassCompliance(t *testing.T) {
 		t.Run(stack, func(t *testing.T) {
 			sups := suppressionsOf(t, stack)
 			rep, err := compliance.Evaluate(graphOf(t, stack), compliance.Rules(), sups)
-			if err != nil {
-				t.Fatalf("suppressions: %v", err)
-			}
+			require.NoError(t, err, "suppressions")
 			for _, f := range rep.Blocking() {
-				t.Errorf("blocking: %s (%s)", f.Message, f.Rule)
+				assert.Failf(t, "blocking finding", "blocking: %s (%s)", f.Message, f.Rule)
 			}
 			for _, f := range rep.Findings {
-				if f.Suppressed && f.Reason == "" {
-					t.Errorf("suppressed without a reason: %s", f.Message)
+				if f.Suppressed {
+					assert.NotEmpty(t, f.Reason, "suppressed without a reason: %s", f.Message)
 				}
-				if stack == "prod" && !f.Suppressed {
-					t.Errorf("prod has an unsuppressed finding: %s", f.Message)
+				if stack == "prod" {
+					assert.True(t, f.Suppressed, "prod has an unsuppressed finding: %s", f.Message)
 				}
 			}
 		})
@@ -104,7 +101,7 @@ func set(t *testing.T, g *compliance.Graph, typ, suffix, path string, v any) str
 		}
 		return r.URN
 	}
-	t.Fatalf("no %s named *%s", typ, suffix)
+	require.Failf(t, "no such resource", "no %s named *%s", typ, suffix)
 	return ""
 }
 
@@ -138,7 +135,7 @@ func dropDependencies(t *testing.T, g *compliance.Graph, typ, depType string) st
 		r.Dependencies = kept
 		return r.URN
 	}
-	t.Fatalf("no %s", typ)
+	require.Failf(t, "no such resource", "no %s", typ)
 	return ""
 }
 
@@ -714,11 +711,10 @@ func TestTrailRulesAcceptAdvancedSelectors(t *testing.T) {
 					got = append(got, v.Message)
 				}
 			}
-			switch {
-			case c.want == "" && len(got) > 0:
-				t.Errorf("want a pass, got %v", got)
-			case c.want != "" && (len(got) != 1 || !strings.Contains(got[0], c.want)):
-				t.Errorf("want one violation containing %q, got %v", c.want, got)
+			if c.want == "" {
+				assert.Empty(t, got, "want a pass")
+			} else if assert.Len(t, got, 1, "want one violation containing %q, got %v", c.want, got) {
+				assert.Contains(t, got[0], c.want, "want one violation containing %q", c.want)
 			}
 		})
 	}
@@ -749,14 +745,11 @@ func TestImportedCertificateKeyIsJudged(t *testing.T) {
 		t.Run(c.rule+"/"+c.want, func(t *testing.T) {
 			rule, _ := compliance.Lookup(c.rule)
 			g := graphOf(t, "dev")
-			if got := rule.Check(g); len(got) != 0 {
-				t.Fatalf("dev already fails: %v", got)
-			}
+			require.Empty(t, rule.Check(g), "dev already fails")
 			c.change(g)
 			got := rule.Check(g)
-			if len(got) != 1 || !strings.Contains(got[0].Message, c.want) {
-				t.Errorf("got %v, want one finding containing %q", got, c.want)
-			}
+			require.Len(t, got, 1, "got %v, want one finding containing %q", got, c.want)
+			assert.Contains(t, got[0].Message, c.want, "want one finding containing %q", c.want)
 		})
 	}
 }
@@ -769,7 +762,7 @@ func findResource(t *testing.T, g *compliance.Graph, typ, suffix string) complia
 			return r
 		}
 	}
-	t.Fatalf("no %s named *%s", typ, suffix)
+	require.Failf(t, "no such resource", "no %s named *%s", typ, suffix)
 	return compliance.Resource{}
 }
 
@@ -777,14 +770,10 @@ func findResource(t *testing.T, g *compliance.Graph, typ, suffix string) complia
 func withoutStatement(t *testing.T, policy, sid string) string {
 	t.Helper()
 	var doc map[string]any
-	if err := json.Unmarshal([]byte(policy), &doc); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, json.Unmarshal([]byte(policy), &doc))
 	statements, _ := doc["Statement"].([]any)
 	kept := slices.DeleteFunc(slices.Clone(statements), func(s any) bool { return s.(map[string]any)["Sid"] == sid })
-	if len(kept) == len(statements) {
-		t.Fatalf("no statement %s", sid)
-	}
+	require.NotEqual(t, len(statements), len(kept), "no statement %s", sid)
 	doc["Statement"] = kept
 	b, _ := json.Marshal(doc)
 	return string(b)
@@ -836,16 +825,12 @@ func TestEachRuleFailsWhenItsSettingFlips(t *testing.T) {
 		covered[c.rule] = true
 		t.Run(c.rule, func(t *testing.T) {
 			rule, ok := compliance.Lookup(c.rule)
-			if !ok {
-				t.Fatalf("no rule %s", c.rule)
-			}
+			require.True(t, ok, "no rule %s", c.rule)
 			prod := accountGraph(t, "prod")
 			if p := prepared[c.rule]; p != nil {
 				p(t, prod)
 			}
-			if got := rule.Check(prod); len(got) != 0 {
-				t.Fatalf("prod already fails: %v", got)
-			}
+			require.Empty(t, rule.Check(prod), "prod already fails")
 			g := accountGraph(t, "prod")
 			if p := prepared[c.rule]; p != nil {
 				p(t, g)
@@ -857,15 +842,11 @@ func TestEachRuleFailsWhenItsSettingFlips(t *testing.T) {
 					hit = true
 				}
 			}
-			if !hit {
-				t.Errorf("no violation on %s containing %q; got %v", urn, c.want, rule.Check(g))
-			}
+			assert.True(t, hit, "no violation on %s containing %q; got %v", urn, c.want, rule.Check(g))
 		})
 	}
 	for _, id := range compliance.IDs() {
-		if !covered[id] {
-			t.Errorf("rule %s has no failing case", id)
-		}
+		assert.True(t, covered[id], "rule %s has no failing case", id)
 	}
 }
 
@@ -883,33 +864,23 @@ func TestSuppressions(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			_, err := compliance.Evaluate(g, compliance.Rules(), c.sups)
-			if err == nil || !strings.Contains(err.Error(), c.want) {
-				t.Errorf("error %v, want %q", err, c.want)
-			}
+			assert.ErrorContains(t, err, c.want)
 		})
 	}
 	t.Run("suppressed findings stay in the report", func(t *testing.T) {
 		sups := suppressionsOf(t, "dev")
 		rep, err := compliance.Evaluate(g, compliance.Rules(), sups)
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		n := 0
 		for _, f := range rep.Findings {
 			if f.Suppressed {
 				n++
 			}
 		}
-		if n < len(sups) {
-			t.Errorf("%d suppressed findings for %d suppressions", n, len(sups))
-		}
+		assert.GreaterOrEqual(t, n, len(sups), "suppressed findings for %d suppressions", len(sups))
 		var md bytes.Buffer
-		if err := compliance.WriteMarkdown(&md, rep); err != nil {
-			t.Fatal(err)
-		}
-		if !strings.Contains(md.String(), sups[0].Reason) {
-			t.Error("the Markdown report leaves out a suppression's reason")
-		}
+		require.NoError(t, compliance.WriteMarkdown(&md, rep))
+		assert.Contains(t, md.String(), sups[0].Reason, "the Markdown report leaves out a suppression's reason")
 	})
 }
 
@@ -954,12 +925,8 @@ func TestPolicyPack(t *testing.T) {
 			pack, err := compliance.Pack(func(s string) ([]compliance.Suppression, error) {
 				return compliance.ReadSuppressions(filepath.Join("..", "Pulumi."+s+".yaml"))
 			})
-			if err != nil {
-				t.Fatal(err)
-			}
-			if len(pack.Policies()) != len(compliance.Rules()) {
-				t.Fatalf("%d policies for %d rules", len(pack.Policies()), len(compliance.Rules()))
-			}
+			require.NoError(t, err)
+			require.Len(t, pack.Policies(), len(compliance.Rules()), "policies for %d rules", len(compliance.Rules()))
 			resources := analyzerResources(t, stack, nil)
 			for _, p := range pack.Policies() {
 				rule, _ := compliance.Lookup(p.Name())
@@ -967,16 +934,12 @@ func TestPolicyPack(t *testing.T) {
 				if rule.Severity.Mandatory() {
 					want = policyx.EnforcementLevelMandatory
 				}
-				if p.EnforcementLevel() != want {
-					t.Errorf("%s enforcement %v, want %v", p.Name(), p.EnforcementLevel(), want)
-				}
+				assert.Equal(t, want, p.EnforcementLevel(), "%s enforcement", p.Name())
 				rec := &recorder{}
 				sv := p.(policyx.StackValidationPolicy)
-				if err := sv.Validate(context.Background(), policyx.StackValidationArgs{Manager: rec, Resources: resources}); err != nil {
-					t.Fatal(err)
-				}
+				require.NoError(t, sv.Validate(context.Background(), policyx.StackValidationArgs{Manager: rec, Resources: resources}))
 				for _, v := range rec.violations {
-					t.Errorf("%s reports %s (suppressions apply in the pack too)", p.Name(), v.Message)
+					assert.Failf(t, "violation", "%s reports %s (suppressions apply in the pack too)", p.Name(), v.Message)
 				}
 			}
 		})
@@ -994,8 +957,8 @@ func TestPolicyPack(t *testing.T) {
 			}
 			rec := &recorder{}
 			_ = p.(policyx.StackValidationPolicy).Validate(context.Background(), policyx.StackValidationArgs{Manager: rec, Resources: resources})
-			if len(rec.violations) != 1 || !strings.Contains(rec.violations[0].Message, `has MFA "OFF"`) {
-				t.Errorf("violations %v", rec.violations)
+			if assert.Len(t, rec.violations, 1, "violations %v", rec.violations) {
+				assert.Contains(t, rec.violations[0].Message, `has MFA "OFF"`, "violations %v", rec.violations)
 			}
 		}
 	})
@@ -1004,40 +967,27 @@ func TestPolicyPack(t *testing.T) {
 func TestReports(t *testing.T) {
 	sups := suppressionsOf(t, "dev")
 	rep, err := compliance.Evaluate(graphOf(t, "dev"), compliance.Rules(), sups)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	rep.Project, rep.Stack, rep.Source = "hardening", "dev", "offline plan under mocks"
 	t.Run("JSON round-trips", func(t *testing.T) {
 		var b bytes.Buffer
-		if err := compliance.WriteJSON(&b, rep); err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, compliance.WriteJSON(&b, rep))
 		back, err := compliance.ReadJSON(&b)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if !reflect.DeepEqual(back, rep) {
-			t.Errorf("round trip changed the report")
-		}
+		require.NoError(t, err)
+		assert.Equal(t, rep, back, "round trip changed the report")
 	})
 	t.Run("SARIF 2.1.0 required fields", func(t *testing.T) {
 		var b bytes.Buffer
 		root, _ := filepath.Abs("..")
-		if err := compliance.WriteSARIF(&b, rep, compliance.Rules(), root); err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, compliance.WriteSARIF(&b, rep, compliance.Rules(), root))
 		checkSARIF(t, b.Bytes(), root, len(rep.Findings))
 	})
 	t.Run("Markdown for a pull-request comment", func(t *testing.T) {
 		var b bytes.Buffer
-		if err := compliance.WriteMarkdown(&b, rep); err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, compliance.WriteMarkdown(&b, rep))
 		md := b.String()
-		if !strings.HasPrefix(md, compliance.MarkdownMarker("dev")) || !strings.Contains(md, "✅ passes") {
-			t.Errorf("markdown starts %q", md[:80])
-		}
+		assert.True(t, strings.HasPrefix(md, compliance.MarkdownMarker("dev")), "markdown starts %q", md[:min(80, len(md))])
+		assert.Contains(t, md, "✅ passes", "markdown starts %q", md[:min(80, len(md))])
 	})
 }
 
@@ -1082,44 +1032,36 @@ func checkSARIF(t *testing.T, b []byte, root string, results int) {
 			} `json:"results"`
 		} `json:"runs"`
 	}
-	if err := json.Unmarshal(b, &log); err != nil {
-		t.Fatal(err)
-	}
-	if log.Version != "2.1.0" || !strings.Contains(log.Schema, "sarif-2.1.0") || len(log.Runs) != 1 {
-		t.Fatalf("version %q schema %q runs %d", log.Version, log.Schema, len(log.Runs))
-	}
+	require.NoError(t, json.Unmarshal(b, &log))
+	require.Equal(t, "2.1.0", log.Version, "version %q schema %q runs %d", log.Version, log.Schema, len(log.Runs))
+	require.Contains(t, log.Schema, "sarif-2.1.0", "version %q schema %q runs %d", log.Version, log.Schema, len(log.Runs))
+	require.Len(t, log.Runs, 1, "version %q schema %q runs %d", log.Version, log.Schema, len(log.Runs))
 	run := log.Runs[0]
-	if run.Tool.Driver.Name == "" || len(run.Tool.Driver.Rules) != len(compliance.Rules()) {
-		t.Errorf("driver %q with %d rules", run.Tool.Driver.Name, len(run.Tool.Driver.Rules))
-	}
-	if len(run.Results) != results {
-		t.Errorf("%d results, want %d", len(run.Results), results)
-	}
+	assert.NotEmpty(t, run.Tool.Driver.Name, "driver %q with %d rules", run.Tool.Driver.Name, len(run.Tool.Driver.Rules))
+	assert.Len(t, run.Tool.Driver.Rules, len(compliance.Rules()), "driver %q with %d rules", run.Tool.Driver.Name, len(run.Tool.Driver.Rules))
+	assert.Len(t, run.Results, results, "results")
 	located := 0
 	for _, r := range run.Results {
-		if r.Message.Text == "" || r.RuleIndex == nil || *r.RuleIndex >= len(run.Tool.Driver.Rules) || run.Tool.Driver.Rules[*r.RuleIndex].ID != r.RuleID {
-			t.Errorf("result %+v", r)
+		assert.NotEmpty(t, r.Message.Text, "result %+v", r)
+		if assert.NotNil(t, r.RuleIndex, "result %+v", r) && assert.Less(t, *r.RuleIndex, len(run.Tool.Driver.Rules), "result %+v", r) {
+			assert.Equal(t, run.Tool.Driver.Rules[*r.RuleIndex].ID, r.RuleID, "result %+v", r)
 		}
-		if !slices.Contains([]string{"error", "warning", "note"}, r.Level) {
-			t.Errorf("level %q", r.Level)
-		}
+		assert.Contains(t, []string{"error", "warning", "note"}, r.Level, "level %q", r.Level)
 		for _, l := range r.Locations {
-			if len(l.LogicalLocations) != 1 || !strings.HasPrefix(l.LogicalLocations[0].FullyQualifiedName, "urn:pulumi:") {
-				t.Errorf("logical locations %+v", l.LogicalLocations)
+			if assert.Len(t, l.LogicalLocations, 1, "logical locations %+v", l.LogicalLocations) {
+				assert.True(t, strings.HasPrefix(l.LogicalLocations[0].FullyQualifiedName, "urn:pulumi:"), "logical locations %+v", l.LogicalLocations)
 			}
 			if p := l.PhysicalLocation; p != nil {
 				located++
-				if filepath.IsAbs(p.ArtifactLocation.URI) || p.Region.StartLine < 1 {
-					t.Errorf("physical location %+v", p)
-				}
-				if _, err := os.Stat(filepath.Join(root, p.ArtifactLocation.URI)); err != nil {
-					t.Errorf("location %s is not a file of the repository", p.ArtifactLocation.URI)
-				}
+				assert.False(t, filepath.IsAbs(p.ArtifactLocation.URI), "physical location %+v", p)
+				assert.GreaterOrEqual(t, p.Region.StartLine, 1, "physical location %+v", p)
+				_, err := os.Stat(filepath.Join(root, p.ArtifactLocation.URI))
+				assert.NoError(t, err, "location %s is not a file of the repository", p.ArtifactLocation.URI)
 			}
 		}
 	}
-	if results > 0 && located == 0 {
-		t.Error("no result points at the Go source that made the resource")
+	if results > 0 {
+		assert.NotZero(t, located, "no result points at the Go source that made the resource")
 	}
 }
 
@@ -1128,41 +1070,30 @@ func TestFromPreview(t *testing.T) {
 	// shared field notes): the CLI itself cannot run here.
 	doc := previewOf(deployed(t, "prod"), nil)
 	g, err := compliance.ReadPreview(bytes.NewReader(doc))
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	sups := suppressionsOf(t, "prod")
 	fromPreview, err := compliance.Evaluate(g, compliance.Rules(), sups)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	offline, _ := compliance.Evaluate(graphOf(t, "prod"), compliance.Rules(), sups)
-	if len(fromPreview.Findings) != len(offline.Findings) || len(fromPreview.Blocking()) != 0 {
-		t.Errorf("preview findings %v, offline %v", fromPreview.Findings, offline.Findings)
-	}
+	assert.Len(t, fromPreview.Findings, len(offline.Findings), "preview findings %v, offline %v", fromPreview.Findings, offline.Findings)
+	assert.Empty(t, fromPreview.Blocking(), "preview findings %v, offline %v", fromPreview.Findings, offline.Findings)
 	t.Run("an unsecret password in the preview blocks", func(t *testing.T) {
 		doc := []byte(`{"steps":[{"op":"create","urn":"urn:pulumi:prod::hardening::aws:secretsmanager/secretVersion:SecretVersion::v","newState":{"type":"aws:secretsmanager/secretVersion:SecretVersion","custom":true,"inputs":{"secretId":"04da6b54-80e4-46f7-96ec-b56ff0331ba9","secretString":"plain"}}}]}`)
 		g, err := compliance.ReadPreview(bytes.NewReader(doc))
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		rep, _ := compliance.Evaluate(g, compliance.Rules(), nil)
-		if len(rep.Blocking()) != 1 || rep.Blocking()[0].Rule != "no-plaintext-secrets" {
-			t.Errorf("findings %v", rep.Findings)
-		}
+		require.Len(t, rep.Blocking(), 1, "findings %v", rep.Findings)
+		assert.Equal(t, "no-plaintext-secrets", rep.Blocking()[0].Rule, "findings %v", rep.Findings)
 	})
 	t.Run("not a preview", func(t *testing.T) {
-		if _, err := compliance.ReadPreview(strings.NewReader(`{"resources":[]}`)); err == nil {
-			t.Error("a document without steps was read")
-		}
+		_, err := compliance.ReadPreview(strings.NewReader(`{"resources":[]}`))
+		assert.Error(t, err, "a document without steps was read")
 	})
 }
 
 func BenchmarkComplianceRulesPer1000Resources(b *testing.B) {
 	m, err := loadStack(b, "prod").Run(baseline.Run)
-	if err != nil {
-		b.Fatal(err)
-	}
+	require.NoError(b, err)
 	base := plan.ComplianceGraph(m.Resources())
 	g := &compliance.Graph{}
 	for i := 0; len(g.Resources) < 1000; i++ {
@@ -1179,9 +1110,8 @@ func BenchmarkComplianceRulesPer1000Resources(b *testing.B) {
 		// builds one, with the account so that the request-evaluating
 		// rules run too.
 		fresh := &compliance.Graph{Resources: g.Resources, Partition: base.Partition, Region: base.Region, Account: base.Account}
-		if _, err := compliance.Evaluate(fresh, rules, nil); err != nil {
-			b.Fatal(err)
-		}
+		_, err := compliance.Evaluate(fresh, rules, nil)
+		require.NoError(b, err)
 	}
 }
 
@@ -1190,53 +1120,41 @@ func BenchmarkComplianceRulesPer1000Resources(b *testing.B) {
 // engine starts it in, and fails rather than judge without them.
 func TestPolicyPackFindsItsStack(t *testing.T) {
 	dev := analyzerResources(t, "dev", nil)
-	if got, err := compliance.StackOf(dev); err != nil || got != "dev" {
-		t.Fatalf("StackOf(dev resources) = %q, %v", got, err)
-	}
+	got, err := compliance.StackOf(dev)
+	require.NoError(t, err, "StackOf(dev resources)")
+	require.Equal(t, "dev", got, "StackOf(dev resources)")
 	var asked []string
 	pack, err := compliance.Pack(func(stack string) ([]compliance.Suppression, error) {
 		asked = append(asked, stack)
 		return compliance.ReadSuppressions(filepath.Join("..", "Pulumi."+stack+".yaml"))
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	for _, p := range pack.Policies() {
 		rec := &recorder{}
-		if err := p.(policyx.StackValidationPolicy).Validate(context.Background(), policyx.StackValidationArgs{Manager: rec, Resources: dev}); err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, p.(policyx.StackValidationPolicy).Validate(context.Background(), policyx.StackValidationArgs{Manager: rec, Resources: dev}))
 		for _, v := range rec.violations {
-			t.Errorf("%s reports %s on dev: dev's suppressions were not applied", p.Name(), v.Message)
+			assert.Failf(t, "violation", "%s reports %s on dev: dev's suppressions were not applied", p.Name(), v.Message)
 		}
 	}
-	if len(asked) != 1 || asked[0] != "dev" {
-		t.Errorf("suppressions read for %v, want once for dev", asked)
-	}
+	assert.Equal(t, []string{"dev"}, asked, "suppressions read, want once for dev")
 	t.Run("a stack file that cannot be read fails the preview", func(t *testing.T) {
 		pack, _ := compliance.Pack(func(stack string) ([]compliance.Suppression, error) {
 			return compliance.ReadSuppressions(filepath.Join(t.TempDir(), "Pulumi."+stack+".yaml"))
 		})
 		err := pack.Policies()[0].(policyx.StackValidationPolicy).Validate(context.Background(), policyx.StackValidationArgs{Manager: &recorder{}, Resources: dev})
-		if err == nil || !strings.Contains(err.Error(), "suppressions of stack dev") {
-			t.Errorf("Validate = %v, want a failure naming the stack", err)
-		}
+		assert.ErrorContains(t, err, "suppressions of stack dev", "Validate: want a failure naming the stack")
 	})
 	t.Run("the project directory is the working directory when it holds Pulumi.yaml", func(t *testing.T) {
 		wd, _ := os.Getwd()
 		t.Cleanup(func() { _ = os.Chdir(wd) })
-		if err := os.Chdir(".."); err != nil {
-			t.Fatal(err)
-		}
-		if dir, err := compliance.ProjectDir(""); err != nil || dir != "." {
-			t.Errorf("ProjectDir from the project = %q, %v; want .", dir, err)
-		}
-		if err := os.Chdir("policypack"); err != nil {
-			t.Fatal(err)
-		}
-		if dir, err := compliance.ProjectDir(""); err != nil || dir != ".." {
-			t.Errorf("ProjectDir from policypack/ = %q, %v; want ..", dir, err)
-		}
+		require.NoError(t, os.Chdir(".."))
+		dir, err := compliance.ProjectDir("")
+		assert.NoError(t, err, "ProjectDir from the project")
+		assert.Equal(t, ".", dir, "ProjectDir from the project")
+		require.NoError(t, os.Chdir("policypack"))
+		dir, err = compliance.ProjectDir("")
+		assert.NoError(t, err, "ProjectDir from policypack/")
+		assert.Equal(t, "..", dir, "ProjectDir from policypack/")
 	})
 }
 
@@ -1267,50 +1185,30 @@ func TestUnknownsAreNotJudged(t *testing.T) {
 	}
 	b, _ := json.Marshal(preview)
 	g, err := compliance.ReadPreview(bytes.NewReader(b))
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	sups := suppressionsOf(t, "prod")
 	rep, err := compliance.Evaluate(g, compliance.Rules(), sups)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	rep.Project, rep.Stack = "hardening", "prod"
-	if b := rep.Blocking(); len(b) != 0 {
-		t.Errorf("unknown values block: %v (elb-multi-az on one unknown subnet list was a false failure)", b)
-	}
+	assert.Empty(t, rep.Blocking(), "unknown values block (elb-multi-az on one unknown subnet list was a false failure)")
 	notJudged := map[string]int{}
 	for _, f := range rep.NotJudged() {
 		notJudged[f.Rule]++
-		if !strings.Contains(f.Message, "not judged until apply") {
-			t.Errorf("%s: %s", f.Rule, f.Message)
-		}
+		assert.Contains(t, f.Message, "not judged until apply", "%s: %s", f.Rule, f.Message)
 	}
 	for _, rule := range []string{"oidc-trust-exact", "iam-trust-no-wildcard", "elb-multi-az", "elb-tls-policy", "deploy-iam-policy-lint"} {
-		if notJudged[rule] == 0 {
-			t.Errorf("rule %s passed on unknown values without saying it could not judge them (not judged: %v)", rule, notJudged)
-		}
+		assert.NotZero(t, notJudged[rule], "rule %s passed on unknown values without saying it could not judge them (not judged: %v)", rule, notJudged)
 	}
 	var table, md, sarif bytes.Buffer
-	if err := compliance.WriteTable(&table, rep); err != nil {
-		t.Fatal(err)
-	}
-	if err := compliance.WriteMarkdown(&md, rep); err != nil {
-		t.Fatal(err)
-	}
-	if err := compliance.WriteSARIF(&sarif, rep, compliance.Rules(), ".."); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, compliance.WriteTable(&table, rep))
+	require.NoError(t, compliance.WriteMarkdown(&md, rep))
+	require.NoError(t, compliance.WriteSARIF(&sarif, rep, compliance.Rules(), ".."))
 	n := len(rep.NotJudged())
-	if !strings.Contains(table.String(), fmt.Sprintf("%d not judged until apply", n)) || !strings.Contains(table.String(), "not judged ") {
-		t.Errorf("table does not count or show the not-judged findings:\n%s", table.String())
-	}
-	if !strings.Contains(md.String(), fmt.Sprintf("%d not judged.", n)) || !strings.Contains(md.String(), "go run ./cmd/plan -stack prod") {
-		t.Errorf("markdown does not count them or point at the offline plan:\n%s", md.String())
-	}
-	if !strings.Contains(sarif.String(), `"kind": "open"`) {
-		t.Error(`SARIF results for not-judged findings are not kind "open"`)
-	}
+	assert.Contains(t, table.String(), fmt.Sprintf("%d not judged until apply", n), "table does not count the not-judged findings")
+	assert.Contains(t, table.String(), "not judged ", "table does not show the not-judged findings")
+	assert.Contains(t, md.String(), fmt.Sprintf("%d not judged.", n), "markdown does not count them")
+	assert.Contains(t, md.String(), "go run ./cmd/plan -stack prod", "markdown does not point at the offline plan")
+	assert.Contains(t, sarif.String(), `"kind": "open"`, `SARIF results for not-judged findings are not kind "open"`)
 }
 
 // TestPreviewSourcePositionsMapToTheRepository: the language host builds
@@ -1318,23 +1216,17 @@ func TestUnknownsAreNotJudged(t *testing.T) {
 // needs repository paths for code scanning to place them.
 func TestPreviewSourcePositionsMapToTheRepository(t *testing.T) {
 	gomod, err := os.ReadFile(filepath.Join("..", "go.mod"))
-	if err != nil || !strings.HasPrefix(string(gomod), "module "+compliance.ModulePath+"\n") {
-		t.Fatalf("go.mod's module is not %s (%v)", compliance.ModulePath, err)
-	}
+	require.NoError(t, err, "go.mod")
+	require.True(t, strings.HasPrefix(string(gomod), "module "+compliance.ModulePath+"\n"), "go.mod's module is not %s", compliance.ModulePath)
 	doc := `{"steps":[{"op":"create","urn":"urn:pulumi:prod::hardening::aws:lb/listener:Listener::l","newState":{"type":"aws:lb/listener:Listener","custom":true,` +
 		`"inputs":{"protocol":"HTTP","defaultActions":[{"type":"forward"}]},"sourcePosition":"project:///../../../github.com/example/hardening/tls/tls.go#367"}}]}`
 	g, err := compliance.ReadPreview(strings.NewReader(doc))
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	rep, _ := compliance.Evaluate(g, compliance.Rules(), nil)
 	var sarif bytes.Buffer
-	if err := compliance.WriteSARIF(&sarif, rep, compliance.Rules(), "/work/repo"); err != nil {
-		t.Fatal(err)
-	}
-	if !strings.Contains(sarif.String(), `"uri": "tls/tls.go"`) || !strings.Contains(sarif.String(), `"startLine": 367`) {
-		t.Errorf("SARIF locations do not point at tls/tls.go:367:\n%s", sarif.String())
-	}
+	require.NoError(t, compliance.WriteSARIF(&sarif, rep, compliance.Rules(), "/work/repo"))
+	assert.Contains(t, sarif.String(), `"uri": "tls/tls.go"`, "SARIF locations do not point at tls/tls.go:367")
+	assert.Contains(t, sarif.String(), `"startLine": 367`, "SARIF locations do not point at tls/tls.go:367")
 }
 
 // TestControlLabelsBelongToTheirStandard: Security Hub controls outside FSBP
@@ -1346,9 +1238,7 @@ func TestControlLabelsBelongToTheirStandard(t *testing.T) {
 	for _, r := range compliance.Rules() {
 		for _, c := range r.Controls {
 			for _, id := range notFSBP {
-				if c == "FSBP "+id {
-					t.Errorf("rule %s labels %s as FSBP; it is not in FSBP v1.0.0 (use \"SecurityHub %s\")", r.ID, id, id)
-				}
+				assert.NotEqual(t, "FSBP "+id, c, "rule %s labels %s as FSBP; it is not in FSBP v1.0.0 (use \"SecurityHub %s\")", r.ID, id, id)
 			}
 		}
 	}
@@ -1361,52 +1251,40 @@ func TestCoveragePageIsCurrent(t *testing.T) {
 	// Every stack file in one project copy, with the test stand-in for the
 	// rotation function's zip (CI builds the real one later).
 	dir := projectCopy(t, stacks[0])
-	all := append(slices.Clone(stacks), slices.Sorted(maps.Values(bootstraps))...)
-	all = slices.Compact(all)
+	all := slices.Compact(append(slices.Clone(stacks), slices.Sorted(maps.Values(bootstraps))...))
 	for _, stack := range all[1:] {
 		raw, err := os.ReadFile(filepath.Join(projectCopy(t, stack), "Pulumi."+stack+".yaml"))
 		require.NoError(t, err)
 		require.NoError(t, os.WriteFile(filepath.Join(dir, "Pulumi."+stack+".yaml"), raw, 0o600))
 	}
 	var out, errs bytes.Buffer
-	if code := plan.Command([]string{"-dir", dir, "-stack", strings.Join(all, ","), "-format", "coverage"}, &out, &errs); code != 0 {
-		t.Fatalf("plan -format coverage exited %d: %s", code, errs.String())
-	}
+	code := plan.Command([]string{"-dir", dir, "-stack", strings.Join(all, ","), "-format", "coverage"}, &out, &errs)
+	require.Equal(t, 0, code, "plan -format coverage exit code; stderr: %s", errs.String())
 	want, err := os.ReadFile("../docs/coverage.md")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !bytes.Equal(out.Bytes(), want) {
-		t.Errorf("docs/coverage.md is stale: run `go run ./cmd/plan -stack %s -format coverage > docs/coverage.md`", strings.Join(all, ","))
-	}
+	require.NoError(t, err)
+	assert.Equal(t, string(want), out.String(), "docs/coverage.md is stale: run `go run ./cmd/plan -stack %s -format coverage > docs/coverage.md`", strings.Join(all, ","))
 }
 
 // TestControlCoverage: every FSBP and CIS control the stack decides has a
-// rule (the #18 target is 95%), and every FSBP or CIS label a rule carries
+// rule, and every FSBP or CIS label a rule carries
 // names a catalogued control.
 func TestControlCoverage(t *testing.T) {
-	if bad := compliance.UnknownLabels(compliance.Rules()); len(bad) > 0 {
-		t.Errorf("labels naming no catalogued control: %v", bad)
-	}
+	assert.Empty(t, compliance.UnknownLabels(compliance.Rules()), "labels naming no catalogued control")
 	total, judged := map[compliance.Standard]int{}, map[compliance.Standard]int{}
 	for _, row := range compliance.Coverage(compliance.Rules(), nil) {
 		if row.Control.Scope != compliance.InStack {
-			if row.Control.Scope == compliance.Account && row.Control.Check == "" {
-				t.Errorf("%s is outside the stack without how to check it", row.Control.Label())
+			if row.Control.Scope == compliance.Account {
+				assert.NotEmpty(t, row.Control.Check, "%s is outside the stack without how to check it", row.Control.Label())
 			}
 			continue
 		}
 		total[row.Control.Standard]++
-		if len(row.Rules) > 0 {
+		if assert.NotEmpty(t, row.Rules, "%s has no rule", row.Control.Label()) {
 			judged[row.Control.Standard]++
-		} else {
-			t.Errorf("%s has no rule", row.Control.Label())
 		}
 	}
 	for std, n := range total {
-		if float64(judged[std]) < 0.95*float64(n) {
-			t.Errorf("%s: %d of %d controls judged, under 95%%", std, judged[std], n)
-		}
+		assert.GreaterOrEqual(t, float64(judged[std]), 0.95*float64(n), "%s: %d of %d controls judged, under 95%%", std, judged[std], n)
 	}
 }
 
@@ -1414,9 +1292,7 @@ func TestControlCoverage(t *testing.T) {
 // unsuppressed finding fails it, suppressed ones are shown as such.
 func TestCoverageStatus(t *testing.T) {
 	rep, err := compliance.Evaluate(graphOf(t, "prod"), compliance.Rules(), suppressionsOf(t, "prod"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	status := func(rep *compliance.Report, label string) string {
 		for _, row := range compliance.Coverage(compliance.Rules(), []*compliance.Report{rep}) {
 			if row.Control.Label() == label {
@@ -1426,24 +1302,16 @@ func TestCoverageStatus(t *testing.T) {
 		return "absent"
 	}
 	for label, want := range map[string]string{"FSBP ELB.18": "suppressed", "FSBP ELB.1": "pass", "CIS 1.4": "outside the stack", "FSBP SecretsManager.3": "after deployment"} {
-		if got := status(rep, label); got != want {
-			t.Errorf("%s: %s, want %s", label, got, want)
-		}
+		assert.Equal(t, want, status(rep, label), label)
 	}
 	for i, f := range rep.Findings {
 		if f.Rule == "elb-listener-encrypted" {
 			rep.Findings[i].Suppressed = false
 		}
 	}
-	if got := status(rep, "FSBP ELB.18"); got != "fail" {
-		t.Errorf("FSBP ELB.18 with an unsuppressed finding: %s, want fail", got)
-	}
+	assert.Equal(t, "fail", status(rep, "FSBP ELB.18"), "FSBP ELB.18 with an unsuppressed finding")
 	// dev leaves GuardDuty to prod, in the same account.
 	dev, err := compliance.Evaluate(graphOf(t, "dev"), compliance.Rules(), suppressionsOf(t, "dev"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got := status(dev, "FSBP GuardDuty.1"); got != "another stack owns it" {
-		t.Errorf("dev GuardDuty.1: %s, want another stack owns it", got)
-	}
+	require.NoError(t, err)
+	assert.Equal(t, "another stack owns it", status(dev, "FSBP GuardDuty.1"), "dev GuardDuty.1")
 }

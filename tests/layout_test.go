@@ -3,13 +3,20 @@ package tests
 import (
 	"encoding/json"
 	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 	"gopkg.in/yaml.v3"
 
 	"github.com/example/hardening/stackconfig"
@@ -31,17 +38,13 @@ func TestLightPackagesStayLight(t *testing.T) {
 		args = append(args, pkg)
 	}
 	out, err := exec.Command("go", args...).Output()
-	if err != nil {
-		t.Fatalf("go list: %v", err)
-	}
+	require.NoError(t, err, "go list")
 	for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
 		fields := strings.Fields(line)
 		pkg := fields[0]
 		for _, dep := range fields[1:] {
 			for _, f := range forbidden[pkg] {
-				if strings.HasPrefix(dep, f) && !strings.HasPrefix(dep, "github.com/example/hardening") {
-					t.Errorf("%s depends on %s", pkg, dep)
-				}
+				assert.False(t, strings.HasPrefix(dep, f) && !strings.HasPrefix(dep, "github.com/example/hardening"), "%s depends on %s", pkg, dep)
 			}
 		}
 	}
@@ -56,12 +59,9 @@ func TestTypeTokensDeclaredOnce(t *testing.T) {
 		files, _ := filepath.Glob(filepath.Join(dir, "*.go"))
 		for _, f := range files {
 			b, err := os.ReadFile(f)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if m := decl.Find(b); m != nil {
-				t.Errorf("%s declares %s; use internal/restype", f, strings.TrimSpace(string(m)))
-			}
+			require.NoError(t, err)
+			m := decl.Find(b)
+			assert.Nil(t, m, "%s declares %s; use internal/restype", f, strings.TrimSpace(string(m)))
 		}
 	}
 }
@@ -94,9 +94,7 @@ func TestConfigurationTableMatchesDefaults(t *testing.T) {
 		return cur, true
 	}
 	page, err := os.ReadFile("../docs/configuration.md")
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	row := regexp.MustCompile("(?m)^\\| `hardening:([^`]+)`((?: / `[^`]+`)*) \\| ([^|]+) \\|")
 	value := regexp.MustCompile("^`([^`]+)`$")
 	checked := 0
@@ -126,14 +124,10 @@ func TestConfigurationTableMatchesDefaults(t *testing.T) {
 			b, _ := json.Marshal(want) // YAML's ints and maps as JSON's
 			_ = json.Unmarshal(b, &want)
 			checked++
-			if !covers(want, got) {
-				t.Errorf("docs/configuration.md says hardening:%s defaults to %s; stackconfig applies %v", k, v[1], got)
-			}
+			assert.True(t, covers(want, got), "docs/configuration.md says hardening:%s defaults to %s; stackconfig applies %v", k, v[1], got)
 		}
 	}
-	if checked < 20 {
-		t.Errorf("only %d defaults checked; the table's format changed", checked)
-	}
+	assert.GreaterOrEqual(t, checked, 20, "defaults checked; the table's format changed")
 	t.Logf("%d defaults checked", checked)
 }
 
@@ -166,4 +160,147 @@ func covers(doc, got any) bool {
 		return true
 	}
 	return fmt.Sprint(doc) == fmt.Sprint(got)
+}
+
+// TestTestsAssertWithTestify: every test of the module asserts with
+// testify's require and assert, one style throughout. A call of Error,
+// Errorf, Fatal or Fatalf on a *testing.T, *testing.B, *testing.F or
+// testing.TB in any _test.go file of the module fails it; the calls are
+// found in the syntax tree, so strings and comments do not count.
+func TestTestsAssertWithTestify(t *testing.T) {
+	var files []string
+	require.NoError(t, filepath.WalkDir("..", func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() && path != ".." {
+			// What the go command leaves out of the module, and the modules
+			// nested in it (engine/cli, engine/language-go).
+			if strings.HasPrefix(d.Name(), ".") || strings.HasPrefix(d.Name(), "_") || d.Name() == "testdata" {
+				return filepath.SkipDir
+			}
+			if _, err := os.Stat(filepath.Join(path, "go.mod")); err == nil {
+				return filepath.SkipDir
+			}
+		}
+		if !d.IsDir() && strings.HasSuffix(path, "_test.go") {
+			files = append(files, path)
+		}
+		return nil
+	}))
+	require.Contains(t, files, filepath.Join("..", "tests", "layout_test.go"), "the walk missed this very file")
+	fset := token.NewFileSet()
+	var found []string
+	for _, path := range files {
+		f, err := parser.ParseFile(fset, path, nil, parser.SkipObjectResolution)
+		require.NoError(t, err)
+		for _, call := range stdlibFailures(f) {
+			found = append(found, fset.Position(call.Pos()).String())
+		}
+	}
+	assert.Empty(t, found, "calls of t.Error, t.Errorf, t.Fatal or t.Fatalf; use require (stops the test) or assert")
+}
+
+// TestStdlibFailures: what the one-style check counts, and what it does not.
+func TestStdlibFailures(t *testing.T) {
+	for _, tc := range []struct {
+		name, src string
+		want      int
+	}{
+		{"each method on *testing.T", `func TestX(t *testing.T) { t.Error(1); t.Errorf("%d", 1); t.Fatal(1); t.Fatalf("%d", 1) }`, 4},
+		{"a helper's testing.TB", `func check(tb testing.TB) { tb.Helper(); tb.Fatalf("x") }`, 1},
+		{"a benchmark and a fuzz target", `func BenchmarkX(b *testing.B) { b.Fatal(1) }; func FuzzX(f *testing.F) { f.Fuzz(func(t *testing.T, s string) { t.Error(s) }) }`, 2},
+		{"a subtest's t", `func TestX(t *testing.T) { t.Run("a", func(t *testing.T) { t.Errorf("x") }) }`, 1},
+		{"a closure using the test's t", `func TestX(t *testing.T) { check := func() { t.Fatal("x") }; check() }`, 1},
+		{"the testing package under another name", `import tst "testing"; func TestX(t *tst.T) { t.Error(1) }`, 1},
+		{"allowed methods", `func TestX(t *testing.T) { t.Helper(); t.Log(1); t.Logf("x"); t.Skip(); t.Run("a", nil); t.Cleanup(nil) }`, 0},
+		{"strings and comments", `func TestX(t *testing.T) { _ = "t.Errorf(x)" /* t.Fatal(err) */ } // t.Error(1)`, 0},
+		{"Error on an error", `func TestX(t *testing.T) { var err error; _ = err.Error() }`, 0},
+		{"a parameter that shadows t", `func TestX(t *testing.T) { func(t fmt.Stringer) { t.Error() }(nil) }`, 0},
+		{"testify", `func TestX(t *testing.T) { require.NoError(t, nil); assert.Equal(t, 1, 1) }`, 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			src := "package x\n"
+			if !strings.HasPrefix(tc.src, "import") {
+				src += `import "testing"` + "\n"
+			}
+			f, err := parser.ParseFile(token.NewFileSet(), "x_test.go", src+tc.src, parser.SkipObjectResolution)
+			require.NoError(t, err)
+			assert.Len(t, stdlibFailures(f), tc.want)
+		})
+	}
+}
+
+// stdlibFailures returns the calls in f of Error, Errorf, Fatal or Fatalf
+// on a parameter of type *testing.T, *testing.B, *testing.F or testing.TB,
+// including from closures that use it.
+func stdlibFailures(f *ast.File) []*ast.CallExpr {
+	pkg := "" // the name f imports "testing" under
+	for _, imp := range f.Imports {
+		if imp.Path.Value == `"testing"` {
+			pkg = "testing"
+			if imp.Name != nil {
+				pkg = imp.Name.Name
+			}
+		}
+	}
+	if pkg == "" {
+		return nil
+	}
+	isTesting := func(typ ast.Expr) bool {
+		if star, ok := typ.(*ast.StarExpr); ok {
+			typ = star.X
+		}
+		sel, ok := typ.(*ast.SelectorExpr)
+		if !ok {
+			return false
+		}
+		x, ok := sel.X.(*ast.Ident)
+		return ok && x.Name == pkg && slices.Contains([]string{"T", "B", "F", "TB"}, sel.Sel.Name)
+	}
+	var calls []*ast.CallExpr
+	// walk visits n with the names that are testing values there; a
+	// function's parameters shadow the names of the enclosing ones.
+	var walk func(n ast.Node, inScope map[string]bool)
+	walk = func(n ast.Node, inScope map[string]bool) {
+		ast.Inspect(n, func(n ast.Node) bool {
+			var params []*ast.FieldList
+			var body *ast.BlockStmt
+			switch n := n.(type) {
+			case *ast.FuncDecl:
+				params, body = []*ast.FieldList{n.Recv, n.Type.Params}, n.Body
+			case *ast.FuncLit:
+				params, body = []*ast.FieldList{n.Type.Params}, n.Body
+			case *ast.CallExpr:
+				if sel, ok := n.Fun.(*ast.SelectorExpr); ok {
+					if x, ok := sel.X.(*ast.Ident); ok && inScope[x.Name] && slices.Contains([]string{"Error", "Errorf", "Fatal", "Fatalf"}, sel.Sel.Name) {
+						calls = append(calls, n)
+					}
+				}
+				return true
+			default:
+				return true
+			}
+			inner := map[string]bool{}
+			for k, v := range inScope {
+				inner[k] = v
+			}
+			for _, fl := range params {
+				if fl == nil {
+					continue
+				}
+				for _, field := range fl.List {
+					for _, name := range field.Names {
+						inner[name.Name] = isTesting(field.Type)
+					}
+				}
+			}
+			if body != nil {
+				walk(body, inner)
+			}
+			return false
+		})
+	}
+	walk(f, map[string]bool{})
+	return calls
 }
