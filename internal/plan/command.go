@@ -30,7 +30,8 @@ func Command(args []string, stdout, stderr io.Writer) int {
 	stack := fs.String("stack", "dev", "stack name: reads Pulumi.<stack>.yaml")
 	dir := fs.String("dir", ".", "project directory (holds Pulumi.yaml)")
 	asJSON := fs.Bool("json", false, "write the plan as JSON instead of the tree and findings")
-	format := fs.String("format", "", "write only the findings: json, sarif or markdown; or coverage: the controls each -stack (comma-separated) passes")
+	format := fs.String("format", "", "write only the findings: json, sarif or markdown; or coverage: the controls each -stack (comma-separated) passes; or reachability: the flows the network admits (-json for machines)")
+	base := fs.String("base", "", "with -format reachability: a previous reachability JSON (the base branch's) to show the flows a change adds and removes")
 	fromPreview := fs.String("from-preview", "", "judge this `pulumi preview --json` file instead of the mock-recorded plan")
 	sourceRoot := fs.String("source-root", "", "the repository root SARIF locations are relative to (default -dir)")
 	guard := fs.Bool("guard", false, "with -from-preview: fail on a replacement or deletion of a resource whose loss loses data or cuts access")
@@ -44,9 +45,9 @@ func Command(args []string, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	switch *format {
-	case "", "table", "json", "sarif", "markdown", "coverage":
+	case "", "table", "json", "sarif", "markdown", "coverage", "reachability":
 	default:
-		fmt.Fprintf(stderr, "plan: -format %q: use json, sarif, markdown or coverage\n", *format)
+		fmt.Fprintf(stderr, "plan: -format %q: use json, sarif, markdown, coverage or reachability\n", *format)
 		return exitUsage
 	}
 	if *format == "coverage" && (*fromPreview != "" || *asJSON || *guard) {
@@ -61,7 +62,7 @@ func Command(args []string, stdout, stderr io.Writer) int {
 	// stack's relative paths (secrets.rotationArtifact) resolve; so does
 	// the plan. Paths given on the command line stay relative to where it
 	// was started.
-	for _, p := range []*string{fromPreview, sourceRoot, dir} {
+	for _, p := range []*string{fromPreview, sourceRoot, dir, base} {
 		if *p != "" {
 			abs, err := filepath.Abs(*p)
 			if err != nil {
@@ -112,7 +113,7 @@ func Command(args []string, stdout, stderr io.Writer) int {
 		}
 		report := NewReport(s.Project, s.Name, *dir, m.Resources())
 		switch {
-		case *asJSON:
+		case *asJSON && *format != "reachability":
 			if err := report.WriteJSON(stdout); err != nil {
 				return fail(err)
 			}
@@ -124,6 +125,22 @@ func Command(args []string, stdout, stderr io.Writer) int {
 			fmt.Fprintln(stdout)
 		}
 		graph = ComplianceGraph(m.Resources())
+	}
+	graph.Intent = baseline.NetworkIntent(s.Project, s.Name, cfg)
+	if *format == "reachability" {
+		out := ""
+		if *asJSON {
+			out = "json"
+		}
+		blocking, err := writeReachability(stdout, graph, cfg.Compliance.Suppressions, *stack, source, *base, out)
+		if err != nil {
+			return fail(err)
+		}
+		if len(blocking) > 0 {
+			fmt.Fprintf(stderr, "plan: %s: %d blocking reachability finding(s), the first: %s\n", *stack, len(blocking), blocking[0].Message)
+			return exitFindings
+		}
+		return exitOK
 	}
 	rules := compliance.Rules()
 	if *guard {
@@ -172,7 +189,9 @@ func writeCoverage(w io.Writer, dir string, stacks []string) error {
 		if err != nil {
 			return fmt.Errorf("stack %s: %w", name, err)
 		}
-		rep, err := compliance.Evaluate(ComplianceGraph(m.Resources()), compliance.Rules(), cfg.Compliance.Suppressions)
+		g := ComplianceGraph(m.Resources())
+		g.Intent = baseline.NetworkIntent(s.Project, s.Name, cfg)
+		rep, err := compliance.Evaluate(g, compliance.Rules(), cfg.Compliance.Suppressions)
 		if err != nil {
 			return fmt.Errorf("stack %s: %w", name, err)
 		}
