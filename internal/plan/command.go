@@ -13,6 +13,8 @@ import (
 	"github.com/example/hardening/compliance"
 	"github.com/example/hardening/internal/mockaws"
 	"github.com/example/hardening/internal/stackconfig"
+	"github.com/example/hardening/ratelimit/simulate"
+	"github.com/example/hardening/ratelimit/simulate/chart"
 )
 
 // Exit codes.
@@ -32,6 +34,12 @@ func Command(args []string, stdout, stderr io.Writer) int {
 	asJSON := fs.Bool("json", false, "write the plan as JSON instead of the tree and findings")
 	format := fs.String("format", "", "write only the findings: json, sarif or markdown; or coverage: the controls each -stack (comma-separated) passes; or reachability: the flows the network admits (-json for machines)")
 	base := fs.String("base", "", "with -format reachability: a previous reachability JSON (the base branch's) to show the flows a change adds and removes")
+	simulateWAF := fs.Bool("simulate-waf", false, "evaluate the plan's web ACL over request traces (built-in scenarios, or -scenario/-trace); exits 1 when a scenario's expectation fails")
+	var scenarios stringList
+	fs.Var(&scenarios, "scenario", "with -simulate-waf: a scenario file (docs/waf-simulation.md; repeatable) instead of the built-in ones")
+	trace := fs.String("trace", "", "with -simulate-waf: a trace file (JSON Lines of requests, docs/waf-simulation.md) to replay")
+	lag := fs.Float64("waf-lag", 30, "with -simulate-waf: the seconds WAF may take to start and stop limiting")
+	plotDir := fs.String("plot", "", "with -simulate-waf: write a PNG chart per scenario (requests a second allowed and blocked) into this directory")
 	fromPreview := fs.String("from-preview", "", "judge this `pulumi preview --json` file instead of the mock-recorded plan")
 	sourceRoot := fs.String("source-root", "", "the repository root SARIF locations are relative to (default -dir)")
 	guard := fs.Bool("guard", false, "with -from-preview: fail on a replacement or deletion of a resource whose loss loses data or cuts access")
@@ -62,7 +70,7 @@ func Command(args []string, stdout, stderr io.Writer) int {
 	// stack's relative paths (secrets.rotationArtifact) resolve; so does
 	// the plan. Paths given on the command line stay relative to where it
 	// was started.
-	for _, p := range []*string{fromPreview, sourceRoot, dir, base} {
+	for _, p := range []*string{fromPreview, sourceRoot, dir, base, trace, plotDir} {
 		if *p != "" {
 			abs, err := filepath.Abs(*p)
 			if err != nil {
@@ -113,12 +121,12 @@ func Command(args []string, stdout, stderr io.Writer) int {
 		}
 		report := NewReport(s.Project, s.Name, *dir, m.Resources())
 		switch {
-		case *asJSON && *format != "reachability":
+		case *asJSON && *format != "reachability" && !*simulateWAF:
 			if err := report.WriteJSON(stdout); err != nil {
 				return fail(err)
 			}
 			return exitOK
-		case *format == "" || *format == "table":
+		case (*format == "" || *format == "table") && !*simulateWAF:
 			if err := report.WriteTree(stdout); err != nil {
 				return fail(err)
 			}
@@ -127,6 +135,30 @@ func Command(args []string, stdout, stderr io.Writer) int {
 		graph = ComplianceGraph(m.Resources())
 	}
 	graph.Intent = baseline.NetworkIntent(s.Project, s.Name, cfg)
+	if *simulateWAF {
+		for i := range scenarios {
+			if abs, err := filepath.Abs(scenarios[i]); err == nil {
+				scenarios[i] = abs
+			}
+		}
+		rep, err := WAFReport(graph, *stack, scenarios, *trace, simulate.Options{Lag: *lag})
+		if err != nil {
+			return fail(err)
+		}
+		out := *format
+		if *asJSON {
+			out = "json"
+		}
+		failed, err := writeWAF(stdout, rep, out, *plotDir, chart.WriteAll)
+		if err != nil {
+			return fail(err)
+		}
+		if len(failed) > 0 {
+			fmt.Fprintf(stderr, "plan: %s: %d WAF scenario(s) failed their expectation, the first: %s: %s\n", *stack, len(failed), failed[0].Name, failed[0].Failures[0])
+			return exitFindings
+		}
+		return exitOK
+	}
 	if *format == "reachability" {
 		out := ""
 		if *asJSON {
