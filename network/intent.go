@@ -81,7 +81,7 @@ func (a *VPCArgs) Intent(name string) reach.Intent {
 			// Its egress to Cognito (0.0.0.0/0, which no prefix list narrows)
 			// and its clients' ingress both hold its own addresses.
 			reach.Intended{Name: "the load balancer to itself", From: group(GroupLoadBalancer), To: group(GroupLoadBalancer), Protocol: reach.TCP, Ports: https,
-				Accepted: "the load balancer's egress to Cognito on 443 (0.0.0.0/0: Cognito publishes no prefix list) and its ingress from clients on 443 both hold its own addresses; a load balancer opens no connections to itself"})
+				Accepted: "its egress to Cognito and its clients' ingress, both 0.0.0.0/0 on 443, hold its own addresses"})
 	}
 	return reach.Intent{
 		NamePrefix: name + "-",
@@ -91,6 +91,6 @@ func (a *VPCArgs) Intent(name string) reach.Intent {
 			name + "-" + GroupData: addressing.Isolated.String(),
 		},
 		ReplyGaps: []reach.Gap{{Ports: reach.Port(rdpPort),
-			Reason: "no NACL entry from 0.0.0.0/0 may hold 3389 (FSBP EC2.21), so the ephemeral replies are split around it (network.ephemeralFrom): a connection whose ephemeral port is 3389 hangs"}},
+			Reason: "FSBP EC2.21 bars 3389 from NACL entries open to 0.0.0.0/0 (network.ephemeralFrom)"}},
 	}
 }

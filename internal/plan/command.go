@@ -13,6 +13,7 @@ import (
 	"github.com/example/hardening/compliance"
 	"github.com/example/hardening/internal/mockaws"
 	"github.com/example/hardening/internal/stackconfig"
+	"github.com/example/hardening/network/reach"
 	"github.com/example/hardening/ratelimit/simulate"
 	"github.com/example/hardening/ratelimit/simulate/chart"
 )
@@ -33,7 +34,7 @@ func Command(args []string, stdout, stderr io.Writer) int {
 	dir := fs.String("dir", ".", "project directory (holds Pulumi.yaml)")
 	asJSON := fs.Bool("json", false, "write the plan as JSON instead of the tree and findings")
 	format := fs.String("format", "", "write only the findings: json, sarif or markdown; or coverage: the controls each -stack (comma-separated) passes; or reachability: the flows the network admits (-json for machines)")
-	base := fs.String("base", "", "with -format reachability: a previous reachability JSON (the base branch's) to show the flows a change adds and removes")
+	base := fs.String("base", "", "with -format reachability, reachability-diff or markdown: a previous reachability JSON (the base branch's) to show the flows a change adds and removes")
 	simulateWAF := fs.Bool("simulate-waf", false, "evaluate the plan's web ACL over request traces (built-in scenarios, or -scenario/-trace); exits 1 when a scenario's expectation fails")
 	var scenarios stringList
 	fs.Var(&scenarios, "scenario", "with -simulate-waf: a scenario file (docs/waf-simulation.md; repeatable) instead of the built-in ones")
@@ -53,7 +54,7 @@ func Command(args []string, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	switch *format {
-	case "", "table", "json", "sarif", "markdown", "coverage", "reachability":
+	case "", "table", "json", "sarif", "markdown", "coverage", "reachability", "reachability-diff", "reachability-page", "reachability-summary":
 	default:
 		fmt.Fprintf(stderr, "plan: -format %q: use json, sarif, markdown, coverage or reachability\n", *format)
 		return exitUsage
@@ -87,6 +88,18 @@ func Command(args []string, stdout, stderr io.Writer) int {
 	}
 	if *format == "coverage" {
 		if err := writeCoverage(stdout, *dir, strings.Split(*stack, ",")); err != nil {
+			return fail(err)
+		}
+		return exitOK
+	}
+	switch *format {
+	case "reachability-page":
+		if err := writePage(stdout, *dir, strings.Split(*stack, ","), *plotDir); err != nil {
+			return fail(err)
+		}
+		return exitOK
+	case "reachability-summary":
+		if err := writeSummary(stdout, *dir, strings.Split(*stack, ",")); err != nil {
 			return fail(err)
 		}
 		return exitOK
@@ -159,10 +172,13 @@ func Command(args []string, stdout, stderr io.Writer) int {
 		}
 		return exitOK
 	}
-	if *format == "reachability" {
+	if *format == "reachability" || *format == "reachability-diff" {
 		out := ""
-		if *asJSON {
+		switch {
+		case *asJSON:
 			out = "json"
+		case *format == "reachability-diff":
+			out = "diff"
 		}
 		blocking, err := writeReachability(stdout, graph, cfg.Compliance.Suppressions, *stack, source, *base, out)
 		if err != nil {
@@ -190,7 +206,16 @@ func Command(args []string, stdout, stderr io.Writer) int {
 	case "sarif":
 		err = compliance.WriteSARIF(stdout, rep, rules, root)
 	case "markdown":
+		// The pull-request comment: the findings, then the network's flows
+		// and their diagram (and, with -base, what the change adds and
+		// removes).
 		err = compliance.WriteMarkdown(stdout, rep)
+		if err == nil {
+			var r reach.Report
+			if r, err = Reachability(graph, *stack, source, *base); err == nil {
+				err = r.WriteMarkdown(stdout)
+			}
+		}
 	default:
 		err = compliance.WriteTable(stdout, rep)
 	}

@@ -44,6 +44,8 @@ func writeReachability(w io.Writer, g *compliance.Graph, sups []compliance.Suppr
 		err = rep.WriteJSON(w)
 	case "markdown":
 		err = rep.WriteMarkdown(w)
+	case "diff":
+		err = rep.WriteChanges(w)
 	default:
 		err = rep.WriteTable(w)
 	}

@@ -242,12 +242,17 @@ func trimName(name, prefix string) string {
 func (p *party) info() PartyInfo {
 	kinds := map[partyKind]string{internetParty: "internet", groupsParty: "security group", gatewayParty: "gateway endpoint"}
 	info := PartyInfo{Label: p.label, Kind: kinds[p.kind], Tier: p.tier, Declared: p.declared}
+	var services []string
 	for _, m := range p.members {
-		d := m.Kind + " " + m.Name
-		if m.Detail != "" {
-			d = m.Kind + " " + m.Detail
+		if m.Kind == KindInterfaceEndpoint {
+			services = append(services, m.Detail)
+			continue
 		}
-		info.Members = append(info.Members, d)
+		info.Members = append(info.Members, m.Kind+" "+m.Name)
+	}
+	slices.Sort(services)
+	if len(services) > 0 {
+		info.Members = append(info.Members, "interface endpoints: "+strings.Join(slices.Compact(services), ", "))
 	}
 	slices.Sort(info.Members)
 	info.Members = slices.Compact(info.Members)

@@ -184,6 +184,20 @@ func (r Report) writeChanges(b *strings.Builder, md bool) {
 	}
 }
 
+// WriteChanges writes, in Markdown, the flows the change adds and removes
+// against the base, for a pull-request comment.
+func (r Report) WriteChanges(w io.Writer) error {
+	var b strings.Builder
+	fmt.Fprintf(&b, "### Reachability changes of %s\n", r.Stack)
+	if !r.Based {
+		b.WriteString("\nNo base to compare with (the base branch's plan has no reachability report).\n")
+	} else {
+		r.writeChanges(&b, true)
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
 func mdEscape(s string) string { return strings.ReplaceAll(s, "|", `\|`) }
 
 // WriteMarkdown writes the flow matrix, a Mermaid diagram of the tiers
@@ -298,7 +312,7 @@ func (r Report) WriteMermaid(b *strings.Builder) {
 	}
 	type edge struct{ from, to string }
 	labels := map[edge][]string{}
-	style := map[edge]string{}
+	admitted, unintended := map[edge]bool{}, map[edge]bool{}
 	var edges []edge
 	for _, f := range r.Flows {
 		e := edge{f.From, f.To}
@@ -313,21 +327,17 @@ func (r Report) WriteMermaid(b *strings.Builder) {
 			label += " (" + string(f.Status) + ")"
 		}
 		labels[e] = append(labels[e], label)
-		switch {
-		case f.Intended == "":
-			style[e] = "unintended"
-		case f.Status != Admitted && style[e] == "":
-			style[e] = "dropped"
-		}
+		admitted[e] = admitted[e] || f.Status == Admitted
+		unintended[e] = unintended[e] || f.Intended == ""
 	}
 	var red []int
 	for i, e := range edges {
 		arrow := "-->"
-		if style[e] == "dropped" {
-			arrow = "-.->"
+		if !admitted[e] {
+			arrow = "-.->" // another hop drops every flow of the arrow
 		}
 		fmt.Fprintf(b, "  %s %s|\"%s\"| %s\n", id(e.from), arrow, strings.Join(labels[e], "<br/>"), id(e.to))
-		if style[e] == "unintended" {
+		if unintended[e] {
 			red = append(red, i)
 		}
 	}
