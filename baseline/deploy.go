@@ -9,6 +9,7 @@ import (
 	"github.com/example/hardening/audit"
 	"github.com/example/hardening/identity"
 	"github.com/example/hardening/network"
+	"github.com/example/hardening/network/reach"
 	"github.com/example/hardening/ratelimit"
 	"github.com/example/hardening/secrets"
 	"github.com/example/hardening/stackconfig"
@@ -130,23 +131,40 @@ func (d *deployer) alerts(key *secrets.Key) (*audit.Alerts, error) {
 }
 
 func (d *deployer) network(key *secrets.Key, boundary pulumi.StringInput) (*network.VPC, error) {
-	n := d.cfg.Network
-	return network.NewVPC(d.ctx, d.name, &network.VPCArgs{
+	args := networkArgs(d.cfg)
+	args.AvailabilityZones = d.env.AvailabilityZones
+	args.LogKeyARN = key.KeyARN
+	args.PermissionsBoundary = boundary
+	args.Env = d.env.Env
+	return network.NewVPC(d.ctx, d.name, &args)
+}
+
+// networkArgs are the VPC's settings that come from the configuration
+// alone; the deployment adds the zones, the key, the boundary and the
+// account.
+func networkArgs(cfg *stackconfig.Config) network.VPCArgs {
+	n := cfg.Network
+	return network.VPCArgs{
 		CIDR:                     n.CIDR,
-		AvailabilityZones:        d.env.AvailabilityZones,
 		NATGateways:              n.NATGateways,
 		LoadBalancerIngressCIDRs: n.LoadBalancerIngressCIDRs,
 		AppPort:                  n.AppPort,
 		DatabasePort:             n.DatabasePort,
 		AppHTTPSEgressCIDRs:      n.AppHTTPSEgressCIDRs,
-		LoadBalancerSignsIn:      len(d.cfg.Identity.AuthenticatedPaths) > 0,
-		InterfaceEndpoints:       interfaceEndpoints(d.cfg),
+		LoadBalancerSignsIn:      len(cfg.Identity.AuthenticatedPaths) > 0,
+		InterfaceEndpoints:       interfaceEndpoints(cfg),
 		FlowLogRetentionDays:     n.FlowLogRetentionDays,
-		LogKeyARN:                key.KeyARN,
-		PermissionsBoundary:      boundary,
-		Env:                      d.env.Env,
-		Protect:                  d.cfg.ProtectStateful,
-	})
+		Protect:                  cfg.ProtectStateful,
+	}
+}
+
+// NetworkIntent is the flows the VPC of stack project-stack is meant to
+// admit, from the same settings the VPC is built with
+// (network.VPCArgs.Intent).
+func NetworkIntent(project, stack string, cfg *stackconfig.Config) *reach.Intent {
+	args := networkArgs(cfg)
+	in := args.Intent(project + "-" + stack)
+	return &in
 }
 
 // WorkloadEndpoints are the interface endpoints a kind of workload needs

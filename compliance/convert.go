@@ -106,13 +106,15 @@ func ReadPreview(r io.Reader) (*Graph, error) {
 				Type string `json:"type"`
 			} `json:"oldState"`
 			NewState *struct {
-				Type           string         `json:"type"`
-				Custom         bool           `json:"custom"`
-				Inputs         map[string]any `json:"inputs"`
-				Parent         string         `json:"parent"`
-				Dependencies   []string       `json:"dependencies"`
-				SourcePosition string         `json:"sourcePosition"`
-				Provider       string         `json:"provider"`
+				Type                 string              `json:"type"`
+				ID                   string              `json:"id"`
+				PropertyDependencies map[string][]string `json:"propertyDependencies"`
+				Custom               bool                `json:"custom"`
+				Inputs               map[string]any      `json:"inputs"`
+				Parent               string              `json:"parent"`
+				Dependencies         []string            `json:"dependencies"`
+				SourcePosition       string              `json:"sourcePosition"`
+				Provider             string              `json:"provider"`
 			} `json:"newState"`
 		} `json:"steps"`
 	}
@@ -162,6 +164,11 @@ func ReadPreview(r io.Reader) (*Graph, error) {
 			Parent:       ns.Parent,
 			Dependencies: ns.Dependencies,
 			Provider:     ProviderURN(ns.Provider),
+			// A create's id is not known; the preview renders it unknown.
+			PropertyDependencies: ns.PropertyDependencies,
+		}
+		if ns.ID != previewUnknown {
+			res.ID = ns.ID
 		}
 		res.Inputs, _ = fromPreview(ns.Inputs).(map[string]any)
 		if res.Inputs == nil {

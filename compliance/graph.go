@@ -17,6 +17,7 @@ import (
 
 	"github.com/example/hardening/internal/iampolicy"
 	"github.com/example/hardening/internal/restype"
+	"github.com/example/hardening/network/reach"
 )
 
 // Secret is a value marked secret; Value holds it when known.
@@ -38,6 +39,13 @@ type Resource struct {
 	// it, or "" for the stack's default provider.
 	Provider string         `json:"provider,omitempty"`
 	Inputs   map[string]any `json:"-"`
+	// ID is the physical id when known (the mocks' record, a preview's
+	// unchanged resources); "" otherwise.
+	ID string `json:"id,omitempty"`
+	// PropertyDependencies are, per top-level input, the URNs of the
+	// resources its value came from: they name a referenced resource even
+	// where its id is not known yet.
+	PropertyDependencies map[string][]string `json:"propertyDependencies,omitempty"`
 	// SourceFile and SourceLine locate the code that registered it.
 	SourceFile string `json:"sourceFile,omitempty"`
 	SourceLine int    `json:"sourceLine,omitempty"`
@@ -138,6 +146,10 @@ type Graph struct {
 	// offline plan knows them; a first preview may not); rules that
 	// evaluate requests need them and judge nothing without them.
 	Partition, Region, Account string
+	// Intent is the flows the stack's network is meant to admit, from its
+	// configuration (network.VPCArgs.Intent); the reachability rule judges
+	// nothing without it and says so.
+	Intent *reach.Intent
 
 	// byType indexes Resources by type (positions, so that changes to a
 	// resource in place are seen); it is rebuilt when Resources is

@@ -114,6 +114,7 @@ func FromAnalyzer(rs []policyx.AnalyzerResource) *Graph {
 		g.Resources = append(g.Resources, Resource{
 			Type: r.Type, Name: r.Name, URN: r.URN, Parent: r.Parent,
 			Dependencies: r.Dependencies, Provider: p, Inputs: FromPolicyMap(r.Properties),
+			PropertyDependencies: r.PropertyDependencies,
 		})
 	}
 	// The engine sends each resource's provider with it; add those the list

@@ -35,13 +35,16 @@ type NACLRule struct {
 	FromPort, ToPort int
 }
 
+// rdpPort is the one ephemeral port the NACLs do not admit from the
+// internet: FSBP EC2.21 flags any range that contains 22 or 3389.
+const rdpPort = 3389
+
 // Return traffic arrives on ephemeral ports. The range is split around
-// 3389 so that no rule opens RDP to the world (FSBP EC2.21 flags any range
-// that contains 22 or 3389).
+// rdpPort so that no rule opens RDP to the world.
 func ephemeralFrom(name string, number int, cidr string) []NACLRule {
 	return []NACLRule{
-		{Name: name + "-low", Number: number, Protocol: protoTCP, Action: allow, CIDR: cidr, FromPort: 1024, ToPort: 3388},
-		{Name: name + "-high", Number: number + 1, Protocol: protoTCP, Action: allow, CIDR: cidr, FromPort: 3390, ToPort: 65535},
+		{Name: name + "-low", Number: number, Protocol: protoTCP, Action: allow, CIDR: cidr, FromPort: 1024, ToPort: rdpPort - 1},
+		{Name: name + "-high", Number: number + 1, Protocol: protoTCP, Action: allow, CIDR: cidr, FromPort: rdpPort + 1, ToPort: 65535},
 	}
 }
 

@@ -110,7 +110,7 @@ type VPC struct {
 	AppSecurityGroupID pulumi.StringOutput `pulumi:"appSecurityGroupId"`
 	// DataSecurityGroupID admits the database port from the app tier only.
 	DataSecurityGroupID pulumi.StringOutput `pulumi:"dataSecurityGroupId"`
-	// EndpointSecurityGroupID admits 443 from the VPC to the interface endpoints.
+	// EndpointSecurityGroupID admits 443 from the private tier to the interface endpoints.
 	EndpointSecurityGroupID pulumi.StringOutput `pulumi:"endpointSecurityGroupId"`
 	// FlowLogGroupName is the CloudWatch log group that receives the flow logs.
 	FlowLogGroupName pulumi.StringOutput `pulumi:"flowLogGroupName"`

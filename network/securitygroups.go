@@ -8,6 +8,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/example/hardening/internal/awsname"
+	"github.com/example/hardening/network/addressing"
 )
 
 // ingressRule and egressRule describe one TCP security group rule: one
@@ -17,6 +18,9 @@ type ingressRule struct {
 	cidr        string
 	group       pulumi.StringInput
 	description string
+	// formerly is the rule's previous name, kept as an alias so that a
+	// rename updates the rule in place.
+	formerly string
 }
 
 type egressRule struct {
@@ -43,16 +47,16 @@ func (b *builder) securityGroups(vpcRes *ec2.Vpc) (*groups, error) {
 			Tags:                b.tags(suffix),
 		}, b.parent)
 	}
-	if sgs.lb, err = group("lb", "Load balancer: HTTP and HTTPS from the configured clients"); err != nil {
+	if sgs.lb, err = group(GroupLoadBalancer, "Load balancer: HTTP and HTTPS from the configured clients"); err != nil {
 		return nil, err
 	}
-	if sgs.app, err = group("app", "App tier: the app port from the load balancer only"); err != nil {
+	if sgs.app, err = group(GroupApp, "App tier: the app port from the load balancer only"); err != nil {
 		return nil, err
 	}
-	if sgs.data, err = group("data", "Data tier: the database port from the app tier only"); err != nil {
+	if sgs.data, err = group(GroupData, "Data tier: the database port from the app tier only"); err != nil {
 		return nil, err
 	}
-	if sgs.endpoints, err = group("endpoints", "Interface VPC endpoints: HTTPS from the VPC"); err != nil {
+	if sgs.endpoints, err = group(GroupEndpoints, "Interface VPC endpoints: HTTPS from the VPC"); err != nil {
 		return nil, err
 	}
 
@@ -77,7 +81,11 @@ func (b *builder) securityGroups(vpcRes *ec2.Vpc) (*groups, error) {
 		{"app-to-data", sgs.app, nil, &egressRule{port: a.DatabasePort, group: sgs.data.ID(), description: "App tier to the database port"}},
 		{"app-to-endpoints", sgs.app, nil, &egressRule{port: 443, group: sgs.endpoints.ID(), description: "App tier to the interface VPC endpoints"}},
 		{"data-from-app", sgs.data, &ingressRule{port: a.DatabasePort, group: sgs.app.ID(), description: "The database port from the app tier only"}, nil},
-		{"endpoints-from-vpc", sgs.endpoints, &ingressRule{port: 443, cidr: b.plan.VPC.String(), description: "HTTPS from inside the VPC to the endpoints"}, nil},
+		// The private tier only, as its NACL admits: a wider range would let
+		// the load balancer's HTTPS egress (Cognito, 0.0.0.0/0) reach the
+		// endpoints past this group.
+		{"endpoints-from-private", sgs.endpoints, &ingressRule{port: 443, cidr: b.plan.TierBlock(addressing.Private).String(),
+			description: "HTTPS from the private tier to the endpoints", formerly: "endpoints-from-vpc"}, nil},
 	}
 	for _, s := range steps {
 		if s.in != nil {
@@ -123,7 +131,11 @@ func vpcIngress(b *builder, name string, sg *ec2.SecurityGroup, r ingressRule) (
 	} else {
 		args.CidrIpv4 = pulumi.String(r.cidr)
 	}
-	return vpc.NewSecurityGroupIngressRule(b.ctx, b.child(name), args, b.parent)
+	opts := []pulumi.ResourceOption{b.parent}
+	if r.formerly != "" {
+		opts = append(opts, pulumi.Aliases([]pulumi.Alias{{Name: pulumi.String(b.child(r.formerly))}}))
+	}
+	return vpc.NewSecurityGroupIngressRule(b.ctx, b.child(name), args, opts...)
 }
 
 func vpcEgress(b *builder, name string, sg *ec2.SecurityGroup, r egressRule) (*vpc.SecurityGroupEgressRule, error) {

@@ -14,6 +14,9 @@ import (
 	"github.com/example/hardening/compliance"
 	"github.com/example/hardening/internal/lambdabuild"
 	"github.com/example/hardening/internal/mockaws"
+	"github.com/example/hardening/network/reach"
+	"github.com/example/hardening/ratelimit/simulate"
+	"github.com/example/hardening/ratelimit/simulate/chart"
 	"github.com/example/hardening/stackconfig"
 )
 
@@ -32,7 +35,14 @@ func Command(args []string, stdout, stderr io.Writer) int {
 	stack := fs.String("stack", "dev", "stack name: reads Pulumi.<stack>.yaml")
 	dir := fs.String("dir", ".", "project directory (holds Pulumi.yaml)")
 	asJSON := fs.Bool("json", false, "write the plan as JSON instead of the tree and findings")
-	format := fs.String("format", "", "write only the findings: json, sarif or markdown; or coverage: the controls each -stack (comma-separated) passes")
+	format := fs.String("format", "", "write only the findings: json, sarif or markdown; or coverage: the controls each -stack (comma-separated) passes; or reachability: the flows the network admits (-json for machines)")
+	base := fs.String("base", "", "with -format reachability, reachability-diff or markdown: a previous reachability JSON (the base branch's) to show the flows a change adds and removes")
+	simulateWAF := fs.Bool("simulate-waf", false, "evaluate the plan's web ACL over request traces (built-in scenarios, or -scenario/-trace); exits 1 when a scenario's expectation fails")
+	var scenarios stringList
+	fs.Var(&scenarios, "scenario", "with -simulate-waf: a scenario file (docs/waf-simulation.md; repeatable) instead of the built-in ones")
+	trace := fs.String("trace", "", "with -simulate-waf: a trace file (JSON Lines of requests, docs/waf-simulation.md) to replay")
+	lag := fs.Float64("waf-lag", 30, "with -simulate-waf: the seconds WAF may take to start and stop limiting")
+	plotDir := fs.String("plot", "", "with -simulate-waf: write a PNG chart per scenario (requests a second allowed and blocked) into this directory")
 	fromPreview := fs.String("from-preview", "", "judge this `pulumi preview --json` file instead of the mock-recorded plan")
 	sourceRoot := fs.String("source-root", "", "the repository root SARIF locations are relative to (default -dir)")
 	guard := fs.Bool("guard", false, "with -from-preview: fail on a replacement or deletion of a resource whose loss loses data or cuts access")
@@ -46,9 +56,9 @@ func Command(args []string, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	switch *format {
-	case "", "table", "json", "sarif", "markdown", "coverage":
+	case "", "table", "json", "sarif", "markdown", "coverage", "reachability", "reachability-diff", "reachability-page", "reachability-summary":
 	default:
-		fmt.Fprintf(stderr, "plan: -format %q: use json, sarif, markdown or coverage\n", *format)
+		fmt.Fprintf(stderr, "plan: -format %q: use json, sarif, markdown, coverage or reachability\n", *format)
 		return exitUsage
 	}
 	if *format == "coverage" && (*fromPreview != "" || *asJSON || *guard) {
@@ -63,7 +73,7 @@ func Command(args []string, stdout, stderr io.Writer) int {
 	// stack's relative paths (secrets.rotationArtifact) resolve; so does
 	// the plan. Paths given on the command line stay relative to where it
 	// was started.
-	for _, p := range []*string{fromPreview, sourceRoot, dir} {
+	for _, p := range []*string{fromPreview, sourceRoot, dir, base, trace, plotDir} {
 		if *p != "" {
 			abs, err := filepath.Abs(*p)
 			if err != nil {
@@ -80,6 +90,18 @@ func Command(args []string, stdout, stderr io.Writer) int {
 	}
 	if *format == "coverage" {
 		if err := writeCoverage(stdout, *dir, strings.Split(*stack, ",")); err != nil {
+			return fail(err)
+		}
+		return exitOK
+	}
+	switch *format {
+	case "reachability-page":
+		if err := writePage(stdout, *dir, strings.Split(*stack, ","), *plotDir); err != nil {
+			return fail(err)
+		}
+		return exitOK
+	case "reachability-summary":
+		if err := writeSummary(stdout, *dir, strings.Split(*stack, ",")); err != nil {
 			return fail(err)
 		}
 		return exitOK
@@ -119,18 +141,61 @@ func Command(args []string, stdout, stderr io.Writer) int {
 		}
 		report := NewReport(s.Project, s.Name, *dir, m.Resources())
 		switch {
-		case *asJSON:
+		case *asJSON && *format != "reachability" && !*simulateWAF:
 			if err := report.WriteJSON(stdout); err != nil {
 				return fail(err)
 			}
 			return exitOK
-		case *format == "" || *format == "table":
+		case (*format == "" || *format == "table") && !*simulateWAF:
 			if err := report.WriteTree(stdout); err != nil {
 				return fail(err)
 			}
 			fmt.Fprintln(stdout)
 		}
 		graph = ComplianceGraph(m.Resources())
+	}
+	graph.Intent = baseline.NetworkIntent(s.Project, s.Name, cfg)
+	if *simulateWAF {
+		for i := range scenarios {
+			if abs, err := filepath.Abs(scenarios[i]); err == nil {
+				scenarios[i] = abs
+			}
+		}
+		rep, err := WAFReport(graph, *stack, scenarios, *trace, simulate.Options{Lag: *lag})
+		if err != nil {
+			return fail(err)
+		}
+		out := *format
+		if *asJSON {
+			out = "json"
+		}
+		failed, err := writeWAF(stdout, rep, out, *plotDir, chart.WriteAll)
+		if err != nil {
+			return fail(err)
+		}
+		if len(failed) > 0 {
+			fmt.Fprintf(stderr, "plan: %s: %d WAF scenario(s) failed their expectation, the first: %s: %s\n", *stack, len(failed), failed[0].Name, failed[0].Failures[0])
+			return exitFindings
+		}
+		return exitOK
+	}
+	if *format == "reachability" || *format == "reachability-diff" {
+		out := ""
+		switch {
+		case *asJSON:
+			out = "json"
+		case *format == "reachability-diff":
+			out = "diff"
+		}
+		blocking, err := writeReachability(stdout, graph, sups, *stack, source, *base, out)
+		if err != nil {
+			return fail(err)
+		}
+		if len(blocking) > 0 {
+			fmt.Fprintf(stderr, "plan: %s: %d blocking reachability finding(s), the first: %s\n", *stack, len(blocking), blocking[0].Message)
+			return exitFindings
+		}
+		return exitOK
 	}
 	rules := compliance.Rules()
 	if *guard {
@@ -148,7 +213,16 @@ func Command(args []string, stdout, stderr io.Writer) int {
 	case "sarif":
 		err = compliance.WriteSARIF(stdout, rep, rules, root)
 	case "markdown":
+		// The pull-request comment: the findings, then the network's flows
+		// and their diagram (and, with -base, what the change adds and
+		// removes).
 		err = compliance.WriteMarkdown(stdout, rep)
+		if err == nil {
+			var r reach.Report
+			if r, err = Reachability(graph, *stack, source, *base); err == nil {
+				err = r.WriteMarkdown(stdout)
+			}
+		}
 	default:
 		err = compliance.WriteTable(stdout, rep)
 	}
@@ -182,7 +256,9 @@ func writeCoverage(w io.Writer, dir string, stacks []string) error {
 		if err != nil {
 			return fmt.Errorf("stack %s: %w", name, err)
 		}
-		rep, err := compliance.Evaluate(ComplianceGraph(m.Resources()), compliance.Rules(), sups)
+		g := ComplianceGraph(m.Resources())
+		g.Intent = baseline.NetworkIntent(s.Project, s.Name, cfg)
+		rep, err := compliance.Evaluate(g, compliance.Rules(), sups)
 		if err != nil {
 			return fmt.Errorf("stack %s: %w", name, err)
 		}

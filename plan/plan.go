@@ -202,10 +202,11 @@ func ComplianceGraph(recorded []mockaws.Resource) *compliance.Graph {
 		}
 		g.Resources = append(g.Resources, compliance.Resource{
 			Type: r.Type, Name: r.Name, URN: r.URN, Parent: r.Parent,
-			Dependencies: r.Dependencies,
-			Provider:     compliance.ProviderURN(r.Provider),
-			Inputs:       compliance.FromPropertyMap(r.Inputs),
-			SourceFile:   r.SourceFile, SourceLine: r.SourceLine,
+			Dependencies: r.Dependencies, PropertyDependencies: r.PropertyDependencies,
+			ID:         r.ID,
+			Provider:   compliance.ProviderURN(r.Provider),
+			Inputs:     compliance.FromPropertyMap(r.Inputs),
+			SourceFile: r.SourceFile, SourceLine: r.SourceLine,
 		})
 	}
 	return g

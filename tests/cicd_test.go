@@ -92,13 +92,15 @@ func TestPlanCommandAsTheWorkflowRunsIt(t *testing.T) {
 // op "same" unless ops names another for its type.
 func previewOf(m *mockaws.Mocks, ops map[string]string) []byte {
 	type state struct {
-		Type           string         `json:"type"`
-		Custom         bool           `json:"custom"`
-		Inputs         map[string]any `json:"inputs"`
-		Parent         string         `json:"parent"`
-		Dependencies   []string       `json:"dependencies"`
-		SourcePosition string         `json:"sourcePosition"`
-		Provider       string         `json:"provider,omitempty"`
+		Type                 string              `json:"type"`
+		ID                   string              `json:"id,omitempty"`
+		Custom               bool                `json:"custom"`
+		Inputs               map[string]any      `json:"inputs"`
+		Parent               string              `json:"parent"`
+		Dependencies         []string            `json:"dependencies"`
+		PropertyDependencies map[string][]string `json:"propertyDependencies,omitempty"`
+		SourcePosition       string              `json:"sourcePosition"`
+		Provider             string              `json:"provider,omitempty"`
 	}
 	type step struct {
 		Op       string `json:"op"`
@@ -110,12 +112,16 @@ func previewOf(m *mockaws.Mocks, ops map[string]string) []byte {
 	for _, r := range m.Resources() {
 		s := &state{
 			Type: r.Type, Custom: r.Custom, Inputs: plan.MaskedInputs(r.Inputs), Parent: r.Parent, Dependencies: r.Dependencies,
-			SourcePosition: fmt.Sprintf("project://%s#%d", r.SourceFile, r.SourceLine),
-			Provider:       r.Provider,
+			PropertyDependencies: r.PropertyDependencies,
+			SourcePosition:       fmt.Sprintf("project://%s#%d", r.SourceFile, r.SourceLine),
+			Provider:             r.Provider,
 		}
 		op := "same"
 		if o, ok := ops[r.Type]; ok {
 			op = o
+		}
+		if op != "create" {
+			s.ID = r.ID // a deployed resource's; a create's is not known
 		}
 		steps = append(steps, step{Op: op, URN: r.URN, OldState: s, NewState: s})
 	}

@@ -29,14 +29,20 @@ import (
 // callers may change it.
 func graphOf(t *testing.T, stack string) *compliance.Graph {
 	t.Helper()
-	return plan.ComplianceGraph(deployed(t, stack).Resources())
+	g := plan.ComplianceGraph(deployed(t, stack).Resources())
+	s := loadStack(t, stack)
+	g.Intent = baseline.NetworkIntent(s.Project, s.Name, stackConfig(t, stack))
+	return g
 }
 
 // accountGraph is the graph of what a workload stack's account holds: the
 // stack's plan and its bootstrap's.
 func accountGraph(t *testing.T, stack string) *compliance.Graph {
 	t.Helper()
-	return plan.ComplianceGraph(inAccount(t, stack).Resources())
+	g := plan.ComplianceGraph(inAccount(t, stack).Resources())
+	s := loadStack(t, stack)
+	g.Intent = baseline.NetworkIntent(s.Project, s.Name, stackConfig(t, stack))
+	return g
 }
 
 func TestStacksPassCompliance(t *testing.T) {
@@ -102,6 +108,32 @@ func set(t *testing.T, g *compliance.Graph, typ, suffix, path string, v any) str
 		return r.URN
 	}
 	require.Failf(t, "no such resource", "no %s named *%s", typ, suffix)
+	return ""
+}
+
+// plant adds a copy of the resource of typ whose name ends in suffix,
+// named with newSuffix instead and with inputs changed, and returns its URN.
+func plant(t *testing.T, g *compliance.Graph, typ, suffix, newSuffix string, changes map[string]any) string {
+	t.Helper()
+	for _, r := range g.Resources {
+		if r.Type != typ || !strings.HasSuffix(r.Name, suffix) {
+			continue
+		}
+		c := r
+		c.Name = strings.TrimSuffix(r.Name, suffix) + newSuffix
+		c.URN = strings.TrimSuffix(r.URN, r.Name) + c.Name
+		c.ID = ""
+		c.Inputs = map[string]any{}
+		for k, v := range r.Inputs {
+			c.Inputs[k] = v
+		}
+		for k, v := range changes {
+			c.Inputs[k] = v
+		}
+		g.Resources = append(g.Resources, c)
+		return c.URN
+	}
+	require.Failf(t, "precondition", "no %s named *%s", typ, suffix)
 	return ""
 }
 
@@ -300,6 +332,16 @@ var ruleCases = []struct {
 	{"deploy-service-access", func(t *testing.T, g *compliance.Graph) string {
 		return set(t, g, "aws:sqs/queuePolicy:QueuePolicy", "", "policy", policyJSON(`{"Sid":"Nobody","Effect":"Deny","Principal":"*","Action":"sqs:*","Resource":"*"}`))
 	}, "EventBridge dead-lettering"},
+	// The network as a whole (network/reach): the database port opened to
+	// the internet, and a NACL entry that drops the replies of the load
+	// balancer's traffic to the app.
+	{compliance.ReachabilityRule, func(t *testing.T, g *compliance.Graph) string {
+		set(t, g, restype.VPCSecurityGroupIngressRule, "-data-from-app", "referencedSecurityGroupId", nil)
+		return set(t, g, restype.VPCSecurityGroupIngressRule, "-data-from-app", "cidrIpv4", "0.0.0.0/0")
+	}, "internet → data tcp 5432 is not an intended flow, and the security groups admit it (destination security group (ingress): hardening-prod-data-from-app)"},
+	{compliance.ReachabilityRule, func(t *testing.T, g *compliance.Graph) string {
+		return plant(t, g, restype.EC2NetworkACLRule, "-private-out-return-public", "-private-out-deny-replies", map[string]any{"ruleNumber": 90.0, "ruleAction": "deny"})
+	}, `intended flow "the load balancer to the app port" (lb → app tcp 8443) loses every reply at destination NACL (outbound reply): hardening-prod-private-out-deny-replies (#90) denies it`},
 	{"ec2-nacl-in-use", func(t *testing.T, g *compliance.Graph) string {
 		return set(t, g, "aws:ec2/networkAcl:NetworkAcl", "-isolated", "subnetIds", []any{})
 	}, "is associated with no subnet"},
@@ -1072,6 +1114,7 @@ func TestFromPreview(t *testing.T) {
 	g, err := compliance.ReadPreview(bytes.NewReader(doc))
 	require.NoError(t, err)
 	sups := suppressionsOf(t, "prod")
+	g.Intent = baseline.NetworkIntent("hardening", "prod", stackConfig(t, "prod")) // as cmd/plan -from-preview does
 	fromPreview, err := compliance.Evaluate(g, compliance.Rules(), sups)
 	require.NoError(t, err)
 	offline, _ := compliance.Evaluate(graphOf(t, "prod"), compliance.Rules(), sups)
@@ -1187,6 +1230,7 @@ func TestUnknownsAreNotJudged(t *testing.T) {
 	g, err := compliance.ReadPreview(bytes.NewReader(b))
 	require.NoError(t, err)
 	sups := suppressionsOf(t, "prod")
+	g.Intent = baseline.NetworkIntent("hardening", "prod", stackConfig(t, "prod")) // as cmd/plan -from-preview does
 	rep, err := compliance.Evaluate(g, compliance.Rules(), sups)
 	require.NoError(t, err)
 	rep.Project, rep.Stack = "hardening", "prod"
@@ -1196,7 +1240,8 @@ func TestUnknownsAreNotJudged(t *testing.T) {
 		notJudged[f.Rule]++
 		assert.Contains(t, f.Message, "not judged until apply", "%s: %s", f.Rule, f.Message)
 	}
-	for _, rule := range []string{"oidc-trust-exact", "iam-trust-no-wildcard", "elb-multi-az", "elb-tls-policy", "deploy-iam-policy-lint"} {
+	// ec2-network-flows: the load balancer's subnets place it.
+	for _, rule := range []string{"oidc-trust-exact", "iam-trust-no-wildcard", "elb-multi-az", "elb-tls-policy", "deploy-iam-policy-lint", compliance.ReachabilityRule} {
 		assert.NotZero(t, notJudged[rule], "rule %s passed on unknown values without saying it could not judge them (not judged: %v)", rule, notJudged)
 	}
 	var table, md, sarif bytes.Buffer

@@ -9,6 +9,9 @@ import (
 
 	"github.com/example/hardening/internal/mockaws"
 	"github.com/example/hardening/internal/restype"
+	"github.com/example/hardening/network/addressing"
+
+	"github.com/stretchr/testify/require"
 )
 
 // sgRule is a recorded security group rule with its group resolved to a role.
@@ -59,7 +62,11 @@ func TestSecurityGroups(t *testing.T) {
 		m := deployed(t, stack)
 		cfg := stackConfig(t, stack)
 		rules := sgRules(t, m)
-		vpcCIDR := cfg.Network.CIDR
+		layout, err := addressing.New(cfg.Network.CIDR, cfg.Network.AZCount)
+		if err != nil {
+			require.NoError(t, err)
+		}
+		privateTier := layout.TierBlock(addressing.Private).String()
 		t.Run(stack+"/groups carry no inline rules", func(t *testing.T) {
 			for _, sg := range m.ByType(restype.EC2SecurityGroup) {
 				for _, k := range []string{"ingress", "egress"} {
@@ -131,7 +138,9 @@ func TestSecurityGroups(t *testing.T) {
 		}{
 			{"app admits the app port from the load balancer only", ingressTo("app"), []string{"sg:lb:" + strconv.Itoa(cfg.Network.AppPort)}},
 			{"data admits the database port from the app tier only", ingressTo("data"), []string{"sg:app:" + strconv.Itoa(cfg.Network.DatabasePort)}},
-			{"endpoints admit 443 from the VPC only", ingressTo("endpoints"), []string{vpcCIDR + ":443"}},
+			// The private tier, as its NACL: the load balancer's HTTPS egress
+			// to Cognito (0.0.0.0/0) must not reach them (ec2-network-flows).
+			{"endpoints admit 443 from the private tier only", ingressTo("endpoints"), []string{privateTier + ":443"}},
 			{"load balancer sends only to the app port, and to Cognito when it signs users in", egressFrom("lb"), lbOut},
 			{"data tier sends nothing", egressFrom("data"), nil},
 			{"endpoints send nothing", egressFrom("endpoints"), nil},

@@ -37,8 +37,12 @@ type Resource struct {
 	Inputs  resource.PropertyMap
 	Outputs resource.PropertyMap
 	Parent  string
+	// ID is the physical id the mocks gave it ("" for components).
+	ID string
 	// Dependencies are the URNs the resource explicitly depends on.
 	Dependencies []string
+	// PropertyDependencies are, per input, the URNs its value came from.
+	PropertyDependencies map[string][]string
 	// Provider is the explicit provider reference ("<urn>::<id>"), or "".
 	Provider string
 	// SecretInputs are the top-level input keys that hold a secret.
@@ -176,6 +180,12 @@ func (m *Mocks) NewResource(args pulumi.MockResourceArgs) (string, resource.Prop
 	if rpc := args.RegisterRPC; rpc != nil {
 		r.Parent = rpc.GetParent()
 		r.Dependencies = slices.Clone(rpc.GetDependencies())
+		for k, deps := range rpc.GetPropertyDependencies() {
+			if r.PropertyDependencies == nil {
+				r.PropertyDependencies = map[string][]string{}
+			}
+			r.PropertyDependencies[k] = slices.Clone(deps.GetUrns())
+		}
 		r.Provider = rpc.GetProvider()
 		r.AdditionalSecretOutputs = slices.Clone(rpc.GetAdditionalSecretOutputs())
 		r.Protect = rpc.GetProtect()
@@ -200,6 +210,7 @@ func (m *Mocks) NewResource(args pulumi.MockResourceArgs) (string, resource.Prop
 	outputs := args.Inputs.Copy()
 	if args.Custom {
 		id = m.physicalID(r)
+		r.ID = id
 		for k, v := range m.computed(r, id) {
 			if _, set := outputs[k]; !set {
 				outputs[k] = v
