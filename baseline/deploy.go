@@ -162,6 +162,9 @@ func networkArgs(cfg *stackconfig.Config) network.VPCArgs {
 // admit, from the same settings the VPC is built with
 // (network.VPCArgs.Intent).
 func NetworkIntent(project, stack string, cfg *stackconfig.Config) *reach.Intent {
+	if cfg.Kind == stackconfig.Bootstrap {
+		return nil // a bootstrap stack has no network
+	}
 	args := networkArgs(cfg)
 	in := args.Intent(project + "-" + stack)
 	return &in
