@@ -309,6 +309,12 @@ func (d *deployer) secrets(entries []secrets.SecretArgs, keyArgs *secrets.KeyArg
 	if ci != nil {
 		deployers = append(deployers, ci.DeployRoleARN)
 	}
+	// Without the endpoint there is no id to wait for: the inventory then
+	// refuses rotated secrets, rather than waiting for "".
+	var smEndpoint pulumi.StringInput
+	if slices.Contains(interfaceEndpoints(d.cfg), stackconfig.SecretsManagerEndpoint) {
+		smEndpoint = vpc.InterfaceEndpointIDs.MapIndex(pulumi.String(stackconfig.SecretsManagerEndpoint))
+	}
 	return secrets.NewInventory(d.ctx, d.name, &secrets.InventoryArgs{
 		Secrets:                  entries,
 		Readers:                  readers,
@@ -321,7 +327,7 @@ func (d *deployer) secrets(entries []secrets.SecretArgs, keyArgs *secrets.KeyArg
 		VPCID:                    vpc.VPCID,
 		SubnetIDs:                vpc.PrivateSubnetIDs,
 		EndpointSecurityGroupID:  vpc.EndpointSecurityGroupID,
-		SecretsManagerEndpointID: vpc.InterfaceEndpointIDs.MapIndex(pulumi.String("secretsmanager")),
+		SecretsManagerEndpointID: smEndpoint,
 		AlertsTopicARN:           alerts.TopicARN,
 		DeadLetterARN:            alerts.DeadLetterARN,
 		Env:                      d.env.Env,

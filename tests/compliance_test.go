@@ -293,6 +293,13 @@ var ruleCases = []struct {
 	{"deploy-service-access", func(t *testing.T, g *compliance.Graph) string {
 		return set(t, g, "aws:sqs/queuePolicy:QueuePolicy", "", "policy", policyJSON(`{"Sid":"Nobody","Effect":"Deny","Principal":"*","Action":"sqs:*","Resource":"*"}`))
 	}, "EventBridge dead-lettering"},
+	// The S3 gateway endpoint's policy before: ECR's image layers only for
+	// this account's principals, while ECR presigns them with its own.
+	{"deploy-endpoint-access", func(t *testing.T, g *compliance.Graph) string {
+		return set(t, g, "aws:ec2/vpcEndpoint:VpcEndpoint", "-s3", "policy", policyJSON(
+			`{"Sid":"ThisAccountOnly","Effect":"Allow","Principal":"*","Action":"s3:*","Resource":"*","Condition":{"StringEquals":{"aws:PrincipalAccount":"123456789012","aws:ResourceAccount":"123456789012"}}},`+
+				`{"Sid":"ImageLayersOfECR","Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::prod-us-east-1-starport-layer-bucket/*","Condition":{"StringEquals":{"aws:PrincipalAccount":"123456789012"}}}`))
+	}, "ECR's image-layer download (a URL ECR presigns, not this account's principal)"},
 	{"ec2-nacl-in-use", func(t *testing.T, g *compliance.Graph) string {
 		return set(t, g, "aws:ec2/networkAcl:NetworkAcl", "-isolated", "subnetIds", []any{})
 	}, "is associated with no subnet"},
