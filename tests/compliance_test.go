@@ -209,7 +209,7 @@ var ruleCases = []struct {
 		return set(t, g, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "-app-from-lb", "description", nil)
 	}, "has no description"},
 	{"ec2-nacl-admin-ports", func(t *testing.T, g *compliance.Graph) string {
-		return set(t, g, "aws:ec2/networkAclRule:NetworkAclRule", "-public-in-return-high", "fromPort", 3000.0)
+		return set(t, g, "aws:ec2/networkAclRule:NetworkAclRule", "-public-in-lb-idp-reply-1", "fromPort", 3000.0)
 	}, "allows port 3389 from the internet"},
 	{"iam-no-admin", func(t *testing.T, g *compliance.Graph) string {
 		return set(t, g, "aws:iam/rolePolicy:RolePolicy", "-read-app", "policy", policyJSON(`{"Sid":"All","Effect":"Allow","Action":"*","Resource":"*"}`))
@@ -246,11 +246,11 @@ var ruleCases = []struct {
 	}, "EC2 accepts at most 255"},
 	// Both stacks allowed protocol -1 between tiers (public-in-vpc, ...).
 	{"ec2-nacl-no-all-ports", func(t *testing.T, g *compliance.Graph) string {
-		return set(t, g, "aws:ec2/networkAclRule:NetworkAclRule", "-private-in-app", "protocol", "-1")
+		return set(t, g, "aws:ec2/networkAclRule:NetworkAclRule", "-private-in-lb-app-request", "protocol", "-1")
 	}, "allows every protocol and port"},
 	{"ec2-nacl-no-all-ports", func(t *testing.T, g *compliance.Graph) string {
-		set(t, g, "aws:ec2/networkAclRule:NetworkAclRule", "-private-in-app", "fromPort", 0.0)
-		return set(t, g, "aws:ec2/networkAclRule:NetworkAclRule", "-private-in-app", "toPort", 65535.0)
+		set(t, g, "aws:ec2/networkAclRule:NetworkAclRule", "-private-in-lb-app-request", "fromPort", 0.0)
+		return set(t, g, "aws:ec2/networkAclRule:NetworkAclRule", "-private-in-lb-app-request", "toPort", 65535.0)
 	}, "allows every port"},
 	// The key policy's CloudTrail statement put DescribeKey under an
 	// encryption-context condition, which DescribeKey requests never carry.
