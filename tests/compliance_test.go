@@ -98,6 +98,18 @@ func set(t *testing.T, g *compliance.Graph, typ, suffix, path string, v any) str
 	return ""
 }
 
+// urnOf returns the URN of the resource of typ whose name ends in suffix.
+func urnOf(t *testing.T, g *compliance.Graph, typ, suffix string) string {
+	t.Helper()
+	for _, r := range g.ByType(typ) {
+		if strings.HasSuffix(r.Name, suffix) {
+			return r.URN
+		}
+	}
+	t.Fatalf("no %s named *%s", typ, suffix)
+	return ""
+}
+
 // drop removes the resources of typ whose name ends in suffix.
 func drop(g *compliance.Graph, typ, suffix string) {
 	g.Resources = slices.DeleteFunc(g.Resources, func(r compliance.Resource) bool {
@@ -300,6 +312,15 @@ var ruleCases = []struct {
 			`{"Sid":"ThisAccountOnly","Effect":"Allow","Principal":"*","Action":"s3:*","Resource":"*","Condition":{"StringEquals":{"aws:PrincipalAccount":"123456789012","aws:ResourceAccount":"123456789012"}}},`+
 				`{"Sid":"ImageLayersOfECR","Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::prod-us-east-1-starport-layer-bucket/*","Condition":{"StringEquals":{"aws:PrincipalAccount":"123456789012"}}}`))
 	}, "ECR's image-layer download (a URL ECR presigns, not this account's principal)"},
+	// A target group on a port the security groups do not open.
+	{"elb-target-port-open", func(t *testing.T, g *compliance.Graph) string {
+		return set(t, g, "aws:lb/targetGroup:TargetGroup", "-app", "port", 9443.0)
+	}, "sends to port 9443, which no egress rule of the load balancer's security groups opens"},
+	{"elb-target-port-open", func(t *testing.T, g *compliance.Graph) string {
+		set(t, g, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "-app-from-lb", "fromPort", 9443.0)
+		set(t, g, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "-app-from-lb", "toPort", 9443.0)
+		return urnOf(t, g, "aws:lb/targetGroup:TargetGroup", "-app")
+	}, "sends to port 8443, which no security group admits from the load balancer's"},
 	{"ec2-nacl-in-use", func(t *testing.T, g *compliance.Graph) string {
 		return set(t, g, "aws:ec2/networkAcl:NetworkAcl", "-isolated", "subnetIds", []any{})
 	}, "is associated with no subnet"},
