@@ -184,3 +184,13 @@ func TestConfigurationsThatWouldNotServe(t *testing.T) {
 		})
 	}
 }
+
+// TestWorkloadEndpointsAreKnown: the endpoints the program adds for a kind
+// of workload are in the catalogue, so their policies come from data.
+func TestWorkloadEndpointsAreKnown(t *testing.T) {
+	for service, endpoints := range baseline.WorkloadEndpoints {
+		for _, e := range endpoints {
+			assert.NoError(t, awsname.InterfaceEndpoint(e), "%s needs %s", service, e)
+		}
+	}
+}
