@@ -313,6 +313,12 @@ func (d *deployer) secrets(entries []secrets.SecretArgs, keyArgs *secrets.KeyArg
 		deployers = append(deployers, pulumi.String(identity.CIRoleARN(d.name, "deploy", d.env.Env)))
 		refreshers = append(refreshers, pulumi.String(identity.CIRoleARN(d.name, "drift", d.env.Env)))
 	}
+	// Without the endpoint there is no id to wait for: the inventory then
+	// refuses rotated secrets, rather than waiting for "".
+	var smEndpoint pulumi.StringInput
+	if slices.Contains(interfaceEndpoints(d.cfg), stackconfig.SecretsManagerEndpoint) {
+		smEndpoint = vpc.InterfaceEndpointIDs.MapIndex(pulumi.String(stackconfig.SecretsManagerEndpoint))
+	}
 	return secrets.NewInventory(d.ctx, d.name, &secrets.InventoryArgs{
 		Secrets:                  entries,
 		Readers:                  readers,
@@ -325,7 +331,7 @@ func (d *deployer) secrets(entries []secrets.SecretArgs, keyArgs *secrets.KeyArg
 		VPCID:                    vpc.VPCID,
 		SubnetIDs:                vpc.PrivateSubnetIDs,
 		EndpointSecurityGroupID:  vpc.EndpointSecurityGroupID,
-		SecretsManagerEndpointID: vpc.InterfaceEndpointIDs.MapIndex(pulumi.String("secretsmanager")),
+		SecretsManagerEndpointID: smEndpoint,
 		AlertsTopicARN:           alerts.TopicARN,
 		DeadLetterARN:            alerts.DeadLetterARN,
 		Env:                      d.env.Env,

@@ -32,6 +32,9 @@ func deployRules() []Rule {
 		{ID: "deploy-service-access", Severity: Critical,
 			Description: "The key, topic, queue and trail-bucket policies let the AWS services the stack relies on make their requests, with exactly the context keys each service sends (CloudTrail, CloudWatch alarms and EventBridge through SNS, EventBridge dead-lettering), and refuse another account's.",
 			Check:       serviceAccess},
+		{ID: "deploy-endpoint-access", Severity: Critical,
+			Description: "Every VPC endpoint reaches a service the catalogue knows (internal/awsname.VPCEndpoints: IAM prefix and endpoint-policy support from data), carries a custom policy only where the service accepts one, and its policy lets through the requests the workloads and AWS services make through it (ECR's presigned image-layer downloads, the rotation function, ECS's secrets, images and logs) and stops another account's.",
+			Check:       endpointAccess},
 		{ID: "deploy-ec2-description", Severity: Critical,
 			Description: "Security group and rule descriptions use only the characters EC2 accepts (a-z A-Z 0-9, space, ._-:/()#,@[]+=&;{}!$*), at most 255; the provider does not check, so `pulumi up` fails with InvalidParameterValue.",
 			Check: forEachIn([]string{restype.EC2SecurityGroup, restype.VPCSecurityGroupIngressRule, restype.VPCSecurityGroupEgressRule, restype.EC2SecurityGroupRule}, func(r Resource) string {

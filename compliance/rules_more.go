@@ -570,6 +570,9 @@ var secretInputs = map[string][]string{
 
 func projectRules() []Rule {
 	return []Rule{
+		{ID: "elb-target-port-open", Severity: High,
+			Description: "Every target group's port (and a numeric health-check port) is opened by an egress rule of the load balancer's security groups and admitted by a security group from them, so the port the load balancer forwards to is the port the network opens.",
+			Check:       targetPortsOpen},
 		{ID: "no-plaintext-secrets", Severity: Critical,
 			Description: "No input that holds a password, token, key or secret value is left unsecret.",
 			Check: func(g *Graph) []Violation {

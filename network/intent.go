@@ -1,6 +1,7 @@
 package network
 
 import (
+	"fmt"
 	"net/netip"
 
 	"github.com/example/hardening/internal/awsenv"
@@ -35,7 +36,7 @@ const (
 //
 // The app and data groups' members (the app's tasks, the database) are
 // deployed outside this program: Placements puts them in their tiers.
-// Replies to rdpPort may be dropped: see ephemeralFrom.
+// Replies to rdpPort may be dropped: see withoutAdminPorts.
 func (a *VPCArgs) Intent(name string) reach.Intent {
 	group := func(suffix string) reach.Selector { return reach.Selector{Group: name + "-" + suffix} }
 	https := reach.Port(443)
@@ -90,7 +91,20 @@ func (a *VPCArgs) Intent(name string) reach.Intent {
 			name + "-" + GroupApp:  addressing.Private.String(),
 			name + "-" + GroupData: addressing.Isolated.String(),
 		},
-		ReplyGaps: []reach.Gap{{Ports: reach.Port(rdpPort),
-			Reason: "FSBP EC2.21 bars 3389 from NACL entries open to 0.0.0.0/0 (network.ephemeralFrom)"}},
+		ReplyGaps: replyGaps(),
 	}
+}
+
+// replyGaps are the reply ports the NACLs leave out of what they admit
+// from the internet: the admin ports within the ephemeral range
+// (withoutAdminPorts).
+func replyGaps() []reach.Gap {
+	var out []reach.Gap
+	for _, p := range adminPorts {
+		if p >= 1024 {
+			out = append(out, reach.Gap{Ports: reach.Port(p),
+				Reason: fmt.Sprintf("FSBP EC2.21 bars %d from NACL entries open to 0.0.0.0/0 (network.withoutAdminPorts)", p)})
+		}
+	}
+	return out
 }

@@ -1,6 +1,9 @@
 package network
 
 import (
+	"fmt"
+	"slices"
+
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
@@ -35,99 +38,138 @@ type NACLRule struct {
 	FromPort, ToPort int
 }
 
-// rdpPort is the one ephemeral port the NACLs do not admit from the
-// internet: FSBP EC2.21 flags any range that contains 22 or 3389.
-const rdpPort = 3389
-
-// Return traffic arrives on ephemeral ports. The range is split around
-// rdpPort so that no rule opens RDP to the world.
-func ephemeralFrom(name string, number int, cidr string) []NACLRule {
-	return []NACLRule{
-		{Name: name + "-low", Number: number, Protocol: protoTCP, Action: allow, CIDR: cidr, FromPort: 1024, ToPort: rdpPort - 1},
-		{Name: name + "-high", Number: number + 1, Protocol: protoTCP, Action: allow, CIDR: cidr, FromPort: rdpPort + 1, ToPort: 65535},
-	}
-}
-
-// NACLPorts are the ports the NACLs open between tiers: the flows of the
-// security groups, as a second layer.
-type NACLPorts struct {
-	// App is the port the load balancer reaches the app tier on.
-	App int
-	// Database is the port the app tier reaches the data tier on.
-	Database int
-}
-
 // MaxNACLRulesPerDirection is the default quota of rules per direction of
 // one network ACL (VPC user guide, "Amazon VPC quotas").
 const MaxNACLRulesPerDirection = 20
 
-// NACLRules returns the rules of each tier's network ACL for a plan: a
-// second, port-specific layer under the security groups, with no rule that
-// allows every protocol or every port. Every flow the security groups
-// allow has its request and its return here; nothing else passes.
-//
-//   - public: clients to the load balancer on 443 and 80, and their
-//     replies; the load balancer to the app port in the private tier and
-//     Cognito's token endpoint on 443; the NAT gateways, which forward the
-//     private tier's HTTPS, and the internet's replies to both.
-//   - private: the app port from the public tier; HTTPS to the interface
-//     endpoints from the private tier; the data port to the isolated tier;
-//     HTTPS out (endpoints, NAT, the S3 and DynamoDB gateways), and the
-//     replies to all of it.
-//   - isolated: the data port from the private tier and its replies, the
-//     public tier denied first; HTTPS to the S3 and DynamoDB gateway
-//     endpoints (its route table has no other way out) and their replies.
-//
-// Replies arrive on ephemeral ports (1024-65535 for the load balancer and
-// NAT gateways). From the internet the range is split around 3389, so no
-// rule opens RDP to the world (FSBP EC2.21); the cost is that about one
-// connection in 64,512 whose ephemeral port is 3389 hangs (README).
-func NACLRules(plan addressing.Plan, ports NACLPorts) map[addressing.Tier][]NACLRule {
-	public := plan.TierBlock(addressing.Public).String()
-	private := plan.TierBlock(addressing.Private).String()
-	isolated := plan.TierBlock(addressing.Isolated).String()
-	tcp := func(name string, number int, egress bool, cidr string, from, to int) NACLRule {
-		return NACLRule{Name: name, Number: number, Egress: egress, Protocol: protoTCP, Action: allow, CIDR: cidr, FromPort: from, ToPort: to}
+// Rule numbers: a flow's rules to and from the VPC's tiers come first,
+// then one rule denies the rest of the VPC, then the flow's rules to and
+// from the internet; so an "anywhere" rule admits only what is outside the
+// VPC, and a tier admits from another tier only the flows between them.
+const (
+	vpcRuleBase      = 1000
+	denyVPCRule      = 4000
+	internetRuleBase = 5000
+)
+
+// roleOffsets place a flow's hops within its ten rule numbers; a split
+// range takes the next number for its upper part.
+var roleOffsets = map[string]int{"request": 0, "reply": 2, "nat-request": 4, "nat-forward": 5, "nat-reply": 6, "nat-return": 8}
+
+// adminPorts must not be in any rule admitting the internet (FSBP EC2.21
+// flags an ingress entry from 0.0.0.0/0 whose range holds 22 or 3389).
+var adminPorts = []int{22, 3389}
+
+// withoutAdminPorts splits r around the admin ports.
+func withoutAdminPorts(r PortRange) []PortRange {
+	out := []PortRange{r}
+	for _, p := range adminPorts {
+		var next []PortRange
+		for _, x := range out {
+			if !x.Contains(p) {
+				next = append(next, x)
+				continue
+			}
+			if x.From < p {
+				next = append(next, PortRange{x.From, p - 1})
+			}
+			if p < x.To {
+				next = append(next, PortRange{p + 1, x.To})
+			}
+		}
+		out = next
 	}
-	const in, out = false, true
+	return out
+}
+
+// NACLRules returns the rules of each tier's network ACL: for every hop of
+// every flow (Flow.Hops) an allow of the peer's block and the hop's ports,
+// and nothing else; no rule allows every protocol or every port. Replies
+// from the internet skip 3389 (FSBP EC2.21), so about one connection in
+// 64,512 whose ephemeral port is 3389 gets no reply from the internet and
+// is retried (docs/network.md). Rules that two flows share are kept once,
+// with the lower number.
+func NACLRules(plan addressing.Plan, flows []Flow) map[addressing.Tier][]NACLRule {
+	cidr := func(p Peer) string {
+		if p.Internet {
+			return anywhere
+		}
+		return plan.TierBlock(p.Tier).String()
+	}
 	rules := map[addressing.Tier][]NACLRule{}
-
-	rules[addressing.Public] = append([]NACLRule{
-		tcp("in-https", 100, in, anywhere, 443, 443),
-		tcp("in-http", 110, in, anywhere, 80, 80),
-		// The NAT gateways take the private tier's HTTPS to the internet.
-		tcp("in-https-from-private", 130, in, private, 443, 443),
-		// Replies from the app tier to the load balancer.
-		tcp("in-return-private", 140, in, private, 1024, 65535),
-		tcp("out-https", 100, out, anywhere, 443, 443),
-		tcp("out-ephemeral", 110, out, anywhere, 1024, 65535),
-		tcp("out-app", 120, out, private, ports.App, ports.App),
-	}, ephemeralFrom("in-return", 120, anywhere)...)
-
-	rules[addressing.Private] = append([]NACLRule{
-		tcp("in-app", 100, in, public, ports.App, ports.App),
-		// The interface endpoints, from the private tier's other zones.
-		tcp("in-https-endpoints", 120, in, private, 443, 443),
-		// Replies from the data tier.
-		tcp("in-return-isolated", 130, in, isolated, 1024, 65535),
-		tcp("out-return-public", 100, out, public, 1024, 65535),
-		tcp("out-https", 110, out, anywhere, 443, 443),
-		tcp("out-database", 120, out, isolated, ports.Database, ports.Database),
-		tcp("out-return-private", 130, out, private, 1024, 65535),
-	}, ephemeralFrom("in-return", 110, anywhere)...)
-
-	rules[addressing.Isolated] = append([]NACLRule{
-		{Name: "in-deny-public", Number: 50, Protocol: protoAll, Action: deny, CIDR: public},
-		tcp("in-database", 100, in, private, ports.Database, ports.Database),
-		{Name: "out-deny-public", Number: 50, Egress: true, Protocol: protoAll, Action: deny, CIDR: public},
-		tcp("out-return-private", 100, out, private, 1024, 65535),
-		tcp("out-https-gateway-endpoints", 120, out, anywhere, 443, 443),
-	}, ephemeralFrom("in-gateway-endpoint-return", 120, anywhere)...)
+	type key struct {
+		egress   bool
+		cidr     string
+		from, to int
+	}
+	seen := map[addressing.Tier]map[key]bool{}
+	byID := slices.Clone(flows)
+	slices.SortFunc(byID, func(a, b Flow) int { return a.ID - b.ID })
+	for _, f := range byID {
+		for _, h := range f.Hops() {
+			base, ranges := vpcRuleBase, []PortRange{h.Ports}
+			if h.Peer.Internet {
+				base = internetRuleBase
+				if !h.Egress {
+					ranges = withoutAdminPorts(h.Ports)
+				}
+			}
+			dir := "in"
+			if h.Egress {
+				dir = "out"
+			}
+			for i, r := range ranges {
+				k := key{h.Egress, cidr(h.Peer), r.From, r.To}
+				if seen[h.Tier] == nil {
+					seen[h.Tier] = map[key]bool{}
+				}
+				if seen[h.Tier][k] {
+					continue
+				}
+				seen[h.Tier][k] = true
+				name := dir + "-" + f.Name + "-" + h.Role
+				if len(ranges) > 1 {
+					name += fmt.Sprintf("-%d", i)
+				}
+				rules[h.Tier] = append(rules[h.Tier], NACLRule{
+					Name: name, Number: base + f.ID*10 + roleOffsets[h.Role] + i, Egress: h.Egress,
+					Protocol: protoTCP, Action: allow, CIDR: k.cidr, FromPort: r.From, ToPort: r.To,
+				})
+			}
+		}
+	}
+	for _, tier := range addressing.Tiers {
+		for _, egress := range []bool{false, true} {
+			name := "in-deny-vpc"
+			if egress {
+				name = "out-deny-vpc"
+			}
+			rules[tier] = append(rules[tier], NACLRule{Name: name, Number: denyVPCRule, Egress: egress, Protocol: protoAll, Action: deny, CIDR: plan.VPC.String()})
+		}
+		slices.SortFunc(rules[tier], func(a, b NACLRule) int {
+			if a.Egress != b.Egress {
+				if a.Egress {
+					return 1
+				}
+				return -1
+			}
+			return a.Number - b.Number
+		})
+	}
 	return rules
 }
 
+// flowArgs are the flows' settings of the VPC.
+func (b *builder) flowArgs() FlowArgs {
+	a := b.args
+	return FlowArgs{
+		AppPort: a.AppPort, DatabasePort: a.DatabasePort, LoadBalancerSignsIn: a.LoadBalancerSignsIn,
+		AppEgressThroughNAT: len(a.AppHTTPSEgressCIDRs) > 0, InterfaceEndpoints: len(a.InterfaceEndpoints) > 0,
+	}
+}
+
 func (b *builder) nacls(vpcRes *ec2.Vpc, subnets tierSubnets) error {
-	all := NACLRules(b.plan, NACLPorts{App: b.args.AppPort, Database: b.args.DatabasePort})
+	all := NACLRules(b.plan, Flows(b.flowArgs()))
 	for _, tier := range addressing.Tiers {
 		rules := all[tier]
 		ids := pulumi.StringArray{}

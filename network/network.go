@@ -12,7 +12,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"strings"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
@@ -20,6 +19,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/example/hardening/internal/awsenv"
+	"github.com/example/hardening/internal/awsname"
 	"github.com/example/hardening/internal/iampolicy"
 	"github.com/example/hardening/internal/problem"
 	"github.com/example/hardening/network/addressing"
@@ -52,8 +52,9 @@ type VPCArgs struct {
 	// token and user-info endpoints on 443, which authenticate-cognito
 	// listener rules need; Cognito publishes no prefix list to narrow it.
 	LoadBalancerSignsIn bool
-	// InterfaceEndpoints are AWS service names ("kms", "sts") that get
-	// interface endpoints with private DNS.
+	// InterfaceEndpoints are the endpoint names ("kms", "monitoring") of
+	// internal/awsname.VPCEndpoints that get interface endpoints with
+	// private DNS.
 	InterfaceEndpoints []string
 	// FlowLogRetentionDays is the flow-log group's retention.
 	FlowLogRetentionDays int
@@ -89,6 +90,11 @@ func (a *VPCArgs) Validate() error {
 		ps.Add("PermissionsBoundary", "is required: the flow-log role carries the stack's boundary")
 	}
 	ps = append(ps, addressing.CheckTierPorts(a.AppPort, a.DatabasePort)...)
+	for i, svc := range a.InterfaceEndpoints {
+		if err := awsname.InterfaceEndpoint(svc); err != nil {
+			ps.Add(fmt.Sprintf("InterfaceEndpoints[%d]", i), "%v", err)
+		}
+	}
 	return errors.Join(ps.Errors()...)
 }
 
@@ -392,6 +398,20 @@ func (b *builder) serviceName(svc string) string {
 	return b.args.Env.EndpointService(svc)
 }
 
+// endpointPolicy renders svc's endpoint policy; nil leaves the endpoint
+// with the default full-access policy.
+func (b *builder) endpointPolicy(svc string) (pulumi.StringPtrInput, error) {
+	doc, err := EndpointPolicy(svc, b.args.Env)
+	if err != nil || doc == nil {
+		return nil, err
+	}
+	policy, err := doc.EndpointJSON(ECRLayerBucketARN(b.args.Env))
+	if err != nil {
+		return nil, fmt.Errorf("endpoint policy of %s: %w", svc, err)
+	}
+	return pulumi.String(policy), nil
+}
+
 // endpoints keeps AWS API traffic inside the VPC: S3 and DynamoDB through
 // gateway endpoints on the private and isolated route tables, the rest
 // through interface endpoints with private DNS behind the endpoint group.
@@ -402,16 +422,16 @@ func (b *builder) endpoints(vpcRes *ec2.Vpc, subnets tierSubnets, r *routing, sg
 	}
 	var gatewayPrefixes []pulumi.StringOutput
 	for _, svc := range awsenv.GatewayEndpointServices {
-		policy, err := EndpointPolicy(svc, b.args.Env).EndpointJSON()
+		policy, err := b.endpointPolicy(svc)
 		if err != nil {
-			return nil, fmt.Errorf("endpoint policy of %s: %w", svc, err)
+			return nil, err
 		}
 		ep, err := ec2.NewVpcEndpoint(b.ctx, b.child(svc), &ec2.VpcEndpointArgs{
 			VpcId:           vpcRes.ID(),
 			ServiceName:     pulumi.String(b.serviceName(svc)),
-			VpcEndpointType: pulumi.String("Gateway"),
+			VpcEndpointType: pulumi.String(string(awsname.Gateway)),
 			RouteTableIds:   tables,
-			Policy:          pulumi.String(policy),
+			Policy:          policy,
 			Tags:            b.tags(svc),
 		}, b.parent)
 		if err != nil {
@@ -433,15 +453,15 @@ func (b *builder) endpoints(vpcRes *ec2.Vpc, subnets tierSubnets, r *routing, sg
 	}
 	interfaceEndpoints := pulumi.StringMap{}
 	for _, svc := range b.args.InterfaceEndpoints {
-		policy, err := EndpointPolicy(svc, b.args.Env).EndpointJSON()
+		policy, err := b.endpointPolicy(svc)
 		if err != nil {
-			return nil, fmt.Errorf("endpoint policy of %s: %w", svc, err)
+			return nil, err
 		}
 		ep, err := ec2.NewVpcEndpoint(b.ctx, b.child(svc), &ec2.VpcEndpointArgs{
-			Policy:            pulumi.String(policy),
+			Policy:            policy,
 			VpcId:             vpcRes.ID(),
 			ServiceName:       pulumi.String(b.serviceName(svc)),
-			VpcEndpointType:   pulumi.String("Interface"),
+			VpcEndpointType:   pulumi.String(string(awsname.Interface)),
 			PrivateDnsEnabled: pulumi.Bool(true),
 			SubnetIds:         private,
 			SecurityGroupIds:  pulumi.StringArray{sgs.endpoints.ID()},
@@ -455,43 +475,56 @@ func (b *builder) endpoints(vpcRes *ec2.Vpc, subnets tierSubnets, r *routing, sg
 	return interfaceEndpoints, nil
 }
 
-// EndpointPolicy is the policy of the endpoint of svc ("s3", "ecr.api"):
-// only principals of this account pass, and through the S3 and DynamoDB
-// gateway endpoints only to this account's buckets and tables, so that a
-// compromised workload cannot copy data to another account's bucket (VPC
-// user guide, "Control access to VPC endpoints using endpoint policies").
-// The one exception is the bucket AWS keeps ECR image layers in, which the
-// S3 gateway endpoint must reach for ECS tasks to pull images (Amazon ECR
-// user guide, "Create the Amazon S3 gateway endpoint":
-// prod-<region>-starport-layer-bucket).
-func EndpointPolicy(svc string, env awsenv.Env) iampolicy.Document {
-	prefix, _, _ := strings.Cut(svc, ".")
-	everyone := &iampolicy.Principal{Everyone: true}
-	ours := map[string][]string{"aws:PrincipalAccount": {env.AccountID}}
-	if slices.Contains(awsenv.GatewayEndpointServices, svc) {
-		st := []iampolicy.Statement{{
-			Sid: "ThisAccountOnly", Effect: iampolicy.Allow, Principal: everyone,
-			Action: []string{prefix + ":*"}, Resource: []string{"*"},
-			Condition: iampolicy.Conditions{"StringEquals": {
-				"aws:PrincipalAccount": {env.AccountID},
-				"aws:ResourceAccount":  {env.AccountID},
-			}},
-		}}
-		if svc == "s3" {
-			st = append(st, iampolicy.Statement{
-				Sid: "ImageLayersOfECR", Effect: iampolicy.Allow, Principal: everyone,
-				Action:    []string{"s3:GetObject"},
-				Resource:  []string{"arn:" + env.Partition + ":s3:::prod-" + env.Region + "-starport-layer-bucket/*"},
-				Condition: iampolicy.Conditions{"StringEquals": ours},
-			})
-		}
-		return iampolicy.New(st...)
+// EndpointPolicy is the policy of the endpoint of svc ("s3", "monitoring"),
+// or nil for a service that takes no custom endpoint policy (its endpoint
+// keeps the default full-access one, the only one CreateVpcEndpoint then
+// accepts). Only principals of this account pass, and through the S3 and
+// DynamoDB gateway endpoints only to this account's buckets and tables, so
+// that a compromised workload cannot copy data to another account's bucket
+// (VPC user guide, "Control access to VPC endpoints using endpoint
+// policies"). The actions are those of the service's IAM prefix, which the
+// catalogue takes from data (internal/awsname.VPCEndpoints): monitoring
+// carries cloudwatch:* calls.
+//
+// The one exception is the bucket AWS keeps ECR image layers in: ECR
+// answers an image pull with URLs it presigns with its own credentials, so
+// the S3 request's principal is not of this account. The statement is the
+// one the Amazon ECR user guide documents for it ("Amazon ECR interface VPC
+// endpoints", "Minimum Amazon S3 bucket permissions for Amazon ECR"):
+// s3:GetObject on arn:aws:s3:::prod-<region>-starport-layer-bucket/*, with
+// no principal condition.
+func EndpointPolicy(svc string, env awsenv.Env) (*iampolicy.Document, error) {
+	e, ok := awsname.LookupVPCEndpoint(svc)
+	if !ok {
+		return nil, fmt.Errorf("%q is not a VPC endpoint of internal/awsname.VPCEndpoints", svc)
 	}
-	return iampolicy.New(iampolicy.Statement{
+	if !e.Policy {
+		return nil, nil
+	}
+	everyone := &iampolicy.Principal{Everyone: true}
+	ours := iampolicy.Conditions{"StringEquals": {"aws:PrincipalAccount": {env.AccountID}}}
+	if e.Type == awsname.Gateway {
+		ours["StringEquals"]["aws:ResourceAccount"] = []string{env.AccountID}
+	}
+	st := []iampolicy.Statement{{
 		Sid: "ThisAccountOnly", Effect: iampolicy.Allow, Principal: everyone,
-		Action: []string{prefix + ":*"}, Resource: []string{"*"},
-		Condition: iampolicy.Conditions{"StringEquals": ours},
-	})
+		Action: []string{e.IAMPrefix + ":*"}, Resource: []string{"*"}, Condition: ours,
+	}}
+	if svc == "s3" {
+		st = append(st, iampolicy.Statement{
+			Sid: "ImageLayersOfECR", Effect: iampolicy.Allow, Principal: everyone,
+			Action:   []string{"s3:GetObject"},
+			Resource: []string{ECRLayerBucketARN(env) + "/*"},
+		})
+	}
+	doc := iampolicy.New(st...)
+	return &doc, nil
+}
+
+// ECRLayerBucketARN is the AWS-owned bucket ECR keeps the region's image
+// layers in (Amazon ECR user guide, "Amazon ECR interface VPC endpoints").
+func ECRLayerBucketARN(env awsenv.Env) string {
+	return "arn:" + env.Partition + ":s3:::prod-" + env.Region + "-starport-layer-bucket"
 }
 
 // flowLogs records ALL traffic of the VPC (FSBP EC2.6) into a log group

@@ -365,5 +365,35 @@ func (c *Config) validate(present func(string) bool, isSecret IsSecret, failed m
 	if c.Production && !c.ProtectStateful {
 		errs = append(errs, fieldErr("protectStateful", "false in a production stack; production protects its keys, secrets, logs and user pool"))
 	}
+	errs = append(errs, c.secretsRoute()...)
+	// The security groups and NACLs admit the load balancer to the app tier
+	// on network.appPort only: a target group on another port would reach
+	// nothing, and opening both would leave a port open that nothing serves.
+	if t := c.TLS.TargetPort; t != 0 && t != c.Network.AppPort {
+		errs = append(errs, fieldErr("tls.targetPort", "%d differs from network.appPort %d, the only port the security groups and network ACLs open from the load balancer to the app tier; set network.appPort to %d and leave tls.targetPort unset (it defaults to network.appPort)", t, c.Network.AppPort, t))
+	}
 	return errs
+}
+
+// secretsRoute refuses a configuration whose secrets need Secrets Manager
+// without its interface endpoint: the rotation function's security group
+// reaches only the endpoints, and the workloads reach AWS APIs through
+// them.
+func (c *Config) secretsRoute() []error {
+	if slices.Contains(c.Network.InterfaceEndpoints, SecretsManagerEndpoint) {
+		return nil
+	}
+	var need []string
+	for i, s := range c.Secrets.Inventory {
+		switch {
+		case s.Rotated():
+			need = append(need, fmt.Sprintf("secrets.inventory[%d] (%s) is rotated by the rotation function", i, s.Name))
+		case len(s.Readers) > 0:
+			need = append(need, fmt.Sprintf("secrets.inventory[%d] (%s) is read by %s", i, s.Name, strings.Join(s.Readers, ", ")))
+		}
+	}
+	if len(need) == 0 {
+		return nil
+	}
+	return []error{fieldErr("network.interfaceEndpoints", "has no %q, the only route to Secrets Manager from the private subnets, and %s; add %q", SecretsManagerEndpoint, strings.Join(need, "; "), SecretsManagerEndpoint)}
 }

@@ -5,11 +5,12 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
 	"github.com/example/hardening/identity/signin"
 	"github.com/example/hardening/network/addressing"
 	"github.com/example/hardening/ratelimit/limits"
-	"github.com/stretchr/testify/assert"
-	"github.com/stretchr/testify/require"
 )
 
 // parse parses values over the minimal config. An object other than "tls"
@@ -125,7 +126,16 @@ func TestValidationMessages(t *testing.T) {
 		{"database port RDP", map[string]string{"network": `{"databasePort":3389}`}, "network.databasePort: 3389 is a remote-administration port"},
 		{"ports equal", map[string]string{"network": `{"appPort":5432,"databasePort":5432}`}, "network.databasePort: 5432 is also the app port"},
 		{"retention not accepted by CloudWatch", map[string]string{"network": `{"flowLogRetentionDays":100}`}, "network.flowLogRetentionDays: 100 is not a CloudWatch Logs retention; use one of [1 3 5"},
-		{"endpoint name invalid", map[string]string{"network": `{"interfaceEndpoints":["Secrets Manager"]}`}, `network.interfaceEndpoints[0]: "Secrets Manager" is not an AWS service endpoint name`},
+		{"endpoint name invalid", map[string]string{"network": `{"interfaceEndpoints":["Secrets Manager"]}`}, `network.interfaceEndpoints[0]: "Secrets Manager" is not an interface endpoint this stack knows; use one of secretsmanager, kms, logs, sts, ecr.api`},
+		// CloudWatch's endpoint is "monitoring"; "cloudwatch" is its IAM prefix.
+		{"endpoint named by its IAM prefix", map[string]string{"network": `{"interfaceEndpoints":["secretsmanager","cloudwatch"]}`}, `network.interfaceEndpoints[1]: "cloudwatch" is not an interface endpoint this stack knows; use one of secretsmanager, kms, logs, sts, ecr.api, ecr.dkr, ec2, monitoring, kinesis-streams`},
+		{"endpoint the catalogue lacks", map[string]string{"network": `{"interfaceEndpoints":["secretsmanager","xray"]}`}, `network.interfaceEndpoints[1]: "xray" is not an interface endpoint this stack knows`},
+		{"rotation without the Secrets Manager endpoint", withValue(secret(`"readers":[]`), "network", `{"interfaceEndpoints":["kms","logs","sts"]}`),
+			`network.interfaceEndpoints: has no "secretsmanager", the only route to Secrets Manager from the private subnets, and secrets.inventory[0] (db) is rotated by the rotation function; add "secretsmanager"`},
+		{"a read secret without the Secrets Manager endpoint", withValue(secret(`"kind":"external"`), "network", `{"interfaceEndpoints":["kms"]}`),
+			`network.interfaceEndpoints: has no "secretsmanager", the only route to Secrets Manager from the private subnets, and secrets.inventory[0] (db) is read by app; add "secretsmanager"`},
+		{"target port other than the app port", map[string]string{"tls": `{"domain":"app.example.com","hostedZoneId":"Z0EXAMPLE","targetPort":9443}`},
+			"tls.targetPort: 9443 differs from network.appPort 8443, the only port the security groups and network ACLs open from the load balancer to the app tier; set network.appPort to 9443 and leave tls.targetPort unset"},
 		{"endpoint gateway service", map[string]string{"network": `{"interfaceEndpoints":["s3"]}`}, `network.interfaceEndpoints[0]: "s3" already has a gateway endpoint`},
 		{"endpoint twice", map[string]string{"network": `{"interfaceEndpoints":["kms","kms"]}`}, `network.interfaceEndpoints[1]: "kms" is listed twice`},
 		{"unknown network field", map[string]string{"network": `{"zoneCount":2}`}, "network.zoneCount: is not a known setting"},
@@ -409,5 +419,24 @@ func TestOneBrokenFileListsEveryProblem(t *testing.T) {
 		"hardening:alert: is not a setting",
 	} {
 		assert.ErrorContains(t, err, want, "the errors do not say %q", want)
+	}
+}
+
+// TestAcceptedEndpointsAndPorts: what the checks above must not refuse.
+func TestAcceptedEndpointsAndPorts(t *testing.T) {
+	cases := []struct {
+		name   string
+		values map[string]string
+	}{
+		{"endpoints named as AWS names them", map[string]string{"network": `{"interfaceEndpoints":["secretsmanager","monitoring","kinesis-streams","ecr.api","ecr.dkr","ecs-agent"]}`}},
+		{"no Secrets Manager endpoint without secrets that need it", map[string]string{"network": `{"interfaceEndpoints":["kms"]}`}},
+		{"a target port equal to the app port", map[string]string{"network": `{"appPort":9443}`, "tls": `{"domain":"app.example.com","hostedZoneId":"Z0EXAMPLE","targetPort":9443}`}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			cfg, err := parse(c.values)
+			require.NoError(t, err)
+			assert.Equal(t, cfg.Network.AppPort, cfg.TLS.TargetPort)
+		})
 	}
 }

@@ -3,10 +3,9 @@ package stackconfig
 import (
 	"fmt"
 	"net/netip"
-	"regexp"
 	"slices"
 
-	"github.com/example/hardening/internal/awsenv"
+	"github.com/example/hardening/internal/awsname"
 	"github.com/example/hardening/network/addressing"
 )
 
@@ -33,7 +32,10 @@ type Network struct {
 	// values CloudWatch Logs accepts. Default 365.
 	FlowLogRetentionDays int `json:"flowLogRetentionDays"`
 	// InterfaceEndpoints are the AWS services reached through interface VPC
-	// endpoints with private DNS. Default secretsmanager, kms, logs, sts.
+	// endpoints with private DNS, by endpoint name (one of
+	// internal/awsname.VPCEndpoints: "monitoring" for CloudWatch). Default
+	// secretsmanager, kms, logs, sts; secretsmanager is required while a
+	// secret is rotated or read by a workload.
 	InterfaceEndpoints []string `json:"interfaceEndpoints"`
 }
 
@@ -47,7 +49,7 @@ func DefaultNetwork() Network {
 		AppPort:                  8443,
 		DatabasePort:             5432,
 		FlowLogRetentionDays:     365,
-		InterfaceEndpoints:       []string{"secretsmanager", "kms", "logs", "sts"},
+		InterfaceEndpoints:       []string{SecretsManagerEndpoint, "kms", "logs", "sts"},
 	}
 }
 
@@ -60,6 +62,12 @@ func (n Network) Layout() addressing.Plan {
 	return p
 }
 
+// SecretsManagerEndpoint is the interface endpoint that is the rotation
+// function's and the workloads' only route to Secrets Manager: the
+// function's security group reaches the endpoints only, and the app tier
+// reaches AWS APIs through endpoints.
+const SecretsManagerEndpoint = "secretsmanager"
+
 const (
 	minZones = 2
 	maxZones = 6
@@ -67,8 +75,6 @@ const (
 
 // LogRetentionDays are the retention periods CloudWatch Logs accepts.
 var LogRetentionDays = []int{1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653}
-
-var endpointServiceRE = regexp.MustCompile(`^[a-z][a-z0-9-]*(\.[a-z][a-z0-9-]*)*$`)
 
 func (n Network) validate(key string) []error {
 	var errs []error
@@ -94,12 +100,12 @@ func (n Network) validate(key string) []error {
 	seen := map[string]bool{}
 	for i, svc := range n.InterfaceEndpoints {
 		k := fmt.Sprintf("%s.interfaceEndpoints[%d]", key, i)
-		switch {
-		case !endpointServiceRE.MatchString(svc):
-			errs = append(errs, fieldErr(k, "%q is not an AWS service endpoint name (for example secretsmanager or ecr.api)", svc))
-		case slices.Contains(awsenv.GatewayEndpointServices, svc):
-			errs = append(errs, fieldErr(k, "%q already has a gateway endpoint on the private and isolated route tables; remove it", svc))
-		case seen[svc]:
+		// The catalogue holds each endpoint's IAM prefix and whether it takes
+		// an endpoint policy: a name it does not know would get a policy for
+		// the wrong service, or one CreateVpcEndpoint refuses.
+		if err := awsname.InterfaceEndpoint(svc); err != nil {
+			errs = append(errs, fieldErr(k, "%v", err))
+		} else if seen[svc] {
 			errs = append(errs, fieldErr(k, "%q is listed twice", svc))
 		}
 		seen[svc] = true

@@ -621,7 +621,8 @@ func TestDefaultsStayLocked(t *testing.T) {
 
 // TestEndpointPolicies evaluates each endpoint's policy: principals of
 // this account pass, to this account's buckets and tables through the
-// gateway endpoints (and to ECR's layer bucket), nothing else.
+// gateway endpoints, ECR's presigned image-layer downloads pass, nothing
+// else.
 func TestEndpointPolicies(t *testing.T) {
 	m := deployed(t, "prod")
 	role := "arn:aws:iam::" + mockaws.AccountID + ":role/hardening-prod-app"
@@ -634,8 +635,13 @@ func TestEndpointPolicies(t *testing.T) {
 			"aws:PrincipalAccount", mockaws.AccountID, "aws:ResourceAccount", mockaws.AccountID), true},
 		{"a workload cannot copy data to another account's bucket", principal(role, "s3:PutObject", "arn:aws:s3:::attacker/x",
 			"aws:PrincipalAccount", mockaws.AccountID, "aws:ResourceAccount", other), false},
-		{"ECS pulls image layers from ECR's bucket", principal(role, "s3:GetObject", "arn:aws:s3:::prod-us-east-1-starport-layer-bucket/layer",
-			"aws:PrincipalAccount", mockaws.AccountID, "aws:ResourceAccount", "000000000000"), true},
+		// ECR presigns the layer URLs with its own credentials: the request
+		// is not this account's (Amazon ECR user guide, "Minimum Amazon S3
+		// bucket permissions for Amazon ECR").
+		{"ECS pulls image layers from ECR's bucket through ECR's presigned URLs", principal("arn:aws:iam::000000000000:role/ecr", "s3:GetObject", "arn:aws:s3:::prod-us-east-1-starport-layer-bucket/layer",
+			"aws:PrincipalAccount", "000000000000", "aws:ResourceAccount", "000000000000"), true},
+		{"nobody writes to ECR's layer bucket", principal("arn:aws:iam::000000000000:role/ecr", "s3:PutObject", "arn:aws:s3:::prod-us-east-1-starport-layer-bucket/layer",
+			"aws:PrincipalAccount", "000000000000", "aws:ResourceAccount", "000000000000"), false},
 		{"another account's credentials do not pass", principal("arn:aws:iam::"+other+":role/x", "s3:GetObject", "arn:aws:s3:::hardening-prod-data/x",
 			"aws:PrincipalAccount", other, "aws:ResourceAccount", mockaws.AccountID), false},
 	})

@@ -137,6 +137,18 @@ func plant(t *testing.T, g *compliance.Graph, typ, suffix, newSuffix string, cha
 	return ""
 }
 
+// urnOf returns the URN of the resource of typ whose name ends in suffix.
+func urnOf(t *testing.T, g *compliance.Graph, typ, suffix string) string {
+	t.Helper()
+	for _, r := range g.ByType(typ) {
+		if strings.HasSuffix(r.Name, suffix) {
+			return r.URN
+		}
+	}
+	require.Failf(t, "no such resource", "no %s named *%s", typ, suffix)
+	return ""
+}
+
 // drop removes the resources of typ whose name ends in suffix.
 func drop(g *compliance.Graph, typ, suffix string) {
 	g.Resources = slices.DeleteFunc(g.Resources, func(r compliance.Resource) bool {
@@ -248,7 +260,7 @@ var ruleCases = []struct {
 		return set(t, g, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "-app-from-lb", "description", nil)
 	}, "has no description"},
 	{"ec2-nacl-admin-ports", func(t *testing.T, g *compliance.Graph) string {
-		return set(t, g, "aws:ec2/networkAclRule:NetworkAclRule", "-public-in-return-high", "fromPort", 3000.0)
+		return set(t, g, "aws:ec2/networkAclRule:NetworkAclRule", "-public-in-lb-idp-reply-1", "fromPort", 3000.0)
 	}, "allows port 3389 from the internet"},
 	{"iam-no-admin", func(t *testing.T, g *compliance.Graph) string {
 		return set(t, g, "aws:iam/rolePolicy:RolePolicy", "-read-app", "policy", policyJSON(`{"Sid":"All","Effect":"Allow","Action":"*","Resource":"*"}`))
@@ -285,11 +297,11 @@ var ruleCases = []struct {
 	}, "EC2 accepts at most 255"},
 	// Both stacks allowed protocol -1 between tiers (public-in-vpc, ...).
 	{"ec2-nacl-no-all-ports", func(t *testing.T, g *compliance.Graph) string {
-		return set(t, g, "aws:ec2/networkAclRule:NetworkAclRule", "-private-in-app", "protocol", "-1")
+		return set(t, g, "aws:ec2/networkAclRule:NetworkAclRule", "-private-in-lb-app-request", "protocol", "-1")
 	}, "allows every protocol and port"},
 	{"ec2-nacl-no-all-ports", func(t *testing.T, g *compliance.Graph) string {
-		set(t, g, "aws:ec2/networkAclRule:NetworkAclRule", "-private-in-app", "fromPort", 0.0)
-		return set(t, g, "aws:ec2/networkAclRule:NetworkAclRule", "-private-in-app", "toPort", 65535.0)
+		set(t, g, "aws:ec2/networkAclRule:NetworkAclRule", "-private-in-lb-app-request", "fromPort", 0.0)
+		return set(t, g, "aws:ec2/networkAclRule:NetworkAclRule", "-private-in-lb-app-request", "toPort", 65535.0)
 	}, "allows every port"},
 	// The key policy's CloudTrail statement put DescribeKey under an
 	// encryption-context condition, which DescribeKey requests never carry.
@@ -340,8 +352,24 @@ var ruleCases = []struct {
 		return set(t, g, restype.VPCSecurityGroupIngressRule, "-data-from-app", "cidrIpv4", "0.0.0.0/0")
 	}, "internet → data tcp 5432 is not an intended flow, and the security groups admit it (destination security group (ingress): hardening-prod-data-from-app)"},
 	{compliance.ReachabilityRule, func(t *testing.T, g *compliance.Graph) string {
-		return plant(t, g, restype.EC2NetworkACLRule, "-private-out-return-public", "-private-out-deny-replies", map[string]any{"ruleNumber": 90.0, "ruleAction": "deny"})
+		return plant(t, g, restype.EC2NetworkACLRule, "-private-out-lb-app-reply", "-private-out-deny-replies", map[string]any{"ruleNumber": 90.0, "ruleAction": "deny"})
 	}, `intended flow "the load balancer to the app port" (lb → app tcp 8443) loses every reply at destination NACL (outbound reply): hardening-prod-private-out-deny-replies (#90) denies it`},
+	// The S3 gateway endpoint's policy before: ECR's image layers only for
+	// this account's principals, while ECR presigns them with its own.
+	{"deploy-endpoint-access", func(t *testing.T, g *compliance.Graph) string {
+		return set(t, g, "aws:ec2/vpcEndpoint:VpcEndpoint", "-s3", "policy", policyJSON(
+			`{"Sid":"ThisAccountOnly","Effect":"Allow","Principal":"*","Action":"s3:*","Resource":"*","Condition":{"StringEquals":{"aws:PrincipalAccount":"123456789012","aws:ResourceAccount":"123456789012"}}},`+
+				`{"Sid":"ImageLayersOfECR","Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::prod-us-east-1-starport-layer-bucket/*","Condition":{"StringEquals":{"aws:PrincipalAccount":"123456789012"}}}`))
+	}, "ECR's image-layer download (a URL ECR presigns, not this account's principal)"},
+	// A target group on a port the security groups do not open.
+	{"elb-target-port-open", func(t *testing.T, g *compliance.Graph) string {
+		return set(t, g, "aws:lb/targetGroup:TargetGroup", "-app", "port", 9443.0)
+	}, "sends to port 9443, which no egress rule of the load balancer's security groups opens"},
+	{"elb-target-port-open", func(t *testing.T, g *compliance.Graph) string {
+		set(t, g, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "-app-from-lb", "fromPort", 9443.0)
+		set(t, g, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "-app-from-lb", "toPort", 9443.0)
+		return urnOf(t, g, "aws:lb/targetGroup:TargetGroup", "-app")
+	}, "sends to port 8443, which no security group admits from the load balancer's"},
 	{"ec2-nacl-in-use", func(t *testing.T, g *compliance.Graph) string {
 		return set(t, g, "aws:ec2/networkAcl:NetworkAcl", "-isolated", "subnetIds", []any{})
 	}, "is associated with no subnet"},

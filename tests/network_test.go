@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/example/hardening/baseline"
 	"github.com/example/hardening/internal/mockaws"
 	"github.com/example/hardening/internal/restype"
 	"github.com/example/hardening/network"
@@ -327,76 +328,247 @@ func TestNACLs(t *testing.T) {
 	}
 }
 
-// TestNACLFlows: every flow the security groups allow passes the NACLs
-// both ways (request in and out of each subnet, and the reply), within the
-// default quota of 20 rules per direction.
+// stackFlow is a connection the stack needs, stated here apart from the
+// program's declaration (network.Flows): a client in one place opens it to
+// a server in another on port; replies go to the client's ephemeral ports.
+type stackFlow struct {
+	name           string
+	client, server string // "internet", "public", "private" or "isolated"
+	port           int
+	viaNAT         bool
+	// ephemeral is the client's range (VPC user guide, "Network ACLs",
+	// "Ephemeral ports": ELB, NAT gateways and Lambda use 1024-65535; the
+	// range that covers every client for the rest).
+	ephemeral [2]int
+}
+
+var everyEphemeralPort = [2]int{1024, 65535}
+
+// neededFlows are the flows a stack's configuration needs.
+func neededFlows(cfg *stackconfig.Config) []stackFlow {
+	n := cfg.Network
+	flows := []stackFlow{
+		{"clients to the load balancer on 443", "internet", "public", 443, false, everyEphemeralPort},
+		{"clients to the load balancer on 80 (the redirect)", "internet", "public", 80, false, everyEphemeralPort},
+		{"the load balancer to the app port", "public", "private", n.AppPort, false, everyEphemeralPort},
+		{"the app tier to the interface endpoints in another zone", "private", "private", 443, false, everyEphemeralPort},
+		{"the rotation function to the Secrets Manager endpoint in another zone", "private", "private", 443, false, everyEphemeralPort},
+		{"the app tier to the S3 and DynamoDB gateway endpoints", "private", "internet", 443, false, everyEphemeralPort},
+		{"the app tier to the database port", "private", "isolated", n.DatabasePort, false, everyEphemeralPort},
+		{"the data tier to the S3 and DynamoDB gateway endpoints", "isolated", "internet", 443, false, everyEphemeralPort},
+	}
+	if len(cfg.Identity.AuthenticatedPaths) > 0 {
+		flows = append(flows, stackFlow{"the load balancer to Cognito on 443", "public", "internet", 443, false, everyEphemeralPort})
+	}
+	if len(n.AppHTTPSEgressCIDRs) > 0 {
+		flows = append(flows, stackFlow{"the app tier to the internet on 443 through NAT", "private", "internet", 443, true, everyEphemeralPort})
+	}
+	return flows
+}
+
+// naclHop is one NACL crossing of a flow's packets: tier's NACL, in from
+// or out to peer, to destination port.
+type naclHop struct {
+	tier   string
+	egress bool
+	peer   netip.Addr
+	port   int
+}
+
+func (h naclHop) String() string {
+	dir := "in from"
+	if h.egress {
+		dir = "out to"
+	}
+	return fmt.Sprintf("%s NACL %s %s on %d", h.tier, dir, h.peer, h.port)
+}
+
+// hops are the crossings of one connection of f from client to server
+// with the client's ephemeral port eph. Through a NAT gateway the private
+// side sees the internet address, and the public NACL sees the request in
+// and out, then the reply to the gateway's own ephemeral port natEph.
+func (f stackFlow) hops(client, server netip.Addr, eph, natEph int) []naclHop {
+	var out []naclHop
+	if f.client != "internet" {
+		out = append(out, naclHop{f.client, true, server, f.port}, naclHop{f.client, false, server, eph})
+	}
+	if f.server != "internet" {
+		out = append(out, naclHop{f.server, false, client, f.port}, naclHop{f.server, true, client, eph})
+	}
+	if f.viaNAT {
+		out = append(out, naclHop{"public", false, client, f.port}, naclHop{"public", true, server, f.port},
+			naclHop{"public", false, server, natEph}, naclHop{"public", true, client, eph})
+	}
+	return out
+}
+
+// naclVariant is a plan whose NACLs are judged: each stack, and prod with
+// HTTPS egress through NAT, which neither stack file asks for.
+type naclVariant struct {
+	name string
+	m    *mockaws.Mocks
+	cfg  *stackconfig.Config
+}
+
+func naclVariants(t *testing.T) []naclVariant {
+	t.Helper()
+	var out []naclVariant
+	for _, stack := range stacks {
+		out = append(out, naclVariant{stack, deployed(t, stack), stackConfig(t, stack)})
+	}
+	s := loadStack(t, "prod")
+	setField(t, s, "network", "appHttpsEgressCidrs", []string{"198.51.100.0/24"})
+	cfg, err := stackconfig.Parse(s.Value, s.IsSecret)
+	require.NoError(t, err)
+	m, err := s.Run(baseline.Run)
+	require.NoError(t, err)
+	return append(out, naclVariant{"prod with NAT egress", m, cfg})
+}
+
+// TestNACLFlows: every flow the stack needs passes the NACLs both ways,
+// hop by hop (request out of the client's subnet and into the server's,
+// the reply back), on every ephemeral port of the client's range, 3389
+// included between tiers; from the internet only 3389 is refused (FSBP
+// EC2.21).
 func TestNACLFlows(t *testing.T) {
 	internet := netip.MustParseAddr("203.0.113.7")
-	for _, stack := range stacks {
-		m, cfg := deployed(t, stack), stackConfig(t, stack)
+	for _, v := range naclVariants(t) {
+		stack, cfg := v.name, v.cfg
 		plan := cfg.Network.Layout()
-		rules := naclRulesByTier(t, m)
-		host := func(tier addressing.Tier, zone int) netip.Addr {
-			return plan.Subnet(tier, zone).Addr().Next().Next().Next().Next()
-		}
-		const ephemeral = 40000
-		type hop struct {
-			tier, peerTier string
-			peer           netip.Addr
-			egress         bool
-			port           int
-		}
-		// A flow from src to dst on port: src's NACL lets it out, dst's in;
-		// the reply leaves dst and enters src on the ephemeral port.
-		flow := func(src, dst string, srcAddr, dstAddr netip.Addr, port int) []hop {
-			var hops []hop
-			if src != "internet" {
-				hops = append(hops, hop{src, dst, dstAddr, true, port}, hop{src, dst, dstAddr, false, ephemeral})
+		rules := naclRulesByTier(t, v.m)
+		tiers := map[string]addressing.Tier{"public": addressing.Public, "private": addressing.Private, "isolated": addressing.Isolated}
+		host := func(place string, zone int) netip.Addr {
+			if place == "internet" {
+				return internet
 			}
-			if dst != "internet" {
-				hops = append(hops, hop{dst, src, srcAddr, false, port}, hop{dst, src, srcAddr, true, ephemeral})
-			}
-			return hops
+			return plan.Subnet(tiers[place], zone).Addr().Next().Next().Next().Next()
 		}
-		pub, priv, iso := host(addressing.Public, 0), host(addressing.Private, 1), host(addressing.Isolated, 0)
-		priv2 := host(addressing.Private, 0)
-		flows := map[string][]hop{
-			"clients to the load balancer on 443":               flow("internet", "public", internet, pub, 443),
-			"clients to the load balancer on 80 (the redirect)": flow("internet", "public", internet, pub, 80),
-			"the load balancer to the app port":                 flow("public", "private", pub, priv, cfg.Network.AppPort),
-			"the load balancer to Cognito on 443":               flow("public", "internet", pub, internet, 443),
-			"the app tier to the interface endpoints":           flow("private", "private", priv, priv2, 443),
-			"the app tier to the NAT gateway on 443":            flow("private", "public", priv, pub, 443),
-			"the NAT gateway to the internet on 443":            flow("public", "internet", pub, internet, 443),
-			"the app tier to the database port":                 flow("private", "isolated", priv, iso, cfg.Network.DatabasePort),
-			"the data tier to the S3 gateway endpoint":          flow("isolated", "internet", iso, internet, 443),
-		}
-		for name, hops := range flows {
-			t.Run(stack+"/"+name, func(t *testing.T) {
-				for _, h := range hops {
-					dir := "in from"
-					if h.egress {
-						dir = "out to"
+		for _, f := range neededFlows(cfg) {
+			t.Run(stack+"/"+f.name, func(t *testing.T) {
+				// A flow within a tier crosses from one zone's subnet to another's.
+				client, server := host(f.client, 1), host(f.server, 0)
+				for _, eph := range []int{f.ephemeral[0], 3388, 3389, 3390, 40000, f.ephemeral[1]} {
+					for _, h := range f.hops(client, server, eph, eph) {
+						fromInternet := !h.egress && h.peer == internet && h.port == 3389
+						assert.Equal(t, !fromInternet, naclAllows(rules[h.tier], h.egress, h.peer, h.port), "%s (client port %d)", h, eph)
 					}
-					assert.True(t, naclAllows(rules[h.tier], h.egress, h.peer, h.port), "%s NACL refuses %s %s (%s) on %d", h.tier, dir, h.peerTier, h.peer, h.port)
 				}
 			})
 		}
-		t.Run(stack+"/within 20 rules per direction per NACL", func(t *testing.T) {
-			for tier, rs := range rules {
-				n := map[bool]int{}
-				for _, r := range rs {
-					n[r.egress]++
+	}
+}
+
+// TestNACLsAdmitNothingElseAbove1023: between each pair of places, every
+// port from 1024 up that a NACL admits (in) or lets out is a server port
+// or a client's ephemeral port of a flow the stack needs, and every such
+// port is open: replies admitted "from anywhere" do not open the other
+// tiers (the data tier admits only the data port from the app tier).
+func TestNACLsAdmitNothingElseAbove1023(t *testing.T) {
+	internet := netip.MustParseAddr("203.0.113.7")
+	places := []string{"internet", "public", "private", "isolated"}
+	for _, v := range naclVariants(t) {
+		stack, cfg := v.name, v.cfg
+		plan := cfg.Network.Layout()
+		rules := naclRulesByTier(t, v.m)
+		tiers := map[string]addressing.Tier{"public": addressing.Public, "private": addressing.Private, "isolated": addressing.Isolated}
+		host := func(place string, zone int) netip.Addr {
+			if place == "internet" {
+				return internet
+			}
+			return plan.Subnet(tiers[place], zone).Addr().Next().Next().Next().Next()
+		}
+		flows := neededFlows(cfg)
+		for _, tier := range places[1:] {
+			for _, peer := range places {
+				for _, egress := range []bool{false, true} {
+					want := make([]bool, 65536)
+					open := func(from, to int) {
+						for p := max(from, 1024); p <= to; p++ {
+							want[p] = true
+						}
+					}
+					for _, f := range flows {
+						// tier is the client: out to the server's port, in on its ephemeral ports.
+						if f.client == tier && f.server == peer {
+							if egress {
+								open(f.port, f.port)
+							} else {
+								open(f.ephemeral[0], f.ephemeral[1])
+							}
+						}
+						if f.server == tier && f.client == peer {
+							if egress {
+								open(f.ephemeral[0], f.ephemeral[1])
+							} else {
+								open(f.port, f.port)
+							}
+						}
+						if f.viaNAT && tier == "public" {
+							switch {
+							case peer == f.client && !egress:
+								open(f.port, f.port)
+							case peer == f.client && egress:
+								open(f.ephemeral[0], f.ephemeral[1])
+							case peer == "internet" && egress:
+								open(f.port, f.port)
+							case peer == "internet" && !egress:
+								open(everyEphemeralPort[0], everyEphemeralPort[1])
+							}
+						}
+					}
+					if peer == "internet" && !egress {
+						want[3389] = false
+					}
+					var extra, missing []int
+					addr := host(peer, 1)
+					for p := 1024; p <= 65535; p++ {
+						got := naclAllows(rules[tier], egress, addr, p)
+						switch {
+						case got && !want[p]:
+							extra = append(extra, p)
+						case !got && want[p]:
+							missing = append(missing, p)
+						}
+					}
+					dir := "in from"
+					if egress {
+						dir = "out to"
+					}
+					assert.Empty(t, portRanges(extra), "%s: %s NACL opens %s %s beyond the flows", stack, tier, dir, peer)
+					assert.Empty(t, portRanges(missing), "%s: %s NACL closes %s %s to ports of a flow", stack, tier, dir, peer)
 				}
-				assert.LessOrEqual(t, n[false], network.MaxNACLRulesPerDirection, "%s NACL has %d inbound and %d outbound rules", tier, n[false], n[true])
-				assert.LessOrEqual(t, n[true], network.MaxNACLRulesPerDirection, "%s NACL has %d inbound and %d outbound rules", tier, n[false], n[true])
 			}
-		})
-		t.Run(stack+"/the app tier admits no well-known port from the internet (replies arrive above 1023)", func(t *testing.T) {
-			for _, port := range []int{22, 80, 443} {
-				assert.False(t, naclAllows(rules["private"], false, internet, port), "private NACL admits port %d from the internet", port)
+		}
+	}
+}
+
+// portRanges shortens a sorted list of ports to its ranges.
+func portRanges(ports []int) []string {
+	var out []string
+	for i := 0; i < len(ports); {
+		j := i
+		for j+1 < len(ports) && ports[j+1] == ports[j]+1 {
+			j++
+		}
+		out = append(out, fmt.Sprintf("%d-%d", ports[i], ports[j]))
+		i = j + 1
+	}
+	return out
+}
+
+// TestNACLQuota: each NACL stays within the default quota of 20 rules per
+// direction, the NAT egress flow included.
+func TestNACLQuota(t *testing.T) {
+	for _, v := range naclVariants(t) {
+		stack := v.name
+		for tier, rs := range naclRulesByTier(t, v.m) {
+			n := map[bool]int{}
+			for _, r := range rs {
+				n[r.egress]++
 			}
-			assert.False(t, naclAllows(rules["isolated"], false, host(addressing.Public, 0), cfg.Network.DatabasePort), "the data port is open to the public tier")
-		})
+			assert.LessOrEqual(t, n[false], network.MaxNACLRulesPerDirection, "%s: %s NACL inbound rules", stack, tier)
+			assert.LessOrEqual(t, n[true], network.MaxNACLRulesPerDirection, "%s: %s NACL outbound rules", stack, tier)
+			assert.Positive(t, n[false]+n[true])
+		}
 	}
 }

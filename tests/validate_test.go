@@ -103,6 +103,7 @@ func TestArgsReportEveryProblemAtOnce(t *testing.T) {
 		want  []string
 	}{
 		{"network", &network.VPCArgs{}, (*network.VPCArgs)(nil), []string{"AvailabilityZones: 0 zones", "CIDR:", "LogKeyARN: is required", "PermissionsBoundary: is required", "appPort"}},
+		{"network endpoints", &network.VPCArgs{InterfaceEndpoints: []string{"kms", "cloudwatch"}}, nil, []string{`InterfaceEndpoints[1]: "cloudwatch" is not an interface endpoint this stack knows`}},
 		{"boundary", &identity.BoundaryArgs{}, (*identity.BoundaryArgs)(nil), []string{"Allow: is empty", "Regions: is empty", "StackTagKey: and StackTagValue are required", "Env.RolePath: is required"}},
 		{"workload role", &identity.WorkloadRoleArgs{}, (*identity.WorkloadRoleArgs)(nil), []string{"Service: is empty", "Team: is empty", "PermissionsBoundary: is required"}},
 		{"CI roles", &identity.CIRolesArgs{Branch: "*"}, (*identity.CIRolesArgs)(nil), []string{"Repository: is empty", "Environment: is empty", `Branch: "*" has a wildcard`, "BoundaryARN: is required", "ProviderARN: is required", "StackTagKey: and StackTagValue", "Env.RolePath: is required"}},

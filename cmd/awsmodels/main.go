@@ -1,6 +1,9 @@
 // Command awsmodels writes internal/awsname/models.json: the constraints AWS's own
 // API models put on the names the stack sets (min, max and pattern of each
-// shape in Shapes) and each partition's regions, from the final release of
+// shape in Shapes), each partition's regions, and for each VPC endpoint of
+// internal/awsname.VPCEndpoints its API model's service id, signing name and
+// operations (merged over every model with that endpointPrefix), from the
+// final release of
 // github.com/aws/aws-sdk-go (v1.55.8, from the Go module proxy), which ships
 // the models as models/apis/<service>/<version>/api-2.json and
 // models/endpoints/endpoints.json.
@@ -15,8 +18,10 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 
+	"github.com/example/hardening/internal/awsname"
 	"github.com/example/hardening/internal/jsonfile"
 )
 
@@ -33,10 +38,17 @@ type shape struct {
 	Pattern string `json:"pattern,omitempty"`
 }
 
+type endpointModel struct {
+	ServiceIDs  []string `json:"serviceIds"`
+	SigningName string   `json:"signingName"`
+	Operations  []string `json:"operations"`
+}
+
 type models struct {
-	Source  string              `json:"source"`
-	Regions map[string][]string `json:"regions"`
-	Shapes  map[string]shape    `json:"shapes"`
+	Source         string                   `json:"source"`
+	Regions        map[string][]string      `json:"regions"`
+	Shapes         map[string]shape         `json:"shapes"`
+	EndpointModels map[string]endpointModel `json:"endpointModels"`
 }
 
 func main() {
@@ -51,7 +63,7 @@ func main() {
 }
 
 func run(dir, version, out string) error {
-	m := models{Source: "github.com/aws/aws-sdk-go@" + version, Regions: map[string][]string{}, Shapes: map[string]shape{}}
+	m := models{Source: "github.com/aws/aws-sdk-go@" + version, Regions: map[string][]string{}, Shapes: map[string]shape{}, EndpointModels: map[string]endpointModel{}}
 	var endpoints struct {
 		Partitions []struct {
 			Partition string                     `json:"partition"`
@@ -93,5 +105,64 @@ func run(dir, version, out string) error {
 		}
 		m.Shapes[id] = s
 	}
+	if err := endpointModels(dir, m.EndpointModels); err != nil {
+		return err
+	}
 	return jsonfile.Write(out, m)
+}
+
+// endpointModels fills out with the API models whose endpointPrefix is the
+// Model of an endpoint of the catalogue; every such Model must be found.
+func endpointModels(dir string, out map[string]endpointModel) error {
+	want := map[string]bool{}
+	for _, e := range awsname.VPCEndpoints {
+		if e.Model != "" {
+			want[e.Model] = true
+		}
+	}
+	files, err := filepath.Glob(filepath.Join(dir, "models", "apis", "*", "*", "api-2.json"))
+	if err != nil {
+		return err
+	}
+	sort.Strings(files)
+	for _, f := range files {
+		var api struct {
+			Metadata struct {
+				EndpointPrefix string `json:"endpointPrefix"`
+				SigningName    string `json:"signingName"`
+				ServiceID      string `json:"serviceId"`
+			} `json:"metadata"`
+			Operations map[string]json.RawMessage `json:"operations"`
+		}
+		if err := jsonfile.Read(f, &api); err != nil {
+			return err
+		}
+		md := api.Metadata
+		if !want[md.EndpointPrefix] {
+			continue
+		}
+		em := out[md.EndpointPrefix]
+		// A model without signingName signs with its endpointPrefix.
+		em.SigningName = md.SigningName
+		if em.SigningName == "" {
+			em.SigningName = md.EndpointPrefix
+		}
+		if !slices.Contains(em.ServiceIDs, md.ServiceID) {
+			em.ServiceIDs = append(em.ServiceIDs, md.ServiceID)
+		}
+		for op := range api.Operations {
+			if !slices.Contains(em.Operations, op) {
+				em.Operations = append(em.Operations, op)
+			}
+		}
+		sort.Strings(em.ServiceIDs)
+		sort.Strings(em.Operations)
+		out[md.EndpointPrefix] = em
+	}
+	for m := range want {
+		if _, ok := out[m]; !ok {
+			return fmt.Errorf("no API model has endpointPrefix %q (a Model of internal/awsname.VPCEndpoints)", m)
+		}
+	}
+	return nil
 }

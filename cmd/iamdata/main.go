@@ -19,13 +19,29 @@ import (
 	"slices"
 	"sort"
 
+	"github.com/example/hardening/internal/awsname"
 	"github.com/example/hardening/internal/jsonfile"
 )
 
 // Services are the IAM service prefixes the stack's policies use (identity,
 // boundary, trust, key, bucket, topic, queue, secret and endpoint policies),
-// the global services the boundary's region lock exempts among them.
-var Services = []string{
+// the global services the boundary's region lock exempts among them, and
+// the prefix of every VPC endpoint the configuration accepts
+// (internal/awsname.VPCEndpoints).
+var Services = services()
+
+func services() []string {
+	out := slices.Clone(baseServices)
+	for _, e := range awsname.VPCEndpoints {
+		if !slices.Contains(out, e.IAMPrefix) {
+			out = append(out, e.IAMPrefix)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+var baseServices = []string{
 	"access-analyzer", "account", "acm", "budgets", "ce", "cloudfront", "cloudtrail", "cloudwatch",
 	"cognito-identity", "cognito-idp", "dynamodb", "ec2", "ecr", "elasticloadbalancing", "events",
 	"globalaccelerator", "guardduty", "health", "iam", "kms", "lambda", "logs", "organizations",

@@ -3,7 +3,11 @@
 // components' policies scope to it.
 package awsenv
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/example/hardening/internal/awsname"
+)
 
 // Env is the account, partition and region a stack deploys into, and the
 // IAM path its roles live under.
@@ -55,8 +59,8 @@ func (e Env) ServicePrincipal(service string) string {
 
 // GatewayEndpointServices are the services VPCs reach through gateway
 // endpoints (route-table entries, no hourly charge); every other service
-// takes an interface endpoint.
-var GatewayEndpointServices = []string{"s3", "dynamodb"}
+// takes an interface endpoint (internal/awsname.VPCEndpoints).
+var GatewayEndpointServices = awsname.EndpointNames(awsname.Gateway)
 
 // EndpointService returns the VPC endpoint service name of service.
 func (e Env) EndpointService(service string) string {

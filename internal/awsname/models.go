@@ -22,6 +22,18 @@ type Models struct {
 		Max     *int   `json:"max,omitempty"`
 		Pattern string `json:"pattern,omitempty"`
 	} `json:"shapes"`
+	// EndpointModels are, by endpointPrefix, the API models of the
+	// catalogue's VPC endpoints (VPCEndpoint.Model).
+	EndpointModels map[string]EndpointModel `json:"endpointModels"`
+}
+
+// EndpointModel is what the API models with one endpointPrefix say about
+// the service: its service ids, the name it signs requests with, and its
+// operations.
+type EndpointModel struct {
+	ServiceIDs  []string `json:"serviceIds"`
+	SigningName string   `json:"signingName"`
+	Operations  []string `json:"operations"`
 }
 
 var (

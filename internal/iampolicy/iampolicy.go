@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"unicode"
 )
@@ -166,12 +167,15 @@ func decryptsEveryKey(action string) bool {
 // endpoint policy grants nothing: it limits what passes the endpoint, and
 // names every principal as "*" (the principal cannot be known at the
 // endpoint), so an Allow to "*" is accepted when a condition pins the
-// principal's account (aws:PrincipalAccount or aws:PrincipalOrgID). Every
-// other rule of Validate applies.
-func (d Document) EndpointJSON() (string, error) {
+// principal's account (aws:PrincipalAccount or aws:PrincipalOrgID), or
+// when it only reads (Get actions, no wildcard) resources of awsOwned:
+// resources AWS owns and reaches through the endpoint with its own
+// credentials, such as the bucket ECR presigns image-layer URLs for, an
+// ARN each, their objects included. Every other rule of Validate applies.
+func (d Document) EndpointJSON(awsOwned ...string) (string, error) {
 	var errs []error
 	for i, s := range d.Statement {
-		if s.Effect == Allow && s.Principal != nil && s.Principal.Everyone && !pinsAccount(s.Condition) {
+		if s.Effect == Allow && s.Principal != nil && s.Principal.Everyone && !pinsAccount(s.Condition) && !readsOnly(s, awsOwned) {
 			errs = append(errs, fmt.Errorf("statement %s: Allow to every principal without an aws:PrincipalAccount condition", sidOr(s, i)))
 		}
 	}
@@ -197,6 +201,26 @@ func (d Document) renderExcept(errs []error, allowed error) ([]byte, error) {
 		return nil, fmt.Errorf("render policy: %w", err)
 	}
 	return b, nil
+}
+
+// readsOnly reports whether s allows only Get actions on resources of
+// owned (an ARN, or its objects under "/").
+func readsOnly(s Statement, owned []string) bool {
+	if len(s.Resource) == 0 || len(s.NotResource) > 0 || len(s.Action) == 0 {
+		return false
+	}
+	for _, a := range s.Action {
+		_, name, _ := strings.Cut(a, ":")
+		if !strings.HasPrefix(name, "Get") || strings.ContainsAny(name, "*?") {
+			return false
+		}
+	}
+	for _, r := range s.Resource {
+		if !slices.ContainsFunc(owned, func(o string) bool { return r == o || strings.HasPrefix(r, o+"/") }) {
+			return false
+		}
+	}
+	return true
 }
 
 func pinsAccount(c Conditions) bool {

@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 func TestValidateRejectsOverBroadStatements(t *testing.T) {
@@ -45,4 +46,37 @@ func TestValidateAcceptsScopedStatements(t *testing.T) {
 func TestEveryoneRendersAsStar(t *testing.T) {
 	got := New(Statement{Effect: Deny, Principal: &Principal{Everyone: true}, Action: []string{"s3:*"}, Resource: []string{"*"}}).MustJSON()
 	assert.Contains(t, got, `"Principal":"*"`, "rendered policy")
+}
+
+// TestEndpointJSONAllowsEveryone: an endpoint policy may allow every principal when a
+// condition pins the account, or when it only reads a resource AWS owns
+// and reaches with its own credentials (ECR's layer bucket); nothing else.
+func TestEndpointJSONAllowsEveryone(t *testing.T) {
+	const layers = "arn:aws:s3:::prod-us-east-1-starport-layer-bucket"
+	everyone := &Principal{Everyone: true}
+	pinned := Conditions{"StringEquals": {"aws:PrincipalAccount": {"123456789012"}}}
+	cases := []struct {
+		name string
+		s    Statement
+		want string // "" accepts
+	}{
+		{"account pinned", Statement{Sid: "Ours", Effect: Allow, Principal: everyone, Action: []string{"s3:*"}, Resource: []string{"*"}, Condition: pinned}, ""},
+		{"layer objects read by anyone", Statement{Sid: "Layers", Effect: Allow, Principal: everyone, Action: []string{"s3:GetObject"}, Resource: []string{layers + "/*"}}, ""},
+		{"another bucket read by anyone", Statement{Sid: "Other", Effect: Allow, Principal: everyone, Action: []string{"s3:GetObject"}, Resource: []string{"arn:aws:s3:::attacker/*"}}, "statement Other: Allow to every principal without an aws:PrincipalAccount condition"},
+		{"a look-alike bucket name", Statement{Sid: "Like", Effect: Allow, Principal: everyone, Action: []string{"s3:GetObject"}, Resource: []string{layers + "-copy/*"}}, "statement Like: Allow to every principal"},
+		{"a write to the layer bucket", Statement{Sid: "Put", Effect: Allow, Principal: everyone, Action: []string{"s3:PutObject"}, Resource: []string{layers + "/*"}}, "statement Put: Allow to every principal"},
+		{"a wildcard read", Statement{Sid: "Get", Effect: Allow, Principal: everyone, Action: []string{"s3:Get*"}, Resource: []string{layers + "/*"}}, "statement Get: Allow to every principal"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			_, err := New(c.s).EndpointJSON(layers)
+			if c.want == "" {
+				require.NoError(t, err)
+				return
+			}
+			require.ErrorContains(t, err, c.want)
+		})
+	}
+	_, err := New(cases[1].s).EndpointJSON()
+	require.ErrorContains(t, err, "without an aws:PrincipalAccount condition", "nothing is AWS-owned unless named")
 }

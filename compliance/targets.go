@@ -1,0 +1,61 @@
+package compliance
+
+import (
+	"fmt"
+	"slices"
+	"strconv"
+
+	"github.com/example/hardening/internal/restype"
+)
+
+// targetPortsOpen judges each target group of the plan: the load
+// balancer's security groups let it out on the target port (and a numeric
+// health-check port), and a security group admits it there from them;
+// otherwise the targets stay unhealthy and nothing is served, which
+// neither the provider nor AWS says at deployment.
+func targetPortsOpen(g *Graph) []Violation {
+	var lbGroups []string
+	for _, lb := range g.ByType(restype.LBLoadBalancer) {
+		for _, sg := range lb.List("securityGroups") {
+			if s, ok := sg.(string); ok {
+				lbGroups = append(lbGroups, s)
+			}
+		}
+	}
+	if len(lbGroups) == 0 {
+		return nil
+	}
+	opens := func(r Resource, port int) bool {
+		from, ok1 := r.Num("fromPort")
+		to, ok2 := r.Num("toPort")
+		proto := r.Str("ipProtocol")
+		return proto == "-1" || ok1 && ok2 && (proto == "tcp" || proto == "6") && int(from) <= port && port <= int(to)
+	}
+	out := forEach("aws:lb/targetGroup:TargetGroup", func(tg Resource) string {
+		p, ok := tg.Num("port")
+		if !ok {
+			return ""
+		}
+		ports := []int{int(p)}
+		if hc, err := strconv.Atoi(tg.Str("healthCheck.port")); err == nil && hc != int(p) {
+			ports = append(ports, hc)
+		}
+		for _, port := range ports {
+			var out, in bool
+			for _, e := range g.ByType(restype.VPCSecurityGroupEgressRule) {
+				out = out || slices.Contains(lbGroups, e.Str("securityGroupId")) && opens(e, port)
+			}
+			for _, i := range g.ByType(restype.VPCSecurityGroupIngressRule) {
+				in = in || slices.Contains(lbGroups, i.Str("referencedSecurityGroupId")) && opens(i, port)
+			}
+			switch {
+			case !out:
+				return fmt.Sprintf("sends to port %d, which no egress rule of the load balancer's security groups opens; the targets stay unhealthy (network.appPort and tls.targetPort must agree)", port)
+			case !in:
+				return fmt.Sprintf("sends to port %d, which no security group admits from the load balancer's; the targets stay unhealthy (network.appPort and tls.targetPort must agree)", port)
+			}
+		}
+		return ""
+	})(g)
+	return out
+}
