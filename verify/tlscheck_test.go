@@ -214,14 +214,18 @@ func TestCheckACM(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			lookup := func(context.Context) (*ACMCertificate, string, error) { return &ACMCertificate{ARN: arn, Serial: c.serial}, "", nil }
+			lookup := func(context.Context) (*ACMCertificate, string, error) {
+				return &ACMCertificate{ARN: arn, Serial: c.serial}, "", nil
+			}
 			r := find(t, CheckTLS(context.Background(), e, testNow, lookup), "tls.cert.acm")
 			assert.Equal(t, c.status, r.Status)
 			assert.Contains(t, r.Evidence, c.evidence)
 		})
 	}
 	t.Run("without account access it is not checked", func(t *testing.T) {
-		lookup := func(context.Context) (*ACMCertificate, string, error) { return nil, "no AWS credentials in the environment", nil }
+		lookup := func(context.Context) (*ACMCertificate, string, error) {
+			return nil, "no AWS credentials in the environment", nil
+		}
 		r := find(t, CheckTLS(context.Background(), e, testNow, lookup), "tls.cert.acm")
 		assert.Equal(t, NotChecked, r.Status)
 		assert.Equal(t, "no AWS credentials in the environment", r.Evidence)
