@@ -34,6 +34,12 @@ const (
 // when a check failed, or with -strict when one was not made, 2 for
 // usage). cmd/verify and the tests call it.
 func Command(args []string, stdout, stderr io.Writer) int {
+	return command(args, stdout, stderr, time.Now)
+}
+
+// command is Command with its clock, which the tests set to the time their
+// recorded responses are written at.
+func command(args []string, stdout, stderr io.Writer, clock func() time.Time) int {
 	fs := flag.NewFlagSet("verify", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	stack := fs.String("stack", "", "stack name: reads Pulumi.<stack>.yaml (required)")
@@ -77,7 +83,7 @@ func Command(args []string, stdout, stderr io.Writer) int {
 		return exitFailed
 	}
 	ctx := context.Background()
-	now := time.Now()
+	now := clock()
 	var outputs *Outputs
 	outputsWhy := ""
 	switch {
@@ -107,7 +113,7 @@ func Command(args []string, stdout, stderr io.Writer) int {
 	if e != nil {
 		e.Roots, e.EchoPath, e.Timeout = roots, *echoPath, *timeout
 		if *burst {
-			e.Burst = BurstFor(cfg.RateLimit.Site, cfg.RateLimit.Auth, cfg.RateLimit.Mode, time.Now)
+			e.Burst = BurstFor(cfg.RateLimit.Site, cfg.RateLimit.Auth, cfg.RateLimit.Mode, clock)
 			e.Burst.MaxDuration = *burstTime
 			if *burstMax > 0 {
 				e.Burst.MaxRequests = *burstMax

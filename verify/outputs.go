@@ -37,7 +37,7 @@ func ReadOutputs(r io.Reader) (*Outputs, error) {
 	if err := json.NewDecoder(r).Decode(&o); err != nil {
 		var te *json.UnmarshalTypeError
 		if errors.As(err, &te) {
-			return nil, fmt.Errorf("stack output %s: a %s where %s was expected", te.Field, te.Value, te.Type)
+			return nil, fmt.Errorf("stack output %s: a JSON %s, not the %s expected", te.Field, te.Value, te.Type)
 		}
 		return nil, fmt.Errorf("stack outputs: %w", err)
 	}
