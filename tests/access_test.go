@@ -18,6 +18,7 @@ import (
 	"github.com/example/hardening/internal/restype"
 	"github.com/example/hardening/secrets"
 	"github.com/example/hardening/tls"
+	"github.com/example/hardening/verify"
 )
 
 // access is one request an AWS service (or a principal) makes against a
@@ -970,6 +971,14 @@ func TestCIRolesCoverEveryTypeOfThePlans(t *testing.T) {
 			}
 			if ok, _ := may([]iampolicy.Document{read, inline("-ci-preview")}, action); ok {
 				t.Errorf("%s: preview may %s", typ, action)
+			}
+		}
+	}
+	// What cmd/verify reads after each deploy, with either role.
+	for _, action := range verify.Actions {
+		for _, role := range []string{"-ci-preview", "-ci-deploy"} {
+			if ok, why := may([]iampolicy.Document{read, inline(role)}, action); !ok {
+				t.Errorf("cmd/verify: %s may not %s: %s", role, action, why)
 			}
 		}
 	}
