@@ -272,7 +272,7 @@ func TestWorkflows(t *testing.T) {
 			}
 		})
 	}
-	t.Run("deploy: dev then prod behind the production environment, never cancelled", func(t *testing.T) {
+	t.Run("deploy: dev then prod behind the production environment, never cancelled, each verified after pulumi up", func(t *testing.T) {
 		d := wf["deploy.yml"]
 		prod := d.Jobs["prod"]
 		if fmt.Sprint(prod.Environment) != "production" {
@@ -289,6 +289,22 @@ func TestWorkflows(t *testing.T) {
 		}
 		if !guarded {
 			t.Error("prod deploys without the dangerous-change guard")
+		}
+		// cmd/verify runs after each pulumi up, on that job's stack, into
+		// the job summary.
+		for id, j := range d.Jobs {
+			up, verified := -1, -1
+			for i, s := range j.Steps {
+				if strings.Contains(s.Run, "pulumi up --stack "+id+" ") {
+					up = i
+				}
+				if strings.Contains(s.Run, "go run ./cmd/verify -stack "+id+" -outputs") && strings.Contains(s.Run, "$GITHUB_STEP_SUMMARY") {
+					verified = i
+				}
+			}
+			if up < 0 || verified <= up {
+				t.Errorf("job %s: pulumi up at step %d, cmd/verify at step %d; verify must follow the deploy", id, up, verified)
+			}
 		}
 	})
 	t.Run("drift: a refreshed preview that expects no changes", func(t *testing.T) {
