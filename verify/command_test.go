@@ -95,6 +95,7 @@ func TestCommandURL(t *testing.T) {
 	assert.Regexp(t, `pass\s+tls.version.1.2\s+TLS 1.2 accepted`, stdout)
 	assert.Regexp(t, `not checked\s+account.trail\s+-url: the endpoint checks only`, stdout)
 	assert.Regexp(t, `not checked\s+ratelimit.burst\s+opt-in`, stdout)
+	assert.Regexp(t, `not checked\s+tls.cert.acm\s+-url: the endpoint checks only`, stdout)
 	assert.Regexp(t, `(?m)^pass \d+, fail 0, not checked \d+$`, stdout)
 
 	code, _, _ = run(append(args, "-strict")...)

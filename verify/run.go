@@ -30,7 +30,7 @@ var endpointChecks = []string{"tls.handshake", "http.redirect", "http.headers", 
 // endpoint, then the account.
 func Run(ctx context.Context, p Plan) Report {
 	r := Report{Stack: p.Stack}
-	var acm ACMLookup
+	acm := func(context.Context) (*ACMCertificate, string, error) { return nil, p.AccountWhy, nil }
 	if p.Account != nil {
 		acm = p.Account.ACM()
 	}

@@ -13,10 +13,7 @@
 // command; the deploy workflow runs it after each `pulumi up`.
 package verify
 
-import (
-	"fmt"
-	"slices"
-)
+import "fmt"
 
 // Status is the outcome of one check.
 type Status string
@@ -64,15 +61,6 @@ func (r Report) Count(s Status) int {
 // any check not made.
 func (r Report) Failed(strict bool) bool {
 	return r.Count(Fail) > 0 || strict && r.Count(NotChecked) > 0
-}
-
-// Result returns the result of the named check and whether it ran.
-func (r Report) Result(check string) (Result, bool) {
-	i := slices.IndexFunc(r.Results, func(res Result) bool { return res.Check == check })
-	if i < 0 {
-		return Result{}, false
-	}
-	return r.Results[i], true
 }
 
 func pass(check, format string, args ...any) Result {
