@@ -92,6 +92,8 @@ func TestCheckAccountBroken(t *testing.T) {
 		{"secretsmanager.DescribeSecret.app-db-password", "secretsmanager.DescribeSecret.app-db-password.pending.http", []string{"account.secret[app-db-password]"}, "is staged AWSPENDING alone"},
 		{"secretsmanager.DescribeSecret.app-db-password", "secretsmanager.DescribeSecret.app-db-password.overdue.http", []string{"account.secret[app-db-password]"}, "last rotated 2026-10-02T12:00:00Z, more than 30 days ago"},
 		{"secretsmanager.DescribeSecret.app-db-password", "secretsmanager.DescribeSecret.app-db-password.rotation-off.http", []string{"account.secret[app-db-password]"}, "has rotation off"},
+		{"secretsmanager.DescribeSecret.app-api-key", "secretsmanager.DescribeSecret.app-api-key.interval.http", []string{"account.secret[app-api-key]"}, "rotates every 90 days; secrets.inventory says 30"},
+		{"secretsmanager.DescribeSecret.app-api-key", "secretsmanager.DescribeSecret.app-api-key.never-rotated.http", []string{"account.secret[app-api-key]"}, "never rotated, though created 2026-05-15T12:00:00Z"},
 		{"s3.GetPublicAccessBlock", "s3.GetPublicAccessBlock.policy-allowed.http", buckets, "BlockPublicPolicy false"},
 		{"s3.GetPublicAccessBlock", "s3.GetPublicAccessBlock.none.http", buckets, "has no public access block"},
 		{"s3.GetBucketPolicyStatus", "s3.GetBucketPolicyStatus.public.http", buckets, "S3 judges the policy of"},
