@@ -171,6 +171,11 @@ type Monitoring struct {
 
 	// AlarmCount is the number of metric-filter alarms.
 	AlarmCount pulumi.IntOutput `pulumi:"alarmCount"`
+	// DetectorID is the GuardDuty detector's ID, "" without GuardDuty.
+	DetectorID pulumi.StringOutput `pulumi:"detectorId"`
+	// StandardsARNs are the Security Hub standards subscribed to, empty
+	// without Security Hub.
+	StandardsARNs pulumi.StringArrayOutput `pulumi:"standardsArns"`
 }
 
 // Validate reports every problem of the arguments at once.
@@ -199,6 +204,8 @@ func NewMonitoring(ctx *pulumi.Context, name string, args *MonitoringArgs, opts 
 	}
 	parent := pulumi.Parent(m)
 	alarms := 0
+	m.DetectorID = pulumi.String("").ToStringOutput()
+	standards := pulumi.StringArray{}
 	if args.TrailLogGroupName != nil {
 		type filter struct {
 			id      string
@@ -244,6 +251,7 @@ func NewMonitoring(ctx *pulumi.Context, name string, args *MonitoringArgs, opts 
 		if err != nil {
 			return nil, err
 		}
+		m.DetectorID = detector.ID().ToStringOutput()
 		for _, f := range GuardDutyFeatures {
 			var extra guardduty.DetectorFeatureAdditionalConfigurationArray
 			for _, a := range f.Additional {
@@ -273,11 +281,13 @@ func NewMonitoring(ctx *pulumi.Context, name string, args *MonitoringArgs, opts 
 			return nil, err
 		}
 		for _, id := range []string{"fsbp", "cis"} {
+			arn := pulumi.String(fmt.Sprintf("arn:%s:securityhub:%s::%s", args.Env.Partition, args.Env.Region, Standards[id]))
 			if _, err := securityhub.NewStandardsSubscription(ctx, name+"-"+id, &securityhub.StandardsSubscriptionArgs{
-				StandardsArn: pulumi.String(fmt.Sprintf("arn:%s:securityhub:%s::%s", args.Env.Partition, args.Env.Region, Standards[id])),
+				StandardsArn: arn,
 			}, parent, pulumi.DependsOn([]pulumi.Resource{account})); err != nil {
 				return nil, err
 			}
+			standards = append(standards, arn)
 		}
 	}
 	if len(args.CertificateARNs) > 0 {
@@ -286,7 +296,10 @@ func NewMonitoring(ctx *pulumi.Context, name string, args *MonitoringArgs, opts 
 		}
 	}
 	m.AlarmCount = pulumi.Int(alarms).ToIntOutput()
-	return m, ctx.RegisterResourceOutputs(m, pulumi.Map{"alarmCount": m.AlarmCount})
+	m.StandardsARNs = standards.ToStringArrayOutput()
+	return m, ctx.RegisterResourceOutputs(m, pulumi.Map{
+		"alarmCount": m.AlarmCount, "detectorId": m.DetectorID, "standardsArns": m.StandardsARNs,
+	})
 }
 
 // certificates alarms on each certificate's DaysToExpiry and routes ACM's

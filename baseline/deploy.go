@@ -439,4 +439,14 @@ func export(ctx *pulumi.Context, b *Baseline, entries []secrets.SecretArgs) {
 	ctx.Export("caCertificatePem", alb.CACertificatePEM)
 	ctx.Export("clientCertificatePem", alb.ClientCertificatePEM)
 	ctx.Export("clientPrivateKeyPem", alb.ClientPrivateKeyPEM)
+	// What cmd/verify checks in the account beyond the resources above:
+	// the hosted UI the sign-in paths redirect to, the buckets that must
+	// not be public, and the account-wide detection the stack owns.
+	ctx.Export("userPoolDomain", b.UserPool.Domain)
+	ctx.Export("loadBalancerLogBucketName", alb.LogBucket)
+	ctx.Export("accessLogBucketName", b.AccessLogs.BucketName)
+	// "" and [] where the stack leaves GuardDuty and Security Hub to the
+	// account or organization.
+	ctx.Export("guardDutyDetectorId", b.Monitoring.DetectorID)
+	ctx.Export("securityHubStandardsArns", b.Monitoring.StandardsARNs)
 }

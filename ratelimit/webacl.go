@@ -54,9 +54,6 @@ var Priorities = map[string]int{
 	RuleRatePerUser:     120,
 }
 
-// RateLimitedBody is the JSON body of a rate-limited request's 429.
-const RateLimitedBody = `{"error":"too_many_requests","message":"Request rate limit exceeded; retry after the number of seconds in the Retry-After header."}`
-
 // rateLimitedKey names the custom response body.
 const rateLimitedKey = "rate-limited"
 
@@ -163,7 +160,7 @@ func NewWebACL(ctx *pulumi.Context, name string, args *WebACLArgs, opts ...pulum
 		CustomResponseBodies: wafv2.WebAclCustomResponseBodyArray{wafv2.WebAclCustomResponseBodyArgs{
 			Key:         pulumi.String(rateLimitedKey),
 			ContentType: pulumi.String("APPLICATION_JSON"),
-			Content:     pulumi.String(RateLimitedBody),
+			Content:     pulumi.String(limits.RateLimitedBody),
 		}},
 		VisibilityConfig: wafv2.WebAclVisibilityConfigArgs{
 			CloudwatchMetricsEnabled: pulumi.Bool(true),
@@ -300,7 +297,7 @@ func (b *aclBuilder) rate(rule string, r limits.RateRule, keys wafv2.WebAclRuleS
 			CustomResponseBodyKey: pulumi.String(rateLimitedKey),
 			ResponseHeaders: wafv2.WebAclRuleActionBlockCustomResponseResponseHeaderArray{
 				wafv2.WebAclRuleActionBlockCustomResponseResponseHeaderArgs{
-					Name: pulumi.String("Retry-After"), Value: pulumi.String(fmt.Sprint(r.WindowSec)),
+					Name: pulumi.String(limits.RetryAfterHeader), Value: pulumi.String(limits.RetryAfter(r)),
 				},
 			},
 		},

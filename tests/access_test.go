@@ -21,6 +21,7 @@ import (
 	"github.com/example/hardening/internal/restype"
 	"github.com/example/hardening/secrets"
 	"github.com/example/hardening/tls"
+	"github.com/example/hardening/verify"
 )
 
 // access is one request an AWS service (or a principal) makes against a
@@ -1012,6 +1013,14 @@ func TestCIRolesCoverEveryTypeOfThePlans(t *testing.T) {
 			}
 			ok, _ := may(preview, action)
 			assert.False(t, ok, "%s: preview may %s", typ, action)
+		}
+	}
+	// What cmd/verify reads after each deploy, with either role.
+	for _, action := range verify.Actions {
+		for _, role := range []string{"-ci-preview", "-ci-deploy"} {
+			if ok, why := may([]iampolicy.Document{read, inline(role)}, action); !ok {
+				assert.Failf(t, "check", "cmd/verify: %s may not %s: %s", role, action, why)
+			}
 		}
 	}
 }

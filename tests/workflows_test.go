@@ -223,6 +223,16 @@ func TestWorkflows(t *testing.T) {
 			}
 		}
 		assert.True(t, guarded, "the dangerous-change guard runs before pulumi up")
+		up, verified := -1, -1
+		for i, s := range j.Steps {
+			if strings.Contains(s.Run, "pulumi up") {
+				up = i
+			}
+			if strings.Contains(s.Run, `go run ./cmd/verify -stack "$STACK"`) {
+				verified = i
+			}
+		}
+		assert.Greater(t, verified, up, "cmd/verify checks the deployed stack after pulumi up")
 		assert.True(t, role, "the stack's deploy role")
 		last := jobs[len(jobs)-1]
 		assert.True(t, last.Production, "production deploys last, after %s", last.Stack)

@@ -26,9 +26,6 @@ import (
 // LoadBalancerType is the type token of the LoadBalancer component.
 const LoadBalancerType = "hardening:tls:LoadBalancer"
 
-// HSTS is the Strict-Transport-Security value: two years, subdomains too.
-const HSTS = "max-age=63072000; includeSubDomains"
-
 // PrivateCAArgs configures the pulumi-tls private CA.
 type PrivateCAArgs struct {
 	// KeyAlgorithm is the CA's and its certificates' key: ECDSA P-256 or
@@ -513,9 +510,9 @@ func (b *builder) listeners(alb *lb.LoadBalancer, targetGroup *lb.TargetGroup, c
 		DefaultActions: lb.ListenerDefaultActionArray{&lb.ListenerDefaultActionArgs{
 			Type: pulumi.String("forward"), TargetGroupArn: targetGroup.Arn,
 		}},
-		RoutingHttpResponseStrictTransportSecurityHeaderValue: pulumi.String(HSTS),
-		RoutingHttpResponseXContentTypeOptionsHeaderValue:     pulumi.String("nosniff"),
-		RoutingHttpResponseXFrameOptionsHeaderValue:           pulumi.String("DENY"),
+		RoutingHttpResponseStrictTransportSecurityHeaderValue: pulumi.String(policy.HSTS),
+		RoutingHttpResponseXContentTypeOptionsHeaderValue:     pulumi.String(policy.ContentTypeOptions),
+		RoutingHttpResponseXFrameOptionsHeaderValue:           pulumi.String(policy.FrameOptions),
 		RoutingHttpResponseServerEnabled:                      pulumi.Bool(false),
 	}
 	if trust != nil {

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"regexp"
 	"slices"
+	"strconv"
 
 	"github.com/example/hardening/internal/problem"
 )
@@ -42,6 +43,17 @@ const (
 	Header UserKey = "header"
 	Cookie UserKey = "cookie"
 )
+
+// RateLimitedBody is the JSON body of the 429 a rate-based rule answers
+// with in block mode.
+const RateLimitedBody = `{"error":"too_many_requests","message":"Request rate limit exceeded; retry after the number of seconds in the Retry-After header."}`
+
+// RetryAfterHeader is the header of that 429 that says how long to wait.
+const RetryAfterHeader = "Retry-After"
+
+// RetryAfter is the Retry-After value of a rule's 429: its window, in
+// seconds, the longest a client may need to wait for its rate to fall.
+func RetryAfter(r RateRule) string { return strconv.Itoa(r.WindowSec) }
 
 // Windows are the evaluation windows WAF accepts, in seconds.
 var Windows = []int{60, 120, 300, 600}

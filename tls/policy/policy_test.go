@@ -1,6 +1,7 @@
 package policy
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -34,4 +35,28 @@ func TestCatalogue(t *testing.T) {
 			assert.Equal(t, strings.Contains(p.Name, "-PQ-"), p.PostQuantum, "%s: PQ flag disagrees with its name", p.Name)
 		}
 	})
+}
+
+func TestCatalogueSuites(t *testing.T) {
+	for _, p := range Catalogue {
+		t.Run(p.Name+" lists a suite for each version it negotiates", func(t *testing.T) {
+			tls12 := p.MinTLS == "1.2"
+			if tls12 != (len(p.TLS12) > 0) {
+				assert.Failf(t, "check", "MinTLS %s with %d TLS 1.2 suites", p.MinTLS, len(p.TLS12))
+			}
+			if !strings.Contains(p.Name, "TLS13") && len(p.TLS13) > 0 || strings.Contains(p.Name, "TLS13") && len(p.TLS13) == 0 {
+				assert.Failf(t, "check", "%d TLS 1.3 suites disagree with the name", len(p.TLS13))
+			}
+		})
+		t.Run(p.Name+" FIPS suites are AES-GCM only", func(t *testing.T) {
+			if !p.FIPS {
+				return
+			}
+			for _, s := range append(slices.Clone(p.TLS13), p.TLS12...) {
+				if !strings.Contains(s, "GCM") {
+					assert.Failf(t, "check", "FIPS policy offers %s", s)
+				}
+			}
+		})
+	}
 }
