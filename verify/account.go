@@ -26,8 +26,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/wafv2"
 	"github.com/aws/smithy-go"
 
-	"github.com/example/hardening/stackconfig"
 	"github.com/example/hardening/secrets/rotation"
+	"github.com/example/hardening/stackconfig"
 )
 
 // Actions are the IAM actions the account checks call. Both CI roles hold
