@@ -55,12 +55,12 @@ func serviceAccess(g *Graph) []Violation {
 		return req
 	}
 	var trails, topics []string
-	for _, t := range g.ByType("aws:cloudtrail/trail:Trail") {
+	for _, t := range g.ByType(restype.CloudTrailTrail) {
 		if n := t.Str("name"); n != "" {
 			trails = append(trails, arn("cloudtrail", "trail/"+n))
 		}
 	}
-	for _, t := range g.ByType("aws:sns/topic:Topic") {
+	for _, t := range g.ByType(restype.SNSTopic) {
 		if n := t.Str("name"); n != "" && t.Str("kmsMasterKeyId") != "" {
 			topics = append(topics, arn("sns", n))
 		}
@@ -80,7 +80,7 @@ func serviceAccess(g *Graph) []Violation {
 			}
 		}
 	}
-	for _, tp := range g.ByType("aws:sns/topicPolicy:TopicPolicy") {
+	for _, tp := range g.ByType(restype.SNSTopicPolicy) {
 		for _, topic := range topics {
 			for _, svc := range []string{"cloudwatch.amazonaws.com", "events.amazonaws.com"} {
 				check(tp, "policy", svcReq(svc, "sns:Publish", topic, "aws:SourceAccount", acct, "aws:SecureTransport", "true"), true, svc+" publishing to "+topic)
@@ -88,12 +88,12 @@ func serviceAccess(g *Graph) []Violation {
 			}
 		}
 	}
-	for _, qp := range g.ByType("aws:sqs/queuePolicy:QueuePolicy") {
+	for _, qp := range g.ByType(restype.SQSQueuePolicy) {
 		queue := ""
 		if u := qp.Str("queueUrl"); u != "" {
 			queue = arn("sqs", u[strings.LastIndex(u, "/")+1:])
 		}
-		for _, rule := range g.ByType("aws:cloudwatch/eventRule:EventRule") {
+		for _, rule := range g.ByType(restype.CloudWatchEventRule) {
 			name := rule.Str("name")
 			if name == "" {
 				name = rule.Name + "-0000000" // pulumi-aws's generated name

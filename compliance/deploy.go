@@ -68,12 +68,12 @@ var orderingRules = []struct {
 	need       func(r, dep Resource) bool
 }{
 	{restype.LBLoadBalancer, "the internet gateway (InvalidSubnet ... has no internet gateway)", nil,
-		func(_, d Resource) bool { return d.Type == "aws:ec2/internetGateway:InternetGateway" }},
+		func(_, d Resource) bool { return d.Type == restype.EC2InternetGateway }},
 	{restype.LBLoadBalancer, "the public subnets' route to the internet gateway", nil,
 		func(_, d Resource) bool {
 			// The gateway's id is computed: in a first preview it is unknown,
 			// which still names a gateway.
-			return d.Type == "aws:ec2/route:Route" && d.Str("destinationCidrBlock") == "0.0.0.0/0" && d.Get("gatewayId") != nil
+			return d.Type == restype.EC2Route && d.Str("destinationCidrBlock") == "0.0.0.0/0" && d.Get("gatewayId") != nil
 		}},
 	{restype.LambdaFunction, "its role's policy (Lambda checks the role may create network interfaces and write logs)", nil,
 		func(r, d Resource) bool {
@@ -89,19 +89,19 @@ var orderingRules = []struct {
 			})
 		},
 		func(_, d Resource) bool {
-			return d.Type == "aws:ec2/vpcEndpoint:VpcEndpoint" && strings.HasSuffix(d.Str("serviceName"), ".secretsmanager")
+			return d.Type == restype.EC2VPCEndpoint && strings.HasSuffix(d.Str("serviceName"), ".secretsmanager")
 		}},
 	{restype.SecretsManagerSecretRotation, "the permission that lets Secrets Manager invoke the function", nil,
-		func(_, d Resource) bool { return d.Type == "aws:lambda/permission:Permission" }},
+		func(_, d Resource) bool { return d.Type == restype.LambdaPermission }},
 	{restype.SecretsManagerSecretRotation, "the rotation function", nil,
 		func(_, d Resource) bool { return d.Type == restype.LambdaFunction }},
-	{"aws:cloudtrail/trail:Trail", "its bucket's policy (CreateTrail checks CloudTrail may write)", nil,
+	{restype.CloudTrailTrail, "its bucket's policy (CreateTrail checks CloudTrail may write)", nil,
 		func(_, d Resource) bool { return d.Type == restype.S3BucketPolicy }},
 	{restype.LBListener, "the certificate's validation (an HTTPS listener needs an issued certificate)",
 		func(g *Graph, r Resource) bool {
-			return r.Str("protocol") == "HTTPS" && len(g.ByType("aws:acm/certificateValidation:CertificateValidation")) > 0
+			return r.Str("protocol") == "HTTPS" && len(g.ByType(restype.ACMCertificateValidation)) > 0
 		},
-		func(_, d Resource) bool { return d.Type == "aws:acm/certificateValidation:CertificateValidation" }},
+		func(_, d Resource) bool { return d.Type == restype.ACMCertificateValidation }},
 }
 
 // ordering checks orderingRules on the recorded dependency graph.
@@ -137,11 +137,11 @@ func ordering(g *Graph) []Violation {
 var nameChecks = []struct{ Type, Input, Shape string }{
 	{restype.IAMRole, "name", "iam.roleNameType"},
 	{restype.IAMPolicy, "name", "iam.policyNameType"},
-	{"aws:cognito/userPoolDomain:UserPoolDomain", "domain", "cognito-idp.DomainType"},
+	{restype.CognitoUserPoolDomain, "domain", "cognito-idp.DomainType"},
 	{restype.WAFv2WebACL, "visibilityConfig.metricName", "wafv2.MetricName"},
 	{restype.CloudWatchLogGroup, "name", "logs.LogGroupName"},
 	{restype.SecretsManagerSecret, "name", "secretsmanager.NameType"},
-	{"aws:kms/alias:Alias", "name", "kms.AliasNameType"},
+	{restype.KMSAlias, "name", "kms.AliasNameType"},
 	{restype.ACMCertificate, "domainName", "acm.DomainNameString"},
 }
 
@@ -186,9 +186,9 @@ func awsNames(g *Graph) []Violation {
 var PolicyDocuments = []struct{ Type, Input string }{
 	{restype.IAMPolicy, "policy"}, {restype.IAMRolePolicy, "policy"}, {restype.IAMRole, "assumeRolePolicy"},
 	{restype.KMSKey, "policy"}, {restype.KMSReplicaKey, "policy"}, {restype.S3BucketPolicy, "policy"},
-	{"aws:sns/topicPolicy:TopicPolicy", "policy"}, {"aws:sqs/queuePolicy:QueuePolicy", "policy"},
-	{"aws:secretsmanager/secretPolicy:SecretPolicy", "policy"}, {"aws:ec2/vpcEndpoint:VpcEndpoint", "policy"},
-	{"aws:cloudwatch/logResourcePolicy:LogResourcePolicy", "policyDocument"},
+	{restype.SNSTopicPolicy, "policy"}, {restype.SQSQueuePolicy, "policy"},
+	{restype.SecretsManagerSecretPolicy, "policy"}, {restype.EC2VPCEndpoint, "policy"},
+	{restype.CloudWatchLogResourcePolicy, "policyDocument"},
 }
 
 // policyLint lints every known policy document of the graph.

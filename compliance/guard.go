@@ -20,16 +20,16 @@ var destructive = []string{"replace", "create-replacement", "delete-replaced", "
 // Guarded are the resource types whose replacement or deletion loses data
 // or cuts access, with what would be lost.
 var Guarded = map[string]string{
-	restype.KMSKey:                              "every secret, log and state value it encrypts becomes unreadable after the deletion window",
-	restype.KMSReplicaKey:                       "the secret replicas it encrypts become unreadable",
-	restype.SecretsManagerSecret:                "the secret's value and versions; readers fail until the value is restored",
-	restype.CognitoUserPool:                     "every user, password and MFA enrolment",
-	restype.CognitoIdentityPool:                 "every federated identity and its role mapping",
-	restype.S3BucketV2:                          "the logs it holds (audit evidence)",
-	restype.CloudWatchLogGroup:                  "the logs it holds (audit evidence)",
-	restype.LBLoadBalancer:                      "the public endpoint: DNS names change and clients are cut off",
-	"aws:cloudtrail/trail:Trail":                "the account's audit trail stops while it is recreated",
-	"aws:cognito/userPoolClient:UserPoolClient": "every session and the client secret the load balancer uses",
+	restype.KMSKey:                "every secret, log and state value it encrypts becomes unreadable after the deletion window",
+	restype.KMSReplicaKey:         "the secret replicas it encrypts become unreadable",
+	restype.SecretsManagerSecret:  "the secret's value and versions; readers fail until the value is restored",
+	restype.CognitoUserPool:       "every user, password and MFA enrolment",
+	restype.CognitoIdentityPool:   "every federated identity and its role mapping",
+	restype.S3BucketV2:            "the logs it holds (audit evidence)",
+	restype.CloudWatchLogGroup:    "the logs it holds (audit evidence)",
+	restype.LBLoadBalancer:        "the public endpoint: DNS names change and clients are cut off",
+	restype.CloudTrailTrail:       "the account's audit trail stops while it is recreated",
+	restype.CognitoUserPoolClient: "every session and the client secret the load balancer uses",
 }
 
 // Guard returns a violation for every replacement or deletion of a

@@ -262,14 +262,14 @@ func naclAllows(r Resource) []naclIngress {
 }
 
 // naclTypes are the types that carry NACL ingress entries.
-var naclTypes = []string{restype.EC2NetworkACLRule, "aws:ec2/networkAcl:NetworkAcl", "aws:ec2/defaultNetworkAcl:DefaultNetworkAcl"}
+var naclTypes = []string{restype.EC2NetworkACLRule, restype.EC2NetworkACL, restype.EC2DefaultNetworkACL}
 
 func networkRules() []Rule {
 	ingress := []string{restype.VPCSecurityGroupIngressRule, restype.EC2SecurityGroupRule, restype.EC2SecurityGroup}
 	return []Rule{
 		{ID: "ec2-nacl-in-use", Controls: []string{"FSBP EC2.16"}, Severity: Low,
 			Description: "Every network ACL is associated with subnets; an unused one is clutter that a later association can bring into force unreviewed.",
-			Check: forEach("aws:ec2/networkAcl:NetworkAcl", func(r Resource) string {
+			Check: forEach(restype.EC2NetworkACL, func(r Resource) string {
 				if len(r.List("subnetIds")) == 0 {
 					return "is associated with no subnet; associate it with its tier's subnets or remove it"
 				}

@@ -563,9 +563,9 @@ var secretName = regexp.MustCompile(`(?i)(password|passwd|secret|token|private_?
 
 // secretInputs are inputs that hold secrets whatever their name says.
 var secretInputs = map[string][]string{
-	"aws:secretsmanager/secretVersion:SecretVersion": {"secretString", "secretBinary"},
-	"aws:acm/certificate:Certificate":                {"privateKey"},
-	"random:index/randomPassword:RandomPassword":     {"result"},
+	restype.SecretsManagerSecretVersion: {"secretString", "secretBinary"},
+	restype.ACMCertificate:              {"privateKey"},
+	restype.RandomPassword:              {"result"},
 }
 
 func projectRules() []Rule {

@@ -143,7 +143,7 @@ func endpointRules() []Rule {
 
 // tlsCerts are the pulumi-tls certificates an imported ACM certificate is
 // made from, the leaf (signed by a CA) before a self-signed one.
-var tlsCerts = []string{"tls:index/locallySignedCert:LocallySignedCert", "tls:index/selfSignedCert:SelfSignedCert"}
+var tlsCerts = []string{restype.TLSLocallySignedCert, restype.TLSSelfSignedCert}
 
 func serviceRules() []Rule {
 	return []Rule{

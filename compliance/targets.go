@@ -31,7 +31,7 @@ func targetPortsOpen(g *Graph) []Violation {
 		proto := r.Str("ipProtocol")
 		return proto == "-1" || ok1 && ok2 && (proto == "tcp" || proto == "6") && int(from) <= port && port <= int(to)
 	}
-	out := forEach("aws:lb/targetGroup:TargetGroup", func(tg Resource) string {
+	out := forEach(restype.LBTargetGroup, func(tg Resource) string {
 		p, ok := tg.Num("port")
 		if !ok {
 			return ""

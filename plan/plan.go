@@ -16,6 +16,7 @@ import (
 
 	"github.com/example/hardening/compliance"
 	"github.com/example/hardening/internal/mockaws"
+	"github.com/example/hardening/internal/restype"
 )
 
 // Masked is what a secret value is shown as.
@@ -178,7 +179,7 @@ func ComplianceGraph(recorded []mockaws.Resource) *compliance.Graph {
 	g := &compliance.Graph{}
 	for _, r := range recorded {
 		// The stack's partition, region and account, from its key's ARN.
-		if arn, ok := r.Outputs["arn"]; ok && r.Type == "aws:kms/key:Key" && arn.IsString() {
+		if arn, ok := r.Outputs["arn"]; ok && r.Type == restype.KMSKey && arn.IsString() {
 			if f := strings.SplitN(arn.StringValue(), ":", 6); len(f) == 6 {
 				g.Partition, g.Region, g.Account = f[1], f[3], f[4]
 			}

@@ -377,7 +377,7 @@ func TestGroupRolesReachable(t *testing.T) {
 func TestEventDeliveryIsWatched(t *testing.T) {
 	for _, stack := range stacks {
 		m := deployed(t, stack)
-		queue := only(t, m, "aws:sqs/queue:Queue")
+		queue := only(t, m, restype.SQSQueue)
 		qARN := output(queue, "arn").(string)
 		t.Run(stack+"/every target has the dead-letter queue, every rule a FailedInvocations alarm", func(t *testing.T) {
 			rules := m.ByType(restype.CloudWatchEventRule)
@@ -397,7 +397,7 @@ func TestEventDeliveryIsWatched(t *testing.T) {
 			sse, _ := boolean(queue, "sqsManagedSseEnabled")
 			assert.True(t, sse, "queue not encrypted")
 			rule := "arn:aws:events:us-east-1:" + accountOf(stack) + ":rule/x"
-			checkAccess(t, str(only(t, m, "aws:sqs/queuePolicy:QueuePolicy"), "policy"), []access{
+			checkAccess(t, str(only(t, m, restype.SQSQueuePolicy), "policy"), []access{
 				{"a rule of the account", svc("events.amazonaws.com", "sqs:SendMessage", qARN, "aws:SourceArn", rule, "aws:SourceAccount", accountOf(stack), "aws:SecureTransport", "true"), true},
 				{"another account's rule", svc("events.amazonaws.com", "sqs:SendMessage", qARN, "aws:SourceArn", "arn:aws:events:us-east-1:999999999999:rule/x", "aws:SecureTransport", "true"), false},
 				{"another service", svc("sns.amazonaws.com", "sqs:SendMessage", qARN, "aws:SourceArn", rule, "aws:SecureTransport", "true"), false},
@@ -426,7 +426,7 @@ func TestLogBucketsLifecycle(t *testing.T) {
 		}
 		trailBucket := find(t, m, restype.S3BucketV2, "of the trail", func(r mockaws.Resource) bool { return output(r, "bucket") == str(trail, "s3BucketName") })
 		t.Run(stack+"/trail log versions locked as configured (governance mode)", func(t *testing.T) {
-			locks := bySecretID(m, "aws:s3/bucketObjectLockConfigurationV2:BucketObjectLockConfigurationV2", "bucket", trailBucket)
+			locks := bySecretID(m, restype.S3BucketObjectLockConfigurationV2, "bucket", trailBucket)
 			enabled, _ := boolean(trailBucket, "objectLockEnabled")
 			days := cfg.Audit.Trail.ObjectLockDays
 			switch {
@@ -453,12 +453,12 @@ func TestLogBucketsLifecycle(t *testing.T) {
 func TestLoadBalancerWaitsForTheInternetGateway(t *testing.T) {
 	for _, stack := range stacks {
 		m := deployed(t, stack)
-		alb := only(t, m, "aws:lb/loadBalancer:LoadBalancer")
-		want := []string{only(t, m, "aws:ec2/internetGateway:InternetGateway").URN,
-			find(t, m, "aws:ec2/route:Route", "to the internet", func(r mockaws.Resource) bool {
+		alb := only(t, m, restype.LBLoadBalancer)
+		want := []string{only(t, m, restype.EC2InternetGateway).URN,
+			find(t, m, restype.EC2Route, "to the internet", func(r mockaws.Resource) bool {
 				return str(r, "destinationCidrBlock") == "0.0.0.0/0" && str(r, "gatewayId") != ""
 			}).URN}
-		for _, a := range m.ByType("aws:ec2/routeTableAssociation:RouteTableAssociation") {
+		for _, a := range m.ByType(restype.EC2RouteTableAssociation) {
 			if strings.Contains(a.Name, "-public-") {
 				want = append(want, a.URN)
 			}
@@ -475,7 +475,7 @@ func TestLoadBalancerWaitsForTheInternetGateway(t *testing.T) {
 func TestFirstRotationWaitsForTheEndpoint(t *testing.T) {
 	for _, stack := range stacks {
 		m := deployed(t, stack)
-		ep := find(t, m, "aws:ec2/vpcEndpoint:VpcEndpoint", "for Secrets Manager", func(r mockaws.Resource) bool {
+		ep := find(t, m, restype.EC2VPCEndpoint, "for Secrets Manager", func(r mockaws.Resource) bool {
 			return strings.HasSuffix(str(r, "serviceName"), ".secretsmanager")
 		})
 		fn := only(t, m, restype.LambdaFunction)
@@ -490,7 +490,7 @@ func TestFirstRotationWaitsForTheEndpoint(t *testing.T) {
 // zone-count check runs offline against the zones accounts really see.
 func TestZones(t *testing.T) {
 	m := deployed(t, "prod")
-	for _, s := range m.ByType("aws:ec2/subnet:Subnet") {
+	for _, s := range m.ByType(restype.EC2Subnet) {
 		z := str(s, "availabilityZone")
 		assert.Equal(t, 2, strings.Count(z, "-"), "subnet %s in %s, not one of the region's own zones (a Local Zone has no NAT gateway, endpoints or load balancer)", s.Name, z)
 	}
@@ -504,9 +504,9 @@ func TestZones(t *testing.T) {
 // holds one: a second stack creating one fails with EntityAlreadyExists
 // or the like.
 var accountWide = []string{
-	"aws:iam/openIdConnectProvider:OpenIdConnectProvider", "aws:iam/accountPasswordPolicy:AccountPasswordPolicy",
-	"aws:guardduty/detector:Detector", "aws:securityhub/account:Account",
-	"aws:s3/accountPublicAccessBlock:AccountPublicAccessBlock",
+	restype.IAMOpenIdConnectProvider, restype.IAMAccountPasswordPolicy,
+	restype.GuardDutyDetector, restype.SecurityHubAccount,
+	restype.S3AccountPublicAccessBlock,
 }
 
 // regionOf is the region a resource is created in: its explicit
@@ -538,7 +538,7 @@ func TestStacksDeploySideBySide(t *testing.T) {
 		for _, typ := range accountWide {
 			count[typ] += len(m.ByType(typ))
 		}
-		for _, a := range m.ByType("aws:accessanalyzer/analyzer:Analyzer") {
+		for _, a := range m.ByType(restype.AccessAnalyzerAnalyzer) {
 			count["analyzer "+str(a, "type")+" in "+regionOf(t, m, a, loadStack(t, stack).Region)]++
 		}
 	}
@@ -546,7 +546,7 @@ func TestStacksDeploySideBySide(t *testing.T) {
 		for what, n := range count {
 			assert.LessOrEqual(t, n, 1, "%s declared by %d stacks of account %s", what, n, account)
 		}
-		assert.Equal(t, 1, count["aws:iam/openIdConnectProvider:OpenIdConnectProvider"], "account %s: the GitHub OIDC provider the CI roles trust", account)
+		assert.Equal(t, 1, count[restype.IAMOpenIdConnectProvider], "account %s: the GitHub OIDC provider the CI roles trust", account)
 	}
 }
 
@@ -588,7 +588,7 @@ func TestValidationDomains(t *testing.T) {
 	setField(t, s, "tls", "alternativeNames", []any{"*.example.com"})
 	m, err := s.Run(baseline.Run)
 	require.NoError(t, err, "prod with *.example.com beside app.example.com")
-	assert.GreaterOrEqual(t, len(m.ByType("aws:route53/record:Record")), 2, "Route 53 records, want one validation record per name")
+	assert.GreaterOrEqual(t, len(m.ByType(restype.Route53Record)), 2, "Route 53 records, want one validation record per name")
 }
 
 // TestSignInPagesServe: managed login (version 2) serves "Login pages
@@ -596,7 +596,7 @@ func TestValidationDomains(t *testing.T) {
 // cannot create; the classic hosted UI serves without one.
 func TestSignInPagesServe(t *testing.T) {
 	for _, stack := range stacks {
-		d := only(t, deployed(t, stack), "aws:cognito/userPoolDomain:UserPoolDomain")
+		d := only(t, deployed(t, stack), restype.CognitoUserPoolDomain)
 		assert.Equal(t, 1.0, input(d, "managedLoginVersion"), "%s: managedLoginVersion, want 1 (no ManagedLoginBranding in this provider)", stack)
 	}
 }
@@ -607,7 +607,7 @@ func TestSignInPagesServe(t *testing.T) {
 func TestDefaultsStayLocked(t *testing.T) {
 	for _, stack := range stacks {
 		m := deployed(t, stack)
-		sg := only(t, m, "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup")
+		sg := only(t, m, restype.EC2DefaultSecurityGroup)
 		for _, k := range []string{"ingress", "egress"} {
 			v, set := sg.Inputs[resource.PropertyKey(k)]
 			if assert.True(t, set, "%s: default security group %s = %v, want an empty list", stack, k, v) &&
@@ -615,7 +615,7 @@ func TestDefaultsStayLocked(t *testing.T) {
 				assert.Empty(t, v.ArrayValue(), "%s: default security group %s = %v, want an empty list", stack, k, v)
 			}
 		}
-		nacl := only(t, m, "aws:ec2/defaultNetworkAcl:DefaultNetworkAcl")
+		nacl := only(t, m, restype.EC2DefaultNetworkACL)
 		assert.Contains(t, nacl.IgnoreChanges, "subnetIds", "%s: default NACL ignores %v, want subnetIds", stack, nacl.IgnoreChanges)
 	}
 }
@@ -629,7 +629,7 @@ func TestEndpointPolicies(t *testing.T) {
 	role := "arn:aws:iam::" + mockaws.AccountID + ":role/hardening-prod-app"
 	other := "999999999999"
 	endpoint := func(suffix string) string {
-		return str(find(t, m, "aws:ec2/vpcEndpoint:VpcEndpoint", suffix, func(r mockaws.Resource) bool { return strings.HasSuffix(str(r, "serviceName"), "."+suffix) }), "policy")
+		return str(find(t, m, restype.EC2VPCEndpoint, suffix, func(r mockaws.Resource) bool { return strings.HasSuffix(str(r, "serviceName"), "."+suffix) }), "policy")
 	}
 	checkAccess(t, endpoint("s3"), []access{
 		{"a workload writes to a bucket of the account", principal(role, "s3:PutObject", "arn:aws:s3:::hardening-prod-data/x",
@@ -864,11 +864,11 @@ func arnService(typ string) string {
 		return "elasticloadbalancing"
 	case mod == "vpc":
 		return "ec2"
-	case typ == "aws:cloudwatch/logGroup:LogGroup":
+	case typ == restype.CloudWatchLogGroup:
 		return "logs"
 	case strings.HasPrefix(typ, "aws:cloudwatch/event"):
 		return "events"
-	case typ == "aws:cognito/identityPool:IdentityPool":
+	case typ == restype.CognitoIdentityPool:
 		return "cognito-identity"
 	case mod == "cognito":
 		return "cognito-idp"
@@ -1036,7 +1036,7 @@ func TestServerAccessLogs(t *testing.T) {
 		target := find(t, m, restype.S3BucketV2, "for access logs", func(r mockaws.Resource) bool { return strings.HasSuffix(r.Name, "-access-logs") })
 		tid := id(target)
 		t.Run(stack+"/target is SSE-S3 without Object Lock", func(t *testing.T) {
-			sse := onBucket(t, m, "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2", tid)
+			sse := onBucket(t, m, restype.S3BucketServerSideEncryptionConfigurationV2, tid)
 			assert.Equal(t, "AES256", input(sse, "rules.0.applyServerSideEncryptionByDefault.sseAlgorithm"), "target encryption; S3 log delivery writes only to SSE-S3 targets")
 			lock, _ := boolean(target, "objectLockEnabled")
 			assert.False(t, lock, "target has Object Lock; log delivery refuses a default retention")
@@ -1048,7 +1048,7 @@ func TestServerAccessLogs(t *testing.T) {
 				continue
 			}
 			t.Run(stack+"/"+b.Name+" logs to the target after its policy", func(t *testing.T) {
-				l := onBucket(t, m, "aws:s3/bucketLoggingV2:BucketLoggingV2", id(b))
+				l := onBucket(t, m, restype.S3BucketLoggingV2, id(b))
 				assert.Equal(t, tid, str(l, "targetBucket"), "logging target")
 				p := str(l, "targetPrefix")
 				if assert.NotEmpty(t, p, "prefix %q empty or shared", p) && assert.False(t, prefixes[p], "prefix %q empty or shared", p) {

@@ -367,12 +367,12 @@ func TestOrganizationTrail(t *testing.T) {
 // through audit.AlarmToAlerts to the one alerts topic and says when it
 // clears, except the alarms on counts of single CloudTrail events (the CIS
 // metric filters), which clear by themselves and say so by name
-// (Alarm.NoClearNotice) (#17 item 5).
+// (Alarm.NoClearNotice).
 func TestEveryAlarmTellsTheAlertsTopic(t *testing.T) {
 	for _, stack := range stacks {
 		m := deployed(t, stack)
-		topic := output(only(t, m, "aws:sns/topic:Topic"), "arn")
-		for _, a := range m.ByType("aws:cloudwatch/metricAlarm:MetricAlarm") {
+		topic := output(only(t, m, restype.SNSTopic), "arn")
+		for _, a := range m.ByType(restype.CloudWatchMetricAlarm) {
 			actions, _ := input(a, "alarmActions").([]any)
 			if assert.Len(t, actions, 1, "%s/%s: alarm actions %v, want the alerts topic", stack, a.Name, actions) {
 				assert.Equal(t, topic, actions[0], "%s/%s: alarm actions %v, want the alerts topic", stack, a.Name, actions)

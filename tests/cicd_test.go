@@ -141,10 +141,10 @@ func TestDangerousChangeGuard(t *testing.T) {
 		naming string
 	}{
 		{"replacing the KMS key", map[string]string{restype.KMSKey: "replace"}, nil, 1, key.URN},
-		{"deleting the user pool", map[string]string{"aws:cognito/userPool:UserPool": "delete"}, nil, 1, "hardening-prod"},
+		{"deleting the user pool", map[string]string{restype.CognitoUserPool: "delete"}, nil, 1, "hardening-prod"},
 		{"replacing the load balancer", map[string]string{restype.LBLoadBalancer: "create-replacement"}, nil, 1, "hardening-prod-alb"},
 		{"a replacement allowed after review", map[string]string{restype.KMSKey: "replace"}, []string{key.URN}, 0, ""},
-		{"replacing a listener is not guarded", map[string]string{"aws:lb/listener:Listener": "replace"}, nil, 0, ""},
+		{"replacing a listener is not guarded", map[string]string{restype.LBListener: "replace"}, nil, 0, ""},
 		{"no change", nil, nil, 0, ""},
 	}
 	for _, c := range cases {
@@ -173,7 +173,7 @@ func TestStatefulResourcesAreMarked(t *testing.T) {
 	m := deployed(t, "prod")
 	for typ := range compliance.Guarded {
 		switch typ {
-		case "aws:cloudtrail/trail:Trail", "aws:cognito/userPoolClient:UserPoolClient", "aws:cognito/identityPool:IdentityPool":
+		case restype.CloudTrailTrail, restype.CognitoUserPoolClient, restype.CognitoIdentityPool:
 			continue // recreated without loss of data; the preview guard covers them
 		}
 		for _, r := range m.ByType(typ) {
@@ -188,7 +188,7 @@ func TestStatefulResourcesAreMarked(t *testing.T) {
 // out. The reader says so instead.
 func TestPartialPreviewRefused(t *testing.T) {
 	m := deployed(t, "prod")
-	whole := previewOf(m, map[string]string{"aws:kms/key:Key": "update"})
+	whole := previewOf(m, map[string]string{restype.KMSKey: "update"})
 	_, err := compliance.ReadPreview(bytes.NewReader(whole))
 	assert.NoError(t, err, "a --show-sames preview")
 	var doc struct {

@@ -205,144 +205,144 @@ var ruleCases = []struct {
 	want   string
 }{
 	{"elb-http-redirects", func(t *testing.T, g *compliance.Graph) string {
-		return set(t, g, "aws:lb/listener:Listener", "-http", "defaultActions.0.type", "forward")
+		return set(t, g, restype.LBListener, "-http", "defaultActions.0.type", "forward")
 	}, "make its default action a redirect to HTTPS"},
 	{"elb-https-listener", func(t *testing.T, g *compliance.Graph) string {
-		return set(t, g, "aws:lb/listener:Listener", "-https", "protocol", "HTTP")
+		return set(t, g, restype.LBListener, "-https", "protocol", "HTTP")
 	}, `protocol "HTTP" forwards without TLS`},
 	{"elb-tls-policy", func(t *testing.T, g *compliance.Graph) string {
-		return set(t, g, "aws:lb/listener:Listener", "-https", "sslPolicy", nil)
+		return set(t, g, restype.LBListener, "-https", "sslPolicy", nil)
 	}, "TLS policy ELBSecurityPolicy-2016-08 allows old protocols"},
 	{"elb-drop-invalid-headers", func(t *testing.T, g *compliance.Graph) string {
-		return set(t, g, "aws:lb/loadBalancer:LoadBalancer", "-alb", "dropInvalidHeaderFields", nil)
+		return set(t, g, restype.LBLoadBalancer, "-alb", "dropInvalidHeaderFields", nil)
 	}, "set dropInvalidHeaderFields: true"},
 	{"elb-access-logs", func(t *testing.T, g *compliance.Graph) string {
-		return set(t, g, "aws:lb/loadBalancer:LoadBalancer", "-alb", "accessLogs.enabled", false)
+		return set(t, g, restype.LBLoadBalancer, "-alb", "accessLogs.enabled", false)
 	}, "keeps no access logs"},
 	{"elb-deletion-protection", func(t *testing.T, g *compliance.Graph) string {
-		return set(t, g, "aws:lb/loadBalancer:LoadBalancer", "-alb", "enableDeletionProtection", false)
+		return set(t, g, restype.LBLoadBalancer, "-alb", "enableDeletionProtection", false)
 	}, "set enableDeletionProtection: true"},
 	{"elb-desync-mitigation", func(t *testing.T, g *compliance.Graph) string {
-		return set(t, g, "aws:lb/loadBalancer:LoadBalancer", "-alb", "desyncMitigationMode", "monitor")
+		return set(t, g, restype.LBLoadBalancer, "-alb", "desyncMitigationMode", "monitor")
 	}, "only monitors HTTP desync"},
 	{"elb-multi-az", func(t *testing.T, g *compliance.Graph) string {
-		return set(t, g, "aws:lb/loadBalancer:LoadBalancer", "-alb", "subnets", []any{"subnet-1"})
+		return set(t, g, restype.LBLoadBalancer, "-alb", "subnets", []any{"subnet-1"})
 	}, "is in 1 subnet(s)"},
 	{"elb-waf", func(t *testing.T, g *compliance.Graph) string {
-		drop(g, "aws:wafv2/webAclAssociation:WebAclAssociation", "")
-		return set(t, g, "aws:lb/loadBalancer:LoadBalancer", "-alb", "name", nil)
+		drop(g, restype.WAFv2WebACLAssociation, "")
+		return set(t, g, restype.LBLoadBalancer, "-alb", "name", nil)
 	}, "is internet-facing without a web ACL"},
 	{"elb-target-https", func(t *testing.T, g *compliance.Graph) string {
-		return set(t, g, "aws:lb/targetGroup:TargetGroup", "-app", "healthCheck.protocol", "HTTP")
+		return set(t, g, restype.LBTargetGroup, "-app", "healthCheck.protocol", "HTTP")
 	}, `(health check "HTTP"); use HTTPS for both`},
 	{"acm-key-algorithm", func(t *testing.T, g *compliance.Graph) string {
-		return set(t, g, "aws:acm/certificate:Certificate", "-cert", "keyAlgorithm", "RSA_1024")
+		return set(t, g, restype.ACMCertificate, "-cert", "keyAlgorithm", "RSA_1024")
 	}, "uses key algorithm RSA_1024"},
 	{"ec2-default-sg-closed", func(t *testing.T, g *compliance.Graph) string {
-		return set(t, g, "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup", "", "ingress", []any{map[string]any{"protocol": "-1"}})
+		return set(t, g, restype.EC2DefaultSecurityGroup, "", "ingress", []any{map[string]any{"protocol": "-1"}})
 	}, "allows traffic"},
 	{"ec2-vpc-flow-logs", func(t *testing.T, g *compliance.Graph) string {
-		drop(g, "aws:ec2/flowLog:FlowLog", "")
-		return set(t, g, "aws:ec2/vpc:Vpc", "", "cidrBlock", "10.30.0.0/16")
+		drop(g, restype.EC2FlowLog, "")
+		return set(t, g, restype.EC2VPC, "", "cidrBlock", "10.30.0.0/16")
 	}, "has no flow log"},
 	{"ec2-subnet-no-public-ip", func(t *testing.T, g *compliance.Graph) string {
-		return set(t, g, "aws:ec2/subnet:Subnet", "-public-0", "mapPublicIpOnLaunch", true)
+		return set(t, g, restype.EC2Subnet, "-public-0", "mapPublicIpOnLaunch", true)
 	}, "set mapPublicIpOnLaunch: false"},
 	{"ec2-sg-admin-ports", func(t *testing.T, g *compliance.Graph) string {
-		set(t, g, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "-lb-in-443-0", "fromPort", 22.0)
-		return set(t, g, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "-lb-in-443-0", "toPort", 22.0)
+		set(t, g, restype.VPCSecurityGroupIngressRule, "-lb-in-443-0", "fromPort", 22.0)
+		return set(t, g, restype.VPCSecurityGroupIngressRule, "-lb-in-443-0", "toPort", 22.0)
 	}, "admits 0.0.0.0/0 to port 22"},
 	{"ec2-sg-open-ports", func(t *testing.T, g *compliance.Graph) string {
-		set(t, g, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "-lb-in-443-0", "fromPort", 5432.0)
-		return set(t, g, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "-lb-in-443-0", "toPort", 5432.0)
+		set(t, g, restype.VPCSecurityGroupIngressRule, "-lb-in-443-0", "fromPort", 5432.0)
+		return set(t, g, restype.VPCSecurityGroupIngressRule, "-lb-in-443-0", "toPort", 5432.0)
 	}, "admits 0.0.0.0/0 to high-risk port 5432"},
 	{"ec2-sg-rule-descriptions", func(t *testing.T, g *compliance.Graph) string {
-		return set(t, g, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "-app-from-lb", "description", nil)
+		return set(t, g, restype.VPCSecurityGroupIngressRule, "-app-from-lb", "description", nil)
 	}, "has no description"},
 	{"ec2-nacl-admin-ports", func(t *testing.T, g *compliance.Graph) string {
-		return set(t, g, "aws:ec2/networkAclRule:NetworkAclRule", "-public-in-lb-idp-reply-1", "fromPort", 3000.0)
+		return set(t, g, restype.EC2NetworkACLRule, "-public-in-lb-idp-reply-1", "fromPort", 3000.0)
 	}, "allows port 3389 from the internet"},
 	{"iam-no-admin", func(t *testing.T, g *compliance.Graph) string {
-		return set(t, g, "aws:iam/rolePolicy:RolePolicy", "-read-app", "policy", policyJSON(`{"Sid":"All","Effect":"Allow","Action":"*","Resource":"*"}`))
+		return set(t, g, restype.IAMRolePolicy, "-read-app", "policy", policyJSON(`{"Sid":"All","Effect":"Allow","Action":"*","Resource":"*"}`))
 	}, `statement All allows "*" on "*"`},
 	{"iam-no-service-wildcard", func(t *testing.T, g *compliance.Graph) string {
-		return set(t, g, "aws:iam/rolePolicy:RolePolicy", "-read-app", "policy", policyJSON(`{"Sid":"S3","Effect":"Allow","Action":["s3:*"],"Resource":"arn:aws:s3:::b/*"}`))
+		return set(t, g, restype.IAMRolePolicy, "-read-app", "policy", policyJSON(`{"Sid":"S3","Effect":"Allow","Action":["s3:*"],"Resource":"arn:aws:s3:::b/*"}`))
 	}, "statement S3 allows s3:*"},
 	// The boundary of every role rendered to 7,507 characters (dev) when it
 	// listed each action: IAM refuses managed policies over 6,144.
 	{"deploy-iam-policy-size", func(t *testing.T, g *compliance.Graph) string {
-		return set(t, g, "aws:iam/policy:Policy", "-boundary", "policy", policyJSON(bigStatement("Ceiling", 250)))
+		return set(t, g, restype.IAMPolicy, "-boundary", "policy", policyJSON(bigStatement("Ceiling", 250)))
 	}, "the managed policy is 7"},
 	{"deploy-iam-policy-size", func(t *testing.T, g *compliance.Graph) string {
-		return set(t, g, "aws:iam/role:Role", "-ci-deploy", "assumeRolePolicy", policyJSON(bigStatement("Trust", 70)))
+		return set(t, g, restype.IAMRole, "-ci-deploy", "assumeRolePolicy", policyJSON(bigStatement("Trust", 70)))
 	}, "over IAM's quota of 2048"},
 	{"deploy-iam-policy-size", func(t *testing.T, g *compliance.Graph) string {
 		// Two inline policies of 5,200 each: each fits, together they do not.
 		var role any
-		for _, r := range g.ByType("aws:iam/rolePolicy:RolePolicy") {
+		for _, r := range g.ByType(restype.IAMRolePolicy) {
 			if strings.HasSuffix(r.Name, "-ci-deploy") {
 				role = r.Inputs["role"]
 			}
 		}
-		set(t, g, "aws:iam/rolePolicy:RolePolicy", "-ci-preview", "role", role)
-		set(t, g, "aws:iam/rolePolicy:RolePolicy", "-ci-preview", "policy", policyJSON(bigStatement("B", 170)))
-		return set(t, g, "aws:iam/rolePolicy:RolePolicy", "-ci-deploy", "policy", policyJSON(bigStatement("A", 170)))
+		set(t, g, restype.IAMRolePolicy, "-ci-preview", "role", role)
+		set(t, g, restype.IAMRolePolicy, "-ci-preview", "policy", policyJSON(bigStatement("B", 170)))
+		return set(t, g, restype.IAMRolePolicy, "-ci-deploy", "policy", policyJSON(bigStatement("A", 170)))
 	}, "inline policies together"},
 	// Both stacks wrote "the app tier's port": EC2 refuses the apostrophe.
 	{"deploy-ec2-description", func(t *testing.T, g *compliance.Graph) string {
-		return set(t, g, "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule", "-lb-to-app", "description", "Load balancer to the app tier's port")
+		return set(t, g, restype.VPCSecurityGroupEgressRule, "-lb-to-app", "description", "Load balancer to the app tier's port")
 	}, `has '\''; EC2 accepts only`},
 	{"deploy-ec2-description", func(t *testing.T, g *compliance.Graph) string {
-		return set(t, g, "aws:ec2/securityGroup:SecurityGroup", "-lb", "description", strings.Repeat("x", 256))
+		return set(t, g, restype.EC2SecurityGroup, "-lb", "description", strings.Repeat("x", 256))
 	}, "EC2 accepts at most 255"},
 	// Both stacks allowed protocol -1 between tiers (public-in-vpc, ...).
 	{"ec2-nacl-no-all-ports", func(t *testing.T, g *compliance.Graph) string {
-		return set(t, g, "aws:ec2/networkAclRule:NetworkAclRule", "-private-in-lb-app-request", "protocol", "-1")
+		return set(t, g, restype.EC2NetworkACLRule, "-private-in-lb-app-request", "protocol", "-1")
 	}, "allows every protocol and port"},
 	{"ec2-nacl-no-all-ports", func(t *testing.T, g *compliance.Graph) string {
-		set(t, g, "aws:ec2/networkAclRule:NetworkAclRule", "-private-in-lb-app-request", "fromPort", 0.0)
-		return set(t, g, "aws:ec2/networkAclRule:NetworkAclRule", "-private-in-lb-app-request", "toPort", 65535.0)
+		set(t, g, restype.EC2NetworkACLRule, "-private-in-lb-app-request", "fromPort", 0.0)
+		return set(t, g, restype.EC2NetworkACLRule, "-private-in-lb-app-request", "toPort", 65535.0)
 	}, "allows every port"},
 	// The key policy's CloudTrail statement put DescribeKey under an
 	// encryption-context condition, which DescribeKey requests never carry.
 	{"deploy-iam-policy-lint", func(t *testing.T, g *compliance.Graph) string {
-		return set(t, g, "aws:kms/key:Key", "", "policy", policyJSON(`{"Sid":"CloudTrailEncrypt","Effect":"Allow","Principal":{"Service":"cloudtrail.amazonaws.com"},"Action":["kms:GenerateDataKey*","kms:DescribeKey"],"Resource":"*","Condition":{"StringLike":{"kms:EncryptionContext:aws:cloudtrail:arn":"arn:aws:cloudtrail:*:123456789012:trail/*"}}}`))
+		return set(t, g, restype.KMSKey, "", "policy", policyJSON(`{"Sid":"CloudTrailEncrypt","Effect":"Allow","Principal":{"Service":"cloudtrail.amazonaws.com"},"Action":["kms:GenerateDataKey*","kms:DescribeKey"],"Resource":"*","Condition":{"StringLike":{"kms:EncryptionContext:aws:cloudtrail:arn":"arn:aws:cloudtrail:*:123456789012:trail/*"}}}`))
 	}, "condition key kms:EncryptionContext:aws:cloudtrail:arn is not in the requests of kms:DescribeKey"},
 	// A stack state key named by its alias: IAM grants nothing on it.
 	{"deploy-iam-policy-lint", func(t *testing.T, g *compliance.Graph) string {
-		return set(t, g, "aws:iam/rolePolicy:RolePolicy", "-ci-deploy", "policy", policyJSON(`{"Sid":"PulumiSecrets","Effect":"Allow","Action":["kms:Decrypt"],"Resource":"arn:aws:kms:us-east-1:123456789012:alias/hardening-prod-pulumi-state"}`))
+		return set(t, g, restype.IAMRolePolicy, "-ci-deploy", "policy", policyJSON(`{"Sid":"PulumiSecrets","Effect":"Allow","Action":["kms:Decrypt"],"Resource":"arn:aws:kms:us-east-1:123456789012:alias/hardening-prod-pulumi-state"}`))
 	}, "is of no type the statement's actions take"},
 	// The load balancer was created beside the internet gateway, not after.
 	{"deploy-ordering", func(t *testing.T, g *compliance.Graph) string {
-		return dropDependencies(t, g, "aws:lb/loadBalancer:LoadBalancer", "aws:ec2/internetGateway:InternetGateway")
+		return dropDependencies(t, g, restype.LBLoadBalancer, restype.EC2InternetGateway)
 	}, "created without waiting for the internet gateway"},
 	// The rotation function was created before its role policy existed.
 	{"deploy-ordering", func(t *testing.T, g *compliance.Graph) string {
-		return dropDependencies(t, g, "aws:lambda/function:Function", "aws:iam/rolePolicy:RolePolicy")
+		return dropDependencies(t, g, restype.LambdaFunction, restype.IAMRolePolicy)
 	}, "created without waiting for its role's policy"},
 	{"deploy-ordering", func(t *testing.T, g *compliance.Graph) string {
-		return dropDependencies(t, g, "aws:lambda/function:Function", "aws:ec2/vpcEndpoint:VpcEndpoint")
+		return dropDependencies(t, g, restype.LambdaFunction, restype.EC2VPCEndpoint)
 	}, "the Secrets Manager interface endpoint"},
 	{"deploy-aws-names", func(t *testing.T, g *compliance.Graph) string {
-		return set(t, g, "aws:cloudwatch/logGroup:LogGroup", "-trail", "name", "/cloudtrail/hardening prod")
+		return set(t, g, restype.CloudWatchLogGroup, "-trail", "name", "/cloudtrail/hardening prod")
 	}, `name: "/cloudtrail/hardening prod" does not match logs.LogGroupName's pattern`},
 	{"deploy-aws-names", func(t *testing.T, g *compliance.Graph) string {
-		return set(t, g, "aws:wafv2/webAcl:WebAcl", "", "visibilityConfig.metricName", "hardening prod")
+		return set(t, g, restype.WAFv2WebACL, "", "visibilityConfig.metricName", "hardening prod")
 	}, "does not match wafv2.MetricName's pattern"},
 	{"deploy-aws-names", func(t *testing.T, g *compliance.Graph) string {
-		return set(t, g, "aws:cognito/userPoolDomain:UserPoolDomain", "", "domain", strings.Repeat("d", 64))
+		return set(t, g, restype.CognitoUserPoolDomain, "", "domain", strings.Repeat("d", 64))
 	}, "cognito-idp.DomainType allows 63"},
 	// The key policy before: CloudTrail's DescribeKey under an
 	// encryption-context condition, alarms and rules by aws:SourceAccount,
 	// which the KMS requests of neither carry.
 	{"deploy-service-access", func(t *testing.T, g *compliance.Graph) string {
-		return set(t, g, "aws:kms/key:Key", "", "policy", policyJSON(`{"Sid":"CloudTrailEncrypt","Effect":"Allow","Principal":{"Service":"cloudtrail.amazonaws.com"},"Action":["kms:GenerateDataKey*","kms:DescribeKey"],"Resource":"*","Condition":{"StringEquals":{"aws:SourceAccount":"123456789012"},"StringLike":{"kms:EncryptionContext:aws:cloudtrail:arn":"arn:aws:cloudtrail:*:123456789012:trail/*"}}}`))
+		return set(t, g, restype.KMSKey, "", "policy", policyJSON(`{"Sid":"CloudTrailEncrypt","Effect":"Allow","Principal":{"Service":"cloudtrail.amazonaws.com"},"Action":["kms:GenerateDataKey*","kms:DescribeKey"],"Resource":"*","Condition":{"StringEquals":{"aws:SourceAccount":"123456789012"},"StringLike":{"kms:EncryptionContext:aws:cloudtrail:arn":"arn:aws:cloudtrail:*:123456789012:trail/*"}}}`))
 	}, "CloudTrail's DescribeKey (no encryption context) for arn:aws:cloudtrail:us-east-1:123456789012:trail/hardening-prod must be allowed by its policy, but is implicit deny"},
 	{"deploy-service-access", func(t *testing.T, g *compliance.Graph) string {
-		return set(t, g, "aws:kms/key:Key", "", "policy", policyJSON(`{"Sid":"AlertPublishers","Effect":"Allow","Principal":{"Service":["cloudwatch.amazonaws.com","events.amazonaws.com"]},"Action":["kms:Decrypt","kms:GenerateDataKey*"],"Resource":"*","Condition":{"StringEquals":{"aws:SourceAccount":"123456789012"}}}`))
+		return set(t, g, restype.KMSKey, "", "policy", policyJSON(`{"Sid":"AlertPublishers","Effect":"Allow","Principal":{"Service":["cloudwatch.amazonaws.com","events.amazonaws.com"]},"Action":["kms:Decrypt","kms:GenerateDataKey*"],"Resource":"*","Condition":{"StringEquals":{"aws:SourceAccount":"123456789012"}}}`))
 	}, "events.amazonaws.com publishing to the encrypted topic arn:aws:sns:us-east-1:123456789012:hardening-prod-alerts (through SNS, without aws:SourceAccount) must be allowed"},
 	{"deploy-service-access", func(t *testing.T, g *compliance.Graph) string {
-		return set(t, g, "aws:sqs/queuePolicy:QueuePolicy", "", "policy", policyJSON(`{"Sid":"Nobody","Effect":"Deny","Principal":"*","Action":"sqs:*","Resource":"*"}`))
+		return set(t, g, restype.SQSQueuePolicy, "", "policy", policyJSON(`{"Sid":"Nobody","Effect":"Deny","Principal":"*","Action":"sqs:*","Resource":"*"}`))
 	}, "EventBridge dead-lettering"},
 	// The network as a whole (network/reach): the database port opened to
 	// the internet, and a NACL entry that drops the replies of the load
@@ -357,30 +357,30 @@ var ruleCases = []struct {
 	// The S3 gateway endpoint's policy before: ECR's image layers only for
 	// this account's principals, while ECR presigns them with its own.
 	{"deploy-endpoint-access", func(t *testing.T, g *compliance.Graph) string {
-		return set(t, g, "aws:ec2/vpcEndpoint:VpcEndpoint", "-s3", "policy", policyJSON(
+		return set(t, g, restype.EC2VPCEndpoint, "-s3", "policy", policyJSON(
 			`{"Sid":"ThisAccountOnly","Effect":"Allow","Principal":"*","Action":"s3:*","Resource":"*","Condition":{"StringEquals":{"aws:PrincipalAccount":"123456789012","aws:ResourceAccount":"123456789012"}}},`+
 				`{"Sid":"ImageLayersOfECR","Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::prod-us-east-1-starport-layer-bucket/*","Condition":{"StringEquals":{"aws:PrincipalAccount":"123456789012"}}}`))
 	}, "ECR's image-layer download (a URL ECR presigns, not this account's principal)"},
 	// A target group on a port the security groups do not open.
 	{"elb-target-port-open", func(t *testing.T, g *compliance.Graph) string {
-		return set(t, g, "aws:lb/targetGroup:TargetGroup", "-app", "port", 9443.0)
+		return set(t, g, restype.LBTargetGroup, "-app", "port", 9443.0)
 	}, "sends to port 9443, which no egress rule of the load balancer's security groups opens"},
 	{"elb-target-port-open", func(t *testing.T, g *compliance.Graph) string {
-		set(t, g, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "-app-from-lb", "fromPort", 9443.0)
-		set(t, g, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "-app-from-lb", "toPort", 9443.0)
-		return urnOf(t, g, "aws:lb/targetGroup:TargetGroup", "-app")
+		set(t, g, restype.VPCSecurityGroupIngressRule, "-app-from-lb", "fromPort", 9443.0)
+		set(t, g, restype.VPCSecurityGroupIngressRule, "-app-from-lb", "toPort", 9443.0)
+		return urnOf(t, g, restype.LBTargetGroup, "-app")
 	}, "sends to port 8443, which no security group admits from the load balancer's"},
 	{"ec2-nacl-in-use", func(t *testing.T, g *compliance.Graph) string {
-		return set(t, g, "aws:ec2/networkAcl:NetworkAcl", "-isolated", "subnetIds", []any{})
+		return set(t, g, restype.EC2NetworkACL, "-isolated", "subnetIds", []any{})
 	}, "is associated with no subnet"},
 	{"ec2-sg-no-open-egress", func(t *testing.T, g *compliance.Graph) string {
-		set(t, g, "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule", "-lb-to-app", "ipProtocol", "-1")
-		set(t, g, "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule", "-lb-to-app", "referencedSecurityGroupId", nil)
-		return set(t, g, "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule", "-lb-to-app", "cidrIpv4", "0.0.0.0/0")
+		set(t, g, restype.VPCSecurityGroupEgressRule, "-lb-to-app", "ipProtocol", "-1")
+		set(t, g, restype.VPCSecurityGroupEgressRule, "-lb-to-app", "referencedSecurityGroupId", nil)
+		return set(t, g, restype.VPCSecurityGroupEgressRule, "-lb-to-app", "cidrIpv4", "0.0.0.0/0")
 	}, "allows every protocol and port out to 0.0.0.0/0"},
 	{"ec2-sg-no-open-egress", func(t *testing.T, g *compliance.Graph) string {
 		// An inline egress block, IPv6, as AWS's own default group has.
-		return set(t, g, "aws:ec2/securityGroup:SecurityGroup", "-lb", "egress", []any{map[string]any{"protocol": "-1", "fromPort": 0.0, "toPort": 0.0, "ipv6CidrBlocks": []any{"::/0"}}})
+		return set(t, g, restype.EC2SecurityGroup, "-lb", "egress", []any{map[string]any{"protocol": "-1", "fromPort": 0.0, "toPort": 0.0, "ipv6CidrBlocks": []any{"::/0"}}})
 	}, "out to ::/0"},
 	{"cloudtrail-multi-region", func(t *testing.T, g *compliance.Graph) string {
 		return set(t, g, restype.CloudTrailTrail, "", "isMultiRegionTrail", false)
@@ -418,225 +418,225 @@ var ruleCases = []struct {
 		return set(t, g, restype.CloudTrailTrail, "", "advancedEventSelectors", advancedSelectors(map[string]any{"field": "resources.ARN", "notStartsWiths": []any{"arn:aws:s3:::hardening-prod-trail/"}}))
 	}, "does not record S3 object writes or reads in every bucket"},
 	{"guardduty-protection-plans", func(t *testing.T, g *compliance.Graph) string {
-		drop(g, "aws:guardduty/detectorFeature:DetectorFeature", "-rds-login-events")
-		return set(t, g, "aws:guardduty/detector:Detector", "", "findingPublishingFrequency", "FIFTEEN_MINUTES")
+		drop(g, restype.GuardDutyDetectorFeature, "-rds-login-events")
+		return set(t, g, restype.GuardDutyDetector, "", "findingPublishingFrequency", "FIFTEEN_MINUTES")
 	}, "RDS_LOGIN_EVENTS is not enabled by name (GuardDuty.9)"},
 	{"guardduty-protection-plans", func(t *testing.T, g *compliance.Graph) string {
-		set(t, g, "aws:guardduty/detectorFeature:DetectorFeature", "-runtime-monitoring", "additionalConfigurations.2.status", "DISABLED")
-		return set(t, g, "aws:guardduty/detector:Detector", "", "findingPublishingFrequency", "FIFTEEN_MINUTES")
+		set(t, g, restype.GuardDutyDetectorFeature, "-runtime-monitoring", "additionalConfigurations.2.status", "DISABLED")
+		return set(t, g, restype.GuardDutyDetector, "", "findingPublishingFrequency", "FIFTEEN_MINUTES")
 	}, "RUNTIME_MONITORING runs without EC2_AGENT_MANAGEMENT"},
 	{"guardduty-protection-plans", func(t *testing.T, g *compliance.Graph) string {
-		return set(t, g, "aws:guardduty/detector:Detector", "", "enable", false)
+		return set(t, g, restype.GuardDutyDetector, "", "enable", false)
 	}, "is disabled"},
 	{"alarm-topic-subscribed", func(t *testing.T, g *compliance.Graph) string {
-		drop(g, "aws:sns/topicSubscription:TopicSubscription", "")
-		return set(t, g, "aws:sns/topic:Topic", "-alerts", "displayName", "alerts")
+		drop(g, restype.SNSTopicSubscription, "")
+		return set(t, g, restype.SNSTopic, "-alerts", "displayName", "alerts")
 	}, "notifies no one of its"},
 	{"s3-account-public-access-block", func(t *testing.T, g *compliance.Graph) string {
-		return set(t, g, "aws:s3/accountPublicAccessBlock:AccountPublicAccessBlock", "", "restrictPublicBuckets", nil)
+		return set(t, g, restype.S3AccountPublicAccessBlock, "", "restrictPublicBuckets", nil)
 	}, "leaves restrictPublicBuckets off"},
 	// Fidelity: "*" among other resources, and wildcard actions.
 	{"kms-no-decrypt-all", func(t *testing.T, g *compliance.Graph) string {
-		return set(t, g, "aws:iam/rolePolicy:RolePolicy", "-read-app", "policy", policyJSON(`{"Sid":"K","Effect":"Allow","Action":"kms:Decr*","Resource":["arn:aws:kms:us-east-1:123456789012:key/x","*"]}`))
+		return set(t, g, restype.IAMRolePolicy, "-read-app", "policy", policyJSON(`{"Sid":"K","Effect":"Allow","Action":"kms:Decr*","Resource":["arn:aws:kms:us-east-1:123456789012:key/x","*"]}`))
 	}, "on every key"},
 	{"iam-no-admin", func(t *testing.T, g *compliance.Graph) string {
-		return set(t, g, "aws:iam/rolePolicy:RolePolicy", "-read-app", "policy", policyJSON(`{"Sid":"A","Effect":"Allow","Action":["s3:GetObject","*"],"Resource":["arn:aws:s3:::x","*"]}`))
+		return set(t, g, restype.IAMRolePolicy, "-read-app", "policy", policyJSON(`{"Sid":"A","Effect":"Allow","Action":["s3:GetObject","*"],"Resource":["arn:aws:s3:::x","*"]}`))
 	}, `allows "*" on "*"`},
 	{"iam-no-admin", func(t *testing.T, g *compliance.Graph) string {
-		return set(t, g, "aws:iam/rolePolicy:RolePolicy", "-read-app", "policy", policyJSON(`{"Sid":"A","Effect":"Allow","NotAction":"iam:*","NotResource":"arn:aws:s3:::x"}`))
+		return set(t, g, restype.IAMRolePolicy, "-read-app", "policy", policyJSON(`{"Sid":"A","Effect":"Allow","NotAction":"iam:*","NotResource":"arn:aws:s3:::x"}`))
 	}, `allows "*" on "*"`},
 	{"acm-transparency-logging", func(t *testing.T, g *compliance.Graph) string {
-		return set(t, g, "aws:acm/certificate:Certificate", "", "options.certificateTransparencyLoggingPreference", "DISABLED")
+		return set(t, g, restype.ACMCertificate, "", "options.certificateTransparencyLoggingPreference", "DISABLED")
 	}, "opts out of Certificate Transparency logging"},
 	{"kms-no-decrypt-all", func(t *testing.T, g *compliance.Graph) string {
-		return set(t, g, "aws:iam/rolePolicy:RolePolicy", "-read-app", "policy", policyJSON(`{"Sid":"K","Effect":"Allow","Action":["kms:Decrypt"],"Resource":["*"]}`))
+		return set(t, g, restype.IAMRolePolicy, "-read-app", "policy", policyJSON(`{"Sid":"K","Effect":"Allow","Action":["kms:Decrypt"],"Resource":["*"]}`))
 	}, "allows kms:Decrypt on every key"},
 	{"iam-trust-no-wildcard", func(t *testing.T, g *compliance.Graph) string {
-		return set(t, g, "aws:iam/role:Role", "-app", "assumeRolePolicy", policyJSON(`{"Sid":"Any","Effect":"Allow","Principal":{"AWS":"*"},"Action":"sts:AssumeRole"}`))
+		return set(t, g, restype.IAMRole, "-app", "assumeRolePolicy", policyJSON(`{"Sid":"Any","Effect":"Allow","Principal":{"AWS":"*"},"Action":"sts:AssumeRole"}`))
 	}, `trusts "AWS:*"`},
 	{"iam-no-managed-policies", func(t *testing.T, g *compliance.Graph) string {
-		return set(t, g, "aws:iam/role:Role", "-app", "managedPolicyArns", []any{"arn:aws:iam::aws:policy/AdministratorAccess"})
+		return set(t, g, restype.IAMRole, "-app", "managedPolicyArns", []any{"arn:aws:iam::aws:policy/AdministratorAccess"})
 	}, "attaches AWS-managed arn:aws:iam::aws:policy/AdministratorAccess"},
 	{"iam-permissions-boundary", func(t *testing.T, g *compliance.Graph) string {
-		return set(t, g, "aws:iam/role:Role", "-flow-logs", "permissionsBoundary", nil)
+		return set(t, g, restype.IAMRole, "-flow-logs", "permissionsBoundary", nil)
 	}, "has no permissions boundary"},
 	{"oidc-trust-exact", func(t *testing.T, g *compliance.Graph) string {
-		return set(t, g, "aws:iam/role:Role", "-ci-deploy", "assumeRolePolicy", policyJSON(`{"Sid":"GitHubActions","Effect":"Allow","Principal":{"Federated":"arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com"},"Action":"sts:AssumeRoleWithWebIdentity","Condition":{"StringEquals":{"token.actions.githubusercontent.com:aud":"sts.amazonaws.com"},"StringLike":{"token.actions.githubusercontent.com:sub":"repo:example-org/*"}}}`))
+		return set(t, g, restype.IAMRole, "-ci-deploy", "assumeRolePolicy", policyJSON(`{"Sid":"GitHubActions","Effect":"Allow","Principal":{"Federated":"arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com"},"Action":"sts:AssumeRoleWithWebIdentity","Condition":{"StringEquals":{"token.actions.githubusercontent.com:aud":"sts.amazonaws.com"},"StringLike":{"token.actions.githubusercontent.com:sub":"repo:example-org/*"}}}`))
 	}, `has a wildcard in "repo:example-org/*" outside a pull request's number`},
 	{"oidc-trust-exact", func(t *testing.T, g *compliance.Graph) string {
-		return set(t, g, "aws:iam/role:Role", "-ci-preview", "assumeRolePolicy", policyJSON(`{"Sid":"GitHubActions","Effect":"Allow","Principal":{"Federated":"arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com"},"Action":"sts:AssumeRoleWithWebIdentity","Condition":{"StringLike":{"token.actions.githubusercontent.com:aud":"*","token.actions.githubusercontent.com:sub":"repo:example-org/hardening:pull_request:ref:refs/pull/*/merge"}}}`))
+		return set(t, g, restype.IAMRole, "-ci-preview", "assumeRolePolicy", policyJSON(`{"Sid":"GitHubActions","Effect":"Allow","Principal":{"Federated":"arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com"},"Action":"sts:AssumeRoleWithWebIdentity","Condition":{"StringLike":{"token.actions.githubusercontent.com:aud":"*","token.actions.githubusercontent.com:sub":"repo:example-org/hardening:pull_request:ref:refs/pull/*/merge"}}}`))
 	}, "matches token.actions.githubusercontent.com:aud with StringLike"},
 	{"oidc-trust-exact", func(t *testing.T, g *compliance.Graph) string {
-		return set(t, g, "aws:iam/role:Role", "-ci-deploy", "assumeRolePolicy", policyJSON(`{"Sid":"GitHubActions","Effect":"Allow","Principal":{"Federated":"arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com"},"Action":"sts:AssumeRoleWithWebIdentity","Condition":{"StringEquals":{"token.actions.githubusercontent.com:aud":"sts.amazonaws.com"},"StringLike":{"token.actions.githubusercontent.com:sub":"repo:example-org/hardening:environment:*:ref:refs/heads/main"}}}`))
+		return set(t, g, restype.IAMRole, "-ci-deploy", "assumeRolePolicy", policyJSON(`{"Sid":"GitHubActions","Effect":"Allow","Principal":{"Federated":"arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com"},"Action":"sts:AssumeRoleWithWebIdentity","Condition":{"StringEquals":{"token.actions.githubusercontent.com:aud":"sts.amazonaws.com"},"StringLike":{"token.actions.githubusercontent.com:sub":"repo:example-org/hardening:environment:*:ref:refs/heads/main"}}}`))
 	}, "outside a pull request's number"},
 	{"kms-rotation", func(t *testing.T, g *compliance.Graph) string {
-		return set(t, g, "aws:kms/key:Key", "", "enableKeyRotation", false)
+		return set(t, g, restype.KMSKey, "", "enableKeyRotation", false)
 	}, "set enableKeyRotation: true"},
 	{"kms-key-policy", func(t *testing.T, g *compliance.Graph) string {
-		return set(t, g, "aws:kms/key:Key", "", "bypassPolicyLockoutSafetyCheck", true)
+		return set(t, g, restype.KMSKey, "", "bypassPolicyLockoutSafetyCheck", true)
 	}, "bypasses the policy lockout safety check"},
 	{"secrets-rotation", func(t *testing.T, g *compliance.Graph) string {
-		drop(g, "aws:secretsmanager/secretRotation:SecretRotation", "-app-db-password")
-		return set(t, g, "aws:secretsmanager/secret:Secret", "-app-db-password", "description", "x")
+		drop(g, restype.SecretsManagerSecretRotation, "-app-db-password")
+		return set(t, g, restype.SecretsManagerSecret, "-app-db-password", "description", "x")
 	}, "is never rotated"},
 	{"secrets-rotation-interval", func(t *testing.T, g *compliance.Graph) string {
-		return set(t, g, "aws:secretsmanager/secretRotation:SecretRotation", "-app-db-password", "rotationRules.automaticallyAfterDays", 180.0)
+		return set(t, g, restype.SecretsManagerSecretRotation, "-app-db-password", "rotationRules.automaticallyAfterDays", 180.0)
 	}, "rotates every 180 days"},
 	{"secrets-cmk", func(t *testing.T, g *compliance.Graph) string {
-		return set(t, g, "aws:secretsmanager/secret:Secret", "-app-db-password", "kmsKeyId", nil)
+		return set(t, g, restype.SecretsManagerSecret, "-app-db-password", "kmsKeyId", nil)
 	}, "uses the AWS-managed key"},
 	{"lambda-environment", func(t *testing.T, g *compliance.Graph) string {
-		return set(t, g, "aws:lambda/function:Function", "-rotation", "environment", map[string]any{"variables": map[string]any{"DB_PASSWORD": "x"}})
+		return set(t, g, restype.LambdaFunction, "-rotation", "environment", map[string]any{"variables": map[string]any{"DB_PASSWORD": "x"}})
 	}, "keeps DB_PASSWORD in its environment"},
 	{"logs-encrypted", func(t *testing.T, g *compliance.Graph) string {
-		return set(t, g, "aws:cloudwatch/logGroup:LogGroup", "-flow-logs", "kmsKeyId", nil)
+		return set(t, g, restype.CloudWatchLogGroup, "-flow-logs", "kmsKeyId", nil)
 	}, "set kmsKeyId"},
 	{"logs-retained", func(t *testing.T, g *compliance.Graph) string {
-		return set(t, g, "aws:cloudwatch/logGroup:LogGroup", "-waf", "retentionInDays", 30.0)
+		return set(t, g, restype.CloudWatchLogGroup, "-waf", "retentionInDays", 30.0)
 	}, "keeps logs 30 days"},
 	{"s3-public-access-blocked", func(t *testing.T, g *compliance.Graph) string {
-		set(t, g, "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", "-logs", "restrictPublicBuckets", false)
-		return set(t, g, "aws:s3/bucketV2:BucketV2", "-logs", "forceDestroy", false)
+		set(t, g, restype.S3BucketPublicAccessBlock, "-logs", "restrictPublicBuckets", false)
+		return set(t, g, restype.S3BucketV2, "-logs", "forceDestroy", false)
 	}, "does not block public access"},
 	{"s3-tls-only", func(t *testing.T, g *compliance.Graph) string {
-		set(t, g, "aws:s3/bucketPolicy:BucketPolicy", "-trail", "policy", policyJSON(`{"Sid":"Read","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:root"},"Action":"s3:GetObject","Resource":"*"}`))
-		return set(t, g, "aws:s3/bucketV2:BucketV2", "-trail", "forceDestroy", false)
+		set(t, g, restype.S3BucketPolicy, "-trail", "policy", policyJSON(`{"Sid":"Read","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:root"},"Action":"s3:GetObject","Resource":"*"}`))
+		return set(t, g, restype.S3BucketV2, "-trail", "forceDestroy", false)
 	}, "accepts requests without TLS"},
 	{"cognito-threat-protection", func(t *testing.T, g *compliance.Graph) string {
-		return set(t, g, "aws:cognito/userPool:UserPool", "", "userPoolAddOns.advancedSecurityMode", "AUDIT")
+		return set(t, g, restype.CognitoUserPool, "", "userPoolAddOns.advancedSecurityMode", "AUDIT")
 	}, `runs threat protection "AUDIT"`},
 	{"cognito-threat-protection-custom-auth", func(t *testing.T, g *compliance.Graph) string {
-		return set(t, g, "aws:cognito/userPool:UserPool", "", "userPoolAddOns.advancedSecurityAdditionalFlows", nil)
+		return set(t, g, restype.CognitoUserPool, "", "userPoolAddOns.advancedSecurityAdditionalFlows", nil)
 	}, "does not enforce threat protection on custom auth flows"},
 	{"cognito-mfa", func(t *testing.T, g *compliance.Graph) string {
-		return set(t, g, "aws:cognito/userPool:UserPool", "", "mfaConfiguration", "OPTIONAL")
+		return set(t, g, restype.CognitoUserPool, "", "mfaConfiguration", "OPTIONAL")
 	}, `has MFA "OPTIONAL"`},
 	{"cognito-password-policy", func(t *testing.T, g *compliance.Graph) string {
-		return set(t, g, "aws:cognito/userPool:UserPool", "", "passwordPolicy.minimumLength", 8.0)
+		return set(t, g, restype.CognitoUserPool, "", "passwordPolicy.minimumLength", 8.0)
 	}, "accepts passwords of 8 characters"},
 	{"cognito-deletion-protection", func(t *testing.T, g *compliance.Graph) string {
-		return set(t, g, "aws:cognito/userPool:UserPool", "", "deletionProtection", "INACTIVE")
+		return set(t, g, restype.CognitoUserPool, "", "deletionProtection", "INACTIVE")
 	}, "set deletionProtection ACTIVE"},
 	{"cognito-no-guests", func(t *testing.T, g *compliance.Graph) string {
-		return set(t, g, "aws:cognito/identityPool:IdentityPool", "", "allowUnauthenticatedIdentities", true)
+		return set(t, g, restype.CognitoIdentityPool, "", "allowUnauthenticatedIdentities", true)
 	}, "gives AWS credentials to unauthenticated users"},
 	{"cognito-user-existence", func(t *testing.T, g *compliance.Graph) string {
-		return set(t, g, "aws:cognito/userPoolClient:UserPoolClient", "-alb", "preventUserExistenceErrors", "LEGACY")
+		return set(t, g, restype.CognitoUserPoolClient, "-alb", "preventUserExistenceErrors", "LEGACY")
 	}, "tells sign-in attempts whether a user exists"},
 	{"cognito-https-callbacks", func(t *testing.T, g *compliance.Graph) string {
-		return set(t, g, "aws:cognito/userPoolClient:UserPoolClient", "-alb", "callbackUrls", []any{"http://app.example.com/cb"})
+		return set(t, g, restype.CognitoUserPoolClient, "-alb", "callbackUrls", []any{"http://app.example.com/cb"})
 	}, "redirects to http://app.example.com/cb"},
 	{"waf-rules-have-actions", func(t *testing.T, g *compliance.Graph) string {
-		return set(t, g, "aws:wafv2/webAcl:WebAcl", "", "rules.0.overrideAction", nil)
+		return set(t, g, restype.WAFv2WebACL, "", "rules.0.overrideAction", nil)
 	}, "rule aws-ip-reputation has no action"},
 	{"waf-logging", func(t *testing.T, g *compliance.Graph) string {
-		drop(g, "aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration", "")
-		return set(t, g, "aws:wafv2/webAcl:WebAcl", "", "description", "x")
+		drop(g, restype.WAFv2WebACLLoggingConfiguration, "")
+		return set(t, g, restype.WAFv2WebACL, "", "description", "x")
 	}, "does not log"},
 	{"waf-metrics", func(t *testing.T, g *compliance.Graph) string {
-		return set(t, g, "aws:wafv2/webAcl:WebAcl", "", "rules.2.visibilityConfig.cloudwatchMetricsEnabled", false)
+		return set(t, g, restype.WAFv2WebACL, "", "rules.2.visibilityConfig.cloudwatchMetricsEnabled", false)
 	}, "publishes no metrics"},
 	{"waf-known-bad-inputs", func(t *testing.T, g *compliance.Graph) string {
-		return set(t, g, "aws:wafv2/webAcl:WebAcl", "", "rules.2.statement.managedRuleGroupStatement.name", "AWSManagedRulesLinuxRuleSet")
+		return set(t, g, restype.WAFv2WebACL, "", "rules.2.statement.managedRuleGroupStatement.name", "AWSManagedRulesLinuxRuleSet")
 	}, "add AWSManagedRulesKnownBadInputsRuleSet"},
 	// A "*" principal with a condition that names no account or source
 	// passed when any condition exempted it.
 	{"kms-key-policy", func(t *testing.T, g *compliance.Graph) string {
-		return set(t, g, "aws:kms/key:Key", "", "policy", policyJSON(`{"Sid":"Open","Effect":"Allow","Principal":{"AWS":"*"},"Action":"kms:Decrypt","Resource":"*","Condition":{"Bool":{"aws:SecureTransport":"true"}}}`))
+		return set(t, g, restype.KMSKey, "", "policy", policyJSON(`{"Sid":"Open","Effect":"Allow","Principal":{"AWS":"*"},"Action":"kms:Decrypt","Resource":"*","Condition":{"Bool":{"aws:SecureTransport":"true"}}}`))
 	}, "statement Open lets anyone use the key"},
 	{"sns-topic-not-public", func(t *testing.T, g *compliance.Graph) string {
-		return set(t, g, "aws:sns/topicPolicy:TopicPolicy", "-alerts", "policy", policyJSON(`{"Sid":"Anyone","Effect":"Allow","Principal":"*","Action":"sns:Subscribe","Resource":"*","Condition":{"StringNotEquals":{"aws:SourceAccount":"123456789012"}}}`))
+		return set(t, g, restype.SNSTopicPolicy, "-alerts", "policy", policyJSON(`{"Sid":"Anyone","Effect":"Allow","Principal":"*","Action":"sns:Subscribe","Resource":"*","Condition":{"StringNotEquals":{"aws:SourceAccount":"123456789012"}}}`))
 	}, "statement Anyone allows anyone"},
 	{"lambda-not-public", func(t *testing.T, g *compliance.Graph) string {
-		set(t, g, "aws:lambda/permission:Permission", "-rotate-app-db-password", "sourceArn", nil)
-		return set(t, g, "aws:lambda/permission:Permission", "-rotate-app-db-password", "sourceAccount", nil)
+		set(t, g, restype.LambdaPermission, "-rotate-app-db-password", "sourceArn", nil)
+		return set(t, g, restype.LambdaPermission, "-rotate-app-db-password", "sourceAccount", nil)
 	}, "on behalf of any account; set sourceArn or sourceAccount"},
 	{"lambda-not-public", func(t *testing.T, g *compliance.Graph) string {
-		return set(t, g, "aws:lambda/permission:Permission", "-rotate-app-db-password", "principal", "*")
+		return set(t, g, restype.LambdaPermission, "-rotate-app-db-password", "principal", "*")
 	}, `lets anyone invoke the function (principal "*")`},
 	{"lambda-supported-runtime", func(t *testing.T, g *compliance.Graph) string {
-		return set(t, g, "aws:lambda/function:Function", "-rotation", "runtime", "go1.x")
+		return set(t, g, restype.LambdaFunction, "-rotation", "runtime", "go1.x")
 	}, "runs on go1.x, which Lambda no longer patches"},
 	{"lambda-multi-az", func(t *testing.T, g *compliance.Graph) string {
 		for _, i := range []string{"-private-1", "-private-2"} {
-			set(t, g, "aws:ec2/subnet:Subnet", i, "availabilityZone", "us-east-1a")
+			set(t, g, restype.EC2Subnet, i, "availabilityZone", "us-east-1a")
 		}
-		return set(t, g, "aws:lambda/function:Function", "-rotation", "description", "x")
+		return set(t, g, restype.LambdaFunction, "-rotation", "description", "x")
 	}, "has all 3 subnets in us-east-1a"},
 	// ELB.13 counts zones: three subnets in one zone fail.
 	{"elb-multi-az", func(t *testing.T, g *compliance.Graph) string {
 		for _, i := range []string{"-public-1", "-public-2"} {
-			set(t, g, "aws:ec2/subnet:Subnet", i, "availabilityZone", "us-east-1a")
+			set(t, g, restype.EC2Subnet, i, "availabilityZone", "us-east-1a")
 		}
-		return set(t, g, "aws:lb/loadBalancer:LoadBalancer", "-alb", "name", nil)
+		return set(t, g, restype.LBLoadBalancer, "-alb", "name", nil)
 	}, "has all 3 subnets in us-east-1a"},
 	{"s3-no-cross-account-admin", func(t *testing.T, g *compliance.Graph) string {
-		return set(t, g, "aws:s3/bucketPolicy:BucketPolicy", "-logs", "policy", policyJSON(`{"Sid":"Partner","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::999999999999:root"},"Action":"s3:PutBucket*","Resource":"*"}`))
+		return set(t, g, restype.S3BucketPolicy, "-logs", "policy", policyJSON(`{"Sid":"Partner","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::999999999999:root"},"Action":"s3:PutBucket*","Resource":"*"}`))
 	}, "statement Partner gives s3:PutBucketAcl to arn:aws:iam::999999999999:root"},
 	{"s3-acls-disabled", func(t *testing.T, g *compliance.Graph) string {
-		set(t, g, "aws:s3/bucketOwnershipControls:BucketOwnershipControls", "-logs", "rule.objectOwnership", "ObjectWriter")
-		return set(t, g, "aws:s3/bucketV2:BucketV2", "-logs", "forceDestroy", false)
+		set(t, g, restype.S3BucketOwnershipControls, "-logs", "rule.objectOwnership", "ObjectWriter")
+		return set(t, g, restype.S3BucketV2, "-logs", "forceDestroy", false)
 	}, "manages access with ACLs"},
 	{"s3-lifecycle", func(t *testing.T, g *compliance.Graph) string {
-		set(t, g, "aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2", "-trail", "rules.0.status", "Disabled")
-		return set(t, g, "aws:s3/bucketV2:BucketV2", "-trail", "forceDestroy", false)
+		set(t, g, restype.S3BucketLifecycleConfigurationV2, "-trail", "rules.0.status", "Disabled")
+		return set(t, g, restype.S3BucketV2, "-trail", "forceDestroy", false)
 	}, "keeps every object forever"},
 	{"s3-mfa-delete", func(t *testing.T, g *compliance.Graph) string {
-		set(t, g, "aws:s3/bucketVersioningV2:BucketVersioningV2", "-trail", "versioningConfiguration.mfaDelete", "Disabled")
-		return set(t, g, "aws:s3/bucketV2:BucketV2", "-trail", "forceDestroy", false)
+		set(t, g, restype.S3BucketVersioningV2, "-trail", "versioningConfiguration.mfaDelete", "Disabled")
+		return set(t, g, restype.S3BucketV2, "-trail", "forceDestroy", false)
 	}, "lets a version be deleted without MFA"},
 	{"iam-password-policy", func(t *testing.T, g *compliance.Graph) string {
-		return set(t, g, "aws:iam/accountPasswordPolicy:AccountPasswordPolicy", "", "minimumPasswordLength", 8.0)
+		return set(t, g, restype.IAMAccountPasswordPolicy, "", "minimumPasswordLength", 8.0)
 	}, "accepts 8-character passwords"},
 	{"iam-password-policy", func(t *testing.T, g *compliance.Graph) string {
-		return set(t, g, "aws:iam/accountPasswordPolicy:AccountPasswordPolicy", "", "passwordReusePrevention", nil)
+		return set(t, g, restype.IAMAccountPasswordPolicy, "", "passwordReusePrevention", nil)
 	}, "remembers 0 passwords"},
 	{"access-analyzer-every-region", func(t *testing.T, g *compliance.Graph) string {
-		drop(g, "aws:accessanalyzer/analyzer:Analyzer", "-external-us-west-2")
-		return set(t, g, "aws:accessanalyzer/analyzer:Analyzer", "-external", "type", "ACCOUNT")
+		drop(g, restype.AccessAnalyzerAnalyzer, "-external-us-west-2")
+		return set(t, g, restype.AccessAnalyzerAnalyzer, "-external", "type", "ACCOUNT")
 	}, "the stack deploys to us-west-2, which has no account analyzer"},
 	{"securityhub-standards", func(t *testing.T, g *compliance.Graph) string {
-		drop(g, "aws:securityhub/standardsSubscription:StandardsSubscription", "-cis")
-		return set(t, g, "aws:securityhub/account:Account", "", "autoEnableControls", true)
+		drop(g, restype.SecurityHubStandardsSubscription, "-cis")
+		return set(t, g, restype.SecurityHubAccount, "", "autoEnableControls", true)
 	}, "does not subscribe to cis-aws-foundations-benchmark/v/3.0.0"},
 	{"elb-listener-encrypted", func(t *testing.T, g *compliance.Graph) string {
-		return set(t, g, "aws:lb/listener:Listener", "-https", "protocol", "HTTP")
+		return set(t, g, restype.LBListener, "-https", "protocol", "HTTP")
 	}, "listens with HTTP"},
-	// #18 item 2: every form the plan can express a rule in.
+	// Every form the plan can express a rule in.
 	{"ec2-sg-admin-ports", func(t *testing.T, g *compliance.Graph) string {
-		return set(t, g, "aws:ec2/securityGroup:SecurityGroup", "-app", "ingress", []any{map[string]any{"protocol": "tcp", "fromPort": 22.0, "toPort": 22.0, "ipv6CidrBlocks": []any{"::/0"}}})
+		return set(t, g, restype.EC2SecurityGroup, "-app", "ingress", []any{map[string]any{"protocol": "tcp", "fromPort": 22.0, "toPort": 22.0, "ipv6CidrBlocks": []any{"::/0"}}})
 	}, "admits ::/0 to port 22"},
 	{"ec2-sg-open-ports", func(t *testing.T, g *compliance.Graph) string {
-		return set(t, g, "aws:ec2/securityGroup:SecurityGroup", "-app", "ingress", []any{map[string]any{"protocol": "-1", "cidrBlocks": []any{"0.0.0.0/0"}}})
+		return set(t, g, restype.EC2SecurityGroup, "-app", "ingress", []any{map[string]any{"protocol": "-1", "cidrBlocks": []any{"0.0.0.0/0"}}})
 	}, "admits 0.0.0.0/0 to high-risk port 20"},
 	{"ec2-nacl-admin-ports", func(t *testing.T, g *compliance.Graph) string {
-		return set(t, g, "aws:ec2/networkAcl:NetworkAcl", "-private", "ingress", []any{map[string]any{"action": "allow", "protocol": "tcp", "fromPort": 3389.0, "toPort": 3389.0, "ipv6CidrBlock": "::/0"}})
+		return set(t, g, restype.EC2NetworkACL, "-private", "ingress", []any{map[string]any{"action": "allow", "protocol": "tcp", "fromPort": 3389.0, "toPort": 3389.0, "ipv6CidrBlock": "::/0"}})
 	}, "allows port 3389 from the internet"},
 	{"ec2-nacl-no-all-ports", func(t *testing.T, g *compliance.Graph) string {
-		return set(t, g, "aws:ec2/networkAcl:NetworkAcl", "-private", "ingress", []any{map[string]any{"action": "allow", "protocol": "-1", "cidrBlock": "10.0.0.0/8"}})
+		return set(t, g, restype.EC2NetworkACL, "-private", "ingress", []any{map[string]any{"action": "allow", "protocol": "-1", "cidrBlock": "10.0.0.0/8"}})
 	}, "allows every protocol and port from 10.0.0.0/8"},
 	{"ec2-default-sg-closed", func(t *testing.T, g *compliance.Graph) string {
-		drop(g, "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup", "")
-		return set(t, g, "aws:ec2/vpc:Vpc", "", "cidrBlock", "10.30.0.0/16")
+		drop(g, restype.EC2DefaultSecurityGroup, "")
+		return set(t, g, restype.EC2VPC, "", "cidrBlock", "10.30.0.0/16")
 	}, "leaves its default security group as EC2 creates it"},
 	{"ec2-vpc-flow-logs", func(t *testing.T, g *compliance.Graph) string {
-		set(t, g, "aws:ec2/flowLog:FlowLog", "", "trafficType", "ACCEPT")
-		return set(t, g, "aws:ec2/vpc:Vpc", "", "cidrBlock", "10.30.0.0/16")
+		set(t, g, restype.EC2FlowLog, "", "trafficType", "ACCEPT")
+		return set(t, g, restype.EC2VPC, "", "cidrBlock", "10.30.0.0/16")
 	}, "has no flow log of its rejected traffic"},
 	{"s3-tls-only", func(t *testing.T, g *compliance.Graph) string {
-		set(t, g, "aws:s3/bucketPolicy:BucketPolicy", "-trail", "policy", policyJSON(`{"Sid":"DenyInsecureTransport","Effect":"Deny","Principal":"*","Action":"s3:GetObject","Resource":"*","Condition":{"Bool":{"aws:SecureTransport":"false"}}}`))
-		return set(t, g, "aws:s3/bucketV2:BucketV2", "-trail", "forceDestroy", false)
+		set(t, g, restype.S3BucketPolicy, "-trail", "policy", policyJSON(`{"Sid":"DenyInsecureTransport","Effect":"Deny","Principal":"*","Action":"s3:GetObject","Resource":"*","Condition":{"Bool":{"aws:SecureTransport":"false"}}}`))
+		return set(t, g, restype.S3BucketV2, "-trail", "forceDestroy", false)
 	}, "accepts requests without TLS"},
 	{"secrets-rotation-interval", func(t *testing.T, g *compliance.Graph) string {
-		set(t, g, "aws:secretsmanager/secretRotation:SecretRotation", "-app-db-password", "rotationRules.automaticallyAfterDays", nil)
-		return set(t, g, "aws:secretsmanager/secretRotation:SecretRotation", "-app-db-password", "rotationRules.scheduleExpression", "rate(180 days)")
+		set(t, g, restype.SecretsManagerSecretRotation, "-app-db-password", "rotationRules.automaticallyAfterDays", nil)
+		return set(t, g, restype.SecretsManagerSecretRotation, "-app-db-password", "rotationRules.scheduleExpression", "rate(180 days)")
 	}, "rotates every 180 days (rate(180 days))"},
 	{"waf-known-bad-inputs", func(t *testing.T, g *compliance.Graph) string {
 		var urn string
-		for _, r := range g.ByType("aws:wafv2/webAcl:WebAcl") {
+		for _, r := range g.ByType(restype.WAFv2WebACL) {
 			for i := range r.List("rules") {
 				if r.Str(fmt.Sprintf("rules.%d.statement.managedRuleGroupStatement.name", i)) == "AWSManagedRulesKnownBadInputsRuleSet" {
-					urn = set(t, g, "aws:wafv2/webAcl:WebAcl", "", fmt.Sprintf("rules.%d.statement.managedRuleGroupStatement.ruleActionOverrides", i),
+					urn = set(t, g, restype.WAFv2WebACL, "", fmt.Sprintf("rules.%d.statement.managedRuleGroupStatement.ruleActionOverrides", i),
 						[]any{map[string]any{"name": "Log4JRCE_HEADER", "actionToUse": map[string]any{"count": map[string]any{}}}})
 				}
 			}
@@ -644,16 +644,16 @@ var ruleCases = []struct {
 		return urn
 	}, "lets Log4JRCE_HEADER through (ruleActionOverrides)"},
 	{"iam-trust-no-wildcard", func(t *testing.T, g *compliance.Graph) string {
-		return set(t, g, "aws:iam/role:Role", "-ci-deploy", "assumeRolePolicy", policyJSON(`{"Sid":"Account","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:root"},"Action":"sts:AssumeRole"}`))
+		return set(t, g, restype.IAMRole, "-ci-deploy", "assumeRolePolicy", policyJSON(`{"Sid":"Account","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:root"},"Action":"sts:AssumeRole"}`))
 	}, "trusts every principal of account arn:aws:iam::123456789012:root"},
 	{"s3-access-logging", func(t *testing.T, g *compliance.Graph) string {
-		drop(g, "aws:s3/bucketLoggingV2:BucketLoggingV2", "-trail")
-		return set(t, g, "aws:s3/bucketV2:BucketV2", "-trail", "forceDestroy", false)
+		drop(g, restype.S3BucketLoggingV2, "-trail")
+		return set(t, g, restype.S3BucketV2, "-trail", "forceDestroy", false)
 	}, "keeps no record of requests to it"},
 	// S3 log delivery is refused by a target policy without aws:SourceArn
 	// for the source bucket (here: another prefix).
 	{"deploy-service-access", func(t *testing.T, g *compliance.Graph) string {
-		for _, r := range g.ByType("aws:s3/bucketPolicy:BucketPolicy") {
+		for _, r := range g.ByType(restype.S3BucketPolicy) {
 			if strings.HasSuffix(r.Name, "-access-logs") {
 				return set(t, g, r.Type, r.Name, "policy", strings.ReplaceAll(r.Str("policy"), `:s3:::hardening-prod-*`, `:s3:::other-*`))
 			}
@@ -661,50 +661,50 @@ var ruleCases = []struct {
 		return ""
 	}, "S3 server access logs of hardening-prod-trail-"},
 	{"deploy-service-access", func(t *testing.T, g *compliance.Graph) string {
-		drop(g, "aws:s3/bucketPolicy:BucketPolicy", "-access-logs")
-		return set(t, g, "aws:s3/bucketLoggingV2:BucketLoggingV2", "-trail", "targetPrefix", "hardening-prod-trail/")
+		drop(g, restype.S3BucketPolicy, "-access-logs")
+		return set(t, g, restype.S3BucketLoggingV2, "-trail", "targetPrefix", "hardening-prod-trail/")
 	}, "which has no bucket policy in the stack letting logging.s3.amazonaws.com write"},
 	{"ec2-endpoint-ec2", func(t *testing.T, g *compliance.Graph) string {
-		drop(g, "aws:ec2/vpcEndpoint:VpcEndpoint", "-ec2")
-		return set(t, g, "aws:ec2/vpc:Vpc", "", "cidrBlock", "10.30.0.0/16")
+		drop(g, restype.EC2VPCEndpoint, "-ec2")
+		return set(t, g, restype.EC2VPC, "", "cidrBlock", "10.30.0.0/16")
 	}, "has no interface endpoint for ec2"},
 	{"ec2-endpoint-ecr.api", func(t *testing.T, g *compliance.Graph) string {
-		drop(g, "aws:ec2/vpcEndpoint:VpcEndpoint", "-ecr.api")
-		return set(t, g, "aws:ec2/vpc:Vpc", "", "cidrBlock", "10.30.0.0/16")
+		drop(g, restype.EC2VPCEndpoint, "-ecr.api")
+		return set(t, g, restype.EC2VPC, "", "cidrBlock", "10.30.0.0/16")
 	}, "has no interface endpoint for ecr.api"},
 	{"ec2-endpoint-ecr.dkr", func(t *testing.T, g *compliance.Graph) string {
-		drop(g, "aws:ec2/vpcEndpoint:VpcEndpoint", "-ecr.dkr")
-		return set(t, g, "aws:ec2/vpc:Vpc", "", "cidrBlock", "10.30.0.0/16")
+		drop(g, restype.EC2VPCEndpoint, "-ecr.dkr")
+		return set(t, g, restype.EC2VPC, "", "cidrBlock", "10.30.0.0/16")
 	}, "has no interface endpoint for ecr.dkr"},
 	{"ec2-endpoint-ssm", func(t *testing.T, g *compliance.Graph) string {
-		drop(g, "aws:ec2/vpcEndpoint:VpcEndpoint", "-ssm")
-		return set(t, g, "aws:ec2/vpc:Vpc", "", "cidrBlock", "10.30.0.0/16")
+		drop(g, restype.EC2VPCEndpoint, "-ssm")
+		return set(t, g, restype.EC2VPC, "", "cidrBlock", "10.30.0.0/16")
 	}, "has no interface endpoint for ssm"},
 	{"ec2-endpoint-ssm-contacts", func(t *testing.T, g *compliance.Graph) string {
-		drop(g, "aws:ec2/vpcEndpoint:VpcEndpoint", "-ssm-contacts")
-		return set(t, g, "aws:ec2/vpc:Vpc", "", "cidrBlock", "10.30.0.0/16")
+		drop(g, restype.EC2VPCEndpoint, "-ssm-contacts")
+		return set(t, g, restype.EC2VPC, "", "cidrBlock", "10.30.0.0/16")
 	}, "has no interface endpoint for ssm-contacts"},
 	{"ec2-endpoint-ssm-incidents", func(t *testing.T, g *compliance.Graph) string {
-		drop(g, "aws:ec2/vpcEndpoint:VpcEndpoint", "-ssm-incidents")
-		return set(t, g, "aws:ec2/vpc:Vpc", "", "cidrBlock", "10.30.0.0/16")
+		drop(g, restype.EC2VPCEndpoint, "-ssm-incidents")
+		return set(t, g, restype.EC2VPC, "", "cidrBlock", "10.30.0.0/16")
 	}, "has no interface endpoint for ssm-incidents"},
 	{"acm-renewal", func(t *testing.T, g *compliance.Graph) string {
-		return set(t, g, "aws:acm/certificate:Certificate", "-cert", "validationMethod", "EMAIL")
+		return set(t, g, restype.ACMCertificate, "-cert", "validationMethod", "EMAIL")
 	}, "is validated by EMAIL, which ACM cannot renew unattended"},
 	{"kms-deletion-window", func(t *testing.T, g *compliance.Graph) string {
-		return set(t, g, "aws:kms/key:Key", "", "deletionWindowInDays", 7.0)
+		return set(t, g, restype.KMSKey, "", "deletionWindowInDays", 7.0)
 	}, "can be deleted 7 days after a ScheduleKeyDeletion"},
 	{"cis-metric-filters", func(t *testing.T, g *compliance.Graph) string {
-		set(t, g, "aws:cloudwatch/logMetricFilter:LogMetricFilter", "-iam-policy-changes", "pattern", `{ ($.eventName=PutRolePolicy) }`)
-		return set(t, g, "aws:cloudtrail/trail:Trail", "", "enableLogging", true)
+		set(t, g, restype.CloudWatchLogMetricFilter, "-iam-policy-changes", "pattern", `{ ($.eventName=PutRolePolicy) }`)
+		return set(t, g, restype.CloudTrailTrail, "", "enableLogging", true)
 	}, "matches CIS 4.4 (DeleteGroupPolicy"},
 	{"cis-metric-filters", func(t *testing.T, g *compliance.Graph) string {
-		set(t, g, "aws:cloudwatch/metricAlarm:MetricAlarm", "-organizations-changes", "alarmActions", nil)
-		return set(t, g, "aws:cloudtrail/trail:Trail", "", "enableLogging", true)
+		set(t, g, restype.CloudWatchMetricAlarm, "-organizations-changes", "alarmActions", nil)
+		return set(t, g, restype.CloudTrailTrail, "", "enableLogging", true)
 	}, "matches CIS 4.15"},
 	{"secrets-rotation-watched", func(t *testing.T, g *compliance.Graph) string {
-		drop(g, "aws:cloudwatch/eventTarget:EventTarget", "-rotation-failed")
-		return set(t, g, "aws:secretsmanager/secretRotation:SecretRotation", "-app-api-key", "rotateImmediately", false)
+		drop(g, restype.CloudWatchEventTarget, "-rotation-failed")
+		return set(t, g, restype.SecretsManagerSecretRotation, "-app-api-key", "rotateImmediately", false)
 	}, "a failed rotation alerts no one"},
 	// The deploy role could rewrite any untagged key's policy, and any
 	// managed policy, bucket or secret policy and function outside its
@@ -712,31 +712,31 @@ var ruleCases = []struct {
 	// A role is judged with everything it holds: its guard's Deny
 	// statements and its boundary narrow its inline Allow on "*".
 	{"iam-escalation-scoped", func(t *testing.T, g *compliance.Graph) string {
-		r := findResource(t, g, "aws:iam/policy:Policy", "-ci-deploy-guard")
+		r := findResource(t, g, restype.IAMPolicy, "-ci-deploy-guard")
 		set(t, g, r.Type, r.Name, "policy", withoutStatement(t, r.Str("policy"), "KeyPoliciesOnlyOnStackKeys"))
-		return findResource(t, g, "aws:iam/role:Role", "-ci-deploy").URN
+		return findResource(t, g, restype.IAMRole, "-ci-deploy").URN
 	}, "allows kms:PutKeyPolicy on arn:aws:kms:us-east-1:123456789012:key/someone-elses"},
 	// Without the guard's statement the boundary still keeps IAM changes
 	// to the stack's path; resource policies of other owners open up.
 	{"iam-escalation-scoped", func(t *testing.T, g *compliance.Graph) string {
-		r := findResource(t, g, "aws:iam/policy:Policy", "-ci-deploy-guard")
+		r := findResource(t, g, restype.IAMPolicy, "-ci-deploy-guard")
 		set(t, g, r.Type, r.Name, "policy", withoutStatement(t, r.Str("policy"), "PolicyChangesOnlyOnStackResources"))
-		return findResource(t, g, "aws:iam/role:Role", "-ci-deploy").URN
+		return findResource(t, g, restype.IAMRole, "-ci-deploy").URN
 	}, "allows s3:PutBucketPolicy on arn:aws:s3:::someone-elses-bucket"},
 	// The boundary is part of what a role holds: without its IAM ceiling,
 	// and without the guard's, the deploy role could rewrite any role.
 	{"iam-escalation-scoped", func(t *testing.T, g *compliance.Graph) string {
-		b := findResource(t, g, "aws:iam/policy:Policy", "-boundary")
+		b := findResource(t, g, restype.IAMPolicy, "-boundary")
 		set(t, g, b.Type, b.Name, "policy", withoutStatement(t, b.Str("policy"), "IAMChangesOnlyUnderTheStackPath"))
-		r := findResource(t, g, "aws:iam/policy:Policy", "-ci-deploy-guard")
+		r := findResource(t, g, restype.IAMPolicy, "-ci-deploy-guard")
 		set(t, g, r.Type, r.Name, "policy", withoutStatement(t, r.Str("policy"), "IAMChangesOnlyUnderTheStackPath"))
-		return findResource(t, g, "aws:iam/role:Role", "-ci-deploy").URN
+		return findResource(t, g, restype.IAMRole, "-ci-deploy").URN
 	}, "allows iam:UpdateAssumeRolePolicy on arn:aws:iam::123456789012:role/someone-else"},
 	{"waf-rate-limit", func(t *testing.T, g *compliance.Graph) string {
-		return set(t, g, "aws:wafv2/webAcl:WebAcl", "", "rules.7.statement.rateBasedStatement.limit", 5.0)
+		return set(t, g, restype.WAFv2WebACL, "", "rules.7.statement.rateBasedStatement.limit", 5.0)
 	}, "has limit 5 per"},
 	{"no-plaintext-secrets", func(t *testing.T, g *compliance.Graph) string {
-		return set(t, g, "aws:secretsmanager/secretVersion:SecretVersion", "-app-api-key", "secretString", "hunter2-in-plain-text")
+		return set(t, g, restype.SecretsManagerSecretVersion, "-app-api-key", "secretString", "hunter2-in-plain-text")
 	}, "input secretString is in plain text"},
 }
 
@@ -799,17 +799,17 @@ func TestImportedCertificateKeyIsJudged(t *testing.T) {
 		change     func(g *compliance.Graph)
 	}{
 		{"acm-key-algorithm", "imports a 1024-bit RSA key (hardening-dev-server)", func(g *compliance.Graph) {
-			set(t, g, "tls:index/privateKey:PrivateKey", "-server", "algorithm", "RSA")
-			set(t, g, "tls:index/privateKey:PrivateKey", "-server", "rsaBits", 1024.0)
+			set(t, g, restype.TLSPrivateKey, "-server", "algorithm", "RSA")
+			set(t, g, restype.TLSPrivateKey, "-server", "rsaBits", 1024.0)
 		}},
 		// FSBP ACM.1: an imported certificate is renewed only by a
 		// `pulumi up` after its early-renewal point.
 		{"acm-renewal", "renews only 24 hours before expiry", func(g *compliance.Graph) {
-			set(t, g, "tls:index/locallySignedCert:LocallySignedCert", "-server", "earlyRenewalHours", 24.0)
+			set(t, g, restype.TLSLocallySignedCert, "-server", "earlyRenewalHours", 24.0)
 		}},
 		{"acm-renewal", "is imported from outside the stack: nothing renews it", func(g *compliance.Graph) {
-			drop(g, "tls:index/locallySignedCert:LocallySignedCert", "")
-			drop(g, "tls:index/selfSignedCert:SelfSignedCert", "")
+			drop(g, restype.TLSLocallySignedCert, "")
+			drop(g, restype.TLSSelfSignedCert, "")
 		}},
 	} {
 		t.Run(c.rule+"/"+c.want, func(t *testing.T) {
@@ -853,7 +853,7 @@ func withoutStatement(t *testing.T, policy, sid string) string {
 // waives, copies of its kms endpoint.
 func withEveryEndpoint(t *testing.T, g *compliance.Graph) {
 	var kms compliance.Resource
-	for _, r := range g.ByType("aws:ec2/vpcEndpoint:VpcEndpoint") {
+	for _, r := range g.ByType(restype.EC2VPCEndpoint) {
 		if strings.HasSuffix(r.Name, "-kms") {
 			kms = r
 		}
@@ -874,16 +874,16 @@ var prepared = map[string]func(t *testing.T, g *compliance.Graph){
 	"ec2-endpoint-ssm-contacts":  withEveryEndpoint,
 	"ec2-endpoint-ssm-incidents": withEveryEndpoint,
 	"s3-access-logging": func(t *testing.T, g *compliance.Graph) {
-		drop(g, "aws:s3/bucketV2:BucketV2", "-access-logs")
+		drop(g, restype.S3BucketV2, "-access-logs")
 	},
 	"elb-listener-encrypted": func(t *testing.T, g *compliance.Graph) {
-		drop(g, "aws:lb/listener:Listener", "-http")
+		drop(g, restype.LBListener, "-http")
 	},
 	"secrets-rotation": func(t *testing.T, g *compliance.Graph) {
-		drop(g, "aws:secretsmanager/secret:Secret", "-cognito-alb-client")
+		drop(g, restype.SecretsManagerSecret, "-cognito-alb-client")
 	},
 	"s3-mfa-delete": func(t *testing.T, g *compliance.Graph) {
-		for _, v := range g.ByType("aws:s3/bucketVersioningV2:BucketVersioningV2") {
+		for _, v := range g.ByType(restype.S3BucketVersioningV2) {
 			set(t, g, v.Type, v.Name, "versioningConfiguration.mfaDelete", "Enabled")
 		}
 	},
@@ -1017,7 +1017,7 @@ func TestPolicyPack(t *testing.T) {
 	t.Run("a flipped setting is reported by the pack", func(t *testing.T) {
 		pack, _ := compliance.Pack(compliance.Fixed(nil))
 		resources := analyzerResources(t, "prod", func(typ string, inputs resource.PropertyMap) {
-			if typ == "aws:cognito/userPool:UserPool" {
+			if typ == restype.CognitoUserPool {
 				inputs["mfaConfiguration"] = resource.NewStringProperty("OFF")
 			}
 		})
@@ -1244,11 +1244,11 @@ func TestUnknownsAreNotJudged(t *testing.T) {
 		ns, _ := s["newState"].(map[string]any)
 		inputs, _ := ns["inputs"].(map[string]any)
 		switch ns["type"] {
-		case "aws:iam/role:Role":
+		case restype.IAMRole:
 			inputs["assumeRolePolicy"] = unknown // both GitHub roles among them
-		case "aws:lb/loadBalancer:LoadBalancer":
+		case restype.LBLoadBalancer:
 			inputs["subnets"] = unknown
-		case "aws:lb/listener:Listener":
+		case restype.LBListener:
 			if inputs["protocol"] == "HTTPS" {
 				inputs["sslPolicy"] = unknown
 			}

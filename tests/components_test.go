@@ -22,7 +22,7 @@ import (
 	"github.com/example/hardening/tls/policy"
 )
 
-// Components check their own arguments, whoever calls them (#17 item 1):
+// Components check their own arguments, whoever calls them:
 // each test builds one component alone with hand-written arguments, as a
 // caller outside baseline would, and expects every problem named at once
 // before any resource is registered.
@@ -56,7 +56,7 @@ func TestUserPoolChecksItsArguments(t *testing.T) {
 		assert.ErrorContains(t, err, want)
 	}
 	if m != nil {
-		assert.Empty(t, m.ByType("aws:cognito/userPool:UserPool"), "a user pool was registered with invalid arguments")
+		assert.Empty(t, m.ByType(restype.CognitoUserPool), "a user pool was registered with invalid arguments")
 	}
 }
 

@@ -189,7 +189,7 @@ func TestGroupsAndRoles(t *testing.T) {
 			fwd := actions[1].(map[string]any)
 			assert.Equal(t, "forward", fwd["type"], "second action %v", fwd)
 			assert.Equal(t, 2.0, fwd["order"], "second action %v", fwd)
-			assert.Equal(t, output(only(t, m, "aws:lb/targetGroup:TargetGroup"), "arn"), fwd["targetGroupArn"], "second action %v", fwd)
+			assert.Equal(t, output(only(t, m, restype.LBTargetGroup), "arn"), fwd["targetGroupArn"], "second action %v", fwd)
 		})
 	}
 }
@@ -248,7 +248,7 @@ func TestPermissionsBoundary(t *testing.T) {
 			// The only attachments: the CI roles' shared read policy and the
 			// deploy role's guard, the bootstrap's own (AWS-managed ones are
 			// nag IAM4).
-			for _, a := range m.ByType("aws:iam/rolePolicyAttachment:RolePolicyAttachment") {
+			for _, a := range m.ByType(restype.IAMRolePolicyAttachment) {
 				arn := str(a, "policyArn")
 				assert.True(t, strings.HasSuffix(arn, ":policy/ci/hardening-"+stack+"-ci-read") || strings.HasSuffix(arn, ":policy/ci/hardening-"+stack+"-ci-deploy-guard"),
 					"attachment %s of %s; only the CI read policy and the deploy guard are attached", a.Name, arn)
@@ -316,7 +316,7 @@ func TestPermissionsBoundary(t *testing.T) {
 			}
 		})
 		t.Run(stack+"/no IAM users or access keys", func(t *testing.T) {
-			for _, typ := range []string{"aws:iam/user:User", "aws:iam/accessKey:AccessKey", "aws:iam/userLoginProfile:UserLoginProfile"} {
+			for _, typ := range []string{restype.IAMUser, restype.IAMAccessKey, restype.IAMUserLoginProfile} {
 				assert.Empty(t, m.ByType(typ), typ)
 			}
 		})

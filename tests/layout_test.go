@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -24,7 +25,7 @@ import (
 
 // TestLightPackagesStayLight: the packages that hold shared facts and the
 // configuration import no AWS SDK, and the Pulumi components do not pull
-// in the rotation function's SDK for constants (#17 item 3); the policy
+// in the rotation function's SDK for constants; the policy
 // pack's rules import neither the AWS provider SDK nor the AWS SDK; the
 // program, the plan and the pack link none of cmd/verify's AWS SDK
 // clients, and verify none of the provider's.
@@ -61,24 +62,39 @@ func TestLightPackagesStayLight(t *testing.T) {
 	}
 }
 
-// TestTypeTokensDeclaredOnce: provider resource type tokens are declared
-// in internal/restype only, not again per test file or rule file (#17
-// item 3).
+// TestTypeTokensDeclaredOnce: provider resource type tokens are written in
+// internal/restype only; any Go string literal that is one, anywhere else
+// in the module, fails (literals inside longer strings, such as URNs and
+// JSON documents in tests, are not tokens of their own).
 func TestTypeTokensDeclaredOnce(t *testing.T) {
-	decl := regexp.MustCompile(`(?m)^\s*(const\s+)?\w+\s*=\s*"(aws|tls|random):[a-z0-9]+/?[A-Za-z0-9]*:[A-Za-z0-9]+"`)
-	for _, dir := range []string{".", "../compliance", "../plan", "../policypack"} {
-		files, _ := filepath.Glob(filepath.Join(dir, "*.go"))
-		for _, f := range files {
-			b, err := os.ReadFile(f)
-			require.NoError(t, err)
-			m := decl.Find(b)
-			assert.Nil(t, m, "%s declares %s; use internal/restype", f, strings.TrimSpace(string(m)))
+	tokenRE := regexp.MustCompile(`^(aws|tls|random):[a-zA-Z0-9]+/[a-zA-Z0-9]+:[A-Z][A-Za-z0-9]+$`)
+	out, err := exec.Command("git", "-C", "..", "ls-files", "*.go").Output()
+	require.NoError(t, err)
+	var found []string
+	for _, f := range strings.Fields(string(out)) {
+		if strings.HasPrefix(f, "internal/restype/") {
+			continue
 		}
+		fset := token.NewFileSet()
+		file, err := parser.ParseFile(fset, filepath.Join("..", f), nil, 0)
+		if os.IsNotExist(err) {
+			continue
+		}
+		require.NoError(t, err)
+		ast.Inspect(file, func(n ast.Node) bool {
+			if lit, ok := n.(*ast.BasicLit); ok && lit.Kind == token.STRING {
+				if v, err := strconv.Unquote(lit.Value); err == nil && tokenRE.MatchString(v) {
+					found = append(found, fmt.Sprintf("%s: %s", fset.Position(lit.Pos()), v))
+				}
+			}
+			return true
+		})
 	}
+	assert.Empty(t, found, "type tokens written outside internal/restype; use its constants")
 }
 
 // TestConfigurationTableMatchesDefaults: each default docs/configuration.md
-// states as a single value is the one stackconfig applies (#17 item 8), so
+// states as a single value is the one stackconfig applies, so
 // the page cannot drift from the code. Rows naming sibling keys
 // ("`a.b` / `c`") are split; rows whose default is prose are skipped.
 func TestConfigurationTableMatchesDefaults(t *testing.T) {

@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/example/hardening/internal/mockaws"
+	"github.com/example/hardening/internal/restype"
 	"github.com/example/hardening/plan"
 )
 
@@ -50,7 +51,7 @@ func TestPlanReport(t *testing.T) {
 func TestPlanMasksSecrets(t *testing.T) {
 	const value = "hunter2-do-not-print"
 	res := mockaws.Resource{
-		Type: "aws:secretsmanager/secretVersion:SecretVersion", Name: "s", URN: "urn:x", Custom: true,
+		Type: restype.SecretsManagerSecretVersion, Name: "s", URN: "urn:x", Custom: true,
 		Inputs: resource.PropertyMap{
 			"secretString": resource.MakeSecret(resource.NewProperty(value)),
 			"nested":       resource.NewProperty(resource.PropertyMap{"token": resource.MakeSecret(resource.NewProperty(value))}),

@@ -534,7 +534,7 @@ func TestNoSecretValueInPlainText(t *testing.T) {
 			for _, r := range run.m.ByType(restype.RandomPassword) {
 				values[r.URN] = mockaws.RandomValue(r.URN)
 			}
-			for _, r := range run.m.ByType("aws:cognito/userPoolClient:UserPoolClient") {
+			for _, r := range run.m.ByType(restype.CognitoUserPoolClient) {
 				values[r.URN] = mockaws.ClientSecretValue(r.URN)
 			}
 			require.NotEmpty(t, run.m.ByType(restype.RandomPassword), "no generated password to look for; the scan would prove nothing")

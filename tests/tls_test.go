@@ -189,7 +189,7 @@ func TestCertificates(t *testing.T) {
 				https := listenerOnPort(t, m, 443)
 				// The domain points at the load balancer: without it neither
 				// https://<domain>/ nor the Cognito callback reaches the site.
-				alb := only(t, m, "aws:lb/loadBalancer:LoadBalancer")
+				alb := only(t, m, restype.LBLoadBalancer)
 				var aliased bool
 				for _, r := range records {
 					aliased = aliased || str(r, "type") == "A" && str(r, "name") == cfg.TLS.Domain && str(r, "zoneId") == cfg.TLS.HostedZoneID &&
@@ -413,7 +413,7 @@ func TestMutualTLSWithGivenBundle(t *testing.T) {
 	s.Set("tls", string(cfgJSON))
 	m, err := s.Run(baseline.Run)
 	require.NoError(t, err)
-	obj := only(t, m, "aws:s3/bucketObjectv2:BucketObjectv2")
+	obj := only(t, m, restype.S3BucketObjectV2)
 	assert.Equal(t, bundle, str(obj, "content"), "uploaded bundle differs from the configured one")
 	store := only(t, m, restype.LBTrustStore)
 	assert.Equal(t, str(obj, "key"), str(store, "caCertificatesBundleS3Key"), "trust store bundle key, want the uploaded bundle")

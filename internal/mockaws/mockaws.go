@@ -16,6 +16,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/example/hardening/internal/restype"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/tokens"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -309,21 +310,21 @@ func shortHash(s string, n int) string {
 
 // idPrefixes are the prefixes of EC2 ids, by resource type.
 var idPrefixes = map[string]string{
-	"aws:ec2/vpc:Vpc":                                           "vpc-",
-	"aws:ec2/subnet:Subnet":                                     "subnet-",
-	"aws:ec2/securityGroup:SecurityGroup":                       "sg-",
-	"aws:ec2/defaultSecurityGroup:DefaultSecurityGroup":         "sg-",
-	"aws:ec2/routeTable:RouteTable":                             "rtb-",
-	"aws:ec2/internetGateway:InternetGateway":                   "igw-",
-	"aws:ec2/natGateway:NatGateway":                             "nat-",
-	"aws:ec2/eip:Eip":                                           "eipalloc-",
-	"aws:ec2/networkAcl:NetworkAcl":                             "acl-",
-	"aws:ec2/defaultNetworkAcl:DefaultNetworkAcl":               "acl-",
-	"aws:ec2/vpcEndpoint:VpcEndpoint":                           "vpce-",
-	"aws:ec2/flowLog:FlowLog":                                   "fl-",
-	"aws:ec2/routeTableAssociation:RouteTableAssociation":       "rtbassoc-",
-	"aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": "sgr-",
-	"aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule":   "sgr-",
+	restype.EC2VPC:                      "vpc-",
+	restype.EC2Subnet:                   "subnet-",
+	restype.EC2SecurityGroup:            "sg-",
+	restype.EC2DefaultSecurityGroup:     "sg-",
+	restype.EC2RouteTable:               "rtb-",
+	restype.EC2InternetGateway:          "igw-",
+	restype.EC2NatGateway:               "nat-",
+	restype.EC2EIP:                      "eipalloc-",
+	restype.EC2NetworkACL:               "acl-",
+	restype.EC2DefaultNetworkACL:        "acl-",
+	restype.EC2VPCEndpoint:              "vpce-",
+	restype.EC2FlowLog:                  "fl-",
+	restype.EC2RouteTableAssociation:    "rtbassoc-",
+	restype.VPCSecurityGroupIngressRule: "sgr-",
+	restype.VPCSecurityGroupEgressRule:  "sgr-",
 }
 
 func (m *Mocks) physicalID(r Resource) string {
@@ -331,12 +332,12 @@ func (m *Mocks) physicalID(r Resource) string {
 		return p + shortHash(r.URN, 17)
 	}
 	switch r.Type {
-	case "aws:cognito/userPool:UserPool":
+	case restype.CognitoUserPool:
 		return m.region + "_" + shortHash(r.URN, 9)
-	case "aws:cognito/identityPool:IdentityPool":
+	case restype.CognitoIdentityPool:
 		h := shortHash(r.URN, 32)
 		return fmt.Sprintf("%s:%s-%s-%s-%s-%s", m.region, h[:8], h[8:12], h[12:16], h[16:20], h[20:32])
-	case "aws:kms/key:Key":
+	case restype.KMSKey:
 		h := shortHash(r.URN, 32)
 		if mr := r.Inputs["multiRegion"]; mr.IsBool() && mr.BoolValue() {
 			// A multi-Region key's id is "mrk-" and 32 hex digits, shared by
@@ -344,17 +345,17 @@ func (m *Mocks) physicalID(r Resource) string {
 			return "mrk-" + h
 		}
 		return fmt.Sprintf("%s-%s-%s-%s-%s", h[:8], h[8:12], h[12:16], h[16:20], h[20:32])
-	case "aws:kms/replicaKey:ReplicaKey":
+	case restype.KMSReplicaKey:
 		if p := r.Inputs["primaryKeyArn"]; p.IsString() {
 			if _, keyID, ok := strings.Cut(p.StringValue(), ":key/"); ok {
 				return keyID
 			}
 		}
-	case "aws:cloudwatch/logGroup:LogGroup", "aws:kms/alias:Alias":
+	case restype.CloudWatchLogGroup, restype.KMSAlias:
 		if n := r.Inputs["name"]; n.IsString() {
 			return n.StringValue()
 		}
-	case "aws:s3/bucketV2:BucketV2":
+	case restype.S3BucketV2:
 		// A bucket's id is its name (s3/bucket.go sets the id to the
 		// bucket), the name its ARN and log-delivery conditions carry.
 		if p := r.Inputs["bucketPrefix"]; p.IsString() {
@@ -378,25 +379,25 @@ func autoName(r Resource) string { return r.Name + "-" + shortHash(r.URN, 7) }
 // arnShapes give the service and resource part of the ARN of the types
 // without a case of their own in computed.
 var arnShapes = map[string]func(id, name string) (string, string){
-	"aws:ec2/subnet:Subnet":               func(id, _ string) (string, string) { return "ec2", "subnet/" + id },
-	"aws:ec2/securityGroup:SecurityGroup": func(id, _ string) (string, string) { return "ec2", "security-group/" + id },
-	"aws:ec2/defaultSecurityGroup:DefaultSecurityGroup": func(id, _ string) (string, string) {
+	restype.EC2Subnet:        func(id, _ string) (string, string) { return "ec2", "subnet/" + id },
+	restype.EC2SecurityGroup: func(id, _ string) (string, string) { return "ec2", "security-group/" + id },
+	restype.EC2DefaultSecurityGroup: func(id, _ string) (string, string) {
 		return "ec2", "security-group/" + id
 	},
-	"aws:ec2/routeTable:RouteTable":                             func(id, _ string) (string, string) { return "ec2", "route-table/" + id },
-	"aws:ec2/internetGateway:InternetGateway":                   func(id, _ string) (string, string) { return "ec2", "internet-gateway/" + id },
-	"aws:ec2/networkAcl:NetworkAcl":                             func(id, _ string) (string, string) { return "ec2", "network-acl/" + id },
-	"aws:ec2/defaultNetworkAcl:DefaultNetworkAcl":               func(id, _ string) (string, string) { return "ec2", "network-acl/" + id },
-	"aws:ec2/flowLog:FlowLog":                                   func(id, _ string) (string, string) { return "ec2", "vpc-flow-log/" + id },
-	"aws:ec2/eip:Eip":                                           func(id, _ string) (string, string) { return "ec2", "elastic-ip/" + id },
-	"aws:ec2/natGateway:NatGateway":                             func(id, _ string) (string, string) { return "ec2", "natgateway/" + id },
-	"aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": func(id, _ string) (string, string) { return "ec2", "security-group-rule/" + id },
-	"aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule":   func(id, _ string) (string, string) { return "ec2", "security-group-rule/" + id },
-	"aws:cloudwatch/metricAlarm:MetricAlarm":                    func(_, name string) (string, string) { return "cloudwatch", "alarm:" + name },
-	"aws:accessanalyzer/analyzer:Analyzer":                      func(_, name string) (string, string) { return "access-analyzer", "analyzer/" + name },
-	"aws:guardduty/detector:Detector":                           func(id, _ string) (string, string) { return "guardduty", "detector/" + id },
-	"aws:securityhub/account:Account":                           func(string, string) (string, string) { return "securityhub", "hub/default" },
-	"aws:lb/listenerRule:ListenerRule": func(id, name string) (string, string) {
+	restype.EC2RouteTable:               func(id, _ string) (string, string) { return "ec2", "route-table/" + id },
+	restype.EC2InternetGateway:          func(id, _ string) (string, string) { return "ec2", "internet-gateway/" + id },
+	restype.EC2NetworkACL:               func(id, _ string) (string, string) { return "ec2", "network-acl/" + id },
+	restype.EC2DefaultNetworkACL:        func(id, _ string) (string, string) { return "ec2", "network-acl/" + id },
+	restype.EC2FlowLog:                  func(id, _ string) (string, string) { return "ec2", "vpc-flow-log/" + id },
+	restype.EC2EIP:                      func(id, _ string) (string, string) { return "ec2", "elastic-ip/" + id },
+	restype.EC2NatGateway:               func(id, _ string) (string, string) { return "ec2", "natgateway/" + id },
+	restype.VPCSecurityGroupIngressRule: func(id, _ string) (string, string) { return "ec2", "security-group-rule/" + id },
+	restype.VPCSecurityGroupEgressRule:  func(id, _ string) (string, string) { return "ec2", "security-group-rule/" + id },
+	restype.CloudWatchMetricAlarm:       func(_, name string) (string, string) { return "cloudwatch", "alarm:" + name },
+	restype.AccessAnalyzerAnalyzer:      func(_, name string) (string, string) { return "access-analyzer", "analyzer/" + name },
+	restype.GuardDutyDetector:           func(id, _ string) (string, string) { return "guardduty", "detector/" + id },
+	restype.SecurityHubAccount:          func(string, string) (string, string) { return "securityhub", "hub/default" },
+	restype.LBListenerRule: func(id, name string) (string, string) {
 		return "elasticloadbalancing", "listener-rule/app/" + name + "/" + id[:16] + "/" + id[:16] + "/" + id[:16]
 	},
 }
@@ -413,16 +414,16 @@ func (m *Mocks) computed(r Resource, id string) resource.PropertyMap {
 		name = n.StringValue()
 	}
 	switch r.Type {
-	case "aws:kms/key:Key", "aws:kms/replicaKey:ReplicaKey":
+	case restype.KMSKey, restype.KMSReplicaKey:
 		out["arn"] = arn("kms", "key/"+id)
 		out["keyId"] = id
-	case "aws:kms/alias:Alias":
+	case restype.KMSAlias:
 		out["arn"] = arn("kms", name)
 		out["targetKeyArn"] = arn("kms", "key/"+id)
-	case "aws:cloudwatch/logGroup:LogGroup":
+	case restype.CloudWatchLogGroup:
 		out["name"] = name
 		out["arn"] = arn("logs", "log-group:"+name)
-	case "aws:iam/role:Role":
+	case restype.IAMRole:
 		// A role's ARN carries its path (IAM user guide, "IAM identifiers").
 		path := "/"
 		if p := r.Inputs["path"]; p.IsString() && p.StringValue() != "" {
@@ -432,7 +433,7 @@ func (m *Mocks) computed(r Resource, id string) resource.PropertyMap {
 		out["path"] = path
 		out["arn"] = fmt.Sprintf("arn:%s:iam::%s:role%s%s", Partition, m.account, path, name)
 		out["uniqueId"] = "AROA" + strings.ToUpper(shortHash(r.URN, 17))
-	case "aws:iam/policy:Policy":
+	case restype.IAMPolicy:
 		path := "/"
 		if p := r.Inputs["path"]; p.IsString() && p.StringValue() != "" {
 			path = p.StringValue()
@@ -440,18 +441,18 @@ func (m *Mocks) computed(r Resource, id string) resource.PropertyMap {
 		out["name"] = name
 		out["path"] = path
 		out["arn"] = fmt.Sprintf("arn:%s:iam::%s:policy%s%s", Partition, m.account, path, name)
-	case "aws:ec2/vpc:Vpc":
+	case restype.EC2VPC:
 		out["arn"] = arn("ec2", "vpc/"+id)
 		out["defaultNetworkAclId"] = "acl-" + shortHash(r.URN+"acl", 17)
 		out["defaultSecurityGroupId"] = "sg-" + shortHash(r.URN+"sg", 17)
 		out["mainRouteTableId"] = "rtb-" + shortHash(r.URN+"rtb", 17)
-	case "aws:ec2/eip:Eip":
+	case restype.EC2EIP:
 		out["allocationId"] = id
 		out["publicIp"] = "198.51.100." + fmt.Sprint(len(id)%250+1)
-	case "aws:ec2/vpcEndpoint:VpcEndpoint":
+	case restype.EC2VPCEndpoint:
 		out["arn"] = arn("ec2", "vpc-endpoint/"+id)
 		out["prefixListId"] = "pl-" + shortHash(r.URN, 8)
-	case "aws:acm/certificate:Certificate":
+	case restype.ACMCertificate:
 		out["arn"] = arn("acm", "certificate/"+shortHash(r.URN, 32))
 		var opts []any
 		if d := r.Inputs["domainName"]; d.IsString() {
@@ -472,30 +473,30 @@ func (m *Mocks) computed(r Resource, id string) resource.PropertyMap {
 			}
 		}
 		out["domainValidationOptions"] = opts
-	case "aws:route53/record:Record":
+	case restype.Route53Record:
 		if n := r.Inputs["name"]; n.IsString() {
 			out["fqdn"] = strings.TrimSuffix(n.StringValue(), ".")
 		}
-	case "aws:lb/loadBalancer:LoadBalancer":
+	case restype.LBLoadBalancer:
 		out["arn"] = arn("elasticloadbalancing", "loadbalancer/app/"+r.Name+"/"+shortHash(r.URN, 16))
 		out["dnsName"] = r.Name + "-" + shortHash(r.URN, 8) + "." + m.region + ".elb.amazonaws.com"
 		out["zoneId"] = "Z35SXDOTRQ7X7K"
-	case "aws:lb/targetGroup:TargetGroup":
+	case restype.LBTargetGroup:
 		out["arn"] = arn("elasticloadbalancing", "targetgroup/"+r.Name+"/"+shortHash(r.URN, 16))
-	case "aws:lb/listener:Listener":
+	case restype.LBListener:
 		out["arn"] = arn("elasticloadbalancing", "listener/app/"+r.Name+"/"+shortHash(r.URN, 16)+"/"+shortHash(r.URN+"l", 16))
-	case "aws:lb/trustStore:TrustStore":
+	case restype.LBTrustStore:
 		out["arn"] = arn("elasticloadbalancing", "truststore/"+r.Name+"/"+shortHash(r.URN, 16))
-	case "aws:s3/bucketV2:BucketV2":
+	case restype.S3BucketV2:
 		bucket := autoName(r)
 		if p := r.Inputs["bucketPrefix"]; p.IsString() {
 			bucket = p.StringValue() + shortHash(r.URN, 12)
 		}
 		out["bucket"] = bucket
 		out["arn"] = fmt.Sprintf("arn:%s:s3:::%s", Partition, bucket)
-	case "aws:s3/bucketObjectv2:BucketObjectv2":
+	case restype.S3BucketObjectV2:
 		out["versionId"] = shortHash(r.URN, 32)
-	case "tls:index/privateKey:PrivateKey":
+	case restype.TLSPrivateKey:
 		// A fake PEM, assembled so that no source line looks like key material.
 		const label = "PRIVATE " + "KEY"
 		pem := "-----BEGIN " + label + "-----\nMOCK" + shortHash(r.URN, 40) + "\n-----END " + label + "-----\n"
@@ -503,49 +504,49 @@ func (m *Mocks) computed(r Resource, id string) resource.PropertyMap {
 		// it secret, so only the program's own ToSecret keeps it secret.
 		out["privateKeyPem"] = pem
 		out["publicKeyPem"] = "-----BEGIN PUBLIC KEY-----\nMOCK" + shortHash(r.URN+"pub", 40) + "\n-----END PUBLIC KEY-----\n"
-	case "tls:index/certRequest:CertRequest":
+	case restype.TLSCertRequest:
 		out["certRequestPem"] = "-----BEGIN CERTIFICATE REQUEST-----\nMOCK" + shortHash(r.URN, 40) + "\n-----END CERTIFICATE REQUEST-----\n"
-	case "tls:index/selfSignedCert:SelfSignedCert", "tls:index/locallySignedCert:LocallySignedCert":
+	case restype.TLSSelfSignedCert, restype.TLSLocallySignedCert:
 		out["certPem"] = "-----BEGIN CERTIFICATE-----\nMOCK" + shortHash(r.URN, 40) + "\n-----END CERTIFICATE-----\n"
 		out["validityEndTime"] = "2027-11-26T00:00:00Z"
-	case "aws:secretsmanager/secret:Secret":
+	case restype.SecretsManagerSecret:
 		out["arn"] = arn("secretsmanager", "secret:"+name+"-"+shortHash(r.URN, 6))
-	case "aws:lambda/function:Function":
+	case restype.LambdaFunction:
 		out["name"] = name
 		out["arn"] = arn("lambda", "function:"+name)
 		out["invokeArn"] = fmt.Sprintf("arn:%s:apigateway:%s:lambda:path/2015-03-31/functions/%s/invocations", Partition, m.region, arn("lambda", "function:"+name))
-	case "aws:cloudwatch/eventRule:EventRule":
+	case restype.CloudWatchEventRule:
 		out["name"] = name
 		out["arn"] = arn("events", "rule/"+name)
-	case "aws:wafv2/webAcl:WebAcl":
+	case restype.WAFv2WebACL:
 		out["name"] = name
 		out["arn"] = arn("wafv2", "regional/webacl/"+name+"/"+id)
-	case "aws:wafv2/ipSet:IpSet":
+	case restype.WAFv2IpSet:
 		out["name"] = name
 		out["arn"] = arn("wafv2", "regional/ipset/"+name+"/"+id)
-	case "aws:cloudtrail/trail:Trail":
+	case restype.CloudTrailTrail:
 		out["name"] = name
 		out["arn"] = arn("cloudtrail", "trail/"+name)
-	case "aws:cognito/userPool:UserPool":
+	case restype.CognitoUserPool:
 		out["arn"] = arn("cognito-idp", "userpool/"+id)
 		out["endpoint"] = "cognito-idp." + m.region + ".amazonaws.com/" + id
-	case "aws:cognito/userPoolClient:UserPoolClient":
+	case restype.CognitoUserPoolClient:
 		out["clientSecret"] = ClientSecretValue(r.URN)
-	case "aws:cognito/identityPool:IdentityPool":
+	case restype.CognitoIdentityPool:
 		out["arn"] = arn("cognito-identity", "identitypool/"+id)
-	case "aws:iam/openIdConnectProvider:OpenIdConnectProvider":
+	case restype.IAMOpenIdConnectProvider:
 		// arn:aws:iam::<account>:oidc-provider/<host>: IAM has no region.
 		if u := r.Inputs["url"]; u.IsString() {
 			out["arn"] = fmt.Sprintf("arn:%s:iam::%s:oidc-provider/%s", Partition, m.account, strings.TrimPrefix(u.StringValue(), "https://"))
 		}
-	case "aws:sqs/queue:Queue":
+	case restype.SQSQueue:
 		out["name"] = name
 		out["arn"] = arn("sqs", name)
 		out["url"] = fmt.Sprintf("https://sqs.%s.amazonaws.com/%s/%s", region, m.account, name)
-	case "aws:sns/topic:Topic":
+	case restype.SNSTopic:
 		out["name"] = name
 		out["arn"] = arn("sns", name)
-	case "random:index/randomPassword:RandomPassword":
+	case restype.RandomPassword:
 		// A value the scans look for; the engine marks it secret because
 		// the provider's schema says so (AdditionalSecretOutputs).
 		out["result"] = RandomValue(r.URN)

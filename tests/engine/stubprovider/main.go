@@ -27,15 +27,16 @@ import (
 	"google.golang.org/protobuf/types/known/structpb"
 
 	"github.com/example/hardening/internal/mockaws"
+	"github.com/example/hardening/internal/restype"
 )
 
 // replaceOn are the inputs whose change the real providers turn into a
 // replacement, for the types the engine test changes.
 var replaceOn = map[string][]string{
-	"aws:kms/key:Key":                  {"multiRegion", "customerMasterKeySpec", "keyUsage"},
-	"aws:secretsmanager/secret:Secret": {"name"},
-	"aws:cognito/userPool:UserPool":    {"name", "usernameAttributes"},
-	"aws:s3/bucketV2:BucketV2":         {"bucketPrefix", "objectLockEnabled"},
+	restype.KMSKey:               {"multiRegion", "customerMasterKeySpec", "keyUsage"},
+	restype.SecretsManagerSecret: {"name"},
+	restype.CognitoUserPool:      {"name", "usernameAttributes"},
+	restype.S3BucketV2:           {"bucketPrefix", "objectLockEnabled"},
 }
 
 // name and version come from the plugin's install path,
