@@ -74,12 +74,23 @@ var orderingRules = []struct {
 		}},
 	{restype.LambdaFunction, "its role's policy (Lambda checks the role may create network interfaces and write logs)", nil,
 		func(r, d Resource) bool {
-			return d.Type == restype.IAMRolePolicy && strings.HasSuffix(r.Str("role"), ":role/"+d.Str("role"))
+			if d.Type != restype.IAMRolePolicy {
+				return false
+			}
+			if role, name := r.Str("role"), d.Str("role"); role != "" && name != "" {
+				return strings.HasSuffix(role, ":role/"+name)
+			}
+			// In a first preview the role's ARN and name are computed:
+			// the policy is the function's role's when both depend on
+			// the same role.
+			return sharesDependency(r, d, restype.IAMRole)
 		}},
 	{restype.LambdaFunction, "the Secrets Manager interface endpoint, a rotation function's only route to the service",
 		func(g *Graph, r Resource) bool {
-			return len(r.List("vpcConfig.subnetIds")) > 0 && slices.ContainsFunc(g.ByType(restype.SecretsManagerSecretRotation), func(rot Resource) bool {
-				return rot.Str("rotationLambdaArn") == r.Str("arn") || slices.Contains(rot.Dependencies, r.URN)
+			// Subnets not known until deployment still place it in a VPC.
+			inVPC := len(r.List("vpcConfig.subnetIds")) > 0 || r.Unknown("vpcConfig.subnetIds")
+			return inVPC && slices.ContainsFunc(g.ByType(restype.SecretsManagerSecretRotation), func(rot Resource) bool {
+				return slices.Contains(rot.Dependencies, r.URN)
 			})
 		},
 		func(_, d Resource) bool {
@@ -123,6 +134,14 @@ func ordering(g *Graph) []Violation {
 		}
 	}
 	return out
+}
+
+// sharesDependency reports whether a and b both depend on one resource of
+// typ.
+func sharesDependency(a, b Resource, typ string) bool {
+	return slices.ContainsFunc(a.Dependencies, func(urn string) bool {
+		return TypeOfURN(urn) == typ && slices.Contains(b.Dependencies, urn)
+	})
 }
 
 // nameChecks are the names of the plan that AWS's models constrain: the
@@ -212,14 +231,19 @@ func policyLint(g *Graph) []Violation {
 }
 
 // policySizes checks each known policy document against its IAM quota. A
-// document not known until deployment cannot be measured here; the
-// components measure theirs before registering (iampolicy.CheckSize).
+// document not known until deployment cannot be measured here (the
+// components measure theirs before registering, iampolicy.CheckSize): it
+// is reported not judged, and so is the sum of a role's inline policies
+// when one of them, or the role it is for, is not known.
 func policySizes(g *Graph) []Violation {
 	var out []Violation
 	over := func(r Resource, what string, n, limit int) {
 		out = append(out, Violation{URN: r.URN, Message: fmt.Sprintf("%s %s: %s is %d characters without white space, over IAM's quota of %d; IAM refuses it at deployment", shortType(r.Type), r.Name, what, n, limit)})
 	}
 	for _, r := range g.ByType(restype.IAMPolicy) {
+		if r.Unknown("policy") {
+			out = append(out, notJudged(r))
+		}
 		if s := r.Str("policy"); s != "" {
 			if n := iampolicy.Size(s); n > iampolicy.ManagedPolicyMaxChars {
 				over(r, "the managed policy", n, iampolicy.ManagedPolicyMaxChars)
@@ -229,6 +253,13 @@ func policySizes(g *Graph) []Violation {
 	inline := map[string]int{}
 	first := map[string]Resource{}
 	for _, r := range g.ByType(restype.IAMRole) {
+		if r.Unknown("assumeRolePolicy") || slices.ContainsFunc(r.List("inlinePolicies"), func(p any) bool {
+			m, _ := p.(map[string]any)
+			_, unknown := m["policy"].(Unknown)
+			return unknown
+		}) || r.Unknown("inlinePolicies") {
+			out = append(out, notJudged(r))
+		}
 		if s := r.Str("assumeRolePolicy"); s != "" {
 			if n := iampolicy.Size(s); n > iampolicy.TrustPolicyMaxChars {
 				over(r, "the trust policy", n, iampolicy.TrustPolicyMaxChars)
@@ -244,6 +275,10 @@ func policySizes(g *Graph) []Violation {
 		}
 	}
 	for _, r := range g.ByType(restype.IAMRolePolicy) {
+		if r.Unknown("role") || r.Unknown("policy") {
+			out = append(out, notJudged(r))
+			continue
+		}
 		role := r.Str("role")
 		if s := r.Str("policy"); s != "" && role != "" {
 			inline[role] += iampolicy.Size(s)

@@ -1106,8 +1106,21 @@ func TestFromPreview(t *testing.T) {
 		t.Fatal(err)
 	}
 	offline, _ := compliance.Evaluate(graphOf(t, "prod"), compliance.Rules(), sups)
-	if len(fromPreview.Findings) != len(offline.Findings) || len(fromPreview.Blocking()) != 0 {
-		t.Errorf("preview findings %v, offline %v", fromPreview.Findings, offline.Findings)
+	// A preview document does not name the stack's account: the rules
+	// whose requests name it say they could not judge; the others judge
+	// as offline.
+	var judged []compliance.Finding
+	for _, f := range fromPreview.Findings {
+		if !f.NotJudged {
+			judged = append(judged, f)
+			continue
+		}
+		if !slices.Contains([]string{"deploy-service-access", "iam-escalation-scoped", "s3-no-cross-account-admin"}, f.Rule) {
+			t.Errorf("%s did not judge a preview of known values: %s", f.Rule, f.Message)
+		}
+	}
+	if len(judged) != len(offline.Findings) || len(fromPreview.Blocking()) != 0 {
+		t.Errorf("preview findings %v, offline %v", judged, offline.Findings)
 	}
 	t.Run("an unsecret password in the preview blocks", func(t *testing.T) {
 		doc := []byte(`{"steps":[{"op":"create","urn":"urn:pulumi:prod::hardening::aws:secretsmanager/secretVersion:SecretVersion::v","newState":{"type":"aws:secretsmanager/secretVersion:SecretVersion","custom":true,"inputs":{"secretId":"04da6b54-80e4-46f7-96ec-b56ff0331ba9","secretString":"plain"}}}]}`)
