@@ -55,6 +55,42 @@ func deployRules() []Rule {
 	}
 }
 
+// driftRules hold a stack to what the nightly drift job checks: a
+// refreshed preview of a stack nobody touched shows no change.
+func driftRules() []Rule {
+	return []Rule{
+		{ID: "drift-refresh-stable", Severity: High,
+			Description: "What the program sets is what a refresh reads back: no input AWS does not keep (a function's kmsKeyArn without environment variables), and no SecretVersion on a secret the rotation function rotates (rotations strip its staging labels, Secrets Manager may then delete it, and the next `pulumi up` would write the retired value back as AWSCURRENT).",
+			Check: func(g *Graph) []Violation {
+				out := forEach(restype.LambdaFunction, func(r Resource) string {
+					// pulumi-aws lambda.Function kmsKeyArn: "If this
+					// configuration is provided when environment variables
+					// are not in use, the AWS Lambda API does not save this
+					// configuration and the provider will show a perpetual
+					// difference".
+					vars, _ := r.Get("environment.variables").(map[string]any)
+					if r.Get("kmsKeyArn") != nil && len(vars) == 0 {
+						return "sets kmsKeyArn without environment variables: Lambda does not save it, so every refresh reads it back empty and every preview adds it again; set it only with environment variables"
+					}
+					return ""
+				})(g)
+				rotations := g.ByType(restype.SecretsManagerSecretRotation)
+				for _, v := range g.ByType(restype.SecretsManagerSecretVersion) {
+					// The version and the rotation both name the secret.
+					if slices.ContainsFunc(rotations, func(rot Resource) bool { return sharesDependency(v, rot, restype.SecretsManagerSecret) }) {
+						// UpdateSecretVersionStage API reference: a version
+						// left without a label "is considered to be
+						// 'deprecated' and can be deleted by Secrets
+						// Manager"; the provider's read then drops it
+						// (terraform-provider-aws secretsmanager/secret_version.go).
+						out = append(out, Violation{URN: v.URN, Message: fmt.Sprintf("%s %s: writes a value of a secret the rotation function rotates: two rotations leave this version without a staging label, Secrets Manager may delete it, a refresh drops it and the next `pulumi up` writes the retired value back as AWSCURRENT; let the first rotation (rotateImmediately) write the first value", shortType(v.Type), v.Name)})
+					}
+				}
+				return out
+			}},
+	}
+}
+
 // orderingRules are what must exist before a resource of Type is created,
 // as direct dependencies in the graph: need picks the dependencies that
 // satisfy the rule (of, its resource); when applies is false, the rule does

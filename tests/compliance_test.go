@@ -638,8 +638,21 @@ var ruleCases = []struct {
 		return set(t, g, "aws:wafv2/webAcl:WebAcl", "", "rules.7.statement.rateBasedStatement.limit", 5.0)
 	}, "has limit 5 per"},
 	{"no-plaintext-secrets", func(t *testing.T, g *compliance.Graph) string {
-		return set(t, g, "aws:secretsmanager/secretVersion:SecretVersion", "-app-api-key", "secretString", "hunter2-in-plain-text")
+		return set(t, g, "aws:secretsmanager/secretVersion:SecretVersion", "-cognito-alb-client", "secretString", "hunter2-in-plain-text")
 	}, "input secretString is in plain text"},
+	{"drift-refresh-stable", func(t *testing.T, g *compliance.Graph) string {
+		return set(t, g, restype.LambdaFunction, "-rotation", "kmsKeyArn", "arn:aws:kms:us-east-1:123456789012:key/k")
+	}, "sets kmsKeyArn without environment variables"},
+	// Pulumi writing the first value of a rotated secret, as it once did
+	// for api keys.
+	{"drift-refresh-stable", func(t *testing.T, g *compliance.Graph) string {
+		secret := findResource(t, g, restype.SecretsManagerSecret, "-app-db-password")
+		v := findResource(t, g, restype.SecretsManagerSecretVersion, "-cognito-alb-client")
+		v.Name, v.URN = "hardening-prod-app-db-password", strings.TrimSuffix(v.URN, "cognito-alb-client")+"app-db-password"
+		v.Dependencies = []string{secret.URN}
+		g.Resources = append(g.Resources, v)
+		return v.URN
+	}, "writes a value of a secret the rotation function rotates"},
 }
 
 // advancedSelectors is a trail's advanced event selectors for every
