@@ -257,6 +257,7 @@ func (d *deployer) webACL(alb *tls.LoadBalancer, key *secrets.Key, alerts *audit
 		PerUser:                  rl.PerUser.RateRule,
 		PerUserKey:               rl.PerUser.Key,
 		PerUserKeyName:           rl.PerUser.KeyName,
+		MaxBodyKB:                rl.MaxBodyKB,
 		ForwardedIPHeader:        rl.ForwardedIPHeader,
 		LogKeyARN:                key.KeyARN,
 		LogRetentionDays:         rl.LogRetentionDays,

@@ -640,6 +640,14 @@ var ruleCases = []struct {
 	{"no-plaintext-secrets", func(t *testing.T, g *compliance.Graph) string {
 		return set(t, g, "aws:secretsmanager/secretVersion:SecretVersion", "-cognito-alb-client", "secretString", "hunter2-in-plain-text")
 	}, "input secretString is in plain text"},
+	// The filter as it was: BLOCK and COUNT only, while the anonymous-IP
+	// group's hosting-provider rule is overridden to Count.
+	{"waf-logging-keeps-decisions", func(t *testing.T, g *compliance.Graph) string {
+		return set(t, g, restype.WAFv2WebACLLoggingConfiguration, "", "loggingFilter.filters.0.conditions", []any{
+			map[string]any{"actionCondition": map[string]any{"action": "BLOCK"}},
+			map[string]any{"actionCondition": map[string]any{"action": "COUNT"}},
+		})
+	}, "drops the EXCLUDED_AS_COUNT decisions of its web ACL's rules"},
 	{"drift-refresh-stable", func(t *testing.T, g *compliance.Graph) string {
 		return set(t, g, restype.LambdaFunction, "-rotation", "kmsKeyArn", "arn:aws:kms:us-east-1:123456789012:key/k")
 	}, "sets kmsKeyArn without environment variables"},
