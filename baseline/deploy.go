@@ -77,7 +77,8 @@ func Deploy(ctx *pulumi.Context, cfg *stackconfig.Config) (*Baseline, error) {
 		return nil, err
 	}
 	entries := d.inventory(pool, external)
-	inventory, err := d.secrets(entries, keyArgs, key, vpc, alerts, boundary, workloads, ci)
+	deployers := d.deployers(ci)
+	inventory, err := d.secrets(entries, keyArgs, key, vpc, alerts, boundary, workloads, deployers)
 	if err := step("secrets", err); err != nil {
 		return nil, err
 	}
@@ -88,7 +89,7 @@ func Deploy(ctx *pulumi.Context, cfg *stackconfig.Config) (*Baseline, error) {
 	if err := step("trail", err); err != nil {
 		return nil, err
 	}
-	monitoring, err := d.monitoring(trail, inventory, workloads, alb, alerts)
+	monitoring, err := d.monitoring(trail, inventory, workloads, deployers, alb, alerts)
 	if err := step("monitoring", err); err != nil {
 		return nil, err
 	}
@@ -297,18 +298,22 @@ func (d *deployer) inventory(pool *identity.UserPool, external map[string]pulumi
 	return entries
 }
 
+// deployers are the roles that run `pulumi up` and `pulumi refresh`: the
+// configured ones, by hand, and the CI deploy role.
+func (d *deployer) deployers(ci *identity.CIRoles) pulumi.StringArray {
+	deployers := pulumi.ToStringArray(d.cfg.Secrets.Deployers)
+	if ci != nil {
+		deployers = append(deployers, ci.DeployRoleARN)
+	}
+	return deployers
+}
+
 func (d *deployer) secrets(entries []secrets.SecretArgs, keyArgs *secrets.KeyArgs, key *secrets.Key, vpc *network.VPC, alerts *audit.Alerts,
-	boundary *identity.Boundary, workloads map[string]*identity.WorkloadRole, ci *identity.CIRoles) (*secrets.Inventory, error) {
+	boundary *identity.Boundary, workloads map[string]*identity.WorkloadRole, deployers pulumi.StringArray) (*secrets.Inventory, error) {
 	sc := d.cfg.Secrets
 	readers := map[string]secrets.Reader{}
 	for name, role := range workloads {
 		readers[name] = secrets.Reader{RoleARN: role.RoleARN, RoleName: role.RoleName}
-	}
-	// The configured roles that run `pulumi up` by hand and the CI deploy
-	// role.
-	deployers := pulumi.ToStringArray(sc.Deployers)
-	if ci != nil {
-		deployers = append(deployers, ci.DeployRoleARN)
 	}
 	return secrets.NewInventory(d.ctx, d.name, &secrets.InventoryArgs{
 		Secrets:                  entries,
@@ -382,7 +387,7 @@ func (d *deployer) trail(key *secrets.Key, boundary *identity.Boundary, accessLo
 }
 
 func (d *deployer) monitoring(trail *audit.Trail, inventory *secrets.Inventory, workloads map[string]*identity.WorkloadRole,
-	alb *tls.LoadBalancer, alerts *audit.Alerts) (*audit.Monitoring, error) {
+	deployers pulumi.StringArray, alb *tls.LoadBalancer, alerts *audit.Alerts) (*audit.Monitoring, error) {
 	au := d.cfg.Audit
 	var trailLogGroup pulumi.StringInput
 	if trail != nil {
@@ -402,6 +407,7 @@ func (d *deployer) monitoring(trail *audit.Trail, inventory *secrets.Inventory, 
 		TrailLogGroupName:     trailLogGroup,
 		SecretNamePrefix:      d.name + "/",
 		SecretReaders:         secretReaders,
+		SecretDeployers:       deployers,
 		GuardDuty:             au.GuardDuty,
 		SecurityHub:           au.SecurityHub,
 		CertificateARNs:       []pulumi.StringInput{alb.CertificateARN},

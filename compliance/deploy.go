@@ -27,7 +27,7 @@ func deployRules() []Rule {
 			Description: "Resources AWS needs first are dependencies of what needs them: the internet gateway and the public route before the load balancer; a function's role policy before the function; the Secrets Manager endpoint before a rotation function in a VPC; the invoke permission and role policy before a rotation; the bucket policy before the trail; certificate validation before an HTTPS listener.",
 			Check:       ordering},
 		{ID: "deploy-aws-names", Severity: Critical,
-			Description: "Every name the stack sets fits what AWS's API models accept (length and pattern of IAM role and policy names, with pulumi-aws's generated suffix where the name is generated; Cognito domain prefixes; WAF metric names; log group names; secret names; KMS aliases; ACM domain names) and S3 bucket prefixes leave room for the generated suffix; the provider checks few of these.",
+			Description: "Every name the stack sets fits what AWS's API models accept (length and pattern of IAM role and policy names, with pulumi-aws's generated suffix where the name is generated; Cognito domain prefixes; WAF metric names; log group names; metric filter patterns (1,024 characters); secret names; KMS aliases; ACM domain names) and S3 bucket prefixes leave room for the generated suffix; the provider checks few of these.",
 			Check:       awsNames},
 		{ID: "deploy-service-access", Severity: Critical,
 			Description: "The key, topic, queue and trail-bucket policies let the AWS services the stack relies on make their requests, with exactly the context keys each service sends (CloudTrail, CloudWatch alarms and EventBridge through SNS, EventBridge dead-lettering), and refuse another account's.",
@@ -189,6 +189,7 @@ var nameChecks = []struct{ Type, Input, Shape string }{
 	{"aws:cognito/userPoolDomain:UserPoolDomain", "domain", "cognito-idp.DomainType"},
 	{restype.WAFv2WebACL, "visibilityConfig.metricName", "wafv2.MetricName"},
 	{restype.CloudWatchLogGroup, "name", "logs.LogGroupName"},
+	{restype.CloudWatchLogMetricFilter, "pattern", "logs.FilterPattern"},
 	{restype.SecretsManagerSecret, "name", "secretsmanager.NameType"},
 	{"aws:kms/alias:Alias", "name", "kms.AliasNameType"},
 	{restype.ACMCertificate, "domainName", "acm.DomainNameString"},
@@ -202,6 +203,10 @@ func awsNames(g *Graph) []Violation {
 	}
 	for _, c := range nameChecks {
 		for _, r := range g.ByType(c.Type) {
+			if r.Unknown(c.Input) {
+				out = append(out, notJudged(r))
+				continue
+			}
 			v, known := r.Get(c.Input).(string)
 			if !known && c.Type == restype.IAMRole && r.Get(c.Input) == nil {
 				// pulumi-aws names it "<logical name>-<7 hex>".

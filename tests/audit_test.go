@@ -8,6 +8,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
 	"github.com/example/hardening/audit"
 	"github.com/example/hardening/baseline"
 	"github.com/example/hardening/internal/iampolicy"
@@ -459,5 +462,65 @@ func TestEveryAlarmTellsTheAlertsTopic(t *testing.T) {
 				t.Errorf("%s/%s: OK actions %v (CIS filter alarm %v)", stack, a.Name, ok, cis)
 			}
 		}
+	}
+}
+
+// getSecretValueEvent is a CloudTrail record of GetSecretValue in the
+// shape CloudTrail writes (userIdentity of an assumed role with its
+// session issuer, or of an IAM user or the root user).
+func getSecretValueEvent(identity, secretID string) string {
+	return fmt.Sprintf(`{"eventVersion":"1.09","userIdentity":%s,"eventTime":"2026-12-01T10:00:00Z","eventSource":"secretsmanager.amazonaws.com","eventName":"GetSecretValue","awsRegion":"us-east-1","sourceIPAddress":"198.51.100.7","userAgent":"aws-sdk-go-v2","requestParameters":{"secretId":%q},"responseElements":null,"readOnly":true,"eventType":"AwsApiCall","recipientAccountId":%q}`,
+		identity, secretID, mockaws.AccountID)
+}
+
+// assumedRole is the userIdentity of a session of role (an IAM role ARN).
+func assumedRole(role string) string {
+	name := role[strings.LastIndex(role, "/")+1:]
+	return fmt.Sprintf(`{"type":"AssumedRole","principalId":"AROAEXAMPLE:session","arn":"arn:aws:sts::%[1]s:assumed-role/%[2]s/session","accountId":%[1]q,"accessKeyId":"ASIAEXAMPLE","sessionContext":{"sessionIssuer":{"type":"Role","principalId":"AROAEXAMPLE","arn":%[3]q,"accountId":%[1]q,"userName":%[2]q},"attributes":{"creationDate":"2026-12-01T09:59:00Z","mfaAuthenticated":"false"}}}`,
+		mockaws.AccountID, name, role)
+}
+
+// TestSecretReadsAlarmIgnoresDeployers: the reads-by-others filter counts
+// a stranger's read of the stack's secrets and an IAM user's or the root
+// user's, and not the reads the stack makes itself: its readers', the
+// rotation function's, and the deployers' (configured and the CI deploy
+// role), whose provider reads back the values Pulumi writes on every
+// `pulumi up` and refresh.
+func TestSecretReadsAlarmIgnoresDeployers(t *testing.T) {
+	for _, stack := range stacks {
+		m, cfg := deployed(t, stack), stackConfig(t, stack)
+		mf := find(t, m, restype.CloudWatchLogMetricFilter, audit.SecretReadsID, func(r mockaws.Resource) bool { return strings.HasSuffix(r.Name, "-"+audit.SecretReadsID) })
+		pattern := str(mf, "pattern")
+		client := output(secretNamed(t, m, stackconfig.ClientSecretName), "arn").(string)
+		role := func(suffix string) string {
+			return output(find(t, m, restype.IAMRole, suffix, func(r mockaws.Resource) bool { return strings.HasSuffix(r.Name, suffix) }), "arn").(string)
+		}
+		require.NotEmpty(t, cfg.Secrets.Deployers)
+		for _, c := range []struct {
+			name     string
+			identity string
+			secret   string
+			counted  bool
+		}{
+			{"a configured deployer refreshing the client secret", assumedRole(cfg.Secrets.Deployers[0]), client, false},
+			{"the CI deploy role refreshing it", assumedRole(role("-ci-deploy")), client, false},
+			{"the app reading its secret", assumedRole(role("-app")), output(secretNamed(t, m, "app-db-password"), "arn").(string), false},
+			{"the rotation function", assumedRole(role("-rotation")), output(secretNamed(t, m, "app-db-password"), "arn").(string), false},
+			{"by name, as a deployer's CLI would", assumedRole(cfg.Secrets.Deployers[0]), "hardening-" + stack + "/" + stackconfig.ClientSecretName, false},
+			{"a stranger role", assumedRole("arn:aws:iam::" + mockaws.AccountID + ":role/someone-else"), client, true},
+			{"the CI preview role, which may not read values", assumedRole(role("-ci-preview")), client, true},
+			{"an IAM user", `{"type":"IAMUser","principalId":"AIDAEXAMPLE","arn":"arn:aws:iam::` + mockaws.AccountID + `:user/bob","accountId":"` + mockaws.AccountID + `","userName":"bob"}`, client, true},
+			{"the root user", `{"type":"Root","principalId":"` + mockaws.AccountID + `","arn":"arn:aws:iam::` + mockaws.AccountID + `:root","accountId":"` + mockaws.AccountID + `"}`, client, true},
+			{"a stranger reading another stack's secret", assumedRole("arn:aws:iam::" + mockaws.AccountID + ":role/someone-else"), "arn:aws:secretsmanager:us-east-1:" + mockaws.AccountID + ":secret:other-stack/x-AbCdEf", false},
+		} {
+			t.Run(stack+"/"+c.name, func(t *testing.T) {
+				got, err := matchFilter(pattern, getSecretValueEvent(c.identity, c.secret))
+				require.NoError(t, err, pattern)
+				assert.Equal(t, c.counted, got, "pattern %s", pattern)
+			})
+		}
+		t.Run(stack+"/within CloudWatch Logs' 1,024 characters", func(t *testing.T) {
+			assert.LessOrEqual(t, len(pattern), 1024)
+		})
 	}
 }

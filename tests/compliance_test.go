@@ -272,6 +272,10 @@ var ruleCases = []struct {
 	{"deploy-ordering", func(t *testing.T, g *compliance.Graph) string {
 		return dropDependencies(t, g, "aws:lambda/function:Function", "aws:ec2/vpcEndpoint:VpcEndpoint")
 	}, "the Secrets Manager interface endpoint"},
+	// A reads-by-others filter over many readers outgrows PutMetricFilter.
+	{"deploy-aws-names", func(t *testing.T, g *compliance.Graph) string {
+		return set(t, g, restype.CloudWatchLogMetricFilter, "-secret-reads-by-others", "pattern", "{ "+strings.Repeat(`($.userIdentity.sessionContext.sessionIssuer.arn != "arn:aws:iam::123456789012:role/r") && `, 12)+"($.eventName = \"GetSecretValue\") }")
+	}, "logs.FilterPattern allows 1024"},
 	{"deploy-aws-names", func(t *testing.T, g *compliance.Graph) string {
 		return set(t, g, "aws:cloudwatch/logGroup:LogGroup", "-trail", "name", "/cloudtrail/hardening prod")
 	}, `name: "/cloudtrail/hardening prod" does not match logs.LogGroupName's pattern`},
