@@ -519,6 +519,14 @@ func TestSecretReadsAlarmIgnoresDeployers(t *testing.T) {
 				assert.Equal(t, c.counted, got, "pattern %s", pattern)
 			})
 		}
+		t.Run(stack+"/a deployer's denied read of a generated secret raises the CIS 4.1 alarm instead", func(t *testing.T) {
+			unauthorized := find(t, m, restype.CloudWatchLogMetricFilter, "unauthorized-api-calls", func(r mockaws.Resource) bool { return strings.HasSuffix(r.Name, "-unauthorized-api-calls") })
+			event := strings.Replace(getSecretValueEvent(assumedRole(cfg.Secrets.Deployers[0]), output(secretNamed(t, m, "app-db-password"), "arn").(string)),
+				`"responseElements":null`, `"errorCode":"AccessDenied","errorMessage":"User is not authorized to perform: secretsmanager:GetSecretValue with an explicit deny in a resource-based policy","responseElements":null`, 1)
+			got, err := matchFilter(str(unauthorized, "pattern"), event)
+			require.NoError(t, err)
+			assert.True(t, got)
+		})
 		t.Run(stack+"/within CloudWatch Logs' 1,024 characters", func(t *testing.T) {
 			assert.LessOrEqual(t, len(pattern), 1024)
 		})
