@@ -3,6 +3,7 @@ package tests
 import (
 	"encoding/json"
 	"fmt"
+	"os"
 	"reflect"
 	"slices"
 	"strings"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/example/hardening/audit"
 	"github.com/example/hardening/baseline"
+	"github.com/example/hardening/compliance"
 	"github.com/example/hardening/internal/iampolicy"
 	"github.com/example/hardening/internal/mockaws"
 	"github.com/example/hardening/internal/restype"
@@ -531,4 +533,70 @@ func TestSecretReadsAlarmIgnoresDeployers(t *testing.T) {
 			assert.LessOrEqual(t, len(pattern), 1024)
 		})
 	}
+}
+
+// TestTrailRecordsItsOwnDeliveries measures what the trail's data
+// selectors cover: every bucket of the stack, its own, the access-log
+// bucket and the load balancer's log bucket included, so it records the
+// deliveries into them. Leaving them out fails CIS 3.8/3.9 and Security
+// Hub S3.22/S3.23 (the rule judging them shows it on that variant), so the
+// stack keeps them, and docs/audit.md names each bucket and the cost.
+func TestTrailRecordsItsOwnDeliveries(t *testing.T) {
+	page, err := os.ReadFile("../docs/audit.md")
+	require.NoError(t, err)
+	for _, stack := range stacks {
+		m := deployed(t, stack)
+		trail := only(t, m, restype.CloudTrailTrail)
+		var values []string
+		sels, _ := input(trail, "eventSelectors").([]any)
+		for _, s := range sels {
+			drs, _ := s.(map[string]any)["dataResources"].([]any)
+			for _, d := range drs {
+				if dr := d.(map[string]any); dr["type"] == "AWS::S3::Object" {
+					for _, v := range dr["values"].([]any) {
+						values = append(values, v.(string))
+					}
+				}
+			}
+		}
+		covered := func(bucketARN string) bool {
+			// A value is an ARN prefix: "arn:aws:s3" is every bucket,
+			// "arn:aws:s3:::b/" one bucket (CloudTrail API, DataResource).
+			return slices.ContainsFunc(values, func(v string) bool { return strings.HasPrefix(bucketARN+"/", v) })
+		}
+		docs := map[string]string{"-trail": "**trail bucket**", "-access-logs": "**access-log bucket**", "-logs": "**load balancer's log bucket**"}
+		buckets := m.ByType(restype.S3BucketV2)
+		require.Len(t, buckets, len(docs), "the stack's buckets")
+		for _, b := range buckets {
+			t.Run(stack+"/"+b.Name, func(t *testing.T) {
+				assert.True(t, covered(output(b, "arn").(string)), "data selectors %v leave %s out", values, b.Name)
+				var named string
+				for suffix := range docs {
+					if strings.HasSuffix(b.Name, suffix) && len(suffix) > len(named) {
+						named = suffix
+					}
+				}
+				require.NotEmpty(t, named, "a bucket docs/audit.md does not know")
+				assert.Contains(t, string(page), docs[named], "docs/audit.md does not say the trail records writes into the %s", docs[named])
+			})
+		}
+	}
+	t.Run("leaving the stack's buckets out fails CIS 3.8/3.9 and S3.22/S3.23", func(t *testing.T) {
+		g := graphOf(t, "prod")
+		var exclude []any
+		for _, b := range g.ByType(restype.S3BucketV2) {
+			exclude = append(exclude, "arn:aws:s3:::"+b.Str("bucketPrefix"))
+		}
+		set(t, g, restype.CloudTrailTrail, "", "eventSelectors", nil)
+		urn := set(t, g, restype.CloudTrailTrail, "", "advancedEventSelectors", advancedSelectors(map[string]any{"field": "resources.ARN", "notStartsWiths": exclude}))
+		rule, ok := compliance.Lookup("cloudtrail-s3-data-events")
+		require.True(t, ok)
+		for _, c := range []string{"CIS 3.8", "CIS 3.9", "SecurityHub S3.22", "SecurityHub S3.23"} {
+			assert.Contains(t, rule.Controls, c)
+		}
+		v := rule.Check(g)
+		require.Len(t, v, 1)
+		assert.Equal(t, urn, v[0].URN)
+		assert.Contains(t, v[0].Message, "in every bucket")
+	})
 }
