@@ -5,6 +5,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/internals"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -197,4 +200,28 @@ func TestNoRulePassesSilentlyOnUnknowns(t *testing.T) {
 			t.Errorf("the planted failure on %s (%q) passes in a first preview; findings: %v", urn, c.want, got)
 		})
 	}
+}
+
+// TestPreviewOutputsHoldingUnknownsStayUnknown: an output that holds an
+// unknown value (a list of computed ids) reads as unknown in a preview, as
+// the engine gives it, not as the shorter, known list the SDK's mock
+// monitor would make of it by dropping the unknown elements.
+func TestPreviewOutputsHoldingUnknownsStayUnknown(t *testing.T) {
+	var got internals.UnsafeAwaitOutputResult
+	var awaitErr error
+	_, err := loadStack(t, "dev").Preview(func(ctx *pulumi.Context) error {
+		vpc, err := ec2.NewVpc(ctx, "v", &ec2.VpcArgs{CidrBlock: pulumi.String("10.0.0.0/16")})
+		if err != nil {
+			return err
+		}
+		acl, err := ec2.NewNetworkAcl(ctx, "acl", &ec2.NetworkAclArgs{VpcId: vpc.ID(), SubnetIds: pulumi.StringArray{vpc.ID().ToStringOutput()}})
+		if err != nil {
+			return err
+		}
+		got, awaitErr = internals.UnsafeAwaitOutput(ctx.Context(), acl.SubnetIds)
+		return nil
+	})
+	require.NoError(t, err)
+	require.NoError(t, awaitErr)
+	assert.False(t, got.Known, "subnetIds of a planned ACL read as known %v", got.Value)
 }

@@ -298,6 +298,19 @@ func (m *Mocks) NewResource(args pulumi.MockResourceArgs) (string, resource.Prop
 		}
 	}
 	m.resources = append(m.resources, r)
+	if m.preview {
+		// The mock monitor marshals outputs without unknowns: an unknown
+		// inside a list would vanish and leave a shorter list that looks
+		// known. An output holding any unknown is left out instead, which
+		// the SDK reads as unknown in a dry run.
+		returned := resource.PropertyMap{}
+		for k, v := range outputs {
+			if !v.ContainsUnknowns() {
+				returned[k] = v
+			}
+		}
+		return id, returned, nil
+	}
 	return id, outputs, nil
 }
 
