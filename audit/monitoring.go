@@ -75,16 +75,15 @@ const SecretReadsID = "secret-reads-by-others"
 
 // SecretReadsPattern matches GetSecretValue calls (allowed or denied) on
 // secrets named under prefix by anyone but the roles in readers and
-// refreshers: IAM users and the root user always, roles when their issuer
-// is neither. The refreshers (the deployers and the CI preview role) read
-// back the values Pulumi writes (the provider's SecretVersion read, after
-// writing and on every refresh: terraform-provider-aws
-// secretsmanager/secret_version.go); the secret policies deny them every
-// other secret, and such a denied read raises the CIS 4.1
-// unauthorized-calls alarm (AccessDenied) instead.
-func SecretReadsPattern(prefix string, readers, refreshers []string) string {
+// deployers: IAM users and the root user always, roles when their issuer
+// is neither. The deployers read back the values Pulumi writes (the
+// provider's SecretVersion read, after writing and on every refresh:
+// terraform-provider-aws secretsmanager/secret_version.go); the secret
+// policies deny them every other secret, and such a denied read raises the
+// CIS 4.1 unauthorized-calls alarm (AccessDenied) instead.
+func SecretReadsPattern(prefix string, readers, deployers []string) string {
 	var notReader []string
-	for _, r := range append(slices.Clone(readers), refreshers...) {
+	for _, r := range append(slices.Clone(readers), deployers...) {
 		notReader = append(notReader, fmt.Sprintf(`($.userIdentity.sessionContext.sessionIssuer.arn != "%s")`, r))
 	}
 	who := `($.userIdentity.type = "IAMUser") || ($.userIdentity.type = "Root")`
@@ -152,13 +151,12 @@ type MonitoringArgs struct {
 	// TrailLogGroupName is the log group the trail delivers to; empty
 	// means no metric filters in this stack.
 	TrailLogGroupName pulumi.StringInput
-	// SecretNamePrefix, SecretReaders and SecretRefreshers scope the
+	// SecretNamePrefix, SecretReaders and SecretDeployers scope the
 	// secret-reads filter: reads by others than the readers and the roles
-	// that read back the values Pulumi writes (those that run `pulumi up`,
-	// and the CI preview role of the drift job's refresh).
+	// that run `pulumi up` and `pulumi refresh`.
 	SecretNamePrefix string
 	SecretReaders    pulumi.StringArrayInput
-	SecretRefreshers pulumi.StringArrayInput
+	SecretDeployers  pulumi.StringArrayInput
 	// GuardDuty and SecurityHub enable those account-wide services.
 	GuardDuty   bool
 	SecurityHub bool
@@ -220,11 +218,11 @@ func NewMonitoring(ctx *pulumi.Context, name string, args *MonitoringArgs, opts 
 			filters = append(filters, filter{f.ID, pulumi.String(f.Pattern)})
 		}
 		prefix := args.SecretNamePrefix
-		refreshers := args.SecretRefreshers
-		if refreshers == nil {
-			refreshers = pulumi.StringArray{}
+		deployers := args.SecretDeployers
+		if deployers == nil {
+			deployers = pulumi.StringArray{}
 		}
-		filters = append(filters, filter{SecretReadsID, pulumi.All(args.SecretReaders.ToStringArrayOutput(), refreshers.ToStringArrayOutput()).ApplyT(func(v []any) string {
+		filters = append(filters, filter{SecretReadsID, pulumi.All(args.SecretReaders.ToStringArrayOutput(), deployers.ToStringArrayOutput()).ApplyT(func(v []any) string {
 			return SecretReadsPattern(prefix, v[0].([]string), v[1].([]string))
 		}).(pulumi.StringOutput)})
 		for _, f := range filters {

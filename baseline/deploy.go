@@ -78,12 +78,7 @@ func Deploy(ctx *pulumi.Context, cfg *stackconfig.Config) (*Baseline, error) {
 	}
 	entries := d.inventory(pool, external)
 	deployers := d.deployers(ci)
-	// The CI preview role refreshes the stack in the nightly drift job.
-	var refreshers pulumi.StringArray
-	if ci != nil {
-		refreshers = pulumi.StringArray{ci.PreviewRoleARN}
-	}
-	inventory, err := d.secrets(entries, keyArgs, key, vpc, alerts, boundary, workloads, deployers, refreshers)
+	inventory, err := d.secrets(entries, keyArgs, key, vpc, alerts, boundary, workloads, deployers)
 	if err := step("secrets", err); err != nil {
 		return nil, err
 	}
@@ -94,7 +89,7 @@ func Deploy(ctx *pulumi.Context, cfg *stackconfig.Config) (*Baseline, error) {
 	if err := step("trail", err); err != nil {
 		return nil, err
 	}
-	monitoring, err := d.monitoring(trail, inventory, workloads, append(slices.Clone(deployers), refreshers...), alb, alerts)
+	monitoring, err := d.monitoring(trail, inventory, workloads, deployers, alb, alerts)
 	if err := step("monitoring", err); err != nil {
 		return nil, err
 	}
@@ -314,7 +309,7 @@ func (d *deployer) deployers(ci *identity.CIRoles) pulumi.StringArray {
 }
 
 func (d *deployer) secrets(entries []secrets.SecretArgs, keyArgs *secrets.KeyArgs, key *secrets.Key, vpc *network.VPC, alerts *audit.Alerts,
-	boundary *identity.Boundary, workloads map[string]*identity.WorkloadRole, deployers, refreshers pulumi.StringArray) (*secrets.Inventory, error) {
+	boundary *identity.Boundary, workloads map[string]*identity.WorkloadRole, deployers pulumi.StringArray) (*secrets.Inventory, error) {
 	sc := d.cfg.Secrets
 	readers := map[string]secrets.Reader{}
 	for name, role := range workloads {
@@ -338,7 +333,6 @@ func (d *deployer) secrets(entries []secrets.SecretArgs, keyArgs *secrets.KeyArg
 		Env:                      d.env.Env,
 		PermissionsBoundary:      boundary.PolicyARN,
 		Deployers:                deployers,
-		Refreshers:               refreshers,
 		DefaultTags:              d.env.DefaultTags,
 		Protect:                  d.cfg.ProtectStateful,
 	})
@@ -393,7 +387,7 @@ func (d *deployer) trail(key *secrets.Key, boundary *identity.Boundary, accessLo
 }
 
 func (d *deployer) monitoring(trail *audit.Trail, inventory *secrets.Inventory, workloads map[string]*identity.WorkloadRole,
-	refreshers pulumi.StringArray, alb *tls.LoadBalancer, alerts *audit.Alerts) (*audit.Monitoring, error) {
+	deployers pulumi.StringArray, alb *tls.LoadBalancer, alerts *audit.Alerts) (*audit.Monitoring, error) {
 	au := d.cfg.Audit
 	var trailLogGroup pulumi.StringInput
 	if trail != nil {
@@ -413,7 +407,7 @@ func (d *deployer) monitoring(trail *audit.Trail, inventory *secrets.Inventory, 
 		TrailLogGroupName:     trailLogGroup,
 		SecretNamePrefix:      d.name + "/",
 		SecretReaders:         secretReaders,
-		SecretRefreshers:      refreshers,
+		SecretDeployers:       deployers,
 		GuardDuty:             au.GuardDuty,
 		SecurityHub:           au.SecurityHub,
 		CertificateARNs:       []pulumi.StringInput{alb.CertificateARN},

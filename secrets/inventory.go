@@ -91,16 +91,9 @@ type InventoryArgs struct {
 	// PermissionsBoundary is attached to the rotation function's role.
 	PermissionsBoundary pulumi.StringInput
 	// Deployers are the role ARNs that run `pulumi up`: the only principals
-	// besides the rotation function that may change the secrets, and, with
-	// the Refreshers, the only ones besides the readers that may read a
-	// value Pulumi writes.
+	// besides the rotation function that may change the secrets, and the
+	// only ones besides the readers that may read a value Pulumi writes.
 	Deployers pulumi.StringArrayInput
-	// Refreshers are the role ARNs that refresh the stack without deploying
-	// it (the CI preview role of the nightly drift job): a refresh reads
-	// back every value Pulumi writes (the provider's SecretVersion read,
-	// terraform-provider-aws secretsmanager/secret_version.go), values the
-	// role already decrypts from the state. They change nothing. Optional.
-	Refreshers pulumi.StringArrayInput
 	// DefaultTags are the stack's aws:defaultTags, which the providers of
 	// the replica regions get too (an explicit provider does not inherit
 	// the default provider's configuration).
@@ -448,14 +441,10 @@ func (b *inventoryBuilder) secrets(rot *rotationInfra, replicaKeys map[string]*k
 			writers = append(writers, rot.role.Arn)
 		}
 		writes := pulumiWrites(s)
-		refreshers := a.Refreshers
-		if refreshers == nil {
-			refreshers = pulumi.StringArray{}
-		}
-		policy := pulumi.All(readers.ToStringArrayOutput(), writers.ToStringArrayOutput(), a.Deployers.ToStringArrayOutput(), refreshers.ToStringArrayOutput()).ApplyT(func(v []any) (string, error) {
+		policy := pulumi.All(readers.ToStringArrayOutput(), writers.ToStringArrayOutput(), a.Deployers.ToStringArrayOutput()).ApplyT(func(v []any) (string, error) {
 			r, w, deployers := v[0].([]string), v[1].([]string), v[2].([]string)
 			if writes {
-				r = append(append(r, deployers...), v[3].([]string)...)
+				r = append(r, deployers...)
 			}
 			return SecretPolicy(r, append(w, deployers...)).JSON()
 		}).(pulumi.StringOutput)

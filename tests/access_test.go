@@ -249,14 +249,6 @@ func TestSecretAccess(t *testing.T) {
 		{"app-api-key", request{"an administrator not named cannot retag it (the tags steer rotation)", other, admin, "secretsmanager:TagResource", "us-east-1", false}},
 		{"app-api-key", request{"an administrator not named cannot drop its policy", other, admin, "secretsmanager:DeleteResourcePolicy", "us-east-1", false}},
 		{"app-api-key", request{"the deployer manages its tags", deployer, admin, "secretsmanager:TagResource", "us-east-1", true}},
-		// The nightly drift job refreshes with the preview role: it reads
-		// back the values Pulumi writes (which it already decrypts from the
-		// state), and nothing else.
-		{"cognito-alb-client", request{"the CI preview role refreshes the client secret (drift job)", output(roleNamed("-ci-preview"), "arn").(string), admin, "secretsmanager:GetSecretValue", "us-east-1", true}},
-		{"cognito-alb-client", request{"the CI deploy role refreshes the client secret", output(ciDeploy, "arn").(string), admin, "secretsmanager:GetSecretValue", "us-east-1", true}},
-		{"cognito-alb-client", request{"the CI preview role cannot write it", output(roleNamed("-ci-preview"), "arn").(string), admin, "secretsmanager:PutSecretValue", "us-east-1", false}},
-		{"app-api-key", request{"the CI preview role cannot read a rotated value", output(roleNamed("-ci-preview"), "arn").(string), admin, "secretsmanager:GetSecretValue", "us-east-1", false}},
-		{"app-db-password", request{"the CI preview role cannot read a generated value", output(roleNamed("-ci-preview"), "arn").(string), admin, "secretsmanager:GetSecretValue", "us-east-1", false}},
 		{"app-db-password", request{"the deployer cannot read a generated value", deployer, admin, "secretsmanager:GetSecretValue", "us-east-1", false}},
 		{"app-db-password", request{"the rotation function puts a new value", output(rotationRole, "arn").(string), identityOf(rotationRole), "secretsmanager:PutSecretValue", "us-east-1", true}},
 		{"app-db-password", request{"the rotation function reads the current value", output(rotationRole, "arn").(string), identityOf(rotationRole), "secretsmanager:GetSecretValue", "us-east-1", true}},
