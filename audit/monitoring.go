@@ -3,6 +3,7 @@ package audit
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
@@ -73,11 +74,16 @@ var CISFilters = []Filter{
 const SecretReadsID = "secret-reads-by-others"
 
 // SecretReadsPattern matches GetSecretValue calls (allowed or denied) on
-// secrets named under prefix by anyone but the roles in readers: IAM users
-// and the root user always, roles when their issuer is not a reader.
-func SecretReadsPattern(prefix string, readers []string) string {
+// secrets named under prefix by anyone but the roles in readers and
+// deployers: IAM users and the root user always, roles when their issuer
+// is neither. The deployers read back the values Pulumi writes (the
+// provider's SecretVersion read, after writing and on every refresh:
+// terraform-provider-aws secretsmanager/secret_version.go); the secret
+// policies deny them every other secret, and such a denied read raises the
+// CIS 4.1 unauthorized-calls alarm (AccessDenied) instead.
+func SecretReadsPattern(prefix string, readers, deployers []string) string {
 	var notReader []string
-	for _, r := range readers {
+	for _, r := range append(slices.Clone(readers), deployers...) {
 		notReader = append(notReader, fmt.Sprintf(`($.userIdentity.sessionContext.sessionIssuer.arn != "%s")`, r))
 	}
 	who := `($.userIdentity.type = "IAMUser") || ($.userIdentity.type = "Root")`
@@ -145,9 +151,12 @@ type MonitoringArgs struct {
 	// TrailLogGroupName is the log group the trail delivers to; empty
 	// means no metric filters in this stack.
 	TrailLogGroupName pulumi.StringInput
-	// SecretNamePrefix and SecretReaders scope the secret-reads filter.
+	// SecretNamePrefix, SecretReaders and SecretDeployers scope the
+	// secret-reads filter: reads by others than the readers and the roles
+	// that run `pulumi up` and `pulumi refresh`.
 	SecretNamePrefix string
 	SecretReaders    pulumi.StringArrayInput
+	SecretDeployers  pulumi.StringArrayInput
 	// GuardDuty and SecurityHub enable those account-wide services.
 	GuardDuty   bool
 	SecurityHub bool
@@ -216,8 +225,12 @@ func NewMonitoring(ctx *pulumi.Context, name string, args *MonitoringArgs, opts 
 			filters = append(filters, filter{f.ID, pulumi.String(f.Pattern)})
 		}
 		prefix := args.SecretNamePrefix
-		filters = append(filters, filter{SecretReadsID, args.SecretReaders.ToStringArrayOutput().ApplyT(func(readers []string) string {
-			return SecretReadsPattern(prefix, readers)
+		deployers := args.SecretDeployers
+		if deployers == nil {
+			deployers = pulumi.StringArray{}
+		}
+		filters = append(filters, filter{SecretReadsID, pulumi.All(args.SecretReaders.ToStringArrayOutput(), deployers.ToStringArrayOutput()).ApplyT(func(v []any) string {
+			return SecretReadsPattern(prefix, v[0].([]string), v[1].([]string))
 		}).(pulumi.StringOutput)})
 		for _, f := range filters {
 			metric := name + "-" + f.id

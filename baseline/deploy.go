@@ -73,7 +73,8 @@ func Deploy(ctx *pulumi.Context, cfg *stackconfig.Config) (*Baseline, error) {
 		return nil, err
 	}
 	entries := d.inventory(pool, external)
-	inventory, err := d.secrets(entries, keyArgs, key, vpc, alerts, boundary, workloads)
+	deployers, refreshers := d.deployers()
+	inventory, err := d.secrets(entries, keyArgs, key, vpc, alerts, boundary, workloads, deployers, refreshers)
 	if err := step("secrets", err); err != nil {
 		return nil, err
 	}
@@ -81,7 +82,8 @@ func Deploy(ctx *pulumi.Context, cfg *stackconfig.Config) (*Baseline, error) {
 	if err := step("trail", err); err != nil {
 		return nil, err
 	}
-	monitoring, err := d.monitoring(trail, inventory, workloads, alb, alerts)
+	// The drift role's reads are a refresh's, as the deployers' are.
+	monitoring, err := d.monitoring(trail, inventory, workloads, append(slices.Clone(deployers), refreshers...), alb, alerts)
 	if err := step("monitoring", err); err != nil {
 		return nil, err
 	}
@@ -260,6 +262,7 @@ func (d *deployer) webACL(alb *tls.LoadBalancer, key *secrets.Key, alerts *audit
 		PerUser:                  rl.PerUser.RateRule,
 		PerUserKey:               rl.PerUser.Key,
 		PerUserKeyName:           rl.PerUser.KeyName,
+		MaxBodyKB:                rl.MaxBodyKB,
 		ForwardedIPHeader:        rl.ForwardedIPHeader,
 		LogKeyARN:                key.KeyARN,
 		LogRetentionDays:         rl.LogRetentionDays,
@@ -299,19 +302,24 @@ func (d *deployer) inventory(pool *identity.UserPool, external map[string]pulumi
 	return entries
 }
 
+// deployers are the roles that run `pulumi up`: the configured ones, by
+// hand, and the CI deploy role; refreshers the CI drift role, which reads
+// back the values Pulumi writes and writes nothing.
+func (d *deployer) deployers() (deployers, refreshers pulumi.StringArray) {
+	deployers, refreshers = pulumi.ToStringArray(d.cfg.Secrets.Deployers), pulumi.StringArray{}
+	if d.cfg.Identity.CI.Repository != "" {
+		deployers = append(deployers, pulumi.String(identity.CIRoleARN(d.name, "deploy", d.env.Env)))
+		refreshers = append(refreshers, pulumi.String(identity.CIRoleARN(d.name, "drift", d.env.Env)))
+	}
+	return deployers, refreshers
+}
+
 func (d *deployer) secrets(entries []secrets.SecretArgs, keyArgs *secrets.KeyArgs, key *secrets.Key, vpc *network.VPC, alerts *audit.Alerts,
-	boundary pulumi.StringInput, workloads map[string]*identity.WorkloadRole) (*secrets.Inventory, error) {
+	boundary pulumi.StringInput, workloads map[string]*identity.WorkloadRole, deployers, refreshers pulumi.StringArray) (*secrets.Inventory, error) {
 	sc := d.cfg.Secrets
 	readers := map[string]secrets.Reader{}
 	for name, role := range workloads {
 		readers[name] = secrets.Reader{RoleARN: role.RoleARN, RoleName: role.RoleName}
-	}
-	// The configured roles that run `pulumi up` by hand and the CI deploy
-	// role; the CI drift role reads back what Pulumi writes.
-	deployers, refreshers := pulumi.ToStringArray(sc.Deployers), pulumi.StringArray{}
-	if d.cfg.Identity.CI.Repository != "" {
-		deployers = append(deployers, pulumi.String(identity.CIRoleARN(d.name, "deploy", d.env.Env)))
-		refreshers = append(refreshers, pulumi.String(identity.CIRoleARN(d.name, "drift", d.env.Env)))
 	}
 	// Without the endpoint there is no id to wait for: the inventory then
 	// refuses rotated secrets, rather than waiting for "".
@@ -365,7 +373,7 @@ func (d *deployer) trail(key *secrets.Key, boundary pulumi.StringInput, accessLo
 }
 
 func (d *deployer) monitoring(trail *audit.Trail, inventory *secrets.Inventory, workloads map[string]*identity.WorkloadRole,
-	alb *tls.LoadBalancer, alerts *audit.Alerts) (*audit.Monitoring, error) {
+	deployers pulumi.StringArray, alb *tls.LoadBalancer, alerts *audit.Alerts) (*audit.Monitoring, error) {
 	au := d.cfg.Audit
 	var trailLogGroup pulumi.StringInput
 	if trail != nil {
@@ -385,6 +393,7 @@ func (d *deployer) monitoring(trail *audit.Trail, inventory *secrets.Inventory, 
 		TrailLogGroupName:     trailLogGroup,
 		SecretNamePrefix:      d.name + "/",
 		SecretReaders:         secretReaders,
+		SecretDeployers:       deployers,
 		GuardDuty:             au.GuardDuty,
 		SecurityHub:           au.SecurityHub,
 		CertificateARNs:       []pulumi.StringInput{alb.CertificateARN},

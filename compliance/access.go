@@ -20,12 +20,23 @@ import (
 // and passes.
 func serviceAccess(g *Graph) []Violation {
 	if g.Account == "" || g.Region == "" {
-		return nil // evaluated where the plan knows its account (cmd/plan)
+		// The requests name the stack's account and Region, which a first
+		// preview does not know: every policy they would test is not
+		// judged (the offline plan, cmd/plan, judges them).
+		return notJudgedAll(g, serviceAccessTypes)
 	}
 	p, region, acct := g.Partition, g.Region, g.Account
 	arn := func(svc, res string) string { return "arn:" + p + ":" + svc + ":" + region + ":" + acct + ":" + res }
 	var out []Violation
+	unjudged := map[string]bool{}
 	check := func(r Resource, input string, req iampolicy.Request, allowed bool, what string) {
+		if r.Unknown(input) {
+			if !unjudged[r.URN] {
+				unjudged[r.URN] = true
+				out = append(out, notJudged(r))
+			}
+			return
+		}
 		text := r.Str(input)
 		if text == "" {
 			return
@@ -61,7 +72,7 @@ func serviceAccess(g *Graph) []Violation {
 		}
 	}
 	for _, t := range g.ByType(restype.SNSTopic) {
-		if n := t.Str("name"); n != "" && t.Str("kmsMasterKeyId") != "" {
+		if n := t.Str("name"); n != "" && (t.Str("kmsMasterKeyId") != "" || t.Unknown("kmsMasterKeyId")) {
 			topics = append(topics, arn("sns", n))
 		}
 	}
@@ -90,6 +101,9 @@ func serviceAccess(g *Graph) []Violation {
 	}
 	for _, qp := range g.ByType(restype.SQSQueuePolicy) {
 		queue := ""
+		if qp.Unknown("queueUrl") {
+			out = append(out, notJudged(qp))
+		}
 		if u := qp.Str("queueUrl"); u != "" {
 			queue = arn("sqs", u[strings.LastIndex(u, "/")+1:])
 		}
@@ -110,8 +124,12 @@ func serviceAccess(g *Graph) []Violation {
 	// source bucket and aws:SourceAccount its owner.
 	for _, l := range g.ByType(restype.S3BucketLoggingV2) {
 		source, target := l.Str("bucket"), l.Str("targetBucket")
+		if l.Unknown("bucket") || l.Unknown("targetBucket") {
+			out = append(out, notJudged(l))
+			continue
+		}
 		if source == "" || target == "" {
-			continue // not known yet
+			continue
 		}
 		key := "arn:" + p + ":s3:::" + target + "/" + l.Str("targetPrefix") + "2026/11/27/x"
 		found := false
@@ -145,6 +163,20 @@ func serviceAccess(g *Graph) []Violation {
 			check(bp, "policy", svcReq("cloudtrail.amazonaws.com", "s3:GetBucketAcl", bucket, "aws:SourceArn", trail, "aws:SecureTransport", "true"), true, "CloudTrail's ACL check for "+trail)
 			check(bp, "policy", svcReq("cloudtrail.amazonaws.com", "s3:PutObject", bucket+"/AWSLogs/"+acct+"/CloudTrail/"+region+"/x.json.gz",
 				"aws:SourceArn", trail, "s3:x-amz-acl", "bucket-owner-full-control", "aws:SecureTransport", "true"), true, "CloudTrail's log delivery for "+trail)
+		}
+	}
+	return out
+}
+
+// serviceAccessTypes are the resources serviceAccess evaluates.
+var serviceAccessTypes = []string{restype.KMSKey, restype.KMSReplicaKey, restype.SNSTopicPolicy, restype.SQSQueuePolicy, restype.S3BucketLoggingV2, restype.S3BucketPolicy}
+
+// notJudgedAll reports every resource of the types not judged.
+func notJudgedAll(g *Graph, types []string) []Violation {
+	var out []Violation
+	for _, t := range types {
+		for _, r := range g.ByType(t) {
+			out = append(out, notJudged(r))
 		}
 	}
 	return out
@@ -188,9 +220,6 @@ var escalations = []struct{ action, resource string }{
 // the boundary) pass, and finds an Allow that a Deny moved out of the
 // same document no longer narrows.
 func escalationScoped(g *Graph) []Violation {
-	if g.Account == "" {
-		return nil
-	}
 	requests := escalationRequests(g)
 	var out []Violation
 	judge := func(urn, what string, p iampolicy.Policies) {
@@ -213,7 +242,13 @@ func escalationScoped(g *Graph) []Violation {
 		for _, d := range docs {
 			held[d] = true
 		}
-		if len(p.Identity) > 0 {
+		switch {
+		case len(p.Identity) == 0:
+		case g.Account == "":
+			// The requests name resources of the stack's account, which a
+			// first preview does not know.
+			out = append(out, notJudged(role))
+		default:
 			judge(role.URN, shortType(role.Type)+" "+role.Name, p)
 		}
 	}
@@ -224,6 +259,12 @@ func escalationScoped(g *Graph) []Violation {
 		}
 		for _, r := range g.ByType(pi.typ) {
 			if boundaries[r.URN] || held[r.URN] || r.Type == restype.IAMRole {
+				continue
+			}
+			// The requests name resources of the stack's account, which a
+			// first preview does not know.
+			if g.Account == "" || r.Unknown(pi.input) {
+				out = append(out, notJudged(r))
 				continue
 			}
 			doc, err := g.iamDoc(r.Str(pi.input))

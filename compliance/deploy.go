@@ -27,7 +27,7 @@ func deployRules() []Rule {
 			Description: "Resources AWS needs first are dependencies of what needs them: the internet gateway and the public route before the load balancer; a function's role policy before the function; the Secrets Manager endpoint before a rotation function in a VPC; the invoke permission and role policy before a rotation; the bucket policy before the trail; certificate validation before an HTTPS listener.",
 			Check:       ordering},
 		{ID: "deploy-aws-names", Severity: Critical,
-			Description: "Every name the stack sets fits what AWS's API models accept (length and pattern of IAM role and policy names, with pulumi-aws's generated suffix where the name is generated; Cognito domain prefixes; WAF metric names; log group names; secret names; KMS aliases; ACM domain names) and S3 bucket prefixes leave room for the generated suffix; the provider checks few of these.",
+			Description: "Every name the stack sets fits what AWS's API models accept (length and pattern of IAM role and policy names, with pulumi-aws's generated suffix where the name is generated; Cognito domain prefixes; WAF metric names; log group names; metric filter patterns (1,024 characters); secret names; KMS aliases; ACM domain names) and S3 bucket prefixes leave room for the generated suffix; the provider checks few of these.",
 			Check:       awsNames},
 		{ID: "deploy-service-access", Severity: Critical,
 			Description: "The key, topic, queue and trail-bucket policies let the AWS services the stack relies on make their requests, with exactly the context keys each service sends (CloudTrail, CloudWatch alarms and EventBridge through SNS, EventBridge dead-lettering), and refuse another account's.",
@@ -58,6 +58,42 @@ func deployRules() []Rule {
 	}
 }
 
+// driftRules hold a stack to what the nightly drift job checks: a
+// refreshed preview of a stack nobody touched shows no change.
+func driftRules() []Rule {
+	return []Rule{
+		{ID: "drift-refresh-stable", Severity: High,
+			Description: "What the program sets is what a refresh reads back: no input AWS does not keep (a function's kmsKeyArn without environment variables), and no SecretVersion on a secret the rotation function rotates (rotations strip its staging labels, Secrets Manager may then delete it, and the next `pulumi up` would write the retired value back as AWSCURRENT).",
+			Check: func(g *Graph) []Violation {
+				out := forEach(restype.LambdaFunction, func(r Resource) string {
+					// pulumi-aws lambda.Function kmsKeyArn: "If this
+					// configuration is provided when environment variables
+					// are not in use, the AWS Lambda API does not save this
+					// configuration and the provider will show a perpetual
+					// difference".
+					vars, _ := r.Get("environment.variables").(map[string]any)
+					if r.Get("kmsKeyArn") != nil && len(vars) == 0 {
+						return "sets kmsKeyArn without environment variables: Lambda does not save it, so every refresh reads it back empty and every preview adds it again; set it only with environment variables"
+					}
+					return ""
+				})(g)
+				rotations := g.ByType(restype.SecretsManagerSecretRotation)
+				for _, v := range g.ByType(restype.SecretsManagerSecretVersion) {
+					// The version and the rotation both name the secret.
+					if slices.ContainsFunc(rotations, func(rot Resource) bool { return sharesDependency(v, rot, restype.SecretsManagerSecret) }) {
+						// UpdateSecretVersionStage API reference: a version
+						// left without a label "is considered to be
+						// 'deprecated' and can be deleted by Secrets
+						// Manager"; the provider's read then drops it
+						// (terraform-provider-aws secretsmanager/secret_version.go).
+						out = append(out, Violation{URN: v.URN, Message: fmt.Sprintf("%s %s: writes a value of a secret the rotation function rotates: two rotations leave this version without a staging label, Secrets Manager may delete it, a refresh drops it and the next `pulumi up` writes the retired value back as AWSCURRENT; let the first rotation (rotateImmediately) write the first value", shortType(v.Type), v.Name)})
+					}
+				}
+				return out
+			}},
+	}
+}
+
 // orderingRules are what must exist before a resource of Type is created,
 // as direct dependencies in the graph: need picks the dependencies that
 // satisfy the rule (of, its resource); when applies is false, the rule does
@@ -77,15 +113,25 @@ var orderingRules = []struct {
 		}},
 	{restype.LambdaFunction, "its role's policy (Lambda checks the role may create network interfaces and write logs)", nil,
 		func(r, d Resource) bool {
+			if d.Type != restype.IAMRolePolicy {
+				return false
+			}
 			// A role ARN ends with the role's name after its path; names
 			// hold no slash.
-			arn := r.Str("role")
-			return d.Type == restype.IAMRolePolicy && strings.Contains(arn, ":role/") && strings.HasSuffix(arn, "/"+d.Str("role"))
+			if role, name := r.Str("role"), d.Str("role"); role != "" && name != "" {
+				return strings.Contains(role, ":role/") && strings.HasSuffix(role, "/"+name)
+			}
+			// In a first preview the role's ARN and name are computed:
+			// the policy is the function's role's when both depend on
+			// the same role.
+			return sharesDependency(r, d, restype.IAMRole)
 		}},
 	{restype.LambdaFunction, "the Secrets Manager interface endpoint, a rotation function's only route to the service",
 		func(g *Graph, r Resource) bool {
-			return len(r.List("vpcConfig.subnetIds")) > 0 && slices.ContainsFunc(g.ByType(restype.SecretsManagerSecretRotation), func(rot Resource) bool {
-				return rot.Str("rotationLambdaArn") == r.Str("arn") || slices.Contains(rot.Dependencies, r.URN)
+			// Subnets not known until deployment still place it in a VPC.
+			inVPC := len(r.List("vpcConfig.subnetIds")) > 0 || r.Unknown("vpcConfig.subnetIds")
+			return inVPC && slices.ContainsFunc(g.ByType(restype.SecretsManagerSecretRotation), func(rot Resource) bool {
+				return slices.Contains(rot.Dependencies, r.URN)
 			})
 		},
 		func(_, d Resource) bool {
@@ -131,6 +177,14 @@ func ordering(g *Graph) []Violation {
 	return out
 }
 
+// sharesDependency reports whether a and b both depend on one resource of
+// typ.
+func sharesDependency(a, b Resource, typ string) bool {
+	return slices.ContainsFunc(a.Dependencies, func(urn string) bool {
+		return TypeOfURN(urn) == typ && slices.Contains(b.Dependencies, urn)
+	})
+}
+
 // nameChecks are the names of the plan that AWS's models constrain: the
 // input holding the name (or, for an IAM role without one, its logical name
 // with pulumi-aws's generated suffix) and the model shape.
@@ -140,6 +194,7 @@ var nameChecks = []struct{ Type, Input, Shape string }{
 	{restype.CognitoUserPoolDomain, "domain", "cognito-idp.DomainType"},
 	{restype.WAFv2WebACL, "visibilityConfig.metricName", "wafv2.MetricName"},
 	{restype.CloudWatchLogGroup, "name", "logs.LogGroupName"},
+	{restype.CloudWatchLogMetricFilter, "pattern", "logs.FilterPattern"},
 	{restype.SecretsManagerSecret, "name", "secretsmanager.NameType"},
 	{restype.KMSAlias, "name", "kms.AliasNameType"},
 	{restype.ACMCertificate, "domainName", "acm.DomainNameString"},
@@ -153,6 +208,10 @@ func awsNames(g *Graph) []Violation {
 	}
 	for _, c := range nameChecks {
 		for _, r := range g.ByType(c.Type) {
+			if r.Unknown(c.Input) {
+				out = append(out, notJudged(r))
+				continue
+			}
 			v, known := r.Get(c.Input).(string)
 			if !known && c.Type == restype.IAMRole && r.Get(c.Input) == nil {
 				// pulumi-aws names it "<logical name>-<7 hex>".
@@ -218,14 +277,19 @@ func policyLint(g *Graph) []Violation {
 }
 
 // policySizes checks each known policy document against its IAM quota. A
-// document not known until deployment cannot be measured here; the
-// components measure theirs before registering (iampolicy.CheckSize).
+// document not known until deployment cannot be measured here (the
+// components measure theirs before registering, iampolicy.CheckSize): it
+// is reported not judged, and so is the sum of a role's inline policies
+// when one of them, or the role it is for, is not known.
 func policySizes(g *Graph) []Violation {
 	var out []Violation
 	over := func(r Resource, what string, n, limit int) {
 		out = append(out, Violation{URN: r.URN, Message: fmt.Sprintf("%s %s: %s is %d characters without white space, over IAM's quota of %d; IAM refuses it at deployment", shortType(r.Type), r.Name, what, n, limit)})
 	}
 	for _, r := range g.ByType(restype.IAMPolicy) {
+		if r.Unknown("policy") {
+			out = append(out, notJudged(r))
+		}
 		if s := r.Str("policy"); s != "" {
 			if n := iampolicy.Size(s); n > iampolicy.ManagedPolicyMaxChars {
 				over(r, "the managed policy", n, iampolicy.ManagedPolicyMaxChars)
@@ -235,6 +299,13 @@ func policySizes(g *Graph) []Violation {
 	inline := map[string]int{}
 	first := map[string]Resource{}
 	for _, r := range g.ByType(restype.IAMRole) {
+		if r.Unknown("assumeRolePolicy") || slices.ContainsFunc(r.List("inlinePolicies"), func(p any) bool {
+			m, _ := p.(map[string]any)
+			_, unknown := m["policy"].(Unknown)
+			return unknown
+		}) || r.Unknown("inlinePolicies") {
+			out = append(out, notJudged(r))
+		}
 		if s := r.Str("assumeRolePolicy"); s != "" {
 			if n := iampolicy.Size(s); n > iampolicy.TrustPolicyMaxChars {
 				over(r, "the trust policy", n, iampolicy.TrustPolicyMaxChars)
@@ -250,6 +321,10 @@ func policySizes(g *Graph) []Violation {
 		}
 	}
 	for _, r := range g.ByType(restype.IAMRolePolicy) {
+		if r.Unknown("role") || r.Unknown("policy") {
+			out = append(out, notJudged(r))
+			continue
+		}
 		role := r.Str("role")
 		if s := r.Str("policy"); s != "" && role != "" {
 			inline[role] += iampolicy.Size(s)

@@ -172,7 +172,13 @@ func anyAction(prefix string) string {
 // (endpointRequests), and stops another account's.
 func endpointAccess(g *Graph) []Violation {
 	if g.Account == "" || g.Region == "" {
-		return nil // evaluated where the plan knows its account (cmd/plan)
+		// The requests name the stack's account, which a first preview
+		// does not know: evaluated where the plan knows it (cmd/plan).
+		var out []Violation
+		for _, r := range g.ByType(restype.EC2VPCEndpoint) {
+			out = append(out, notJudged(r))
+		}
+		return out
 	}
 	env := endpointEnv{partition: g.Partition, region: g.Region, account: g.Account}
 	if env.partition == "" {

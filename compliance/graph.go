@@ -15,6 +15,8 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+
 	"github.com/example/hardening/internal/iampolicy"
 	"github.com/example/hardening/internal/restype"
 	"github.com/example/hardening/network/reach"
@@ -272,6 +274,12 @@ func (g *Graph) Regions() []string {
 		}
 	}
 	return out
+}
+
+// TypeOfURN is the type token a URN names
+// ("urn:pulumi:<stack>::<project>::<parent type>$<type>::<name>").
+func TypeOfURN(urn string) string {
+	return string(resource.URN(urn).Type())
 }
 
 // Dependents returns the resources of typ that depend on urn.

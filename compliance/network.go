@@ -564,7 +564,7 @@ func (nr *netReader) routeTables() {
 		if ref.unknown {
 			nr.unknown(e, "routeTableIds")
 		}
-		gw.RouteTables = ref.urns
+		gw.RouteTables, gw.RouteTablesUnknown = ref.urns, ref.unknown
 		nr.n.Gateways = append(nr.n.Gateways, gw)
 	}
 }

@@ -347,17 +347,26 @@ func monitoringRules() []Rule {
 					return nil // the account's trail and alarms belong to another stack
 				}
 				anchor := append(trails, filters...)[0]
-				alarmed := map[string]bool{}
+				// An alarm whose actions or metric are not known yet may be
+				// the one that notifies; so may a filter whose pattern or
+				// metric is not known: the recommendation is then not
+				// judged, once for the rule, on the anchor.
+				alarmed, alarmUnknown := map[string]bool{}, false
 				for _, a := range g.ByType(restype.CloudWatchMetricAlarm) {
+					if a.Unknown("alarmActions") || a.Unknown("namespace") || a.Unknown("metricName") {
+						alarmUnknown = true
+						continue
+					}
 					if len(a.List("alarmActions")) > 0 {
 						alarmed[a.Str("namespace")+"/"+a.Str("metricName")] = true
 					}
 				}
 				var out []Violation
+				unjudged := false
 				for _, m := range cisMonitoring {
 					ok, unknown := false, false
 					for _, f := range filters {
-						if f.Unknown("pattern") {
+						if f.Unknown("pattern") || f.Unknown("metricTransformation.namespace") || f.Unknown("metricTransformation.name") {
 							unknown = true
 							continue
 						}
@@ -368,8 +377,16 @@ func monitoringRules() []Rule {
 						}
 						metric := f.Str("metricTransformation.namespace") + "/" + f.Str("metricTransformation.name")
 						ok = ok || all && alarmed[metric]
+						unknown = unknown || all && !alarmed[metric] && alarmUnknown
 					}
-					if !ok && !unknown {
+					switch {
+					case ok:
+					case unknown:
+						if !unjudged {
+							unjudged = true
+							out = append(out, notJudged(anchor))
+						}
+					default:
 						out = append(out, Violation{URN: anchor.URN, Message: fmt.Sprintf("%s %s: no metric filter with an alarm that notifies matches CIS %s (%s); add one whose pattern names each of them", shortType(anchor.Type), anchor.Name, m.cis, strings.Join(m.tokens, ", "))})
 					}
 				}

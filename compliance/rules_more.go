@@ -472,6 +472,9 @@ func wafRules() []Rule {
 		{ID: "waf-logging", Controls: []string{"SecurityHub WAF.11", "CKV2_AWS_31"}, Severity: Medium,
 			Description: "Every web ACL logs.",
 			Check:       withDependent(restype.WAFv2WebACL, restype.WAFv2WebACLLoggingConfiguration, "does not log; add a wafv2.WebAclLoggingConfiguration")},
+		{ID: "waf-logging-keeps-decisions", Severity: Medium,
+			Description: "A web ACL's logging filter keeps every decision its rules make but ALLOW: each rule action, BLOCK from the managed groups, and EXCLUDED_AS_COUNT where a managed rule is overridden to Count or excluded (WAFv2 API, ActionCondition).",
+			Check:       wafLogsKeepDecisions},
 		{ID: "waf-metrics", Controls: []string{"FSBP WAF.12"}, Severity: Low,
 			Description: "Web ACLs and every rule publish CloudWatch metrics.",
 			Check: forEach(restype.WAFv2WebACL, func(r Resource) string {
@@ -531,6 +534,96 @@ func wafRules() []Rule {
 				return ""
 			})},
 	}
+}
+
+// wafDecisions are the logged actions a web ACL's rules can produce.
+func wafDecisions(acl Resource) []string {
+	var out []string
+	add := func(a string) {
+		if !slices.Contains(out, a) {
+			out = append(out, a)
+		}
+	}
+	if acl.Get("defaultAction.block") != nil {
+		add("BLOCK")
+	}
+	for i := range acl.List("rules") {
+		p := fmt.Sprintf("rules.%d.", i)
+		for _, a := range []string{"block", "count", "captcha", "challenge"} {
+			if acl.Get(p+"action."+a) != nil {
+				add(strings.ToUpper(a))
+			}
+		}
+		g := p + "statement.managedRuleGroupStatement."
+		if acl.Get(g+"name") == nil {
+			continue
+		}
+		switch {
+		case acl.Get(p+"overrideAction.count") != nil:
+			add("COUNT")
+		default:
+			add("BLOCK") // the managed groups' rules block
+		}
+		if len(acl.List(g+"excludedRules")) > 0 {
+			add("EXCLUDED_AS_COUNT")
+		}
+		for j := range acl.List(g + "ruleActionOverrides") {
+			o := fmt.Sprintf("%sruleActionOverrides.%d.actionToUse.", g, j)
+			if acl.Get(o+"count") != nil {
+				add("EXCLUDED_AS_COUNT")
+			}
+			for _, a := range []string{"block", "captcha", "challenge"} {
+				if acl.Get(o+a) != nil {
+					add(strings.ToUpper(a))
+				}
+			}
+		}
+	}
+	return out
+}
+
+// wafLogsKeepDecisions checks each logging configuration against the web
+// ACL it logs (the one it depends on): a filter that drops by default keeps
+// only what its KEEP filters name.
+func wafLogsKeepDecisions(g *Graph) []Violation {
+	return forEach(restype.WAFv2WebACLLoggingConfiguration, func(lc Resource) string {
+		if lc.Get("loggingFilter") == nil || lc.Str("loggingFilter.defaultBehavior") == "KEEP" {
+			return "" // everything is logged, or only explicit DROP filters narrow it
+		}
+		kept := map[string]bool{}
+		for i := range lc.List("loggingFilter.filters") {
+			f := fmt.Sprintf("loggingFilter.filters.%d.", i)
+			if lc.Str(f+"behavior") != "KEEP" {
+				continue
+			}
+			// A MEETS_ALL filter of several conditions keeps less than each.
+			if conds := lc.List(f + "conditions"); lc.Str(f+"requirement") == "MEETS_ANY" || len(conds) == 1 {
+				for j := range conds {
+					if a := lc.Str(fmt.Sprintf("%sconditions.%d.actionCondition.action", f, j)); a != "" {
+						kept[a] = true
+					}
+				}
+			}
+		}
+		var dropped []string
+		for _, acl := range g.ByType(restype.WAFv2WebACL) {
+			if !slices.Contains(lc.Dependencies, acl.URN) {
+				continue
+			}
+			if acl.Unknown("rules") || acl.Unknown("defaultAction") {
+				lc.sawUnknown()
+			}
+			for _, a := range wafDecisions(acl) {
+				if !kept[a] {
+					dropped = append(dropped, a)
+				}
+			}
+		}
+		if len(dropped) > 0 {
+			return fmt.Sprintf("drops the %s decisions of its web ACL's rules from the logs; keep them in its KEEP filter", strings.Join(dropped, ", "))
+		}
+		return ""
+	})(g)
 }
 
 // scheduleDays returns the longest gap, in days, of a Secrets Manager

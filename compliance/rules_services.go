@@ -253,9 +253,15 @@ func serviceRules() []Rule {
 						}
 						foreign := ""
 						for _, p := range s.principals() {
-							if p == "*" || p == "AWS:*" {
+							acct, isAWS := strings.CutPrefix(p, "AWS:")
+							switch {
+							case p == "*" || p == "AWS:*":
 								foreign = p
-							} else if acct, ok := strings.CutPrefix(p, "AWS:"); ok && !strings.Contains(acct, ":"+g.Account+":") && acct != g.Account && g.Account != "" {
+							case isAWS && g.Account == "":
+								// Whose account it is cannot be told
+								// before the stack's is known.
+								r.sawUnknown()
+							case isAWS && !strings.Contains(acct, ":"+g.Account+":") && acct != g.Account:
 								foreign = acct
 							}
 						}

@@ -15,12 +15,30 @@ import (
 // neither the provider nor AWS says at deployment.
 func targetPortsOpen(g *Graph) []Violation {
 	var lbGroups []string
+	unknown := false
 	for _, lb := range g.ByType(restype.LBLoadBalancer) {
+		unknown = unknown || lb.Unknown("securityGroups")
 		for _, sg := range lb.List("securityGroups") {
 			if s, ok := sg.(string); ok {
 				lbGroups = append(lbGroups, s)
+			} else {
+				unknown = true
 			}
 		}
+	}
+	for _, typ := range []string{restype.VPCSecurityGroupEgressRule, restype.VPCSecurityGroupIngressRule} {
+		for _, r := range g.ByType(typ) {
+			unknown = unknown || r.Unknown("securityGroupId") || r.Unknown("referencedSecurityGroupId")
+		}
+	}
+	if unknown {
+		// The groups' ids are computed: which rule belongs to the load
+		// balancer's groups is not known until apply.
+		var out []Violation
+		for _, tg := range g.ByType(restype.LBTargetGroup) {
+			out = append(out, notJudged(tg))
+		}
+		return out
 	}
 	if len(lbGroups) == 0 {
 		return nil

@@ -31,6 +31,7 @@ const (
 	RuleAnonymousIP     = "aws-anonymous-ip"
 	RuleKnownBadInputs  = "aws-known-bad-inputs"
 	RuleCommon          = "aws-common"
+	RuleBodySize        = "body-size"
 	RuleSQLi            = "aws-sqli"
 	RuleBotControl      = "aws-bot-control"
 	RuleAccountTakeover = "aws-account-takeover"
@@ -46,6 +47,7 @@ var Priorities = map[string]int{
 	RuleAnonymousIP:     20,
 	RuleKnownBadInputs:  30,
 	RuleCommon:          40,
+	RuleBodySize:        45,
 	RuleSQLi:            50,
 	RuleBotControl:      60,
 	RuleAccountTakeover: 70,
@@ -76,6 +78,12 @@ type WebACLArgs struct {
 	AccountTakeoverLoginPath string
 	// Site, Auth and PerUser are the rate-based rules.
 	Site, Auth, PerUser limits.RateRule
+	// MaxBodyKB is the largest request body, in KB, the API paths
+	// (PerUser.Paths) accept. At limits.CoreBodyLimitKB (or 0) the Core
+	// rule set blocks every body over 8 KB; above it, the API paths accept
+	// bodies up to MaxBodyKB that declare their length (Content-Length),
+	// of which WAF inspects the first 8 KB only.
+	MaxBodyKB int
 	// PerUserKey is where the per-user rule finds the user: a header or a
 	// cookie named PerUserKeyName.
 	PerUserKey     limits.UserKey
@@ -131,6 +139,11 @@ func (a *WebACLArgs) Validate() error {
 	}{{"site", a.Site, false}, {"auth", a.Auth, true}, {"perUser", a.PerUser, true}} {
 		for _, p := range r.rule.Check(r.scoped) {
 			ps.Add(r.name+"."+p.Setting, "%s", p.Message)
+		}
+	}
+	if a.MaxBodyKB != 0 {
+		for _, p := range limits.CheckMaxBodyKB(a.MaxBodyKB) {
+			ps.Add("MaxBodyKB", "%s", p.Message)
 		}
 	}
 	return errors.Join(ps.Errors()...)
@@ -352,12 +365,82 @@ func scopeDown(paths []string) wafv2.WebAclRuleStatementRateBasedStatementScopeD
 	}
 }
 
+// CoreBodyRule is the Core rule set's rule that blocks bodies over 8 KB,
+// and CoreBodyLabel the label it adds to a request it matches (WAF
+// developer guide, "Core rule set (CRS) managed rule group").
+const (
+	CoreBodyRule  = "SizeRestrictions_BODY"
+	CoreBodyLabel = "awswaf:managed:aws:core-rule-set:SizeRestrictions_Body"
+)
+
+// bodySize blocks, after the Core rule set counted and labelled a body over
+// 8 KB: such a body outside the API paths (the Core rule set's own
+// limit); a declared Content-Length over MaxBodyKB anywhere; and such a
+// body without a declared length (chunked), whose size WAF cannot see past
+// 8 KB on a load balancer (WAF API reference, Body: "For Application Load
+// Balancer and AppSync, the limit is fixed at 8 KB"; AssociationConfig
+// raises it only for CloudFront, API Gateway, Cognito, App Runner and
+// Verified Access). Nesting stays within the provider's three levels of
+// statements (terraform-provider-aws wafv2/schemas.go), hence one regex
+// for the API paths rather than an OR of path matches.
+func (b *aclBuilder) bodySize() wafv2.WebAclRuleArgs {
+	label := func() wafv2.WebAclRuleStatementArgs {
+		return wafv2.WebAclRuleStatementArgs{LabelMatchStatement: &wafv2.WebAclRuleStatementLabelMatchStatementArgs{
+			Scope: pulumi.String("LABEL"), Key: pulumi.String(CoreBodyLabel),
+		}}
+	}
+	contentLength := func(regex string) wafv2.WebAclRuleStatementArgs {
+		return wafv2.WebAclRuleStatementArgs{RegexMatchStatement: &wafv2.WebAclRuleStatementRegexMatchStatementArgs{
+			RegexString: pulumi.String(regex),
+			FieldToMatch: wafv2.WebAclRuleStatementRegexMatchStatementFieldToMatchArgs{
+				SingleHeader: &wafv2.WebAclRuleStatementRegexMatchStatementFieldToMatchSingleHeaderArgs{Name: pulumi.String("content-length")},
+			},
+			TextTransformations: wafv2.WebAclRuleStatementRegexMatchStatementTextTransformationArray{
+				wafv2.WebAclRuleStatementRegexMatchStatementTextTransformationArgs{Priority: pulumi.Int(0), Type: pulumi.String("NONE")},
+			},
+		}}
+	}
+	apiPaths := wafv2.WebAclRuleStatementArgs{RegexMatchStatement: &wafv2.WebAclRuleStatementRegexMatchStatementArgs{
+		RegexString:  pulumi.String(limits.PathPrefixRegex(b.args.PerUser.Paths)),
+		FieldToMatch: wafv2.WebAclRuleStatementRegexMatchStatementFieldToMatchArgs{UriPath: &wafv2.WebAclRuleStatementRegexMatchStatementFieldToMatchUriPathArgs{}},
+		TextTransformations: wafv2.WebAclRuleStatementRegexMatchStatementTextTransformationArray{
+			wafv2.WebAclRuleStatementRegexMatchStatementTextTransformationArgs{Priority: pulumi.Int(0), Type: pulumi.String("LOWERCASE")},
+		},
+	}}
+	not := func(s wafv2.WebAclRuleStatementArgs) wafv2.WebAclRuleStatementArgs {
+		return wafv2.WebAclRuleStatementArgs{NotStatement: &wafv2.WebAclRuleStatementNotStatementArgs{Statements: wafv2.WebAclRuleStatementArray{s}}}
+	}
+	and := func(s ...wafv2.WebAclRuleStatementInput) wafv2.WebAclRuleStatementArgs {
+		return wafv2.WebAclRuleStatementArgs{AndStatement: &wafv2.WebAclRuleStatementAndStatementArgs{Statements: wafv2.WebAclRuleStatementArray(s)}}
+	}
+	return wafv2.WebAclRuleArgs{
+		Name:     pulumi.String(RuleBodySize),
+		Priority: pulumi.Int(Priorities[RuleBodySize]),
+		Action:   &wafv2.WebAclRuleActionArgs{Block: &wafv2.WebAclRuleActionBlockArgs{}},
+		Statement: wafv2.WebAclRuleStatementArgs{OrStatement: &wafv2.WebAclRuleStatementOrStatementArgs{Statements: wafv2.WebAclRuleStatementArray{
+			and(label(), not(apiPaths)),
+			contentLength(limits.DecimalOverRegex(b.args.MaxBodyKB * 1024)),
+			and(label(), not(contentLength(limits.DecimalRegex))),
+		}}},
+		VisibilityConfig: b.visibility(RuleBodySize),
+	}
+}
+
+// LoggedActions are the decisions the WAF logs keep: every one the rules
+// make but ALLOW. EXCLUDED_AS_COUNT is what a managed rule overridden to
+// Count logs (the counted hosting-provider matches, the Core rule set's
+// body rule when MaxBodyKB raises the limit): "The value EXCLUDED_AS_COUNT
+// matches on excluded rules and also on rules that have a rule action
+// override of Count" (WAFv2 API, ActionCondition; the ActionValue enum of
+// the aws-sdk-go v1.55.8 model).
+var LoggedActions = []string{"BLOCK", "COUNT", "EXCLUDED_AS_COUNT", "CAPTCHA", "CHALLENGE"}
+
 // RedactedHeaders are the headers WAF logs never show (FSBP WAF.11 asks
 // for logging; these keep credentials out of it).
 var RedactedHeaders = []string{"authorization", "cookie"}
 
-// logging sends the BLOCK and COUNT decisions to an encrypted log group
-// whose name WAF requires to start with aws-waf-logs-.
+// logging sends every decision but ALLOW (LoggedActions) to an encrypted
+// log group whose name WAF requires to start with aws-waf-logs-.
 func (b *aclBuilder) logging(ctx *pulumi.Context, name string, acl *wafv2.WebAcl, parent pulumi.ResourceOption) (*cloudwatch.LogGroup, error) {
 	a := b.args
 	lg, err := cloudwatch.NewLogGroup(ctx, name+"-waf", &cloudwatch.LogGroupArgs{
@@ -378,6 +461,12 @@ func (b *aclBuilder) logging(ctx *pulumi.Context, name string, acl *wafv2.WebAcl
 			SingleHeader: &wafv2.WebAclLoggingConfigurationRedactedFieldSingleHeaderArgs{Name: pulumi.String(h)},
 		})
 	}
+	var kept wafv2.WebAclLoggingConfigurationLoggingFilterFilterConditionArray
+	for _, action := range LoggedActions {
+		kept = append(kept, wafv2.WebAclLoggingConfigurationLoggingFilterFilterConditionArgs{
+			ActionCondition: &wafv2.WebAclLoggingConfigurationLoggingFilterFilterConditionActionConditionArgs{Action: pulumi.String(action)},
+		})
+	}
 	_, err = wafv2.NewWebAclLoggingConfiguration(ctx, name, &wafv2.WebAclLoggingConfigurationArgs{
 		ResourceArn:           acl.Arn,
 		LogDestinationConfigs: pulumi.StringArray{lg.Arn},
@@ -388,14 +477,7 @@ func (b *aclBuilder) logging(ctx *pulumi.Context, name string, acl *wafv2.WebAcl
 				wafv2.WebAclLoggingConfigurationLoggingFilterFilterArgs{
 					Behavior:    pulumi.String("KEEP"),
 					Requirement: pulumi.String("MEETS_ANY"),
-					Conditions: wafv2.WebAclLoggingConfigurationLoggingFilterFilterConditionArray{
-						wafv2.WebAclLoggingConfigurationLoggingFilterFilterConditionArgs{
-							ActionCondition: &wafv2.WebAclLoggingConfigurationLoggingFilterFilterConditionActionConditionArgs{Action: pulumi.String("BLOCK")},
-						},
-						wafv2.WebAclLoggingConfigurationLoggingFilterFilterConditionArgs{
-							ActionCondition: &wafv2.WebAclLoggingConfigurationLoggingFilterFilterConditionActionConditionArgs{Action: pulumi.String("COUNT")},
-						},
-					},
+					Conditions:  kept,
 				},
 			},
 		},
@@ -431,11 +513,23 @@ func (b *aclBuilder) rules(ctx *pulumi.Context, name string, parent pulumi.Resou
 			},
 		}))
 	}
-	rules = append(rules,
-		b.managed(RuleKnownBadInputs, wcu.KnownBadInputs, nil, nil),
-		b.managed(RuleCommon, wcu.CommonRuleSet, nil, nil),
-		b.managed(RuleSQLi, wcu.SQLi, nil, nil),
-	)
+	rules = append(rules, b.managed(RuleKnownBadInputs, wcu.KnownBadInputs, nil, nil))
+	if b.args.MaxBodyKB > limits.CoreBodyLimitKB {
+		// The Core rule set's body rule only counts (and labels); the
+		// body-size rule after it blocks in its place what the API paths
+		// must not accept.
+		rules = append(rules, b.managed(RuleCommon, wcu.CommonRuleSet, nil, wafv2.WebAclRuleStatementManagedRuleGroupStatementRuleActionOverrideArray{
+			wafv2.WebAclRuleStatementManagedRuleGroupStatementRuleActionOverrideArgs{
+				Name: pulumi.String(CoreBodyRule),
+				ActionToUse: wafv2.WebAclRuleStatementManagedRuleGroupStatementRuleActionOverrideActionToUseArgs{
+					Count: &wafv2.WebAclRuleStatementManagedRuleGroupStatementRuleActionOverrideActionToUseCountArgs{},
+				},
+			},
+		}), b.bodySize())
+	} else {
+		rules = append(rules, b.managed(RuleCommon, wcu.CommonRuleSet, nil, nil))
+	}
+	rules = append(rules, b.managed(RuleSQLi, wcu.SQLi, nil, nil))
 	if b.args.BotControl {
 		rules = append(rules, b.managed(RuleBotControl, wcu.BotControl, wafv2.WebAclRuleStatementManagedRuleGroupStatementManagedRuleGroupConfigArray{
 			wafv2.WebAclRuleStatementManagedRuleGroupStatementManagedRuleGroupConfigArgs{

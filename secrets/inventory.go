@@ -16,7 +16,6 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/lambda"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/secretsmanager"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/vpc"
-	"github.com/pulumi/pulumi-random/sdk/v4/go/random"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/example/hardening/audit"
@@ -216,10 +215,13 @@ func (a *InventoryArgs) Validate() error {
 // rotated reports whether the rotation function rotates s.
 func rotated(s SecretArgs) bool { return s.Kind != secretkind.External }
 
-// pulumiWrites reports whether Pulumi writes s's value (a SecretVersion).
-func pulumiWrites(s SecretArgs) bool {
-	return s.Kind == secretkind.APIKey || s.Kind == secretkind.External
-}
+// pulumiWrites reports whether Pulumi writes s's value (a SecretVersion):
+// only for external secrets. A rotated secret's first value comes from its
+// first rotation: a version Pulumi wrote would lose its staging labels
+// after two rotations, and Secrets Manager may delete a version without
+// one (UpdateSecretVersionStage API reference); a refresh would then drop
+// it and the next `pulumi up` write the retired value back as AWSCURRENT.
+func pulumiWrites(s SecretArgs) bool { return s.Kind == secretkind.External }
 
 // inventoryBuilder holds what every step of one NewInventory call reads and
 // none changes.
@@ -332,7 +334,9 @@ func (b *inventoryBuilder) function(rot *rotationInfra, rolePolicy *iam.RolePoli
 		Timeout:                      pulumi.Int(30),
 		Role:                         rot.role.Arn,
 		ReservedConcurrentExecutions: concurrency,
-		KmsKeyArn:                    a.Key.KeyARN,
+		// No kmsKeyArn: the function has no environment variables, and
+		// Lambda does not save a key without them, so a refresh would read
+		// it back empty on every run (pulumi-aws lambda.Function kmsKeyArn).
 		VpcConfig: &lambda.FunctionVpcConfigArgs{
 			// The subnets, once the endpoint exists.
 			SubnetIds: pulumi.All(a.SubnetIDs, a.SecretsManagerEndpointID).ApplyT(func(v []any) []string {
@@ -401,8 +405,8 @@ func Tags(s SecretArgs) map[string]string {
 	return t
 }
 
-// secrets creates each secret, its resource policy and, for api-key and
-// external secrets, its first value.
+// secrets creates each secret, its resource policy and, for external
+// secrets, its value.
 func (b *inventoryBuilder) secrets(rot *rotationInfra, replicaKeys map[string]*kms.ReplicaKey) (*madeSecrets, error) {
 	a, ctx := b.args, b.ctx
 	made := &madeSecrets{
@@ -462,37 +466,18 @@ func (b *inventoryBuilder) secrets(rot *rotationInfra, replicaKeys map[string]*k
 			return nil, err
 		}
 
-		var value pulumi.StringOutput
-		var versionOpts []pulumi.ResourceOption
-		switch s.Kind {
-		case secretkind.APIKey:
-			pw, err := random.NewRandomPassword(ctx, b.child(s.Name), &random.RandomPasswordArgs{
-				Length:     pulumi.Int(s.Length),
-				Special:    pulumi.Bool(false),
-				MinUpper:   pulumi.Int(1),
-				MinLower:   pulumi.Int(1),
-				MinNumeric: pulumi.Int(1),
-			}, b.parent)
-			if err != nil {
-				return nil, err
-			}
-			value = pw.Result
-			// The rotation function replaces the value; a later `pulumi up`
-			// must not put the first one back.
-			versionOpts = append(versionOpts, pulumi.IgnoreChanges([]string{"secretString", "versionStages"}))
-		case secretkind.External:
-			// The owner of an external value changes it with
-			// `pulumi config set --secret`, and the next `pulumi up` applies it.
-			value = s.Value
-		default:
-			// A generated secret's first value comes from the immediate
-			// first rotation, so it never passes through Pulumi.
+		if !writes {
+			// A rotated secret's first value comes from its first
+			// rotation, so it never passes through Pulumi.
 			continue
 		}
+		// The owner of an external value changes it with
+		// `pulumi config set --secret`, and the next `pulumi up` applies it.
+		value := s.Value
 		made.versions[s.Name], err = secretsmanager.NewSecretVersion(ctx, b.child(s.Name), &secretsmanager.SecretVersionArgs{
 			SecretId:     secret.ID(),
 			SecretString: pulumi.ToSecret(value).(pulumi.StringOutput),
-		}, append([]pulumi.ResourceOption{b.parent, pulumi.DependsOn([]pulumi.Resource{made.policies[s.Name]})}, versionOpts...)...)
+		}, b.parent, pulumi.DependsOn([]pulumi.Resource{made.policies[s.Name]}))
 		if err != nil {
 			return nil, err
 		}
@@ -583,8 +568,8 @@ func (b *inventoryBuilder) rotations(fn *lambda.Function, made *madeSecrets, rol
 			RotationRules: secretsmanager.SecretRotationRotationRulesArgs{
 				AutomaticallyAfterDays: pulumi.Int(s.RotationDays),
 			},
-			// A generated secret gets its first value now.
-			RotateImmediately: pulumi.Bool(s.Kind == secretkind.Generated),
+			// Every rotated secret gets its first value now.
+			RotateImmediately: pulumi.Bool(true),
 		}, b.parent, pulumi.DependsOn(rotationDependencies(made, rolePolicy, s, perm))); err != nil {
 			return err
 		}
@@ -593,15 +578,9 @@ func (b *inventoryBuilder) rotations(fn *lambda.Function, made *madeSecrets, rol
 }
 
 // rotationDependencies are what a secret's rotation schedule waits for: the
-// invoke permission, the function's role policy, the secret's policy, and
-// an api-key's first value (without it, the schedule's first testSecret
-// dry run finds no AWSCURRENT).
+// invoke permission, the function's role policy and the secret's policy.
 func rotationDependencies(made *madeSecrets, rolePolicy *iam.RolePolicy, s SecretArgs, perm pulumi.Resource) []pulumi.Resource {
-	deps := []pulumi.Resource{perm, rolePolicy, made.policies[s.Name]}
-	if v := made.versions[s.Name]; v != nil {
-		deps = append(deps, v)
-	}
-	return deps
+	return []pulumi.Resource{perm, rolePolicy, made.policies[s.Name]}
 }
 
 // Event patterns of the audit rules.

@@ -221,6 +221,8 @@ func TestValidationMessages(t *testing.T) {
 		{"alert email", map[string]string{"alerts": `{"emails":["Security <sec@example.com>"]}`}, `alerts.emails[0]: "Security <sec@example.com>" is not a plain email address`},
 		{"alert endpoint http", map[string]string{"alerts": `{"httpsEndpoints":["http://hooks.example.com/x"]}`}, `alerts.httpsEndpoints[0]: "http://hooks.example.com/x" is not an https:// URL`},
 		{"rate mode", map[string]string{"rateLimit": `{"mode":"off"}`}, `rateLimit.mode: "off" is not a mode; use "block" or "count"`},
+		{"API body limit under the Core rule set's", map[string]string{"rateLimit": `{"maxBodyKB":4}`}, "rateLimit.maxBodyKB: 4 is out of range; use 8 (the Core rule set's limit, every byte inspected) to 10240 KB"},
+		{"API body limit too large", map[string]string{"rateLimit": `{"maxBodyKB":20000}`}, "rateLimit.maxBodyKB: 20000 is out of range"},
 		{"rate metric prefix", map[string]string{"rateLimit": `{"metricPrefix":"All"}`}, `rateLimit.metricPrefix: "All" is not a WAF metric name`},
 		{"rate metric prefix characters", map[string]string{"rateLimit": `{"metricPrefix":"my metrics"}`}, `rateLimit.metricPrefix: "my metrics" is not a WAF metric name`},
 		{"rate block list CIDR", map[string]string{"rateLimit": `{"ipBlockList":["203.0.113.7/24"]}`}, `rateLimit.ipBlockList[0]: "203.0.113.7/24" is not an IPv4 CIDR with its network address`},

@@ -29,8 +29,8 @@ type Secrets struct {
 	// Deployers are the IAM role ARNs (no wildcards) that run `pulumi up`
 	// and `pulumi refresh` by hand. The secret policies deny everyone else
 	// the reads, writes, tag and policy changes the provider makes on
-	// secrets whose value Pulumi writes (api-key and external, and the
-	// Cognito client secret); the CI deploy role is added to them. Required
+	// secrets whose value Pulumi writes (external ones and the Cognito
+	// client secret); the CI deploy role is added to them. Required
 	// when such a secret exists.
 	Deployers []string `json:"deployers"`
 	// LogRetentionDays is the function's log retention. Default 365.
@@ -140,7 +140,7 @@ func (s Secrets) validate(key string, workloads []Workload, kms KMS, stackRegion
 		errs = append(errs, fieldErr(key+".rotationConcurrency", "%d is out of range; reserve 1 to 10, or 0 for none", s.RotationConcurrency))
 	}
 	if len(s.Deployers) == 0 {
-		errs = append(errs, fieldErr(key+".deployers", "is empty; name the IAM role ARNs that run `pulumi up` by hand: the policies of the secrets whose value Pulumi writes (the Cognito client secret, api-key and external secrets) deny every other principal, the provider's reads and writes included"))
+		errs = append(errs, fieldErr(key+".deployers", "is empty; name the IAM role ARNs that run `pulumi up` by hand: the policies of the secrets whose value Pulumi writes (the Cognito client secret and external secrets) deny every other principal, the provider's reads and writes included"))
 	}
 	for i, d := range s.Deployers {
 		if !RoleARNRE.MatchString(d) {

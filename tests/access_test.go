@@ -232,10 +232,11 @@ func TestSecretAccess(t *testing.T) {
 		secret string
 		r      request
 	}{
-		// The provider writes the api-key's first value and reads it back.
-		{"app-api-key", request{"a configured deployer writes the value", deployer, admin, "secretsmanager:PutSecretValue", "us-east-1", true}},
-		{"app-api-key", request{"a configured deployer reads it back and refreshes", deployer, admin, "secretsmanager:GetSecretValue", "us-east-1", true}},
-		{"app-api-key", request{"the CI deploy role refreshes it", output(ciDeploy, "arn").(string), admin, "secretsmanager:GetSecretValue", "us-east-1", true}},
+		// An api-key's values come from the rotation function only: Pulumi
+		// neither writes nor reads them back.
+		{"app-api-key", request{"a configured deployer cannot read it", deployer, admin, "secretsmanager:GetSecretValue", "us-east-1", false}},
+		{"app-api-key", request{"the CI deploy role cannot read it", output(ciDeploy, "arn").(string), admin, "secretsmanager:GetSecretValue", "us-east-1", false}},
+		{"app-api-key", request{"the rotation function reads the current value", output(rotationRole, "arn").(string), identityOf(rotationRole), "secretsmanager:GetSecretValue", "us-east-1", true}},
 		{"app-api-key", request{"an administrator not named cannot read it", other, admin, "secretsmanager:GetSecretValue", "us-east-1", false}},
 		{"app-api-key", request{"an administrator not named cannot plant a value", other, admin, "secretsmanager:PutSecretValue", "us-east-1", false}},
 		{"app-api-key", request{"an administrator not named cannot retag it (the tags steer rotation)", other, admin, "secretsmanager:TagResource", "us-east-1", false}},
@@ -261,14 +262,6 @@ func TestSecretsDeployOrder(t *testing.T) {
 	rp := find(t, m, restype.IAMRolePolicy, "of the rotation role", func(r mockaws.Resource) bool { return str(r, "role") == output(rotationRole, "name") })
 	t.Run("the function waits for its role's policy (network interfaces, logs)", func(t *testing.T) {
 		assert.Contains(t, fn.Dependencies, rp.URN, "function dependencies lack %s", rp.URN)
-	})
-	t.Run("an api-key's rotation waits for its first value", func(t *testing.T) {
-		secret := secretNamed(t, m, "app-api-key")
-		version := bySecretID(m, restype.SecretsManagerSecretVersion, "secretId", secret)
-		rot := bySecretID(m, restype.SecretsManagerSecretRotation, "secretId", secret)
-		require.Len(t, version, 1, "rotation %v does not depend on the version %v: its first testSecret finds no AWSCURRENT", rot, version)
-		require.Len(t, rot, 1, "rotation %v does not depend on the version %v: its first testSecret finds no AWSCURRENT", rot, version)
-		assert.Contains(t, rot[0].Dependencies, version[0].URN, "rotation %v does not depend on the version %v: its first testSecret finds no AWSCURRENT", rot, version)
 	})
 	t.Run("the replica region's provider carries aws:defaultTags", func(t *testing.T) {
 		var want struct {

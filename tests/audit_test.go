@@ -3,6 +3,7 @@ package tests
 import (
 	"encoding/json"
 	"fmt"
+	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/example/hardening/audit"
 	"github.com/example/hardening/baseline"
+	"github.com/example/hardening/compliance"
 	"github.com/example/hardening/internal/iampolicy"
 	"github.com/example/hardening/internal/mockaws"
 	"github.com/example/hardening/internal/restype"
@@ -386,4 +388,145 @@ func TestEveryAlarmTellsTheAlertsTopic(t *testing.T) {
 			}
 		}
 	}
+}
+
+// getSecretValueEvent is a CloudTrail record of GetSecretValue in the
+// shape CloudTrail writes (userIdentity of an assumed role with its
+// session issuer, or of an IAM user or the root user).
+func getSecretValueEvent(identity, secretID string) string {
+	return fmt.Sprintf(`{"eventVersion":"1.09","userIdentity":%s,"eventTime":"2026-12-01T10:00:00Z","eventSource":"secretsmanager.amazonaws.com","eventName":"GetSecretValue","awsRegion":"us-east-1","sourceIPAddress":"198.51.100.7","userAgent":"aws-sdk-go-v2","requestParameters":{"secretId":%q},"responseElements":null,"readOnly":true,"eventType":"AwsApiCall","recipientAccountId":%q}`,
+		identity, secretID, mockaws.AccountID)
+}
+
+// assumedRole is the userIdentity of a session of role (an IAM role ARN).
+func assumedRole(role string) string {
+	name := role[strings.LastIndex(role, "/")+1:]
+	return fmt.Sprintf(`{"type":"AssumedRole","principalId":"AROAEXAMPLE:session","arn":"arn:aws:sts::%[1]s:assumed-role/%[2]s/session","accountId":%[1]q,"accessKeyId":"ASIAEXAMPLE","sessionContext":{"sessionIssuer":{"type":"Role","principalId":"AROAEXAMPLE","arn":%[3]q,"accountId":%[1]q,"userName":%[2]q},"attributes":{"creationDate":"2026-12-01T09:59:00Z","mfaAuthenticated":"false"}}}`,
+		mockaws.AccountID, name, role)
+}
+
+// TestSecretReadsAlarmIgnoresDeployers: the reads-by-others filter counts
+// a stranger's read of the stack's secrets and an IAM user's or the root
+// user's, and not the reads the stack makes itself: its readers', the
+// rotation function's, and the deployers' (configured and the CI deploy
+// role), whose provider reads back the values Pulumi writes on every
+// `pulumi up` and refresh.
+func TestSecretReadsAlarmIgnoresDeployers(t *testing.T) {
+	for _, stack := range stacks {
+		m, cfg := deployed(t, stack), stackConfig(t, stack)
+		mf := find(t, m, restype.CloudWatchLogMetricFilter, audit.SecretReadsID, func(r mockaws.Resource) bool { return strings.HasSuffix(r.Name, "-"+audit.SecretReadsID) })
+		pattern := str(mf, "pattern")
+		client := output(secretNamed(t, m, stackconfig.ClientSecretName), "arn").(string)
+		role := func(suffix string) string {
+			if kind, ok := strings.CutPrefix(suffix, "-ci-"); ok {
+				// The CI roles are the bootstrap's, at fixed names.
+				return output(find(t, deployed(t, bootstraps[stack]), restype.IAMRole, suffix, func(r mockaws.Resource) bool {
+					return strings.HasSuffix(r.Name, "-"+stack+"-ci-"+kind)
+				}), "arn").(string)
+			}
+			return output(find(t, m, restype.IAMRole, suffix, func(r mockaws.Resource) bool { return strings.HasSuffix(r.Name, suffix) }), "arn").(string)
+		}
+		require.NotEmpty(t, cfg.Secrets.Deployers)
+		for _, c := range []struct {
+			name     string
+			identity string
+			secret   string
+			counted  bool
+		}{
+			{"a configured deployer refreshing the client secret", assumedRole(cfg.Secrets.Deployers[0]), client, false},
+			{"the CI deploy role refreshing it", assumedRole(role("-ci-deploy")), client, false},
+			{"the CI drift role refreshing it", assumedRole(role("-ci-drift")), client, false},
+			{"the app reading its secret", assumedRole(role("-app")), output(secretNamed(t, m, "app-db-password"), "arn").(string), false},
+			{"the rotation function", assumedRole(role("-rotation")), output(secretNamed(t, m, "app-db-password"), "arn").(string), false},
+			{"by name, as a deployer's CLI would", assumedRole(cfg.Secrets.Deployers[0]), "hardening-" + stack + "/" + stackconfig.ClientSecretName, false},
+			{"a stranger role", assumedRole("arn:aws:iam::" + mockaws.AccountID + ":role/someone-else"), client, true},
+			{"the CI preview role, which may not read values", assumedRole(role("-ci-preview")), client, true},
+			{"an IAM user", `{"type":"IAMUser","principalId":"AIDAEXAMPLE","arn":"arn:aws:iam::` + mockaws.AccountID + `:user/bob","accountId":"` + mockaws.AccountID + `","userName":"bob"}`, client, true},
+			{"the root user", `{"type":"Root","principalId":"` + mockaws.AccountID + `","arn":"arn:aws:iam::` + mockaws.AccountID + `:root","accountId":"` + mockaws.AccountID + `"}`, client, true},
+			{"a stranger reading another stack's secret", assumedRole("arn:aws:iam::" + mockaws.AccountID + ":role/someone-else"), "arn:aws:secretsmanager:us-east-1:" + mockaws.AccountID + ":secret:other-stack/x-AbCdEf", false},
+		} {
+			t.Run(stack+"/"+c.name, func(t *testing.T) {
+				got, err := matchFilter(pattern, getSecretValueEvent(c.identity, c.secret))
+				require.NoError(t, err, pattern)
+				assert.Equal(t, c.counted, got, "pattern %s", pattern)
+			})
+		}
+		t.Run(stack+"/a deployer's denied read of a generated secret raises the CIS 4.1 alarm instead", func(t *testing.T) {
+			unauthorized := find(t, m, restype.CloudWatchLogMetricFilter, "unauthorized-api-calls", func(r mockaws.Resource) bool { return strings.HasSuffix(r.Name, "-unauthorized-api-calls") })
+			event := strings.Replace(getSecretValueEvent(assumedRole(cfg.Secrets.Deployers[0]), output(secretNamed(t, m, "app-db-password"), "arn").(string)),
+				`"responseElements":null`, `"errorCode":"AccessDenied","errorMessage":"User is not authorized to perform: secretsmanager:GetSecretValue with an explicit deny in a resource-based policy","responseElements":null`, 1)
+			got, err := matchFilter(str(unauthorized, "pattern"), event)
+			require.NoError(t, err)
+			assert.True(t, got)
+		})
+		t.Run(stack+"/within CloudWatch Logs' 1,024 characters", func(t *testing.T) {
+			assert.LessOrEqual(t, len(pattern), 1024)
+		})
+	}
+}
+
+// TestTrailRecordsItsOwnDeliveries measures what the trail's data
+// selectors cover: every bucket of the stack, its own, the access-log
+// bucket and the load balancer's log bucket included, so it records the
+// deliveries into them. Leaving them out fails CIS 3.8/3.9 and Security
+// Hub S3.22/S3.23 (the rule judging them shows it on that variant), so the
+// stack keeps them, and docs/audit.md names each bucket and the cost.
+func TestTrailRecordsItsOwnDeliveries(t *testing.T) {
+	page, err := os.ReadFile("../docs/audit.md")
+	require.NoError(t, err)
+	for _, stack := range stacks {
+		m := deployed(t, stack)
+		trail := only(t, m, restype.CloudTrailTrail)
+		var values []string
+		sels, _ := input(trail, "eventSelectors").([]any)
+		for _, s := range sels {
+			drs, _ := s.(map[string]any)["dataResources"].([]any)
+			for _, d := range drs {
+				if dr := d.(map[string]any); dr["type"] == "AWS::S3::Object" {
+					for _, v := range dr["values"].([]any) {
+						values = append(values, v.(string))
+					}
+				}
+			}
+		}
+		covered := func(bucketARN string) bool {
+			// A value is an ARN prefix: "arn:aws:s3" is every bucket,
+			// "arn:aws:s3:::b/" one bucket (CloudTrail API, DataResource).
+			return slices.ContainsFunc(values, func(v string) bool { return strings.HasPrefix(bucketARN+"/", v) })
+		}
+		docs := map[string]string{"-trail": "**trail bucket**", "-access-logs": "**access-log bucket**", "-logs": "**load balancer's log bucket**"}
+		buckets := m.ByType(restype.S3BucketV2)
+		require.Len(t, buckets, len(docs), "the stack's buckets")
+		for _, b := range buckets {
+			t.Run(stack+"/"+b.Name, func(t *testing.T) {
+				assert.True(t, covered(output(b, "arn").(string)), "data selectors %v leave %s out", values, b.Name)
+				var named string
+				for suffix := range docs {
+					if strings.HasSuffix(b.Name, suffix) && len(suffix) > len(named) {
+						named = suffix
+					}
+				}
+				require.NotEmpty(t, named, "a bucket docs/audit.md does not know")
+				assert.Contains(t, string(page), docs[named], "docs/audit.md does not say the trail records writes into the %s", docs[named])
+			})
+		}
+	}
+	t.Run("leaving the stack's buckets out fails CIS 3.8/3.9 and S3.22/S3.23", func(t *testing.T) {
+		g := graphOf(t, "prod")
+		var exclude []any
+		for _, b := range g.ByType(restype.S3BucketV2) {
+			exclude = append(exclude, "arn:aws:s3:::"+b.Str("bucketPrefix"))
+		}
+		set(t, g, restype.CloudTrailTrail, "", "eventSelectors", nil)
+		urn := set(t, g, restype.CloudTrailTrail, "", "advancedEventSelectors", advancedSelectors(map[string]any{"field": "resources.ARN", "notStartsWiths": exclude}))
+		rule, ok := compliance.Lookup("cloudtrail-s3-data-events")
+		require.True(t, ok)
+		for _, c := range []string{"CIS 3.8", "CIS 3.9", "SecurityHub S3.22", "SecurityHub S3.23"} {
+			assert.Contains(t, rule.Controls, c)
+		}
+		v := rule.Check(g)
+		require.Len(t, v, 1)
+		assert.Equal(t, urn, v[0].URN)
+		assert.Contains(t, v[0].Message, "in every bucket")
+	})
 }

@@ -2,6 +2,7 @@ package tests
 
 import (
 	"encoding/json"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -15,6 +16,7 @@ import (
 	"github.com/example/hardening/internal/restype"
 	"github.com/example/hardening/ratelimit"
 	"github.com/example/hardening/ratelimit/limits"
+	"github.com/example/hardening/ratelimit/wcu"
 	"github.com/example/hardening/stackconfig"
 )
 
@@ -76,9 +78,81 @@ type (
 				Type     string
 			}
 		}
-		OrStatement *struct{ Statements []wafStatement }
+		OrStatement         *struct{ Statements []wafStatement }
+		AndStatement        *struct{ Statements []wafStatement }
+		NotStatement        *struct{ Statements []wafStatement }
+		LabelMatchStatement *struct{ Scope, Key string }
+		RegexMatchStatement *struct {
+			RegexString  string
+			FieldToMatch struct {
+				URIPath      *struct{}
+				SingleHeader *struct{ Name string }
+			}
+			TextTransformations []struct {
+				Priority int
+				Type     string
+			}
+		}
 	}
 )
+
+// wafRequest is what the body-size rule sees of a request: its path, its
+// Content-Length header if any, and the labels earlier rules added.
+type wafRequest struct {
+	path          string
+	contentLength string // "" when absent
+	labels        []string
+}
+
+// matches evaluates the statements the body-size rule uses, as WAF does:
+// label matches, regex matches on the URI path or one header after their
+// text transformations (an absent header matches no regex), and AND, OR
+// and NOT (WAF developer guide, "Rule statements").
+func (s wafStatement) matches(t *testing.T, r wafRequest) bool {
+	t.Helper()
+	all := func(ss []wafStatement, any bool) bool {
+		for _, x := range ss {
+			if x.matches(t, r) == any {
+				return any
+			}
+		}
+		return !any
+	}
+	switch {
+	case s.OrStatement != nil:
+		return all(s.OrStatement.Statements, true)
+	case s.AndStatement != nil:
+		return all(s.AndStatement.Statements, false)
+	case s.NotStatement != nil:
+		require.Len(t, s.NotStatement.Statements, 1, "a NOT statement negates one statement")
+		return !s.NotStatement.Statements[0].matches(t, r)
+	case s.LabelMatchStatement != nil:
+		require.Equal(t, "LABEL", s.LabelMatchStatement.Scope)
+		return slices.Contains(r.labels, s.LabelMatchStatement.Key)
+	case s.RegexMatchStatement != nil:
+		re := s.RegexMatchStatement
+		value, present := r.path, true
+		if h := re.FieldToMatch.SingleHeader; h != nil {
+			require.Equal(t, "content-length", h.Name)
+			value, present = r.contentLength, r.contentLength != ""
+		}
+		if !present {
+			return false
+		}
+		for _, tt := range re.TextTransformations {
+			switch tt.Type {
+			case "LOWERCASE":
+				value = strings.ToLower(value)
+			case "NONE":
+			default:
+				require.Failf(t, "precondition", "transformation %s is not modelled", tt.Type)
+			}
+		}
+		return regexp.MustCompile(re.RegexString).MatchString(value)
+	}
+	require.Failf(t, "precondition", "statement %+v is not modelled", s)
+	return false
+}
 
 // wafRules returns the web ACL's rules as WAF would receive them.
 func wafRules(t *testing.T, acl mockaws.Resource) []wafRule {
@@ -146,6 +220,7 @@ func wafRuns(t *testing.T) []wafRun {
 	setField(t, s, "rateLimit", "accountTakeover", map[string]any{"enabled": true, "loginPath": "/login"})
 	setField(t, s, "rateLimit", "forwardedIpHeader", "X-Forwarded-For")
 	setField(t, s, "rateLimit", "perUser", map[string]any{"key": "cookie", "keyName": "session"})
+	setField(t, s, "rateLimit", "maxBodyKB", 256)
 	m, err := s.Run(baseline.Run)
 	require.NoError(t, err, "prod with every WAF option")
 	cfg, err := stackconfig.Parse(s.Value, s.IsSecret)
@@ -187,7 +262,11 @@ func TestWebACL(t *testing.T) {
 			if rl.AnonymousIPList {
 				want = append(want, ratelimit.RuleAnonymousIP)
 			}
-			want = append(want, ratelimit.RuleKnownBadInputs, ratelimit.RuleCommon, ratelimit.RuleSQLi)
+			want = append(want, ratelimit.RuleKnownBadInputs, ratelimit.RuleCommon)
+			if rl.MaxBodyKB > limits.CoreBodyLimitKB {
+				want = append(want, ratelimit.RuleBodySize)
+			}
+			want = append(want, ratelimit.RuleSQLi)
 			if rl.BotControl {
 				want = append(want, ratelimit.RuleBotControl)
 			}
@@ -399,8 +478,11 @@ func TestWAFLogging(t *testing.T) {
 					}
 				}
 			}
-			assert.True(t, kept["BLOCK"], "filter %+v does not keep every BLOCK and COUNT", filter)
-			assert.True(t, kept["COUNT"], "filter %+v does not keep every BLOCK and COUNT", filter)
+			// A managed rule overridden to Count (the hosting-provider
+			// rule, the Core rule set's body rule) logs EXCLUDED_AS_COUNT.
+			for _, a := range []string{"BLOCK", "COUNT", "EXCLUDED_AS_COUNT"} {
+				assert.True(t, kept[a], "filter %+v drops every %s decision", filter, a)
+			}
 		})
 	}
 }
@@ -434,5 +516,74 @@ func TestWAFAlarms(t *testing.T) {
 	}
 	t.Run("prod blocks; dev may count", func(t *testing.T) {
 		assert.Equal(t, limits.Block, stackConfig(t, "prod").RateLimit.Mode, "prod rate rules")
+	})
+}
+
+// TestAPIBodyLimit: by default the Core rule set blocks every body over 8 KB
+// (the most WAF inspects behind a load balancer) and nothing overrides it;
+// with rateLimit.maxBodyKB raised, only its body rule counts, and the
+// body-size rule after it blocks what the API paths must not accept:
+// bodies over 8 KB elsewhere, a Content-Length over the limit, and bodies
+// over 8 KB that declare no length.
+func TestAPIBodyLimit(t *testing.T) {
+	for _, stack := range stacks {
+		t.Run(stack+"/the Core rule set keeps its 8 KB limit by default", func(t *testing.T) {
+			rules := wafRules(t, only(t, deployed(t, stack), restype.WAFv2WebACL))
+			assert.Empty(t, ruleNamed(t, rules, ratelimit.RuleCommon).Statement.ManagedRuleGroupStatement.RuleActionOverrides)
+			for _, r := range rules {
+				assert.NotEqual(t, ratelimit.RuleBodySize, r.Name)
+			}
+		})
+	}
+	s := loadStack(t, "prod")
+	setField(t, s, "rateLimit", "maxBodyKB", 64)
+	setField(t, s, "rateLimit", "perUser", map[string]any{"paths": []string{"/api/", "/v2/"}})
+	m, err := s.Run(baseline.Run)
+	require.NoError(t, err)
+	rules := wafRules(t, only(t, m, restype.WAFv2WebACL))
+	crs := ruleNamed(t, rules, ratelimit.RuleCommon)
+	t.Run("only the Core rule set's body rule counts", func(t *testing.T) {
+		o := crs.Statement.ManagedRuleGroupStatement.RuleActionOverrides
+		require.Len(t, o, 1)
+		assert.Equal(t, ratelimit.CoreBodyRule, o[0].Name)
+		assert.Contains(t, o[0].ActionToUse, "count")
+		assert.NotNil(t, crs.OverrideAction.None, "the group keeps its other rules' actions")
+	})
+	body := ruleNamed(t, rules, ratelimit.RuleBodySize)
+	t.Run("the body-size rule blocks after the Core rule set labels", func(t *testing.T) {
+		require.NotNil(t, body.Action)
+		assert.NotNil(t, body.Action.Block)
+		assert.Greater(t, body.Priority, crs.Priority, "a label match sees only labels of rules before it")
+		assert.Less(t, body.Priority, ruleNamed(t, rules, ratelimit.RuleSQLi).Priority)
+	})
+	label := []string{ratelimit.CoreBodyLabel}
+	for _, c := range []struct {
+		name    string
+		req     wafRequest
+		blocked bool
+	}{
+		{"a 20 KB API body with its length passes", wafRequest{"/api/upload", "20480", label}, false},
+		{"on the second API path too", wafRequest{"/v2/items", "40000", label}, false},
+		{"paths compare lower-cased", wafRequest{"/API/upload", "20480", label}, false},
+		{"exactly the limit passes", wafRequest{"/api/upload", "65536", label}, false},
+		{"a byte over the limit is blocked", wafRequest{"/api/upload", "65537", label}, true},
+		{"a declared 1 MB body is blocked", wafRequest{"/api/upload", "1048576", label}, true},
+		{"leading zeros do not hide a length", wafRequest{"/api/upload", "000100000", label}, true},
+		{"a length over the limit is blocked on any path", wafRequest{"/static/x", "70000", nil}, true},
+		{"over 8 KB outside the API paths is blocked as the Core rule set would", wafRequest{"/login", "20480", label}, true},
+		{"a path that only contains an API prefix is not an API path", wafRequest{"/static/api/x", "20480", label}, true},
+		{"over 8 KB with no declared length (chunked) is blocked", wafRequest{"/api/upload", "", label}, true},
+		{"a small body passes everywhere", wafRequest{"/login", "512", nil}, false},
+		{"a small chunked body passes", wafRequest{"/api/upload", "", nil}, false},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			assert.Equal(t, c.blocked, body.Statement.matches(t, c.req))
+		})
+	}
+	t.Run("its capacity is counted", func(t *testing.T) {
+		cfg, err := stackconfig.Parse(s.Value, s.IsSecret)
+		require.NoError(t, err)
+		// One more API path than prod's, and the body-size rule.
+		assert.Equal(t, stackConfig(t, "prod").RateLimit.Capacity()+wcu.PathPrefix+wcu.BodySizeRule, cfg.RateLimit.Capacity())
 	})
 }

@@ -29,7 +29,7 @@ import (
 // "<service>.<shape>".
 var Shapes = []string{
 	"iam.roleNameType", "iam.policyNameType", "cognito-idp.DomainType", "wafv2.MetricName",
-	"logs.LogGroupName", "secretsmanager.NameType", "kms.AliasNameType", "acm.DomainNameString",
+	"logs.LogGroupName", "logs.FilterPattern", "secretsmanager.NameType", "kms.AliasNameType", "acm.DomainNameString",
 }
 
 type shape struct {

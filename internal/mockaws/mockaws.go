@@ -18,6 +18,7 @@ import (
 
 	"github.com/example/hardening/internal/restype"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource/plugin"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/tokens"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
@@ -63,16 +64,73 @@ type Resource struct {
 // registers. It is safe for the concurrent calls the Pulumi runtime makes.
 type Mocks struct {
 	project, stack, region, account string
+	// preview answers as the providers do in a first `pulumi preview`:
+	// no ids, and every output that is not an input unknown.
+	preview bool
 
 	mu        sync.Mutex
 	resources []Resource
 	invokes   []string
 }
 
-// NewMocks returns mocks for one stack in region and account: the
-// caller's identity, and every ARN the mocks make, are of that account.
+// NewMocks returns mocks for one stack in region and account, answering
+// as the providers do in `pulumi up`: every output known, the caller's
+// identity and every ARN of that account.
 func NewMocks(project, stack, region, account string) *Mocks {
 	return &Mocks{project: project, stack: stack, region: region, account: account}
+}
+
+// NewPreviewMocks returns mocks that answer as the providers do in the
+// first `pulumi preview` of a stack: pulumi-aws (a bridged Terraform
+// provider) plans a new resource with its configured inputs and marks
+// every computed attribute unknown, its id included. The program must then
+// run with ctx.DryRun() true (Stack.Preview does both).
+func NewPreviewMocks(project, stack, region, account string) *Mocks {
+	return &Mocks{project: project, stack: stack, region: region, account: account, preview: true}
+}
+
+// PreviewOutputs are the outputs a provider returns when it plans a new
+// resource: the inputs, and each other output unknown. outputs are the
+// resource's full outputs, which name the computed ones.
+func PreviewOutputs(inputs, outputs resource.PropertyMap) resource.PropertyMap {
+	out := inputs.Copy()
+	for k := range outputs {
+		if _, isInput := inputs[k]; !isInput {
+			out[k] = resource.MakeComputed(resource.NewProperty(""))
+		}
+	}
+	return out
+}
+
+// previewKnownSecrets are the computed outputs the providers' schemas
+// declare secret (pulumi-tls privateKeyPem, the Cognito client secret,
+// pulumi-random's result). The program passes them on wrapped in
+// pulumi.ToSecret, and the Go SDK's mock monitor cannot carry a secret
+// whose value is unknown: it unmarshals inputs without KeepUnknowns and
+// fails with "malformed RPC secret: missing value". In a preview under
+// mocks they keep their mock values; no rule reads a secret's value, only
+// that it is secret. The engine test's stub provider, behind the real
+// engine, returns them unknown like every other computed output.
+var previewKnownSecrets = map[string][]string{
+	restype.TLSPrivateKey:         {"privateKeyPem", "privateKeyOpenssh", "privateKeyPemPkcs8"},
+	restype.CognitoUserPoolClient: {"clientSecret"},
+	restype.RandomPassword:        {"result", "bcryptHash"},
+}
+
+// previewInputs are a registration's inputs with their unknown values. The
+// Go SDK's mock monitor drops unknown inputs before NewResource sees them
+// (it unmarshals without KeepUnknowns), which would make a computed input
+// look unset; the request itself still carries them.
+func previewInputs(args pulumi.MockResourceArgs) (resource.PropertyMap, error) {
+	rpc := args.RegisterRPC
+	if rpc == nil || rpc.GetObject() == nil {
+		return args.Inputs.Copy(), nil
+	}
+	in, err := plugin.UnmarshalProperties(rpc.GetObject(), plugin.MarshalOptions{KeepUnknowns: true, KeepSecrets: true, KeepResources: true})
+	if err != nil {
+		return nil, fmt.Errorf("mockaws: inputs of %s %s: %w", args.TypeToken, args.Name, err)
+	}
+	return in, nil
 }
 
 // Zones are the availability zones the mocked region has.
@@ -178,6 +236,13 @@ func (m *Mocks) NewResource(args pulumi.MockResourceArgs) (string, resource.Prop
 		Custom: args.Custom,
 		Inputs: args.Inputs.Copy(),
 	}
+	if m.preview {
+		in, err := previewInputs(args)
+		if err != nil {
+			return "", nil, err
+		}
+		r.Inputs = in
+	}
 	if rpc := args.RegisterRPC; rpc != nil {
 		r.Parent = rpc.GetParent()
 		r.Dependencies = slices.Clone(rpc.GetDependencies())
@@ -200,7 +265,7 @@ func (m *Mocks) NewResource(args pulumi.MockResourceArgs) (string, resource.Prop
 		}
 	}
 	r.URN = m.urn(r.Parent, r.Type, r.Name)
-	for k, v := range args.Inputs {
+	for k, v := range r.Inputs {
 		if v.ContainsSecrets() {
 			r.SecretInputs = append(r.SecretInputs, string(k))
 		}
@@ -208,7 +273,7 @@ func (m *Mocks) NewResource(args pulumi.MockResourceArgs) (string, resource.Prop
 	sort.Strings(r.SecretInputs)
 
 	id := ""
-	outputs := args.Inputs.Copy()
+	outputs := r.Inputs.Copy()
 	if args.Custom {
 		id = m.physicalID(r)
 		r.ID = id
@@ -217,10 +282,22 @@ func (m *Mocks) NewResource(args pulumi.MockResourceArgs) (string, resource.Prop
 				outputs[k] = v
 			}
 		}
+		if m.preview {
+			id = ""
+			full := outputs
+			outputs = PreviewOutputs(r.Inputs, full)
+			for _, k := range previewKnownSecrets[r.Type] {
+				if v, ok := full[resource.PropertyKey(k)]; ok {
+					outputs[resource.PropertyKey(k)] = v
+				}
+			}
+		}
 	}
-	// The engine marks additionalSecretOutputs secret; so do the mocks.
+	// The engine marks additionalSecretOutputs secret; so do the mocks. An
+	// unknown one stays unknown: the mock monitor drops unknown outputs,
+	// and a secret around nothing is a malformed RPC secret.
 	for _, k := range r.AdditionalSecretOutputs {
-		if v, ok := outputs[resource.PropertyKey(k)]; ok && !v.IsSecret() {
+		if v, ok := outputs[resource.PropertyKey(k)]; ok && !v.IsSecret() && !v.IsComputed() {
 			outputs[resource.PropertyKey(k)] = resource.MakeSecret(v)
 		}
 	}
@@ -234,6 +311,19 @@ func (m *Mocks) NewResource(args pulumi.MockResourceArgs) (string, resource.Prop
 		}
 	}
 	m.resources = append(m.resources, r)
+	if m.preview {
+		// The mock monitor marshals outputs without unknowns: an unknown
+		// inside a list would vanish and leave a shorter list that looks
+		// known. An output holding any unknown is left out instead, which
+		// the SDK reads as unknown in a dry run.
+		returned := resource.PropertyMap{}
+		for k, v := range outputs {
+			if !v.ContainsUnknowns() {
+				returned[k] = v
+			}
+		}
+		return id, returned, nil
+	}
 	return id, outputs, nil
 }
 
@@ -581,7 +671,7 @@ func Combine(runs ...*Mocks) *Mocks {
 	out := &Mocks{}
 	for _, m := range runs {
 		if out.project == "" {
-			out.project, out.stack, out.region, out.account = m.project, m.stack, m.region, m.account
+			out.project, out.stack, out.region, out.account, out.preview = m.project, m.stack, m.region, m.account, m.preview
 		}
 		out.resources = append(out.resources, m.Resources()...)
 		out.invokes = append(out.invokes, m.Invokes()...)

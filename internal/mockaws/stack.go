@@ -139,7 +139,17 @@ var runMu sync.Mutex
 // Like the Go language host, it gives the program its configuration in
 // PULUMI_CONFIG too, which is where the program lists the keys set.
 func (s *Stack) Run(program pulumi.RunFunc) (*Mocks, error) {
-	m := NewMocks(s.Project, s.Name, s.Region, s.Account())
+	return s.run(program, NewMocks(s.Project, s.Name, s.Region, s.Account()), false)
+}
+
+// Preview runs program as the first `pulumi preview` of this stack does:
+// ctx.DryRun() is true and the mocks answer as the providers plan new
+// resources (NewPreviewMocks), so every computed output is unknown.
+func (s *Stack) Preview(program pulumi.RunFunc) (*Mocks, error) {
+	return s.run(program, NewPreviewMocks(s.Project, s.Name, s.Region, s.Account()), true)
+}
+
+func (s *Stack) run(program pulumi.RunFunc, m *Mocks, dryRun bool) (*Mocks, error) {
 	cfg := maps.Clone(s.Config)
 	secretKeys := append([]string(nil), s.SecretKeys...)
 	doc, err := json.Marshal(cfg)
@@ -165,6 +175,7 @@ func (s *Stack) Run(program pulumi.RunFunc) (*Mocks, error) {
 			info.RootDirectory = s.Dir
 			info.Config = cfg
 			info.ConfigSecretKeys = secretKeys
+			info.DryRun = dryRun
 		})
 	return m, err
 }

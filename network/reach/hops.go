@@ -357,6 +357,12 @@ func (a *analysis) gatewayRoute(s *Subnet, g *GatewayEndpoint, ask Ports) hopEva
 			}
 		}
 	}
+	if g.RouteTablesUnknown || s.RouteTable == "" {
+		h.unknown = ask
+		h.unknownURNs = []string{g.URN}
+		h.why = fixed(fmt.Sprintf("whether %s is associated with the gateway endpoint %s is not known until the deployment", a.tableName(s), g.Name))
+		return h
+	}
 	h.why = fixed(fmt.Sprintf("%s is not associated with the gateway endpoint %s", a.tableName(s), g.Name))
 	return h
 }

@@ -163,6 +163,10 @@ const KindInterfaceEndpoint = "interface endpoint"
 type GatewayEndpoint struct {
 	URN, Name, Service string
 	RouteTables        []string
+	// RouteTablesUnknown is set when the endpoint's route tables are not
+	// known until apply (a first preview): a missing association is then
+	// not judged rather than a drop.
+	RouteTablesUnknown bool
 }
 
 // NAT is a NAT gateway in its subnet.

@@ -45,6 +45,20 @@ const (
 	PathPrefix = 2 + 10
 )
 
+// Costs of the body-size rule's statements.
+const (
+	// LabelMatch is a label match statement.
+	LabelMatch = 1
+	// RegexMatch is a regex match statement with no text transformation
+	// (NONE).
+	RegexMatch = 3
+	// Transformation is each text transformation other than NONE.
+	Transformation = 10
+	// BodySizeRule is the body-size rule: two label matches, the API-path
+	// regex with LOWERCASE, and two Content-Length regexes.
+	BodySizeRule = 2*LabelMatch + RegexMatch + Transformation + 2*RegexMatch
+)
+
 // RateRule returns the cost of a rate-based rule with customKeys custom
 // aggregation keys and a scope-down of one path prefix per path.
 func RateRule(customKeys, paths int) int {

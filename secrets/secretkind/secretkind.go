@@ -19,8 +19,9 @@ const (
 	// Generated is a password the rotation function generates, the first
 	// one included, so no value ever passes through Pulumi.
 	Generated Kind = "generated"
-	// APIKey is a key whose first value the program makes with
-	// pulumi-random (a secret output) and the rotation function replaces.
+	// APIKey is an alphanumeric key the rotation function generates, the
+	// first one included (as for Generated, no value passes through
+	// Pulumi).
 	APIKey Kind = "api-key"
 	// External is a value another party issues, set with
 	// `pulumi config set --secret hardening:secret-<name>`; that party

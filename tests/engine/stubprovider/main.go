@@ -4,8 +4,10 @@
 // Check echoes the inputs; Diff compares old and new inputs and replaces on
 // the properties the real providers force a replacement for; Create
 // returns ids, ARNs in real formats and the computed outputs the program
-// reads, from the same model as the mocks (mockaws); Invoke answers the
-// four lookups the program makes. It talks to no cloud.
+// reads, from the same model as the mocks (mockaws), and, in a preview,
+// what pulumi-aws returns when it plans a new resource: the inputs, with
+// every other output unknown and no id; Invoke answers the four lookups
+// the program makes. It talks to no cloud.
 package main
 
 import (
@@ -160,12 +162,15 @@ func (p *stub) Create(_ context.Context, req *pulumirpc.CreateRequest) (*pulumir
 	if err != nil {
 		return nil, err
 	}
+	if req.GetPreview() {
+		// A bridged provider plans a new resource with its configured
+		// inputs and marks every computed attribute unknown (Terraform's
+		// "known after apply"), its id included.
+		id, outputs = "", mockaws.PreviewOutputs(inputs, outputs)
+	}
 	props, err := marshal(outputs)
 	if err != nil {
 		return nil, err
-	}
-	if req.GetPreview() {
-		id = ""
 	}
 	return &pulumirpc.CreateResponse{Id: id, Properties: props}, nil
 }
@@ -175,6 +180,10 @@ func (p *stub) Read(_ context.Context, req *pulumirpc.ReadRequest) (*pulumirpc.R
 	return &pulumirpc.ReadResponse{Id: req.GetId(), Properties: req.GetProperties(), Inputs: req.GetInputs()}, nil
 }
 
+// Update applies the new inputs over the old state. A preview of an update
+// keeps the old computed outputs, as Terraform's plan of an in-place update
+// keeps the prior values of the attributes it does not recompute (an ARN,
+// an id); new inputs that are unknown stay unknown.
 func (p *stub) Update(_ context.Context, req *pulumirpc.UpdateRequest) (*pulumirpc.UpdateResponse, error) {
 	olds, err := unmarshal(req.GetOlds())
 	if err != nil {
