@@ -18,7 +18,12 @@ import (
 // roles use, and what the configured group roles are granted. The
 // account's bootstrap stack writes the boundary from them.
 func BoundaryActions(cfg *stackconfig.Config) []string {
-	actions := slices.Concat(identity.PreviewActions, identity.DeployActions, identity.SecretReads, identity.RuntimeActions, identity.KeyUseActions)
+	actions := slices.Concat(identity.PreviewActions, identity.DeployActions, identity.ObjectActions, identity.SecretReads, identity.RuntimeActions, identity.KeyUseActions)
+	for _, reqs := range identity.CallerRequirements {
+		for _, r := range reqs {
+			actions = append(actions, r.Action)
+		}
+	}
 	for _, r := range cfg.Identity.Roles {
 		for _, s := range r.Statements {
 			actions = append(actions, s.Actions...)

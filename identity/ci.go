@@ -3,6 +3,7 @@ package identity
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 
@@ -373,6 +374,7 @@ func CIPolicy(kind string, args *CIRolesArgs) iampolicy.Document {
 	var st []iampolicy.Statement
 	if deploy {
 		st = append(st, iampolicy.Statement{Sid: "StackResources", Effect: iampolicy.Allow, Action: DeployActions, Resource: []string{"*"}})
+		st = append(st, callerRequirementStatements(args.Component, env)...)
 	}
 	if kind != "preview" {
 		st = append(st, StackSecretReads(args.Component, env, args.StackTagKey, args.StackTagValue)...)
@@ -419,6 +421,50 @@ func CIPolicy(kind string, args *CIRolesArgs) iampolicy.Document {
 		st = append(st, EscalationStatements(args.Component, env, args.StackTagKey, args.StackTagValue)...)
 	}
 	return iampolicy.New(st...)
+}
+
+// CallerRequirements are what an API requires of its caller beyond its own
+// action that the Service Authorization Reference does not list among the
+// action's dependent actions (its dependentActions are checked from the
+// pinned data: TestCIRolesHoldWhatTheirCallsRequire), each with the API
+// reference page that says so, and the stack resource it is asked on
+// ("%s" is the stack's name).
+var CallerRequirements = map[string][]CallerRequirement{
+	// "To turn on rotation, you need ... lambda:InvokeFunction on the
+	// rotation function" (Secrets Manager API reference, RotateSecret,
+	// "Required permissions").
+	"secretsmanager:RotateSecret": {{Action: "lambda:InvokeFunction", Resource: "lambda:function:%s-*",
+		Source: "https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_RotateSecret.html"}},
+}
+
+// CallerRequirement is one extra permission an API asks of its caller.
+type CallerRequirement struct {
+	Action string
+	// Resource is "<service>:<resource>" within the stack's account and
+	// any Region, "%s" standing for the stack's name.
+	Resource string
+	Source   string
+}
+
+// callerRequirementStatements allow the deploy role what its calls require
+// beyond their own actions, on the stack's resources.
+func callerRequirementStatements(component string, env awsenv.Env) []iampolicy.Statement {
+	var st []iampolicy.Statement
+	for _, action := range slices.Sorted(maps.Keys(CallerRequirements)) {
+		for _, r := range CallerRequirements[action] {
+			svc, res, _ := strings.Cut(fmt.Sprintf(r.Resource, component), ":")
+			st = append(st, iampolicy.Statement{
+				Sid: "Required" + strings.Map(func(c rune) rune {
+					if c == ':' || c == '-' {
+						return -1
+					}
+					return c
+				}, r.Action), Effect: iampolicy.Allow, Action: []string{r.Action},
+				Resource: []string{"arn:" + env.Partition + ":" + svc + ":*:" + env.AccountID + ":" + res},
+			})
+		}
+	}
+	return st
 }
 
 // split parts a document into its Allow and its Deny statements.

@@ -68,9 +68,12 @@ var TypeActions = map[string]struct {
 	restype.EC2DefaultSecurityGroup: {"ec2/vpc_default_security_group.go",
 		[]string{"ec2:DescribeSecurityGroups"},
 		[]string{"ec2:RevokeSecurityGroupIngress", "ec2:RevokeSecurityGroupEgress", "ec2:AuthorizeSecurityGroupIngress", "ec2:AuthorizeSecurityGroupEgress", "ec2:CreateTags", "ec2:DeleteTags"}},
+	// Delete disassociates first when a refresh has recorded the NAT
+	// gateway's association (resourceEIPDelete: "If we are attached to an
+	// instance or interface, detach first").
 	restype.EC2EIP: {"ec2/ec2_eip.go",
 		[]string{"ec2:DescribeAddresses", "ec2:DescribeAddressesAttribute"},
-		[]string{"ec2:AllocateAddress", "ec2:ReleaseAddress", "ec2:CreateTags", "ec2:DeleteTags"}},
+		[]string{"ec2:AllocateAddress", "ec2:ReleaseAddress", "ec2:DisassociateAddress", "ec2:CreateTags", "ec2:DeleteTags"}},
 	restype.EC2FlowLog: {"ec2/vpc_flow_log.go",
 		[]string{"ec2:DescribeFlowLogs"},
 		[]string{"ec2:CreateFlowLogs", "ec2:DeleteFlowLogs", "ec2:CreateTags", "ec2:DeleteTags", "iam:PassRole"}},

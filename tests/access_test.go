@@ -1052,3 +1052,53 @@ func TestServerAccessLogs(t *testing.T) {
 		}
 	}
 }
+
+// TestCIRolesHoldWhatTheirCallsRequire: every call the deploy role makes
+// needs, besides its own action, the dependent actions the Service
+// Authorization Reference lists for it and what its API reference asks of
+// the caller (identity.CallerRequirements: RotateSecret needs
+// lambda:InvokeFunction on the rotation function); the deploy role, under
+// its boundary, holds each on the stack's own resources.
+func TestCIRolesHoldWhatTheirCallsRequire(t *testing.T) {
+	d, err := sar.Load()
+	require.NoError(t, err)
+	m := inAccount(t, "prod")
+	boundary := mustParse(t, str(find(t, m, restype.IAMPolicy, "boundary", func(r mockaws.Resource) bool { return strings.HasSuffix(str(r, "name"), "-boundary") }), "policy"))
+	var deploy []iampolicy.Document
+	for _, suffix := range []string{"-ci-read", "-ci-deploy-guard"} {
+		deploy = append(deploy, mustParse(t, str(find(t, m, restype.IAMPolicy, suffix, func(r mockaws.Resource) bool { return strings.HasSuffix(str(r, "name"), suffix) }), "policy")))
+	}
+	deploy = append(deploy, mustParse(t, str(find(t, m, restype.IAMRolePolicy, "-ci-deploy", func(r mockaws.Resource) bool { return strings.HasSuffix(r.Name, "-ci-deploy") }), "policy")))
+	acct := mockaws.AccountID
+	resourceFor := map[string]string{
+		"lambda":         "arn:aws:lambda:us-east-1:" + acct + ":function:hardening-prod-rotation-x",
+		"secretsmanager": "arn:aws:secretsmanager:us-east-1:" + acct + ":secret:hardening-prod/x-AbCdEf",
+	}
+	required := 0
+	for _, action := range append(slices.Clone(identity.DeployActions), identity.ObjectActions...) {
+		svc, name, _ := strings.Cut(action, ":")
+		needs := slices.Clone(d.Services[svc].Actions[name].DependentActions)
+		for _, r := range identity.CallerRequirements[action] {
+			needs = append(needs, r.Action)
+		}
+		for _, need := range needs {
+			required++
+			nsvc, _, _ := strings.Cut(need, ":")
+			res, ok := resourceFor[nsvc]
+			if !ok {
+				res = "*"
+			}
+			ok, why, err := iampolicy.Authorize(iampolicy.Request{Principal: "arn:aws:iam::" + acct + ":role/ci/hardening-prod-ci-deploy", Action: need, Resource: res,
+				Context: map[string][]string{"aws:RequestedRegion": {"us-east-1"}, "aws:ResourceTag/environment": {"prod"}}},
+				iampolicy.Policies{Identity: deploy, Boundary: &boundary})
+			require.NoError(t, err)
+			assert.True(t, ok, "%s needs %s of its caller, which the deploy role may not do on %s: %s", action, need, res, why)
+		}
+	}
+	assert.NotZero(t, required, "no call needs anything beyond its own action: the check proves nothing")
+	for action, reqs := range identity.CallerRequirements {
+		for _, r := range reqs {
+			assert.True(t, strings.HasPrefix(r.Source, "https://docs.aws.amazon.com/"), "%s's requirement %s cites no API reference page", action, r.Action)
+		}
+	}
+}
