@@ -355,6 +355,11 @@ func boundaryPolicies(g *Graph) map[string]bool {
 		if b := r.Str("permissionsBoundary"); b != "" {
 			used = append(used, b)
 		}
+		// In a first preview the boundary's ARN is computed: the policy
+		// the input comes from is the boundary.
+		for _, u := range r.PropertyDependencies["permissionsBoundary"] {
+			out[u] = true
+		}
 	}
 	for _, p := range g.ByType(restype.IAMPolicy) {
 		name := p.Str("name")
