@@ -179,6 +179,10 @@ func Command(args []string, stdout, stderr io.Writer) int {
 		}
 		return exitOK
 	}
+	if (*format == "reachability" || *format == "reachability-diff") && cfg.Kind == stackconfig.Bootstrap {
+		fmt.Fprintf(stdout, "%s/%s: a bootstrap stack has no network to analyze\n", s.Project, s.Name)
+		return exitOK
+	}
 	if *format == "reachability" || *format == "reachability-diff" {
 		out := ""
 		switch {
@@ -217,7 +221,7 @@ func Command(args []string, stdout, stderr io.Writer) int {
 		// and their diagram (and, with -base, what the change adds and
 		// removes).
 		err = compliance.WriteMarkdown(stdout, rep)
-		if err == nil {
+		if err == nil && graph.Intent != nil { // a bootstrap stack has no network
 			var r reach.Report
 			if r, err = Reachability(graph, *stack, source, *base); err == nil {
 				err = r.WriteMarkdown(stdout)

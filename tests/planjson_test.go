@@ -68,3 +68,14 @@ func sortedUnique(urns []string) []string {
 	slices.Sort(out)
 	return out
 }
+
+// TestReachabilityOfABootstrapStack: a bootstrap stack has no network; the
+// reachability format says so and succeeds, so CI can ask it of every
+// stack file.
+func TestReachabilityOfABootstrapStack(t *testing.T) {
+	for _, boot := range bootstraps {
+		code, out, errOut := runPlan("-stack", boot, "-dir", "..", "-format", "reachability")
+		require.Equal(t, 0, code, errOut)
+		assert.Contains(t, out, "a bootstrap stack has no network to analyze")
+	}
+}
