@@ -35,6 +35,28 @@ type Environment struct {
 	DefaultTags map[string]string
 }
 
+// lookupAccount reads the caller, the partition and the region, and refuses
+// credentials of an account other than the stack's (aws:allowedAccountIds)
+// before anything is registered.
+func lookupAccount(ctx *pulumi.Context, cfg *stackconfig.Config) (*aws.GetCallerIdentityResult, *aws.GetPartitionResult, *aws.GetRegionResult, error) {
+	caller, err := aws.GetCallerIdentity(ctx, nil)
+	if err != nil {
+		return nil, nil, nil, fmt.Errorf("look up caller identity: %w", err)
+	}
+	if caller.AccountId != cfg.AccountID {
+		return nil, nil, nil, fmt.Errorf("aws:allowedAccountIds: the stack deploys into account %s, but the credentials are of account %s (%s); use that account's credentials", cfg.AccountID, caller.AccountId, caller.Arn)
+	}
+	partition, err := aws.GetPartition(ctx, nil)
+	if err != nil {
+		return nil, nil, nil, fmt.Errorf("look up partition: %w", err)
+	}
+	region, err := aws.GetRegion(ctx, nil)
+	if err != nil {
+		return nil, nil, nil, fmt.Errorf("look up region: %w", err)
+	}
+	return caller, partition, region, nil
+}
+
 // Lookup reads the Environment through provider invokes. It registers no
 // resource, so a failure here leaves nothing half-created.
 func Lookup(ctx *pulumi.Context, cfg *stackconfig.Config) (*Environment, error) {
@@ -43,20 +65,9 @@ func Lookup(ctx *pulumi.Context, cfg *stackconfig.Config) (*Environment, error) 
 	if err := errors.Join(nameErrors(cfg, ctx.Project()+"-"+ctx.Stack())...); err != nil {
 		return nil, err
 	}
-	caller, err := aws.GetCallerIdentity(ctx, nil)
+	caller, partition, region, err := lookupAccount(ctx, cfg)
 	if err != nil {
-		return nil, fmt.Errorf("look up caller identity: %w", err)
-	}
-	if caller.AccountId != cfg.AccountID {
-		return nil, fmt.Errorf("aws:allowedAccountIds: the stack deploys into account %s, but the credentials are of account %s (%s); use that account's credentials", cfg.AccountID, caller.AccountId, caller.Arn)
-	}
-	partition, err := aws.GetPartition(ctx, nil)
-	if err != nil {
-		return nil, fmt.Errorf("look up partition: %w", err)
-	}
-	region, err := aws.GetRegion(ctx, nil)
-	if err != nil {
-		return nil, fmt.Errorf("look up region: %w", err)
+		return nil, err
 	}
 	state := "available"
 	// The region's own zones only: an account opted into a Local Zone group

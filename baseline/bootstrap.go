@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"slices"
 
-	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
@@ -34,20 +33,9 @@ func DeployBootstrap(ctx *pulumi.Context, cfg *stackconfig.Config, dir string) (
 	if err != nil {
 		return nil, fmt.Errorf("the project's stack files: %w", err)
 	}
-	caller, err := aws.GetCallerIdentity(ctx, nil)
+	_, partition, region, err := lookupAccount(ctx, cfg)
 	if err != nil {
-		return nil, fmt.Errorf("look up caller identity: %w", err)
-	}
-	if caller.AccountId != cfg.AccountID {
-		return nil, fmt.Errorf("aws:allowedAccountIds: the bootstrap is of account %s, but the credentials are of account %s (%s); use that account's administrator credentials", cfg.AccountID, caller.AccountId, caller.Arn)
-	}
-	partition, err := aws.GetPartition(ctx, nil)
-	if err != nil {
-		return nil, fmt.Errorf("look up partition: %w", err)
-	}
-	region, err := aws.GetRegion(ctx, nil)
-	if err != nil {
-		return nil, fmt.Errorf("look up region: %w", err)
+		return nil, err
 	}
 	name := ctx.Project() + "-" + ctx.Stack()
 	// Retained, whoever destroys the stack: the workload stacks depend on

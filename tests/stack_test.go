@@ -244,3 +244,18 @@ func TestStackFiles(t *testing.T) {
 		})
 	}
 }
+
+// TestAnotherAccountsCredentialsRegisterNothing: a stack run with the
+// credentials of an account other than its aws:allowedAccountIds (another
+// environment's) is refused before anything is registered, workload and
+// bootstrap alike.
+func TestAnotherAccountsCredentialsRegisterNothing(t *testing.T) {
+	for _, stack := range []string{"dev", bootstraps["dev"]} {
+		s := loadStack(t, stack)
+		s.CallerAccount = accountOf("prod")
+		m, err := s.Run(baseline.Run)
+		require.Error(t, err, stack)
+		assert.Contains(t, err.Error(), "aws:allowedAccountIds: the stack deploys into account "+accountOf("dev")+", but the credentials are of account "+accountOf("prod"))
+		assert.Empty(t, m.Resources(), "%s registered resources with another account's credentials", stack)
+	}
+}

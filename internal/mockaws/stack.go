@@ -35,6 +35,9 @@ type Stack struct {
 	// Dir is the project directory the stack files were read from, the
 	// program's root directory.
 	Dir string
+	// CallerAccount, when set, is the account the mocks' credentials are
+	// of instead of the stack's: a run with another account's credentials.
+	CallerAccount string
 }
 
 // LoadStack reads the project in dir and the config of stack name.
@@ -121,9 +124,12 @@ func (s *Stack) Clone() *Stack {
 	return &c
 }
 
-// Account is the stack's account: the one of aws:allowedAccountIds, else
-// AccountID.
+// Account is the account the mocks answer for: CallerAccount when set,
+// else the stack's (the one of aws:allowedAccountIds), else AccountID.
 func (s *Stack) Account() string {
+	if s.CallerAccount != "" {
+		return s.CallerAccount
+	}
 	var ids []string
 	if json.Unmarshal([]byte(s.Config["aws:allowedAccountIds"]), &ids) == nil && len(ids) == 1 {
 		return ids[0]
