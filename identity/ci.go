@@ -153,7 +153,7 @@ func GitHubProviderARN(env awsenv.Env) string {
 // PreviewSubjects are the subjects that may assume the read-only preview
 // role: the repository's pull requests, or, with environment, only jobs in
 // that protected environment, whose reviewers approve each run.
-func PreviewSubjects(repo, branch, environment string) []string {
+func PreviewSubjects(repo, environment string) []string {
 	if environment != "" {
 		return []string{"repo:" + repo + ":environment:" + environment + ":ref:refs/pull/*/merge"}
 	}
@@ -266,7 +266,7 @@ func NewCIRoles(ctx *pulumi.Context, name string, args *CIRolesArgs, opts ...pul
 		subjects []string
 		out      *pulumi.StringOutput
 	}{
-		{"preview", PreviewSubjects(args.Repository, branch, args.PreviewEnvironment), &c.PreviewRoleARN},
+		{"preview", PreviewSubjects(args.Repository, args.PreviewEnvironment), &c.PreviewRoleARN},
 		{"deploy", []string{DeploySubject(args.Repository, branch, args.Environment)}, &c.DeployRoleARN},
 		{"drift", []string{DriftSubject(args.Repository, branch)}, &c.DriftRoleARN},
 	}
@@ -352,8 +352,9 @@ var PassedToServices = []string{
 // RoleChangingActions change what a role may do. The deploy role may use
 // them only on roles that carry the stack's boundary (their requests carry
 // iam:PermissionsBoundary: IAM user guide, "Delegating responsibility to
-// others by using permissions boundaries"); UpdateAssumeRolePolicy, which
-// carries no such key, only on the stack's own roles by name.
+// others by using permissions boundaries"); every other IAM change,
+// UpdateAssumeRolePolicy and PassRole among them, only under the stack's
+// role path (IAMChangesOnlyUnderTheStackPath).
 var RoleChangingActions = []string{
 	"iam:AttachRolePolicy", "iam:DetachRolePolicy", "iam:PutRolePolicy", "iam:DeleteRolePolicy",
 	"iam:CreateRole", "iam:PutRolePermissionsBoundary",
@@ -529,8 +530,8 @@ func stackKeyUse(deploy bool, env awsenv.Env, tagKey, tagValue string) iampolicy
 // another stack (aws:ResourceTag) nor tag a new one for another stack
 // (aws:RequestTag). Resources without the tag, and requests that carry
 // none, are left to the other statements (the Null conditions), so
-// untaggable resources still deploy; IAM roles are held to the stack's
-// name prefix separately.
+// untaggable resources still deploy; IAM is held to the stack's role path
+// separately.
 func StackTagStatements(key, value string) []iampolicy.Statement {
 	deny := func(sid, context string) iampolicy.Statement {
 		return iampolicy.Statement{
@@ -560,8 +561,9 @@ var ResourcePolicyActions = []string{
 }
 
 // EscalationStatements keep the deploy role's policy-changing actions on
-// its stack's resources: managed policies, buckets, secrets and functions
-// by name (every one the stack creates starts with component), and key
+// its stack's resources: managed policies by the stack's path, buckets,
+// secrets and functions by name (every one the stack creates starts with
+// component), and key
 // policies by the stack tag, which key ARNs cannot carry; an untagged key
 // is refused too (StringNotEquals holds when the tag is absent).
 // StackTagStatements alone leave untagged resources to the other
