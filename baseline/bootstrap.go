@@ -70,7 +70,8 @@ func DeployBootstrap(ctx *pulumi.Context, cfg *stackconfig.Config, dir string) (
 		regions = append(regions, stackRegions...)
 		boundary, err := identity.NewBoundary(ctx, component, &identity.BoundaryArgs{
 			Allow: BoundaryActions(w), Regions: stackRegions, StackTagKey: StackTagKey, StackTagValue: tag,
-			StateKeyARN: w.Identity.CI.StateKeyARN, Env: env, Protect: cfg.ProtectStateful,
+			StateKeyARN: w.Identity.CI.StateKeyARN, StateBucket: w.Identity.CI.StateBucket, Project: ctx.Project(), Stack: s.Name,
+			Env: env, Protect: cfg.ProtectStateful,
 		})
 		if err != nil {
 			return nil, fmt.Errorf("boundary of %s: %w", s.Name, err)

@@ -166,6 +166,9 @@ func iamRules() []Rule {
 		{ID: "iam-escalation-scoped", Controls: []string{"CKV_AWS_286"}, Severity: High,
 			Description: "No identity policy, read whole (Deny statements included), lets its role change policies, trust, boundaries, users, key, bucket or secret policies, or function code of resources outside its stack.",
 			Check:       escalationScoped},
+		{ID: "iam-escalation-paths", Severity: Critical,
+			Description: "No principal CI or a pull request signs in as reaches, through any chain of assumed trust, trust rewrites, policy writes and attachments, policy versions, roles passed to services that run code, function code, access keys or new roles (a graph in the manner of PMapper), administrator rights, another stack's principals or resources; a pull request's role reaches no other principal. The account's principals the plan does not own are modelled as administrators without a boundary.",
+			Check:       escalationPaths},
 		{ID: "iam-permissions-boundary", Severity: High,
 			Description: "Every role carries a permissions boundary.",
 			Check: forEach(restype.IAMRole, func(r Resource) string {

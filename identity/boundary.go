@@ -38,6 +38,10 @@ type BoundaryArgs struct {
 	// secrets key.
 	StackTagKey, StackTagValue string
 	StateKeyARN                string
+	// StateBucket, Project and Stack name the stack's Pulumi state in an
+	// S3 backend, when it has one: the only objects outside the stack's
+	// buckets its roles may touch.
+	StateBucket, Project, Stack string
 	// Env is the workload stack's account, partition and role path: IAM
 	// changes stay under that path.
 	Env awsenv.Env
@@ -209,6 +213,26 @@ func BoundaryPolicy(self string, args *BoundaryArgs) iampolicy.Document {
 			Sid: "KeysKeepTheirTag", Effect: iampolicy.Deny, Resource: []string{"*"},
 			Action:    []string{"kms:TagResource", "kms:UntagResource"},
 			Condition: iampolicy.Conditions{"StringNotEquals": {"aws:ResourceTag/" + args.StackTagKey: {args.StackTagValue}}},
+		},
+	)
+	// A role of the stack holds whatever the deploy role writes into its
+	// policies, so what the deploy role may never do is denied here too
+	// (the escalation graph, rule iam-escalation-paths, finds the path
+	// otherwise): policy changes on others' resources, assuming a role
+	// outside the stack (an administrators' role that trusts the account),
+	// and objects outside the stack's buckets and state.
+	component := strings.Trim(env.RolePath, "/") // awsenv.RolePath(component)
+	doc.Statement = append(doc.Statement, EscalationStatements(component, env, args.StackTagKey, args.StackTagValue)...)
+	doc.Statement = append(doc.Statement,
+		iampolicy.Statement{Sid: "AssumeOnlyStackRoles", Effect: iampolicy.Deny, Action: []string{"sts:AssumeRole"}, NotResource: []string{env.StackRoles()}},
+		iampolicy.Statement{
+			// "*Object*" and the two multipart actions are every S3 action
+			// on the resource type "object" (Service Authorization
+			// Reference, Amazon S3), and the bucket-level ones named for
+			// objects (object lock, ownership), which the stack's buckets
+			// keep.
+			Sid: "ObjectsOnlyOfTheStack", Effect: iampolicy.Deny, Action: []string{"s3:*Object*", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts"},
+			NotResource: append([]string{"arn:" + env.Partition + ":s3:::" + component + "-*"}, StateObjectARNs(env.Partition, args.StateBucket, args.Project, args.Stack)...),
 		},
 	)
 	if args.StateKeyARN != "" {

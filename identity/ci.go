@@ -604,6 +604,19 @@ func StateObjects(project, stack string) []string {
 	}
 }
 
+// StateObjectARNs are the ARNs of one stack's objects in the state bucket
+// (StateObjects) and the backend's metadata, none without a bucket.
+func StateObjectARNs(partition, bucket, project, stack string) []string {
+	if bucket == "" {
+		return nil
+	}
+	out := []string{"arn:" + partition + ":s3:::" + bucket + "/.pulumi/meta.yaml"}
+	for _, o := range StateObjects(project, stack) {
+		out = append(out, "arn:"+partition+":s3:::"+bucket+"/"+o)
+	}
+	return out
+}
+
 // stateAccess lets CI use its own stack's Pulumi state in S3 and the
 // state's secrets key, and no other stack's: the deploy role reads and
 // writes the stack's objects; the preview and drift roles, which pull

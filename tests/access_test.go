@@ -14,6 +14,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/example/hardening/baseline"
+	"github.com/example/hardening/compliance"
 	"github.com/example/hardening/identity"
 	"github.com/example/hardening/internal/iampolicy"
 	"github.com/example/hardening/internal/iampolicy/sar"
@@ -1100,5 +1101,20 @@ func TestCIRolesHoldWhatTheirCallsRequire(t *testing.T) {
 		for _, r := range reqs {
 			assert.True(t, strings.HasPrefix(r.Source, "https://docs.aws.amazon.com/"), "%s's requirement %s cites no API reference page", action, r.Action)
 		}
+	}
+}
+
+// TestNoEscalationPathInAnyAccount judges each workload stack's account
+// (its plan and its bootstrap's) with the escalation graph: the CI roles,
+// the workload roles and the account's modelled administrators together.
+func TestNoEscalationPathInAnyAccount(t *testing.T) {
+	rule, ok := compliance.Lookup("iam-escalation-paths")
+	require.True(t, ok)
+	for _, stack := range stacks {
+		t.Run(stack, func(t *testing.T) {
+			g := accountGraph(t, stack)
+			require.NotEmpty(t, g.ByType(restype.IAMRole), "the account graph has roles")
+			assert.Empty(t, rule.Check(g))
+		})
 	}
 }

@@ -716,15 +716,19 @@ var ruleCases = []struct {
 	// A role is judged with everything it holds: its guard's Deny
 	// statements and its boundary narrow its inline Allow on "*".
 	{"iam-escalation-scoped", func(t *testing.T, g *compliance.Graph) string {
-		r := findResource(t, g, restype.IAMPolicy, "-ci-deploy-guard")
-		set(t, g, r.Type, r.Name, "policy", withoutStatement(t, r.Str("policy"), "KeyPoliciesOnlyOnStackKeys"))
+		for _, suffix := range []string{"-ci-deploy-guard", "-boundary"} {
+			r := findResource(t, g, restype.IAMPolicy, suffix)
+			set(t, g, r.Type, r.Name, "policy", withoutStatement(t, r.Str("policy"), "KeyPoliciesOnlyOnStackKeys"))
+		}
 		return findResource(t, g, restype.IAMRole, "-ci-deploy").URN
 	}, "allows kms:PutKeyPolicy on arn:aws:kms:us-east-1:123456789012:key/someone-elses"},
-	// Without the guard's statement the boundary still keeps IAM changes
-	// to the stack's path; resource policies of other owners open up.
+	// Without the guard's and the boundary's statement, resource policies
+	// of other owners open up.
 	{"iam-escalation-scoped", func(t *testing.T, g *compliance.Graph) string {
-		r := findResource(t, g, restype.IAMPolicy, "-ci-deploy-guard")
-		set(t, g, r.Type, r.Name, "policy", withoutStatement(t, r.Str("policy"), "PolicyChangesOnlyOnStackResources"))
+		for _, suffix := range []string{"-ci-deploy-guard", "-boundary"} {
+			r := findResource(t, g, restype.IAMPolicy, suffix)
+			set(t, g, r.Type, r.Name, "policy", withoutStatement(t, r.Str("policy"), "PolicyChangesOnlyOnStackResources"))
+		}
 		return findResource(t, g, restype.IAMRole, "-ci-deploy").URN
 	}, "allows s3:PutBucketPolicy on arn:aws:s3:::someone-elses-bucket"},
 	// The boundary is part of what a role holds: without its IAM ceiling,
@@ -736,6 +740,36 @@ var ruleCases = []struct {
 		set(t, g, r.Type, r.Name, "policy", withoutStatement(t, r.Str("policy"), "IAMChangesOnlyUnderTheStackPath"))
 		return findResource(t, g, restype.IAMRole, "-ci-deploy").URN
 	}, "allows iam:UpdateAssumeRolePolicy on arn:aws:iam::123456789012:role/someone-else"},
+	// The escalation graph: a workload role holds whatever the deploy role
+	// writes into it, so each of the boundary's ceilings is a path when
+	// it is gone.
+	{"iam-escalation-paths", func(t *testing.T, g *compliance.Graph) string {
+		b := findResource(t, g, restype.IAMPolicy, "-boundary")
+		set(t, g, b.Type, b.Name, "policy", withoutStatement(t, b.Str("policy"), "AssumeOnlyStackRoles"))
+		return findResource(t, g, restype.IAMRole, "-ci-deploy").URN
+	}, "reaches administrator rights: creates it with any policy, trusting itself (iam:CreateRole, iam:PutRolePolicy) and assumes it: a new role under /hardening-prod/ with boundary hardening-prod-boundary → assumes it"},
+	{"iam-escalation-paths", func(t *testing.T, g *compliance.Graph) string {
+		b := findResource(t, g, restype.IAMPolicy, "-boundary")
+		set(t, g, b.Type, b.Name, "policy", withoutStatement(t, b.Str("policy"), "ObjectsOnlyOfTheStack"))
+		return findResource(t, g, restype.IAMRole, "-ci-deploy").URN
+	}, "reaches s3:GetObject on arn:aws:s3:::someone-elses-bucket/object, outside its stack"},
+	{"iam-escalation-paths", func(t *testing.T, g *compliance.Graph) string {
+		b := findResource(t, g, restype.IAMPolicy, "-boundary")
+		set(t, g, b.Type, b.Name, "policy", withoutStatement(t, b.Str("policy"), "PolicyChangesOnlyOnStackResources"))
+		return findResource(t, g, restype.IAMRole, "-ci-deploy").URN
+	}, "reaches s3:PutBucketPolicy on arn:aws:s3:::someone-elses-bucket, outside its stack"},
+	// A pull request's role that may assume the deploy role, which
+	// trusts it, once the boundary no longer keeps sts:AssumeRole to the
+	// stack's roles: the preview must become no other principal.
+	{"iam-escalation-paths", func(t *testing.T, g *compliance.Graph) string {
+		b := findResource(t, g, restype.IAMPolicy, "-boundary")
+		set(t, g, b.Type, b.Name, "policy", withoutStatement(t, b.Str("policy"), "AssumeOnlyStackRoles"))
+		preview := findResource(t, g, restype.IAMRolePolicy, "-ci-preview")
+		set(t, g, preview.Type, preview.Name, "policy", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sts:AssumeRole","Resource":"arn:aws:iam::123456789012:role/ci/*"}]}`)
+		deploy := findResource(t, g, restype.IAMRole, "-ci-deploy")
+		set(t, g, deploy.Type, deploy.Name, "assumeRolePolicy", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:role/ci/hardening-prod-ci-preview"},"Action":"sts:AssumeRole"}]}`)
+		return findResource(t, g, restype.IAMRole, "-ci-preview").URN
+	}, "a pull request's role reaches another principal: assumes it"},
 	{"waf-rate-limit", func(t *testing.T, g *compliance.Graph) string {
 		return set(t, g, restype.WAFv2WebACL, "", "rules.7.statement.rateBasedStatement.limit", 5.0)
 	}, "has limit 5 per"},
@@ -1180,7 +1214,7 @@ func TestFromPreview(t *testing.T) {
 			judged = append(judged, f)
 			continue
 		}
-		if !slices.Contains([]string{"deploy-service-access", "deploy-endpoint-access", "iam-escalation-scoped", "s3-no-cross-account-admin"}, f.Rule) {
+		if !slices.Contains([]string{"deploy-service-access", "deploy-endpoint-access", "iam-escalation-scoped", "iam-escalation-paths", "s3-no-cross-account-admin"}, f.Rule) {
 			assert.Failf(t, "check", "%s did not judge a preview of known values: %s", f.Rule, f.Message)
 		}
 	}

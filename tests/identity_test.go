@@ -264,7 +264,11 @@ func TestPermissionsBoundary(t *testing.T) {
 				{"ec2:RunInstances", "eu-west-1", true},
 				{"secretsmanager:GetSecretValue", "ap-south-1", true},
 				{"iam:GetRole", "eu-west-1", false},
-				{"sts:AssumeRole", "eu-west-1", false},
+				{"sts:GetCallerIdentity", "eu-west-1", false},
+				// Assuming a role is denied outside the stack's path
+				// (AssumeOnlyStackRoles): the resource-blind check sees
+				// the Deny.
+				{"sts:AssumeRole", "us-east-1", true},
 				{"ec2:DescribeVpcs", "us-east-1", false},
 				{"cloudtrail:StopLogging", "us-east-1", true},
 				{"cloudtrail:DeleteTrail", "us-east-1", true},
