@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"slices"
+	"strings"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -86,6 +87,14 @@ func Lookup(ctx *pulumi.Context, cfg *stackconfig.Config) (*Environment, error) 
 			cfg.Network.AZCount, region.Name, len(zones.Names), zones.Names, len(zones.Names)))
 	}
 	errs = append(errs, checkArtifact(cfg.Secrets))
+	component := ctx.Project() + "-" + ctx.Stack()
+	if err := checkCaller(caller.Arn, cfg, ctx.Project(), component, partition.Partition, ctx.DryRun()); err != nil {
+		if !ctx.DryRun() {
+			errs = append(errs, err)
+		} else if err := ctx.Log.Warn(err.Error()+" (a preview reads no secret value, so it goes on; `pulumi up` stops here)", nil); err != nil {
+			errs = append(errs, err)
+		}
+	}
 	var tags struct {
 		Tags map[string]string `json:"tags"`
 	}
@@ -106,6 +115,65 @@ func Lookup(ctx *pulumi.Context, cfg *stackconfig.Config) (*Environment, error) 
 		AvailabilityZones: zones.Names[:cfg.Network.AZCount],
 		DefaultTags:       tags.Tags,
 	}, nil
+}
+
+// BreakGlassRoleName is the default name of the role the secret policies
+// let manage a secret when no deployer can (secrets.breakGlassRole).
+func BreakGlassRoleName(project string) string { return project + "-break-glass" }
+
+// BreakGlassRole is the break-glass role's ARN: the configured one, or the
+// default name in the stack's account.
+func BreakGlassRole(cfg *stackconfig.Config, project, partition string) string {
+	if cfg.Secrets.BreakGlassRole != "" {
+		return cfg.Secrets.BreakGlassRole
+	}
+	return "arn:" + partition + ":iam::" + cfg.AccountID + ":role/" + BreakGlassRoleName(project)
+}
+
+// checkCaller refuses, before anything is registered, credentials the
+// stack's secret policies would refuse: a principal that is none of
+// secrets.deployers, the break-glass role or the CI roles (the deploy
+// role; the drift role, which refreshes; the preview role in a preview)
+// is denied every write on the secrets whose value Pulumi writes
+// (secrets.SecretPolicy names principals by aws:PrincipalArn, which IAM
+// compares with the role's ARN, path included), so `pulumi up` would stop
+// at the first one. A role session's ARN
+// (arn:aws:sts::<account>:assumed-role/<name>/<session>) carries no path:
+// role names are unique in an account, so the name decides (IAM user
+// guide, "IAM identifiers").
+func checkCaller(callerARN string, cfg *stackconfig.Config, project, component, partition string, preview bool) error {
+	allowed := append(slices.Clone(cfg.Secrets.Deployers), BreakGlassRole(cfg, project, partition))
+	if cfg.Identity.CI.Repository != "" {
+		kinds := []string{"deploy", "drift"}
+		if preview {
+			kinds = append(kinds, "preview")
+		}
+		for _, k := range kinds {
+			allowed = append(allowed, "arn:"+partition+":iam::"+cfg.AccountID+":role"+identity.CIPath+identity.CIRoleName(component, k))
+		}
+	}
+	name := ""
+	if rest, ok := strings.CutPrefix(callerARN, "arn:"+partition+":sts::"+cfg.AccountID+":assumed-role/"); ok {
+		name, _, _ = strings.Cut(rest, "/")
+	}
+	for _, a := range allowed {
+		if name != "" && a[strings.LastIndex(a, "/")+1:] == name {
+			return nil
+		}
+	}
+	what := "it is not a role session"
+	if name != "" {
+		what = "role " + name + " is not listed"
+	}
+	return fmt.Errorf("secrets.deployers: the caller %s may not deploy this stack (%s): the policies of the secrets whose value Pulumi writes deny every write to principals other than %s; "+
+		"run as one of them, or add this role's ARN (arn:%s:iam::%s:role/<path>%s) to secrets.deployers", callerARN, what, strings.Join(allowed, ", "), partition, cfg.AccountID, nameOr(name))
+}
+
+func nameOr(name string) string {
+	if name == "" {
+		return "<name>"
+	}
+	return name
 }
 
 // nameErrors refuses, before anything is registered, configured names whose

@@ -74,7 +74,10 @@ func Deploy(ctx *pulumi.Context, cfg *stackconfig.Config) (*Baseline, error) {
 	}
 	entries := d.inventory(pool, external)
 	deployers, refreshers := d.deployers()
-	inventory, err := d.secrets(entries, keyArgs, key, vpc, alerts, boundary, workloads, deployers, refreshers)
+	// The break-glass role manages the secrets as a deployer does, but its
+	// reads are not the deployers' and stay alarmed.
+	breakGlass := pulumi.String(BreakGlassRole(d.cfg, d.ctx.Project(), d.env.Partition))
+	inventory, err := d.secrets(entries, keyArgs, key, vpc, alerts, boundary, workloads, append(slices.Clone(deployers), breakGlass), refreshers)
 	if err := step("secrets", err); err != nil {
 		return nil, err
 	}

@@ -33,6 +33,13 @@ type Secrets struct {
 	// client secret); the CI deploy role is added to them. Required
 	// when such a secret exists.
 	Deployers []string `json:"deployers"`
+	// BreakGlassRole is the role ARN the secret policies let manage the
+	// secrets besides the deployers, for when none of them can (a role
+	// renamed, a list emptied by mistake); its reads are alarmed as any
+	// other's. Default arn:<partition>:iam::<account>:role/<project>-break-glass
+	// (baseline.BreakGlassRole), which the account's administrators create
+	// and guard (MFA, a few people).
+	BreakGlassRole string `json:"breakGlassRole"`
 	// LogRetentionDays is the function's log retention. Default 365.
 	LogRetentionDays int `json:"logRetentionDays"`
 	// RecoveryWindowDays is how long a deleted secret can be restored, 7 to
@@ -146,6 +153,9 @@ func (s Secrets) validate(key string, workloads []Workload, kms KMS, stackRegion
 		if !RoleARNRE.MatchString(d) {
 			errs = append(errs, fieldErr(fmt.Sprintf("%s.deployers[%d]", key, i), "%q is not an IAM role ARN (arn:aws:iam::<account>:role/<name>, no wildcards)", d))
 		}
+	}
+	if b := s.BreakGlassRole; b != "" && !RoleARNRE.MatchString(b) {
+		errs = append(errs, fieldErr(key+".breakGlassRole", "%q is not an IAM role ARN (arn:aws:iam::<account>:role/<name>, no wildcards)", b))
 	}
 	errs = append(errs, validateRetention(key+".logRetentionDays", s.LogRetentionDays)...)
 	if s.RecoveryWindowDays < 7 || s.RecoveryWindowDays > 30 {

@@ -8,8 +8,10 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/example/hardening/audit"
 	"github.com/example/hardening/baseline"
 	"github.com/example/hardening/internal/awsenv"
+	"github.com/example/hardening/internal/iampolicy"
 	"github.com/example/hardening/internal/mockaws"
 	"github.com/example/hardening/internal/restype"
 	"github.com/example/hardening/network"
@@ -257,5 +259,90 @@ func TestAnotherAccountsCredentialsRegisterNothing(t *testing.T) {
 		require.Error(t, err, stack)
 		assert.Contains(t, err.Error(), "aws:allowedAccountIds: the stack deploys into account "+accountOf("dev")+", but the credentials are of account "+accountOf("prod"))
 		assert.Empty(t, m.Resources(), "%s registered resources with another account's credentials", stack)
+	}
+}
+
+// TestOnlyThoseTheSecretPoliciesAdmitMayDeploy: the secret policies deny
+// every write to principals other than the deployers, the break-glass
+// role and the CI roles, so `pulumi up` with any other credentials is
+// refused before anything is registered, naming secrets.deployers; a
+// preview, which writes nothing, warns and goes on.
+func TestOnlyThoseTheSecretPoliciesAdmitMayDeploy(t *testing.T) {
+	for _, stack := range stacks {
+		acct := accountOf(stack)
+		s := loadStack(t, stack)
+		component := s.Project + "-" + s.Name
+		session := func(role string) string { return "arn:aws:sts::" + acct + ":assumed-role/" + role + "/someone" }
+		cases := []struct {
+			name, caller string
+			preview, ok  bool
+		}{
+			{"a listed deployer (the default mock caller)", "", false, true},
+			{"the CI deploy role", session(component + "-ci-deploy"), false, true},
+			{"the CI drift role, refreshing", session(component + "-ci-drift"), false, true},
+			{"the CI preview role in a preview", session(component + "-ci-preview"), true, true},
+			{"the break-glass role", session(baseline.BreakGlassRoleName(s.Project)), false, true},
+			{"the CI preview role running up", session(component + "-ci-preview"), false, false},
+			{"an administrator not listed", session("AWSReservedSSO_AdministratorAccess_0123456789abcdef"), false, false},
+			{"a listed name in another account", "arn:aws:sts::999999999999:assumed-role/" + mockaws.CallerRole + "/x", false, false},
+			{"an IAM user", "arn:aws:iam::" + acct + ":user/alice", false, false},
+			{"the root user", "arn:aws:iam::" + acct + ":root", false, false},
+			{"an administrator not listed, previewing", session("ops-admin"), true, true},
+		}
+		for _, tc := range cases {
+			t.Run(stack+"/"+tc.name, func(t *testing.T) {
+				s := loadStack(t, stack)
+				s.CallerARN = tc.caller
+				run := s.Run
+				if tc.preview {
+					run = s.Preview
+				}
+				m, err := run(baseline.Run)
+				if tc.ok {
+					require.NoError(t, err)
+					assert.NotEmpty(t, m.Resources())
+					return
+				}
+				require.Error(t, err)
+				assert.Contains(t, err.Error(), "secrets.deployers: the caller "+tc.caller+" may not deploy this stack")
+				assert.Empty(t, m.Resources(), "registered resources for a caller the secret policies refuse")
+			})
+		}
+	}
+}
+
+// TestSecretPoliciesNameTheBreakGlassRole: every secret policy lets the
+// break-glass role write (re-policy, restore, destroy) where it lets the
+// deployers, and its reads are not exempted from the secret-reads alarm.
+func TestSecretPoliciesNameTheBreakGlassRole(t *testing.T) {
+	for _, stack := range stacks {
+		t.Run(stack, func(t *testing.T) {
+			m := deployed(t, stack)
+			s := loadStack(t, stack)
+			breakGlass := "arn:aws:iam::" + accountOf(stack) + ":role/" + baseline.BreakGlassRoleName(s.Project)
+			policies := m.ByType(restype.SecretsManagerSecretPolicy)
+			require.NotEmpty(t, policies)
+			for _, p := range policies {
+				doc := mustParse(t, str(p, "policy"))
+				var writers []string
+				for _, st := range doc.Statement {
+					if st.Sid == "DenyWritesByOthers" {
+						writers = st.Condition["StringNotEquals"]["aws:PrincipalArn"]
+					}
+				}
+				assert.Contains(t, writers, breakGlass, "%s: the break-glass role may not write", p.Name)
+				req := iampolicy.Request{Principal: breakGlass, Action: "secretsmanager:PutResourcePolicy", Resource: "*",
+					Context: map[string][]string{"aws:PrincipalArn": {breakGlass}, "aws:SecureTransport": {"true"}, "aws:PrincipalIsAWSService": {"false"}}}
+				d, err := iampolicy.Evaluate(doc, req)
+				require.NoError(t, err)
+				assert.NotEqual(t, iampolicy.ExplicitDeny, d, "%s denies the break-glass role a new policy", p.Name)
+				req.Principal, req.Context["aws:PrincipalArn"] = "arn:aws:iam::"+accountOf(stack)+":role/ops-admin", []string{"arn:aws:iam::" + accountOf(stack) + ":role/ops-admin"}
+				d, err = iampolicy.Evaluate(doc, req)
+				require.NoError(t, err)
+				assert.Equal(t, iampolicy.ExplicitDeny, d, "%s lets an unlisted role change its policy", p.Name)
+			}
+			mf := find(t, m, restype.CloudWatchLogMetricFilter, audit.SecretReadsID, func(r mockaws.Resource) bool { return strings.HasSuffix(r.Name, "-"+audit.SecretReadsID) })
+			assert.NotContains(t, str(mf, "pattern"), baseline.BreakGlassRoleName(s.Project), "the break-glass role's reads are not alarmed")
+		})
 	}
 }

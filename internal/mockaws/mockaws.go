@@ -64,6 +64,9 @@ type Resource struct {
 // registers. It is safe for the concurrent calls the Pulumi runtime makes.
 type Mocks struct {
 	project, stack, region, account string
+	// caller is the ARN of the credentials' principal, "" for CallerRole's
+	// session.
+	caller string
 	// preview answers as the providers do in a first `pulumi preview`:
 	// no ids, and every output that is not an input unknown.
 	preview bool
@@ -162,6 +165,19 @@ var (
 	}
 )
 
+// CallerRole is the role the mocks' credentials are a session of, unless
+// the stack names another (Stack.CallerARN): the administrators' role the
+// example stack files list in secrets.deployers.
+const CallerRole = "hardening-administrator"
+
+// callerARN is the ARN GetCallerIdentity returns: a role session's.
+func (m *Mocks) callerARN() string {
+	if m.caller != "" {
+		return m.caller
+	}
+	return fmt.Sprintf("arn:aws:sts::%s:assumed-role/%s/mock", m.account, CallerRole)
+}
+
 // Call answers the invokes the program uses and fails on any other, naming
 // its token, so a new lookup cannot pass the tests unnoticed.
 func (m *Mocks) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) {
@@ -172,8 +188,8 @@ func (m *Mocks) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) {
 	case "aws:index/getCallerIdentity:getCallerIdentity":
 		return resource.NewPropertyMapFromMap(map[string]any{
 			"accountId": m.account,
-			"arn":       fmt.Sprintf("arn:aws:iam::%s:user/mock", m.account),
-			"userId":    "AIDAMOCKUSER",
+			"arn":       m.callerARN(),
+			"userId":    "AROAMOCKROLEID:mock",
 			"id":        m.account,
 		}), nil
 	case "aws:index/getPartition:getPartition":

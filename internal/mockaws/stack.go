@@ -38,6 +38,9 @@ type Stack struct {
 	// CallerAccount, when set, is the account the mocks' credentials are
 	// of instead of the stack's: a run with another account's credentials.
 	CallerAccount string
+	// CallerARN, when set, is the principal the mocks' credentials are of
+	// (GetCallerIdentity's arn) instead of a session of CallerRole.
+	CallerARN string
 }
 
 // LoadStack reads the project in dir and the config of stack name.
@@ -145,14 +148,18 @@ var runMu sync.Mutex
 // Like the Go language host, it gives the program its configuration in
 // PULUMI_CONFIG too, which is where the program lists the keys set.
 func (s *Stack) Run(program pulumi.RunFunc) (*Mocks, error) {
-	return s.run(program, NewMocks(s.Project, s.Name, s.Region, s.Account()), false)
+	m := NewMocks(s.Project, s.Name, s.Region, s.Account())
+	m.caller = s.CallerARN
+	return s.run(program, m, false)
 }
 
 // Preview runs program as the first `pulumi preview` of this stack does:
 // ctx.DryRun() is true and the mocks answer as the providers plan new
 // resources (NewPreviewMocks), so every computed output is unknown.
 func (s *Stack) Preview(program pulumi.RunFunc) (*Mocks, error) {
-	return s.run(program, NewPreviewMocks(s.Project, s.Name, s.Region, s.Account()), true)
+	m := NewPreviewMocks(s.Project, s.Name, s.Region, s.Account())
+	m.caller = s.CallerARN
+	return s.run(program, m, true)
 }
 
 func (s *Stack) run(program pulumi.RunFunc, m *Mocks, dryRun bool) (*Mocks, error) {
