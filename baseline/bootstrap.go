@@ -61,18 +61,15 @@ func DeployBootstrap(ctx *pulumi.Context, cfg *stackconfig.Config, dir string) (
 		}
 		w := s.Config
 		component := ctx.Project() + "-" + s.Name
-		env := awsenv.Env{AccountID: cfg.AccountID, Partition: partition.Partition, Region: w.Region, RolePath: awsenv.RolePath(component)}
-		tag := w.DefaultTags[StackTagKey]
-		if tag == "" {
-			return nil, fmt.Errorf("Pulumi.%s.yaml: aws:defaultTags: tags.%s is not set: the stack's keys and resources are told apart by it", s.Name, StackTagKey)
+		args, err := BoundaryArgsOf(ctx.Project(), s.Name, w, partition.Partition)
+		if err != nil {
+			return nil, err
 		}
-		stackRegions := StackRegions(w, w.Region)
-		regions = append(regions, stackRegions...)
-		boundary, err := identity.NewBoundary(ctx, component, &identity.BoundaryArgs{
-			Allow: BoundaryActions(w), Regions: stackRegions, StackTagKey: StackTagKey, StackTagValue: tag,
-			StateKeyARN: w.Identity.CI.StateKeyARN, StateBucket: w.Identity.CI.StateBucket, Project: ctx.Project(), Stack: s.Name,
-			Env: env, Protect: cfg.ProtectStateful,
-		})
+		env := args.Env
+		tag := args.StackTagValue
+		regions = append(regions, args.Regions...)
+		args.Protect = cfg.ProtectStateful
+		boundary, err := identity.NewBoundary(ctx, component, args)
 		if err != nil {
 			return nil, fmt.Errorf("boundary of %s: %w", s.Name, err)
 		}
@@ -105,6 +102,23 @@ func DeployBootstrap(ctx *pulumi.Context, cfg *stackconfig.Config, dir string) (
 	}
 	exportBootstrap(ctx, b)
 	return b, nil
+}
+
+// BoundaryArgsOf is the permissions boundary a workload stack needs, from
+// its configuration: what its bootstrap stack creates and what the stack
+// checks the deployed boundary against (checkBoundary), one rendering for
+// both.
+func BoundaryArgsOf(project, stack string, w *stackconfig.Config, partition string) (*identity.BoundaryArgs, error) {
+	component := project + "-" + stack
+	tag := w.DefaultTags[StackTagKey]
+	if tag == "" {
+		return nil, fmt.Errorf("Pulumi.%s.yaml: aws:defaultTags: tags.%s is not set: the stack's keys and resources are told apart by it", stack, StackTagKey)
+	}
+	return &identity.BoundaryArgs{
+		Allow: BoundaryActions(w), Regions: StackRegions(w, w.Region), StackTagKey: StackTagKey, StackTagValue: tag,
+		StateKeyARN: w.Identity.CI.StateKeyARN, StateBucket: w.Identity.CI.StateBucket, Project: project, Stack: stack,
+		Env: awsenv.Env{AccountID: w.AccountID, Partition: partition, Region: w.Region, RolePath: awsenv.RolePath(component)},
+	}, nil
 }
 
 // exportBootstrap sets the bootstrap's outputs: what the repository

@@ -25,6 +25,9 @@ func Deploy(ctx *pulumi.Context, cfg *stackconfig.Config) (*Baseline, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := checkBoundary(ctx, cfg, env.Partition); err != nil {
+		return nil, err
+	}
 	external, err := externalValues(ctx, cfg.Secrets)
 	if err != nil {
 		return nil, err

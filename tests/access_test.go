@@ -1,6 +1,8 @@
 package tests
 
 import (
+	"encoding/json"
+	"fmt"
 	"maps"
 	"os"
 	"path/filepath"
@@ -741,6 +743,10 @@ func TestCIRoleBoundaries(t *testing.T) {
 		{"deploy cannot change an administrators' role's trust", "deploy", "iam:UpdateAssumeRolePolicy", admin, nil, false},
 		{"deploy cannot pass an administrators' role", "deploy", "iam:PassRole", admin, []string{"iam:PassedToService", "lambda.amazonaws.com"}, false},
 		{"deploy cannot create a user", "deploy", "iam:CreateUser", "arn:aws:iam::" + acct + ":user/x", nil, false},
+		// Each run reads the deployed boundary to compare it with the one
+		// its configuration needs (baseline's checkBoundary).
+		{"preview reads the deployed boundary", "preview", "iam:GetPolicyVersion", boundaryARN, nil, true},
+		{"deploy reads the deployed boundary", "deploy", "iam:GetPolicy", boundaryARN, nil, true},
 		{"deploy cannot create a role outside the stack's path", "deploy", "iam:CreateRole", role("/", "hardening-prod-x"), []string{"iam:PermissionsBoundary", boundaryARN}, false},
 		{"deploy cannot create a role without the boundary", "deploy", "iam:CreateRole", stackRole, nil, false},
 		// The state: each role its own stack's only.
@@ -1117,4 +1123,70 @@ func TestNoEscalationPathInAnyAccount(t *testing.T) {
 			assert.Empty(t, rule.Check(g))
 		})
 	}
+}
+
+// TestAStaleBoundaryStopsTheRun: a change to a workload stack that its
+// boundary, owned by the account's bootstrap stack, does not allow yet (a
+// replica in a new region, a service the stack did not use) fails the
+// pull request's preview and `pulumi up` before anything is registered,
+// naming what differs and the bootstrap stack to run; so does a boundary
+// that was never deployed.
+func TestAStaleBoundaryStopsTheRun(t *testing.T) {
+	committed := deployed(t, bootstraps["dev"]).Policies()
+	boundary := "arn:aws:iam::" + accountOf("dev") + ":policy/hardening-dev-boundary"
+	require.Contains(t, committed, boundary)
+	cases := []struct {
+		name     string
+		existing map[string]string
+		edit     func(t *testing.T, s *mockaws.Stack)
+		want     []string
+	}{
+		{"a secret replicated into a region the boundary does not allow", committed, func(t *testing.T, s *mockaws.Stack) {
+			var inv []map[string]any
+			raw, _ := s.Value("secrets")
+			var sec map[string]any
+			require.NoError(t, json.Unmarshal([]byte(raw), &sec))
+			b, _ := json.Marshal(sec["inventory"])
+			require.NoError(t, json.Unmarshal(b, &inv))
+			require.NotEmpty(t, inv)
+			inv[0]["replicaRegion"] = "eu-west-1"
+			sec["inventory"] = inv
+			out, _ := json.Marshal(sec)
+			s.Set("secrets", string(out))
+			kms := map[string]any{}
+			if raw, ok := s.Value("kms"); ok {
+				require.NoError(t, json.Unmarshal([]byte(raw), &kms))
+			}
+			kms["multiRegion"] = true
+			out, _ = json.Marshal(kms)
+			s.Set("kms", string(out))
+		}, []string{"as deployed is not the one this configuration needs", "StackRegionsOnly differs: lacks aws:RequestedRegion=eu-west-1", "pulumi up --stack " + bootstraps["dev"]}},
+		{"the bootstrap never ran", map[string]string{}, func(*testing.T, *mockaws.Stack) {},
+			[]string{boundary + " cannot be read", "pulumi up --stack " + bootstraps["dev"]}},
+	}
+	for _, tc := range cases {
+		for _, preview := range []bool{true, false} {
+			t.Run(fmt.Sprintf("%s/preview=%t", tc.name, preview), func(t *testing.T) {
+				s := loadStack(t, "dev")
+				tc.edit(t, s)
+				s.Existing = tc.existing
+				run := s.Run
+				if preview {
+					run = s.Preview
+				}
+				m, err := run(baseline.Run)
+				require.Error(t, err)
+				for _, w := range tc.want {
+					assert.Contains(t, err.Error(), w)
+				}
+				assert.Empty(t, m.Resources(), "registered resources past a stale boundary")
+			})
+		}
+	}
+	t.Run("an up-to-date bootstrap", func(t *testing.T) {
+		s := loadStack(t, "dev")
+		s.Existing = committed
+		_, err := s.Run(baseline.Run)
+		require.NoError(t, err)
+	})
 }

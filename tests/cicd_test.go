@@ -29,6 +29,15 @@ func projectCopy(t *testing.T, stack string, edits ...func(cfg map[string]any)) 
 	b, err := os.ReadFile(filepath.Join("..", "Pulumi.yaml"))
 	require.NoError(t, err)
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "Pulumi.yaml"), b, 0o600))
+	// The other stack files as they are: the account's bootstrap, which
+	// the stack's boundary comes from, among them.
+	others, err := filepath.Glob(filepath.Join("..", "Pulumi.*.yaml"))
+	require.NoError(t, err)
+	for _, f := range others {
+		raw, err := os.ReadFile(f)
+		require.NoError(t, err)
+		require.NoError(t, os.WriteFile(filepath.Join(dir, filepath.Base(f)), raw, 0o600))
+	}
 	b, err = os.ReadFile(filepath.Join("..", "Pulumi."+stack+".yaml"))
 	require.NoError(t, err)
 	var doc map[string]any

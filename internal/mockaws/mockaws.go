@@ -11,6 +11,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"maps"
 	"slices"
 	"sort"
 	"strings"
@@ -67,6 +68,9 @@ type Mocks struct {
 	// caller is the ARN of the credentials' principal, "" for CallerRole's
 	// session.
 	caller string
+	// existing are the managed policies the account holds before the run
+	// (another stack's, the bootstrap's), by ARN: what getPolicy finds.
+	existing map[string]string
 	// preview answers as the providers do in a first `pulumi preview`:
 	// no ids, and every output that is not an input unknown.
 	preview bool
@@ -165,6 +169,30 @@ var (
 	}
 )
 
+// SetExisting sets the managed policies the account holds before the run,
+// by ARN (getPolicy's answers).
+func (m *Mocks) SetExisting(policies map[string]string) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.existing = maps.Clone(policies)
+}
+
+// Policies are the managed policies the run registered, by ARN: what the
+// account holds after it.
+func (m *Mocks) Policies() map[string]string {
+	out := map[string]string{}
+	for _, r := range m.Resources() {
+		if r.Type != restype.IAMPolicy {
+			continue
+		}
+		arn, doc := r.Outputs["arn"], r.Inputs["policy"]
+		if arn.IsString() && doc.IsString() {
+			out[arn.StringValue()] = doc.StringValue()
+		}
+	}
+	return out
+}
+
 // CallerRole is the role the mocks' credentials are a session of, unless
 // the stack names another (Stack.CallerARN): the administrators' role the
 // example stack files list in secrets.deployers.
@@ -200,6 +228,26 @@ func (m *Mocks) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) {
 		return resource.NewPropertyMapFromMap(map[string]any{
 			"name": m.region, "id": m.region, "description": m.region,
 			"endpoint": fmt.Sprintf("ec2.%s.amazonaws.com", m.region),
+		}), nil
+	case "aws:iam/getPolicy:getPolicy":
+		arn := args.Args["arn"]
+		if !arn.IsString() {
+			return nil, fmt.Errorf("mockaws: getPolicy by name or prefix is not modelled; look a policy up by its ARN")
+		}
+		m.mu.Lock()
+		doc, ok := m.existing[arn.StringValue()]
+		m.mu.Unlock()
+		if !ok {
+			// The provider's error for GetPolicy's NoSuchEntity
+			// (iam/policy_data_source.go, FindPolicyByARN).
+			return nil, fmt.Errorf("reading IAM Policy (%s): couldn't find resource", arn.StringValue())
+		}
+		a := arn.StringValue()
+		name := a[strings.LastIndex(a, "/")+1:]
+		_, rest, _ := strings.Cut(a, ":policy")
+		return resource.NewPropertyMapFromMap(map[string]any{
+			"arn": a, "id": a, "name": name, "path": rest[:len(rest)-len(name)], "policy": doc,
+			"policyId": "ANPAMOCKPOLICYID", "description": "", "attachmentCount": 1, "tags": map[string]any{},
 		}), nil
 	case "aws:index/getAvailabilityZones:getAvailabilityZones":
 		var ids []any

@@ -1,16 +1,20 @@
 package mockaws
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"gopkg.in/yaml.v3"
 
 	"github.com/example/hardening/internal/stackfile"
 )
@@ -41,6 +45,12 @@ type Stack struct {
 	// CallerARN, when set, is the principal the mocks' credentials are of
 	// (GetCallerIdentity's arn) instead of a session of CallerRole.
 	CallerARN string
+	// Existing, when set, are the managed policies the account holds before
+	// the run, by ARN (getPolicy's answers). Unset, a workload stack's
+	// account holds what its bootstrap stack (the stack file of kind
+	// bootstrap that lists it) registers when run on this configuration:
+	// the bootstrap is up to date.
+	Existing map[string]string
 }
 
 // LoadStack reads the project in dir and the config of stack name.
@@ -140,6 +150,126 @@ func (s *Stack) Account() string {
 	return AccountID
 }
 
+// seed gives m the account's policies: Existing, or those of the stack's
+// bootstrap run on this configuration.
+func (s *Stack) seed(program pulumi.RunFunc, m *Mocks) error {
+	if s.Existing != nil {
+		m.SetExisting(s.Existing)
+		return nil
+	}
+	policies, err := s.bootstrapped(program)
+	if err != nil {
+		return err
+	}
+	m.SetExisting(policies)
+	return nil
+}
+
+// bootstrapped are the policies the stack's bootstrap registers, the
+// stack's file replaced by this configuration; none for a stack no
+// bootstrap lists. Runs are cached by the files they read.
+func (s *Stack) bootstrapped(program pulumi.RunFunc) (map[string]string, error) {
+	if s.Dir == "" || s.Config[s.fullKey("kind")] == "bootstrap" {
+		return nil, nil
+	}
+	names, err := stackfile.Names(s.Dir)
+	if err != nil {
+		return nil, nil
+	}
+	files := map[string][]byte{}
+	boot := ""
+	for _, n := range names {
+		raw, err := os.ReadFile(filepath.Join(s.Dir, "Pulumi."+n+".yaml"))
+		if err != nil {
+			return nil, err
+		}
+		files["Pulumi."+n+".yaml"] = raw
+		f, err := stackfile.Read(s.Dir, n)
+		if err != nil || f.Config[f.FullKey("kind")] != "bootstrap" {
+			continue
+		}
+		var b struct {
+			Stacks []string `json:"stacks"`
+		}
+		if json.Unmarshal([]byte(f.Config[f.FullKey("bootstrap")]), &b) == nil && slices.Contains(b.Stacks, s.Name) {
+			boot = n
+		}
+	}
+	if boot == "" {
+		return nil, nil
+	}
+	own, err := s.stackFile()
+	if err != nil {
+		return nil, err
+	}
+	files["Pulumi."+s.Name+".yaml"] = own
+	if files["Pulumi.yaml"], err = os.ReadFile(filepath.Join(s.Dir, "Pulumi.yaml")); err != nil {
+		return nil, err
+	}
+	h := sha256.New()
+	for _, k := range slices.Sorted(maps.Keys(files)) {
+		fmt.Fprintf(h, "%s\x00%d\x00%s", k, len(files[k]), files[k])
+	}
+	key := boot + "/" + hex.EncodeToString(h.Sum(nil))
+	if v, ok := bootstrapCache.Load(key); ok {
+		return v.(map[string]string), nil
+	}
+	dir, err := os.MkdirTemp("", "mockaws-bootstrap-")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(dir)
+	for name, raw := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), raw, 0o600); err != nil {
+			return nil, err
+		}
+	}
+	b, err := LoadStack(dir, boot)
+	if err != nil {
+		return nil, err
+	}
+	b.Existing = map[string]string{}
+	bm, err := b.Run(program)
+	if err != nil {
+		// The bootstrap refuses this configuration: the account holds
+		// none of its policies, and the stack's own run says what is
+		// wrong.
+		bootstrapCache.Store(key, map[string]string{})
+		return map[string]string{}, nil
+	}
+	policies := bm.Policies()
+	bootstrapCache.Store(key, policies)
+	return policies, nil
+}
+
+// bootstrapCache holds bootstrapped's runs.
+var bootstrapCache sync.Map
+
+// stackFile renders the configuration as a Pulumi.<stack>.yaml: objects
+// and arrays from their JSON, secure keys as ciphertexts.
+func (s *Stack) stackFile() ([]byte, error) {
+	cfg := map[string]any{}
+	for k, v := range s.Config {
+		var parsed any
+		switch {
+		case slices.Contains(s.SecretKeys, k):
+			cfg[k] = map[string]any{"secure": "v1:mockaws"}
+		case strings.HasPrefix(v, "{") || strings.HasPrefix(v, "["):
+			if err := json.Unmarshal([]byte(v), &parsed); err != nil {
+				return nil, fmt.Errorf("mockaws: config %s: %w", k, err)
+			}
+			cfg[k] = parsed
+		default:
+			cfg[k] = v
+		}
+	}
+	doc := map[string]any{"config": cfg}
+	if s.SecretsProvider != "" {
+		doc["secretsprovider"] = s.SecretsProvider
+	}
+	return yaml.Marshal(doc)
+}
+
 // runMu serializes Run: it sets the process's PULUMI_CONFIG.
 var runMu sync.Mutex
 
@@ -150,6 +280,9 @@ var runMu sync.Mutex
 func (s *Stack) Run(program pulumi.RunFunc) (*Mocks, error) {
 	m := NewMocks(s.Project, s.Name, s.Region, s.Account())
 	m.caller = s.CallerARN
+	if err := s.seed(program, m); err != nil {
+		return m, err
+	}
 	return s.run(program, m, false)
 }
 
@@ -159,6 +292,9 @@ func (s *Stack) Run(program pulumi.RunFunc) (*Mocks, error) {
 func (s *Stack) Preview(program pulumi.RunFunc) (*Mocks, error) {
 	m := NewPreviewMocks(s.Project, s.Name, s.Region, s.Account())
 	m.caller = s.CallerARN
+	if err := s.seed(program, m); err != nil {
+		return m, err
+	}
 	return s.run(program, m, true)
 }
 

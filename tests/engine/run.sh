@@ -44,6 +44,9 @@ trap 'rm -rf "$work"' EXIT
 export PULUMI_HOME="$work/home" PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION=true PULUMI_SKIP_UPDATE_CHECK=true \
   PULUMI_CONFIG_PASSPHRASE=engine-test PULUMI_BACKEND_URL="file://$work/state"
 mkdir -p "$work/state"
+# The stub's account: the managed policies one stack creates (a bootstrap's
+# boundary) and another looks up.
+export STUB_ACCOUNT_STATE="$work/account-policies.json"
 go build -o "$work/pulumi-resource-stub" ./tests/engine/stubprovider
 for p in aws:6.83.4 tls:5.3.1 random:4.19.2; do
   pulumi plugin install resource "${p%%:*}" "${p##*:}" --file "$work/pulumi-resource-stub" > /dev/null

@@ -13,6 +13,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -162,6 +163,11 @@ func (p *stub) Create(_ context.Context, req *pulumirpc.CreateRequest) (*pulumir
 	if err != nil {
 		return nil, err
 	}
+	if !req.GetPreview() {
+		if err := record(string(urn.Type()), outputs, inputs); err != nil {
+			return nil, err
+		}
+	}
 	if req.GetPreview() {
 		// A bridged provider plans a new resource with its configured
 		// inputs and marks every computed attribute unknown (Terraform's
@@ -196,6 +202,11 @@ func (p *stub) Update(_ context.Context, req *pulumirpc.UpdateRequest) (*pulumir
 	for k, v := range news {
 		olds[k] = v
 	}
+	if !req.GetPreview() {
+		if err := record(string(resource.URN(req.GetUrn()).Type()), olds, news); err != nil {
+			return nil, err
+		}
+	}
 	props, err := marshal(olds)
 	if err != nil {
 		return nil, err
@@ -212,6 +223,13 @@ func (p *stub) Invoke(_ context.Context, req *pulumirpc.InvokeRequest) (*pulumir
 	if err != nil {
 		return nil, err
 	}
+	if req.GetTok() == "aws:iam/getPolicy:getPolicy" {
+		policies, err := recorded()
+		if err != nil {
+			return nil, err
+		}
+		p.model().SetExisting(policies)
+	}
 	out, err := p.model().Call(pulumi.MockCallArgs{Token: req.GetTok(), Args: args})
 	if err != nil {
 		return nil, err
@@ -225,6 +243,54 @@ func (p *stub) Invoke(_ context.Context, req *pulumirpc.InvokeRequest) (*pulumir
 
 func (p *stub) Cancel(context.Context, *emptypb.Empty) (*emptypb.Empty, error) {
 	return &emptypb.Empty{}, nil
+}
+
+// accountState is the file, shared by every stack's provider process, in
+// which the account keeps its managed policies (STUB_ACCOUNT_STATE): what
+// one stack creates (the bootstrap's boundary), another's getPolicy finds,
+// as in one AWS account. Unset, nothing is kept.
+func accountState() string { return os.Getenv("STUB_ACCOUNT_STATE") }
+
+// stateMu serializes this process's writes of the account's state.
+var stateMu sync.Mutex
+
+// record keeps a managed policy the engine created or updated.
+func record(typ string, outputs, inputs resource.PropertyMap) error {
+	if typ != restype.IAMPolicy || accountState() == "" {
+		return nil
+	}
+	stateMu.Lock()
+	defer stateMu.Unlock()
+	arn, doc := outputs["arn"], inputs["policy"]
+	if !arn.IsString() || !doc.IsString() {
+		return nil
+	}
+	policies, err := recorded()
+	if err != nil {
+		return err
+	}
+	policies[arn.StringValue()] = doc.StringValue()
+	b, err := json.Marshal(policies)
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(accountState(), b, 0o600)
+}
+
+// recorded are the account's managed policies, by ARN.
+func recorded() (map[string]string, error) {
+	policies := map[string]string{}
+	if accountState() == "" {
+		return policies, nil
+	}
+	b, err := os.ReadFile(accountState())
+	if errors.Is(err, os.ErrNotExist) {
+		return policies, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return policies, json.Unmarshal(b, &policies)
 }
 
 func main() {
