@@ -1,0 +1,60 @@
+package tests
+
+import (
+	"maps"
+	"slices"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+
+	"github.com/example/hardening/compliance"
+	"github.com/example/hardening/internal/awsname"
+)
+
+// TestEveryInputHasAMapping: every input of every resource any stack's
+// plan or first preview registers has a row in awsname.InputMembers, a
+// member of AWS's API or an explicit reason why none judges it; a new
+// input, or a new resource type, fails here until it is mapped.
+func TestEveryInputHasAMapping(t *testing.T) {
+	all := slices.Compact(append(slices.Clone(stacks), slices.Sorted(maps.Values(bootstraps))...))
+	missing := map[string]bool{}
+	seen := 0
+	for _, stack := range all {
+		for _, g := range []struct {
+			name string
+			res  func() []string
+		}{
+			{"plan", func() []string { return inputsOf(graphOf(t, stack).Resources) }},
+			{"preview", func() []string { return inputsOf(previewGraph(t, stack).Resources) }},
+		} {
+			for _, ti := range g.res() {
+				seen++
+				typ, input, _ := strings.Cut(ti, " ")
+				if !awsname.Mapped(typ, input) {
+					missing[ti] = true
+				}
+			}
+		}
+	}
+	assert.Greater(t, seen, 1000, "inputs read from the plans and previews")
+	list := slices.Sorted(maps.Keys(missing))
+	assert.Empty(t, list, "inputs without a row in internal/awsname.InputMembers (map each to its API member, or give the reason none judges it)")
+}
+
+// inputsOf lists "<type> <input>" for every top-level input of every
+// pulumi-aws resource.
+func inputsOf(rs []compliance.Resource) []string {
+	var out []string
+	for _, r := range rs {
+		if !strings.HasPrefix(r.Type, "aws:") {
+			continue
+		}
+		for k := range r.Inputs {
+			out = append(out, r.Type+" "+k)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
