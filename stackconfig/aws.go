@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/mail"
+	"net/url"
+	"regexp"
 	"slices"
 	"strings"
 
@@ -166,6 +168,18 @@ var configMembers = []configMember{
 			return nil // unset: network.appPort
 		}
 		return one("tls.targetPort", float64(c.TLS.TargetPort))
+	}},
+	{"tls.domain", "acm/RequestCertificate.DomainName", func(c *Config) []keyed {
+		if c.TLS.Domain == "" {
+			return nil
+		}
+		return one("tls.domain", c.TLS.Domain)
+	}},
+	{"tls.alternativeNames", "acm/RequestCertificate.SubjectAlternativeNames", func(c *Config) []keyed {
+		if len(c.TLS.AlternativeNames) == 0 {
+			return nil // not sent
+		}
+		return one("tls.alternativeNames", strs(c.TLS.AlternativeNames))
 	}},
 	{"tls.hostedZoneId", "route53/ChangeResourceRecordSets.HostedZoneId", func(c *Config) []keyed {
 		if c.TLS.HostedZoneID == "" {
@@ -356,6 +370,90 @@ func (c *Config) awsChecks() []error {
 		}
 	}
 	errs = append(errs, c.certificateNames()...)
+	errs = append(errs, c.duplicates()...)
+	errs = append(errs, c.agreements()...)
+	return errs
+}
+
+// duplicates refuses an entry listed twice in a list that is a set: AWS
+// either refuses it (Cognito's URL lists) or makes one thing of two
+// (an SNS subscription, an IAM principal), and two resources of the
+// program would then claim it.
+func (c *Config) duplicates() []error {
+	lists := []struct {
+		key  string
+		list []string
+	}{
+		{"alerts.emails", c.Alerts.Emails}, {"alerts.httpsEndpoints", c.Alerts.HTTPSEndpoints},
+		{"kms.administrators", c.KMS.Administrators}, {"secrets.deployers", c.Secrets.Deployers},
+		{"identity.client.callbackUrls", c.Identity.Client.CallbackURLs}, {"identity.client.logoutUrls", c.Identity.Client.LogoutURLs},
+		{"identity.client.federationCallbackUrls", c.Identity.Client.FederationCallbackURLs},
+		{"identity.authenticatedPaths", c.Identity.AuthenticatedPaths},
+		{"network.loadBalancerIngressCidrs", c.Network.LoadBalancerIngressCIDRs}, {"network.appHttpsEgressCidrs", c.Network.AppHTTPSEgressCIDRs},
+		{"rateLimit.ipBlockList", c.RateLimit.IPBlockList}, {"rateLimit.auth.paths", c.RateLimit.Auth.Paths}, {"rateLimit.perUser.paths", c.RateLimit.PerUser.Paths},
+	}
+	for i, s := range c.Secrets.Inventory {
+		lists = append(lists, struct {
+			key  string
+			list []string
+		}{fmt.Sprintf("secrets.inventory[%d].readers", i), s.Readers})
+	}
+	var errs []error
+	for _, l := range lists {
+		seen := map[string]int{}
+		for i, v := range l.list {
+			norm := strings.ToLower(v)
+			if j, dup := seen[norm]; dup {
+				errs = append(errs, fieldErr(fmt.Sprintf("%s[%d]", l.key, i), "%q is already %s[%d]; list it once", v, l.key, j))
+				continue
+			}
+			seen[norm] = i
+		}
+	}
+	return errs
+}
+
+// healthCheckPathRE is an absolute URI path with an optional query, of
+// RFC 3986's path and query characters: the target group's health check
+// requests it as written.
+var healthCheckPathRE = regexp.MustCompile(`^/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*(\?[A-Za-z0-9._~!$&'()*+,;=:@%/?-]*)?$`)
+
+// cognitoSESRegions are the regions besides the user pool's own whose SES
+// identities a user pool may send through (Cognito developer guide, "Email
+// settings for Amazon Cognito user pools": the backwards-compatible
+// Regions).
+var cognitoSESRegions = []string{"us-east-1", "us-west-2", "eu-west-1"}
+
+// agreements are the rules between settings of one stack file that the
+// sections' own checks do not see.
+func (c *Config) agreements() []error {
+	var errs []error
+	if p := c.TLS.HealthCheckPath; strings.HasPrefix(p, "/") && !healthCheckPathRE.MatchString(p) {
+		errs = append(errs, fieldErr("tls.healthCheckPath", "%q is not a URI path (RFC 3986 characters only; encode a space as %%20)", p))
+	}
+	if n := c.TLS.PrivateCA.ServerName; c.TLS.PrivateCA.Enabled && len(n) > 64 {
+		// The server certificate's subject common name (RFC 5280,
+		// ub-common-name: 64), as for tls.domain.
+		errs = append(errs, fieldErr("tls.privateCa.serverName", "%q is %d characters; a certificate's common name holds at most 64", n, len(n)))
+	}
+	for i, e := range c.Alerts.Emails {
+		if _, domain, ok := strings.Cut(e, "@"); ok && !strings.Contains(domain, ".") {
+			errs = append(errs, fieldErr(fmt.Sprintf("alerts.emails[%d]", i), "%q has no domain that mail can reach (%q has no dot)", e, domain))
+		}
+	}
+	for i, e := range c.Alerts.HTTPSEndpoints {
+		if u, err := url.Parse(e); err == nil && u.User != nil {
+			errs = append(errs, fieldErr(fmt.Sprintf("alerts.httpsEndpoints[%d]", i), "carries credentials in the URL, in plain text in the stack file and the state; authenticate the endpoint otherwise (a token the endpoint checks in the path is still a secret)"))
+		}
+	}
+	if arn := c.Identity.UserPool.SESSourceARN; arn != "" && c.Region != "" {
+		if parts := strings.SplitN(arn, ":", 6); len(parts) == 6 && parts[3] != c.Region && !slices.Contains(cognitoSESRegions, parts[3]) {
+			errs = append(errs, fieldErr("identity.userPool.sesSourceArn", "is an SES identity of %s; a user pool in %s sends through its own region's SES or that of %s (Cognito developer guide, email settings)", parts[3], c.Region, strings.Join(cognitoSESRegions, ", ")))
+		}
+	}
+	if ci := c.Identity.CI; ci.Repository != "" && ci.Environment != "" && ci.Environment == ci.PreviewEnvironment {
+		errs = append(errs, fieldErr("identity.ci.previewEnvironment", "%q is also identity.ci.environment; a pull request's preview job would then run where the deploy role is trusted: preview from an environment of its own", ci.PreviewEnvironment))
+	}
 	return errs
 }
 

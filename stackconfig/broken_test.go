@@ -143,6 +143,24 @@ func TestBrokenStackFilesAreRefusedAtTheirKey(t *testing.T) {
 		{"a metric prefix WAF refuses", "prod", []edit{{"hardening:rateLimit", "metricPrefix", "hardening prod"}}, "rateLimit.metricPrefix"},
 		// network
 		{"an interface endpoint nobody offers", "prod", []edit{{"hardening:network", "interfaceEndpoints", []any{"secretsmanager", "secretmanager"}}}, "network.interfaceEndpoints[1]"},
+		{"an interface endpoint twice", "prod", []edit{{"hardening:network", "interfaceEndpoints", []any{"secretsmanager", "kms", "kms"}}}, "network.interfaceEndpoints[2]"},
+		{"a load balancer CIDR twice", "prod", []edit{{"hardening:network", "loadBalancerIngressCidrs", []any{"203.0.113.0/24", "203.0.113.0/24"}}}, "network.loadBalancerIngressCidrs[1]"},
+		// alerts
+		{"one address subscribed twice", "prod", []edit{{"hardening:alerts", "emails", []any{"Security@example.com", "security@example.com"}}}, "alerts.emails[1]"},
+		{"an address without a reachable domain", "prod", []edit{{"hardening:alerts", "emails", []any{"security@localhost"}}}, "alerts.emails[0]"},
+		{"credentials in an alert endpoint's URL", "prod", []edit{{"hardening:alerts", "httpsEndpoints", []any{"https://user:hunter2@hooks.example.com/alerts"}}}, "alerts.httpsEndpoints[0]"},
+		// more of tls, identity, kms, rate limiting
+		{"a key administrator twice", "prod", []edit{{"hardening:kms", "administrators", []any{"arn:aws:iam::123456789012:role/a", "arn:aws:iam::123456789012:role/a"}}}, "kms.administrators[1]"},
+		{"an alternative name longer than DNS allows", "prod", []edit{{"hardening:tls", "alternativeNames", []any{strings.Repeat("a", 60) + "." + strings.Repeat("b", 60) + "." + strings.Repeat("c", 60) + "." + strings.Repeat("d", 60) + ".example.com"}}}, "tls.alternativeNames[0]"},
+		{"a health-check path with a space", "prod", []edit{{"hardening:tls", "healthCheckPath", "/health check"}}, "tls.healthCheckPath"},
+		{"a private CA server name over a common name's 64", "dev", []edit{{"hardening:tls", "privateCa.serverName", strings.Repeat("a", 60) + ".dev.internal"}}, "tls.privateCa.serverName"},
+		{"an SES identity in a region Cognito does not send from", "prod", []edit{{"hardening:identity", "userPool.sesSourceArn", "arn:aws:ses:ap-east-1:123456789012:identity/example.com"}}, "identity.userPool.sesSourceArn"},
+		{"a callback URL twice", "prod", []edit{{"hardening:identity", "client.callbackUrls", []any{"https://app.example.com/oauth2/idpresponse", "https://app.example.com/oauth2/idpresponse"}}}, "identity.client.callbackUrls[1]"},
+		{"previews where deploys run", "prod", []edit{{"hardening:identity", "ci.previewEnvironment", "production"}}, "identity.ci.previewEnvironment"},
+		{"a wildcard drift branch beside an environment", "prod", []edit{{"hardening:identity", "ci.branch", "*"}}, "identity.ci.branch"},
+		{"a temporary password valid longer than Cognito allows", "prod", []edit{{"hardening:identity", "userPool.temporaryPasswordDays", 400}}, "identity.userPool.temporaryPasswordDays"},
+		{"an IP blocked twice", "prod", []edit{{"hardening:rateLimit", "ipBlockList", []any{"203.0.113.0/24", "203.0.113.0/24"}}}, "rateLimit.ipBlockList[1]"},
+		{"a reader listed twice", "dev", []edit{{"hardening:secrets", "inventory.0.readers", []any{"app", "app"}}}, "secrets.inventory[0].readers[1]"},
 	}
 	for _, c := range cases {
 		t.Run(c.stack+"/"+c.name, func(t *testing.T) {

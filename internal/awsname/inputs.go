@@ -81,8 +81,8 @@ var InputMembers = []InputMember{
 	m(restype.AccessAnalyzerAnalyzer, "type", "accessanalyzer/CreateAnalyzer.type"),
 	skip(restype.AccessAnalyzerAnalyzer, "configuration", NoConstraint),
 
-	m(restype.ACMCertificate, "domainName", "acm/RequestCertificate.DomainName"),
-	m(restype.ACMCertificate, "subjectAlternativeNames", "acm/RequestCertificate.SubjectAlternativeNames"),
+	mc(restype.ACMCertificate, "domainName", "acm/RequestCertificate.DomainName", "tls.domain"),
+	mc(restype.ACMCertificate, "subjectAlternativeNames", "acm/RequestCertificate.SubjectAlternativeNames", "tls.alternativeNames"),
 	m(restype.ACMCertificate, "validationMethod", "acm/RequestCertificate.ValidationMethod"),
 	m(restype.ACMCertificate, "keyAlgorithm", "acm/RequestCertificate.KeyAlgorithm"),
 	skip(restype.ACMCertificate, "options", NoConstraint),
