@@ -33,7 +33,7 @@ func inputRules() []Rule {
 			Description: "Every tagged resource's tags fit AWS's tag rules: no aws: prefix, keys of 1 to 128 and values of at most 256 characters of letters, digits, spaces and _.:/=+-@, at most 50 tags (Tagging AWS Resources user guide).",
 			Check:       tagRule},
 		{ID: "deploy-policy-grammar", Severity: Critical,
-			Description: "Every policy document parses as IAM Access Analyzer's policy validation reads it: Version 2012-10-17, statements with Effect Allow or Deny, unique Sids (alphanumeric in identity policies), an Action or NotAction, a Resource that is * or an ARN (none in a trust policy), a Principal only in resource policies, known condition operators with values of the key's type.",
+			Description: "Every policy document parses as IAM Access Analyzer's policy validation reads it: Version 2012-10-17, statements with Effect Allow or Deny, unique Sids (alphanumeric in identity policies), an Action or NotAction, a Resource that is * or an ARN of the stack's partition (none in a trust policy), a Principal only in resource policies, known condition operators with values of the key's type.",
 			Check:       policyGrammar},
 	}
 }
@@ -443,7 +443,21 @@ var (
 
 func policyGrammar(g *Graph) []Violation {
 	return documents(g, func(r Resource, input string, doc map[string]any) []string {
-		return judgeGrammar(doc, identityPolicies[r.Type], trustPolicies[r.Type] && input == "assumeRolePolicy")
+		problems := judgeGrammar(doc, identityPolicies[r.Type], trustPolicies[r.Type] && input == "assumeRolePolicy")
+		if g.Partition == "" {
+			return problems
+		}
+		// A Resource of another partition matches nothing the stack has.
+		for i, st := range statements(doc) {
+			for _, key := range []string{"Resource", "NotResource"} {
+				for _, res := range stringsOf(st[key]) {
+					if parts := strings.SplitN(res, ":", 3); len(parts) == 3 && parts[0] == "arn" && parts[1] != "*" && parts[1] != g.Partition {
+						problems = append(problems, fmt.Sprintf("statement %s: %s %q is in partition %q; the stack deploys into %q", sidOrIndex(st, i), key, res, parts[1], g.Partition))
+					}
+				}
+			}
+		}
+		return problems
 	})
 }
 

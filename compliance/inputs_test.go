@@ -52,6 +52,7 @@ func TestInputRules(t *testing.T) {
 		{"Bool with a string value", "deploy-policy-grammar", restype.S3BucketPolicy, map[string]any{"policy": policy(`{"Effect":"Deny","Principal":"*","Action":"s3:*","Resource":"*","Condition":{"Bool":{"aws:SecureTransport":"no"}}}`)}, "is not true or false"},
 		{"a date operator on an IP key", "deploy-policy-grammar", restype.S3BucketPolicy, map[string]any{"policy": policy(`{"Effect":"Deny","Principal":"*","Action":"s3:*","Resource":"*","Condition":{"DateLessThan":{"aws:SourceIp":"2026-01-01"}}}`)}, "aws:SourceIp is of type ip"},
 		{"a Resource in a trust policy", "deploy-policy-grammar", restype.IAMRole, map[string]any{"assumeRolePolicy": policy(`{"Effect":"Allow","Principal":{"Service":"lambda.amazonaws.com"},"Action":"sts:AssumeRole","Resource":"*"}`)}, "takes no Resource"},
+		{"a Resource of another partition", "deploy-policy-grammar", restype.IAMPolicy, map[string]any{"policy": policy(`{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws-cn:s3:::b/*"}`)}, `partition "aws-cn"`},
 		{"an unknown policy", "deploy-policy-grammar", restype.IAMPolicy, map[string]any{"policy": compliance.Unknown{}}, "not judged"},
 	}
 	for _, c := range cases {

@@ -288,6 +288,9 @@ func explicitZeros(lookup Lookup) []error {
 				if string(e["rotationDays"]) == "0" {
 					errs = append(errs, fieldErr(fmt.Sprintf("secrets.inventory[%d].rotationDays", i), "0 is out of range; Secrets Manager rotates every 1 to 1000 days (RotateSecret AutomaticallyAfterDays) and FSBP SecretsManager.4 wants at most 90: leave it unset for 30"))
 				}
+				if _, set := e["rotationDays"]; set && string(e["kind"]) == `"external"` {
+					errs = append(errs, fieldErr(fmt.Sprintf("secrets.inventory[%d].rotationDays", i), "is set, but an external secret is not rotated here (its value comes from %s:secret-<name>); remove it", Namespace))
+				}
 				if string(e["length"]) == "0" && string(e["kind"]) != `"external"` {
 					errs = append(errs, fieldErr(fmt.Sprintf("secrets.inventory[%d].length", i), "0 is out of range; generate 16 to 4096 characters, or leave it unset for the kind's length"))
 				}
@@ -450,6 +453,12 @@ func (c *Config) agreements() []error {
 		if parts := strings.SplitN(arn, ":", 6); len(parts) == 6 && parts[3] != c.Region && !slices.Contains(cognitoSESRegions, parts[3]) {
 			errs = append(errs, fieldErr("identity.userPool.sesSourceArn", "is an SES identity of %s; a user pool in %s sends through its own region's SES or that of %s (Cognito developer guide, email settings)", parts[3], c.Region, strings.Join(cognitoSESRegions, ", ")))
 		}
+	}
+	if h := c.RateLimit.ForwardedIPHeader; h != "" && slices.Contains(c.Network.LoadBalancerIngressCIDRs, "0.0.0.0/0") {
+		// WAF takes the header's first address as written (AWS WAF
+		// developer guide, "Forwarded IP address"): only a CDN in front
+		// may set it, so the load balancer must admit the CDN alone.
+		errs = append(errs, fieldErr("rateLimit.forwardedIpHeader", "%q is trusted while network.loadBalancerIngressCidrs admits 0.0.0.0/0: any client could set it and evade every rate rule keyed on the IP; admit only the CDN's ranges, or leave the header unset", h))
 	}
 	if ci := c.Identity.CI; ci.Repository != "" && ci.Environment != "" && ci.Environment == ci.PreviewEnvironment {
 		errs = append(errs, fieldErr("identity.ci.previewEnvironment", "%q is also identity.ci.environment; a pull request's preview job would then run where the deploy role is trusted: preview from an environment of its own", ci.PreviewEnvironment))

@@ -160,6 +160,8 @@ func TestBrokenStackFilesAreRefusedAtTheirKey(t *testing.T) {
 		{"a wildcard drift branch beside an environment", "prod", []edit{{"hardening:identity", "ci.branch", "*"}}, "identity.ci.branch"},
 		{"a temporary password valid longer than Cognito allows", "prod", []edit{{"hardening:identity", "userPool.temporaryPasswordDays", 400}}, "identity.userPool.temporaryPasswordDays"},
 		{"an IP blocked twice", "prod", []edit{{"hardening:rateLimit", "ipBlockList", []any{"203.0.113.0/24", "203.0.113.0/24"}}}, "rateLimit.ipBlockList[1]"},
+		{"a forwarded-IP header on a load balancer open to all", "prod", []edit{{"hardening:rateLimit", "forwardedIpHeader", "X-Forwarded-For"}}, "rateLimit.forwardedIpHeader"},
+		{"a rotation period on an external secret", "dev", []edit{{"hardening:secrets", "inventory", []any{map[string]any{"name": "partner-token", "description": "Token of the partner API", "owner": "app", "classification": "confidential", "kind": "external", "rotationDays": 30, "readers": []any{"app"}}}}}, "secrets.inventory[0].rotationDays"},
 		{"a reader listed twice", "dev", []edit{{"hardening:secrets", "inventory.0.readers", []any{"app", "app"}}}, "secrets.inventory[0].readers[1]"},
 	}
 	for _, c := range cases {
