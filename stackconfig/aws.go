@@ -229,6 +229,13 @@ var configMembers = []configMember{
 		}
 		return one("identity.userPool.domainPrefix", c.Identity.UserPool.DomainPrefix)
 	}},
+	{"identity.groups[].precedence", "cognito-idp/CreateGroup.Precedence", func(c *Config) []keyed {
+		var out []keyed
+		for i, g := range c.Identity.Groups {
+			out = append(out, keyed{fmt.Sprintf("identity.groups[%d].precedence", i), float64(g.Precedence)})
+		}
+		return out
+	}},
 	{"identity.authenticatedPaths", "elasticloadbalancingv2/CreateRule.Conditions.PathPatternConfig.Values", func(c *Config) []keyed {
 		return one("identity.authenticatedPaths", strs(c.Identity.AuthenticatedPaths))
 	}},
@@ -421,6 +428,10 @@ func (c *Config) duplicates() []error {
 // requests it as written.
 var healthCheckPathRE = regexp.MustCompile(`^/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*(\?[A-Za-z0-9._~!$&'()*+,;=:@%/?-]*)?$`)
 
+// wafIPSetMax is how many addresses one WAF IP set holds (a quota that
+// cannot be raised).
+const wafIPSetMax = 10000
+
 // cognitoSESRegions are the regions besides the user pool's own whose SES
 // identities a user pool may send through (Cognito developer guide, "Email
 // settings for Amazon Cognito user pools": the backwards-compatible
@@ -453,6 +464,9 @@ func (c *Config) agreements() []error {
 		if parts := strings.SplitN(arn, ":", 6); len(parts) == 6 && parts[3] != c.Region && !slices.Contains(cognitoSESRegions, parts[3]) {
 			errs = append(errs, fieldErr("identity.userPool.sesSourceArn", "is an SES identity of %s; a user pool in %s sends through its own region's SES or that of %s (Cognito developer guide, email settings)", parts[3], c.Region, strings.Join(cognitoSESRegions, ", ")))
 		}
+	}
+	if n := len(c.RateLimit.IPBlockList); n > wafIPSetMax {
+		errs = append(errs, fieldErr("rateLimit.ipBlockList", "has %d addresses; a WAF IP set holds at most %d (AWS WAF developer guide, quotas: IP addresses per IP set)", n, wafIPSetMax))
 	}
 	if h := c.RateLimit.ForwardedIPHeader; h != "" && slices.Contains(c.Network.LoadBalancerIngressCIDRs, "0.0.0.0/0") {
 		// WAF takes the header's first address as written (AWS WAF

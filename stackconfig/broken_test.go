@@ -3,6 +3,7 @@ package stackconfig
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"slices"
 	"strconv"
 	"strings"
@@ -162,6 +163,8 @@ func TestBrokenStackFilesAreRefusedAtTheirKey(t *testing.T) {
 		{"an IP blocked twice", "prod", []edit{{"hardening:rateLimit", "ipBlockList", []any{"203.0.113.0/24", "203.0.113.0/24"}}}, "rateLimit.ipBlockList[1]"},
 		{"a forwarded-IP header on a load balancer open to all", "prod", []edit{{"hardening:rateLimit", "forwardedIpHeader", "X-Forwarded-For"}}, "rateLimit.forwardedIpHeader"},
 		{"a rotation period on an external secret", "dev", []edit{{"hardening:secrets", "inventory", []any{map[string]any{"name": "partner-token", "description": "Token of the partner API", "owner": "app", "classification": "confidential", "kind": "external", "rotationDays": 30, "readers": []any{"app"}}}}}, "secrets.inventory[0].rotationDays"},
+		{"a group precedence beyond Cognito's 32 bits", "prod", []edit{{"hardening:identity", "groups", []any{map[string]any{"name": "admins", "precedence": 3000000000, "role": "admin"}}}}, "identity.groups[0].precedence"},
+		{"more blocked ranges than an IP set holds", "prod", []edit{{"hardening:rateLimit", "ipBlockList", manyCIDRs(10001)}}, "rateLimit.ipBlockList"},
 		{"a reader listed twice", "dev", []edit{{"hardening:secrets", "inventory.0.readers", []any{"app", "app"}}}, "secrets.inventory[0].readers[1]"},
 	}
 	for _, c := range cases {
@@ -274,4 +277,12 @@ func TestProjectFilesThatContradictEachOther(t *testing.T) {
 			assert.True(t, slices.ContainsFunc(got, func(g string) bool { return strings.HasPrefix(g, w+":") }), "want a problem at %s; got %v", w, got)
 		}
 	})
+}
+
+func manyCIDRs(n int) []any {
+	var out []any
+	for i := range n {
+		out = append(out, fmt.Sprintf("100.%d.%d.0/24", 64+i/256%64, i%256))
+	}
+	return out
 }

@@ -149,7 +149,7 @@ var InputMembers = []InputMember{
 	m(restype.CognitoIdentityPoolRoleAttachment, "roleMappings.type", "cognito-identity/SetIdentityPoolRoles.RoleMappings.Type"),
 	skip(restype.CognitoIdentityPoolRoleAttachment, "roleMappings", "a list the provider turns into the RoleMappings map keyed by identityProvider"),
 	m(restype.CognitoUserGroup, "name", "cognito-idp/CreateGroup.GroupName"),
-	m(restype.CognitoUserGroup, "precedence", "cognito-idp/CreateGroup.Precedence"),
+	mc(restype.CognitoUserGroup, "precedence", "cognito-idp/CreateGroup.Precedence", "identity.groups[].precedence"),
 	m(restype.CognitoUserGroup, "roleArn", "cognito-idp/CreateGroup.RoleArn"),
 	m(restype.CognitoUserGroup, "userPoolId", "cognito-idp/CreateGroup.UserPoolId"),
 	m(restype.CognitoUserPool, "name", "cognito-idp/CreateUserPool.PoolName"),
@@ -630,6 +630,11 @@ func (c *Constraint) Check(id string, v any) []string {
 	case float64:
 		if c.Type == "list" && c.Element != nil {
 			return c.Element.Check(id, x)
+		}
+		// An integer member is 32 bits on the wire whatever the model's
+		// min and max say (Smithy's integer type).
+		if c.Type == "integer" && (x < -(1<<31) || x > 1<<31-1 || x != float64(int64(x))) {
+			out = append(out, fmt.Sprintf("%v is not a 32-bit integer, which %s is", x, id))
 		}
 		switch c.Type {
 		case "integer", "long", "double", "float":

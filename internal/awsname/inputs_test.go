@@ -52,6 +52,8 @@ func TestMemberConstraints(t *testing.T) {
 		{"kms/EnableKeyRotation.RotationPeriodInDays", 3000.0, "above"},
 		{"lambda/AddPermission.SourceAccount", "12345", "does not match"},
 		{"acm/RequestCertificate.SubjectAlternativeNames", make([]any, 101), "allows 100"},
+		{"cognito-idp/CreateGroup.Precedence", 3e9, "not a 32-bit integer"},
+		{"cognito-idp/CreateGroup.Precedence", -1.0, "below"},
 	}
 	for _, c := range cases {
 		t.Run(c.member, func(t *testing.T) {
