@@ -3,6 +3,7 @@ package stackconfig
 import (
 	"encoding/json"
 	"fmt"
+	"net"
 	"net/mail"
 	"net/url"
 	"regexp"
@@ -463,6 +464,33 @@ func (c *Config) agreements() []error {
 	if arn := c.Identity.UserPool.SESSourceARN; arn != "" && c.Region != "" {
 		if parts := strings.SplitN(arn, ":", 6); len(parts) == 6 && parts[3] != c.Region && !slices.Contains(cognitoSESRegions, parts[3]) {
 			errs = append(errs, fieldErr("identity.userPool.sesSourceArn", "is an SES identity of %s; a user pool in %s sends through its own region's SES or that of %s (Cognito developer guide, email settings)", parts[3], c.Region, strings.Join(cognitoSESRegions, ", ")))
+		}
+	}
+	if c.KMS.DeletionWindowDays < c.Secrets.RecoveryWindowDays {
+		// The secrets are encrypted under the stack key; a secret restored
+		// after the key is gone cannot be read.
+		errs = append(errs, fieldErr("kms.deletionWindowDays", "%d is shorter than secrets.recoveryWindowDays %d: after a teardown the key would be deleted while its secrets can still be restored, and a restored secret could not be decrypted; wait at least as long as the secrets do", c.KMS.DeletionWindowDays, c.Secrets.RecoveryWindowDays))
+	}
+	if _, vpc, err := net.ParseCIDR(c.Network.CIDR); err == nil {
+		for i, e := range c.Network.AppHTTPSEgressCIDRs {
+			if ip, _, err := net.ParseCIDR(e); err == nil && vpc.Contains(ip) {
+				errs = append(errs, fieldErr(fmt.Sprintf("network.appHttpsEgressCidrs[%d]", i), "%s is inside the VPC (network.cidr %s); egress through NAT reaches the internet only: the tiers' own rules govern traffic inside", e, c.Network.CIDR))
+			}
+		}
+	}
+	if cbs := c.Identity.Client.CallbackURLs; len(cbs) > 0 {
+		// The load balancer's authenticate-cognito action sends users back
+		// to https://<its DNS name>/oauth2/idpresponse, which must be a
+		// callback URL of the client (ELB user guide, "Authenticate users
+		// using an Application Load Balancer").
+		var want []string
+		for _, h := range append([]string{c.TLS.Domain, c.TLS.PrivateCA.ServerName}, c.TLS.AlternativeNames...) {
+			if h != "" {
+				want = append(want, "https://"+h+"/oauth2/idpresponse")
+			}
+		}
+		if len(want) > 0 && !slices.ContainsFunc(cbs, func(u string) bool { return slices.Contains(want, u) }) {
+			errs = append(errs, fieldErr("identity.client.callbackUrls", "has none of %s, where the load balancer sends users back after sign-in; add %s", strings.Join(want, ", "), want[0]))
 		}
 	}
 	if n := len(c.RateLimit.IPBlockList); n > wafIPSetMax {

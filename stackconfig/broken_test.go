@@ -165,6 +165,9 @@ func TestBrokenStackFilesAreRefusedAtTheirKey(t *testing.T) {
 		{"a rotation period on an external secret", "dev", []edit{{"hardening:secrets", "inventory", []any{map[string]any{"name": "partner-token", "description": "Token of the partner API", "owner": "app", "classification": "confidential", "kind": "external", "rotationDays": 30, "readers": []any{"app"}}}}}, "secrets.inventory[0].rotationDays"},
 		{"a group precedence beyond Cognito's 32 bits", "prod", []edit{{"hardening:identity", "groups", []any{map[string]any{"name": "admins", "precedence": 3000000000, "role": "admin"}}}}, "identity.groups[0].precedence"},
 		{"more blocked ranges than an IP set holds", "prod", []edit{{"hardening:rateLimit", "ipBlockList", manyCIDRs(10001)}}, "rateLimit.ipBlockList"},
+		{"a key deleted before its secrets' recovery ends", "prod", []edit{{"hardening:kms", "deletionWindowDays", 7}}, "kms.deletionWindowDays"},
+		{"app egress to the VPC itself", "dev", []edit{{"hardening:network", "appHttpsEgressCidrs", []any{"10.20.8.0/24"}}}, "network.appHttpsEgressCidrs[0]"},
+		{"callbacks without the load balancer's own", "prod", []edit{{"hardening:identity", "client.callbackUrls", []any{"https://app.example.com/callback"}}}, "identity.client.callbackUrls"},
 		{"a reader listed twice", "dev", []edit{{"hardening:secrets", "inventory.0.readers", []any{"app", "app"}}}, "secrets.inventory[0].readers[1]"},
 	}
 	for _, c := range cases {
