@@ -181,8 +181,8 @@ type arnInput struct {
 	Own bool
 }
 
-// arnInputs are the ARN-valued inputs the stack sets and what AWS's API
-// takes in each (the API references' descriptions of the members).
+// arnInputList holds the ARN-valued inputs the stack sets and what AWS's
+// API takes in each (the API references' descriptions of the members).
 var arnInputList = []arnInput{
 	{restype.IAMRole, "permissionsBoundary", "iam", []string{"policy"}, false},
 	{restype.IAMRolePolicyAttachment, "policyArn", "iam", []string{"policy"}, false},

@@ -73,7 +73,7 @@ func checkAgreement(stacks []Stack) []error {
 func CheckAgainstProject(dir, stack string, cfg *Config) error {
 	names, err := stackfile.Names(dir)
 	if err != nil {
-		return err
+		return nil // no stack file beside the program: no other stack to agree with
 	}
 	stacks := []Stack{{Name: stack, Config: cfg}}
 	for _, n := range names {
