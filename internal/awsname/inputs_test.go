@@ -19,6 +19,9 @@ func TestInputMembersResolve(t *testing.T) {
 		key := im.Type + " " + im.Input
 		assert.False(t, seen[key], "%s has two rows", key)
 		seen[key] = true
+		if im.Input == "tags" {
+			assert.Equal(t, ByTagCheck, im.Reason, "%s: tags are judged by the tag check, for every tagged type", key)
+		}
 		if im.Member == "" {
 			assert.NotEmpty(t, im.Reason, "%s: no member and no reason", key)
 			continue
