@@ -209,6 +209,47 @@ var arnInputList = []arnInput{
 	{restype.LBListener, "certificateArn", "acm", []string{"certificate"}, true},
 	{restype.SNSTopicPolicy, "arn", "sns", []string{"topic"}, true},
 	{restype.SecretsManagerSecretPolicy, "secretArn", "secretsmanager", []string{"Secret"}, true},
+	{restype.ACMCertificateValidation, "certificateArn", "acm", []string{"certificate"}, true},
+	{restype.CloudTrailTrail, "kmsKeyId", "kms", []string{"key"}, true},
+	{restype.CloudWatchEventTarget, "arn", "sns", []string{"topic"}, true},
+	{restype.CloudWatchEventTarget, "deadLetterConfig.arn", "sqs", []string{"queue"}, true},
+	{restype.CloudWatchLogGroup, "kmsKeyId", "kms", []string{"key"}, true},
+	{restype.CloudWatchMetricAlarm, "dimensions.CertificateArn", "acm", []string{"certificate"}, true},
+	{restype.LambdaPermission, "sourceArn", "secretsmanager", []string{"Secret"}, true},
+	{restype.LBListener, "defaultActions.targetGroupArn", "elasticloadbalancing", []string{"targetgroup"}, true},
+	{restype.LBListener, "mutualAuthentication.trustStoreArn", "elasticloadbalancing", []string{"truststore"}, true},
+	{restype.LBListenerRule, "actions.authenticateCognito.userPoolArn", "cognito-idp", []string{"userpool"}, true},
+	{restype.LBListenerRule, "actions.targetGroupArn", "elasticloadbalancing", []string{"targetgroup"}, true},
+	{restype.S3BucketServerSideEncryptionConfigurationV2, "rules.applyServerSideEncryptionByDefault.kmsMasterKeyId", "kms", []string{"key"}, true},
+	{restype.SecretsManagerSecret, "kmsKeyId", "kms", []string{"key"}, true},
+	{restype.SecretsManagerSecret, "replicas.kmsKeyId", "kms", []string{"key"}, true},
+	{restype.SNSTopic, "kmsMasterKeyId", "kms", []string{"key"}, true},
+	{restype.SNSTopicSubscription, "topic", "sns", []string{"topic"}, true},
+}
+
+// notARNInputs are the inputs holding "arn:" values that name no resource
+// of a type in the Service Authorization Reference, with the reason.
+var notARNInputs = map[string]string{
+	restype.CloudTrailTrail + " eventSelectors.dataResources.values": "a data-event prefix (arn:aws:s3 for every bucket), not one resource's ARN",
+	restype.SecurityHubStandardsSubscription + " standardsArn":       "an AWS-owned standard (arn:<partition>:securityhub:<region>::standards/...), of no account and no SAR resource type",
+}
+
+// ARNInput names an input of a type that holds an ARN.
+type ARNInput struct{ Type, Input string }
+
+// ARNInputs are the inputs deploy-arn-inputs judges and those it leaves
+// out with a reason; a test holds every ARN-valued input of the plans to
+// one of them.
+func ARNInputs() (judged []ARNInput, leftOut map[ARNInput]string) {
+	for _, a := range arnInputList {
+		judged = append(judged, ARNInput{a.Type, a.Input})
+	}
+	leftOut = map[ARNInput]string{}
+	for k, why := range notARNInputs {
+		t, in, _ := strings.Cut(k, " ")
+		leftOut[ARNInput{t, in}] = why
+	}
+	return judged, leftOut
 }
 
 func arnInputs(g *Graph) []Violation {

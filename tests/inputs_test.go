@@ -58,3 +58,60 @@ func inputsOf(rs []compliance.Resource) []string {
 	sort.Strings(out)
 	return out
 }
+
+// TestEveryARNInputIsJudged: every input of a plan or first preview that
+// holds an ARN (at any depth, policy documents and event patterns aside,
+// which the policy rules read) is one rule deploy-arn-inputs judges, or
+// one compliance.ARNInputs leaves out with a reason.
+func TestEveryARNInputIsJudged(t *testing.T) {
+	judged, leftOut := compliance.ARNInputs()
+	known := map[compliance.ARNInput]bool{}
+	for _, a := range judged {
+		known[a] = true
+	}
+	for a := range leftOut {
+		known[a] = true
+	}
+	missing := map[string]bool{}
+	seen := 0
+	var walk func(typ, path string, v any)
+	walk = func(typ, path string, v any) {
+		switch x := v.(type) {
+		case compliance.Secret:
+			walk(typ, path, x.Value)
+		case string:
+			if strings.HasPrefix(x, "arn:") {
+				seen++
+				if !known[compliance.ARNInput{Type: typ, Input: path}] {
+					missing[typ+" "+path] = true
+				}
+			}
+		case []any:
+			for _, e := range x {
+				walk(typ, path, e)
+			}
+		case map[string]any:
+			for k, e := range x {
+				p := k
+				if path != "" {
+					p = path + "." + k
+				}
+				walk(typ, p, e)
+			}
+		}
+	}
+	documents := map[string]bool{"policy": true, "assumeRolePolicy": true, "policyDocument": true, "eventPattern": true}
+	for _, stack := range slices.Compact(append(slices.Clone(stacks), slices.Sorted(maps.Values(bootstraps))...)) {
+		for _, g := range []*compliance.Graph{graphOf(t, stack), previewGraph(t, stack)} {
+			for _, r := range g.Resources {
+				for k, v := range r.Inputs {
+					if !documents[k] {
+						walk(r.Type, k, v)
+					}
+				}
+			}
+		}
+	}
+	assert.Greater(t, seen, 100, "ARN values read from the plans")
+	assert.Empty(t, slices.Sorted(maps.Keys(missing)), "ARN-valued inputs neither judged by deploy-arn-inputs nor left out with a reason (compliance/inputs.go)")
+}
