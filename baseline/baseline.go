@@ -289,6 +289,9 @@ func Run(ctx *pulumi.Context) error {
 		_, err = DeployBootstrap(ctx, cfg, ctx.RootDirectory())
 		return err
 	}
+	if err := stackconfig.CheckAgainstProject(ctx.RootDirectory(), ctx.Stack(), cfg); err != nil {
+		return err
+	}
 	_, err = Deploy(ctx, cfg)
 	return err
 }

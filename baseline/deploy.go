@@ -359,7 +359,8 @@ func (d *deployer) secrets(entries []secrets.SecretArgs, keyArgs *secrets.KeyArg
 
 // StackTagKey is the aws:defaultTags key that tells the stacks of an
 // account apart; the CI deploy role is held to resources with its value.
-const StackTagKey = "environment"
+// The configuration requires it of every workload stack.
+const StackTagKey = stackconfig.StackTagKey
 
 func (d *deployer) trail(key *secrets.Key, boundary pulumi.StringInput, accessLogs *audit.AccessLogs) (*audit.Trail, error) {
 	t := d.cfg.Audit.Trail

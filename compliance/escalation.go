@@ -2,6 +2,7 @@ package compliance
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"sort"
 	"strings"
@@ -252,19 +253,9 @@ func newEscalationGraph(g *Graph) (eg *escalationGraph, entries, unjudged []Reso
 			paths["/"+n.owner+"/"] = true // awsenv.RolePath: the stack's workload roles
 		}
 	}
-	eg.paths = slices.Sorted(mapKeys(paths))
-	eg.bounds = append([]string{""}, slices.Sorted(mapKeys(boundaryOf))...)
+	eg.paths = slices.Sorted(maps.Keys(paths))
+	eg.bounds = append([]string{""}, slices.Sorted(maps.Keys(boundaryOf))...)
 	return eg, entries, unjudged
-}
-
-func mapKeys(m map[string]bool) func(func(string) bool) {
-	return func(yield func(string) bool) {
-		for k := range m {
-			if !yield(k) {
-				return
-			}
-		}
-	}
 }
 
 func (g *Graph) regionOr() string {
@@ -652,7 +643,7 @@ func (eg *escalationGraph) foreign(n *principal, owner string) []iampolicy.Reque
 			owners[m.owner] = true
 		}
 	}
-	for _, o := range slices.Sorted(mapKeys(owners)) {
+	for _, o := range slices.Sorted(maps.Keys(owners)) {
 		for _, x := range [][2]string{
 			{"s3:PutBucketPolicy", "arn:" + p + ":s3:::" + o + "-bucket"},
 			{"s3:GetObject", "arn:" + p + ":s3:::" + o + "-bucket/object"},

@@ -157,7 +157,8 @@ func LoadProject(dir string) ([]Stack, error) {
 // workload stack has its account to itself; non-production stacks share
 // an account only when each asks for it by name (sharedAccount); every
 // account with workload stacks has one bootstrap stack, which lists each
-// of them and deploys into the same account.
+// of them and deploys into the same account; and what two workload stacks
+// must not share (checkAgreement).
 func CheckProject(stacks []Stack) []error {
 	var errs []error
 	byName := map[string]*Config{}
@@ -213,6 +214,7 @@ func CheckProject(stacks []Stack) []error {
 			}
 		}
 	}
+	errs = append(errs, checkAgreement(stacks)...)
 	slices.SortFunc(errs, func(a, b error) int { return strings.Compare(a.Error(), b.Error()) })
 	return errs
 }

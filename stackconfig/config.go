@@ -229,6 +229,7 @@ func ParseKeys(keys []string, lookup Lookup, isSecret IsSecret) (*Config, error)
 			failed[sec.key] = true
 		}
 	}
+	errs = append(errs, explicitZeros(lookup)...)
 	cfg.Secrets.defaults()
 	if region, ok := lookup("aws:region"); ok {
 		cfg.Region = region
@@ -237,6 +238,9 @@ func ParseKeys(keys []string, lookup Lookup, isSecret IsSecret) (*Config, error)
 		}
 	}
 	present := func(key string) bool { _, ok := lookup(key); return ok }
+	if present("aws:defaultTags") {
+		errs = append(errs, checkDefaultTags(cfg.DefaultTags, cfg.Kind == WorkloadKind)...)
+	}
 	if cfg.Kind == Bootstrap {
 		errs = append(errs, cfg.validateBootstrap(keys, failed)...)
 		if len(errs) > 0 {
@@ -353,6 +357,7 @@ func (c *Config) validate(present func(string) bool, isSecret IsSecret, failed m
 	if len(failed) > 0 {
 		return errs // the rules across sections would judge defaults
 	}
+	errs = append(errs, c.awsChecks()...)
 	if c.Production && c.RateLimit.Mode == limits.Count {
 		errs = append(errs, fieldErr("rateLimit.mode", "%q in a production stack; production blocks over the limits (or set production: false)", c.RateLimit.Mode))
 	}

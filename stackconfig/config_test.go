@@ -360,7 +360,7 @@ func TestDevelopmentMayRelax(t *testing.T) {
 		"production":      "false",
 		"protectStateful": "false",
 		"rateLimit":       `{"mode":"count"}`,
-		"identity":        `{"userPool":{"mfa":"OPTIONAL","threatProtection":"AUDIT"},"client":{"callbackUrls":["http://localhost:3000/callback"]},"ci":{"repository":"example-org/app","branch":"main","environment":"development"}}`,
+		"identity":        `{"userPool":{"mfa":"OPTIONAL","threatProtection":"AUDIT"},"client":{"callbackUrls":["https://app.example.com/oauth2/idpresponse","http://localhost:3000/callback"]},"ci":{"repository":"example-org/app","branch":"main","environment":"development"}}`,
 	})
 	require.NoError(t, err, "a development stack may relax these")
 }

@@ -292,7 +292,7 @@ func (id Identity) validate(key string, production bool) []error {
 	if ci.Repository != "" && !repoRE.MatchString(ci.Repository) {
 		errs = append(errs, fieldErr(cik+".repository", "%q is not owner/name; wildcards are not allowed", ci.Repository))
 	}
-	if ci.Repository != "" && ci.Environment == "" && !branchRE.MatchString(ci.Branch) {
+	if ci.Repository != "" && !branchRE.MatchString(ci.Branch) {
 		errs = append(errs, fieldErr(cik+".branch", "%q is not a branch name; wildcards are not allowed", ci.Branch))
 	}
 	if ci.Environment != "" && !envNameRE.MatchString(ci.Environment) {

@@ -336,6 +336,47 @@ var ruleCases = []struct {
 	{"deploy-aws-names", func(t *testing.T, g *compliance.Graph) string {
 		return set(t, g, restype.CognitoUserPoolDomain, "", "domain", strings.Repeat("d", 64))
 	}, "cognito-idp.DomainType allows 63"},
+	// Secrets Manager's AutomaticallyAfterDays is 1 to 1000 (RotateSecret).
+	{"deploy-input-constraints", func(t *testing.T, g *compliance.Graph) string {
+		return set(t, g, restype.SecretsManagerSecretRotation, "-app-db-password", "rotationRules.automaticallyAfterDays", 0.0)
+	}, "rotationRules.automaticallyAfterDays (set by configuration key secrets.inventory[].rotationDays): 0 is below"},
+	{"deploy-input-constraints", func(t *testing.T, g *compliance.Graph) string {
+		return set(t, g, restype.LBTargetGroup, "-app", "healthCheck.path", "/"+strings.Repeat("h", 1024))
+	}, "elasticloadbalancingv2/CreateTargetGroup.HealthCheckPath allows 1024"},
+	{"deploy-input-constraints", func(t *testing.T, g *compliance.Graph) string {
+		return set(t, g, restype.Route53Record, "-alias-app-example-com", "zoneId", "Z"+strings.Repeat("0", 32))
+	}, "route53/ChangeResourceRecordSets.HostedZoneId allows 32"},
+	{"deploy-input-constraints", func(t *testing.T, g *compliance.Graph) string {
+		return set(t, g, restype.CognitoUserPoolClient, "-alb", "callbackUrls", []any{"https://app.example.com/" + strings.Repeat("c", 1024)})
+	}, "[0]: "},
+	{"deploy-input-constraints", func(t *testing.T, g *compliance.Graph) string {
+		return set(t, g, restype.CognitoUserPool, "", "mfaConfiguration", "REQUIRED")
+	}, `"REQUIRED" is not one of cognito-idp/CreateUserPool.MfaConfiguration's values`},
+	// A group mapped to a user: Cognito takes roles only.
+	{"deploy-arn-inputs", func(t *testing.T, g *compliance.Graph) string {
+		return set(t, g, restype.CognitoUserGroup, "-admins", "roleArn", "arn:aws:iam::123456789012:user/admin")
+	}, "is a user; the field takes a role"},
+	{"deploy-arn-inputs", func(t *testing.T, g *compliance.Graph) string {
+		return set(t, g, restype.CognitoUserGroup, "-readers", "roleArn", "arn:aws-cn:iam::123456789012:role/readers")
+	}, `is in partition "aws-cn"`},
+	{"deploy-arn-inputs", func(t *testing.T, g *compliance.Graph) string {
+		return set(t, g, restype.CognitoUserGroup, "-operators", "roleArn", "arn:aws:iam::210987654321:role/operators")
+	}, `is of account "210987654321"`},
+	{"deploy-service-principals", func(t *testing.T, g *compliance.Graph) string {
+		return set(t, g, restype.IAMRole, "-app", "assumeRolePolicy", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"ecs-task.amazonaws.com"},"Action":"sts:AssumeRole"}]}`)
+	}, `"ecs-task.amazonaws.com" names no AWS service`},
+	{"deploy-tags", func(t *testing.T, g *compliance.Graph) string {
+		return set(t, g, restype.SecretsManagerSecret, "-app-db-password", "tags.aws:owner", "app")
+	}, `starts with "aws:"`},
+	{"deploy-tags", func(t *testing.T, g *compliance.Graph) string {
+		return set(t, g, restype.SecretsManagerSecret, "-app-api-key", "tags."+strings.Repeat("k", 129), "v")
+	}, "is 129 characters; AWS allows 128"},
+	{"deploy-policy-grammar", func(t *testing.T, g *compliance.Graph) string {
+		return set(t, g, restype.IAMRolePolicy, "-ci-deploy", "policy", policyJSON(`{"Sid":"Same","Effect":"Allow","Action":["s3:GetObject"],"Resource":"*"},{"Sid":"Same","Effect":"Allow","Action":["s3:PutObject"],"Resource":"*"}`))
+	}, `share Sid "Same"`},
+	{"deploy-policy-grammar", func(t *testing.T, g *compliance.Graph) string {
+		return set(t, g, restype.IAMRolePolicy, "-ci-deploy", "policy", policyJSON(`{"Sid":"Cond","Effect":"Allow","Action":["s3:GetObject"],"Resource":"*","Condition":{"StringEquals":{"aws:SourceIp":"10.0.0.0/8"}}}`))
+	}, "StringEquals compares string values, but aws:SourceIp is of type ip"},
 	// The key policy before: CloudTrail's DescribeKey under an
 	// encryption-context condition, alarms and rules by aws:SourceAccount,
 	// which the KMS requests of neither carry.
@@ -1206,15 +1247,16 @@ func TestFromPreview(t *testing.T) {
 	require.NoError(t, err)
 	offline, _ := compliance.Evaluate(graphOf(t, "prod"), compliance.Rules(), sups)
 	// A preview document does not name the stack's account: the rules
-	// whose requests name it say they could not judge; the others judge
-	// as offline.
+	// whose requests name it, and the ARN fields that must name it, say
+	// they could not judge, as does a check of a secret the document
+	// masks; the others judge as offline.
 	var judged []compliance.Finding
 	for _, f := range fromPreview.Findings {
 		if !f.NotJudged {
 			judged = append(judged, f)
 			continue
 		}
-		if !slices.Contains([]string{"deploy-service-access", "deploy-endpoint-access", "iam-escalation-scoped", "iam-escalation-paths", "s3-no-cross-account-admin"}, f.Rule) {
+		if !slices.Contains([]string{"deploy-service-access", "deploy-endpoint-access", "iam-escalation-scoped", "iam-escalation-paths", "s3-no-cross-account-admin", "deploy-arn-inputs"}, f.Rule) && !strings.Contains(f.Message, compliance.MaskedSecret) {
 			assert.Failf(t, "check", "%s did not judge a preview of known values: %s", f.Rule, f.Message)
 		}
 	}

@@ -210,7 +210,7 @@ type wafRun struct {
 }
 
 // wafRuns are dev and prod as committed, and prod with every optional rule
-// on and the client IP taken from a forwarded header.
+// on and the client IP taken from a forwarded header (behind a CDN).
 func wafRuns(t *testing.T) []wafRun {
 	t.Helper()
 	runs := []wafRun{{"dev", deployed(t, "dev"), stackConfig(t, "dev")}, {"prod", deployed(t, "prod"), stackConfig(t, "prod")}}
@@ -219,6 +219,9 @@ func wafRuns(t *testing.T) []wafRun {
 	setField(t, s, "rateLimit", "botControl", true)
 	setField(t, s, "rateLimit", "accountTakeover", map[string]any{"enabled": true, "loginPath": "/login"})
 	setField(t, s, "rateLimit", "forwardedIpHeader", "X-Forwarded-For")
+	// A forwarded header is trusted only behind a CDN: the load balancer
+	// admits the CDN's range alone (a documentation range here).
+	setField(t, s, "network", "loadBalancerIngressCidrs", []string{"198.51.100.0/24"})
 	setField(t, s, "rateLimit", "perUser", map[string]any{"key": "cookie", "keyName": "session"})
 	setField(t, s, "rateLimit", "maxBodyKB", 256)
 	m, err := s.Run(baseline.Run)

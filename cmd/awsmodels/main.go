@@ -2,8 +2,12 @@
 // API models put on the names the stack sets (min, max and pattern of each
 // shape in Shapes), each partition's regions, and for each VPC endpoint of
 // internal/awsname.VPCEndpoints its API model's service id, signing name and
-// operations (merged over every model with that endpointPrefix), from the
-// final release of
+// operations (merged over every model with that endpointPrefix), for every
+// input of internal/awsname.InputMembers the constraints of the API member
+// it maps to (type, min, max, pattern, enum, required, and a list's or
+// map's element; an unknown operation or member is an error), and every
+// model's endpointPrefix and signingName (the services a service principal
+// can name), from the final release of
 // github.com/aws/aws-sdk-go (v1.55.8, from the Go module proxy), which ships
 // the models as models/apis/<service>/<version>/api-2.json and
 // models/endpoints/endpoints.json.
@@ -20,6 +24,7 @@ import (
 	"path/filepath"
 	"slices"
 	"sort"
+	"strings"
 
 	"github.com/example/hardening/internal/awsname"
 	"github.com/example/hardening/internal/jsonfile"
@@ -45,10 +50,12 @@ type endpointModel struct {
 }
 
 type models struct {
-	Source         string                   `json:"source"`
-	Regions        map[string][]string      `json:"regions"`
-	Shapes         map[string]shape         `json:"shapes"`
-	EndpointModels map[string]endpointModel `json:"endpointModels"`
+	Source         string                         `json:"source"`
+	Regions        map[string][]string            `json:"regions"`
+	Shapes         map[string]shape               `json:"shapes"`
+	EndpointModels map[string]endpointModel       `json:"endpointModels"`
+	Members        map[string]*awsname.Constraint `json:"members"`
+	ServiceNames   []string                       `json:"serviceNames"`
 }
 
 func main() {
@@ -63,7 +70,7 @@ func main() {
 }
 
 func run(dir, version, out string) error {
-	m := models{Source: "github.com/aws/aws-sdk-go@" + version, Regions: map[string][]string{}, Shapes: map[string]shape{}, EndpointModels: map[string]endpointModel{}}
+	m := models{Source: "github.com/aws/aws-sdk-go@" + version, Regions: map[string][]string{}, Shapes: map[string]shape{}, EndpointModels: map[string]endpointModel{}, Members: map[string]*awsname.Constraint{}}
 	var endpoints struct {
 		Partitions []struct {
 			Partition string                     `json:"partition"`
@@ -108,6 +115,14 @@ func run(dir, version, out string) error {
 	if err := endpointModels(dir, m.EndpointModels); err != nil {
 		return err
 	}
+	if err := members(dir, m.Members); err != nil {
+		return err
+	}
+	names, err := serviceNames(dir)
+	if err != nil {
+		return err
+	}
+	m.ServiceNames = names
 	return jsonfile.Write(out, m)
 }
 
@@ -165,4 +180,153 @@ func endpointModels(dir string, out map[string]endpointModel) error {
 		}
 	}
 	return nil
+}
+
+// apiShape is one shape of an API model, as much as the constraints need.
+type apiShape struct {
+	Type     string   `json:"type"`
+	Min      *float64 `json:"min"`
+	Max      *float64 `json:"max"`
+	Pattern  string   `json:"pattern"`
+	Enum     []string `json:"enum"`
+	Required []string `json:"required"`
+	Members  map[string]struct {
+		Shape string `json:"shape"`
+	} `json:"members"`
+	Member *struct {
+		Shape string `json:"shape"`
+	} `json:"member"`
+	Value *struct {
+		Shape string `json:"shape"`
+	} `json:"value"`
+}
+
+type apiModel struct {
+	Operations map[string]struct {
+		Input *struct {
+			Shape string `json:"shape"`
+		} `json:"input"`
+	} `json:"operations"`
+	Shapes map[string]apiShape `json:"shapes"`
+}
+
+// members resolves every Member of internal/awsname.InputMembers in the
+// newest API model of its service and records its constraints.
+func members(dir string, out map[string]*awsname.Constraint) error {
+	apis := map[string]*apiModel{}
+	var errs []string
+	for _, im := range awsname.InputMembers {
+		if im.Member == "" {
+			if im.Reason == "" {
+				errs = append(errs, fmt.Sprintf("%s %s: no member and no reason", im.Type, im.Input))
+			}
+			continue
+		}
+		if _, done := out[im.Member]; done {
+			continue
+		}
+		svc, path, ok := strings.Cut(im.Member, "/")
+		if !ok {
+			errs = append(errs, fmt.Sprintf("%s %s: member %q is not <service>/<Operation>.<Member>", im.Type, im.Input, im.Member))
+			continue
+		}
+		api, ok := apis[svc]
+		if !ok {
+			versions, err := filepath.Glob(filepath.Join(dir, "models", "apis", svc, "*", "api-2.json"))
+			if err != nil || len(versions) == 0 {
+				errs = append(errs, fmt.Sprintf("%s %s: no API model for %s", im.Type, im.Input, svc))
+				continue
+			}
+			sort.Strings(versions)
+			api = &apiModel{}
+			if err := jsonfile.Read(versions[len(versions)-1], api); err != nil {
+				return err
+			}
+			apis[svc] = api
+		}
+		c, err := resolve(api, path)
+		if err != nil {
+			errs = append(errs, fmt.Sprintf("%s %s: %s: %v", im.Type, im.Input, im.Member, err))
+			continue
+		}
+		out[im.Member] = c
+	}
+	if len(errs) > 0 {
+		return fmt.Errorf("internal/awsname.InputMembers names members the models do not have:\n  %s", strings.Join(errs, "\n  "))
+	}
+	return nil
+}
+
+// resolve walks "<Operation>.<Member>..." from the operation's input
+// shape, through a list's or map's element where the next name needs a
+// structure.
+func resolve(api *apiModel, path string) (*awsname.Constraint, error) {
+	parts := strings.Split(path, ".")
+	op, ok := api.Operations[parts[0]]
+	if !ok || op.Input == nil {
+		return nil, fmt.Errorf("no operation %s with an input", parts[0])
+	}
+	name := op.Input.Shape
+	required := false
+	for _, p := range parts[1:] {
+		s := api.Shapes[name]
+		for s.Type == "list" || s.Type == "map" {
+			if s.Type == "list" {
+				name = s.Member.Shape
+			} else {
+				name = s.Value.Shape
+			}
+			s = api.Shapes[name]
+		}
+		mem, ok := s.Members[p]
+		if !ok {
+			return nil, fmt.Errorf("shape %s has no member %s", name, p)
+		}
+		required = slices.Contains(s.Required, p)
+		name = mem.Shape
+	}
+	c := constraint(api, name, 0)
+	c.Required = required
+	return c, nil
+}
+
+func constraint(api *apiModel, name string, depth int) *awsname.Constraint {
+	s := api.Shapes[name]
+	c := &awsname.Constraint{Type: s.Type, Min: s.Min, Max: s.Max, Pattern: s.Pattern, Enum: s.Enum}
+	if depth < 2 {
+		switch {
+		case s.Type == "list" && s.Member != nil:
+			c.Element = constraint(api, s.Member.Shape, depth+1)
+		case s.Type == "map" && s.Value != nil:
+			c.Element = constraint(api, s.Value.Shape, depth+1)
+		}
+	}
+	return c
+}
+
+// serviceNames returns every model's endpointPrefix and signingName.
+func serviceNames(dir string) ([]string, error) {
+	files, err := filepath.Glob(filepath.Join(dir, "models", "apis", "*", "*", "api-2.json"))
+	if err != nil {
+		return nil, err
+	}
+	var names []string
+	for _, f := range files {
+		var api struct {
+			Metadata struct {
+				EndpointPrefix string `json:"endpointPrefix"`
+				SigningName    string `json:"signingName"`
+			} `json:"metadata"`
+		}
+		if err := jsonfile.Read(f, &api); err != nil {
+			return nil, err
+		}
+		for _, n := range []string{api.Metadata.EndpointPrefix, api.Metadata.SigningName} {
+			if n != "" && !slices.Contains(names, n) {
+				names = append(names, n)
+			}
+		}
+	}
+	sort.Strings(names)
+	return names, nil
 }

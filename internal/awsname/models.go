@@ -25,6 +25,13 @@ type Models struct {
 	// EndpointModels are, by endpointPrefix, the API models of the
 	// catalogue's VPC endpoints (VPCEndpoint.Model).
 	EndpointModels map[string]EndpointModel `json:"endpointModels"`
+	// Members are, by InputMember.Member id, the constraints of the API
+	// member each mapped input reaches.
+	Members map[string]*Constraint `json:"members"`
+	// ServiceNames are every API model's endpointPrefix and signingName:
+	// the service part of a service principal (<name>.amazonaws.com) is
+	// one of them or one of ServicePrincipalsBeyondModels.
+	ServiceNames []string `json:"serviceNames"`
 }
 
 // EndpointModel is what the API models with one endpointPrefix say about

@@ -488,6 +488,10 @@ func (m *Mocks) physicalID(r Resource) string {
 	switch r.Type {
 	case restype.CognitoUserPool:
 		return m.region + "_" + shortHash(r.URN, 9)
+	case restype.CognitoUserPoolClient:
+		// An app client id is 26 lower-case letters and digits (the
+		// Cognito API's ClientIdType: [\w+]+, at most 128).
+		return shortHash(r.URN, 26)
 	case restype.CognitoIdentityPool:
 		h := shortHash(r.URN, 32)
 		return fmt.Sprintf("%s:%s-%s-%s-%s-%s", m.region, h[:8], h[8:12], h[12:16], h[16:20], h[20:32])
