@@ -153,7 +153,11 @@ func (f *File) Stacks() ([]Stack, error) {
 	stacks = append(stacks, orgStack(OrgKind, OrgKind, "management", o.Management, o.HomeRegion),
 		orgStack(LogArchiveKind, LogArchiveKind, "log-archive", o.LogArchive, o.HomeRegion))
 	for _, r := range f.Regions {
-		stacks = append(stacks, orgStack(SecurityStack(r), SecurityKind, "security", o.DelegatedAdministrators["guardduty"], r))
+		s := orgStack(SecurityStack(r), SecurityKind, "security", o.DelegatedAdministrators["guardduty"], r)
+		if r == o.HomeRegion {
+			s.Config[stackconfig.Namespace+":compliance"] = securitySuppressions(s.Name)
+		}
+		stacks = append(stacks, s)
 	}
 	for _, w := range f.Waves {
 		for ai, a := range f.Accounts {
@@ -378,4 +382,31 @@ func jsonString(v any) string {
 		panic(err) // maps of strings always marshal
 	}
 	return string(b)
+}
+
+// Workloads are the workload stacks of account among stacks, parsed, in
+// the shape a bootstrap reads.
+func Workloads(stacks []Stack, account string) ([]stackconfig.Stack, error) {
+	var out []stackconfig.Stack
+	for _, s := range stacks {
+		if s.Kind != string(stackconfig.WorkloadKind) || s.AccountID != account {
+			continue
+		}
+		cfg, err := Parse1(s)
+		if err != nil {
+			return nil, fmt.Errorf("stack %s: %w", s.Name, err)
+		}
+		out = append(out, stackconfig.Stack{Name: s.Name, Config: cfg})
+	}
+	return out, nil
+}
+
+// securitySuppressions are the findings the home region's security stack
+// accepts, each with its reason.
+func securitySuppressions(stack string) string {
+	component := stackconfig.Namespace + "-" + stack
+	return jsonString(map[string]any{"suppressions": []map[string]string{
+		{"rule": "deploy-ordering", "resource": component, "reason": "the organization trail's bucket and its policy belong to the log-archive stack, another account's, which rolls out before the security stacks (organization wave order: org, log-archive, security)"},
+		{"rule": "iam-permissions-boundary", "resource": component + "-trail", "reason": "the security account has no bootstrap stack (and so no boundary) in this fleet; the trail's delivery role is trusted by CloudTrail only and may only write its log group's streams"},
+	}})
 }
