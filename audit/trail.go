@@ -37,6 +37,22 @@ type TrailArgs struct {
 	// AccessLogBucket receives the trail bucket's S3 server access logs
 	// (CIS 3.4); nil for none.
 	AccessLogBucket pulumi.StringInput
+	// Organization, when set, makes the trail the organization's: it
+	// records every account of the organization (IsOrganizationTrail,
+	// which only the management account or CloudTrail's delegated
+	// administrator may set) into a bucket of another account, encrypted
+	// with that account's key; the trail makes no bucket of its own.
+	Organization *OrganizationTrail
+}
+
+// OrganizationTrail is where an organization trail delivers.
+type OrganizationTrail struct {
+	// Name is the trail's name.
+	Name string
+	// Bucket is the log-archive account's trail bucket.
+	Bucket string
+	// KeyARN is the log-archive account's key for the log files.
+	KeyARN string
 }
 
 // Trail is a multi-Region CloudTrail trail of every management event, read
@@ -88,18 +104,29 @@ func NewTrail(ctx *pulumi.Context, name string, args *TrailArgs, opts ...pulumi.
 	stateful := []pulumi.ResourceOption{parent, pulumi.Protect(args.Protect), pulumi.RetainOnDelete(args.Protect)}
 	env := args.Env
 	trailARN := env.ARN("cloudtrail", "trail/"+TrailName(name))
-
-	bucket, err := logbucket.New(ctx, name+"-trail", &logbucket.Args{
-		BucketPrefix:    name + "-trail-",
-		KMSKeyARN:       args.KeyARN,
-		ExpirationDays:  args.BucketExpirationDays,
-		ObjectLockDays:  args.ObjectLockDays,
-		Policy:          func(arn string) iampolicy.Document { return TrailBucketPolicy(arn, trailARN, env) },
-		Protect:         args.Protect,
-		AccessLogBucket: args.AccessLogBucket,
-	}, parent)
-	if err != nil {
-		return nil, err
+	org := args.Organization
+	if org != nil {
+		trailARN = env.ARN("cloudtrail", "trail/"+org.Name)
+	}
+	var bucketName pulumi.StringInput
+	var deps []pulumi.Resource
+	logKey := args.KeyARN
+	if org != nil {
+		bucketName, logKey = pulumi.String(org.Bucket), pulumi.String(org.KeyARN)
+	} else {
+		bucket, err := logbucket.New(ctx, name+"-trail", &logbucket.Args{
+			BucketPrefix:    name + "-trail-",
+			KMSKeyARN:       args.KeyARN,
+			ExpirationDays:  args.BucketExpirationDays,
+			ObjectLockDays:  args.ObjectLockDays,
+			Policy:          func(arn string) iampolicy.Document { return TrailBucketPolicy(arn, trailARN, env) },
+			Protect:         args.Protect,
+			AccessLogBucket: args.AccessLogBucket,
+		}, parent)
+		if err != nil {
+			return nil, err
+		}
+		bucketName, deps = bucket.Bucket.Bucket, []pulumi.Resource{bucket.Policy}
 	}
 	lg, err := cloudwatch.NewLogGroup(ctx, name+"-trail", &cloudwatch.LogGroupArgs{
 		Name:            pulumi.String("/cloudtrail/" + name),
@@ -132,14 +159,19 @@ func NewTrail(ctx *pulumi.Context, name string, args *TrailArgs, opts ...pulumi.
 	if err != nil {
 		return nil, err
 	}
+	trailName := TrailName(name)
+	if org != nil {
+		trailName = org.Name
+	}
 	trail, err := cloudtrail.NewTrail(ctx, name, &cloudtrail.TrailArgs{
-		Name:                       pulumi.String(TrailName(name)),
-		S3BucketName:               bucket.Bucket.Bucket,
+		Name:                       pulumi.String(trailName),
+		IsOrganizationTrail:        pulumi.Bool(org != nil),
+		S3BucketName:               bucketName,
 		IsMultiRegionTrail:         pulumi.Bool(true),
 		IncludeGlobalServiceEvents: pulumi.Bool(true),
 		EnableLogFileValidation:    pulumi.Bool(true),
 		EnableLogging:              pulumi.Bool(true),
-		KmsKeyId:                   args.KeyARN,
+		KmsKeyId:                   logKey,
 		CloudWatchLogsGroupArn:     pulumi.Sprintf("%s:*", lg.Arn),
 		CloudWatchLogsRoleArn:      role.Arn,
 		// Management events and, for CIS 3.8/3.9 (Security Hub
@@ -154,12 +186,12 @@ func NewTrail(ctx *pulumi.Context, name string, args *TrailArgs, opts ...pulumi.
 				Values: pulumi.StringArray{pulumi.String("arn:" + args.Env.Partition + ":s3")},
 			}},
 		}},
-	}, parent, pulumi.DependsOn([]pulumi.Resource{bucket.Policy, rp}))
+	}, parent, pulumi.DependsOn(append(deps, rp)))
 	if err != nil {
 		return nil, err
 	}
 	t.TrailARN = trail.Arn
-	t.BucketName = bucket.Bucket.Bucket
+	t.BucketName = bucketName.ToStringOutput()
 	t.LogGroupName = lg.Name
 	return t, ctx.RegisterResourceOutputs(t, pulumi.Map{
 		"trailArn":     t.TrailARN,

@@ -15,6 +15,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/config"
 
 	"github.com/example/hardening/audit"
+	"github.com/example/hardening/fleet"
 	"github.com/example/hardening/identity"
 	"github.com/example/hardening/internal/awsenv"
 	"github.com/example/hardening/internal/awsname"
@@ -281,11 +282,22 @@ func inventoryReport(inv []secrets.SecretArgs) pulumi.Array {
 // deploy. main.go calls it through pulumi.Run; the tests and the offline
 // plan through pulumi.RunErr with mocks.
 func Run(ctx *pulumi.Context) error {
+	if kind := orgKind(ctx); kind != "" {
+		return DeployOrganization(ctx, kind)
+	}
 	cfg, err := stackconfig.Load(ctx)
 	if err != nil {
 		return err
 	}
 	if cfg.Kind == stackconfig.Bootstrap {
+		if path := os.Getenv(fleet.EnvFile); path != "" {
+			stacks, err := FleetWorkloads(path, cfg.AccountID)
+			if err != nil {
+				return err
+			}
+			_, err = DeployBootstrapOf(ctx, cfg, stacks)
+			return err
+		}
 		_, err = DeployBootstrap(ctx, cfg, ctx.RootDirectory())
 		return err
 	}
@@ -294,4 +306,19 @@ func Run(ctx *pulumi.Context) error {
 	}
 	_, err = Deploy(ctx, cfg)
 	return err
+}
+
+// FleetWorkloads are the workload stacks of account in the fleet file at
+// path, rendered and validated: what a fleet bootstrap creates CI roles
+// and boundaries for.
+func FleetWorkloads(path, account string) ([]stackconfig.Stack, error) {
+	f, err := fleet.Read(path)
+	if err != nil {
+		return nil, err
+	}
+	all, err := f.Stacks()
+	if err != nil {
+		return nil, err
+	}
+	return fleet.Workloads(all, account)
 }

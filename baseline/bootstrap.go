@@ -33,6 +33,13 @@ func DeployBootstrap(ctx *pulumi.Context, cfg *stackconfig.Config, dir string) (
 	if err != nil {
 		return nil, fmt.Errorf("the project's stack files: %w", err)
 	}
+	return DeployBootstrapOf(ctx, cfg, project)
+}
+
+// DeployBootstrapOf is DeployBootstrap with the workload stacks given
+// (a fleet's, rendered from the fleet file) rather than read from stack
+// files.
+func DeployBootstrapOf(ctx *pulumi.Context, cfg *stackconfig.Config, project []stackconfig.Stack) (*Bootstrap, error) {
 	_, partition, region, err := lookupAccount(ctx, cfg)
 	if err != nil {
 		return nil, err

@@ -12,6 +12,7 @@ import (
 
 	"github.com/example/hardening/baseline"
 	"github.com/example/hardening/compliance"
+	"github.com/example/hardening/fleet"
 	"github.com/example/hardening/internal/lambdabuild"
 	"github.com/example/hardening/internal/mockaws"
 	"github.com/example/hardening/network/reach"
@@ -48,8 +49,13 @@ func Command(args []string, stdout, stderr io.Writer) int {
 	guard := fs.Bool("guard", false, "with -from-preview: fail on a replacement or deletion of a resource whose loss loses data or cuts access")
 	var allow stringList
 	fs.Var(&allow, "allow-replace", "a URN the guard lets the preview replace or delete (repeatable; after review)")
+	fleetFile := fs.String("fleet", "", "plan every stack of this fleet file (examples/fleet.yaml) in one process and judge them with the compliance and fleet rules")
+	changed := fs.String("changed", "", "with -fleet: list the stacks whose digest (program and rendered configuration) differs from this git revision's")
 	if err := fs.Parse(args); err != nil {
 		return exitUsage
+	}
+	if *fleetFile != "" {
+		return fleetCommand(stdout, stderr, *dir, *fleetFile, *changed)
 	}
 	if *guard && *fromPreview == "" {
 		fmt.Fprintln(stderr, "plan: -guard needs -from-preview: only a real preview says what would be replaced")
@@ -319,4 +325,55 @@ func (l *stringList) String() string { return strings.Join(*l, ",") }
 func (l *stringList) Set(v string) error {
 	*l = append(*l, v)
 	return nil
+}
+
+// fleetCommand is plan -fleet: the whole fleet's offline plan, or with
+// -changed the stacks a change touches.
+func fleetCommand(stdout, stderr io.Writer, dir, path, changed string) int {
+	fail := func(err error) int {
+		fmt.Fprintf(stderr, "plan: %v\n", err)
+		return exitFindings
+	}
+	dir, err := filepath.Abs(dir)
+	if err != nil {
+		return fail(err)
+	}
+	if path, err = filepath.Abs(path); err != nil {
+		return fail(err)
+	}
+	// The stacks' relative paths (secrets.rotationArtifact) resolve in the
+	// project directory, as in the engine.
+	if wd, err := os.Getwd(); err == nil && wd != dir {
+		if err := os.Chdir(dir); err != nil {
+			return fail(fmt.Errorf("-dir: %w", err))
+		}
+		defer func() { _ = os.Chdir(wd) }() // best effort: the command is done
+	}
+	if changed != "" {
+		names, err := Changed(dir, path, changed)
+		if err != nil {
+			return fail(err)
+		}
+		for _, n := range names {
+			fmt.Fprintln(stdout, n)
+		}
+		fmt.Fprintf(stderr, "plan: %d stacks changed since %s\n", len(names), changed)
+		return exitOK
+	}
+	f, err := fleet.Read(path)
+	if err != nil {
+		return fail(err)
+	}
+	res, err := PlanFleet(dir, f)
+	if err != nil {
+		return fail(err)
+	}
+	if err := res.WriteFleet(stdout, path); err != nil {
+		return fail(err)
+	}
+	if b := compliance.BlockingFleet(res.Fleet, compliance.FleetRules()); res.Blocking > 0 || len(b) > 0 {
+		fmt.Fprintf(stderr, "plan: fleet: %d blocking finding(s) and %d blocking fleet violation(s)\n", res.Blocking, len(b))
+		return exitFindings
+	}
+	return exitOK
 }

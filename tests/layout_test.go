@@ -33,6 +33,7 @@ func TestLightPackagesStayLight(t *testing.T) {
 	forbidden := map[string][]string{
 		"github.com/example/hardening/secrets/secretkind": {"github.com/"},
 		"github.com/example/hardening/stackconfig":        {"github.com/aws/", "github.com/pulumi/pulumi-aws/"},
+		"github.com/example/hardening/fleet":              {"github.com/aws/", "github.com/pulumi/pulumi-aws/"},
 		"github.com/example/hardening/secrets":            {"github.com/aws/"},
 		"github.com/example/hardening/compliance":         {"github.com/aws/", "github.com/pulumi/pulumi-aws/"},
 		"github.com/example/hardening/tls/policy":         {"github.com/"},

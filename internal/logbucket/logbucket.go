@@ -24,6 +24,9 @@ import (
 type Args struct {
 	// BucketPrefix starts the bucket's generated name.
 	BucketPrefix string
+	// Name, when set, is the bucket's whole name instead of a generated
+	// one: for a bucket other accounts deliver to by name.
+	Name string
 	// KMSKeyARN encrypts objects by default with SSE-KMS; nil means SSE-S3,
 	// the only encryption some services (ALB logs) can write to.
 	KMSKeyARN pulumi.StringInput
@@ -57,6 +60,10 @@ func (a *Args) Validate() error {
 	}
 	var ps problem.List
 	switch {
+	case a.Name != "":
+		if len(a.Name) > 63 || !bucketPrefix.MatchString(a.Name) {
+			ps.Add("Name", "%q: a bucket name is 3 to 63 lowercase letters, digits, dots and hyphens (S3 bucket naming rules)", a.Name)
+		}
 	case a.BucketPrefix == "":
 		ps.Add("BucketPrefix", "is empty")
 	case len(a.BucketPrefix) > awsname.S3BucketPrefixMax || !bucketPrefix.MatchString(a.BucketPrefix):
@@ -89,8 +96,15 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	if err := args.Validate(); err != nil {
 		return nil, fmt.Errorf("log bucket %s: %w", name, err)
 	}
+	var bucketName, prefix pulumi.StringPtrInput
+	if args.Name != "" {
+		bucketName = pulumi.String(args.Name)
+	} else {
+		prefix = pulumi.String(args.BucketPrefix)
+	}
 	bucket, err := s3.NewBucketV2(ctx, name, &s3.BucketV2Args{
-		BucketPrefix:      pulumi.String(args.BucketPrefix),
+		Bucket:            bucketName,
+		BucketPrefix:      prefix,
 		ForceDestroy:      pulumi.Bool(!args.Protect),
 		ObjectLockEnabled: pulumi.Bool(args.ObjectLockDays > 0),
 	}, append(opts, pulumi.Protect(args.Protect), pulumi.RetainOnDelete(args.Protect))...)

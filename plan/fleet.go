@@ -1,0 +1,336 @@
+package plan
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"gopkg.in/yaml.v3"
+
+	"github.com/example/hardening/baseline"
+	"github.com/example/hardening/compliance"
+	"github.com/example/hardening/fleet"
+	"github.com/example/hardening/internal/mockaws"
+	"github.com/example/hardening/internal/restype"
+	"github.com/example/hardening/stackconfig"
+)
+
+// FleetResult is the offline plan of a whole fleet.
+type FleetResult struct {
+	Stacks    int
+	Resources int
+	// Blocking and Other count the stacks' findings (after suppressions):
+	// mandatory ones, and the rest.
+	Blocking, Other int
+	// First are the first blocking findings, stack by stack.
+	First []string
+	// Fleet are the fleet rules' violations.
+	Fleet    []compliance.FleetViolation
+	Duration time.Duration
+	// PeakHeap is the largest heap in use seen between stacks.
+	PeakHeap uint64
+	// ByKind is the time spent planning and judging each kind's stacks.
+	ByKind map[string]time.Duration
+}
+
+// fleetTypes are what the fleet rules read; the plan keeps only these of
+// each stack's graph, so that a fleet's graphs are not all held at once.
+var fleetTypes = map[string]bool{restype.CloudTrailTrail: true, restype.GuardDutyOrganizationConfiguration: true,
+	restype.EC2FlowLog: true, restype.EC2VPC: true, restype.ProviderAWS: true}
+
+// PlanFleet plans every stack of the fleet under the mocks, in one
+// process, and judges each with the compliance rules and all of them with
+// the fleet rules. dir is the project directory.
+func PlanFleet(dir string, f *fleet.File) (*FleetResult, error) {
+	stacks, err := f.Stacks()
+	if err != nil {
+		return nil, err
+	}
+	start := time.Now()
+	res := &FleetResult{Stacks: len(stacks), ByKind: map[string]time.Duration{}}
+	rules := compliance.Rules()
+	var judged []compliance.FleetStack
+	artifactChecked := false
+	var mem runtime.MemStats
+	for _, s := range stacks {
+		began := time.Now()
+		cfg, err := stackConfig(s)
+		if err != nil {
+			return nil, err
+		}
+		if cfg != nil && !artifactChecked && slices.ContainsFunc(cfg.Secrets.Inventory, stackconfig.Secret.Rotated) {
+			if err := ensureArtifact(dir, cfg, io.Discard); err != nil {
+				return nil, err
+			}
+			artifactChecked = true
+		}
+		ms := &mockaws.Stack{Project: stackconfig.Namespace, Name: s.Name, Region: s.Region, Config: s.Config, Dir: dir}
+		m, err := ms.Run(fleetProgram(s, stacks))
+		if err != nil {
+			return nil, fmt.Errorf("stack %s: %w", s.Name, err)
+		}
+		recorded := m.Resources()
+		res.Resources += len(recorded)
+		g := ComplianceGraph(recorded)
+		if cfg != nil && cfg.Kind == stackconfig.WorkloadKind {
+			g.Intent = baseline.NetworkIntent(stackconfig.Namespace, s.Name, cfg)
+		}
+		sups, err := suppressionsOf(s)
+		if err != nil {
+			return nil, fmt.Errorf("stack %s: %w", s.Name, err)
+		}
+		rep, err := compliance.Evaluate(g, rules, sups)
+		if err != nil {
+			return nil, fmt.Errorf("stack %s: %w", s.Name, err)
+		}
+		blocking := rep.Blocking()
+		res.Blocking += len(blocking)
+		for _, b := range blocking {
+			if len(res.First) < 20 {
+				res.First = append(res.First, s.Name+": "+b.Message)
+			}
+		}
+		for _, fd := range rep.Findings {
+			if !fd.Suppressed && !fd.Mandatory {
+				res.Other++
+			}
+		}
+		slim := &compliance.Graph{Account: g.Account, Region: g.Region, Partition: g.Partition}
+		for _, r := range g.Resources {
+			if fleetTypes[r.Type] || isAccountWide(r.Type) {
+				slim.Resources = append(slim.Resources, r)
+			}
+		}
+		judged = append(judged, compliance.FleetStack{Name: s.Name, Kind: s.Kind, Account: s.AccountID, Region: s.Region, Graph: slim})
+		res.ByKind[s.Kind] += time.Since(began)
+		runtime.ReadMemStats(&mem)
+		res.PeakHeap = max(res.PeakHeap, mem.HeapInuse)
+	}
+	res.Fleet = compliance.EvaluateFleet(judged, compliance.FleetRules())
+	res.Duration = time.Since(start)
+	return res, nil
+}
+
+func isAccountWide(t string) bool { _, ok := compliance.AccountWideTypes[t]; return ok }
+
+// stackConfig parses a workload or bootstrap stack's configuration; nil
+// for the organization's stacks.
+func stackConfig(s fleet.Stack) (*stackconfig.Config, error) {
+	if fleet.IsOrgKind(s.Kind) {
+		return nil, nil
+	}
+	cfg, err := fleet.Parse1(s)
+	if err != nil {
+		return nil, fmt.Errorf("stack %s: %w", s.Name, err)
+	}
+	return cfg, nil
+}
+
+// fleetProgram is the program a fleet stack runs: the baseline, with a
+// bootstrap given its account's rendered workload stacks (what the program
+// reads from the fleet file named by fleet.EnvFile when cmd/fleet runs it).
+func fleetProgram(s fleet.Stack, all []fleet.Stack) pulumi.RunFunc {
+	if s.Kind != string(stackconfig.Bootstrap) {
+		return baseline.Run
+	}
+	return func(ctx *pulumi.Context) error {
+		cfg, err := stackconfig.Load(ctx)
+		if err != nil {
+			return err
+		}
+		ws, err := fleet.Workloads(all, s.AccountID)
+		if err != nil {
+			return err
+		}
+		_, err = baseline.DeployBootstrapOf(ctx, cfg, ws)
+		return err
+	}
+}
+
+// suppressionsOf reads a rendered stack's compliance.suppressions.
+func suppressionsOf(s fleet.Stack) ([]compliance.Suppression, error) {
+	raw, ok := s.Config[stackconfig.Namespace+":compliance"]
+	if !ok {
+		return nil, nil
+	}
+	var section struct {
+		Suppressions []compliance.Suppression `yaml:"suppressions"`
+	}
+	if err := yaml.Unmarshal([]byte(raw), &section); err != nil { // JSON is YAML
+		return nil, fmt.Errorf("compliance: %w", err)
+	}
+	if ps := compliance.CheckSuppressions(section.Suppressions); len(ps) > 0 {
+		return nil, &compliance.SuppressionError{Problems: ps}
+	}
+	return section.Suppressions, nil
+}
+
+// WriteFleet writes the fleet plan's summary.
+func (r *FleetResult) WriteFleet(w io.Writer, path string) error {
+	var b strings.Builder
+	fmt.Fprintf(&b, "fleet %s: %d stacks, %d resources planned in %.1f s (%.1f stacks/s, peak heap %d MiB)\n", path, r.Stacks, r.Resources,
+		r.Duration.Seconds(), float64(r.Stacks)/r.Duration.Seconds(), r.PeakHeap>>20)
+	kinds := make([]string, 0, len(r.ByKind))
+	for k := range r.ByKind {
+		kinds = append(kinds, k)
+	}
+	slices.Sort(kinds)
+	for _, k := range kinds {
+		fmt.Fprintf(&b, "  %-12s %6.1f s\n", k, r.ByKind[k].Seconds())
+	}
+	fmt.Fprintf(&b, "findings: %d blocking, %d not blocking (after suppressions)\n", r.Blocking, r.Other)
+	for _, f := range r.First {
+		fmt.Fprintf(&b, "  blocking: %s\n", f)
+	}
+	fmt.Fprintf(&b, "fleet rules: %d violations\n", len(r.Fleet))
+	for i, v := range r.Fleet {
+		if i == 20 {
+			fmt.Fprintf(&b, "  ... and %d more\n", len(r.Fleet)-20)
+			break
+		}
+		fmt.Fprintf(&b, "  %s: %s %s: %s\n", v.Rule, v.Stack, v.Resource, v.Message)
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// programPaths are the files whose content is the program: a change to
+// any of them may change every stack.
+var programPaths = []string{"go.mod", "go.sum", "main.go", "Pulumi.yaml", "audit", "baseline", "fleet", "identity", "internal", "network", "ratelimit", "secrets", "stackconfig", "tls"}
+
+// ProgramVersion is a digest of the program's files at rev ("" for the
+// working tree), from git's blob hashes.
+func ProgramVersion(dir, rev string) (string, error) {
+	var lines []string
+	if rev != "" {
+		out, err := exec.Command("git", append([]string{"-C", dir, "ls-tree", "-r", rev, "--"}, programPaths...)...).Output()
+		if err != nil {
+			return "", fmt.Errorf("git ls-tree %s: %w", rev, err)
+		}
+		for _, l := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+			// "<mode> blob <hash>\t<path>"
+			meta, path, _ := strings.Cut(l, "\t")
+			if f := strings.Fields(meta); len(f) == 3 && !strings.HasSuffix(path, "_test.go") {
+				lines = append(lines, path+" "+f[2])
+			}
+		}
+	} else {
+		out, err := exec.Command("git", append([]string{"-C", dir, "ls-files", "--"}, programPaths...)...).Output()
+		if err != nil {
+			return "", fmt.Errorf("git ls-files: %w", err)
+		}
+		var paths []string
+		for _, p := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+			if p != "" && !strings.HasSuffix(p, "_test.go") {
+				paths = append(paths, p)
+			}
+		}
+		cmd := exec.Command("git", "-C", dir, "hash-object", "--stdin-paths")
+		cmd.Stdin = strings.NewReader(strings.Join(paths, "\n") + "\n")
+		hashes, err := cmd.Output()
+		if err != nil {
+			return "", fmt.Errorf("git hash-object: %w", err)
+		}
+		for i, h := range strings.Fields(string(hashes)) {
+			lines = append(lines, paths[i]+" "+h)
+		}
+	}
+	sort.Strings(lines)
+	sum := sha256.Sum256([]byte(strings.Join(lines, "\n")))
+	return hex.EncodeToString(sum[:]), nil
+}
+
+// Digest is a stack's digest: the program version and its rendered
+// configuration. An unchanged digest means an update would change nothing
+// the fleet controls.
+func Digest(version string, s fleet.Stack) string {
+	keys := make([]string, 0, len(s.Config))
+	for k := range s.Config {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	h := sha256.New()
+	fmt.Fprintf(h, "%s\n%s\n", version, s.Name)
+	for _, k := range keys {
+		fmt.Fprintf(h, "%s=%s\n", k, s.Config[k])
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// Changed lists the stacks of the fleet whose digest differs from the
+// same stack's at git revision base (the fleet file and the program as
+// they were there); a stack new since base is changed.
+func Changed(dir, path, base string) ([]string, error) {
+	f, err := fleet.Read(path)
+	if err != nil {
+		return nil, err
+	}
+	now, err := f.Stacks()
+	if err != nil {
+		return nil, err
+	}
+	version, err := ProgramVersion(dir, "")
+	if err != nil {
+		return nil, err
+	}
+	rel, err := filepath.Rel(dir, path)
+	if err != nil {
+		return nil, err
+	}
+	old := map[string]string{}
+	if b, err := exec.Command("git", "-C", dir, "show", base+":"+filepath.ToSlash(rel)).Output(); err == nil {
+		bf, err := fleet.Parse(b)
+		if err != nil {
+			return nil, fmt.Errorf("the fleet file at %s: %w", base, err)
+		}
+		then, err := bf.Stacks()
+		if err != nil {
+			return nil, fmt.Errorf("the fleet file at %s: %w", base, err)
+		}
+		baseVersion, err := ProgramVersion(dir, base)
+		if err != nil {
+			return nil, err
+		}
+		for _, s := range then {
+			old[s.Name] = Digest(baseVersion, s)
+		}
+	}
+	var changed []string
+	for _, s := range now {
+		if old[s.Name] != Digest(version, s) {
+			changed = append(changed, s.Name)
+		}
+	}
+	return changed, nil
+}
+
+// DigestsJSON writes each stack's digest, for cmd/fleet and the workflow.
+func DigestsJSON(w io.Writer, dir string, stacks []fleet.Stack) error {
+	version, err := ProgramVersion(dir, "")
+	if err != nil {
+		return err
+	}
+	out := map[string]string{}
+	for _, s := range stacks {
+		out[s.Name] = Digest(version, s)
+	}
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(out); err != nil {
+		return err
+	}
+	_, err = w.Write(buf.Bytes())
+	return err
+}

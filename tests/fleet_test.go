@@ -1,0 +1,187 @@
+package tests
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/example/hardening/baseline"
+	"github.com/example/hardening/compliance"
+	"github.com/example/hardening/fleet"
+	"github.com/example/hardening/internal/mockaws"
+	"github.com/example/hardening/internal/restype"
+	"github.com/example/hardening/plan"
+	"github.com/example/hardening/stackconfig"
+)
+
+// smallFleet is the example fleet cut to its first n accounts, each in
+// the wave it was in.
+func smallFleet(t testing.TB, n int) *fleet.File {
+	t.Helper()
+	f, err := fleet.Read(filepath.Join(projectDir(t), "examples", "fleet.yaml"))
+	require.NoError(t, err)
+	f.Accounts = f.Accounts[:n]
+	var waves []fleet.Wave
+	for _, w := range f.Waves {
+		for _, a := range f.Accounts {
+			if w.Select.Matches(a) {
+				waves = append(waves, w)
+				break
+			}
+		}
+	}
+	f.Waves = waves
+	require.Empty(t, f.Validate())
+	return f
+}
+
+func projectDir(t testing.TB) string {
+	t.Helper()
+	dir, err := filepath.Abs("..")
+	require.NoError(t, err)
+	return dir
+}
+
+// TestFleetStackKinds plans a small fleet's stacks one by one and checks
+// what each kind creates and what it must not.
+func TestFleetStackKinds(t *testing.T) {
+	f := smallFleet(t, 3)
+	stacks, err := f.Stacks()
+	require.NoError(t, err)
+	wd, err := os.Getwd()
+	require.NoError(t, err)
+	require.NoError(t, os.Chdir(projectDir(t))) // the rotation artifact's relative path
+	t.Cleanup(func() { _ = os.Chdir(wd) })
+	count := func(rs []mockaws.Resource, typ string) int {
+		n := 0
+		for _, r := range rs {
+			if r.Type == typ {
+				n++
+			}
+		}
+		return n
+	}
+	input := func(rs []mockaws.Resource, typ, key string) string {
+		for _, r := range rs {
+			if r.Type == typ && r.Inputs[resourceKey(key)].IsString() {
+				return r.Inputs[resourceKey(key)].StringValue()
+			}
+		}
+		return ""
+	}
+	seen := map[string]bool{}
+	for _, s := range stacks {
+		if seen[s.Kind+s.Region] && s.Kind == "workload" {
+			continue // one workload stack per region is enough
+		}
+		seen[s.Kind+s.Region] = true
+		ms := &mockaws.Stack{Project: stackconfig.Namespace, Name: s.Name, Region: s.Region, Config: s.Config, Dir: projectDir(t)}
+		program := baseline.Run
+		if s.Kind == string(stackconfig.Bootstrap) {
+			ws, err := fleet.Workloads(stacks, s.AccountID)
+			require.NoError(t, err)
+			program = bootstrapOf(ws)
+		}
+		m, err := ms.Run(program)
+		require.NoError(t, err, "stack %s", s.Name)
+		rs := m.Resources()
+		switch s.Kind {
+		case fleet.OrgKind:
+			assert.Equal(t, 4, count(rs, restype.GuardDutyOrganizationAdminAccount), "org: GuardDuty's administrator in every region")
+			assert.Equal(t, 1, count(rs, restype.SecurityHubOrganizationAdminAccount), "org: Security Hub's administrator")
+			assert.Equal(t, 1, count(rs, restype.CloudTrailOrganizationDelegatedAdminAccount), "org: CloudTrail's administrator")
+			assert.Equal(t, 1, count(rs, restype.OrganizationsDelegatedAdministrator), "org: Access Analyzer's administrator")
+			assert.Equal(t, f.Organization.Security, input(rs, restype.SecurityHubOrganizationAdminAccount, "adminAccountId"))
+		case fleet.SecurityKind:
+			assert.Equal(t, "ALL", input(rs, restype.GuardDutyOrganizationConfiguration, "autoEnableOrganizationMembers"), "%s: every member auto-enabled", s.Name)
+			assert.Equal(t, 6, count(rs, restype.GuardDutyOrganizationConfigurationFeature), "%s: every protection plan", s.Name)
+			assert.Equal(t, "ORGANIZATION", input(rs, restype.AccessAnalyzerAnalyzer, "type"), "%s: the organization analyzer", s.Name)
+			home := s.Region == f.Organization.HomeRegion
+			assert.Equal(t, home, count(rs, restype.SecurityHubFindingAggregator) == 1, "%s: the aggregator in the home region only", s.Name)
+			assert.Equal(t, home, count(rs, restype.SecurityHubOrganizationConfiguration) == 1, "%s: central configuration in the home region only", s.Name)
+			assert.Equal(t, home, count(rs, restype.CloudTrailTrail) == 1, "%s: the organization trail in the home region only", s.Name)
+			if home {
+				assert.Equal(t, 3, count(rs, restype.SecurityHubConfigurationPolicyAssociation), "the policy associated with every workload account")
+				assert.Positive(t, count(rs, restype.CloudWatchMetricAlarm), "CIS alarms on the organization trail's log group")
+			}
+		case fleet.LogArchiveKind:
+			assert.Equal(t, 4, count(rs, restype.S3BucketPolicy), "trail, flow, load-balancer and WAF buckets, each with its policy")
+			for _, r := range rs {
+				if r.Type == restype.S3BucketPolicy {
+					assert.Contains(t, r.Inputs["policy"].StringValue(), f.Organization.ID, "%s: held to the organization", r.Name)
+				}
+			}
+		case string(stackconfig.WorkloadKind):
+			assert.Zero(t, count(rs, restype.GuardDutyDetector), "%s: no member detector", s.Name)
+			assert.Zero(t, count(rs, restype.CloudTrailTrail), "%s: no member trail", s.Name)
+			assert.Zero(t, count(rs, restype.SecurityHubAccount), "%s: Security Hub comes from the organization", s.Name)
+			assert.Positive(t, count(rs, restype.EC2VPC), "%s: its network", s.Name)
+		case string(stackconfig.Bootstrap):
+			assert.GreaterOrEqual(t, count(rs, restype.IAMRole), 4*3, "%s: preview, deploy and drift roles of each of the account's 4 workload stacks", s.Name)
+		}
+	}
+	home := f.Organization.HomeRegion
+	for _, k := range []string{fleet.OrgKind + home, fleet.SecurityKind + home, fleet.LogArchiveKind + home, "bootstrap" + home, "workload" + home, "workload" + f.Regions[1]} {
+		assert.True(t, seen[k], "kind and region %s planned", k)
+	}
+}
+
+func resourceKey(k string) resource.PropertyKey { return resource.PropertyKey(k) }
+
+// bootstrapOf is the program of a fleet bootstrap given its account's
+// workload stacks.
+func bootstrapOf(ws []stackconfig.Stack) pulumi.RunFunc {
+	return func(ctx *pulumi.Context) error {
+		cfg, err := stackconfig.Load(ctx)
+		if err != nil {
+			return err
+		}
+		_, err = baseline.DeployBootstrapOf(ctx, cfg, ws)
+		return err
+	}
+}
+
+// TestFleetPlanJudgesTheFleet plans a small fleet end to end and checks
+// the fleet rules that must hold of the example.
+func TestFleetPlanJudgesTheFleet(t *testing.T) {
+	f := smallFleet(t, 2)
+	wd, err := os.Getwd()
+	require.NoError(t, err)
+	require.NoError(t, os.Chdir(projectDir(t))) // the rotation artifact's relative path, as the plan command runs it
+	t.Cleanup(func() { _ = os.Chdir(wd) })
+	res, err := plan.PlanFleet(projectDir(t), f)
+	require.NoError(t, err)
+	assert.Equal(t, 2+4+2+2*4, res.Stacks)
+	assert.Positive(t, res.Resources)
+	for _, v := range res.Fleet {
+		assert.NotContains(t, []string{compliance.FleetAccountWideOnce.ID, compliance.FleetOneOrganizationTrail.ID, compliance.FleetNoMemberDetector.ID}, v.Rule,
+			"%s: %s", v.Stack, v.Message)
+	}
+	var out bytes.Buffer
+	require.NoError(t, res.WriteFleet(&out, "fleet.yaml"))
+	assert.Contains(t, out.String(), "16 stacks")
+}
+
+// TestFleetDigests: a stack's digest changes with its configuration and
+// with the program, and not otherwise.
+func TestFleetDigests(t *testing.T) {
+	stacks, err := smallFleet(t, 1).Stacks()
+	require.NoError(t, err)
+	s := stacks[len(stacks)-1]
+	d := plan.Digest("v1", s)
+	assert.Equal(t, d, plan.Digest("v1", s), "stable")
+	assert.NotEqual(t, d, plan.Digest("v2", s), "a new program version")
+	c := s
+	c.Config = map[string]string{}
+	for k, v := range s.Config {
+		c.Config[k] = v
+	}
+	c.Config["hardening:production"] = "true"
+	assert.NotEqual(t, d, plan.Digest("v1", c), "a changed setting")
+}
