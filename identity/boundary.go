@@ -220,10 +220,18 @@ func BoundaryPolicy(self string, args *BoundaryArgs) iampolicy.Document {
 	// (the escalation graph, rule iam-escalation-paths, finds the path
 	// otherwise): policy changes on others' resources, assuming a role
 	// outside the stack (an administrators' role that trusts the account),
-	// and objects outside the stack's buckets and state.
+	// other stacks' secret values, and objects outside the stack's buckets
+	// and state.
 	component := strings.Trim(env.RolePath, "/") // awsenv.RolePath(component)
 	doc.Statement = append(doc.Statement, EscalationStatements(component, env, args.StackTagKey, args.StackTagValue)...)
 	doc.Statement = append(doc.Statement,
+		iampolicy.Statement{
+			// Secret values: another stack's in the same account (a fleet's
+			// region stacks) stay out of reach, beside their keys'.
+			Sid: "SecretValuesOnlyOfTheStack", Effect: iampolicy.Deny,
+			Action:      []string{"secretsmanager:GetSecretValue", "secretsmanager:PutSecretValue", "secretsmanager:UpdateSecretVersionStage", "secretsmanager:DeleteSecret"},
+			NotResource: []string{"arn:" + env.Partition + ":secretsmanager:*:" + env.AccountID + ":secret:" + component + "/*"},
+		},
 		iampolicy.Statement{Sid: "AssumeOnlyStackRoles", Effect: iampolicy.Deny, Action: []string{"sts:AssumeRole"}, NotResource: []string{env.StackRoles()}},
 		iampolicy.Statement{
 			// "*Object*" and the two multipart actions are every S3 action

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"os/exec"
 	"path/filepath"
 	"runtime"
@@ -63,6 +64,7 @@ func PlanFleet(dir string, f *fleet.File) (*FleetResult, error) {
 	var judged []compliance.FleetStack
 	artifactChecked := false
 	var mem runtime.MemStats
+	policies := map[string]map[string]string{}
 	for _, s := range stacks {
 		began := time.Now()
 		cfg, err := stackConfig(s)
@@ -76,10 +78,17 @@ func PlanFleet(dir string, f *fleet.File) (*FleetResult, error) {
 			artifactChecked = true
 		}
 		ms := &mockaws.Stack{Project: stackconfig.Namespace, Name: s.Name, Region: s.Region, Config: s.Config, Dir: dir}
+		// The account holds what its stacks planned before this one made
+		// (the bootstrap's boundaries, which a workload stack checks).
+		if policies[s.AccountID] == nil {
+			policies[s.AccountID] = map[string]string{}
+		}
+		ms.Existing = policies[s.AccountID]
 		m, err := ms.Run(fleetProgram(s, stacks))
 		if err != nil {
 			return nil, fmt.Errorf("stack %s: %w", s.Name, err)
 		}
+		maps.Copy(policies[s.AccountID], m.Policies())
 		recorded := m.Resources()
 		res.Resources += len(recorded)
 		g := ComplianceGraph(recorded)

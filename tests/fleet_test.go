@@ -2,6 +2,7 @@ package tests
 
 import (
 	"bytes"
+	"maps"
 	"os"
 	"path/filepath"
 	"testing"
@@ -76,6 +77,7 @@ func TestFleetStackKinds(t *testing.T) {
 		return ""
 	}
 	seen := map[string]bool{}
+	policies := map[string]map[string]string{}
 	for _, s := range stacks {
 		if seen[s.Kind+s.Region] && s.Kind == "workload" {
 			continue // one workload stack per region is enough
@@ -88,8 +90,13 @@ func TestFleetStackKinds(t *testing.T) {
 			require.NoError(t, err)
 			program = bootstrapOf(ws)
 		}
+		if policies[s.AccountID] == nil {
+			policies[s.AccountID] = map[string]string{}
+		}
+		ms.Existing = policies[s.AccountID]
 		m, err := ms.Run(program)
 		require.NoError(t, err, "stack %s", s.Name)
+		maps.Copy(policies[s.AccountID], m.Policies())
 		rs := m.Resources()
 		switch s.Kind {
 		case fleet.OrgKind:

@@ -101,6 +101,7 @@ var InputMembers = []InputMember{
 	skip(restype.CloudTrailTrail, "enableLogging", NoConstraint),
 	skip(restype.CloudTrailTrail, "includeGlobalServiceEvents", NoConstraint),
 	skip(restype.CloudTrailTrail, "isMultiRegionTrail", NoConstraint),
+	skip(restype.CloudTrailTrail, "isOrganizationTrail", NoConstraint),
 	m(restype.CloudTrailTrail, "eventSelectors", "cloudtrail/PutEventSelectors.EventSelectors"),
 	m(restype.CloudTrailTrail, "eventSelectors.readWriteType", "cloudtrail/PutEventSelectors.EventSelectors.ReadWriteType"),
 
