@@ -181,9 +181,14 @@ func trailLogGroups(g *Graph) (groups map[string]bool, unknown bool, why []strin
 		mgmt := allManagementEvents(tt)
 		arn := tt.Get("cloudWatchLogsGroupArn")
 		role := tt.Get("cloudWatchLogsRoleArn")
+		_, arnUnknown := arn.(Unknown)
+		if !arnUnknown && (arn == nil || arn == "") {
+			why = append(why, t.Name+" does not deliver to CloudWatch Logs (no cloudWatchLogsGroupArn)")
+			continue
+		}
 		if seen {
 			unknown = true
-			if key := refKey(g, t, "cloudWatchLogsGroupArn"); key != "" && multi && mgmt {
+			if key := refKey(g, t, "cloudWatchLogsGroupArn"); key != "" && arnUnknown && multi && mgmt {
 				groups[key] = true
 			}
 			continue

@@ -298,4 +298,3 @@ func accountRules() []Rule {
 			})},
 	}
 }
-

@@ -10,7 +10,6 @@ import (
 	"github.com/example/hardening/internal/restype"
 )
 
-
 func dataRules() []Rule {
 	return []Rule{
 		{ID: "kms-rotation", Controls: []string{"SecurityHub KMS.4", "CIS 3.6", "nag KMS5", "CKV_AWS_7"}, Severity: High,

@@ -461,6 +461,15 @@ var ruleCases = []struct {
 	{"iam-no-managed-policies", func(t *testing.T, g *compliance.Graph) string {
 		return set(t, g, restype.IAMRole, "-app", "managedPolicyArns", []any{"arn:aws:iam::aws:policy/AdministratorAccess"})
 	}, "attaches AWS-managed arn:aws:iam::aws:policy/AdministratorAccess"},
+	{"iam-no-admin", func(t *testing.T, g *compliance.Graph) string {
+		return set(t, g, restype.IAMRole, "-app", "managedPolicyArns", []any{"arn:aws:iam::aws:policy/AdministratorAccess"})
+	}, "(every action on every resource)"},
+	{"iam-no-cloudshell-full-access", func(t *testing.T, g *compliance.Graph) string {
+		return set(t, g, restype.IAMRole, "-app", "managedPolicyArns", []any{"arn:aws:iam::aws:policy/AWSCloudShellFullAccess"})
+	}, "attaches AWS-managed arn:aws:iam::aws:policy/AWSCloudShellFullAccess"},
+	{"kms-no-decrypt-all", func(t *testing.T, g *compliance.Graph) string {
+		return set(t, g, restype.IAMRole, "-app", "inlinePolicies", []any{map[string]any{"name": "keys", "policy": policyJSON(`{"Effect":"Allow","Action":"kms:Decrypt","Resource":"arn:aws:kms:*:*:key/*"}`)}})
+	}, "inline policy keys statement #0 allows kms:Decrypt on every key"},
 	{"iam-permissions-boundary", func(t *testing.T, g *compliance.Graph) string {
 		return set(t, g, restype.IAMRole, "-flow-logs", "permissionsBoundary", nil)
 	}, "has no permissions boundary"},
@@ -701,11 +710,22 @@ var ruleCases = []struct {
 	{"cis-metric-filters", func(t *testing.T, g *compliance.Graph) string {
 		set(t, g, restype.CloudWatchLogMetricFilter, "-iam-policy-changes", "pattern", `{ ($.eventName=PutRolePolicy) }`)
 		return set(t, g, restype.CloudTrailTrail, "", "enableLogging", true)
-	}, "matches CIS 4.4 (DeleteGroupPolicy"},
+	}, "CIS 4.4 not met"},
+	{"cis-metric-filters", func(t *testing.T, g *compliance.Graph) string {
+		set(t, g, restype.CloudWatchLogMetricFilter, "-console-signin-without-mfa", "pattern", `{ ($.eventName = "ConsoleLogin") && ($.additionalEventData.MFAUsed = "Yes") }`)
+		return set(t, g, restype.CloudTrailTrail, "", "enableLogging", true)
+	}, "CIS 4.2 not met"},
+	{"cis-metric-filters", func(t *testing.T, g *compliance.Graph) string {
+		set(t, g, restype.CloudWatchLogMetricFilter, "-vpc-changes", "logGroupName", "/aws/vpc/flow-logs")
+		return set(t, g, restype.CloudTrailTrail, "", "enableLogging", true)
+	}, "not a log group the multi-Region trail delivers to"},
+	{"cis-metric-filters", func(t *testing.T, g *compliance.Graph) string {
+		return set(t, g, restype.CloudTrailTrail, "", "cloudWatchLogsGroupArn", nil)
+	}, "does not deliver to CloudWatch Logs"},
 	{"cis-metric-filters", func(t *testing.T, g *compliance.Graph) string {
 		set(t, g, restype.CloudWatchMetricAlarm, "-organizations-changes", "alarmActions", nil)
 		return set(t, g, restype.CloudTrailTrail, "", "enableLogging", true)
-	}, "matches CIS 4.15"},
+	}, "CIS 4.15 not met"},
 	{"secrets-rotation-watched", func(t *testing.T, g *compliance.Graph) string {
 		drop(g, restype.CloudWatchEventTarget, "-rotation-failed")
 		return set(t, g, restype.SecretsManagerSecretRotation, "-app-api-key", "rotateImmediately", false)
