@@ -87,3 +87,19 @@ func runCases(t *testing.T, rule Rule, cases []ruleCase) {
 		}
 	}
 }
+
+// ruleByID is a registered rule.
+func ruleByID(t *testing.T, id string) Rule {
+	t.Helper()
+	r, ok := Lookup(id)
+	require.True(t, ok, "no rule %s", id)
+	return r
+}
+
+func stmt(principal any, action string, cond map[string]any) map[string]any {
+	s := map[string]any{"Effect": "Allow", "Principal": principal, "Action": action, "Resource": "*"}
+	if cond != nil {
+		s["Condition"] = cond
+	}
+	return s
+}

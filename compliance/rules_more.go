@@ -23,17 +23,31 @@ func dataRules() []Rule {
 		{ID: "secrets-rotation", Controls: []string{"FSBP SecretsManager.1", "nag SMG4", "CKV2_AWS_57"}, Severity: Medium,
 			Description: "Every secret has a rotation schedule.",
 			Check:       withDependent(restype.SecretsManagerSecret, restype.SecretsManagerSecretRotation, "is never rotated; add a secretsmanager.SecretRotation")},
+		// Security Hub SecretsManager.4 (Config rule
+		// secretsmanager-secret-periodic-rotation, maxDaysSinceRotation
+		// default 90): a secret not rotated within 90 days fails, one never
+		// rotated included. The plan decides the schedule; whether each
+		// rotation succeeds is SecretsManager.2's and the runtime's.
 		{ID: "secrets-rotation-interval", Controls: []string{"FSBP SecretsManager.4", "CKV_AWS_304"}, Severity: Medium,
-			Description: "Secrets rotate at least every 90 days, by automaticallyAfterDays or a rate() schedule; a cron schedule runs every month.",
-			Check: forEach(restype.SecretsManagerSecretRotation, func(r Resource) string {
-				if d, ok := r.Num("rotationRules.automaticallyAfterDays"); ok && d > 90 {
-					return fmt.Sprintf("rotates every %d days; rotate at least every 90", int(d))
+			Description: "Every secret has a rotation that runs at least every 90 days, by automaticallyAfterDays or a rate() schedule (a cron schedule limited to some months runs too seldom); a secret without a rotation fails (never rotated). Not judged while the schedule is computed at deployment.",
+			Check: func(g *Graph) []Violation {
+				out := forEach(restype.SecretsManagerSecretRotation, func(r Resource) string {
+					if d, ok := r.Num("rotationRules.automaticallyAfterDays"); ok && d > 90 {
+						return fmt.Sprintf("rotates every %d days; rotate at least every 90", int(d))
+					}
+					if days, ok := scheduleDays(r.Str("rotationRules.scheduleExpression")); ok && days > 90 {
+						return fmt.Sprintf("rotates every %d days (%s); rotate at least every 90", days, r.Str("rotationRules.scheduleExpression"))
+					}
+					return ""
+				})(g)
+				for _, sec := range g.ByType(restype.SecretsManagerSecret) {
+					if len(g.Dependents(sec.URN, restype.SecretsManagerSecretRotation)) == 0 {
+						out = append(out, Violation{URN: sec.URN, Controls: []string{"FSBP SecretsManager.4"},
+							Message: fmt.Sprintf("%s %s: is never rotated, which SecretsManager.4 fails after 90 days; add a secretsmanager.SecretRotation", shortType(sec.Type), sec.Name)})
+					}
 				}
-				if days, ok := scheduleDays(r.Str("rotationRules.scheduleExpression")); ok && days > 90 {
-					return fmt.Sprintf("rotates every %d days (%s); rotate at least every 90", days, r.Str("rotationRules.scheduleExpression"))
-				}
-				return ""
-			})},
+				return out
+			}},
 		{ID: "secrets-cmk", Controls: []string{"CKV_AWS_149"}, Severity: High,
 			Description: "Secrets are encrypted with a customer-managed key.",
 			Check: forEach(restype.SecretsManagerSecret, func(r Resource) string {

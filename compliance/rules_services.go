@@ -2,6 +2,7 @@ package compliance
 
 import (
 	"fmt"
+	"regexp"
 	"slices"
 	"strings"
 
@@ -22,7 +23,10 @@ var restrictingKeys = []string{
 // publicStatement reports whether an Allow statement gives its actions to
 // anyone: a "*" principal (or AWS "*") without a condition that names an
 // account, organization, source or network. Negated operators (StringNot…,
-// ArnNot…) and "*" values restrict nothing.
+// ArnNot…), …IfExists operators (which a request without the key passes)
+// and values holding a wildcard ("*", "?": AWS Config's KMS.5 and SNS.4
+// evaluation treats "arn:aws:iam::*:root" or "1111*" as public) restrict
+// nothing.
 func publicStatement(s policyStatement) bool {
 	if s.Effect != "Allow" {
 		return false
@@ -31,11 +35,13 @@ func publicStatement(s policyStatement) bool {
 		return false
 	}
 	for op, kv := range s.Condition {
-		if strings.Contains(strings.ToLower(op), "not") {
+		lop := strings.ToLower(op)
+		if strings.Contains(lop, "not") || strings.HasSuffix(lop, "ifexists") || strings.Contains(lop, "null") {
 			continue
 		}
 		for k, vals := range kv {
-			if slices.Contains(restrictingKeys, strings.ToLower(k)) && len(vals) > 0 && !slices.Contains(vals, "*") {
+			wild := slices.ContainsFunc(vals, func(v string) bool { return strings.ContainsAny(v, "*?") })
+			if slices.Contains(restrictingKeys, strings.ToLower(k)) && len(vals) > 0 && !wild {
 				return false
 			}
 		}
@@ -210,12 +216,22 @@ func serviceRules() []Rule {
 			Description: "SNS topic policies give no action to anyone outside an account, organization or source.",
 			Check:       publicPolicy([]string{restype.SNSTopicPolicy, restype.SNSTopic}, "policy")},
 		{ID: "lambda-not-public", Controls: []string{"FSBP Lambda.1", "CKV_AWS_364"}, Severity: High,
-			Description: "Function permissions name their principal; a service principal is confined to this account or the source resource (aws:SourceAccount or aws:SourceArn), so no other account's resource can invoke it.",
+			// Security Hub Lambda.1 (Config rule
+			// lambda-function-public-access-prohibited): a service principal
+			// without a source condition is public; an S3 bucket's ARN names
+			// no account, so for s3.amazonaws.com only sourceAccount confines
+			// it (Lambda developer guide, "Granting function access to AWS
+			// services": "if you specify the source, also specify the
+			// account, because bucket names can be deleted and recreated by
+			// another account").
+			Description: "Function permissions name their principal; a service principal is confined to this account or the source resource (sourceAccount, or sourceArn for services whose ARNs name their account; S3 needs sourceAccount), so no other account's resource can invoke it.",
 			Check: forEach(restype.LambdaPermission, func(r Resource) string {
 				p := r.Str("principal")
 				switch {
 				case p == "*":
 					return `lets anyone invoke the function (principal "*"); name the principal`
+				case p == "s3.amazonaws.com" && (r.Get("sourceAccount") == nil || r.Get("sourceAccount") == ""):
+					return "lets S3 invoke the function for a bucket of any account (a bucket ARN names no account); set sourceAccount"
 				case strings.HasSuffix(p, ".amazonaws.com") && r.Get("sourceArn") == nil && r.Get("sourceAccount") == nil:
 					return fmt.Sprintf("lets %s invoke the function on behalf of any account; set sourceArn or sourceAccount", p)
 				}
@@ -242,6 +258,7 @@ func serviceRules() []Rule {
 		{ID: "s3-no-cross-account-admin", Controls: []string{"FSBP S3.6"}, Severity: High,
 			Description: "Bucket policies give no other account (or anyone) the right to change the bucket's policy, ACLs or encryption.",
 			Check: func(g *Graph) []Violation {
+				own := stackAccounts(g)
 				return forEach(restype.S3BucketPolicy, func(r Resource) string {
 					doc, ok := parsePolicy(r.Get("policy"))
 					if !ok {
@@ -251,28 +268,38 @@ func serviceRules() []Rule {
 						if s.Effect != "Allow" {
 							continue
 						}
+						var blocked []string
+						for _, a := range s3CrossAccountActions {
+							if allowsAction(s, a) {
+								blocked = append(blocked, a)
+							}
+						}
+						if len(blocked) == 0 {
+							continue
+						}
 						foreign := ""
 						for _, p := range s.principals() {
 							acct, isAWS := strings.CutPrefix(p, "AWS:")
+							id := principalAccount(acct)
 							switch {
-							case p == "*" || p == "AWS:*":
+							case p == "*" || p == "AWS:*" || isAWS && strings.ContainsAny(acct, "*?"):
 								foreign = p
-							case isAWS && g.Account == "":
+							case !isAWS:
+								// A service principal is AWS's, judged by
+								// the bucket's own conditions, not S3.6.
+							case own[id]:
+							case len(own) == 0:
 								// Whose account it is cannot be told
 								// before the stack's is known.
 								r.sawUnknown()
-							case isAWS && !strings.Contains(acct, ":"+g.Account+":") && acct != g.Account:
+							default:
 								foreign = acct
 							}
 						}
 						if foreign == "" {
 							continue
 						}
-						for _, a := range s3CrossAccountActions {
-							if allowsAction(s, a) {
-								return fmt.Sprintf("statement %s gives %s to %s; grant another account only the actions it needs to write", s.Sid, a, foreign)
-							}
-						}
+						return fmt.Sprintf("statement %s gives %s to %s; grant another account only the actions it needs to write", s.Sid, blocked[0], foreign)
 					}
 					return ""
 				})(g)
@@ -422,3 +449,59 @@ func serviceRules() []Rule {
 			}},
 	}
 }
+
+// principalAccount is the account of an AWS principal: its 12 digits, or
+// the account field of its ARN.
+func principalAccount(p string) string {
+	if parts := strings.Split(p, ":"); len(parts) >= 5 && strings.HasPrefix(p, "arn:") {
+		return parts[4]
+	}
+	return p
+}
+
+// stackAccounts are the accounts the stack deploys into: the graph's
+// Account when known; otherwise those the stack's own ARNs name (a known
+// ARN input whose last part is the name of a role, policy, topic or log
+// group the stack declares), which a preview of an update carries; empty
+// when nothing tells (a first preview, the policy pack).
+func stackAccounts(g *Graph) map[string]bool {
+	out := map[string]bool{}
+	if g.Account != "" {
+		out[g.Account] = true
+		return out
+	}
+	names := map[string]bool{}
+	for _, typ := range []string{restype.IAMRole, restype.IAMPolicy, restype.SNSTopic, restype.CloudWatchLogGroup} {
+		for _, r := range g.ByType(typ) {
+			if n := r.Str("name"); n != "" {
+				names[n] = true
+				names[n[strings.LastIndex(n, "/")+1:]] = true
+			}
+		}
+	}
+	var walk func(v any)
+	walk = func(v any) {
+		switch x := v.(type) {
+		case string:
+			if m := ownARN.FindStringSubmatch(x); m != nil && names[strings.TrimSuffix(m[2], ":*")] {
+				out[m[1]] = true
+			}
+		case map[string]any:
+			for _, e := range x {
+				walk(e)
+			}
+		case []any:
+			for _, e := range x {
+				walk(e)
+			}
+		}
+	}
+	for _, r := range g.Resources {
+		walk(r.Inputs)
+	}
+	return out
+}
+
+// ownARN is an ARN with an account: group 1 the account, group 2 the last
+// name in its resource part.
+var ownARN = regexp.MustCompile(`^arn:aws[a-z-]*:(?:iam|sns|logs):[a-z0-9-]*:(\d{12}):(?:[a-z-]+[/:])?(?:[^/]*/)*([^/:]+(?::\*)?)$`)

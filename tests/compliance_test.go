@@ -493,6 +493,10 @@ var ruleCases = []struct {
 		return set(t, g, restype.SecretsManagerSecret, "-app-db-password", "description", "x")
 	}, "is never rotated"},
 	{"secrets-rotation-interval", func(t *testing.T, g *compliance.Graph) string {
+		drop(g, restype.SecretsManagerSecretRotation, "-app-api-key")
+		return set(t, g, restype.SecretsManagerSecret, "-app-api-key", "description", "never rotated")
+	}, "is never rotated"},
+	{"secrets-rotation-interval", func(t *testing.T, g *compliance.Graph) string {
 		return set(t, g, restype.SecretsManagerSecretRotation, "-app-db-password", "rotationRules.automaticallyAfterDays", 180.0)
 	}, "rotates every 180 days"},
 	{"secrets-cmk", func(t *testing.T, g *compliance.Graph) string {
@@ -959,6 +963,9 @@ var prepared = map[string]func(t *testing.T, g *compliance.Graph){
 		drop(g, restype.LBListener, "-http")
 	},
 	"secrets-rotation": func(t *testing.T, g *compliance.Graph) {
+		drop(g, restype.SecretsManagerSecret, "-cognito-alb-client")
+	},
+	"secrets-rotation-interval": func(t *testing.T, g *compliance.Graph) {
 		drop(g, restype.SecretsManagerSecret, "-cognito-alb-client")
 	},
 	"s3-mfa-delete": func(t *testing.T, g *compliance.Graph) {
