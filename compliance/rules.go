@@ -11,7 +11,7 @@ import (
 
 // Rules returns every rule, in report order.
 func Rules() []Rule {
-	return slices.Concat(elbRules(), networkRules(), reachRules(), iamRules(), dataRules(), trailRules(), guardDutyRules(), alarmRules(), monitoringRules(), accountRules(), serviceRules(), endpointRules(), cognitoRules(), wafRules(), projectRules(), deployRules(), driftRules())
+	return slices.Concat(elbRules(), networkRules(), reachRules(), iamRules(), dataRules(), trailRules(), guardDutyRules(), alarmRules(), monitoringRules(), accountRules(), serviceRules(), endpointRules(), cognitoRules(), wafRules(), sqsRules(), snsRules(), s3Rules(), projectRules(), deployRules(), driftRules())
 }
 
 func elbRules() []Rule {

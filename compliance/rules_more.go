@@ -270,7 +270,24 @@ func wafRules() []Rule {
 		{ID: "waf-logging-keeps-decisions", Severity: Medium,
 			Description: "A web ACL's logging filter keeps every decision its rules make but ALLOW: each rule action, BLOCK from the managed groups, and EXCLUDED_AS_COUNT where a managed rule is overridden to Count or excluded (WAFv2 API, ActionCondition).",
 			Check:       wafLogsKeepDecisions},
-		{ID: "waf-metrics", Controls: []string{"FSBP WAF.12"}, Severity: Low,
+		// Security Hub WAF.12 ("AWS WAF rules should have CloudWatch
+		// metrics enabled") evaluates AWS::WAFv2::RuleGroup: the group's
+		// visibilityConfig and each of its rules'.
+		{ID: "waf-rule-group-metrics", Controls: []string{"FSBP WAF.12"}, Severity: Low,
+			Description: "WAF rule groups and every rule in them publish CloudWatch metrics (visibilityConfig.cloudwatchMetricsEnabled). Not judged while a setting is computed at deployment.",
+			Check: forEach(restype.WAFv2RuleGroup, func(r Resource) string {
+				if v, _ := r.Bool("visibilityConfig.cloudwatchMetricsEnabled"); !v {
+					return "publishes no metrics; enable visibilityConfig.cloudwatchMetricsEnabled"
+				}
+				for i := range r.List("rules") {
+					p := fmt.Sprintf("rules.%d.", i)
+					if v, _ := r.Bool(p + "visibilityConfig.cloudwatchMetricsEnabled"); !v {
+						return fmt.Sprintf("rule %s publishes no metrics; enable cloudwatchMetricsEnabled", r.Str(p+"name"))
+					}
+				}
+				return ""
+			})},
+		{ID: "waf-metrics", Severity: Low,
 			Description: "Web ACLs and every rule publish CloudWatch metrics.",
 			Check: forEach(restype.WAFv2WebACL, func(r Resource) string {
 				if v, _ := r.Bool("visibilityConfig.cloudwatchMetricsEnabled"); !v {

@@ -431,7 +431,39 @@ func serviceRules() []Rule {
 				}
 				return out
 			}},
-		{ID: "securityhub-standards", Controls: []string{"CIS 4.16"}, Severity: Medium,
+		// CIS v3.0.0 4.16 "Ensure AWS Security Hub is enabled": the audit
+		// runs describe-hub in each Region; Security Hub is Regional, so
+		// the Regions the stack deploys to each need a hub.
+		{ID: "securityhub-every-region", Controls: []string{"CIS 4.16"}, Severity: Medium,
+			Description: "A stack that enables Security Hub enables it (securityhub.Account) in every Region it deploys to (CIS 4.16 audit: describe-hub in each Region); a stack without it leaves it to the account's other stack.",
+			Check: func(g *Graph) []Violation {
+				hubs := g.ByType(restype.SecurityHubAccount)
+				if len(hubs) == 0 {
+					return nil // the account's hub belongs to another stack
+				}
+				for _, p := range g.ByType(restype.ProviderAWS) {
+					if p.Unknown("region") {
+						// A Region computed at deployment may be any.
+						return []Violation{notJudged(hubs[0])}
+					}
+				}
+				covered := map[string]bool{}
+				for _, h := range hubs {
+					covered[g.RegionOf(h)] = true
+				}
+				var out []Violation
+				for _, region := range g.Regions() {
+					if !covered[region] {
+						name := region
+						if name == "" {
+							name = "the stack's Region"
+						}
+						out = append(out, Violation{URN: hubs[0].URN, Message: fmt.Sprintf("%s %s: the stack deploys to %s, where Security Hub is not enabled; add a securityhub.Account with a provider for that Region", shortType(hubs[0].Type), hubs[0].Name, name)})
+					}
+				}
+				return out
+			}},
+		{ID: "securityhub-standards", Severity: Medium,
 			Description: "Where the stack enables Security Hub, it subscribes to the standards this review judges: FSBP v1.0.0 and CIS AWS Foundations v3.0.0.",
 			Check: func(g *Graph) []Violation {
 				return forEach(restype.SecurityHubAccount, func(r Resource) string {

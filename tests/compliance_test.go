@@ -492,6 +492,36 @@ var ruleCases = []struct {
 		drop(g, restype.SecretsManagerSecretRotation, "-app-db-password")
 		return set(t, g, restype.SecretsManagerSecret, "-app-db-password", "description", "x")
 	}, "is never rotated"},
+	{"securityhub-every-region", func(t *testing.T, g *compliance.Graph) string {
+		drop(g, restype.SecurityHubAccount, "-second-region")
+		return g.ByType(restype.SecurityHubAccount)[0].URN
+	}, "where Security Hub is not enabled"},
+	{"waf-rule-group-metrics", func(t *testing.T, g *compliance.Graph) string {
+		g.Resources = append(g.Resources, compliance.Resource{Type: restype.WAFv2RuleGroup, Name: "group", URN: "urn:group",
+			Inputs: map[string]any{"visibilityConfig": map[string]any{"cloudwatchMetricsEnabled": true},
+				"rules": []any{map[string]any{"name": "quiet", "visibilityConfig": map[string]any{"cloudwatchMetricsEnabled": false}}}}})
+		return "urn:group"
+	}, "rule quiet publishes no metrics"},
+	{"sqs-encrypted", func(t *testing.T, g *compliance.Graph) string {
+		return set(t, g, restype.SQSQueue, "-alerts-dlq", "sqsManagedSseEnabled", false)
+	}, "is not encrypted at rest"},
+	{"sqs-not-public", func(t *testing.T, g *compliance.Graph) string {
+		return set(t, g, restype.SQSQueuePolicy, "", "policy", policyJSON(`{"Effect":"Allow","Principal":"*","Action":"sqs:SendMessage","Resource":"*","Condition":{"ArnLike":{"aws:SourceArn":"arn:aws:events:*:*:rule/*"}}}`))
+	}, "allows anyone"},
+	{"sns-encrypted", func(t *testing.T, g *compliance.Graph) string {
+		return set(t, g, restype.SNSTopic, "-alerts", "kmsMasterKeyId", nil)
+	}, "is not encrypted at rest"},
+	{"sns-delivery-status-logging", func(t *testing.T, g *compliance.Graph) string {
+		return set(t, g, restype.SNSTopic, "-alerts", "sqsFailureFeedbackRoleArn", nil)
+	}, "logs no delivery status"},
+	{"s3-versioned-lifecycle", func(t *testing.T, g *compliance.Graph) string {
+		drop(g, restype.S3BucketLifecycleConfigurationV2, "-trail")
+		return set(t, g, restype.S3BucketV2, "-trail", "forceDestroy", false)
+	}, "keeps every noncurrent version forever"},
+	{"s3-event-notifications", func(t *testing.T, g *compliance.Graph) string {
+		drop(g, restype.S3BucketNotification, "")
+		return set(t, g, restype.S3BucketV2, "-trail", "forceDestroy", false)
+	}, "sends no event notifications"},
 	{"secrets-rotation-interval", func(t *testing.T, g *compliance.Graph) string {
 		drop(g, restype.SecretsManagerSecretRotation, "-app-api-key")
 		return set(t, g, restype.SecretsManagerSecret, "-app-api-key", "description", "never rotated")
@@ -965,6 +995,16 @@ var prepared = map[string]func(t *testing.T, g *compliance.Graph){
 	"secrets-rotation": func(t *testing.T, g *compliance.Graph) {
 		drop(g, restype.SecretsManagerSecret, "-cognito-alb-client")
 	},
+	"securityhub-every-region": withHubInEveryRegion,
+	"sns-delivery-status-logging": func(t *testing.T, g *compliance.Graph) {
+		set(t, g, restype.SNSTopic, "-alerts", "sqsFailureFeedbackRoleArn", "arn:aws:iam::123456789012:role/feedback")
+	},
+	"s3-event-notifications": func(t *testing.T, g *compliance.Graph) {
+		for _, b := range g.ByType(restype.S3BucketV2) {
+			g.Resources = append(g.Resources, compliance.Resource{Type: restype.S3BucketNotification, Name: b.Name + "-events",
+				URN: b.URN + "-events", Dependencies: []string{b.URN}, Inputs: map[string]any{"bucket": b.Name, "eventbridge": true}})
+		}
+	},
 	"secrets-rotation-interval": func(t *testing.T, g *compliance.Graph) {
 		drop(g, restype.SecretsManagerSecret, "-cognito-alb-client")
 	},
@@ -973,6 +1013,20 @@ var prepared = map[string]func(t *testing.T, g *compliance.Graph){
 			set(t, g, v.Type, v.Name, "versioningConfiguration.mfaDelete", "Enabled")
 		}
 	},
+}
+
+// withHubInEveryRegion enables Security Hub in each other Region the prod
+// graph deploys to, as a copy of its hub with that Region's provider.
+func withHubInEveryRegion(t *testing.T, g *compliance.Graph) {
+	hub := g.ByType(restype.SecurityHubAccount)[0]
+	for _, p := range g.Resources {
+		if p.Type == restype.ProviderAWS && p.URN != hub.Provider {
+			cp := hub
+			cp.Name, cp.URN, cp.Provider = hub.Name+"-second-region", hub.URN+"-second-region", p.URN
+			g.Resources = append(g.Resources, cp)
+			return
+		}
+	}
 }
 
 func TestEachRuleFailsWhenItsSettingFlips(t *testing.T) {
