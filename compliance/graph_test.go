@@ -35,7 +35,6 @@ const (
 	pass      verdict = "pass"
 	fail      verdict = "fail"
 	unjudged  verdict = "not judged"
-	anyResult verdict = ""
 )
 
 // verdictOf runs rule on g and says what it decides about control: fail

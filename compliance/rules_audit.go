@@ -58,21 +58,44 @@ func trailRules() []Rule {
 		// twin ask for a multi-Region trail logging the data events of
 		// "all current and future S3 buckets": a selector naming buckets,
 		// or leaving one out, does not pass.
+		// Security Hub S3.22 / CIS 3.8 (writes) and S3.23 / CIS 3.9
+		// (reads): at least one multi-Region trail logs the data events of
+		// every bucket; each finding names the half it fails.
 		{ID: "cloudtrail-s3-data-events", Controls: []string{"SecurityHub S3.22", "SecurityHub S3.23", "CIS 3.8", "CIS 3.9"}, Severity: Medium,
-			Description: "Trails record object-level reads and writes in every S3 bucket.",
-			Check: forEach(restype.CloudTrailTrail, func(r Resource) string {
-				var missing []string
-				if !s3DataEvents(r, false) {
-					missing = append(missing, "writes")
+			Description: "At least one multi-Region trail records object-level writes (S3.22, CIS 3.8) and reads (S3.23, CIS 3.9) in every S3 bucket. Not judged while a trail's selectors are computed at deployment.",
+			Check: func(g *Graph) []Violation {
+				trails := g.ByType(restype.CloudTrailTrail)
+				if len(trails) == 0 {
+					return nil
 				}
-				if !s3DataEvents(r, true) {
-					missing = append(missing, "reads")
+				var out []Violation
+				halves := []struct {
+					read     bool
+					what     string
+					controls []string
+				}{{false, "writes", []string{"SecurityHub S3.22", "CIS 3.8"}}, {true, "reads", []string{"SecurityHub S3.23", "CIS 3.9"}}}
+				for _, h := range halves {
+					ok, unknown := false, false
+					for _, t := range trails {
+						seen := false
+						r := t.tracked(&seen)
+						multi, _ := r.Bool("isMultiRegionTrail")
+						covers := multi && s3DataEvents(r, h.read)
+						ok = ok || covers && !seen
+						unknown = unknown || seen
+					}
+					switch {
+					case ok:
+					case unknown:
+						v := notJudged(trails[0])
+						v.Controls = h.controls
+						out = append(out, v)
+					default:
+						out = append(out, Violation{URN: trails[0].URN, Controls: h.controls, Message: fmt.Sprintf("%s %s: does not record S3 object %s in every bucket; add an AWS::S3::Object data resource of arn:<partition>:s3, readWriteType All, to a multi-Region trail", shortType(trails[0].Type), trails[0].Name, h.what)})
+					}
 				}
-				if len(missing) > 0 {
-					return "does not record S3 object " + strings.Join(missing, " or ") + " in every bucket; add an AWS::S3::Object data resource of arn:<partition>:s3, readWriteType All"
-				}
-				return ""
-			})},
+				return out
+			}},
 	}
 }
 
@@ -194,6 +217,10 @@ func fieldSelectors(s any) map[string]fieldSelector {
 	return out
 }
 
+// runtimeAgents are the Runtime Monitoring agent configurations and the
+// control each meets (Security Hub GuardDuty.7 EKS, .12 ECS, .13 EC2).
+var runtimeAgents = map[string]string{"EKS_ADDON_MANAGEMENT": "GuardDuty.7", "ECS_FARGATE_AGENT_MANAGEMENT": "GuardDuty.12", "EC2_AGENT_MANAGEMENT": "GuardDuty.13"}
+
 // guardDutyPlans are the protection plans Security Hub asks for, each with
 // the additional configurations it needs, and the control.
 var guardDutyPlans = []struct {
@@ -205,7 +232,7 @@ var guardDutyPlans = []struct {
 	{"EBS_MALWARE_PROTECTION", "GuardDuty.8", nil},
 	{"RDS_LOGIN_EVENTS", "GuardDuty.9", nil},
 	{"LAMBDA_NETWORK_LOGS", "GuardDuty.6", nil},
-	{"RUNTIME_MONITORING", "GuardDuty.7/.11/.12/.13", []string{"EKS_ADDON_MANAGEMENT", "ECS_FARGATE_AGENT_MANAGEMENT", "EC2_AGENT_MANAGEMENT"}},
+	{"RUNTIME_MONITORING", "GuardDuty.11", []string{"EKS_ADDON_MANAGEMENT", "ECS_FARGATE_AGENT_MANAGEMENT", "EC2_AGENT_MANAGEMENT"}},
 }
 
 // guardDutyRules judge the GuardDuty detectors the stack registers.
@@ -217,11 +244,20 @@ func guardDutyRules() []Rule {
 			Check: func(g *Graph) []Violation {
 				var out []Violation
 				for _, d := range g.ByType(restype.GuardDutyDetector) {
-					fail := func(msg string) {
-						out = append(out, Violation{URN: d.URN, Message: fmt.Sprintf("%s %s: %s", shortType(d.Type), d.Name, msg)})
+					fail := func(msg string, controls ...string) {
+						var labels []string
+						for _, c := range controls {
+							labels = append(labels, "FSBP "+c)
+						}
+						out = append(out, Violation{URN: d.URN, Controls: labels, Message: fmt.Sprintf("%s %s: %s", shortType(d.Type), d.Name, msg)})
+					}
+					if d.Unknown("enable") {
+						out = append(out, notJudged(d))
+						continue
 					}
 					if v, set := d.Bool("enable"); set && !v {
-						fail("is disabled; set enable: true")
+						// A disabled detector fails GuardDuty.1 and every plan.
+						out = append(out, Violation{URN: d.URN, Message: fmt.Sprintf("%s %s: is disabled; set enable: true", shortType(d.Type), d.Name)})
 						continue
 					}
 					enabled := map[string]map[string]bool{}
@@ -241,13 +277,20 @@ func guardDutyRules() []Rule {
 					}
 					for _, p := range guardDutyPlans {
 						extra, ok := enabled[p.name]
+						controls := []string{p.control}
+						if p.name == "RUNTIME_MONITORING" {
+							// Without Runtime Monitoring no runtime
+							// agent runs: GuardDuty.7, .12 and .13 fail too.
+							controls = []string{"GuardDuty.7", "GuardDuty.11", "GuardDuty.12", "GuardDuty.13"}
+						}
 						if !ok {
-							fail(p.name + " is not enabled by name (" + p.control + "); add a guardduty.DetectorFeature with status ENABLED")
+							fail(p.name+" is not enabled by name ("+strings.Join(controls, ", ")+"); add a guardduty.DetectorFeature with status ENABLED", controls...)
 							continue
 						}
 						for _, a := range p.additional {
 							if !extra[a] {
-								fail(p.name + " runs without " + a + " (" + p.control + "); enable it in additionalConfigurations")
+								c := runtimeAgents[a]
+								fail(p.name+" runs without "+a+" ("+c+"); enable it in additionalConfigurations", c)
 							}
 						}
 					}

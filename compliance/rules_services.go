@@ -384,28 +384,46 @@ func serviceRules() []Rule {
 					return "lets a version be deleted without MFA; the root user enables MFA delete (aws s3api put-bucket-versioning --mfa)"
 				})(g)
 			}},
+		// Security Hub IAM.7 (Config rule iam-password-policy with its
+		// defaults: every character class, MinimumPasswordLength 8),
+		// IAM.15 and CIS 1.8 (14 characters), IAM.16 and CIS 1.9
+		// (PasswordReusePrevention 24); each finding names the controls
+		// that problem fails.
 		{ID: "iam-password-policy", Controls: []string{"FSBP IAM.7", "CIS 1.8", "CIS 1.9", "SecurityHub IAM.15", "SecurityHub IAM.16",
 			"CKV_AWS_10", "CKV_AWS_11", "CKV_AWS_12", "CKV_AWS_13", "CKV_AWS_14", "CKV_AWS_15"}, Severity: Medium,
-			Description: "The account password policy requires 14 or more characters of every class and remembers the last 24 passwords.",
-			Check: forEach(restype.IAMAccountPasswordPolicy, func(r Resource) string {
-				var off []string
-				for _, k := range []string{"requireUppercaseCharacters", "requireLowercaseCharacters", "requireNumbers", "requireSymbols"} {
-					if v, _ := r.Bool(k); !v {
-						off = append(off, k)
+			Description: "The account password policy requires every character class (IAM.7), 14 or more characters (CIS 1.8, IAM.15; fewer than 8 fails IAM.7 too) and remembers the last 24 passwords (CIS 1.9, IAM.16). Not judged while a setting is computed at deployment.",
+			Check: func(g *Graph) []Violation {
+				var out []Violation
+				for _, p := range g.ByType(restype.IAMAccountPasswordPolicy) {
+					seen := false
+					r := p.tracked(&seen)
+					var found []Violation
+					fail := func(msg string, controls ...string) {
+						found = append(found, Violation{URN: r.URN, Controls: controls, Message: fmt.Sprintf("%s %s: %s", shortType(r.Type), r.Name, msg)})
 					}
+					classes := map[string]string{"requireUppercaseCharacters": "CKV_AWS_15", "requireLowercaseCharacters": "CKV_AWS_11", "requireNumbers": "CKV_AWS_12", "requireSymbols": "CKV_AWS_14"}
+					for _, k := range []string{"requireUppercaseCharacters", "requireLowercaseCharacters", "requireNumbers", "requireSymbols"} {
+						if v, _ := r.Bool(k); !v {
+							fail("does not set "+k+"; require every character class", "FSBP IAM.7", classes[k])
+						}
+					}
+					n, _ := r.Num("minimumPasswordLength")
+					switch {
+					case n < 8:
+						fail(fmt.Sprintf("accepts %d-character passwords; set minimumPasswordLength 14 or more (CIS 1.8)", int(n)), "FSBP IAM.7", "CIS 1.8", "SecurityHub IAM.15", "CKV_AWS_10")
+					case n < 14:
+						fail(fmt.Sprintf("accepts %d-character passwords; set minimumPasswordLength 14 or more (CIS 1.8)", int(n)), "CIS 1.8", "SecurityHub IAM.15", "CKV_AWS_10")
+					}
+					if reuse, _ := r.Num("passwordReusePrevention"); reuse < 24 {
+						fail(fmt.Sprintf("remembers %d passwords; set passwordReusePrevention 24 (CIS 1.9)", int(reuse)), "CIS 1.9", "SecurityHub IAM.16", "CKV_AWS_13")
+					}
+					if seen {
+						found = []Violation{notJudged(p)}
+					}
+					out = append(out, found...)
 				}
-				n, _ := r.Num("minimumPasswordLength")
-				reuse, _ := r.Num("passwordReusePrevention")
-				switch {
-				case len(off) > 0:
-					return "does not set " + strings.Join(off, ", ") + "; require every character class"
-				case n < 14:
-					return fmt.Sprintf("accepts %d-character passwords; set minimumPasswordLength 14 or more (CIS 1.8)", int(n))
-				case reuse < 24:
-					return fmt.Sprintf("remembers %d passwords; set passwordReusePrevention 24 (CIS 1.9)", int(reuse))
-				}
-				return ""
-			})},
+				return out
+			}},
 		{ID: "access-analyzer-every-region", Controls: []string{"CIS 1.20", "SecurityHub IAM.28"}, Severity: Medium,
 			Description: "A stack that runs IAM Access Analyzer runs an account (or organization) analyzer in every Region it deploys to.",
 			Check: func(g *Graph) []Violation {

@@ -412,7 +412,7 @@ var ruleCases = []struct {
 	{"cloudtrail-s3-data-events", func(t *testing.T, g *compliance.Graph) string {
 		// One bucket is not every bucket.
 		return set(t, g, restype.CloudTrailTrail, "", "eventSelectors.0.dataResources.0.values", []any{"arn:aws:s3:::hardening-prod-data/"})
-	}, "does not record S3 object writes or reads in every bucket"},
+	}, "does not record S3 object writes in every bucket"},
 	{"cloudtrail-s3-data-events", func(t *testing.T, g *compliance.Graph) string {
 		return set(t, g, restype.CloudTrailTrail, "", "eventSelectors.0.readWriteType", "WriteOnly")
 	}, "does not record S3 object reads in every bucket"},
@@ -420,7 +420,7 @@ var ruleCases = []struct {
 		// Advanced selectors leaving the trail's own bucket out.
 		set(t, g, restype.CloudTrailTrail, "", "eventSelectors", nil)
 		return set(t, g, restype.CloudTrailTrail, "", "advancedEventSelectors", advancedSelectors(map[string]any{"field": "resources.ARN", "notStartsWiths": []any{"arn:aws:s3:::hardening-prod-trail/"}}))
-	}, "does not record S3 object writes or reads in every bucket"},
+	}, "does not record S3 object writes in every bucket"},
 	{"guardduty-protection-plans", func(t *testing.T, g *compliance.Graph) string {
 		drop(g, restype.GuardDutyDetectorFeature, "-rds-login-events")
 		return set(t, g, restype.GuardDutyDetector, "", "findingPublishingFrequency", "FIFTEEN_MINUTES")
@@ -880,7 +880,8 @@ func TestTrailRulesAcceptAdvancedSelectors(t *testing.T) {
 		{"writes only", advancedSelectors(map[string]any{"field": "readOnly", "equals": []any{"false"}}), "does not record S3 object reads"},
 		{"reads and writes apart", append(advancedSelectors(map[string]any{"field": "readOnly", "equals": []any{"false"}}),
 			advancedSelectors(map[string]any{"field": "readOnly", "equals": []any{"true"}})[1]), ""},
-		{"one event", advancedSelectors(map[string]any{"field": "eventName", "equals": []any{"PutObject"}}), "does not record S3 object writes or reads"},
+		{"one event", advancedSelectors(map[string]any{"field": "eventName", "equals": []any{"PutObject"}}), "does not record S3 object writes"},
+		{"one event, reads too", advancedSelectors(map[string]any{"field": "eventName", "equals": []any{"GetObject"}}), "does not record S3 object reads"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -896,8 +897,8 @@ func TestTrailRulesAcceptAdvancedSelectors(t *testing.T) {
 			}
 			if c.want == "" {
 				assert.Empty(t, got, "want a pass")
-			} else if assert.Len(t, got, 1, "want one violation containing %q, got %v", c.want, got) {
-				assert.Contains(t, got[0], c.want, "want one violation containing %q", c.want)
+			} else {
+				assert.True(t, slices.ContainsFunc(got, func(m string) bool { return strings.Contains(m, c.want) }), "want a violation containing %q, got %v", c.want, got)
 			}
 		})
 	}
