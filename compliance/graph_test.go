@@ -32,9 +32,9 @@ func withRefs(r Resource, input string, names ...string) Resource {
 type verdict string
 
 const (
-	pass      verdict = "pass"
-	fail      verdict = "fail"
-	unjudged  verdict = "not judged"
+	pass     verdict = "pass"
+	fail     verdict = "fail"
+	unjudged verdict = "not judged"
 )
 
 // verdictOf runs rule on g and says what it decides about control: fail
