@@ -66,3 +66,27 @@ func TestGuardDutyLabels(t *testing.T) {
 		{"enable computed GuardDuty.6", "FSBP GuardDuty.6", graphOf(res(restype.GuardDutyDetector, "d", map[string]any{"enable": Unknown{}})), unjudged},
 	})
 }
+
+func TestS3PublicAccessLabels(t *testing.T) {
+	bucket := res(restype.S3BucketV2, "b", map[string]any{"bucket": "b"})
+	block := func(v any) Resource {
+		return res(restype.S3BucketPublicAccessBlock, "pab", map[string]any{"blockPublicAcls": v, "blockPublicPolicy": v, "ignorePublicAcls": v, "restrictPublicBuckets": v}, "b")
+	}
+	policy := func(action string) Resource {
+		return res(restype.S3BucketPolicy, "bp", map[string]any{"policy": doc(stmt("*", action, nil))}, "b")
+	}
+	rule := ruleByID(t, "s3-public-access-blocked")
+	runCases(t, rule, []ruleCase{
+		{"no block", "FSBP S3.8", graphOf(bucket), fail},
+		{"blocked", "FSBP S3.8", graphOf(bucket, block(true)), pass},
+		{"block computed", "FSBP S3.8", graphOf(bucket, block(Unknown{})), unjudged},
+		{"no block, nothing public passes S3.2", "FSBP S3.2", graphOf(bucket), pass},
+		{"no block, public read", "FSBP S3.2", graphOf(bucket, policy("s3:GetObject")), fail},
+		{"blocked, public read", "FSBP S3.2", graphOf(bucket, block(true), policy("s3:GetObject")), pass},
+		{"public-read ACL", "FSBP S3.2", graphOf(res(restype.S3BucketV2, "b", map[string]any{"acl": "public-read"})), fail},
+		{"policy computed", "FSBP S3.2", graphOf(bucket, res(restype.S3BucketPolicy, "bp", map[string]any{"policy": Unknown{}}, "b")), unjudged},
+		{"public read passes S3.3", "FSBP S3.3", graphOf(bucket, policy("s3:GetObject")), pass},
+		{"public write", "FSBP S3.3", graphOf(bucket, policy("s3:PutObject")), fail},
+		{"ACL computed", "FSBP S3.3", graphOf(res(restype.S3BucketV2, "b", map[string]any{"acl": Unknown{}})), unjudged},
+	})
+}

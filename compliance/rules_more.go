@@ -89,23 +89,80 @@ func dataRules() []Rule {
 				}
 				return ""
 			})},
+		// Security Hub S3.8 (s3-bucket-level-public-access-prohibited, all
+		// four settings) judges the bucket's public access block; S3.2 and
+		// S3.3 (s3-bucket-public-read-prohibited / -write-prohibited) judge
+		// whether a policy or ACL makes the bucket publicly readable or
+		// writable with no block (the bucket's or the account's) stopping
+		// it; each finding names the controls it fails.
 		{ID: "s3-public-access-blocked", Controls: []string{"FSBP S3.8", "FSBP S3.2", "FSBP S3.3", "CKV_AWS_53", "CKV_AWS_54", "CKV_AWS_55", "CKV_AWS_56"}, Severity: High,
-			Description: "Every bucket blocks all public access.",
+			Description: "Every bucket blocks all public access (S3.8); no bucket policy or ACL makes it publicly readable (S3.2) or writable (S3.3) unless the bucket's or the account's public access block stops it. Not judged while a setting or policy is computed at deployment.",
 			Check: func(g *Graph) []Violation {
 				var out []Violation
-				for _, b := range g.ByType(restype.S3BucketV2) {
-					blocked := false
-					for _, p := range g.Dependents(b.URN, restype.S3BucketPublicAccessBlock) {
-						all := true
-						for _, k := range []string{"blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"} {
-							v, _ := p.Bool(k)
-							all = all && v
+				account := map[string]bool{}
+				for _, p := range g.ByType(restype.S3AccountPublicAccessBlock) {
+					for _, k := range []string{"blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"} {
+						if v, _ := p.Bool(k); v {
+							account[k] = true
 						}
-						blocked = blocked || all
 					}
-					if !blocked {
-						out = append(out, Violation{URN: b.URN, Message: fmt.Sprintf("s3.BucketV2 %s: does not block public access; add a public access block with all four settings true", b.Name)})
+				}
+				for _, bucket := range g.ByType(restype.S3BucketV2) {
+					seen := false
+					b := bucket.tracked(&seen)
+					var found []Violation
+					on := map[string]bool{}
+					for _, p := range g.Dependents(b.URN, restype.S3BucketPublicAccessBlock) {
+						for _, k := range []string{"blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"} {
+							if p.Unknown(k) {
+								seen = true
+							}
+							if v, _ := p.Bool(k); v {
+								on[k] = true
+							}
+						}
 					}
+					if !(on["blockPublicAcls"] && on["blockPublicPolicy"] && on["ignorePublicAcls"] && on["restrictPublicBuckets"]) {
+						found = append(found, Violation{URN: b.URN, Controls: []string{"FSBP S3.8", "CKV_AWS_53", "CKV_AWS_54", "CKV_AWS_55", "CKV_AWS_56"},
+							Message: fmt.Sprintf("s3.BucketV2 %s: does not block public access; add a public access block with all four settings true", b.Name)})
+					}
+					read, write := false, false
+					if !(on["restrictPublicBuckets"] || account["restrictPublicBuckets"]) {
+						for _, p := range g.Dependents(b.URN, restype.S3BucketPolicy) {
+							if p.Unknown("policy") {
+								seen = true
+							}
+							doc, ok := parsePolicy(p.Get("policy"))
+							if !ok {
+								continue
+							}
+							for _, st := range doc.Statement {
+								if !publicStatement(st) {
+									continue
+								}
+								read = read || allowsAction(st, "s3:GetObject") || allowsAction(st, "s3:ListBucket")
+								write = write || allowsAction(st, "s3:PutObject") || allowsAction(st, "s3:DeleteObject")
+							}
+						}
+					}
+					if !(on["ignorePublicAcls"] || account["ignorePublicAcls"]) {
+						switch b.Str("acl") {
+						case "public-read":
+							read = true
+						case "public-read-write":
+							read, write = true, true
+						}
+					}
+					if read {
+						found = append(found, Violation{URN: b.URN, Controls: []string{"FSBP S3.2"}, Message: fmt.Sprintf("s3.BucketV2 %s: anyone may read it (a public policy or ACL, no block stopping it); remove the grant and block public access", b.Name)})
+					}
+					if write {
+						found = append(found, Violation{URN: b.URN, Controls: []string{"FSBP S3.3"}, Message: fmt.Sprintf("s3.BucketV2 %s: anyone may write it (a public policy or ACL, no block stopping it); remove the grant and block public access", b.Name)})
+					}
+					if seen {
+						found = []Violation{notJudged(bucket)}
+					}
+					out = append(out, found...)
 				}
 				return out
 			}},
