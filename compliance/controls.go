@@ -281,6 +281,36 @@ func controlStatus(c Control, rules []string, rep *Report) string {
 	return status
 }
 
+// controlParts say, for a control its rules judge only in part, which part
+// they judge; a control with rules and no entry is judged whole.
+var controlParts = map[string]string{
+	"FSBP IAM.1":            "part: the customer-managed policies the stack declares and attaches; policies outside the stack are the account's",
+	"CIS 1.16":              "part: the stack's attached policies and AWS-managed AdministratorAccess it attaches",
+	"FSBP S3.6":             "part: an account principal is not judged while the stack's account is unknown (a first preview, the policy pack)",
+	"FSBP SecretsManager.4": "part: the schedule (at most 90 days) and a secret never rotated; whether each rotation ran is the runtime's",
+	"FSBP Lambda.1":         "part: lambda.Permission resources (the only function policy the stack writes)",
+	"FSBP GuardDuty.1":      "part: the detector in each Region the stack declares one",
+	"CIS 1.20":              "part: the Regions the stack deploys to, not every Region of the account",
+	"CIS 4.16":              "part: the Regions the stack deploys to, not every Region of the account",
+	"FSBP WAF.12":           "all, on wafv2 rule groups (the stack declares none; web ACL metrics are waf-metrics')",
+}
+
+func init() {
+	for _, m := range cisMonitoring {
+		controlParts["CIS "+m.cis] = "part: the pattern is judged on CloudTrail events that tell the published one apart (a test, not a proof of equivalence); the subscriber on the alarm topic is alarm-topic-subscribed's and its confirmation the runtime's"
+	}
+}
+
+func judgedPart(r CoverageRow) string {
+	if len(r.Rules) == 0 {
+		return ""
+	}
+	if p, ok := controlParts[r.Control.Label()]; ok {
+		return p
+	}
+	return "all"
+}
+
 // WriteCoverage writes the coverage report as Markdown: per standard, each
 // control, the rules that judge it and each stack's status, with totals.
 // stacks names the reports' stacks, in order.
@@ -294,8 +324,8 @@ func WriteCoverage(w io.Writer, rules []Rule, stacks []string, reports []*Report
 		title := map[Standard]string{FSBP: "AWS Foundational Security Best Practices v1.0.0", CIS: "CIS AWS Foundations Benchmark v3.0.0"}[std]
 		var inStack, judged, outside, runtime int
 		var table strings.Builder
-		table.WriteString("| control | requirement | rules | " + strings.Join(stacks, " | ") + " | how to check outside the stack |\n")
-		table.WriteString("|---|---|---|" + strings.Repeat("---|", len(stacks)) + "---|\n")
+		table.WriteString("| control | requirement | rules | judged | " + strings.Join(stacks, " | ") + " | how to check outside the stack |\n")
+		table.WriteString("|---|---|---|---|" + strings.Repeat("---|", len(stacks)) + "---|\n")
 		for _, r := range rows {
 			if r.Control.Standard != std {
 				continue
@@ -315,7 +345,7 @@ func WriteCoverage(w io.Writer, rules []Rule, stacks []string, reports []*Report
 			for i, id := range r.Rules {
 				rules[i] = "`" + id + "`"
 			}
-			fmt.Fprintf(&table, "| %s | %s | %s | %s | %s |\n", r.Control.ID, mdEscape(r.Control.Title), strings.Join(rules, ", "), strings.Join(r.Status, " | "), mdEscape(r.Control.Check))
+			fmt.Fprintf(&table, "| %s | %s | %s | %s | %s | %s |\n", r.Control.ID, mdEscape(r.Control.Title), strings.Join(rules, ", "), mdEscape(judgedPart(r)), strings.Join(r.Status, " | "), mdEscape(r.Control.Check))
 		}
 		fmt.Fprintf(&b, "## %s\n\n", title)
 		fmt.Fprintf(&b, "%d of %d controls the stack decides have a rule (%.0f%%). Besides those: controls of what happens after deployment, %d; account controls outside the stack, %d (the last column says how to check them).\n\n",
