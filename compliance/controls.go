@@ -118,6 +118,8 @@ func Controls() []Control {
 		s("S3.6", "Bucket policies restrict what other accounts may do"),
 		s("S3.8", "Buckets block public access"),
 		s("S3.9", "Buckets have server access logging"),
+		s("S3.10", "Versioned buckets have lifecycle configurations"),
+		s("S3.11", "Buckets send event notifications"),
 		s("S3.12", "ACLs do not manage access to buckets"),
 		s("S3.13", "Buckets have lifecycle configurations"),
 		s("SecretsManager.1", "Secrets rotate automatically"),
@@ -126,12 +128,26 @@ func Controls() []Control {
 		run(FSBP, "SecretsManager.3", "Unused secrets are removed",
 			"`aws secretsmanager list-secrets` (`LastAccessedDate` within 90 days); remove a secret from `secrets.inventory` when its reader goes"),
 		s("SecretsManager.4", "Secrets rotate within 90 days"),
+		s("SNS.1", "Topics are encrypted at rest with KMS"),
+		s("SNS.2", "Topics log message delivery status"),
 		s("SNS.4", "Topic policies do not allow public access"),
+		s("SQS.1", "Queues are encrypted at rest"),
+		s("SQS.3", "Queue policies do not allow public access"),
 		s("WAF.10", "Web ACLs have at least one rule"),
-		s("WAF.12", "WAF rules publish CloudWatch metrics"),
+		s("WAF.12", "WAF rule groups and their rules publish CloudWatch metrics"),
+
+		acct(FSBP, "Account.1", "Security contact information is provided for the account", "`aws account get-alternate-contact --alternate-contact-type SECURITY`"),
+		acct(FSBP, "EC2.7", "EBS default encryption is enabled", "`aws ec2 get-ebs-encryption-by-default` in every Region"),
+		acct(FSBP, "IAM.2", "IAM users have no IAM policies attached", "`aws iam list-user-policies` and `list-attached-user-policies` per user are empty; the stack makes no IAM users"),
+		acct(FSBP, "IAM.3", "IAM users' access keys rotate every 90 days", "credential report: `access_key_*_last_rotated`"),
+		acct(FSBP, "IAM.4", "The root user has no access key", "`aws iam get-account-summary`: `AccountAccessKeysPresent` 0"),
+		acct(FSBP, "IAM.5", "IAM users with a console password have MFA", "credential report: `mfa_active` for every user with `password_enabled`"),
+		acct(FSBP, "IAM.6", "The root user has hardware MFA", "`aws iam list-virtual-mfa-devices --assignment-status Assigned` lists no root device"),
+		acct(FSBP, "IAM.8", "Unused IAM user credentials (90 days) are removed", "credential report: `password_last_used`, `access_key_*_last_used_date`"),
 
 		acct(CIS, "1.1", "Contact details are current", "`aws account get-contact-information`"),
 		acct(CIS, "1.2", "A security contact is registered", "`aws account get-alternate-contact --alternate-contact-type SECURITY`"),
+		acct(CIS, "1.3", "Security questions are registered for the account", "the root user's console: Account, Configure security challenge questions (no API)"),
 		acct(CIS, "1.4", "The root user has no access keys", "`aws iam get-account-summary`: `AccountAccessKeysPresent` 0"),
 		acct(CIS, "1.5", "The root user has MFA", "`aws iam get-account-summary`: `AccountMFAEnabled` 1"),
 		acct(CIS, "1.6", "The root user has hardware MFA", "`aws iam list-virtual-mfa-devices --assignment-status Assigned` lists no root device"),
@@ -146,8 +162,10 @@ func Controls() []Control {
 		acct(CIS, "1.15", "IAM users get permissions only through groups", "`aws iam list-user-policies` and `list-attached-user-policies` per user are empty"),
 		c("1.16", "No policy grants full \"*:*\" administrative privileges"),
 		acct(CIS, "1.17", "A support role manages incidents with AWS Support", "`aws iam list-entities-for-policy --policy-arn arn:aws:iam::aws:policy/AWSSupportAccess`"),
+		acct(CIS, "1.18", "EC2 instances use instance roles for AWS access", "`aws ec2 describe-instances` shows an `IamInstanceProfile` on each; the stack runs no instances"),
 		acct(CIS, "1.19", "Expired server certificates in IAM are removed", "`aws iam list-server-certificates`"),
 		c("1.20", "IAM Access Analyzer runs in every active Region"),
+		acct(CIS, "1.21", "IAM users are managed centrally (identity federation or AWS Organizations)", "`aws iam list-users` is empty or only break-glass users; people sign in through IAM Identity Center or another identity provider"),
 		c("1.22", "AWSCloudShellFullAccess is not attached"),
 		c("2.1.1", "S3 bucket policies deny HTTP requests"),
 		c("2.1.2", "MFA Delete is enabled on buckets"),
@@ -263,6 +281,36 @@ func controlStatus(c Control, rules []string, rep *Report) string {
 	return status
 }
 
+// controlParts say, for a control its rules judge only in part, which part
+// they judge; a control with rules and no entry is judged whole.
+var controlParts = map[string]string{
+	"FSBP IAM.1":            "part: the customer-managed policies the stack declares and attaches; policies outside the stack are the account's",
+	"CIS 1.16":              "part: the stack's attached policies and AWS-managed AdministratorAccess it attaches",
+	"FSBP S3.6":             "part: an account principal is not judged while the stack's account is unknown (a first preview, the policy pack)",
+	"FSBP SecretsManager.4": "part: the schedule (at most 90 days) and a secret never rotated; whether each rotation ran is the runtime's",
+	"FSBP Lambda.1":         "part: lambda.Permission resources (the only function policy the stack writes)",
+	"FSBP GuardDuty.1":      "part: the detector in each Region the stack declares one",
+	"CIS 1.20":              "part: the Regions the stack deploys to, not every Region of the account",
+	"CIS 4.16":              "part: the Regions the stack deploys to, not every Region of the account",
+	"FSBP WAF.12":           "all, on wafv2 rule groups (the stack declares none; web ACL metrics are waf-metrics')",
+}
+
+func init() {
+	for _, m := range cisMonitoring {
+		controlParts["CIS "+m.cis] = "part: the pattern is judged on CloudTrail events that tell the published one apart (a test, not a proof of equivalence); the subscriber on the alarm topic is alarm-topic-subscribed's and its confirmation the runtime's"
+	}
+}
+
+func judgedPart(r CoverageRow) string {
+	if len(r.Rules) == 0 {
+		return ""
+	}
+	if p, ok := controlParts[r.Control.Label()]; ok {
+		return p
+	}
+	return "all"
+}
+
 // WriteCoverage writes the coverage report as Markdown: per standard, each
 // control, the rules that judge it and each stack's status, with totals.
 // stacks names the reports' stacks, in order.
@@ -276,8 +324,8 @@ func WriteCoverage(w io.Writer, rules []Rule, stacks []string, reports []*Report
 		title := map[Standard]string{FSBP: "AWS Foundational Security Best Practices v1.0.0", CIS: "CIS AWS Foundations Benchmark v3.0.0"}[std]
 		var inStack, judged, outside, runtime int
 		var table strings.Builder
-		table.WriteString("| control | requirement | rules | " + strings.Join(stacks, " | ") + " | how to check outside the stack |\n")
-		table.WriteString("|---|---|---|" + strings.Repeat("---|", len(stacks)) + "---|\n")
+		table.WriteString("| control | requirement | rules | judged | " + strings.Join(stacks, " | ") + " | how to check outside the stack |\n")
+		table.WriteString("|---|---|---|---|" + strings.Repeat("---|", len(stacks)) + "---|\n")
 		for _, r := range rows {
 			if r.Control.Standard != std {
 				continue
@@ -297,7 +345,7 @@ func WriteCoverage(w io.Writer, rules []Rule, stacks []string, reports []*Report
 			for i, id := range r.Rules {
 				rules[i] = "`" + id + "`"
 			}
-			fmt.Fprintf(&table, "| %s | %s | %s | %s | %s |\n", r.Control.ID, mdEscape(r.Control.Title), strings.Join(rules, ", "), strings.Join(r.Status, " | "), mdEscape(r.Control.Check))
+			fmt.Fprintf(&table, "| %s | %s | %s | %s | %s | %s |\n", r.Control.ID, mdEscape(r.Control.Title), strings.Join(rules, ", "), mdEscape(judgedPart(r)), strings.Join(r.Status, " | "), mdEscape(r.Control.Check))
 		}
 		fmt.Fprintf(&b, "## %s\n\n", title)
 		fmt.Fprintf(&b, "%d of %d controls the stack decides have a rule (%.0f%%). Besides those: controls of what happens after deployment, %d; account controls outside the stack, %d (the last column says how to check them).\n\n",

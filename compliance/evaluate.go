@@ -111,8 +111,12 @@ func Evaluate(g *Graph, rules []Rule, sups []Suppression) (*Report, error) {
 		known[rule.ID] = true
 		for _, v := range rule.Check(g) {
 			res := byURN[v.URN]
+			controls := rule.Controls
+			if len(v.Controls) > 0 {
+				controls = v.Controls
+			}
 			rep.Findings = append(rep.Findings, Finding{
-				Rule: rule.ID, Controls: rule.Controls, Severity: rule.Severity, Mandatory: rule.Severity.Mandatory(),
+				Rule: rule.ID, Controls: controls, Severity: rule.Severity, Mandatory: rule.Severity.Mandatory(),
 				URN: v.URN, Type: res.Type, Name: res.Name, Message: v.Message, NotJudged: v.NotJudged,
 				SourceFile: res.SourceFile, SourceLine: res.SourceLine,
 			})

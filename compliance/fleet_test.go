@@ -12,10 +12,6 @@ func fleetStack(name, kind, account, region string, rs ...Resource) FleetStack {
 	return FleetStack{Name: name, Kind: kind, Account: account, Region: region, Graph: &Graph{Resources: rs}}
 }
 
-func res(typ, name string, inputs map[string]any) Resource {
-	return Resource{Type: typ, Name: name, URN: "urn:" + name, Inputs: inputs}
-}
-
 func TestFleetRules(t *testing.T) {
 	orgTrail := res(restype.CloudTrailTrail, "org", map[string]any{"isOrganizationTrail": true})
 	orgGD := res(restype.GuardDutyOrganizationConfiguration, "gd", map[string]any{"autoEnableOrganizationMembers": "ALL"})

@@ -28,6 +28,10 @@ type Violation struct {
 	// reads is computed at deployment (a first preview). It neither passes
 	// nor blocks; reports show it.
 	NotJudged bool
+	// Controls, when set, are the only controls of the rule this finding
+	// fails (a rule judging several controls names each finding with the
+	// ones it fails); empty means all of the rule's.
+	Controls []string
 }
 
 // NotJudgedMessage is what a not-judged finding says after the resource.

@@ -58,21 +58,44 @@ func trailRules() []Rule {
 		// twin ask for a multi-Region trail logging the data events of
 		// "all current and future S3 buckets": a selector naming buckets,
 		// or leaving one out, does not pass.
+		// Security Hub S3.22 / CIS 3.8 (writes) and S3.23 / CIS 3.9
+		// (reads): at least one multi-Region trail logs the data events of
+		// every bucket; each finding names the half it fails.
 		{ID: "cloudtrail-s3-data-events", Controls: []string{"SecurityHub S3.22", "SecurityHub S3.23", "CIS 3.8", "CIS 3.9"}, Severity: Medium,
-			Description: "Trails record object-level reads and writes in every S3 bucket.",
-			Check: forEach(restype.CloudTrailTrail, func(r Resource) string {
-				var missing []string
-				if !s3DataEvents(r, false) {
-					missing = append(missing, "writes")
+			Description: "At least one multi-Region trail records object-level writes (S3.22, CIS 3.8) and reads (S3.23, CIS 3.9) in every S3 bucket. Not judged while a trail's selectors are computed at deployment.",
+			Check: func(g *Graph) []Violation {
+				trails := g.ByType(restype.CloudTrailTrail)
+				if len(trails) == 0 {
+					return nil
 				}
-				if !s3DataEvents(r, true) {
-					missing = append(missing, "reads")
+				var out []Violation
+				halves := []struct {
+					read     bool
+					what     string
+					controls []string
+				}{{false, "writes", []string{"SecurityHub S3.22", "CIS 3.8"}}, {true, "reads", []string{"SecurityHub S3.23", "CIS 3.9"}}}
+				for _, h := range halves {
+					ok, unknown := false, false
+					for _, t := range trails {
+						seen := false
+						r := t.tracked(&seen)
+						multi, _ := r.Bool("isMultiRegionTrail")
+						covers := multi && s3DataEvents(r, h.read)
+						ok = ok || covers && !seen
+						unknown = unknown || seen
+					}
+					switch {
+					case ok:
+					case unknown:
+						v := notJudged(trails[0])
+						v.Controls = h.controls
+						out = append(out, v)
+					default:
+						out = append(out, Violation{URN: trails[0].URN, Controls: h.controls, Message: fmt.Sprintf("%s %s: does not record S3 object %s in every bucket; add an AWS::S3::Object data resource of arn:<partition>:s3, readWriteType All, to a multi-Region trail", shortType(trails[0].Type), trails[0].Name, h.what)})
+					}
 				}
-				if len(missing) > 0 {
-					return "does not record S3 object " + strings.Join(missing, " or ") + " in every bucket; add an AWS::S3::Object data resource of arn:<partition>:s3, readWriteType All"
-				}
-				return ""
-			})},
+				return out
+			}},
 	}
 }
 
@@ -194,6 +217,10 @@ func fieldSelectors(s any) map[string]fieldSelector {
 	return out
 }
 
+// runtimeAgents are the Runtime Monitoring agent configurations and the
+// control each meets (Security Hub GuardDuty.7 EKS, .12 ECS, .13 EC2).
+var runtimeAgents = map[string]string{"EKS_ADDON_MANAGEMENT": "GuardDuty.7", "ECS_FARGATE_AGENT_MANAGEMENT": "GuardDuty.12", "EC2_AGENT_MANAGEMENT": "GuardDuty.13"}
+
 // guardDutyPlans are the protection plans Security Hub asks for, each with
 // the additional configurations it needs, and the control.
 var guardDutyPlans = []struct {
@@ -205,7 +232,7 @@ var guardDutyPlans = []struct {
 	{"EBS_MALWARE_PROTECTION", "GuardDuty.8", nil},
 	{"RDS_LOGIN_EVENTS", "GuardDuty.9", nil},
 	{"LAMBDA_NETWORK_LOGS", "GuardDuty.6", nil},
-	{"RUNTIME_MONITORING", "GuardDuty.7/.11/.12/.13", []string{"EKS_ADDON_MANAGEMENT", "ECS_FARGATE_AGENT_MANAGEMENT", "EC2_AGENT_MANAGEMENT"}},
+	{"RUNTIME_MONITORING", "GuardDuty.11", []string{"EKS_ADDON_MANAGEMENT", "ECS_FARGATE_AGENT_MANAGEMENT", "EC2_AGENT_MANAGEMENT"}},
 }
 
 // guardDutyRules judge the GuardDuty detectors the stack registers.
@@ -217,11 +244,20 @@ func guardDutyRules() []Rule {
 			Check: func(g *Graph) []Violation {
 				var out []Violation
 				for _, d := range g.ByType(restype.GuardDutyDetector) {
-					fail := func(msg string) {
-						out = append(out, Violation{URN: d.URN, Message: fmt.Sprintf("%s %s: %s", shortType(d.Type), d.Name, msg)})
+					fail := func(msg string, controls ...string) {
+						var labels []string
+						for _, c := range controls {
+							labels = append(labels, "FSBP "+c)
+						}
+						out = append(out, Violation{URN: d.URN, Controls: labels, Message: fmt.Sprintf("%s %s: %s", shortType(d.Type), d.Name, msg)})
+					}
+					if d.Unknown("enable") {
+						out = append(out, notJudged(d))
+						continue
 					}
 					if v, set := d.Bool("enable"); set && !v {
-						fail("is disabled; set enable: true")
+						// A disabled detector fails GuardDuty.1 and every plan.
+						out = append(out, Violation{URN: d.URN, Message: fmt.Sprintf("%s %s: is disabled; set enable: true", shortType(d.Type), d.Name)})
 						continue
 					}
 					enabled := map[string]map[string]bool{}
@@ -241,13 +277,20 @@ func guardDutyRules() []Rule {
 					}
 					for _, p := range guardDutyPlans {
 						extra, ok := enabled[p.name]
+						controls := []string{p.control}
+						if p.name == "RUNTIME_MONITORING" {
+							// Without Runtime Monitoring no runtime
+							// agent runs: GuardDuty.7, .12 and .13 fail too.
+							controls = []string{"GuardDuty.7", "GuardDuty.11", "GuardDuty.12", "GuardDuty.13"}
+						}
 						if !ok {
-							fail(p.name + " is not enabled by name (" + p.control + "); add a guardduty.DetectorFeature with status ENABLED")
+							fail(p.name+" is not enabled by name ("+strings.Join(controls, ", ")+"); add a guardduty.DetectorFeature with status ENABLED", controls...)
 							continue
 						}
 						for _, a := range p.additional {
 							if !extra[a] {
-								fail(p.name + " runs without " + a + " (" + p.control + "); enable it in additionalConfigurations")
+								c := runtimeAgents[a]
+								fail(p.name+" runs without "+a+" ("+c+"); enable it in additionalConfigurations", c)
 							}
 						}
 					}
@@ -296,101 +339,5 @@ func accountRules() []Rule {
 				}
 				return ""
 			})},
-	}
-}
-
-// cisMonitoring is what each CIS v3.0 section 4 recommendation's metric
-// filter must match, as the event names and values its published pattern
-// names (CIS AWS Foundations Benchmark v3.0.0, 4.1-4.15; Security Hub
-// CloudWatch.1-14 use the same patterns).
-var cisMonitoring = []struct {
-	cis, hub string
-	tokens   []string
-}{
-	{"4.1", "CloudWatch.2", []string{"UnauthorizedOperation", "AccessDenied"}},
-	{"4.2", "CloudWatch.3", []string{"ConsoleLogin", "MFAUsed"}},
-	{"4.3", "CloudWatch.1", []string{`"Root"`, "invokedBy", "AwsServiceEvent"}},
-	{"4.4", "CloudWatch.4", []string{"DeleteGroupPolicy", "DeleteRolePolicy", "DeleteUserPolicy", "PutGroupPolicy", "PutRolePolicy", "PutUserPolicy", "CreatePolicy", "DeletePolicy", "CreatePolicyVersion", "DeletePolicyVersion", "AttachRolePolicy", "DetachRolePolicy", "AttachUserPolicy", "DetachUserPolicy", "AttachGroupPolicy", "DetachGroupPolicy"}},
-	{"4.5", "CloudWatch.5", []string{"CreateTrail", "UpdateTrail", "DeleteTrail", "StartLogging", "StopLogging"}},
-	{"4.6", "CloudWatch.6", []string{"ConsoleLogin", "Failed authentication"}},
-	{"4.7", "CloudWatch.7", []string{"kms.amazonaws.com", "DisableKey", "ScheduleKeyDeletion"}},
-	{"4.8", "CloudWatch.8", []string{"s3.amazonaws.com", "PutBucketAcl", "PutBucketPolicy", "PutBucketCors", "PutBucketLifecycle", "PutBucketReplication", "DeleteBucketPolicy", "DeleteBucketCors", "DeleteBucketLifecycle", "DeleteBucketReplication"}},
-	{"4.9", "CloudWatch.9", []string{"config.amazonaws.com", "StopConfigurationRecorder", "DeleteDeliveryChannel", "PutDeliveryChannel", "PutConfigurationRecorder"}},
-	{"4.10", "CloudWatch.10", []string{"AuthorizeSecurityGroupIngress", "AuthorizeSecurityGroupEgress", "RevokeSecurityGroupIngress", "RevokeSecurityGroupEgress", "CreateSecurityGroup", "DeleteSecurityGroup"}},
-	{"4.11", "CloudWatch.11", []string{"CreateNetworkAcl", "CreateNetworkAclEntry", "DeleteNetworkAcl", "DeleteNetworkAclEntry", "ReplaceNetworkAclEntry", "ReplaceNetworkAclAssociation"}},
-	{"4.12", "CloudWatch.12", []string{"CreateCustomerGateway", "DeleteCustomerGateway", "AttachInternetGateway", "CreateInternetGateway", "DeleteInternetGateway", "DetachInternetGateway"}},
-	{"4.13", "CloudWatch.13", []string{"ec2.amazonaws.com", "CreateRoute", "CreateRouteTable", "ReplaceRoute", "ReplaceRouteTableAssociation", "DeleteRouteTable", "DeleteRoute", "DisassociateRouteTable"}},
-	{"4.14", "CloudWatch.14", []string{"CreateVpc", "DeleteVpc", "ModifyVpcAttribute", "AcceptVpcPeeringConnection", "CreateVpcPeeringConnection", "DeleteVpcPeeringConnection", "RejectVpcPeeringConnection"}},
-	{"4.15", "", []string{"organizations.amazonaws.com", "AcceptHandshake", "AttachPolicy", "CreateAccount", "CreateOrganizationalUnit", "CreatePolicy", "DeclineHandshake", "DeleteOrganization", "DeleteOrganizationalUnit", "DeletePolicy", "DetachPolicy", "DisablePolicyType", "EnablePolicyType", "InviteAccountToOrganization", "LeaveOrganization", "MoveAccount", "RemoveAccountFromOrganization", "UpdatePolicy", "UpdateOrganizationalUnit"}},
-}
-
-func monitoringControls() []string {
-	var out []string
-	for _, m := range cisMonitoring {
-		out = append(out, "CIS "+m.cis)
-		if m.hub != "" {
-			out = append(out, "SecurityHub "+m.hub)
-		}
-	}
-	return out
-}
-
-// monitoringRules judge the CIS section 4 metric filters and alarms.
-func monitoringRules() []Rule {
-	return []Rule{
-		{ID: "cis-metric-filters", Controls: monitoringControls(), Severity: Medium,
-			Description: "A stack that has a trail or metric filters has, for each CIS v3.0 4.1-4.15 recommendation, a metric filter matching every event its pattern names and an alarm on that metric that notifies someone (alarmActions).",
-			Check: func(g *Graph) []Violation {
-				filters := g.ByType(restype.CloudWatchLogMetricFilter)
-				trails := g.ByType(restype.CloudTrailTrail)
-				if len(filters) == 0 && len(trails) == 0 {
-					return nil // the account's trail and alarms belong to another stack
-				}
-				anchor := append(trails, filters...)[0]
-				// An alarm whose actions or metric are not known yet may be
-				// the one that notifies; so may a filter whose pattern or
-				// metric is not known: the recommendation is then not
-				// judged, once for the rule, on the anchor.
-				alarmed, alarmUnknown := map[string]bool{}, false
-				for _, a := range g.ByType(restype.CloudWatchMetricAlarm) {
-					if a.Unknown("alarmActions") || a.Unknown("namespace") || a.Unknown("metricName") {
-						alarmUnknown = true
-						continue
-					}
-					if len(a.List("alarmActions")) > 0 {
-						alarmed[a.Str("namespace")+"/"+a.Str("metricName")] = true
-					}
-				}
-				var out []Violation
-				unjudged := false
-				for _, m := range cisMonitoring {
-					ok, unknown := false, false
-					for _, f := range filters {
-						if f.Unknown("pattern") || f.Unknown("metricTransformation.namespace") || f.Unknown("metricTransformation.name") {
-							unknown = true
-							continue
-						}
-						pattern := f.Str("pattern")
-						all := true
-						for _, tok := range m.tokens {
-							all = all && strings.Contains(pattern, tok)
-						}
-						metric := f.Str("metricTransformation.namespace") + "/" + f.Str("metricTransformation.name")
-						ok = ok || all && alarmed[metric]
-						unknown = unknown || all && !alarmed[metric] && alarmUnknown
-					}
-					switch {
-					case ok:
-					case unknown:
-						if !unjudged {
-							unjudged = true
-							out = append(out, notJudged(anchor))
-						}
-					default:
-						out = append(out, Violation{URN: anchor.URN, Message: fmt.Sprintf("%s %s: no metric filter with an alarm that notifies matches CIS %s (%s); add one whose pattern names each of them", shortType(anchor.Type), anchor.Name, m.cis, strings.Join(m.tokens, ", "))})
-					}
-				}
-				return out
-			}},
 	}
 }

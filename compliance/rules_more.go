@@ -7,230 +7,8 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/example/hardening/internal/iampolicy"
 	"github.com/example/hardening/internal/restype"
 )
-
-// policyInputs are where each type keeps IAM policy documents, and whether
-// they are identity policies (KMS.1/2 and IAM.1/21 apply) or trust ones.
-var policyInputs = []struct {
-	typ, input string
-	identity   bool
-}{
-	{restype.IAMRolePolicy, "policy", true},
-	{restype.IAMPolicy, "policy", true},
-	{restype.IAMRole, "assumeRolePolicy", false},
-}
-
-// policyViolations judges every document at policyInputs with judge, which
-// returns problems of one statement.
-func policyViolations(g *Graph, identity bool, judge func(s policyStatement) []string) []Violation {
-	var out []Violation
-	for _, pi := range policyInputs {
-		if pi.identity != identity {
-			continue
-		}
-		for _, r := range g.ByType(pi.typ) {
-			v := r.Get(pi.input)
-			if _, unknown := v.(Unknown); unknown {
-				out = append(out, notJudged(r))
-				continue
-			}
-			doc, ok := g.policy(v)
-			if !ok {
-				continue // absent
-			}
-			for i, s := range doc.Statement {
-				for _, msg := range judge(s) {
-					sid := s.Sid
-					if sid == "" {
-						sid = fmt.Sprintf("#%d", i)
-					}
-					out = append(out, Violation{URN: r.URN, Message: fmt.Sprintf("%s %s: statement %s %s", shortType(r.Type), r.Name, sid, msg)})
-				}
-			}
-		}
-	}
-	return out
-}
-
-// allowsEverything reports whether a statement's resources are all of
-// them: "*" anywhere in the list (the others add nothing), or NotResource.
-func allowsEverything(s policyStatement) bool {
-	return contains(s.Resource, "*") || len(s.NotResource) > 0
-}
-
-// allowsAction reports whether a statement's Action (IAM wildcards, case
-// insensitive) or NotAction lets action through.
-func allowsAction(s policyStatement, action string) bool {
-	if len(s.NotAction) > 0 {
-		for _, a := range s.NotAction {
-			if iampolicy.Pattern(a, true).MatchString(strings.ToLower(action)) {
-				return false
-			}
-		}
-		return true
-	}
-	for _, a := range s.Action {
-		if iampolicy.Pattern(a, true).MatchString(strings.ToLower(action)) {
-			return true
-		}
-	}
-	return false
-}
-
-func iamRules() []Rule {
-	return []Rule{
-		{ID: "iam-no-admin", Controls: []string{"FSBP IAM.1", "CIS 1.16", "CKV_AWS_62"}, Severity: Critical,
-			Description: "No IAM policy allows every action on every resource.",
-			Check: func(g *Graph) []Violation {
-				return policyViolations(g, true, func(s policyStatement) []string {
-					if s.Effect == "Allow" && (contains(s.Action, "*") || contains(s.Action, "*:*") || len(s.NotAction) > 0) && allowsEverything(s) {
-						return []string{`allows "*" on "*"; list the actions the role needs`}
-					}
-					return nil
-				})
-			}},
-		{ID: "iam-no-service-wildcard", Controls: []string{"FSBP IAM.21", "nag IAM5"}, Severity: High,
-			Description: "No IAM policy allows a whole service (service:*); permissions boundaries, which grant nothing, are exempt (the Config rule's excludePermissionBoundaryPolicy).",
-			Check: func(g *Graph) []Violation {
-				boundaries := boundaryPolicies(g)
-				all := policyViolations(g, true, func(s policyStatement) []string {
-					var out []string
-					for _, a := range s.Action {
-						if s.Effect == "Allow" && strings.HasSuffix(a, ":*") {
-							out = append(out, fmt.Sprintf("allows %s; list the actions", a))
-						}
-					}
-					return out
-				})
-				var out []Violation
-				for _, v := range all {
-					if !boundaries[v.URN] {
-						out = append(out, v)
-					}
-				}
-				return out
-			}},
-		{ID: "kms-no-decrypt-all", Controls: []string{"FSBP KMS.1", "FSBP KMS.2"}, Severity: High,
-			Description: "No IAM policy allows decryption with every KMS key.",
-			Check: func(g *Graph) []Violation {
-				return policyViolations(g, true, func(s policyStatement) []string {
-					if s.Effect != "Allow" || !allowsEverything(s) {
-						return nil
-					}
-					for _, a := range []string{"kms:Decrypt", "kms:ReEncryptFrom"} {
-						if allowsAction(s, a) {
-							return []string{fmt.Sprintf("allows %s on every key; name the keys", a)}
-						}
-					}
-					return nil
-				})
-			}},
-		{ID: "iam-trust-no-wildcard", Controls: []string{"CKV_AWS_60", "CKV_AWS_61"}, Severity: High,
-			Description: "No trust policy lets any principal assume a role, nor a whole account (its root or ID) without a condition (CKV_AWS_61): name the role or user.",
-			Check: func(g *Graph) []Violation {
-				return policyViolations(g, false, func(s policyStatement) []string {
-					if s.Effect != "Allow" {
-						return nil
-					}
-					for _, p := range s.principals() {
-						if p == "*" || p == "AWS:*" || strings.Contains(p, "*") {
-							return []string{fmt.Sprintf("trusts %q; name the principal", p)}
-						}
-						if acct, ok := strings.CutPrefix(p, "AWS:"); ok && wholeAccount.MatchString(acct) && len(s.Condition) == 0 {
-							return []string{fmt.Sprintf("trusts every principal of account %s; name the role or add a condition", acct)}
-						}
-					}
-					return nil
-				})
-			}},
-		{ID: "iam-no-managed-policies", Controls: []string{"CIS 1.22", "SecurityHub IAM.27", "nag IAM4"}, Severity: Low,
-			Description: "Roles do not attach AWS-managed policies.",
-			Check: func(g *Graph) []Violation {
-				var out []Violation
-				for _, r := range g.ByType(restype.IAMRolePolicyAttachment) {
-					if strings.Contains(r.Str("policyArn"), ":iam::aws:policy/") {
-						out = append(out, Violation{URN: r.URN, Message: fmt.Sprintf("iam.RolePolicyAttachment %s: attaches AWS-managed %s; write the actions the role needs", r.Name, r.Str("policyArn"))})
-					}
-				}
-				for _, r := range g.ByType(restype.IAMRole) {
-					for _, a := range r.List("managedPolicyArns") {
-						if s, _ := a.(string); strings.Contains(s, ":iam::aws:policy/") {
-							out = append(out, Violation{URN: r.URN, Message: fmt.Sprintf("iam.Role %s: attaches AWS-managed %s; write the actions the role needs", r.Name, s)})
-						}
-					}
-				}
-				return out
-			}},
-		{ID: "iam-escalation-scoped", Controls: []string{"CKV_AWS_286"}, Severity: High,
-			Description: "No identity policy, read whole (Deny statements included), lets its role change policies, trust, boundaries, users, key, bucket or secret policies, or function code of resources outside its stack.",
-			Check:       escalationScoped},
-		{ID: "iam-escalation-paths", Severity: Critical,
-			Description: "No principal CI or a pull request signs in as reaches, through any chain of assumed trust, trust rewrites, policy writes and attachments, policy versions, roles passed to services that run code, function code, access keys or new roles (a graph in the manner of PMapper), administrator rights, another stack's principals or resources; a pull request's role reaches no other principal. The account's principals the plan does not own are modelled as administrators without a boundary.",
-			Check:       escalationPaths},
-		{ID: "iam-permissions-boundary", Severity: High,
-			Description: "Every role carries a permissions boundary.",
-			Check: forEach(restype.IAMRole, func(r Resource) string {
-				if r.Get("permissionsBoundary") == nil || r.Str("permissionsBoundary") == "" && !r.Unknown("permissionsBoundary") {
-					return "has no permissions boundary; attach the stack's boundary policy"
-				}
-				return ""
-			})},
-		{ID: "oidc-trust-exact", Severity: Critical,
-			Description: "Roles trusted by GitHub Actions match aud exactly and sub exactly but for a pull request's number (\":ref:refs/pull/*/merge\", which the subject template with the ref carries), so no other repository, context, environment or branch satisfies them.",
-			Check: func(g *Graph) []Violation {
-				return policyViolations(g, false, func(s policyStatement) []string {
-					federated := false
-					for _, p := range s.principals() {
-						federated = federated || strings.Contains(p, "token.actions.githubusercontent.com")
-					}
-					if s.Effect != "Allow" || !federated {
-						return nil
-					}
-					const subKey, audKey = "token.actions.githubusercontent.com:sub", "token.actions.githubusercontent.com:aud"
-					eq, like := s.Condition["StringEquals"], s.Condition["StringLike"]
-					sub, aud := append(slices.Clone(eq[subKey]), like[subKey]...), eq[audKey]
-					for k := range like {
-						if k != subKey {
-							return []string{fmt.Sprintf("matches %s with StringLike; match it with StringEquals", k)}
-						}
-					}
-					if len(sub) == 0 || len(aud) == 0 {
-						return []string{"does not pin both sub and aud; any repository's workflow could assume it"}
-					}
-					for _, v := range aud {
-						if strings.ContainsAny(v, "*?") {
-							return []string{fmt.Sprintf("has a wildcard in %q", v)}
-						}
-					}
-					for _, v := range sub {
-						// A pull request's number is the one part a trust
-						// cannot name in advance.
-						fixed := strings.TrimSuffix(v, ":ref:refs/pull/*/merge")
-						switch {
-						case !strings.HasPrefix(v, "repo:"):
-							return []string{fmt.Sprintf("subject %q does not name its repository first", v)}
-						case strings.ContainsAny(fixed, "*?"):
-							return []string{fmt.Sprintf("has a wildcard in %q outside a pull request's number", v)}
-						case fixed != v && slices.Contains(eq[subKey], v):
-							return []string{fmt.Sprintf("matches %q with StringEquals, so its * is literal and no token matches", v)}
-						}
-					}
-					return nil
-				})
-			}},
-	}
-}
-
-func contains(l []string, v string) bool {
-	for _, x := range l {
-		if x == v {
-			return true
-		}
-	}
-	return false
-}
 
 func dataRules() []Rule {
 	return []Rule{
@@ -245,17 +23,31 @@ func dataRules() []Rule {
 		{ID: "secrets-rotation", Controls: []string{"FSBP SecretsManager.1", "nag SMG4", "CKV2_AWS_57"}, Severity: Medium,
 			Description: "Every secret has a rotation schedule.",
 			Check:       withDependent(restype.SecretsManagerSecret, restype.SecretsManagerSecretRotation, "is never rotated; add a secretsmanager.SecretRotation")},
+		// Security Hub SecretsManager.4 (Config rule
+		// secretsmanager-secret-periodic-rotation, maxDaysSinceRotation
+		// default 90): a secret not rotated within 90 days fails, one never
+		// rotated included. The plan decides the schedule; whether each
+		// rotation succeeds is SecretsManager.2's and the runtime's.
 		{ID: "secrets-rotation-interval", Controls: []string{"FSBP SecretsManager.4", "CKV_AWS_304"}, Severity: Medium,
-			Description: "Secrets rotate at least every 90 days, by automaticallyAfterDays or a rate() schedule; a cron schedule runs every month.",
-			Check: forEach(restype.SecretsManagerSecretRotation, func(r Resource) string {
-				if d, ok := r.Num("rotationRules.automaticallyAfterDays"); ok && d > 90 {
-					return fmt.Sprintf("rotates every %d days; rotate at least every 90", int(d))
+			Description: "Every secret has a rotation that runs at least every 90 days, by automaticallyAfterDays or a rate() schedule (a cron schedule limited to some months runs too seldom); a secret without a rotation fails (never rotated). Not judged while the schedule is computed at deployment.",
+			Check: func(g *Graph) []Violation {
+				out := forEach(restype.SecretsManagerSecretRotation, func(r Resource) string {
+					if d, ok := r.Num("rotationRules.automaticallyAfterDays"); ok && d > 90 {
+						return fmt.Sprintf("rotates every %d days; rotate at least every 90", int(d))
+					}
+					if days, ok := scheduleDays(r.Str("rotationRules.scheduleExpression")); ok && days > 90 {
+						return fmt.Sprintf("rotates every %d days (%s); rotate at least every 90", days, r.Str("rotationRules.scheduleExpression"))
+					}
+					return ""
+				})(g)
+				for _, sec := range g.ByType(restype.SecretsManagerSecret) {
+					if len(g.Dependents(sec.URN, restype.SecretsManagerSecretRotation)) == 0 {
+						out = append(out, Violation{URN: sec.URN, Controls: []string{"FSBP SecretsManager.4"},
+							Message: fmt.Sprintf("%s %s: is never rotated, which SecretsManager.4 fails after 90 days; add a secretsmanager.SecretRotation", shortType(sec.Type), sec.Name)})
+					}
 				}
-				if days, ok := scheduleDays(r.Str("rotationRules.scheduleExpression")); ok && days > 90 {
-					return fmt.Sprintf("rotates every %d days (%s); rotate at least every 90", days, r.Str("rotationRules.scheduleExpression"))
-				}
-				return ""
-			})},
+				return out
+			}},
 		{ID: "secrets-cmk", Controls: []string{"CKV_AWS_149"}, Severity: High,
 			Description: "Secrets are encrypted with a customer-managed key.",
 			Check: forEach(restype.SecretsManagerSecret, func(r Resource) string {
@@ -297,23 +89,80 @@ func dataRules() []Rule {
 				}
 				return ""
 			})},
+		// Security Hub S3.8 (s3-bucket-level-public-access-prohibited, all
+		// four settings) judges the bucket's public access block; S3.2 and
+		// S3.3 (s3-bucket-public-read-prohibited / -write-prohibited) judge
+		// whether a policy or ACL makes the bucket publicly readable or
+		// writable with no block (the bucket's or the account's) stopping
+		// it; each finding names the controls it fails.
 		{ID: "s3-public-access-blocked", Controls: []string{"FSBP S3.8", "FSBP S3.2", "FSBP S3.3", "CKV_AWS_53", "CKV_AWS_54", "CKV_AWS_55", "CKV_AWS_56"}, Severity: High,
-			Description: "Every bucket blocks all public access.",
+			Description: "Every bucket blocks all public access (S3.8); no bucket policy or ACL makes it publicly readable (S3.2) or writable (S3.3) unless the bucket's or the account's public access block stops it. Not judged while a setting or policy is computed at deployment.",
 			Check: func(g *Graph) []Violation {
 				var out []Violation
-				for _, b := range g.ByType(restype.S3BucketV2) {
-					blocked := false
-					for _, p := range g.Dependents(b.URN, restype.S3BucketPublicAccessBlock) {
-						all := true
-						for _, k := range []string{"blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"} {
-							v, _ := p.Bool(k)
-							all = all && v
+				account := map[string]bool{}
+				for _, p := range g.ByType(restype.S3AccountPublicAccessBlock) {
+					for _, k := range []string{"blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"} {
+						if v, _ := p.Bool(k); v {
+							account[k] = true
 						}
-						blocked = blocked || all
 					}
-					if !blocked {
-						out = append(out, Violation{URN: b.URN, Message: fmt.Sprintf("s3.BucketV2 %s: does not block public access; add a public access block with all four settings true", b.Name)})
+				}
+				for _, bucket := range g.ByType(restype.S3BucketV2) {
+					seen := false
+					b := bucket.tracked(&seen)
+					var found []Violation
+					on := map[string]bool{}
+					for _, p := range g.Dependents(b.URN, restype.S3BucketPublicAccessBlock) {
+						for _, k := range []string{"blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"} {
+							if p.Unknown(k) {
+								seen = true
+							}
+							if v, _ := p.Bool(k); v {
+								on[k] = true
+							}
+						}
 					}
+					if !(on["blockPublicAcls"] && on["blockPublicPolicy"] && on["ignorePublicAcls"] && on["restrictPublicBuckets"]) {
+						found = append(found, Violation{URN: b.URN, Controls: []string{"FSBP S3.8", "CKV_AWS_53", "CKV_AWS_54", "CKV_AWS_55", "CKV_AWS_56"},
+							Message: fmt.Sprintf("s3.BucketV2 %s: does not block public access; add a public access block with all four settings true", b.Name)})
+					}
+					read, write := false, false
+					if !(on["restrictPublicBuckets"] || account["restrictPublicBuckets"]) {
+						for _, p := range g.Dependents(b.URN, restype.S3BucketPolicy) {
+							if p.Unknown("policy") {
+								seen = true
+							}
+							doc, ok := parsePolicy(p.Get("policy"))
+							if !ok {
+								continue
+							}
+							for _, st := range doc.Statement {
+								if !publicStatement(st) {
+									continue
+								}
+								read = read || allowsAction(st, "s3:GetObject") || allowsAction(st, "s3:ListBucket")
+								write = write || allowsAction(st, "s3:PutObject") || allowsAction(st, "s3:DeleteObject")
+							}
+						}
+					}
+					if !(on["ignorePublicAcls"] || account["ignorePublicAcls"]) {
+						switch b.Str("acl") {
+						case "public-read":
+							read = true
+						case "public-read-write":
+							read, write = true, true
+						}
+					}
+					if read {
+						found = append(found, Violation{URN: b.URN, Controls: []string{"FSBP S3.2"}, Message: fmt.Sprintf("s3.BucketV2 %s: anyone may read it (a public policy or ACL, no block stopping it); remove the grant and block public access", b.Name)})
+					}
+					if write {
+						found = append(found, Violation{URN: b.URN, Controls: []string{"FSBP S3.3"}, Message: fmt.Sprintf("s3.BucketV2 %s: anyone may write it (a public policy or ACL, no block stopping it); remove the grant and block public access", b.Name)})
+					}
+					if seen {
+						found = []Violation{notJudged(bucket)}
+					}
+					out = append(out, found...)
 				}
 				return out
 			}},
@@ -478,7 +327,24 @@ func wafRules() []Rule {
 		{ID: "waf-logging-keeps-decisions", Severity: Medium,
 			Description: "A web ACL's logging filter keeps every decision its rules make but ALLOW: each rule action, BLOCK from the managed groups, and EXCLUDED_AS_COUNT where a managed rule is overridden to Count or excluded (WAFv2 API, ActionCondition).",
 			Check:       wafLogsKeepDecisions},
-		{ID: "waf-metrics", Controls: []string{"FSBP WAF.12"}, Severity: Low,
+		// Security Hub WAF.12 ("AWS WAF rules should have CloudWatch
+		// metrics enabled") evaluates AWS::WAFv2::RuleGroup: the group's
+		// visibilityConfig and each of its rules'.
+		{ID: "waf-rule-group-metrics", Controls: []string{"FSBP WAF.12"}, Severity: Low,
+			Description: "WAF rule groups and every rule in them publish CloudWatch metrics (visibilityConfig.cloudwatchMetricsEnabled). Not judged while a setting is computed at deployment.",
+			Check: forEach(restype.WAFv2RuleGroup, func(r Resource) string {
+				if v, _ := r.Bool("visibilityConfig.cloudwatchMetricsEnabled"); !v {
+					return "publishes no metrics; enable visibilityConfig.cloudwatchMetricsEnabled"
+				}
+				for i := range r.List("rules") {
+					p := fmt.Sprintf("rules.%d.", i)
+					if v, _ := r.Bool(p + "visibilityConfig.cloudwatchMetricsEnabled"); !v {
+						return fmt.Sprintf("rule %s publishes no metrics; enable cloudwatchMetricsEnabled", r.Str(p+"name"))
+					}
+				}
+				return ""
+			})},
+		{ID: "waf-metrics", Severity: Low,
 			Description: "Web ACLs and every rule publish CloudWatch metrics.",
 			Check: forEach(restype.WAFv2WebACL, func(r Resource) string {
 				if v, _ := r.Bool("visibilityConfig.cloudwatchMetricsEnabled"); !v {

@@ -2,6 +2,7 @@ package compliance
 
 import (
 	"fmt"
+	"regexp"
 	"slices"
 	"strings"
 
@@ -22,7 +23,10 @@ var restrictingKeys = []string{
 // publicStatement reports whether an Allow statement gives its actions to
 // anyone: a "*" principal (or AWS "*") without a condition that names an
 // account, organization, source or network. Negated operators (StringNot…,
-// ArnNot…) and "*" values restrict nothing.
+// ArnNot…), …IfExists operators (which a request without the key passes)
+// and values holding a wildcard ("*", "?": AWS Config's KMS.5 and SNS.4
+// evaluation treats "arn:aws:iam::*:root" or "1111*" as public) restrict
+// nothing.
 func publicStatement(s policyStatement) bool {
 	if s.Effect != "Allow" {
 		return false
@@ -31,11 +35,13 @@ func publicStatement(s policyStatement) bool {
 		return false
 	}
 	for op, kv := range s.Condition {
-		if strings.Contains(strings.ToLower(op), "not") {
+		lop := strings.ToLower(op)
+		if strings.Contains(lop, "not") || strings.HasSuffix(lop, "ifexists") || strings.Contains(lop, "null") {
 			continue
 		}
 		for k, vals := range kv {
-			if slices.Contains(restrictingKeys, strings.ToLower(k)) && len(vals) > 0 && !slices.Contains(vals, "*") {
+			wild := slices.ContainsFunc(vals, func(v string) bool { return strings.ContainsAny(v, "*?") })
+			if slices.Contains(restrictingKeys, strings.ToLower(k)) && len(vals) > 0 && !wild {
 				return false
 			}
 		}
@@ -210,12 +216,22 @@ func serviceRules() []Rule {
 			Description: "SNS topic policies give no action to anyone outside an account, organization or source.",
 			Check:       publicPolicy([]string{restype.SNSTopicPolicy, restype.SNSTopic}, "policy")},
 		{ID: "lambda-not-public", Controls: []string{"FSBP Lambda.1", "CKV_AWS_364"}, Severity: High,
-			Description: "Function permissions name their principal; a service principal is confined to this account or the source resource (aws:SourceAccount or aws:SourceArn), so no other account's resource can invoke it.",
+			// Security Hub Lambda.1 (Config rule
+			// lambda-function-public-access-prohibited): a service principal
+			// without a source condition is public; an S3 bucket's ARN names
+			// no account, so for s3.amazonaws.com only sourceAccount confines
+			// it (Lambda developer guide, "Granting function access to AWS
+			// services": "if you specify the source, also specify the
+			// account, because bucket names can be deleted and recreated by
+			// another account").
+			Description: "Function permissions name their principal; a service principal is confined to this account or the source resource (sourceAccount, or sourceArn for services whose ARNs name their account; S3 needs sourceAccount), so no other account's resource can invoke it.",
 			Check: forEach(restype.LambdaPermission, func(r Resource) string {
 				p := r.Str("principal")
 				switch {
 				case p == "*":
 					return `lets anyone invoke the function (principal "*"); name the principal`
+				case p == "s3.amazonaws.com" && (r.Get("sourceAccount") == nil || r.Get("sourceAccount") == ""):
+					return "lets S3 invoke the function for a bucket of any account (a bucket ARN names no account); set sourceAccount"
 				case strings.HasSuffix(p, ".amazonaws.com") && r.Get("sourceArn") == nil && r.Get("sourceAccount") == nil:
 					return fmt.Sprintf("lets %s invoke the function on behalf of any account; set sourceArn or sourceAccount", p)
 				}
@@ -242,6 +258,7 @@ func serviceRules() []Rule {
 		{ID: "s3-no-cross-account-admin", Controls: []string{"FSBP S3.6"}, Severity: High,
 			Description: "Bucket policies give no other account (or anyone) the right to change the bucket's policy, ACLs or encryption.",
 			Check: func(g *Graph) []Violation {
+				own := stackAccounts(g)
 				return forEach(restype.S3BucketPolicy, func(r Resource) string {
 					doc, ok := parsePolicy(r.Get("policy"))
 					if !ok {
@@ -251,28 +268,38 @@ func serviceRules() []Rule {
 						if s.Effect != "Allow" {
 							continue
 						}
+						var blocked []string
+						for _, a := range s3CrossAccountActions {
+							if allowsAction(s, a) {
+								blocked = append(blocked, a)
+							}
+						}
+						if len(blocked) == 0 {
+							continue
+						}
 						foreign := ""
 						for _, p := range s.principals() {
 							acct, isAWS := strings.CutPrefix(p, "AWS:")
+							id := principalAccount(acct)
 							switch {
-							case p == "*" || p == "AWS:*":
+							case p == "*" || p == "AWS:*" || isAWS && strings.ContainsAny(acct, "*?"):
 								foreign = p
-							case isAWS && g.Account == "":
+							case !isAWS:
+								// A service principal is AWS's, judged by
+								// the bucket's own conditions, not S3.6.
+							case own[id]:
+							case len(own) == 0:
 								// Whose account it is cannot be told
 								// before the stack's is known.
 								r.sawUnknown()
-							case isAWS && !strings.Contains(acct, ":"+g.Account+":") && acct != g.Account:
+							default:
 								foreign = acct
 							}
 						}
 						if foreign == "" {
 							continue
 						}
-						for _, a := range s3CrossAccountActions {
-							if allowsAction(s, a) {
-								return fmt.Sprintf("statement %s gives %s to %s; grant another account only the actions it needs to write", s.Sid, a, foreign)
-							}
-						}
+						return fmt.Sprintf("statement %s gives %s to %s; grant another account only the actions it needs to write", s.Sid, blocked[0], foreign)
 					}
 					return ""
 				})(g)
@@ -357,28 +384,46 @@ func serviceRules() []Rule {
 					return "lets a version be deleted without MFA; the root user enables MFA delete (aws s3api put-bucket-versioning --mfa)"
 				})(g)
 			}},
+		// Security Hub IAM.7 (Config rule iam-password-policy with its
+		// defaults: every character class, MinimumPasswordLength 8),
+		// IAM.15 and CIS 1.8 (14 characters), IAM.16 and CIS 1.9
+		// (PasswordReusePrevention 24); each finding names the controls
+		// that problem fails.
 		{ID: "iam-password-policy", Controls: []string{"FSBP IAM.7", "CIS 1.8", "CIS 1.9", "SecurityHub IAM.15", "SecurityHub IAM.16",
 			"CKV_AWS_10", "CKV_AWS_11", "CKV_AWS_12", "CKV_AWS_13", "CKV_AWS_14", "CKV_AWS_15"}, Severity: Medium,
-			Description: "The account password policy requires 14 or more characters of every class and remembers the last 24 passwords.",
-			Check: forEach(restype.IAMAccountPasswordPolicy, func(r Resource) string {
-				var off []string
-				for _, k := range []string{"requireUppercaseCharacters", "requireLowercaseCharacters", "requireNumbers", "requireSymbols"} {
-					if v, _ := r.Bool(k); !v {
-						off = append(off, k)
+			Description: "The account password policy requires every character class (IAM.7), 14 or more characters (CIS 1.8, IAM.15; fewer than 8 fails IAM.7 too) and remembers the last 24 passwords (CIS 1.9, IAM.16). Not judged while a setting is computed at deployment.",
+			Check: func(g *Graph) []Violation {
+				var out []Violation
+				for _, p := range g.ByType(restype.IAMAccountPasswordPolicy) {
+					seen := false
+					r := p.tracked(&seen)
+					var found []Violation
+					fail := func(msg string, controls ...string) {
+						found = append(found, Violation{URN: r.URN, Controls: controls, Message: fmt.Sprintf("%s %s: %s", shortType(r.Type), r.Name, msg)})
 					}
+					classes := map[string]string{"requireUppercaseCharacters": "CKV_AWS_15", "requireLowercaseCharacters": "CKV_AWS_11", "requireNumbers": "CKV_AWS_12", "requireSymbols": "CKV_AWS_14"}
+					for _, k := range []string{"requireUppercaseCharacters", "requireLowercaseCharacters", "requireNumbers", "requireSymbols"} {
+						if v, _ := r.Bool(k); !v {
+							fail("does not set "+k+"; require every character class", "FSBP IAM.7", classes[k])
+						}
+					}
+					n, _ := r.Num("minimumPasswordLength")
+					switch {
+					case n < 8:
+						fail(fmt.Sprintf("accepts %d-character passwords; set minimumPasswordLength 14 or more (CIS 1.8)", int(n)), "FSBP IAM.7", "CIS 1.8", "SecurityHub IAM.15", "CKV_AWS_10")
+					case n < 14:
+						fail(fmt.Sprintf("accepts %d-character passwords; set minimumPasswordLength 14 or more (CIS 1.8)", int(n)), "CIS 1.8", "SecurityHub IAM.15", "CKV_AWS_10")
+					}
+					if reuse, _ := r.Num("passwordReusePrevention"); reuse < 24 {
+						fail(fmt.Sprintf("remembers %d passwords; set passwordReusePrevention 24 (CIS 1.9)", int(reuse)), "CIS 1.9", "SecurityHub IAM.16", "CKV_AWS_13")
+					}
+					if seen {
+						found = []Violation{notJudged(p)}
+					}
+					out = append(out, found...)
 				}
-				n, _ := r.Num("minimumPasswordLength")
-				reuse, _ := r.Num("passwordReusePrevention")
-				switch {
-				case len(off) > 0:
-					return "does not set " + strings.Join(off, ", ") + "; require every character class"
-				case n < 14:
-					return fmt.Sprintf("accepts %d-character passwords; set minimumPasswordLength 14 or more (CIS 1.8)", int(n))
-				case reuse < 24:
-					return fmt.Sprintf("remembers %d passwords; set passwordReusePrevention 24 (CIS 1.9)", int(reuse))
-				}
-				return ""
-			})},
+				return out
+			}},
 		{ID: "access-analyzer-every-region", Controls: []string{"CIS 1.20", "SecurityHub IAM.28"}, Severity: Medium,
 			Description: "A stack that runs IAM Access Analyzer runs an account (or organization) analyzer in every Region it deploys to.",
 			Check: func(g *Graph) []Violation {
@@ -404,7 +449,39 @@ func serviceRules() []Rule {
 				}
 				return out
 			}},
-		{ID: "securityhub-standards", Controls: []string{"CIS 4.16"}, Severity: Medium,
+		// CIS v3.0.0 4.16 "Ensure AWS Security Hub is enabled": the audit
+		// runs describe-hub in each Region; Security Hub is Regional, so
+		// the Regions the stack deploys to each need a hub.
+		{ID: "securityhub-every-region", Controls: []string{"CIS 4.16"}, Severity: Medium,
+			Description: "A stack that enables Security Hub enables it (securityhub.Account) in every Region it deploys to (CIS 4.16 audit: describe-hub in each Region); a stack without it leaves it to the account's other stack.",
+			Check: func(g *Graph) []Violation {
+				hubs := g.ByType(restype.SecurityHubAccount)
+				if len(hubs) == 0 {
+					return nil // the account's hub belongs to another stack
+				}
+				for _, p := range g.ByType(restype.ProviderAWS) {
+					if p.Unknown("region") {
+						// A Region computed at deployment may be any.
+						return []Violation{notJudged(hubs[0])}
+					}
+				}
+				covered := map[string]bool{}
+				for _, h := range hubs {
+					covered[g.RegionOf(h)] = true
+				}
+				var out []Violation
+				for _, region := range g.Regions() {
+					if !covered[region] {
+						name := region
+						if name == "" {
+							name = "the stack's Region"
+						}
+						out = append(out, Violation{URN: hubs[0].URN, Message: fmt.Sprintf("%s %s: the stack deploys to %s, where Security Hub is not enabled; add a securityhub.Account with a provider for that Region", shortType(hubs[0].Type), hubs[0].Name, name)})
+					}
+				}
+				return out
+			}},
+		{ID: "securityhub-standards", Severity: Medium,
 			Description: "Where the stack enables Security Hub, it subscribes to the standards this review judges: FSBP v1.0.0 and CIS AWS Foundations v3.0.0.",
 			Check: func(g *Graph) []Violation {
 				return forEach(restype.SecurityHubAccount, func(r Resource) string {
@@ -422,3 +499,59 @@ func serviceRules() []Rule {
 			}},
 	}
 }
+
+// principalAccount is the account of an AWS principal: its 12 digits, or
+// the account field of its ARN.
+func principalAccount(p string) string {
+	if parts := strings.Split(p, ":"); len(parts) >= 5 && strings.HasPrefix(p, "arn:") {
+		return parts[4]
+	}
+	return p
+}
+
+// stackAccounts are the accounts the stack deploys into: the graph's
+// Account when known; otherwise those the stack's own ARNs name (a known
+// ARN input whose last part is the name of a role, policy, topic or log
+// group the stack declares), which a preview of an update carries; empty
+// when nothing tells (a first preview, the policy pack).
+func stackAccounts(g *Graph) map[string]bool {
+	out := map[string]bool{}
+	if g.Account != "" {
+		out[g.Account] = true
+		return out
+	}
+	names := map[string]bool{}
+	for _, typ := range []string{restype.IAMRole, restype.IAMPolicy, restype.SNSTopic, restype.CloudWatchLogGroup} {
+		for _, r := range g.ByType(typ) {
+			if n := r.Str("name"); n != "" {
+				names[n] = true
+				names[n[strings.LastIndex(n, "/")+1:]] = true
+			}
+		}
+	}
+	var walk func(v any)
+	walk = func(v any) {
+		switch x := v.(type) {
+		case string:
+			if m := ownARN.FindStringSubmatch(x); m != nil && names[strings.TrimSuffix(m[2], ":*")] {
+				out[m[1]] = true
+			}
+		case map[string]any:
+			for _, e := range x {
+				walk(e)
+			}
+		case []any:
+			for _, e := range x {
+				walk(e)
+			}
+		}
+	}
+	for _, r := range g.Resources {
+		walk(r.Inputs)
+	}
+	return out
+}
+
+// ownARN is an ARN with an account: group 1 the account, group 2 the last
+// name in its resource part.
+var ownARN = regexp.MustCompile(`^arn:aws[a-z-]*:(?:iam|sns|logs):[a-z0-9-]*:(\d{12}):(?:[a-z-]+[/:])?(?:[^/]*/)*([^/:]+(?::\*)?)$`)

@@ -72,8 +72,11 @@ func checkAgreement(stacks []Stack) []error {
 // that does not parse is left out: its own run reports it.
 func CheckAgainstProject(dir, stack string, cfg *Config) error {
 	names, err := stackfile.Names(dir)
-	if err != nil {
-		return nil // no stack file beside the program: no other stack to agree with
+	if err != nil || !slices.Contains(names, stack) {
+		// No stack file beside the program, or a stack rendered from
+		// elsewhere (a fleet's, checked against its fleet): no stack file
+		// to agree with.
+		return nil
 	}
 	stacks := []Stack{{Name: stack, Config: cfg}}
 	for _, n := range names {

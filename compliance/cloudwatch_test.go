@@ -1,0 +1,154 @@
+package compliance
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/example/hardening/audit"
+	"github.com/example/hardening/internal/restype"
+)
+
+// TestPublishedPatternsMeetTheirRecommendation checks the samples against
+// the patterns the benchmark publishes (the stack's audit.CISFilters):
+// each meets its own recommendation and, where the samples tell them
+// apart, no other.
+func TestPublishedPatternsMeetTheirRecommendation(t *testing.T) {
+	require.Len(t, audit.CISFilters, len(cisMonitoring))
+	for i, m := range cisMonitoring {
+		var pattern string
+		for _, f := range audit.CISFilters {
+			if strings.HasPrefix(f.Controls, "CIS "+m.cis+",") || f.Controls == "CIS "+m.cis {
+				pattern = f.Pattern
+			}
+		}
+		require.NotEmpty(t, pattern, m.cis)
+		ok, why := meetsCIS(i, pattern)
+		assert.True(t, ok, "CIS %s: %s", m.cis, why)
+	}
+}
+
+// monitoringGraph is a trail delivering to /trail, a flow-log group, a
+// filter with the published pattern per recommendation on /trail and an
+// alarm with an action on each; edit changes it before the graph is built.
+func monitoringGraph(edit func(rs map[string]*Resource)) *Graph {
+	rs := map[string]*Resource{}
+	add := func(r Resource) { rs[r.Name] = &r }
+	add(res(restype.CloudWatchLogGroup, "trail-group", map[string]any{"name": "/trail"}))
+	add(res(restype.CloudWatchLogGroup, "flow-group", map[string]any{"name": "/flow"}))
+	add(res(restype.CloudTrailTrail, "trail", map[string]any{
+		"isMultiRegionTrail": true, "enableLogging": true,
+		"cloudWatchLogsGroupArn": "arn:aws:logs:us-east-1:111122223333:log-group:/trail:*",
+		"cloudWatchLogsRoleArn":  "arn:aws:iam::111122223333:role/trail",
+	}))
+	for _, f := range audit.CISFilters {
+		add(res(restype.CloudWatchLogMetricFilter, f.ID, map[string]any{"logGroupName": "/trail", "pattern": f.Pattern,
+			"metricTransformation": map[string]any{"namespace": "CIS", "name": f.ID, "value": "1"}}))
+		add(res(restype.CloudWatchMetricAlarm, f.ID+"-alarm", map[string]any{"namespace": "CIS", "metricName": f.ID,
+			"alarmActions": []any{"arn:aws:sns:us-east-1:111122223333:alerts"}}))
+	}
+	if edit != nil {
+		edit(rs)
+	}
+	g := &Graph{}
+	for _, r := range rs {
+		g.Resources = append(g.Resources, *r)
+	}
+	return g
+}
+
+func TestCISMetricFilters(t *testing.T) {
+	setPattern := func(id, p string) func(map[string]*Resource) {
+		return func(rs map[string]*Resource) { rs[id].Inputs["pattern"] = p }
+	}
+	var cases []ruleCase
+	// Each recommendation: the published patterns pass, a trail that no
+	// longer delivers to CloudWatch Logs fails, and every pattern computed
+	// at deployment is not judged.
+	for _, ctl := range cisMetricFilters.Controls {
+		cases = append(cases,
+			ruleCase{"published patterns " + ctl, ctl, monitoringGraph(nil), pass},
+			ruleCase{"trail not delivering " + ctl, ctl, monitoringGraph(func(rs map[string]*Resource) {
+				rs["trail"].Inputs["cloudWatchLogsRoleArn"] = ""
+			}), fail},
+			ruleCase{"patterns unknown " + ctl, ctl, monitoringGraph(func(rs map[string]*Resource) {
+				for _, r := range rs {
+					if r.Type == restype.CloudWatchLogMetricFilter {
+						r.Inputs["pattern"] = Unknown{}
+					}
+				}
+			}), unjudged})
+	}
+	runCases(t, cisMetricFilters, append(cases, []ruleCase{
+		{"published patterns", "CIS 4.2", monitoringGraph(nil), pass},
+		{"MFA filter inverted", "CIS 4.2", monitoringGraph(setPattern("console-signin-without-mfa",
+			`{ ($.eventName = "ConsoleLogin") && ($.additionalEventData.MFAUsed = "Yes") }`)), fail},
+		{"the shorter published MFA pattern", "CIS 4.2", monitoringGraph(setPattern("console-signin-without-mfa",
+			`{ ($.eventName = "ConsoleLogin") && ($.additionalEventData.MFAUsed != "Yes") }`)), pass},
+		{"MFA filter pattern unknown", "CIS 4.2", monitoringGraph(func(rs map[string]*Resource) {
+			rs["console-signin-without-mfa"].Inputs["pattern"] = Unknown{}
+		}), unjudged},
+		{"inverted MFA fails only 4.2", "CIS 4.3", monitoringGraph(setPattern("console-signin-without-mfa", `{ $.eventName = "X" }`)), pass},
+		{"root filter without invokedBy", "CIS 4.3", monitoringGraph(setPattern("root-account-usage",
+			`{ $.userIdentity.type = "Root" && $.eventType != "AwsServiceEvent" }`)), fail},
+		{"root filter names in a different order", "CIS 4.3", monitoringGraph(setPattern("root-account-usage",
+			`{ ($.eventType != "AwsServiceEvent") && ($.userIdentity.invokedBy NOT EXISTS) && ($.userIdentity.type = "Root") }`)), pass},
+		{"root filter's group unknown", "CIS 4.3", monitoringGraph(func(rs map[string]*Resource) {
+			rs["root-account-usage"].Inputs["logGroupName"] = Unknown{}
+		}), unjudged},
+		{"policy filter on the flow-log group", "CIS 4.4", monitoringGraph(func(rs map[string]*Resource) {
+			rs["iam-policy-changes"].Inputs["logGroupName"] = "/flow"
+		}), fail},
+		{"policy filter missing an event", "CIS 4.4", monitoringGraph(setPattern("iam-policy-changes",
+			`{($.eventName=DeleteGroupPolicy)||($.eventName=DeleteRolePolicy)}`)), fail},
+		{"policy filter by wildcard on the event names", "CIS 4.4", monitoringGraph(setPattern("iam-policy-changes",
+			`{($.eventName=Delete*Policy)||($.eventName=Put*Policy)||($.eventName=CreatePolicy*)||($.eventName=DeletePolicyVersion)||($.eventName=Attach*Policy)||($.eventName=Detach*Policy)}`)), pass},
+		{"policy filter's group referenced, not known", "CIS 4.4", monitoringGraph(func(rs map[string]*Resource) {
+			rs["iam-policy-changes"].Inputs["logGroupName"] = Unknown{}
+			*rs["iam-policy-changes"] = withRefs(*rs["iam-policy-changes"], "logGroupName", "flow-group")
+			rs["flow-group"].Inputs["name"] = Unknown{}
+		}), fail},
+		{"trail no longer delivers to CloudWatch Logs", "CIS 4.5", monitoringGraph(func(rs map[string]*Resource) {
+			delete(rs["trail"].Inputs, "cloudWatchLogsGroupArn")
+		}), fail},
+		{"trail is single-Region", "CIS 4.1", monitoringGraph(func(rs map[string]*Resource) {
+			rs["trail"].Inputs["isMultiRegionTrail"] = false
+		}), fail},
+		{"trail's group computed, referring to the trail group", "CIS 4.1", monitoringGraph(func(rs map[string]*Resource) {
+			rs["trail"].Inputs["cloudWatchLogsGroupArn"] = Unknown{}
+			*rs["trail"] = withRefs(*rs["trail"], "cloudWatchLogsGroupArn", "trail-group")
+		}), pass},
+		{"trail's group and the filter's both computed from the same group", "CIS 4.1", monitoringGraph(func(rs map[string]*Resource) {
+			rs["trail"].Inputs["cloudWatchLogsGroupArn"] = Unknown{}
+			*rs["trail"] = withRefs(*rs["trail"], "cloudWatchLogsGroupArn", "trail-group")
+			rs["trail-group"].Inputs["name"] = Unknown{}
+			rs["unauthorized-api-calls"].Inputs["logGroupName"] = Unknown{}
+			*rs["unauthorized-api-calls"] = withRefs(*rs["unauthorized-api-calls"], "logGroupName", "trail-group")
+		}), pass},
+		{"trail's group computed from nothing known", "CIS 4.1", monitoringGraph(func(rs map[string]*Resource) {
+			rs["trail"].Inputs["cloudWatchLogsGroupArn"] = Unknown{}
+		}), unjudged},
+		{"alarm without action", "CIS 4.6", monitoringGraph(func(rs map[string]*Resource) {
+			rs["console-auth-failures-alarm"].Inputs["alarmActions"] = []any{}
+		}), fail},
+		{"alarm on another metric", "CIS 4.7", monitoringGraph(func(rs map[string]*Resource) {
+			rs["kms-key-disable-or-deletion-alarm"].Inputs["metricName"] = "other"
+		}), fail},
+		{"kms filter without the event source", "CIS 4.7", monitoringGraph(setPattern("kms-key-disable-or-deletion",
+			`{($.eventName=DisableKey)||($.eventName=ScheduleKeyDeletion)}`)), fail},
+		{"kms alarm actions unknown", "CIS 4.7", monitoringGraph(func(rs map[string]*Resource) {
+			rs["kms-key-disable-or-deletion-alarm"].Inputs["alarmActions"] = Unknown{}
+		}), unjudged},
+		{"unauthorized calls filter matching only AccessDenied exactly", "CIS 4.1", monitoringGraph(setPattern("unauthorized-api-calls",
+			`{ ($.errorCode = "*UnauthorizedOperation") || ($.errorCode = "AccessDenied") }`)), fail},
+		{"unauthorized calls with the noise exclusions", "CIS 4.1", monitoringGraph(setPattern("unauthorized-api-calls",
+			`{ (($.errorCode = "*UnauthorizedOperation") || ($.errorCode = "AccessDenied*")) && ($.sourceIPAddress != "delivery.logs.amazonaws.com") && ($.eventName != "HeadBucket") }`)), pass},
+	}...))
+}
+
+func TestCISMetricFiltersNotJudgedWithoutATrail(t *testing.T) {
+	g := monitoringGraph(func(rs map[string]*Resource) { delete(rs, "trail") })
+	assert.Equal(t, unjudged, verdictOf(t, cisMetricFilters, g, "CIS 4.1"))
+}

@@ -1,0 +1,43 @@
+package compliance
+
+import "github.com/example/hardening/internal/restype"
+
+// snsRules judge SNS topics.
+func snsRules() []Rule { return []Rule{snsEncrypted, snsDeliveryStatusLogging} }
+
+// snsEncrypted follows Security Hub SNS.1 ("SNS topics should be encrypted
+// at-rest using AWS KMS", Config rule sns-encrypted-kms).
+var snsEncrypted = Rule{ID: "sns-encrypted", Controls: []string{"FSBP SNS.1"}, Severity: Medium,
+	Description: "Topics are encrypted with a KMS key (kmsMasterKeyId). Not judged while it is computed at deployment.",
+	Check: forEach(restype.SNSTopic, func(r Resource) string {
+		if r.Str("kmsMasterKeyId") == "" {
+			return "is not encrypted at rest; set kmsMasterKeyId"
+		}
+		return ""
+	})}
+
+// snsFeedback are the topic inputs that turn on delivery status logging,
+// one per protocol that logs it (SNS developer guide, "Amazon SNS message
+// delivery status"); email and SMS-by-topic log none.
+var snsFeedback = []string{
+	"applicationSuccessFeedbackRoleArn", "applicationFailureFeedbackRoleArn",
+	"firehoseSuccessFeedbackRoleArn", "firehoseFailureFeedbackRoleArn",
+	"httpSuccessFeedbackRoleArn", "httpFailureFeedbackRoleArn",
+	"lambdaSuccessFeedbackRoleArn", "lambdaFailureFeedbackRoleArn",
+	"sqsSuccessFeedbackRoleArn", "sqsFailureFeedbackRoleArn",
+}
+
+// snsDeliveryStatusLogging follows Security Hub SNS.2 ("Logging of delivery
+// status should be enabled for notification messages sent to a topic",
+// Config rule sns-topic-message-delivery-notification-enabled): a topic
+// with no delivery status logging for any protocol fails.
+var snsDeliveryStatusLogging = Rule{ID: "sns-delivery-status-logging", Controls: []string{"FSBP SNS.2"}, Severity: Low,
+	Description: "Topics log delivery status for at least one protocol (a *FeedbackRoleArn). Not judged while those are computed at deployment.",
+	Check: forEach(restype.SNSTopic, func(r Resource) string {
+		for _, k := range snsFeedback {
+			if r.Str(k) != "" || r.Unknown(k) {
+				return ""
+			}
+		}
+		return "logs no delivery status; set a failure and success feedback role (sqsFailureFeedbackRoleArn, lambdaFailureFeedbackRoleArn, ...) for the protocols it delivers to"
+	})}
