@@ -99,6 +99,15 @@ func messages(vs []compliance.Violation) string {
 	return strings.Join(out, "\n")
 }
 
+// compliantDeploy creates and runs roles under app-dev's path with its
+// boundary only.
+func compliantDeploy(t *testing.T) string {
+	return policyJSON(t,
+		map[string]any{"Effect": "Allow", "Action": []string{"iam:CreateRole", "iam:PutRolePolicy", "iam:AttachRolePolicy"}, "Resource": "arn:aws:iam::" + escAccount + ":role/app-dev/*",
+			"Condition": map[string]any{"StringEquals": map[string]any{"iam:PermissionsBoundary": escBoundary}}},
+		allow([]string{"iam:PassRole", "lambda:*", "sts:AssumeRole"}, "*"))
+}
+
 func TestEscalationPaths(t *testing.T) {
 	adminPolicy := func(t *testing.T) string { return policyJSON(t, allow("*", "*")) }
 	cases := []struct {
@@ -179,6 +188,16 @@ func TestEscalationPaths(t *testing.T) {
 					"Condition": map[string]any{"StringEquals": map[string]any{"iam:PermissionsBoundary": escBoundary}}},
 				allow([]string{"iam:PassRole", "lambda:*", "sts:AssumeRole"}, "*")), escBoundary)
 			e.role("app-dev-app", "/app-dev/", "", trustOf(t, map[string]any{"Service": "lambda.amazonaws.com"}), policyJSON(t, allow("logs:*", "*")), escBoundary)
+		}, nil},
+		{"another stack of the account: its secret values reached through a bounded role", func(t *testing.T, e *escGraph) {
+			e.boundary(t, allow("secretsmanager:*", "*"))
+			e.deploy(t, compliantDeploy(t), escBoundary)
+			e.role("app-stage-ci-deploy", "/ci/", "urn:pulumi:stage::app::hardening:identity:CIRoles::app-stage", ciTrust(t, "repo:org/app:environment:stage:ref:refs/heads/main"), "", "")
+		}, []string{"reaches secretsmanager:GetSecretValue on arn:aws:secretsmanager:us-east-1:" + escAccount + ":secret:app-stage/secret-AbCdEf"}},
+		{"the same with the boundary keeping secret values to the stack's", func(t *testing.T, e *escGraph) {
+			e.boundary(t, allow("secretsmanager:*", "*"), map[string]any{"Effect": "Deny", "Action": []string{"secretsmanager:GetSecretValue", "secretsmanager:PutResourcePolicy"}, "NotResource": "arn:aws:secretsmanager:*:" + escAccount + ":secret:app-dev/*"})
+			e.deploy(t, compliantDeploy(t), escBoundary)
+			e.role("app-stage-ci-deploy", "/ci/", "urn:pulumi:stage::app::hardening:identity:CIRoles::app-stage", ciTrust(t, "repo:org/app:environment:stage:ref:refs/heads/main"), "", "")
 		}, nil},
 		{"the same with the boundary letting roles be assumed anywhere", func(t *testing.T, e *escGraph) {
 			e.boundary(t)
