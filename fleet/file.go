@@ -166,7 +166,7 @@ func (s Selector) Matches(a Account) bool {
 
 // Read reads and validates the fleet file at path.
 func Read(path string) (*File, error) {
-	b, err := os.ReadFile(path)
+	b, err := os.ReadFile(path) // #nosec G304 -- the fleet file the user names
 	if err != nil {
 		return nil, fmt.Errorf("fleet: %w", err)
 	}

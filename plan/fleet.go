@@ -223,7 +223,7 @@ var programPaths = []string{"go.mod", "go.sum", "main.go", "Pulumi.yaml", "audit
 func ProgramVersion(dir, rev string) (string, error) {
 	var lines []string
 	if rev != "" {
-		out, err := exec.Command("git", append([]string{"-C", dir, "ls-tree", "-r", rev, "--"}, programPaths...)...).Output()
+		out, err := exec.Command("git", append([]string{"-C", dir, "ls-tree", "-r", rev, "--"}, programPaths...)...).Output() // #nosec G204 -- git, with the project directory and a revision the user gives
 		if err != nil {
 			return "", fmt.Errorf("git ls-tree %s: %w", rev, err)
 		}
@@ -235,7 +235,7 @@ func ProgramVersion(dir, rev string) (string, error) {
 			}
 		}
 	} else {
-		out, err := exec.Command("git", append([]string{"-C", dir, "ls-files", "--"}, programPaths...)...).Output()
+		out, err := exec.Command("git", append([]string{"-C", dir, "ls-files", "--"}, programPaths...)...).Output() // #nosec G204 -- git, with the project directory
 		if err != nil {
 			return "", fmt.Errorf("git ls-files: %w", err)
 		}
@@ -245,7 +245,7 @@ func ProgramVersion(dir, rev string) (string, error) {
 				paths = append(paths, p)
 			}
 		}
-		cmd := exec.Command("git", "-C", dir, "hash-object", "--stdin-paths")
+		cmd := exec.Command("git", "-C", dir, "hash-object", "--stdin-paths") // #nosec G204 -- git, with the project directory
 		cmd.Stdin = strings.NewReader(strings.Join(paths, "\n") + "\n")
 		hashes, err := cmd.Output()
 		if err != nil {
@@ -298,7 +298,7 @@ func Changed(dir, path, base string) ([]string, error) {
 		return nil, err
 	}
 	old := map[string]string{}
-	if b, err := exec.Command("git", "-C", dir, "show", base+":"+filepath.ToSlash(rel)).Output(); err == nil {
+	if b, err := exec.Command("git", "-C", dir, "show", base+":"+filepath.ToSlash(rel)).Output(); err == nil { // #nosec G204 -- git, with the project directory and the base the user gives
 		bf, err := fleet.Parse(b)
 		if err != nil {
 			return nil, fmt.Errorf("the fleet file at %s: %w", base, err)

@@ -158,7 +158,7 @@ func (e *autoEngine) Run(ctx context.Context, s fleet.Stack, update bool) error 
 		return err
 	}
 	// The workspace's project file runs the project's program.
-	if err := os.WriteFile(filepath.Join(ws, "Pulumi.yaml"), append(proj, []byte("\nmain: "+e.project+"\n")...), 0o600); err != nil {
+	if err := os.WriteFile(filepath.Join(ws, "Pulumi.yaml"), append(proj, []byte("\nmain: "+e.project+"\n")...), 0o600); err != nil { // #nosec G703 -- the workspace directory cmd/fleet made for the stack
 		return err
 	}
 	stack, err := auto.UpsertStackLocalSource(ctx, s.Name, ws, auto.EnvVars(map[string]string{fleet.EnvFile: e.fleetFile}))

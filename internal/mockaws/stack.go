@@ -179,7 +179,7 @@ func (s *Stack) bootstrapped(program pulumi.RunFunc) (map[string]string, error) 
 	files := map[string][]byte{}
 	boot := ""
 	for _, n := range names {
-		raw, err := os.ReadFile(filepath.Join(s.Dir, "Pulumi."+n+".yaml"))
+		raw, err := os.ReadFile(filepath.Join(s.Dir, "Pulumi."+n+".yaml")) // #nosec G304 -- a stack file of the project directory
 		if err != nil {
 			return nil, err
 		}
