@@ -22,6 +22,7 @@ import (
 	"github.com/example/hardening/baseline"
 	"github.com/example/hardening/compliance"
 	"github.com/example/hardening/fleet"
+	"github.com/example/hardening/internal/lambdabuild"
 	"github.com/example/hardening/internal/mockaws"
 	"github.com/example/hardening/internal/restype"
 	"github.com/example/hardening/stackconfig"
@@ -71,9 +72,12 @@ func PlanFleet(dir string, f *fleet.File) (*FleetResult, error) {
 		if err != nil {
 			return nil, err
 		}
-		if cfg != nil && !artifactChecked && slices.ContainsFunc(cfg.Secrets.Inventory, stackconfig.Secret.Rotated) {
-			if err := ensureArtifact(dir, cfg, io.Discard); err != nil {
-				return nil, err
+		if cfg != nil && !artifactChecked && cfg.Kind == stackconfig.WorkloadKind {
+			// Every workload stack's program checks the rotation zip (the
+			// rendered stacks name it relative to the project): built once,
+			// when missing or stale.
+			if _, err := lambdabuild.Ensure(dir, lambdabuild.Package, cfg.Secrets.RotationArtifact); err != nil {
+				return nil, fmt.Errorf("secrets.rotationArtifact: building the rotation function: %w", err)
 			}
 			artifactChecked = true
 		}

@@ -15,6 +15,7 @@ import (
 	"github.com/example/hardening/baseline"
 	"github.com/example/hardening/compliance"
 	"github.com/example/hardening/fleet"
+	"github.com/example/hardening/internal/lambdabuild"
 	"github.com/example/hardening/internal/mockaws"
 	"github.com/example/hardening/internal/restype"
 	"github.com/example/hardening/plan"
@@ -53,6 +54,10 @@ func projectDir(t testing.TB) string {
 // what each kind creates and what it must not.
 func TestFleetStackKinds(t *testing.T) {
 	f := smallFleet(t, 3)
+	// The rendered workload stacks name the rotation zip in the project,
+	// as the fleet plan builds it.
+	_, err := lambdabuild.Ensure(projectDir(t), lambdabuild.Package, "build/rotation.zip")
+	require.NoError(t, err)
 	stacks, err := f.Stacks()
 	require.NoError(t, err)
 	wd, err := os.Getwd()
