@@ -30,7 +30,8 @@ type TrailArgs struct {
 	// mode); 0 for no lock.
 	ObjectLockDays int
 	Env            awsenv.Env
-	// PermissionsBoundary is attached to the delivery role.
+	// PermissionsBoundary is attached to the delivery role; nil only for
+	// an organization trail.
 	PermissionsBoundary pulumi.StringInput
 	// Protect protects and retains the bucket and the log group.
 	Protect bool
@@ -85,7 +86,9 @@ func (a *TrailArgs) Validate() error {
 	if a.KeyARN == nil {
 		ps.Add("KeyARN", "is required: the trail's logs are encrypted with the stack key")
 	}
-	if a.PermissionsBoundary == nil {
+	// An organization trail's stack (the delegated administrator's) has
+	// no bootstrap, so no boundary to attach.
+	if a.PermissionsBoundary == nil && a.Organization == nil {
 		ps.Add("PermissionsBoundary", "is required: the trail's log role carries the stack's boundary")
 	}
 	return errors.Join(ps.Errors()...)

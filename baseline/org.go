@@ -51,8 +51,8 @@ func DeployOrganization(ctx *pulumi.Context, kind string) error {
 	if err != nil {
 		return err
 	}
-	env := awsenv.Env{AccountID: ids[0], Partition: partition.Partition, Region: region.Name}
 	name := ctx.Project() + "-" + ctx.Stack()
+	env := awsenv.Env{AccountID: ids[0], Partition: partition.Partition, Region: region.Name, RolePath: awsenv.RolePath(name)}
 	switch kind {
 	case fleet.OrgKind:
 		return deployOrg(ctx, name, o, env)
@@ -154,7 +154,6 @@ func deploySecurity(ctx *pulumi.Context, name string, o *fleet.OrgSettings, env 
 	if home {
 		trail, err := audit.NewTrail(ctx, name, &audit.TrailArgs{
 			KeyARN: key.KeyARN, LogRetentionDays: 731, BucketExpirationDays: 2557, ObjectLockDays: 365, Env: env, Protect: true,
-			PermissionsBoundary: pulumi.String(""),
 			Organization: &audit.OrganizationTrail{Name: fleet.OrganizationTrailName, Bucket: OrgBucketName(o, "org-trail"),
 				KeyARN: "arn:" + env.Partition + ":kms:" + o.HomeRegion + ":" + o.LogArchive + ":" + OrgTrailKeyAlias},
 		})

@@ -210,7 +210,10 @@ var arnInputList = []arnInput{
 	{restype.SNSTopicPolicy, "arn", "sns", []string{"topic"}, true},
 	{restype.SecretsManagerSecretPolicy, "secretArn", "secretsmanager", []string{"Secret"}, true},
 	{restype.ACMCertificateValidation, "certificateArn", "acm", []string{"certificate"}, true},
-	{restype.CloudTrailTrail, "kmsKeyId", "kms", []string{"key"}, true},
+	// CreateTrail's KmsKeyId takes a key or an alias, by name or ARN, and an
+	// organization trail's key may be the log-archive account's
+	// (CloudTrail API reference, CreateTrail).
+	{restype.CloudTrailTrail, "kmsKeyId", "kms", []string{"key", "alias"}, false},
 	{restype.CloudWatchEventTarget, "arn", "sns", []string{"topic"}, true},
 	{restype.CloudWatchEventTarget, "deadLetterConfig.arn", "sqs", []string{"queue"}, true},
 	{restype.CloudWatchLogGroup, "kmsKeyId", "kms", []string{"key"}, true},

@@ -171,6 +171,10 @@ func TestFleetPlanJudgesTheFleet(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, 2+4+2+2*4, res.Stacks)
 	assert.Positive(t, res.Resources)
+	// Every stack kind of the fleet deploys as AWS would take it: no
+	// blocking finding (the input rules judged the security stack's
+	// organization trail, its key alias and its role's path).
+	assert.Zero(t, res.Blocking, "blocking findings: %v", res.First)
 	for _, v := range res.Fleet {
 		assert.NotContains(t, []string{compliance.FleetAccountWideOnce.ID, compliance.FleetOneOrganizationTrail.ID, compliance.FleetNoMemberDetector.ID}, v.Rule,
 			"%s: %s", v.Stack, v.Message)
