@@ -2,6 +2,7 @@ package baseline
 
 import (
 	"fmt"
+	"maps"
 	"reflect"
 	"slices"
 	"strings"
@@ -78,13 +79,7 @@ func statementDiff(want, got iampolicy.Document) []string {
 	}
 	w, g := index(want), index(got)
 	var out []string
-	for _, id := range slices.Sorted(func(yield func(string) bool) {
-		for k := range w {
-			if !yield(k) {
-				return
-			}
-		}
-	}) {
+	for _, id := range slices.Sorted(maps.Keys(w)) {
 		gs, ok := g[id]
 		switch {
 		case !ok:

@@ -615,13 +615,7 @@ func isAnything(d iampolicy.Document) bool {
 
 func flatten(ctx map[string][]string) []string {
 	var out []string
-	for _, k := range slices.Sorted(func(yield func(string) bool) {
-		for k := range ctx {
-			if !yield(k) {
-				return
-			}
-		}
-	}) {
+	for _, k := range slices.Sorted(maps.Keys(ctx)) {
 		if k != "aws:RequestedRegion" {
 			out = append(out, k, ctx[k][0])
 		}

@@ -3,6 +3,7 @@ package stackconfig
 import (
 	"encoding/json"
 	"fmt"
+	"github.com/example/hardening/internal/awsname"
 	"reflect"
 	"slices"
 	"strings"
@@ -161,7 +162,7 @@ func suggest(k string, valid []string) string {
 	lk := strings.ToLower(k)
 	for _, v := range valid {
 		lv := strings.ToLower(v)
-		d := distance(lk, lv)
+		d := awsname.EditDistance(lk, lv)
 		if strings.HasPrefix(lk, lv) || strings.HasPrefix(lv, lk) {
 			d = min(d, 2) // mfaMode for mfa, rotation for rotationDays
 		}
@@ -173,25 +174,4 @@ func suggest(k string, valid []string) string {
 		return ""
 	}
 	return fmt.Sprintf(" (did you mean %s?)", best)
-}
-
-// distance is the Levenshtein distance of a and b.
-func distance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur := make([]int, len(b)+1)
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev = cur
-	}
-	return prev[len(b)]
 }

@@ -1190,3 +1190,34 @@ func TestAStaleBoundaryStopsTheRun(t *testing.T) {
 		require.NoError(t, err)
 	})
 }
+
+// TestBoundaryKeepsOtherStacksSecretValues: a role of the stack holding
+// any policy (what the deploy role may write into it) still reads and
+// writes only its own stack's secret values under the real boundary;
+// another stack's in the same account (a fleet's region stacks) stay out
+// of reach.
+func TestBoundaryKeepsOtherStacksSecretValues(t *testing.T) {
+	m := deployed(t, bootstraps["prod"])
+	b := find(t, m, restype.IAMPolicy, "boundary", func(r mockaws.Resource) bool { return strings.HasSuffix(str(r, "name"), "-boundary") })
+	boundary := mustParse(t, str(b, "policy"))
+	anything := mustParse(t, `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}`)
+	acct := accountOf("prod")
+	secret := func(prefix string) string {
+		return "arn:aws:secretsmanager:us-east-1:" + acct + ":secret:" + prefix + "/app-db-password-AbCdEf"
+	}
+	for _, tc := range []struct {
+		action, resource string
+		allowed          bool
+	}{
+		{"secretsmanager:GetSecretValue", secret("hardening-prod"), true},
+		{"secretsmanager:GetSecretValue", secret("hardening-wl-app001-usw2"), false},
+		{"secretsmanager:PutSecretValue", secret("hardening-staging"), false},
+		{"secretsmanager:DeleteSecret", secret("hardening-staging"), false},
+	} {
+		req := iampolicy.Request{Principal: "arn:aws:iam::" + acct + ":role/hardening-prod/x", Action: tc.action, Resource: tc.resource,
+			Context: map[string][]string{"aws:RequestedRegion": {"us-east-1"}}}
+		ok, why, err := iampolicy.Authorize(req, iampolicy.Policies{Identity: []iampolicy.Document{anything}, Boundary: &boundary})
+		require.NoError(t, err)
+		assert.Equal(t, tc.allowed, ok, "%s on %s: %s", tc.action, tc.resource, why)
+	}
+}

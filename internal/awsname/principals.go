@@ -62,7 +62,7 @@ func ServicePrincipal(p string) error {
 func nearest(s string, names []string) string {
 	best, bestD := "", 3
 	for _, n := range names {
-		if d := editDistance(s, n); d < bestD {
+		if d := EditDistance(s, n); d < bestD {
 			best, bestD = n, d
 		}
 	}
@@ -72,7 +72,9 @@ func nearest(s string, names []string) string {
 	return fmt.Sprintf("; did you mean %s.amazonaws.com?", best)
 }
 
-func editDistance(a, b string) int {
+// EditDistance is the Levenshtein distance of a and b: how the
+// validation finds the name a user probably meant.
+func EditDistance(a, b string) int {
 	prev := make([]int, len(b)+1)
 	for j := range prev {
 		prev[j] = j
