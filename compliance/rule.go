@@ -49,8 +49,14 @@ type Rule struct {
 	// Controls are the public controls it implements ("FSBP ELB.17",
 	// "CIS 3.6", "nag COG2", "CKV_AWS_103"); none for the project's own.
 	Controls []string
+	// Source names the evaluation logic the rule follows: the Security
+	// Hub control page and AWS Config managed rule with the parameters it
+	// assumes, the CIS v3.0.0 audit procedure, or the project's document
+	// for its own rules.
+	Source   string
 	Severity Severity
-	// Description says what passes.
+	// Description says what passes, and which part of a control the plan
+	// cannot decide.
 	Description string
 	Check       func(g *Graph) []Violation
 }
