@@ -16,82 +16,104 @@ import (
 // the provider passes through unchecked and AWS rejects. They are critical,
 // so they block the plan command, the policy pack and CI.
 func deployRules() []Rule {
-	return []Rule{
-		{ID: "deploy-iam-policy-size", Severity: Critical,
-			Description: "Every IAM policy fits its quota (IAM user guide, IAM and AWS STS quotas; white space not counted): a managed policy or boundary 6,144 characters, a role's inline policies together 10,240, a trust policy 2,048.",
-			Check:       policySizes},
-		{ID: "deploy-iam-policy-lint", Severity: Critical,
-			Description: "Every policy document (identity, boundary, trust, key, bucket, topic, queue, secret, endpoint, log resource policy) names actions that exist, condition keys that the conditioned actions' requests carry, and resources of types its actions take, per the AWS Service Authorization Reference (internal/iampolicy/sar); otherwise the statement is silently dead.",
-			Check:       policyLint},
-		{ID: "deploy-ordering", Severity: Critical,
-			Description: "Resources AWS needs first are dependencies of what needs them: the internet gateway and the public route before the load balancer; a function's role policy before the function; the Secrets Manager endpoint before a rotation function in a VPC; the invoke permission and role policy before a rotation; the bucket policy before the trail; certificate validation before an HTTPS listener.",
-			Check:       ordering},
-		{ID: "deploy-aws-names", Severity: Critical,
-			Description: "Every name the stack sets fits what AWS's API models accept (length and pattern of IAM role and policy names, with pulumi-aws's generated suffix where the name is generated; Cognito domain prefixes; WAF metric names; log group names; metric filter patterns (1,024 characters); secret names; KMS aliases; ACM domain names) and S3 bucket prefixes leave room for the generated suffix; the provider checks few of these.",
-			Check:       awsNames},
-		{ID: "deploy-service-access", Severity: Critical,
-			Description: "The key, topic, queue and trail-bucket policies let the AWS services the stack relies on make their requests, with exactly the context keys each service sends (CloudTrail, CloudWatch alarms and EventBridge through SNS, EventBridge dead-lettering), and refuse another account's.",
-			Check:       serviceAccess},
-		{ID: "deploy-endpoint-access", Severity: Critical,
-			Description: "Every VPC endpoint reaches a service the catalogue knows (internal/awsname.VPCEndpoints: IAM prefix and endpoint-policy support from data), carries a custom policy only where the service accepts one, and its policy lets through the requests the workloads and AWS services make through it (ECR's presigned image-layer downloads, the rotation function, ECS's secrets, images and logs) and stops another account's.",
-			Check:       endpointAccess},
-		{ID: "deploy-ec2-description", Severity: Critical,
-			Description: "Security group and rule descriptions use only the characters EC2 accepts (a-z A-Z 0-9, space, ._-:/()#,@[]+=&;{}!$*), at most 255; the provider does not check, so `pulumi up` fails with InvalidParameterValue.",
-			Check: forEachIn([]string{restype.EC2SecurityGroup, restype.VPCSecurityGroupIngressRule, restype.VPCSecurityGroupEgressRule, restype.EC2SecurityGroupRule}, func(r Resource) string {
-				var problems []string
-				if d, ok := r.Get("description").(string); ok {
+	return []Rule{deployIAMPolicySize, deployIAMPolicyLint, deployOrdering, deployAWSNames, deployServiceAccess, deployEndpointAccess, deployEC2Description}
+}
+
+var deployIAMPolicySize = Rule{ID: "deploy-iam-policy-size", Source: "IAM User Guide, IAM and AWS STS quotas (character limits for managed, inline and trust policies)",
+	Severity:    Critical,
+	Description: "Every IAM policy fits its quota (IAM user guide, IAM and AWS STS quotas; white space not counted): a managed policy or boundary 6,144 characters, a role's inline policies together 10,240, a trust policy 2,048.",
+	Check:       policySizes,
+}
+
+var deployIAMPolicyLint = Rule{ID: "deploy-iam-policy-lint", Source: "AWS Service Authorization Reference, pinned in internal/iampolicy/sar (actions, resource types, condition keys per action)",
+	Severity:    Critical,
+	Description: "Every policy document (identity, boundary, trust, key, bucket, topic, queue, secret, endpoint, log resource policy) names actions that exist, condition keys that the conditioned actions' requests carry, and resources of types its actions take, per the AWS Service Authorization Reference (internal/iampolicy/sar); otherwise the statement is silently dead.",
+	Check:       policyLint,
+}
+
+var deployOrdering = Rule{ID: "deploy-ordering", Source: "terraform-provider-aws create paths and the AWS API errors each ordering avoids (cited per entry of orderingRules)",
+	Severity:    Critical,
+	Description: "Resources AWS needs first are dependencies of what needs them: the internet gateway and the public route before the load balancer; a function's role policy before the function; the Secrets Manager endpoint before a rotation function in a VPC; the invoke permission and role policy before a rotation; the bucket policy before the trail; certificate validation before an HTTPS listener.",
+	Check:       ordering,
+}
+
+var deployAWSNames = Rule{ID: "deploy-aws-names", Source: "aws-sdk-go v1.55.8 API models (internal/awsname/models.json): name lengths and patterns",
+	Severity:    Critical,
+	Description: "Every name the stack sets fits what AWS's API models accept (length and pattern of IAM role and policy names, with pulumi-aws's generated suffix where the name is generated; Cognito domain prefixes; WAF metric names; log group names; metric filter patterns (1,024 characters); secret names; KMS aliases; ACM domain names) and S3 bucket prefixes leave room for the generated suffix; the provider checks few of these.",
+	Check:       awsNames,
+}
+
+var deployServiceAccess = Rule{ID: "deploy-service-access", Source: "each service's documented delivery request (CloudTrail, CloudWatch alarms, EventBridge, SNS): principal, action and context keys",
+	Severity:    Critical,
+	Description: "The key, topic, queue and trail-bucket policies let the AWS services the stack relies on make their requests, with exactly the context keys each service sends (CloudTrail, CloudWatch alarms and EventBridge through SNS, EventBridge dead-lettering), and refuse another account's.",
+	Check:       serviceAccess,
+}
+
+var deployEndpointAccess = Rule{ID: "deploy-endpoint-access", Source: "AWS PrivateLink service catalogue (internal/awsname.VPCEndpoints) and each workload's requests through its endpoint",
+	Severity:    Critical,
+	Description: "Every VPC endpoint reaches a service the catalogue knows (internal/awsname.VPCEndpoints: IAM prefix and endpoint-policy support from data), carries a custom policy only where the service accepts one, and its policy lets through the requests the workloads and AWS services make through it (ECR's presigned image-layer downloads, the rotation function, ECS's secrets, images and logs) and stops another account's.",
+	Check:       endpointAccess,
+}
+
+var deployEC2Description = Rule{ID: "deploy-ec2-description", Source: "EC2 API reference, CreateSecurityGroup and AuthorizeSecurityGroupIngress: GroupDescription and rule Description character set and length",
+	Severity:    Critical,
+	Description: "Security group and rule descriptions use only the characters EC2 accepts (a-z A-Z 0-9, space, ._-:/()#,@[]+=&;{}!$*), at most 255; the provider does not check, so `pulumi up` fails with InvalidParameterValue.",
+	Check: forEachIn([]string{restype.EC2SecurityGroup, restype.VPCSecurityGroupIngressRule, restype.VPCSecurityGroupEgressRule, restype.EC2SecurityGroupRule}, func(r Resource) string {
+		var problems []string
+		if d, ok := r.Get("description").(string); ok {
+			if err := awsname.EC2Description(d); err != nil {
+				problems = append(problems, err.Error())
+			}
+		}
+		for _, dir := range []string{"ingress", "egress"} {
+			for i := range r.List(dir) {
+				if d := r.Str(fmt.Sprintf("%s.%d.description", dir, i)); d != "" {
 					if err := awsname.EC2Description(d); err != nil {
-						problems = append(problems, err.Error())
+						problems = append(problems, dir+": "+err.Error())
 					}
 				}
-				for _, dir := range []string{"ingress", "egress"} {
-					for i := range r.List(dir) {
-						if d := r.Str(fmt.Sprintf("%s.%d.description", dir, i)); d != "" {
-							if err := awsname.EC2Description(d); err != nil {
-								problems = append(problems, dir+": "+err.Error())
-							}
-						}
-					}
-				}
-				return strings.Join(problems, "; ")
-			})},
-	}
+			}
+		}
+		return strings.Join(problems, "; ")
+	}),
 }
 
 // driftRules hold a stack to what the nightly drift job checks: a
 // refreshed preview of a stack nobody touched shows no change.
 func driftRules() []Rule {
-	return []Rule{
-		{ID: "drift-refresh-stable", Severity: High,
-			Description: "What the program sets is what a refresh reads back: no input AWS does not keep (a function's kmsKeyArn without environment variables), and no SecretVersion on a secret the rotation function rotates (rotations strip its staging labels, Secrets Manager may then delete it, and the next `pulumi up` would write the retired value back as AWSCURRENT).",
-			Check: func(g *Graph) []Violation {
-				out := forEach(restype.LambdaFunction, func(r Resource) string {
-					// pulumi-aws lambda.Function kmsKeyArn: "If this
-					// configuration is provided when environment variables
-					// are not in use, the AWS Lambda API does not save this
-					// configuration and the provider will show a perpetual
-					// difference".
-					vars, _ := r.Get("environment.variables").(map[string]any)
-					if r.Get("kmsKeyArn") != nil && len(vars) == 0 {
-						return "sets kmsKeyArn without environment variables: Lambda does not save it, so every refresh reads it back empty and every preview adds it again; set it only with environment variables"
-					}
-					return ""
-				})(g)
-				rotations := g.ByType(restype.SecretsManagerSecretRotation)
-				for _, v := range g.ByType(restype.SecretsManagerSecretVersion) {
-					// The version and the rotation both name the secret.
-					if slices.ContainsFunc(rotations, func(rot Resource) bool { return sharesDependency(v, rot, restype.SecretsManagerSecret) }) {
-						// UpdateSecretVersionStage API reference: a version
-						// left without a label "is considered to be
-						// 'deprecated' and can be deleted by Secrets
-						// Manager"; the provider's read then drops it
-						// (terraform-provider-aws secretsmanager/secret_version.go).
-						out = append(out, Violation{URN: v.URN, Message: fmt.Sprintf("%s %s: writes a value of a secret the rotation function rotates: two rotations leave this version without a staging label, Secrets Manager may delete it, a refresh drops it and the next `pulumi up` writes the retired value back as AWSCURRENT; let the first rotation (rotateImmediately) write the first value", shortType(v.Type), v.Name)})
-					}
-				}
-				return out
-			}},
-	}
+	return []Rule{driftRefreshStable}
+}
+
+var driftRefreshStable = Rule{ID: "drift-refresh-stable", Source: "pulumi-aws lambda.Function kmsKeyArn docs; Secrets Manager UpdateSecretVersionStage API reference",
+	Severity:    High,
+	Description: "What the program sets is what a refresh reads back: no input AWS does not keep (a function's kmsKeyArn without environment variables), and no SecretVersion on a secret the rotation function rotates (rotations strip its staging labels, Secrets Manager may then delete it, and the next `pulumi up` would write the retired value back as AWSCURRENT).",
+	Check: func(g *Graph) []Violation {
+		out := forEach(restype.LambdaFunction, func(r Resource) string {
+			// pulumi-aws lambda.Function kmsKeyArn: "If this
+			// configuration is provided when environment variables
+			// are not in use, the AWS Lambda API does not save this
+			// configuration and the provider will show a perpetual
+			// difference".
+			vars, _ := r.Get("environment.variables").(map[string]any)
+			if r.Get("kmsKeyArn") != nil && len(vars) == 0 {
+				return "sets kmsKeyArn without environment variables: Lambda does not save it, so every refresh reads it back empty and every preview adds it again; set it only with environment variables"
+			}
+			return ""
+		})(g)
+		rotations := g.ByType(restype.SecretsManagerSecretRotation)
+		for _, v := range g.ByType(restype.SecretsManagerSecretVersion) {
+			// The version and the rotation both name the secret.
+			if slices.ContainsFunc(rotations, func(rot Resource) bool { return sharesDependency(v, rot, restype.SecretsManagerSecret) }) {
+				// UpdateSecretVersionStage API reference: a version
+				// left without a label "is considered to be
+				// 'deprecated' and can be deleted by Secrets
+				// Manager"; the provider's read then drops it
+				// (terraform-provider-aws secretsmanager/secret_version.go).
+				out = append(out, Violation{URN: v.URN, Message: fmt.Sprintf("%s %s: writes a value of a secret the rotation function rotates: two rotations leave this version without a staging label, Secrets Manager may delete it, a refresh drops it and the next `pulumi up` writes the retired value back as AWSCURRENT; let the first rotation (rotateImmediately) write the first value", shortType(v.Type), v.Name)})
+			}
+		}
+		return out
+	},
 }
 
 // orderingRules are what must exist before a resource of Type is created,

@@ -19,23 +19,37 @@ import (
 // principals, tags, policy grammar). They are critical: AWS refuses what
 // they find at `pulumi up`, or takes it and deploys something else.
 func inputRules() []Rule {
-	return []Rule{
-		{ID: "deploy-input-constraints", Severity: Critical,
-			Description: "Every mapped input (internal/awsname.InputMembers) fits the length, pattern, enum, range and required constraint of the AWS API member that carries it, from the pinned aws-sdk-go models (internal/awsname/models.json); an input not known until apply is reported not judged.",
-			Check:       inputConstraints},
-		{ID: "deploy-arn-inputs", Severity: Critical,
-			Description: "Every ARN-valued input names the stack's partition, the service the field takes, this account where the field must name the stack's own resource, and a resource type the field takes, per the Service Authorization Reference's ARN formats (internal/iampolicy/sar).",
-			Check:       arnInputs},
-		{ID: "deploy-service-principals", Severity: Critical,
-			Description: "Every service principal in a policy document or a Lambda permission names an AWS service: an API model's endpoint prefix or signing name (models.json serviceNames) or a documented principal beyond them (awsname.ServicePrincipalsBeyondModels), in a region of the models when regional.",
-			Check:       servicePrincipals},
-		{ID: "deploy-tags", Severity: Critical,
-			Description: "Every tagged resource's tags fit AWS's tag rules: no aws: prefix, keys of 1 to 128 and values of at most 256 characters of letters, digits, spaces and _.:/=+-@, at most 50 tags (Tagging AWS Resources user guide).",
-			Check:       tagRule},
-		{ID: "deploy-policy-grammar", Severity: Critical,
-			Description: "Every policy document parses as IAM Access Analyzer's policy validation reads it: Version 2012-10-17, statements with Effect Allow or Deny, unique Sids (alphanumeric in identity policies), an Action or NotAction, a Resource that is * or an ARN of the stack's partition (none in a trust policy), a Principal only in resource policies, known condition operators with values of the key's type.",
-			Check:       policyGrammar},
-	}
+	return []Rule{deployInputConstraints, deployARNInputs, deployServicePrincipals, deployTags, deployPolicyGrammar}
+}
+
+var deployInputConstraints = Rule{ID: "deploy-input-constraints", Source: "aws-sdk-go v1.55.8 API models (internal/awsname/models.json), mapped by internal/awsname.InputMembers",
+	Severity:    Critical,
+	Description: "Every mapped input (internal/awsname.InputMembers) fits the length, pattern, enum, range and required constraint of the AWS API member that carries it, from the pinned aws-sdk-go models (internal/awsname/models.json); an input not known until apply is reported not judged.",
+	Check:       inputConstraints,
+}
+
+var deployARNInputs = Rule{ID: "deploy-arn-inputs", Source: "AWS Service Authorization Reference ARN formats (internal/iampolicy/sar)",
+	Severity:    Critical,
+	Description: "Every ARN-valued input names the stack's partition, the service the field takes, this account where the field must name the stack's own resource, and a resource type the field takes, per the Service Authorization Reference's ARN formats (internal/iampolicy/sar).",
+	Check:       arnInputs,
+}
+
+var deployServicePrincipals = Rule{ID: "deploy-service-principals", Source: "aws-sdk-go v1.55.8 API models serviceNames and the endpoint model (internal/awsname)",
+	Severity:    Critical,
+	Description: "Every service principal in a policy document or a Lambda permission names an AWS service: an API model's endpoint prefix or signing name (models.json serviceNames) or a documented principal beyond them (awsname.ServicePrincipalsBeyondModels), in a region of the models when regional.",
+	Check:       servicePrincipals,
+}
+
+var deployTags = Rule{ID: "deploy-tags", Source: "Tagging AWS Resources user guide, tag naming limits and requirements",
+	Severity:    Critical,
+	Description: "Every tagged resource's tags fit AWS's tag rules: no aws: prefix, keys of 1 to 128 and values of at most 256 characters of letters, digits, spaces and _.:/=+-@, at most 50 tags (Tagging AWS Resources user guide).",
+	Check:       tagRule,
+}
+
+var deployPolicyGrammar = Rule{ID: "deploy-policy-grammar", Source: "IAM JSON policy element reference; IAM Access Analyzer policy validation checks",
+	Severity:    Critical,
+	Description: "Every policy document parses as IAM Access Analyzer's policy validation reads it: Version 2012-10-17, statements with Effect Allow or Deny, unique Sids (alphanumeric in identity policies), an Action or NotAction, a Resource that is * or an ARN of the stack's partition (none in a trust policy), a Principal only in resource policies, known condition operators with values of the key's type.",
+	Check:       policyGrammar,
 }
 
 // walk returns the values at a dotted path, through every element of a

@@ -15,20 +15,22 @@ const ReachabilityRule = "ec2-network-flows"
 // groups, network ACLs and routes admit (network/reach), against the flows
 // the network is meant to admit (Graph.Intent).
 func reachRules() []Rule {
-	return []Rule{
-		{ID: ReachabilityRule, Severity: High,
-			Description: "The security groups admit only the intended flows (network.VPCArgs.Intent), and every hop (security groups at both ends, network ACLs for the request and its reply, routes) admits every expected flow.",
-			Check: func(g *Graph) []Violation {
-				if g.Intent == nil {
-					var out []Violation
-					for _, v := range g.ByType(restype.EC2VPC) {
-						out = append(out, Violation{URN: v.URN, NotJudged: true, Message: fmt.Sprintf("%s %s: its flows are not judged: the graph was read without the stack's configuration, which declares the intended flows; go run ./cmd/plan -format reachability judges them", shortType(v.Type), v.Name)})
-					}
-					return out
-				}
-				return reachViolations(g, reach.Analyze(NetworkOf(g), *g.Intent))
-			}},
-	}
+	return []Rule{ec2NetworkFlows}
+}
+
+var ec2NetworkFlows = Rule{ID: ReachabilityRule, Source: "docs/reachability.md: the project's flow analysis (network/reach) against network.VPCArgs.Intent",
+	Severity:    High,
+	Description: "The security groups admit only the intended flows (network.VPCArgs.Intent), and every hop (security groups at both ends, network ACLs for the request and its reply, routes) admits every expected flow.",
+	Check: func(g *Graph) []Violation {
+		if g.Intent == nil {
+			var out []Violation
+			for _, v := range g.ByType(restype.EC2VPC) {
+				out = append(out, Violation{URN: v.URN, NotJudged: true, Message: fmt.Sprintf("%s %s: its flows are not judged: the graph was read without the stack's configuration, which declares the intended flows; go run ./cmd/plan -format reachability judges them", shortType(v.Type), v.Name)})
+			}
+			return out
+		}
+		return reachViolations(g, reach.Analyze(NetworkOf(g), *g.Intent))
+	},
 }
 
 // reachViolations are a reachability result's findings, one per resource
