@@ -551,8 +551,16 @@ func projectRules() []Rule {
 						if !isNamed && !contains(secretInputs[r.Type], k) {
 							continue
 						}
-						if s, ok := v.(string); ok && s != "" {
-							out = append(out, Violation{URN: r.URN, Message: fmt.Sprintf("%s %s: input %s is in plain text in the state and the plan; wrap it with pulumi.ToSecret", shortType(r.Type), r.Name, k)})
+						switch x := v.(type) {
+						case string:
+							if x != "" {
+								out = append(out, Violation{URN: r.URN, Message: fmt.Sprintf("%s %s: input %s is in plain text in the state and the plan; wrap it with pulumi.ToSecret", shortType(r.Type), r.Name, k)})
+							}
+						case Unknown:
+							// A preview knows whether a value not computed
+							// yet is secret (it renders one as [secret]):
+							// this one will be stored in plain text.
+							out = append(out, Violation{URN: r.URN, Message: fmt.Sprintf("%s %s: input %s is computed at deployment from an output not marked secret, so its value lands in plain text in the state; wrap it with pulumi.ToSecret", shortType(r.Type), r.Name, k)})
 						}
 					}
 				}

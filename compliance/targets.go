@@ -14,26 +14,30 @@ import (
 // otherwise the targets stay unhealthy and nothing is served, which
 // neither the provider nor AWS says at deployment.
 func targetPortsOpen(g *Graph) []Violation {
-	var lbGroups []string
+	// Groups are named by the resource they are (g.refs), so that a first
+	// preview, where every group id is computed, is judged too.
 	unknown := false
+	groups := func(r Resource, input string) []string {
+		ref := g.refs(r, input, restype.EC2SecurityGroup)
+		unknown = unknown || ref.unknown
+		return append(slices.Clone(ref.urns), ref.external...)
+	}
+	var lbGroups []string
 	for _, lb := range g.ByType(restype.LBLoadBalancer) {
-		unknown = unknown || lb.Unknown("securityGroups")
-		for _, sg := range lb.List("securityGroups") {
-			if s, ok := sg.(string); ok {
-				lbGroups = append(lbGroups, s)
-			} else {
-				unknown = true
+		lbGroups = append(lbGroups, groups(lb, "securityGroups")...)
+	}
+	groupOf := map[string][]string{}
+	for _, typ := range []string{restype.VPCSecurityGroupEgressRule, restype.VPCSecurityGroupIngressRule} {
+		for _, r := range g.ByType(typ) {
+			groupOf[r.URN] = groups(r, "securityGroupId")
+			if typ == restype.VPCSecurityGroupIngressRule && r.Get("referencedSecurityGroupId") != nil {
+				groupOf[r.URN+"#from"] = groups(r, "referencedSecurityGroupId")
 			}
 		}
 	}
-	for _, typ := range []string{restype.VPCSecurityGroupEgressRule, restype.VPCSecurityGroupIngressRule} {
-		for _, r := range g.ByType(typ) {
-			unknown = unknown || r.Unknown("securityGroupId") || r.Unknown("referencedSecurityGroupId")
-		}
-	}
 	if unknown {
-		// The groups' ids are computed: which rule belongs to the load
-		// balancer's groups is not known until apply.
+		// Which rule belongs to the load balancer's groups is not known
+		// until apply.
 		var out []Violation
 		for _, tg := range g.ByType(restype.LBTargetGroup) {
 			out = append(out, notJudged(tg))
@@ -42,6 +46,9 @@ func targetPortsOpen(g *Graph) []Violation {
 	}
 	if len(lbGroups) == 0 {
 		return nil
+	}
+	ofLB := func(gs []string) bool {
+		return slices.ContainsFunc(gs, func(s string) bool { return slices.Contains(lbGroups, s) })
 	}
 	opens := func(r Resource, port int) bool {
 		from, ok1 := r.Num("fromPort")
@@ -61,10 +68,10 @@ func targetPortsOpen(g *Graph) []Violation {
 		for _, port := range ports {
 			var out, in bool
 			for _, e := range g.ByType(restype.VPCSecurityGroupEgressRule) {
-				out = out || slices.Contains(lbGroups, e.Str("securityGroupId")) && opens(e, port)
+				out = out || ofLB(groupOf[e.URN]) && opens(e, port)
 			}
 			for _, i := range g.ByType(restype.VPCSecurityGroupIngressRule) {
-				in = in || slices.Contains(lbGroups, i.Str("referencedSecurityGroupId")) && opens(i, port)
+				in = in || ofLB(groupOf[i.URN+"#from"]) && opens(i, port)
 			}
 			switch {
 			case !out:
