@@ -115,7 +115,7 @@ var acmRenewal = Rule{ID: "acm-renewal", Controls: []string{"FSBP ACM.1"}, Sever
 					return ""
 				}
 				if m := r.Str("validationMethod"); m != "DNS" {
-					return fmt.Sprintf("is validated by %q, which ACM cannot renew unattended; use DNS validation", m)
+					return fmt.Sprintf("is validated by %s, which ACM cannot renew unattended; use DNS validation", m)
 				}
 				return ""
 			}

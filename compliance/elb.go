@@ -15,6 +15,13 @@ func elbRules() []Rule {
 		elbAccessLogs, elbDeletionProtection, elbDesyncMitigation, elbMultiAZ, elbWAF, elbTargetHTTPS, elbTargetPortOpen}
 }
 
+// untracked is r without the record of its unknown reads: a reference
+// that is computed but resolved by its property dependencies is known.
+func untracked(r Resource) Resource {
+	r.unknown = nil
+	return r
+}
+
 // lbType is a load balancer's type: "application" (the default),
 // "network" or "gateway".
 func lbType(r Resource) string {
@@ -29,7 +36,7 @@ func isALB(r Resource) bool { return lbType(r) == "application" }
 // listenerLB is the load balancer a listener belongs to (loadBalancerArn;
 // a load balancer's id is its ARN), and whether the plan holds it.
 func listenerLB(g *Graph, l Resource) (Resource, bool) {
-	ref := g.refs(l, "loadBalancerArn", restype.LBLoadBalancer)
+	ref := g.refs(untracked(l), "loadBalancerArn", restype.LBLoadBalancer)
 	if ref.unknown {
 		l.sawUnknown()
 	}
@@ -272,7 +279,7 @@ func lbSubnets(g *Graph, r Resource) (inPlan []string, outside int) {
 	if len(r.List("subnetMappings")) > 0 {
 		var ids []any
 		for i := range r.List("subnetMappings") {
-			ids = append(ids, r.Get(fmt.Sprintf("subnetMappings.%d.subnetId", i)))
+			ids = append(ids, untracked(r).Get(fmt.Sprintf("subnetMappings.%d.subnetId", i)))
 		}
 		r.Inputs = cloneWith(r.Inputs, "subnets", ids)
 		if deps, ok := r.PropertyDependencies["subnetMappings"]; ok {
@@ -284,7 +291,7 @@ func lbSubnets(g *Graph, r Resource) (inPlan []string, outside int) {
 			r.PropertyDependencies = pd
 		}
 	}
-	ref := g.refs(r, "subnets", restype.EC2Subnet)
+	ref := g.refs(untracked(r), "subnets", restype.EC2Subnet)
 	if ref.unknown {
 		r.sawUnknown()
 	}
@@ -300,11 +307,11 @@ var elbMultiAZ = Rule{ID: "elb-multi-az", Controls: []string{"FSBP ELB.13"}, Sev
 	Description: "Load balancers span at least two Availability Zones: their subnets (subnets or subnetMappings) counted by zone, not by number. Not judged while a subnet or its zone is computed at deployment.",
 	Check: func(g *Graph) []Violation {
 		return forEach(restype.LBLoadBalancer, func(r Resource) string {
-			urns, outside := lbSubnets(g, r)
-			n := len(urns) + outside
+			n := len(r.List("subnets")) + len(r.List("subnetMappings"))
 			if n < 2 {
 				return fmt.Sprintf("is in %d subnet(s); give it subnets in two or more Availability Zones", n)
 			}
+			urns, outside := lbSubnets(g, r)
 			var zones []string
 			for _, s := range g.ByType(restype.EC2Subnet) {
 				if !slices.Contains(urns, s.URN) {
@@ -342,11 +349,20 @@ var elbWAF = Rule{ID: "elb-waf", Controls: []string{"SecurityHub ELB.16", "CKV2_
 			}
 			unknown := false
 			for _, a := range g.ByType(restype.WAFv2WebACLAssociation) {
-				ref := g.refs(a, "resourceArn", restype.LBLoadBalancer)
-				if slices.Contains(ref.urns, lb.URN) {
-					return "", nil
+				if _, byProperty := a.PropertyDependencies["resourceArn"]; !byProperty {
+					// An older preview: the association's dependencies name it.
+					if slices.Contains(a.Dependencies, lb.URN) {
+						return "", nil
+					}
+					unknown = unknown || a.Unknown("resourceArn")
+					continue
 				}
-				unknown = unknown || ref.unknown
+				// The load balancer's ARN is its id, and its arn output.
+				if ref := g.outputRefs(a, "resourceArn", restype.LBLoadBalancer); slices.Contains(ref.urns, lb.URN) {
+					return "", nil
+				} else if ref.unknown {
+					unknown = true
+				}
 			}
 			if unknown {
 				lb.sawUnknown()

@@ -600,8 +600,18 @@ var ruleCases = []struct {
 		return set(t, g, restype.CognitoUserPool, "", "mfaConfiguration", "OPTIONAL")
 	}, `has MFA "OPTIONAL"`},
 	{"cognito-password-policy", func(t *testing.T, g *compliance.Graph) string {
+		return set(t, g, restype.CognitoUserPool, "", "passwordPolicy.minimumLength", 6.0)
+	}, "accepts passwords of 6 characters"},
+	{"cognito-password-policy", func(t *testing.T, g *compliance.Graph) string {
+		return set(t, g, restype.CognitoUserPool, "", "passwordPolicy.requireLowercase", false)
+	}, "does not require lowercase"},
+	{"cognito-password-policy", func(t *testing.T, g *compliance.Graph) string {
+		return set(t, g, restype.CognitoUserPool, "", "passwordPolicy.temporaryPasswordValidityDays", 30.0)
+	}, "keeps temporary passwords valid for 30 days"},
+	// Cognito.3 passes 8 characters; the stack asks 14.
+	{"cognito-password-length", func(t *testing.T, g *compliance.Graph) string {
 		return set(t, g, restype.CognitoUserPool, "", "passwordPolicy.minimumLength", 8.0)
-	}, "accepts passwords of 8 characters"},
+	}, "accepts passwords of 8 characters; require 14"},
 	{"cognito-deletion-protection", func(t *testing.T, g *compliance.Graph) string {
 		return set(t, g, restype.CognitoUserPool, "", "deletionProtection", "INACTIVE")
 	}, "set deletionProtection ACTIVE"},
@@ -710,7 +720,7 @@ var ruleCases = []struct {
 	{"ec2-vpc-flow-logs", func(t *testing.T, g *compliance.Graph) string {
 		set(t, g, restype.EC2FlowLog, "", "trafficType", "ACCEPT")
 		return set(t, g, restype.EC2VPC, "", "cidrBlock", "10.30.0.0/16")
-	}, "has no flow log of its rejected traffic"},
+	}, "logs only accepted traffic"},
 	{"s3-tls-only", func(t *testing.T, g *compliance.Graph) string {
 		set(t, g, restype.S3BucketPolicy, "-trail", "policy", policyJSON(`{"Sid":"DenyInsecureTransport","Effect":"Deny","Principal":"*","Action":"s3:GetObject","Resource":"*","Condition":{"Bool":{"aws:SecureTransport":"false"}}}`))
 		return set(t, g, restype.S3BucketV2, "-trail", "forceDestroy", false)
@@ -1016,7 +1026,7 @@ func withEveryEndpoint(t *testing.T, g *compliance.Graph) {
 	for _, svc := range []string{"ec2", "ssm", "ssm-contacts", "ssm-incidents"} {
 		ep := kms
 		ep.Name, ep.URN = strings.TrimSuffix(kms.Name, "kms")+svc, strings.TrimSuffix(kms.URN, "kms")+svc
-		ep.Inputs = map[string]any{"serviceName": "com.amazonaws.us-east-1." + svc, "vpcEndpointType": "Interface"}
+		ep.Inputs = map[string]any{"serviceName": "com.amazonaws.us-east-1." + svc, "vpcEndpointType": "Interface", "vpcId": kms.Inputs["vpcId"]}
 		g.Resources = append(g.Resources, ep)
 	}
 }
