@@ -17,12 +17,15 @@ func listener(name string, protocol any, action map[string]any, kv ...any) Resou
 }
 
 var (
-	forward        = map[string]any{"type": "forward", "targetGroupArn": "arn:tg"}
-	redirectHTTPS  = map[string]any{"type": "redirect", "redirect": map[string]any{"protocol": "HTTPS", "port": "443", "statusCode": "HTTP_301"}}
-	redirectKeeps  = map[string]any{"type": "redirect", "redirect": map[string]any{"port": "8080", "statusCode": "HTTP_301"}}
-	fixedResponse  = map[string]any{"type": "fixed-response", "fixedResponse": map[string]any{"contentType": "text/plain", "statusCode": "404"}}
-	networkLB      = res(restype.LBLoadBalancer, "nlb", map[string]any{"loadBalancerType": "network"})
-	onNLB          = func(r Resource) Resource { r.Inputs["loadBalancerArn"] = Unknown{}; return withRefs(r, "loadBalancerArn", "nlb") }
+	forward       = map[string]any{"type": "forward", "targetGroupArn": "arn:tg"}
+	redirectHTTPS = map[string]any{"type": "redirect", "redirect": map[string]any{"protocol": "HTTPS", "port": "443", "statusCode": "HTTP_301"}}
+	redirectKeeps = map[string]any{"type": "redirect", "redirect": map[string]any{"port": "8080", "statusCode": "HTTP_301"}}
+	fixedResponse = map[string]any{"type": "fixed-response", "fixedResponse": map[string]any{"contentType": "text/plain", "statusCode": "404"}}
+	networkLB     = res(restype.LBLoadBalancer, "nlb", map[string]any{"loadBalancerType": "network"})
+	onNLB         = func(r Resource) Resource {
+		r.Inputs["loadBalancerArn"] = Unknown{}
+		return withRefs(r, "loadBalancerArn", "nlb")
+	}
 	defaultsUnknow = map[string]any{"port": 80.0, "protocol": "HTTP", "defaultActions": Unknown{}}
 )
 

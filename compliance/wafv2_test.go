@@ -37,7 +37,12 @@ func TestWAFLogging(t *testing.T) {
 	}
 	runCases(t, ruleByID(t, "waf-logging"), cases(
 		both("no logging", graphOf(acl), fail, "SecurityHub WAF.11", "CKV2_AWS_31"),
-		both("another web ACL's logging", graphOf(acl, other, logs("other"), func() Resource { l := logs("acl"); l.Name, l.URN = "logs-x", "urn:logs-x"; l.PropertyDependencies = map[string][]string{"resourceArn": {"urn:other"}}; return l }()), fail, "SecurityHub WAF.11"),
+		both("another web ACL's logging", graphOf(acl, other, logs("other"), func() Resource {
+			l := logs("acl")
+			l.Name, l.URN = "logs-x", "urn:logs-x"
+			l.PropertyDependencies = map[string][]string{"resourceArn": {"urn:other"}}
+			return l
+		}()), fail, "SecurityHub WAF.11"),
 		both("logged", graphOf(acl, logs("acl")), pass, "SecurityHub WAF.11", "CKV2_AWS_31"),
 		both("an older preview: by dependency", graphOf(acl, res(restype.WAFv2WebACLLoggingConfiguration, "logs", map[string]any{"resourceArn": Unknown{}}, "acl")), pass, "CKV2_AWS_31"),
 		both("the logged resource computed", graphOf(acl, res(restype.WAFv2WebACLLoggingConfiguration, "logs", map[string]any{"resourceArn": Unknown{}})), unjudged, "SecurityHub WAF.11", "CKV2_AWS_31"),
