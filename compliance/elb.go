@@ -327,7 +327,7 @@ var elbMultiAZ = Rule{ID: "elb-multi-az", Controls: []string{"FSBP ELB.13"}, Sev
 					zones = append(zones, z)
 				}
 			}
-			if len(zones)+outside < 2 {
+			if len(zones) == 1 && outside == 0 {
 				return fmt.Sprintf("has all %d subnets in %s; give it subnets in two or more Availability Zones", n, zones[0])
 			}
 			return ""

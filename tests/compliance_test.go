@@ -608,6 +608,40 @@ var ruleCases = []struct {
 	{"cognito-password-policy", func(t *testing.T, g *compliance.Graph) string {
 		return set(t, g, restype.CognitoUserPool, "", "passwordPolicy.temporaryPasswordValidityDays", 30.0)
 	}, "keeps temporary passwords valid for 30 days"},
+	// Forms of the network and load balancer controls the first cases did
+	// not reach.
+	{"ec2-nacl-admin-ports", func(t *testing.T, g *compliance.Graph) string {
+		drop(g, restype.EC2DefaultNetworkACL, "")
+		return urnOf(t, g, restype.EC2VPC, "")
+	}, "leaves its default network ACL as EC2 creates it"},
+	{"ec2-default-sg-closed", func(t *testing.T, g *compliance.Graph) string {
+		dsg := findResource(t, g, restype.EC2DefaultSecurityGroup, "")
+		plant(t, g, restype.VPCSecurityGroupIngressRule, "-app-from-lb", "-default-in", map[string]any{"securityGroupId": dsg.ID})
+		return dsg.URN
+	}, "allows traffic through vpc.SecurityGroupIngressRule"},
+	{"ec2-sg-open-ports", func(t *testing.T, g *compliance.Graph) string {
+		set(t, g, restype.VPCSecurityGroupIngressRule, "-lb-in-443-0", "ipProtocol", "udp")
+		return set(t, g, restype.VPCSecurityGroupIngressRule, "-lb-in-443-0", "fromPort", 443.0)
+	}, "only TCP 80 and 443 may be open to the internet"},
+	{"elb-waf", func(t *testing.T, g *compliance.Graph) string {
+		drop(g, restype.WAFv2WebACLAssociation, "")
+		return set(t, g, restype.LBLoadBalancer, "-alb", "internal", true)
+	}, "has no web ACL"},
+	{"elb-tls-policy", func(t *testing.T, g *compliance.Graph) string {
+		return set(t, g, restype.LBListener, "-https", "sslPolicy", "ELBSecurityPolicy-TLS13-1-2-2021-06")
+	}, "is not one ELB.17 accepts"},
+	{"elb-target-https", func(t *testing.T, g *compliance.Graph) string {
+		return set(t, g, restype.LBTargetGroup, "-app", "healthCheck.protocol", nil)
+	}, `(health check "HTTP")`},
+	{"cognito-mfa", func(t *testing.T, g *compliance.Graph) string {
+		return set(t, g, restype.CognitoUserPool, "", "mfaConfiguration", "OPTIONAL")
+	}, `has MFA "OPTIONAL"`},
+	{"waf-rules-have-actions", func(t *testing.T, g *compliance.Graph) string {
+		return set(t, g, restype.WAFv2WebACL, "", "rules", []any{})
+	}, "has no rules"},
+	{"acm-renewal", func(t *testing.T, g *compliance.Graph) string {
+		return set(t, g, restype.ACMCertificate, "-cert", "validationMethod", nil)
+	}, "which ACM cannot renew unattended"},
 	// Cognito.3 passes 8 characters; the stack asks 14.
 	{"cognito-password-length", func(t *testing.T, g *compliance.Graph) string {
 		return set(t, g, restype.CognitoUserPool, "", "passwordPolicy.minimumLength", 8.0)
