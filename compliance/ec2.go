@@ -12,7 +12,7 @@ import (
 // flow logs; endpointRules (below) the VPCs' interface endpoints.
 func networkRules() []Rule {
 	return []Rule{ec2NACLInUse, ec2SGNoOpenEgress, ec2NACLNoAllPorts, ec2DefaultSGClosed, ec2VPCFlowLogs,
-		ec2SubnetNoPublicIP, ec2SGAdminPorts, ec2SGOpenPorts, ec2SGRuleDescriptions, ec2NACLAdminPorts}
+		ec2SubnetNoPublicIP, ec2SGAdminPorts, ec2SGOpenPorts, ec2SGRuleDescriptions, ec2NACLAdminPorts, ec2PeeringRoutes}
 }
 
 // worldCIDR reports whether an input CIDR is the whole IPv4 or IPv6
@@ -502,6 +502,37 @@ var ec2NACLAdminPorts = Rule{ID: "ec2-nacl-admin-ports", Controls: []string{"FSB
 		})(g)
 		return append(out, withDependent(restype.EC2VPC, restype.EC2DefaultNetworkACL, "leaves its default network ACL as EC2 creates it (allow all traffic from 0.0.0.0/0); adopt it with ec2.DefaultNetworkAcl and no entries")(g)...)
 	}}
+
+// ec2PeeringRoutes follows CIS 5.5's audit ("Ensure routing tables for VPC
+// peering are least access", a manual review of whether peered VPCs'
+// routes cover more than the peering needs): a route to a peering
+// connection (ec2.Route or a route table's inline routes) for the whole
+// IPv4 or IPv6 internet is never least access. Narrower ranges are the
+// review's.
+var ec2PeeringRoutes = Rule{ID: "ec2-peering-routes", Controls: []string{"CIS 5.5"}, Severity: Medium,
+	Source:      "CIS AWS Foundations v3.0.0 5.5 audit (manual)",
+	Description: "No route to a VPC peering connection sends the whole internet (0.0.0.0/0 or ::/0) through it; whether each narrower peered range is needed is a manual review. Not judged while a peering route's destination is computed at deployment.",
+	Check: forEachIn([]string{restype.EC2Route, restype.EC2RouteTable}, func(r Resource) string {
+		route := func(prefix, v4, v6 string) string {
+			for _, k := range []string{v4, v6} {
+				// The destination first: a narrower one passes whatever
+				// the target.
+				if d := r.Str(prefix + k); worldCIDR(d) && r.Str(prefix+"vpcPeeringConnectionId") != "" {
+					return fmt.Sprintf("routes %s to a peering connection; route only the peer's ranges the peering needs", d)
+				}
+			}
+			return ""
+		}
+		if r.Type == restype.EC2Route {
+			return route("", "destinationCidrBlock", "destinationIpv6CidrBlock")
+		}
+		for i := range r.List("routes") {
+			if msg := route(fmt.Sprintf("routes.%d.", i), "cidrBlock", "ipv6CidrBlock"); msg != "" {
+				return msg
+			}
+		}
+		return ""
+	})}
 
 // endpointControls are the FSBP controls that ask each VPC for an
 // interface endpoint of one service (Security Hub EC2.10 and EC2.55-60,

@@ -268,3 +268,21 @@ func TestEC2Endpoints(t *testing.T) {
 		})
 	}
 }
+
+func TestEC2PeeringRoutes(t *testing.T) {
+	const c = "CIS 5.5"
+	route := func(dest, peering any) *Graph {
+		return graphOf(res(restype.EC2Route, "r", map[string]any{"routeTableId": "rtb-1", "destinationCidrBlock": dest, "vpcPeeringConnectionId": peering}))
+	}
+	table := func(routes ...any) *Graph {
+		return graphOf(res(restype.EC2RouteTable, "rt", map[string]any{"vpcId": "vpc-1", "routes": routes}))
+	}
+	runCases(t, ruleByID(t, "ec2-peering-routes"), []ruleCase{
+		{"the internet through a peering", c, route("0.0.0.0/0", "pcx-1"), fail},
+		{"IPv6 inline", c, table(map[string]any{"ipv6CidrBlock": "::/0", "vpcPeeringConnectionId": "pcx-1"}), fail},
+		{"the peer's range", c, route("10.1.0.0/16", "pcx-1"), pass},
+		{"the internet through a NAT gateway", c, table(map[string]any{"cidrBlock": "0.0.0.0/0", "natGatewayId": "nat-1"}), pass},
+		{"a peering computed", c, route("0.0.0.0/0", Unknown{}), unjudged},
+		{"a destination computed", c, route(Unknown{}, "pcx-1"), unjudged},
+	})
+}

@@ -642,6 +642,10 @@ var ruleCases = []struct {
 	{"acm-renewal", func(t *testing.T, g *compliance.Graph) string {
 		return set(t, g, restype.ACMCertificate, "-cert", "validationMethod", nil)
 	}, "which ACM cannot renew unattended"},
+	// CIS 5.5: the internet sent through a peering connection.
+	{"ec2-peering-routes", func(t *testing.T, g *compliance.Graph) string {
+		return plant(t, g, restype.EC2Route, "-public-internet", "-peer", map[string]any{"gatewayId": nil, "vpcPeeringConnectionId": "pcx-0123456789abcdef0"})
+	}, "routes 0.0.0.0/0 to a peering connection"},
 	// Cognito.3 passes 8 characters; the stack asks 14.
 	{"cognito-password-length", func(t *testing.T, g *compliance.Graph) string {
 		return set(t, g, restype.CognitoUserPool, "", "passwordPolicy.minimumLength", 8.0)
