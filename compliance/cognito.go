@@ -83,7 +83,7 @@ var cognitoMFA = Rule{ID: "cognito-mfa", Controls: []string{"SecurityHub Cognito
 
 // cognitoPasswordPolicy follows Security Hub Cognito.3 ("Password policies
 // for Cognito user pools should have strong configurations", Config rule
-// cognito-userpool-password-policy-check at Security Hub's defaults:
+// cognito-user-pool-password-policy-check at Security Hub's defaults:
 // minimum length 8, lowercase, uppercase, numbers and symbols required,
 // temporary passwords valid at most 7 days) and cdk-nag COG1 (length 8,
 // uppercase, numbers and symbols). A pool without a passwordPolicy gets
@@ -91,7 +91,7 @@ var cognitoMFA = Rule{ID: "cognito-mfa", Controls: []string{"SecurityHub Cognito
 // unset requirement is false, an unset length 8 and an unset validity 7
 // days. The project's 14 characters are cognito-password-length's.
 var cognitoPasswordPolicy = Rule{ID: "cognito-password-policy", Controls: []string{"FSBP Cognito.3", "nag COG1"}, Severity: Medium,
-	Source:      "Security Hub Cognito.3 (its default parameters); AWS Config cognito-userpool-password-policy-check; cdk-nag COG1",
+	Source:      "Security Hub Cognito.3 (its default parameters); AWS Config cognito-user-pool-password-policy-check; cdk-nag COG1",
 	Description: "Passwords have 8 or more characters and require lowercase (Cognito.3), uppercase, numbers and symbols; temporary passwords expire within 7 days (Cognito.3). Not judged while the policy is computed at deployment.",
 	Check: judgedEach([]string{restype.CognitoUserPool}, func(r Resource) (string, []string) {
 		if r.Get("passwordPolicy") == nil {
