@@ -67,7 +67,8 @@ func (o openIngress) ipv6() bool { return strings.Contains(o.cidr, ":") }
 // worldIngress returns the internet-open ingress of a resource in every
 // form the plan can express it: a vpc.SecurityGroupIngressRule (cidrIpv4,
 // cidrIpv6), an ec2.SecurityGroupRule of type ingress (cidrBlocks,
-// ipv6CidrBlocks) and the inline ingress blocks of an ec2.SecurityGroup.
+// ipv6CidrBlocks) and the inline ingress blocks of an ec2.SecurityGroup or
+// an adopted ec2.DefaultSecurityGroup.
 // The protocol and ports are read only for entries open to the internet,
 // so that a value computed elsewhere leaves the rest judged.
 func worldIngress(r Resource) []openIngress {
@@ -107,7 +108,7 @@ func worldIngress(r Resource) []openIngress {
 			return nil
 		}
 		return entry("")
-	case restype.EC2SecurityGroup:
+	case restype.EC2SecurityGroup, restype.EC2DefaultSecurityGroup:
 		var out []openIngress
 		for i := range r.List("ingress") {
 			out = append(out, entry(fmt.Sprintf("ingress.%d.", i))...)
@@ -118,7 +119,7 @@ func worldIngress(r Resource) []openIngress {
 }
 
 // sgIngressTypes are the types that carry security group ingress.
-var sgIngressTypes = []string{restype.VPCSecurityGroupIngressRule, restype.EC2SecurityGroupRule, restype.EC2SecurityGroup}
+var sgIngressTypes = []string{restype.VPCSecurityGroupIngressRule, restype.EC2SecurityGroupRule, restype.EC2SecurityGroup, restype.EC2DefaultSecurityGroup}
 
 // naclIngress is one inline or separate NACL ingress entry that allows.
 type naclIngress struct {
@@ -217,7 +218,7 @@ var ec2NACLInUse = Rule{ID: "ec2-nacl-in-use", Controls: []string{"FSBP EC2.16"}
 // protocol to the whole internet, in any form.
 var ec2SGNoOpenEgress = Rule{ID: "ec2-sg-no-open-egress", Controls: []string{"CKV_AWS_382"}, Severity: Medium,
 	Source:      "Checkov CKV_AWS_382",
-	Description: "No security group allows every protocol and port out to the whole internet (0.0.0.0/0 or ::/0), in a separate rule or inline. Not judged while a rule's protocol or destination is computed at deployment.",
+	Description: "No security group allows every protocol and port out to the whole internet (0.0.0.0/0 or ::/0), in a separate rule or inline (the default group's too). Not judged while a rule's protocol or destination is computed at deployment.",
 	Check: func(g *Graph) []Violation {
 		open := func(r Resource, prefix string) string {
 			if ipProtocol(r.Str(prefix+"ipProtocol")+r.Str(prefix+"protocol")) != "all" {
@@ -243,7 +244,7 @@ var ec2SGNoOpenEgress = Rule{ID: "ec2-sg-no-open-egress", Controls: []string{"CK
 			}
 			return open(r, "")
 		})(g)...)
-		out = append(out, forEach(restype.EC2SecurityGroup, func(r Resource) string {
+		out = append(out, forEachIn([]string{restype.EC2SecurityGroup, restype.EC2DefaultSecurityGroup}, func(r Resource) string {
 			for i := range r.List("egress") {
 				if msg := open(r, fmt.Sprintf("egress.%d.", i)); msg != "" {
 					return msg
@@ -375,7 +376,7 @@ var ec2SubnetNoPublicIP = Rule{ID: "ec2-subnet-no-public-ip", Controls: []string
 // the controls of the address families it admits.
 var ec2SGAdminPorts = Rule{ID: "ec2-sg-admin-ports", Controls: []string{"SecurityHub EC2.53", "SecurityHub EC2.54", "CIS 5.2", "CIS 5.3"}, Severity: Critical,
 	Source:      "Security Hub EC2.53 and EC2.54; AWS Config vpc-sg-port-restriction-check (restrictPorts 22,3389, protocolType ALL, ipType IPv4 / IPv6); CIS AWS Foundations v3.0.0 5.2 and 5.3 audits",
-	Description: "No security group admits the internet to SSH or RDP (22, 3389) over TCP, UDP or every protocol, by a range that includes them too: 0.0.0.0/0 fails EC2.53 and CIS 5.2, ::/0 EC2.54 and CIS 5.3; separate or inline rules. Not judged while a rule's source, protocol or ports are computed at deployment.",
+	Description: "No security group admits the internet to SSH or RDP (22, 3389) over TCP, UDP or every protocol, by a range that includes them too: 0.0.0.0/0 fails EC2.53 and CIS 5.2, ::/0 EC2.54 and CIS 5.3; separate or inline rules, the default group's included. Not judged while a rule's source, protocol or ports are computed at deployment.",
 	Check: judgedEach(sgIngressTypes, func(r Resource) (string, []string) {
 		var msg string
 		var controls []string

@@ -51,6 +51,8 @@ func TestEC2SGAdminPorts(t *testing.T) {
 			"type": "ingress", "protocol": "-1", "fromPort": 0.0, "toPort": 0.0, "ipv6CidrBlocks": []any{"::/0"}})), fail, v6a, v6b),
 		both("inline ingress", g(res(restype.EC2SecurityGroup, "sg", map[string]any{"ingress": []any{
 			map[string]any{"protocol": "tcp", "fromPort": 22.0, "toPort": 22.0, "cidrBlocks": []any{"10.0.0.0/8", "0.0.0.0/0"}}}})), fail, v4a, v4b),
+		both("the default group's inline ingress", g(res(restype.EC2DefaultSecurityGroup, "dsg", map[string]any{"ingress": []any{
+			map[string]any{"protocol": "tcp", "fromPort": 3389.0, "toPort": 3389.0, "cidrBlocks": []any{"0.0.0.0/0"}}}})), fail, v4a, v4b),
 		both("ICMP from the internet", g(sgIn("r", "icmp", 3, 4, "0.0.0.0/0")), pass, v4a),
 		both("SSH from the VPC", g(sgIn("r", "tcp", 22, 22, "10.0.0.0/16")), pass, v4a, v4b),
 		both("SSH egress", g(res(restype.EC2SecurityGroupRule, "r", map[string]any{
@@ -170,6 +172,8 @@ func TestEC2SGNoOpenEgress(t *testing.T) {
 		{"inline, to ::/0", c, graphOf(res(restype.EC2SecurityGroup, "sg", map[string]any{"egress": []any{
 			map[string]any{"protocol": "-1", "fromPort": 0.0, "toPort": 0.0, "ipv6CidrBlocks": []any{"::/0"}}}})), fail},
 		{"ec2.SecurityGroupRule egress", c, graphOf(res(restype.EC2SecurityGroupRule, "r", map[string]any{"type": "egress", "protocol": "all", "cidrBlocks": []any{"0.0.0.0/0"}})), fail},
+		{"the default group's inline egress", c, graphOf(res(restype.EC2DefaultSecurityGroup, "dsg", map[string]any{"egress": []any{
+			map[string]any{"protocol": "-1", "fromPort": 0.0, "toPort": 0.0, "cidrBlocks": []any{"0.0.0.0/0"}}}})), fail},
 		{"HTTPS to the internet", c, out("tcp", "0.0.0.0/0"), pass},
 		{"everything to the VPC", c, out("-1", "10.0.0.0/16"), pass},
 		{"destination computed", c, out("-1", Unknown{}), unjudged},
