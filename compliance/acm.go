@@ -114,7 +114,10 @@ var acmRenewal = Rule{ID: "acm-renewal", Controls: []string{"FSBP ACM.1"}, Sever
 				if r.Str("certificateAuthorityArn") != "" {
 					return ""
 				}
-				if m := r.Str("validationMethod"); m != "DNS" {
+				switch m := r.Str("validationMethod"); {
+				case m == "":
+					return "names no validation method, so ACM cannot renew it unattended; use DNS validation"
+				case m != "DNS":
 					return fmt.Sprintf("is validated by %s, which ACM cannot renew unattended; use DNS validation", m)
 				}
 				return ""

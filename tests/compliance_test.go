@@ -641,7 +641,7 @@ var ruleCases = []struct {
 	}, "has no rules"},
 	{"acm-renewal", func(t *testing.T, g *compliance.Graph) string {
 		return set(t, g, restype.ACMCertificate, "-cert", "validationMethod", nil)
-	}, "which ACM cannot renew unattended"},
+	}, "names no validation method"},
 	// CIS 5.5: the internet sent through a peering connection.
 	{"ec2-peering-routes", func(t *testing.T, g *compliance.Graph) string {
 		return plant(t, g, restype.EC2Route, "-public-internet", "-peer", map[string]any{"gatewayId": nil, "vpcPeeringConnectionId": "pcx-0123456789abcdef0"})
