@@ -201,6 +201,7 @@ func Controls() []Control {
 		c("5.2", "Security groups admit no 0.0.0.0/0 traffic to administration ports"),
 		c("5.3", "Security groups admit no ::/0 traffic to administration ports"),
 		c("5.4", "Default security groups restrict all traffic"),
+		c("5.5", "Routing tables for VPC peering are least access"),
 	}
 }
 
@@ -293,6 +294,8 @@ var controlParts = map[string]string{ // #nosec G101 -- control IDs and prose, n
 	"CIS 1.20":              "part: the Regions the stack deploys to, not every Region of the account",
 	"CIS 4.16":              "part: the Regions the stack deploys to, not every Region of the account",
 	"FSBP WAF.12":           "all, on wafv2 rule groups (the stack declares none; web ACL metrics are waf-metrics')",
+	"FSBP ACM.1":            "part: whether something renews each certificate before its last 30 days (DNS validation, a private CA, or a pulumi-tls certificate renewed 30 days or more before expiry); that a renewal ran is the runtime's",
+	"CIS 5.5":               "part: a route to a peering connection for the whole internet (0.0.0.0/0, ::/0) fails; whether each narrower peered range is needed is a review (CIS 5.5 is a manual recommendation)",
 }
 
 func init() {

@@ -113,74 +113,8 @@ func fewZones(g *Graph, r Resource, n int) string {
 	return ""
 }
 
-// endpointControls are the FSBP controls that ask each VPC for an
-// interface endpoint of one service (Security Hub EC2.10 and EC2.55-60).
-var endpointControls = []struct{ control, service, why string }{
-	{"EC2.10", "ec2", "instances and tools that call the EC2 API"},
-	{"EC2.55", "ecr.api", "ECS or EKS workloads that pull images"},
-	{"EC2.56", "ecr.dkr", "ECS or EKS workloads that pull images"},
-	{"EC2.57", "ssm", "Systems Manager (Session Manager, Parameter Store)"},
-	{"EC2.58", "ssm-contacts", "Incident Manager contacts"},
-	{"EC2.60", "ssm-incidents", "Incident Manager"},
-}
-
-// endpointRules has one rule per control, so that a stack can waive the
-// services it does not use one by one, with its reason.
-func endpointRules() []Rule {
-	var out []Rule
-	for _, e := range endpointControls {
-		out = append(out, Rule{
-			ID: "ec2-endpoint-" + e.service, Controls: []string{"FSBP " + e.control}, Severity: Low,
-			Description: fmt.Sprintf("Every VPC reaches %s through an interface endpoint, not the internet (for %s).", e.service, e.why),
-			Check: func(g *Graph) []Violation {
-				return forEach(restype.EC2VPC, func(v Resource) string {
-					for _, ep := range g.Dependents(v.URN, restype.EC2VPCEndpoint) {
-						if strings.HasSuffix(ep.Str("serviceName"), "."+e.service) && ep.Str("vpcEndpointType") == "Interface" {
-							return ""
-						}
-					}
-					return fmt.Sprintf("has no interface endpoint for %s; add %q to network.interfaceEndpoints, or suppress with the reason the VPC does not call it", e.service, e.service)
-				})(g)
-			},
-		})
-	}
-	return out
-}
-
-// tlsCerts are the pulumi-tls certificates an imported ACM certificate is
-// made from, the leaf (signed by a CA) before a self-signed one.
-var tlsCerts = []string{restype.TLSLocallySignedCert, restype.TLSSelfSignedCert}
-
 func serviceRules() []Rule {
 	return []Rule{
-		// ACM.1 fails a certificate within 30 days of expiry. What a plan
-		// decides is whether anything renews it in time: ACM renews a
-		// DNS-validated certificate whose record stays; an imported one is
-		// renewed only by a `pulumi up` after its early-renewal point.
-		{ID: "acm-renewal", Controls: []string{"FSBP ACM.1"}, Severity: Medium,
-			Description: "Certificates renew before their last 30 days: ACM-issued ones are DNS-validated (ACM renews them unattended); imported ones come from a pulumi-tls certificate whose earlyRenewalHours is 720 or more, so any `pulumi up` in the last 30 days replaces them.",
-			Check: func(g *Graph) []Violation {
-				return forEach(restype.ACMCertificate, func(r Resource) string {
-					if _, imported := r.Inputs["privateKey"]; !imported {
-						if m := r.Str("validationMethod"); m != "DNS" {
-							return fmt.Sprintf("is validated by %s, which ACM cannot renew unattended; use DNS validation", m)
-						}
-						return ""
-					}
-					for _, typ := range tlsCerts {
-						for _, c := range g.ByType(typ) {
-							if !slices.Contains(r.Dependencies, c.URN) {
-								continue
-							}
-							if h, _ := c.Num("earlyRenewalHours"); h < 720 {
-								return fmt.Sprintf("is imported from %s, which renews only %d hours before expiry; set earlyRenewalHours 720 or more", c.Name, int(h))
-							}
-							return ""
-						}
-					}
-					return "is imported from outside the stack: nothing renews it; request it from ACM with DNS validation or make it with pulumi-tls"
-				})(g)
-			}},
 		// KMS.3 fails a key pending deletion. The plan decides how long an
 		// unintended ScheduleKeyDeletion can be cancelled (the window);
 		// change-guard blocks a preview that would delete the key.

@@ -104,20 +104,6 @@ func TestSecurityHubEveryRegion(t *testing.T) {
 	})
 }
 
-func TestWAFRuleGroupMetrics(t *testing.T) {
-	group := func(on any, rule any) *Graph {
-		return graphOf(res(restype.WAFv2RuleGroup, "g", map[string]any{"visibilityConfig": map[string]any{"cloudwatchMetricsEnabled": on},
-			"rules": []any{map[string]any{"name": "r", "visibilityConfig": map[string]any{"cloudwatchMetricsEnabled": rule}}}}))
-	}
-	runCases(t, ruleByID(t, "waf-rule-group-metrics"), []ruleCase{
-		{"group without metrics", "FSBP WAF.12", group(false, true), fail},
-		{"a rule without metrics", "FSBP WAF.12", group(true, false), fail},
-		{"all metrics", "FSBP WAF.12", group(true, true), pass},
-		{"web ACL without metrics is not WAF.12's", "FSBP WAF.12", graphOf(res(restype.WAFv2WebACL, "acl", map[string]any{"visibilityConfig": map[string]any{"cloudwatchMetricsEnabled": false}})), pass},
-		{"computed", "FSBP WAF.12", group(Unknown{}, true), unjudged},
-	})
-}
-
 func TestSQSRules(t *testing.T) {
 	q := func(kv ...any) *Graph {
 		return graphOf(res(restype.SQSQueue, "q", withFields(map[string]any{"name": "q"}, kv...)))

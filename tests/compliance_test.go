@@ -600,8 +600,56 @@ var ruleCases = []struct {
 		return set(t, g, restype.CognitoUserPool, "", "mfaConfiguration", "OPTIONAL")
 	}, `has MFA "OPTIONAL"`},
 	{"cognito-password-policy", func(t *testing.T, g *compliance.Graph) string {
+		return set(t, g, restype.CognitoUserPool, "", "passwordPolicy.minimumLength", 6.0)
+	}, "accepts passwords of 6 characters"},
+	{"cognito-password-policy", func(t *testing.T, g *compliance.Graph) string {
+		return set(t, g, restype.CognitoUserPool, "", "passwordPolicy.requireLowercase", false)
+	}, "does not require lowercase"},
+	{"cognito-password-policy", func(t *testing.T, g *compliance.Graph) string {
+		return set(t, g, restype.CognitoUserPool, "", "passwordPolicy.temporaryPasswordValidityDays", 30.0)
+	}, "keeps temporary passwords valid for 30 days"},
+	// Forms of the network and load balancer controls the first cases did
+	// not reach.
+	{"ec2-nacl-admin-ports", func(t *testing.T, g *compliance.Graph) string {
+		drop(g, restype.EC2DefaultNetworkACL, "")
+		return urnOf(t, g, restype.EC2VPC, "")
+	}, "leaves its default network ACL as EC2 creates it"},
+	{"ec2-default-sg-closed", func(t *testing.T, g *compliance.Graph) string {
+		dsg := findResource(t, g, restype.EC2DefaultSecurityGroup, "")
+		plant(t, g, restype.VPCSecurityGroupIngressRule, "-app-from-lb", "-default-in", map[string]any{"securityGroupId": dsg.ID})
+		return dsg.URN
+	}, "allows traffic through vpc.SecurityGroupIngressRule"},
+	{"ec2-sg-open-ports", func(t *testing.T, g *compliance.Graph) string {
+		set(t, g, restype.VPCSecurityGroupIngressRule, "-lb-in-443-0", "ipProtocol", "udp")
+		return set(t, g, restype.VPCSecurityGroupIngressRule, "-lb-in-443-0", "fromPort", 443.0)
+	}, "only TCP 80 and 443 may be open to the internet"},
+	{"elb-waf", func(t *testing.T, g *compliance.Graph) string {
+		drop(g, restype.WAFv2WebACLAssociation, "")
+		return set(t, g, restype.LBLoadBalancer, "-alb", "internal", true)
+	}, "has no web ACL"},
+	{"elb-tls-policy", func(t *testing.T, g *compliance.Graph) string {
+		return set(t, g, restype.LBListener, "-https", "sslPolicy", "ELBSecurityPolicy-TLS13-1-2-2021-06")
+	}, "is not one ELB.17 accepts"},
+	{"elb-target-https", func(t *testing.T, g *compliance.Graph) string {
+		return set(t, g, restype.LBTargetGroup, "-app", "healthCheck.protocol", nil)
+	}, `(health check "HTTP")`},
+	{"cognito-mfa", func(t *testing.T, g *compliance.Graph) string {
+		return set(t, g, restype.CognitoUserPool, "", "mfaConfiguration", "OPTIONAL")
+	}, `has MFA "OPTIONAL"`},
+	{"waf-rules-have-actions", func(t *testing.T, g *compliance.Graph) string {
+		return set(t, g, restype.WAFv2WebACL, "", "rules", []any{})
+	}, "has no rules"},
+	{"acm-renewal", func(t *testing.T, g *compliance.Graph) string {
+		return set(t, g, restype.ACMCertificate, "-cert", "validationMethod", nil)
+	}, "names no validation method"},
+	// CIS 5.5: the internet sent through a peering connection.
+	{"ec2-peering-routes", func(t *testing.T, g *compliance.Graph) string {
+		return plant(t, g, restype.EC2Route, "-public-internet", "-peer", map[string]any{"gatewayId": nil, "vpcPeeringConnectionId": "pcx-0123456789abcdef0"})
+	}, "routes 0.0.0.0/0 to a peering connection"},
+	// Cognito.3 passes 8 characters; the stack asks 14.
+	{"cognito-password-length", func(t *testing.T, g *compliance.Graph) string {
 		return set(t, g, restype.CognitoUserPool, "", "passwordPolicy.minimumLength", 8.0)
-	}, "accepts passwords of 8 characters"},
+	}, "accepts passwords of 8 characters; require 14"},
 	{"cognito-deletion-protection", func(t *testing.T, g *compliance.Graph) string {
 		return set(t, g, restype.CognitoUserPool, "", "deletionProtection", "INACTIVE")
 	}, "set deletionProtection ACTIVE"},
@@ -710,7 +758,7 @@ var ruleCases = []struct {
 	{"ec2-vpc-flow-logs", func(t *testing.T, g *compliance.Graph) string {
 		set(t, g, restype.EC2FlowLog, "", "trafficType", "ACCEPT")
 		return set(t, g, restype.EC2VPC, "", "cidrBlock", "10.30.0.0/16")
-	}, "has no flow log of its rejected traffic"},
+	}, "logs only accepted traffic"},
 	{"s3-tls-only", func(t *testing.T, g *compliance.Graph) string {
 		set(t, g, restype.S3BucketPolicy, "-trail", "policy", policyJSON(`{"Sid":"DenyInsecureTransport","Effect":"Deny","Principal":"*","Action":"s3:GetObject","Resource":"*","Condition":{"Bool":{"aws:SecureTransport":"false"}}}`))
 		return set(t, g, restype.S3BucketV2, "-trail", "forceDestroy", false)
@@ -1016,7 +1064,7 @@ func withEveryEndpoint(t *testing.T, g *compliance.Graph) {
 	for _, svc := range []string{"ec2", "ssm", "ssm-contacts", "ssm-incidents"} {
 		ep := kms
 		ep.Name, ep.URN = strings.TrimSuffix(kms.Name, "kms")+svc, strings.TrimSuffix(kms.URN, "kms")+svc
-		ep.Inputs = map[string]any{"serviceName": "com.amazonaws.us-east-1." + svc, "vpcEndpointType": "Interface"}
+		ep.Inputs = map[string]any{"serviceName": "com.amazonaws.us-east-1." + svc, "vpcEndpointType": "Interface", "vpcId": kms.Inputs["vpcId"]}
 		g.Resources = append(g.Resources, ep)
 	}
 }

@@ -29,6 +29,7 @@ const (
 	EC2InternetGateway                          = "aws:ec2/internetGateway:InternetGateway"
 	EC2NatGateway                               = "aws:ec2/natGateway:NatGateway"
 	EC2NetworkACL                               = "aws:ec2/networkAcl:NetworkAcl"
+	EC2NetworkACLAssociation                    = "aws:ec2/networkAclAssociation:NetworkAclAssociation"
 	EC2NetworkACLRule                           = "aws:ec2/networkAclRule:NetworkAclRule"
 	EC2Route                                    = "aws:ec2/route:Route"
 	EC2RouteTable                               = "aws:ec2/routeTable:RouteTable"
