@@ -1,0 +1,332 @@
+package compliance
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/example/hardening/internal/restype"
+)
+
+// cloudTrailRules judge the CloudTrail trails the stack registers.
+func cloudTrailRules() []Rule {
+	return []Rule{cloudTrailMultiRegion, cloudTrailEncrypted, cloudTrailLogValidation, cloudTrailCloudWatchLogs, cloudTrailS3DataEvents}
+}
+
+// cloudTrailMultiRegion follows Security Hub CloudTrail.1 (AWS Config
+// multi-region-cloudtrail-enabled with includeManagementEvents true and
+// readWriteType ALL; NON_COMPLIANT when ExcludeManagementEventSources is
+// not empty) and the CIS v3.0.0 3.1 audit (describe-trails: a trail with
+// IsMultiRegionTrail true; get-trail-status: IsLogging true;
+// get-event-selectors: IncludeManagementEvents true and ReadWriteType
+// All). Both judge the account: at least one trail qualifies, so a second,
+// narrower trail beside a qualifying one passes them. Checkov CKV_AWS_67
+// judges each trail's is_multi_region_trail alone; each finding names the
+// controls it fails.
+var cloudTrailMultiRegion = Rule{ID: "cloudtrail-multi-region", Controls: []string{"FSBP CloudTrail.1", "CIS 3.1", "CKV_AWS_67"}, Severity: High,
+	Source:      "https://docs.aws.amazon.com/securityhub/latest/userguide/cloudtrail-controls.html#cloudtrail-1; https://docs.aws.amazon.com/config/latest/developerguide/multi-region-cloudtrail-enabled.html (includeManagementEvents true, readWriteType ALL); CIS AWS Foundations Benchmark v3.0.0 3.1 audit; Checkov CKV_AWS_67",
+	Description: "At least one of the stack's trails is multi-Region, logging, and records every read and write management event with no excluded event source (CloudTrail.1, CIS 3.1); every trail is multi-Region (CKV_AWS_67). Not judged while a setting of the trails that could qualify is computed at deployment.",
+	Check: func(g *Graph) []Violation {
+		trails := g.ByType(restype.CloudTrailTrail)
+		account := []string{"FSBP CloudTrail.1", "CIS 3.1"}
+		var out []Violation
+		qualified, unknown := false, false
+		reasons := map[string]string{}
+		for _, t := range trails {
+			seen := false
+			why := trailNotQualifying(t.tracked(&seen))
+			switch {
+			case seen:
+				unknown = true
+			case why == "":
+				qualified = true
+			default:
+				reasons[t.URN] = why
+			}
+			multiSeen := false
+			if multi, _ := t.tracked(&multiSeen).Bool("isMultiRegionTrail"); multiSeen {
+				v := notJudged(t)
+				v.Controls = []string{"CKV_AWS_67"}
+				out = append(out, v)
+			} else if !multi {
+				out = append(out, Violation{URN: t.URN, Controls: []string{"CKV_AWS_67"}, Message: fmt.Sprintf("%s %s: records one Region only; set isMultiRegionTrail: true", shortType(t.Type), t.Name)})
+			}
+		}
+		switch {
+		case len(trails) == 0 || qualified:
+		case unknown:
+			v := notJudged(trails[0])
+			v.Controls = account
+			out = append(out, v)
+		default:
+			for _, t := range trails {
+				if why := reasons[t.URN]; why != "" {
+					out = append(out, Violation{URN: t.URN, Controls: account, Message: fmt.Sprintf("%s %s: %s; no trail of the stack is multi-Region, logging and recording every management event", shortType(t.Type), t.Name, why)})
+				}
+			}
+		}
+		return out
+	}}
+
+// trailNotQualifying says why a trail does not meet CloudTrail.1 and CIS
+// 3.1, "" when it does.
+func trailNotQualifying(r Resource) string {
+	if v, _ := r.Bool("isMultiRegionTrail"); !v {
+		return "records one Region only; set isMultiRegionTrail: true"
+	}
+	if v, set := r.Bool("enableLogging"); set && !v {
+		return "is not logging; set enableLogging: true"
+	}
+	if !allManagementEvents(r) {
+		return "does not record every read and write management event; add a selector for all of them (readWriteType All, includeManagementEvents, no excluded sources)"
+	}
+	return ""
+}
+
+// cloudTrailEncrypted follows Security Hub CloudTrail.2 (AWS Config
+// cloud-trail-encryption-enabled: COMPLIANT when the trail's KmsKeyId is
+// defined), the CIS v3.0.0 3.5 audit (describe-trails shows a KmsKeyId)
+// and Checkov CKV_AWS_35, each trail on its own. A key ARN computed at
+// deployment is still a key: the control asks only that one is set.
+var cloudTrailEncrypted = Rule{ID: "cloudtrail-encrypted", Controls: []string{"FSBP CloudTrail.2", "CIS 3.5", "CKV_AWS_35"}, Severity: Medium,
+	Source:      "https://docs.aws.amazon.com/securityhub/latest/userguide/cloudtrail-controls.html#cloudtrail-2; https://docs.aws.amazon.com/config/latest/developerguide/cloud-trail-encryption-enabled.html; CIS AWS Foundations Benchmark v3.0.0 3.5 audit; Checkov CKV_AWS_35",
+	Description: "Trails encrypt their log files with a KMS key (kmsKeyId set; a key computed at deployment counts).",
+	Check: forEach(restype.CloudTrailTrail, func(r Resource) string {
+		if present(r, "kmsKeyId") {
+			return ""
+		}
+		return "log files are not encrypted with a customer-managed key; set kmsKeyId"
+	})}
+
+// cloudTrailLogValidation follows Security Hub CloudTrail.4 (AWS Config
+// cloud-trail-log-file-validation-enabled), the CIS v3.0.0 3.2 audit
+// (describe-trails: LogFileValidationEnabled true) and Checkov
+// CKV_AWS_36, each trail on its own; unset is the API's false.
+var cloudTrailLogValidation = Rule{ID: "cloudtrail-log-validation", Controls: []string{"FSBP CloudTrail.4", "CIS 3.2", "CKV_AWS_36"}, Severity: Medium,
+	Source:      "https://docs.aws.amazon.com/securityhub/latest/userguide/cloudtrail-controls.html#cloudtrail-4; https://docs.aws.amazon.com/config/latest/developerguide/cloud-trail-log-file-validation-enabled.html; CIS AWS Foundations Benchmark v3.0.0 3.2 audit; Checkov CKV_AWS_36",
+	Description: "Trails sign digest files (enableLogFileValidation true), so a changed or deleted log file is detected.",
+	Check: forEach(restype.CloudTrailTrail, func(r Resource) string {
+		if v, _ := r.Bool("enableLogFileValidation"); !v {
+			return "has no log file validation; set enableLogFileValidation: true"
+		}
+		return ""
+	})}
+
+// cloudTrailCloudWatchLogs follows Security Hub CloudTrail.5 (AWS Config
+// cloud-trail-cloud-watch-logs-enabled: NON_COMPLIANT when the trail's
+// CloudWatchLogsLogGroupArn is empty; its expectedDeliveryWindowAge, 24
+// hours by default, is whether delivery ran, which only the deployed
+// trail shows) and Checkov CKV2_AWS_10. CreateTrail takes the group only
+// with a role to deliver as, so both are asked for.
+var cloudTrailCloudWatchLogs = Rule{ID: "cloudtrail-cloudwatch-logs", Controls: []string{"FSBP CloudTrail.5", "CKV2_AWS_10"}, Severity: Low,
+	Source:      "https://docs.aws.amazon.com/securityhub/latest/userguide/cloudtrail-controls.html#cloudtrail-5; https://docs.aws.amazon.com/config/latest/developerguide/cloud-trail-cloud-watch-logs-enabled.html (expectedDeliveryWindowAge 24 h: the runtime's); Checkov CKV2_AWS_10",
+	Description: "Trails deliver to a CloudWatch Logs group (cloudWatchLogsGroupArn and cloudWatchLogsRoleArn set; values computed at deployment count), where the metric filters and alarms read them. Part: whether delivery ran in the last 24 hours is the deployed trail's.",
+	Check: forEach(restype.CloudTrailTrail, func(r Resource) string {
+		if !present(r, "cloudWatchLogsGroupArn") || !present(r, "cloudWatchLogsRoleArn") {
+			return "does not deliver to CloudWatch Logs; set cloudWatchLogsGroupArn and cloudWatchLogsRoleArn"
+		}
+		return ""
+	})}
+
+// present reports whether an input is set to a non-empty value, or to one
+// computed at deployment (which a resource's output always is).
+func present(r Resource, path string) bool {
+	switch v := r.Get(path).(type) {
+	case nil:
+		return false
+	case string:
+		return v != ""
+	}
+	return true
+}
+
+// cloudTrailS3DataEvents follows Security Hub S3.22 and S3.23 (AWS Config
+// cloudtrail-all-write-s3-data-event-check and
+// cloudtrail-all-read-s3-data-event-check: at least one multi-Region trail
+// logs the data events of all current and future buckets, so a selector
+// naming buckets, or leaving one out, does not pass) and the CIS v3.0.0
+// 3.8 (writes) and 3.9 (reads) audits; each finding names the half it
+// fails.
+var cloudTrailS3DataEvents = Rule{ID: "cloudtrail-s3-data-events", Controls: []string{"SecurityHub S3.22", "SecurityHub S3.23", "CIS 3.8", "CIS 3.9"}, Severity: Medium,
+	Source:      "https://docs.aws.amazon.com/securityhub/latest/userguide/s3-controls.html#s3-22 and #s3-23; https://docs.aws.amazon.com/config/latest/developerguide/cloudtrail-all-write-s3-data-event-check.html, cloudtrail-all-read-s3-data-event-check.html; CIS AWS Foundations Benchmark v3.0.0 3.8, 3.9 audits",
+	Description: "At least one multi-Region, logging trail records object-level writes (S3.22, CIS 3.8) and reads (S3.23, CIS 3.9) in every S3 bucket. Not judged while a trail's selectors are computed at deployment.",
+	Check: func(g *Graph) []Violation {
+		trails := g.ByType(restype.CloudTrailTrail)
+		if len(trails) == 0 {
+			return nil
+		}
+		var out []Violation
+		halves := []struct {
+			read     bool
+			what     string
+			controls []string
+		}{{false, "writes", []string{"SecurityHub S3.22", "CIS 3.8"}}, {true, "reads", []string{"SecurityHub S3.23", "CIS 3.9"}}}
+		for _, h := range halves {
+			ok, unknown := false, false
+			for _, t := range trails {
+				seen := false
+				r := t.tracked(&seen)
+				multi, _ := r.Bool("isMultiRegionTrail")
+				logging, set := r.Bool("enableLogging")
+				covers := multi && (logging || !set) && s3DataEvents(r, h.read)
+				ok = ok || covers && !seen
+				unknown = unknown || seen
+			}
+			switch {
+			case ok:
+			case unknown:
+				v := notJudged(trails[0])
+				v.Controls = h.controls
+				out = append(out, v)
+			default:
+				out = append(out, Violation{URN: trails[0].URN, Controls: h.controls, Message: fmt.Sprintf("%s %s: does not record S3 object %s in every bucket; add an AWS::S3::Object data resource of arn:<partition>:s3, readWriteType All, to a multi-Region trail", shortType(trails[0].Type), trails[0].Name, h.what)})
+			}
+		}
+		return out
+	}}
+
+// allManagementEvents reports whether a trail's selectors record every read
+// and write management event. A trail without selectors records them all
+// (https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/API_EventSelector.html).
+func allManagementEvents(r Resource) bool {
+	if adv := r.List("advancedEventSelectors"); len(adv) > 0 {
+		for _, s := range adv {
+			fields := fieldSelectors(s)
+			if eq, ok := fields["eventCategory"]; ok && slices.Equal(eq.equals, []string{"Management"}) && len(fields) == 1 {
+				return true
+			}
+		}
+		return false
+	}
+	sels := r.List("eventSelectors")
+	if len(sels) == 0 {
+		return true
+	}
+	for i := range sels {
+		p := fmt.Sprintf("eventSelectors.%d.", i)
+		include, set := r.Bool(p + "includeManagementEvents")
+		rw := r.Get(p + "readWriteType")
+		if (set && !include) || !readWriteCovers(rw, true) || !readWriteCovers(rw, false) {
+			continue
+		}
+		if len(r.List(p+"excludeManagementEventSources")) > 0 {
+			continue
+		}
+		return true
+	}
+	return false
+}
+
+// s3DataEvents reports whether a trail records S3 object reads (read) or
+// writes in every bucket.
+func s3DataEvents(r Resource, read bool) bool {
+	if adv := r.List("advancedEventSelectors"); len(adv) > 0 {
+		for _, s := range adv {
+			fields := fieldSelectors(s)
+			if !slices.Equal(fields["eventCategory"].equals, []string{"Data"}) ||
+				!slices.Equal(fields["resources.type"].equals, []string{"AWS::S3::Object"}) {
+				continue
+			}
+			ro, filtered := fields["readOnly"]
+			if filtered && !slices.Equal(ro.equals, []string{map[bool]string{true: "true", false: "false"}[read]}) {
+				continue
+			}
+			n := len(fields) - 2
+			if filtered {
+				n--
+			}
+			// A resources.ARN that starts with the partition's S3 prefix
+			// is every bucket; any other field (a bucket's ARN,
+			// eventName, ...) narrows it.
+			if arn, ok := fields["resources.ARN"]; ok && arn.everyBucket {
+				n--
+			}
+			if n == 0 {
+				return true
+			}
+		}
+		return false
+	}
+	for i := range r.List("eventSelectors") {
+		p := fmt.Sprintf("eventSelectors.%d.", i)
+		if !readWriteCovers(r.Get(p+"readWriteType"), read) {
+			continue
+		}
+		for j := range r.List(p + "dataResources") {
+			dp := fmt.Sprintf("%sdataResources.%d.", p, j)
+			if r.Str(dp+"type") != "AWS::S3::Object" {
+				continue
+			}
+			for _, v := range r.List(dp + "values") {
+				// "arn:aws:s3" (or with ":::") is every bucket; a bucket's
+				// ARN is that bucket only.
+				if s, _ := v.(string); everyBucketARN(s) {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+func everyBucketARN(s string) bool {
+	return strings.HasPrefix(s, "arn:") && (strings.HasSuffix(s, ":s3") || strings.HasSuffix(s, ":s3:::")) && strings.Count(s, ":") <= 5
+}
+
+// readWriteCovers reports whether an event selector's readWriteType (All
+// when unset) covers read or write events.
+func readWriteCovers(v any, read bool) bool {
+	switch s, _ := v.(string); s {
+	case "", "All":
+		return true
+	case "ReadOnly":
+		return read
+	case "WriteOnly":
+		return !read
+	}
+	return false
+}
+
+// fieldSelector is one advanced event selector field: its Equals values
+// when Equals is the only operator, and whether it is a StartsWith of
+// every bucket's ARN prefix alone.
+type fieldSelector struct {
+	equals      []string
+	everyBucket bool
+}
+
+// fieldSelectors indexes an advanced event selector's field selectors by
+// field; a field with any operator other than Equals keeps an empty equals.
+func fieldSelectors(s any) map[string]fieldSelector {
+	m, _ := s.(map[string]any)
+	fs, _ := m["fieldSelectors"].([]any)
+	out := map[string]fieldSelector{}
+	for _, f := range fs {
+		fm, _ := f.(map[string]any)
+		field, _ := fm["field"].(string)
+		var sel fieldSelector
+		eq, _ := fm["equals"].([]any)
+		for _, e := range eq {
+			if s, ok := e.(string); ok {
+				sel.equals = append(sel.equals, s)
+			}
+		}
+		others := 0
+		for _, op := range []string{"notEquals", "startsWiths", "notStartsWiths", "endsWiths", "notEndsWiths"} {
+			if l, _ := fm[op].([]any); len(l) > 0 {
+				sel.equals = nil
+				others++
+			}
+		}
+		if sw, _ := fm["startsWiths"].([]any); others == 1 && len(eq) == 0 && len(sw) > 0 {
+			sel.everyBucket = true
+			for _, v := range sw {
+				if s, _ := v.(string); !everyBucketARN(s) {
+					sel.everyBucket = false
+				}
+			}
+		}
+		out[field] = sel
+	}
+	return out
+}
