@@ -87,10 +87,11 @@ func trailNotQualifying(r Resource) string {
 // cloud-trail-encryption-enabled: COMPLIANT when the trail's KmsKeyId is
 // defined), the CIS v3.0.0 3.5 audit (describe-trails shows a KmsKeyId)
 // and Checkov CKV_AWS_35, each trail on its own. A key ARN computed at
-// deployment is still a key: the control asks only that one is set.
+// deployment from a key the stack declares is still a key: the control
+// asks only that one is set.
 var cloudTrailEncrypted = Rule{ID: "cloudtrail-encrypted", Controls: []string{"FSBP CloudTrail.2", "CIS 3.5", "CKV_AWS_35"}, Severity: Medium,
 	Source:      "https://docs.aws.amazon.com/securityhub/latest/userguide/cloudtrail-controls.html#cloudtrail-2; https://docs.aws.amazon.com/config/latest/developerguide/cloud-trail-encryption-enabled.html; CIS AWS Foundations Benchmark v3.0.0 3.5 audit; Checkov CKV_AWS_35",
-	Description: "Trails encrypt their log files with a KMS key (kmsKeyId set; a key computed at deployment counts).",
+	Description: "Trails encrypt their log files with a KMS key (kmsKeyId set; a key ARN computed at deployment from a resource of the stack counts). Not judged while kmsKeyId is computed from nothing the plan shows.",
 	Check: forEach(restype.CloudTrailTrail, func(r Resource) string {
 		if present(r, "kmsKeyId") {
 			return ""
@@ -120,7 +121,7 @@ var cloudTrailLogValidation = Rule{ID: "cloudtrail-log-validation", Controls: []
 // with a role to deliver as, so both are asked for.
 var cloudTrailCloudWatchLogs = Rule{ID: "cloudtrail-cloudwatch-logs", Controls: []string{"FSBP CloudTrail.5", "CKV2_AWS_10"}, Severity: Low,
 	Source:      "https://docs.aws.amazon.com/securityhub/latest/userguide/cloudtrail-controls.html#cloudtrail-5; https://docs.aws.amazon.com/config/latest/developerguide/cloud-trail-cloud-watch-logs-enabled.html (expectedDeliveryWindowAge 24 h: the runtime's); Checkov CKV2_AWS_10",
-	Description: "Trails deliver to a CloudWatch Logs group (cloudWatchLogsGroupArn and cloudWatchLogsRoleArn set; values computed at deployment count), where the metric filters and alarms read them. Part: whether delivery ran in the last 24 hours is the deployed trail's.",
+	Description: "Trails deliver to a CloudWatch Logs group (cloudWatchLogsGroupArn and cloudWatchLogsRoleArn set; values computed at deployment from resources of the stack count), where the metric filters and alarms read them. Part: whether delivery ran in the last 24 hours is the deployed trail's.",
 	Check: forEach(restype.CloudTrailTrail, func(r Resource) string {
 		if !present(r, "cloudWatchLogsGroupArn") || !present(r, "cloudWatchLogsRoleArn") {
 			return "does not deliver to CloudWatch Logs; set cloudWatchLogsGroupArn and cloudWatchLogsRoleArn"
@@ -128,14 +129,26 @@ var cloudTrailCloudWatchLogs = Rule{ID: "cloudtrail-cloudwatch-logs", Controls: 
 		return ""
 	})}
 
-// present reports whether an input is set to a non-empty value, or to one
-// computed at deployment (which a resource's output always is).
-func present(r Resource, path string) bool {
-	switch v := r.Get(path).(type) {
+// present reports whether a top-level input is set to a non-empty value.
+// A value computed at deployment is set when it comes from another
+// resource's output (its property dependencies name one: a key's or a log
+// group's ARN is never empty); from nothing known, it cannot be judged.
+func present(r Resource, input string) bool {
+	v := r.Inputs[input]
+	if s, ok := v.(Secret); ok {
+		v = s.Value
+	}
+	switch x := v.(type) {
 	case nil:
 		return false
 	case string:
-		return v != ""
+		return x != ""
+	case Unknown:
+		if len(r.PropertyDependencies[input]) > 0 {
+			return true
+		}
+		r.sawUnknown()
+		return false
 	}
 	return true
 }
@@ -257,10 +270,10 @@ func s3DataEvents(r Resource, read bool) bool {
 			if r.Str(dp+"type") != "AWS::S3::Object" {
 				continue
 			}
-			for _, v := range r.List(dp + "values") {
+			for k := range r.List(dp + "values") {
 				// "arn:aws:s3" (or with ":::") is every bucket; a bucket's
 				// ARN is that bucket only.
-				if s, _ := v.(string); everyBucketARN(s) {
+				if everyBucketARN(r.Str(fmt.Sprintf("%svalues.%d", dp, k))) {
 					return true
 				}
 			}
