@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/example/hardening/internal/restype"
 )
@@ -135,6 +136,25 @@ func names(source string, otherSource bool, ns ...string) []map[string]any {
 // parameters, and the caller's identity type where the pattern does not
 // name it), so that a pattern narrowed to one of them does not pass.
 func meetsCIS(i int, pattern string) (ok bool, why string) {
+	key := cisVerdictKey{i, pattern}
+	if v, found := cisVerdicts.Load(key); found {
+		r := v.([2]string)
+		return r[0] == "", r[1]
+	}
+	ok, why = judgeCIS(i, pattern)
+	cisVerdicts.Store(key, [2]string{map[bool]string{true: "", false: "no"}[ok], why})
+	return ok, why
+}
+
+type cisVerdictKey struct {
+	i       int
+	pattern string
+}
+
+// cisVerdicts memoizes meetsCIS: every rule run judges the same patterns.
+var cisVerdicts sync.Map
+
+func judgeCIS(i int, pattern string) (ok bool, why string) {
 	m := cisMonitoring[i]
 	for _, e := range m.match {
 		for _, v := range append([]map[string]any{e}, variants(m.cis, e)...) {
@@ -335,9 +355,6 @@ func cisAlarms(g *Graph) (map[string]*alarmState, bool) {
 // refersToType reports whether input of r came from a resource of typ.
 func refersToType(g *Graph, r Resource, input, typ string) bool {
 	for _, u := range r.PropertyDependencies[input] {
-		if TypeOfURN(u) == typ {
-			return true
-		}
 		for _, x := range g.ByType(typ) {
 			if x.URN == u {
 				return true

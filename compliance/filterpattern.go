@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"sync"
 )
 
 // MatchFilter evaluates a CloudWatch Logs JSON filter pattern on a JSON
@@ -124,6 +125,21 @@ var (
 	existence  = regexp.MustCompile(`^\$((?:\.[A-Za-z0-9_]+)+)\s+(NOT EXISTS|EXISTS|IS NULL)\b`)
 )
 
+// globs memoizes the expressions of filter values: rules match each
+// pattern against many sample events.
+var globs sync.Map
+
+// globOf is the expression a filter value matches: `*` any run of
+// characters, the rest literally.
+func globOf(value string) *regexp.Regexp {
+	if re, ok := globs.Load(value); ok {
+		return re.(*regexp.Regexp)
+	}
+	re := regexp.MustCompile("^" + strings.ReplaceAll(regexp.QuoteMeta(value), `\*`, ".*") + "$")
+	globs.Store(value, re)
+	return re
+}
+
 func (f *filterParser) lookup(path string) (any, bool) {
 	var cur any = f.event
 	for _, k := range strings.Split(path[1:], ".") {
@@ -186,7 +202,7 @@ func (f *filterParser) term() (tri, error) {
 	case !present:
 		return triNo, nil
 	}
-	glob := regexp.MustCompile("^" + strings.ReplaceAll(regexp.QuoteMeta(value), `\*`, ".*") + "$")
+	glob := globOf(value)
 	if glob.MatchString(s) == (m[2] == "=") {
 		return triYes, nil
 	}

@@ -537,6 +537,20 @@ var ruleCases = []struct {
 		drop(g, restype.SecurityHubAccount, "-us-west-2")
 		return g.ByType(restype.SecurityHubAccount)[0].URN
 	}, "where Security Hub is not enabled"},
+	{"ec2-ebs-default-encryption", func(t *testing.T, g *compliance.Graph) string {
+		g.Resources = append(g.Resources, compliance.Resource{Type: restype.EBSEncryptionByDefault, Name: "ebs", URN: "urn:ebs", Inputs: map[string]any{"enabled": false}})
+		return "urn:ebs"
+	}, "turns EBS encryption by default off"},
+	{"iam-user-no-policies", func(t *testing.T, g *compliance.Graph) string {
+		g.Resources = append(g.Resources, compliance.Resource{Type: restype.IAMUserPolicyAttachment, Name: "ops", URN: "urn:ops",
+			Inputs: map[string]any{"user": "ops", "policyArn": "arn:aws:iam::aws:policy/ReadOnlyAccess"}})
+		return "urn:ops"
+	}, "attaches a managed policy to an IAM user"},
+	{"cis-metric-filters", func(t *testing.T, g *compliance.Graph) string {
+		// An alarm whose only action is not a topic notifies no one.
+		set(t, g, restype.CloudWatchMetricAlarm, "-vpc-changes", "alarmActions", []any{"arn:aws:automate:us-east-1:ec2:stop"})
+		return set(t, g, restype.CloudTrailTrail, "", "enableLogging", true)
+	}, "CIS 4.14 not met"},
 	{"waf-rule-group-metrics", func(t *testing.T, g *compliance.Graph) string {
 		g.Resources = append(g.Resources, compliance.Resource{Type: restype.WAFv2RuleGroup, Name: "group", URN: "urn:group",
 			Inputs: map[string]any{"visibilityConfig": map[string]any{"cloudwatchMetricsEnabled": true},
