@@ -203,8 +203,8 @@ var cloudTrailS3DataEvents = Rule{ID: "cloudtrail-s3-data-events", Controls: []s
 // (https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/API_EventSelector.html).
 func allManagementEvents(r Resource) bool {
 	if adv := r.List("advancedEventSelectors"); len(adv) > 0 {
-		for _, s := range adv {
-			fields := fieldSelectors(s)
+		for i := range adv {
+			fields := fieldSelectors(r, fmt.Sprintf("advancedEventSelectors.%d.", i))
 			if eq, ok := fields["eventCategory"]; ok && slices.Equal(eq.equals, []string{"Management"}) && len(fields) == 1 {
 				return true
 			}
@@ -234,8 +234,8 @@ func allManagementEvents(r Resource) bool {
 // writes in every bucket.
 func s3DataEvents(r Resource, read bool) bool {
 	if adv := r.List("advancedEventSelectors"); len(adv) > 0 {
-		for _, s := range adv {
-			fields := fieldSelectors(s)
+		for i := range adv {
+			fields := fieldSelectors(r, fmt.Sprintf("advancedEventSelectors.%d.", i))
 			if !slices.Equal(fields["eventCategory"].equals, []string{"Data"}) ||
 				!slices.Equal(fields["resources.type"].equals, []string{"AWS::S3::Object"}) {
 				continue
@@ -308,38 +308,33 @@ type fieldSelector struct {
 	everyBucket bool
 }
 
-// fieldSelectors indexes an advanced event selector's field selectors by
-// field; a field with any operator other than Equals keeps an empty equals.
-func fieldSelectors(s any) map[string]fieldSelector {
-	m, _ := s.(map[string]any)
-	fs, _ := m["fieldSelectors"].([]any)
-	out := map[string]fieldSelector{}
-	for _, f := range fs {
-		fm, _ := f.(map[string]any)
-		field, _ := fm["field"].(string)
-		var sel fieldSelector
-		eq, _ := fm["equals"].([]any)
-		for _, e := range eq {
-			if s, ok := e.(string); ok {
-				sel.equals = append(sel.equals, s)
-			}
+// fieldSelectors indexes the field selectors of the advanced event
+// selector at prefix by field; a field with any operator other than
+// Equals keeps an empty equals. Values computed at deployment are read
+// through r, so a tracked resource records them.
+func fieldSelectors(r Resource, prefix string) map[string]fieldSelector {
+	strs := func(path string) []string {
+		var out []string
+		for k := range r.List(path) {
+			out = append(out, r.Str(fmt.Sprintf("%s.%d", path, k)))
 		}
+		return out
+	}
+	out := map[string]fieldSelector{}
+	for j := range r.List(prefix + "fieldSelectors") {
+		fp := fmt.Sprintf("%sfieldSelectors.%d.", prefix, j)
+		sel := fieldSelector{equals: strs(fp + "equals")}
 		others := 0
 		for _, op := range []string{"notEquals", "startsWiths", "notStartsWiths", "endsWiths", "notEndsWiths"} {
-			if l, _ := fm[op].([]any); len(l) > 0 {
+			if len(r.List(fp+op)) > 0 {
 				sel.equals = nil
 				others++
 			}
 		}
-		if sw, _ := fm["startsWiths"].([]any); others == 1 && len(eq) == 0 && len(sw) > 0 {
-			sel.everyBucket = true
-			for _, v := range sw {
-				if s, _ := v.(string); !everyBucketARN(s) {
-					sel.everyBucket = false
-				}
-			}
+		if sw := strs(fp + "startsWiths"); others == 1 && len(r.List(fp+"equals")) == 0 && len(sw) > 0 {
+			sel.everyBucket = !slices.ContainsFunc(sw, func(s string) bool { return !everyBucketARN(s) })
 		}
-		out[field] = sel
+		out[r.Str(fp+"field")] = sel
 	}
 	return out
 }

@@ -3,6 +3,8 @@ package compliance
 import (
 	"testing"
 
+	"github.com/stretchr/testify/assert"
+
 	"github.com/example/hardening/internal/restype"
 )
 
@@ -127,4 +129,12 @@ func TestCloudTrailS3DataEvents(t *testing.T) {
 		{"advanced, reads only passes reads", "CIS 3.9", graphOf(adv(field("readOnly", "equals", "true"))), pass},
 		{"data resource values computed", "CIS 3.9", graphOf(trail("t", "eventSelectors", data("All", Unknown{}))), unjudged},
 	})
+}
+
+func TestCloudTrailAdvancedSelectorsComputed(t *testing.T) {
+	mgmt := trail("t", "eventSelectors", nil, "advancedEventSelectors", advanced([]any{field("eventCategory", "equals", Unknown{})}))
+	assert.Equal(t, unjudged, verdictOf(t, cloudTrailMultiRegion, graphOf(mgmt), "FSBP CloudTrail.1"), "management selector's category computed")
+	data := trail("t", "eventSelectors", nil, "advancedEventSelectors", advanced([]any{field("eventCategory", "equals", "Data"),
+		field("resources.type", "equals", "AWS::S3::Object"), field("resources.ARN", "startsWiths", Unknown{})}))
+	assert.Equal(t, unjudged, verdictOf(t, cloudTrailS3DataEvents, graphOf(data), "CIS 3.8"), "data selector's ARN prefix computed")
 }
