@@ -315,6 +315,11 @@ func cisAlarms(g *Graph) (map[string]*alarmState, bool) {
 		ns, metric := at.Str("namespace"), at.Str("metricName")
 		enabled, set := at.Bool("actionsEnabled")
 		sns, unknownAction := false, false
+		if a.Unknown("alarmActions") && refersToType(g, a, "alarmActions", restype.SNSTopic) {
+			// The whole list computed from the stack's topics: it
+			// notifies them.
+			sns, seen = true, at.Unknown("namespace") || at.Unknown("metricName") || at.Unknown("actionsEnabled")
+		}
 		for _, act := range at.List("alarmActions") {
 			switch v := act.(type) {
 			case string:
@@ -329,7 +334,7 @@ func cisAlarms(g *Graph) (map[string]*alarmState, bool) {
 				}
 			}
 		}
-		if seen && (at.Unknown("namespace") || at.Unknown("metricName") || at.Unknown("alarmActions") || at.Unknown("actionsEnabled")) {
+		if seen && (at.Unknown("namespace") || at.Unknown("metricName") || !sns && at.Unknown("alarmActions") || at.Unknown("actionsEnabled")) {
 			anyUnknown = true
 			continue
 		}
@@ -545,6 +550,17 @@ func topicNamed(arn string) string { return arn[strings.LastIndex(arn, ":")+1:] 
 func alarmTopics(g *Graph, a Resource, topics []Resource) []Resource {
 	var out []Resource
 	refs := a.PropertyDependencies["alarmActions"]
+	if a.Unknown("alarmActions") {
+		for _, t := range topics {
+			if slices.Contains(refs, t.URN) {
+				out = append(out, t)
+			}
+		}
+		if len(out) == 0 {
+			out = append(out, Resource{})
+		}
+		return out
+	}
 	for _, act := range a.List("alarmActions") {
 		s, isString := act.(string)
 		if isString && !strings.Contains(s, ":sns:") {

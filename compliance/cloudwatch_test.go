@@ -260,3 +260,37 @@ func TestAlarmTopicSubscribed(t *testing.T) {
 		}), pass},
 	}...))
 }
+
+func TestAlarmActionsComputedWhole(t *testing.T) {
+	whole := func(refs ...string) func(rs map[string]*Resource) {
+		return func(rs map[string]*Resource) {
+			for _, r := range rs {
+				if r.Type == restype.CloudWatchMetricAlarm {
+					r.Inputs["alarmActions"] = Unknown{}
+					r.PropertyDependencies = nil
+					if len(refs) > 0 {
+						*r = withRefs(*r, "alarmActions", refs...)
+					}
+				}
+			}
+		}
+	}
+	for _, c := range []struct {
+		name  string
+		rule  Rule
+		graph *Graph
+		want  verdict
+	}{
+		{"metric filters: computed from the stack's topic", cisMetricFilters, subscribedGraph(whole("alerts")), pass},
+		{"metric filters: computed from nothing known", cisMetricFilters, subscribedGraph(whole()), unjudged},
+		{"subscriber: computed from the stack's subscribed topic", alarmTopicSubscribed, subscribedGraph(whole("alerts")), pass},
+		{"subscriber: computed from the stack's topic without subscriber", alarmTopicSubscribed, subscribedGraph(func(rs map[string]*Resource) {
+			whole("alerts")(rs)
+			delete(rs, "alerts-email")
+		}), fail},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			assert.Equal(t, c.want, verdictOf(t, c.rule, c.graph, "CIS 4.5"))
+		})
+	}
+}
