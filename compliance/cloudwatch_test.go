@@ -196,6 +196,11 @@ func TestCISMetricFiltersPatternsNarrowed(t *testing.T) {
 			`{ ($.eventName = "ConsoleLogin") && ($.additionalEventData.MFAUsed != "Yes") && ($.userIdentity.type = "IAMUser") && ($.responseElements.ConsoleLogin = "Success") }`), pass},
 		{"MFA filter narrowed to one address", "CIS 4.2", setPattern("console-signin-without-mfa",
 			`{ ($.eventName = "ConsoleLogin") && ($.additionalEventData.MFAUsed != "Yes") && ($.sourceIPAddress = "198.51.100.7") }`), fail},
+		{"the benchmark's 4.1 pattern, && and || mixed without parentheses", "CIS 4.1", setPattern("unauthorized-api-calls",
+			`{($.errorCode ="*UnauthorizedOperation") || ($.errorCode ="AccessDenied*") && ($.sourceIPAddress!="delivery.logs.amazonaws.com") && ($.eventName!="HeadBucket")}`), pass},
+		{"4.1 without AccessDenied, mixed", "CIS 4.1", setPattern("unauthorized-api-calls",
+			`{($.errorCode ="*UnauthorizedOperation") || ($.errorCode ="Throttling*") && ($.eventName!="HeadBucket")}`), fail},
+		{"4.1 filter's group computed from nothing known", "CIS 4.1", monitoringGraph(func(rs map[string]*Resource) { rs["unauthorized-api-calls"].Inputs["logGroupName"] = Unknown{} }), unjudged},
 		{"MFA filter's metric name computed", "CIS 4.2", monitoringGraph(func(rs map[string]*Resource) {
 			rs["console-signin-without-mfa"].Inputs["metricTransformation"] = map[string]any{"namespace": "CIS", "name": Unknown{}, "value": "1"}
 		}), unjudged},
