@@ -173,7 +173,6 @@ func (f *filterParser) chain() (tri, error) {
 	}
 }
 
-
 var (
 	comparison = regexp.MustCompile(`^\$((?:\.[A-Za-z0-9_]+)+)\s*(!=|=)\s*("(?:[^"\\]|\\.)*"|[^\s)]+)`)
 	existence  = regexp.MustCompile(`^\$((?:\.[A-Za-z0-9_]+)+)\s+(NOT EXISTS|EXISTS|IS NULL)\b`)
