@@ -176,6 +176,9 @@ func TestCISMetricFiltersAlarmActions(t *testing.T) {
 			alarm("route-table-changes", "alarmActions", []any{Unknown{}})(rs)
 			*rs["route-table-changes-alarm"] = withRefs(*rs["route-table-changes-alarm"], "alarmActions", "alerts")
 		}), pass},
+		{"Security Hub's route-table pattern, without the event source", "CIS 4.13", monitoringGraph(func(rs map[string]*Resource) {
+			rs["route-table-changes"].Inputs["pattern"] = `{($.eventName=CreateRoute) || ($.eventName=CreateRouteTable) || ($.eventName=ReplaceRoute) || ($.eventName=ReplaceRouteTableAssociation) || ($.eventName=DeleteRouteTable) || ($.eventName=DeleteRoute) || ($.eventName=DisassociateRouteTable)}`
+		}), pass},
 		{"an action computed from nothing known", "CIS 4.13", monitoringGraph(alarm("route-table-changes", "alarmActions", []any{Unknown{}})), unjudged},
 		{"the alarm on another namespace", "CIS 4.13", monitoringGraph(alarm("route-table-changes", "namespace", "Other")), fail},
 	})
