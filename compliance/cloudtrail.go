@@ -19,30 +19,18 @@ func cloudTrailRules() []Rule {
 // not empty) and the CIS v3.0.0 3.1 audit (describe-trails: a trail with
 // IsMultiRegionTrail true; get-trail-status: IsLogging true;
 // get-event-selectors: IncludeManagementEvents true and ReadWriteType
-// All). Both judge the account: at least one trail qualifies, so a second,
-// narrower trail beside a qualifying one passes them. Checkov CKV_AWS_67
-// judges each trail's is_multi_region_trail alone; each finding names the
-// controls it fails.
+// All; it does not look at excluded event sources). Both judge the
+// account: at least one trail qualifies, so a second, narrower trail
+// beside a qualifying one passes them. Checkov CKV_AWS_67 judges each
+// trail's is_multi_region_trail alone; each finding names the controls it
+// fails.
 var cloudTrailMultiRegion = Rule{ID: "cloudtrail-multi-region", Controls: []string{"FSBP CloudTrail.1", "CIS 3.1", "CKV_AWS_67"}, Severity: High,
 	Source:      "https://docs.aws.amazon.com/securityhub/latest/userguide/cloudtrail-controls.html#cloudtrail-1; https://docs.aws.amazon.com/config/latest/developerguide/multi-region-cloudtrail-enabled.html (includeManagementEvents true, readWriteType ALL); CIS AWS Foundations Benchmark v3.0.0 3.1 audit; Checkov CKV_AWS_67",
-	Description: "At least one of the stack's trails is multi-Region, logging, and records every read and write management event with no excluded event source (CloudTrail.1, CIS 3.1); every trail is multi-Region (CKV_AWS_67). Not judged while a setting of the trails that could qualify is computed at deployment.",
+	Description: "At least one of the stack's trails is multi-Region, logging, and records every read and write management event (CIS 3.1), with no excluded event source (CloudTrail.1); every trail is multi-Region (CKV_AWS_67). Not judged while a setting of the trails that could qualify is computed at deployment.",
 	Check: func(g *Graph) []Violation {
 		trails := g.ByType(restype.CloudTrailTrail)
-		account := []string{"FSBP CloudTrail.1", "CIS 3.1"}
 		var out []Violation
-		qualified, unknown := false, false
-		reasons := map[string]string{}
 		for _, t := range trails {
-			seen := false
-			why := trailNotQualifying(t.tracked(&seen))
-			switch {
-			case seen:
-				unknown = true
-			case why == "":
-				qualified = true
-			default:
-				reasons[t.URN] = why
-			}
 			multiSeen := false
 			if multi, _ := t.tracked(&multiSeen).Bool("isMultiRegionTrail"); multiSeen {
 				v := notJudged(t)
@@ -52,32 +40,54 @@ var cloudTrailMultiRegion = Rule{ID: "cloudtrail-multi-region", Controls: []stri
 				out = append(out, Violation{URN: t.URN, Controls: []string{"CKV_AWS_67"}, Message: fmt.Sprintf("%s %s: records one Region only; set isMultiRegionTrail: true", shortType(t.Type), t.Name)})
 			}
 		}
-		switch {
-		case len(trails) == 0 || qualified:
-		case unknown:
-			v := notJudged(trails[0])
-			v.Controls = account
-			out = append(out, v)
-		default:
-			for _, t := range trails {
-				if why := reasons[t.URN]; why != "" {
-					out = append(out, Violation{URN: t.URN, Controls: account, Message: fmt.Sprintf("%s %s: %s; no trail of the stack is multi-Region, logging and recording every management event", shortType(t.Type), t.Name, why)})
-				}
-			}
-		}
-		return out
+		out = append(out, atLeastOneTrail(trails, []string{"FSBP CloudTrail.1"}, func(r Resource) string { return trailNotQualifying(r, false) })...)
+		return append(out, atLeastOneTrail(trails, []string{"CIS 3.1"}, func(r Resource) string { return trailNotQualifying(r, true) })...)
 	}}
 
-// trailNotQualifying says why a trail does not meet CloudTrail.1 and CIS
-// 3.1, "" when it does.
-func trailNotQualifying(r Resource) string {
+// atLeastOneTrail passes when one trail meets judge ("" from it) on known
+// values; else it is not judged when a trail's settings are computed at
+// deployment, and fails each trail otherwise, with controls.
+func atLeastOneTrail(trails []Resource, controls []string, judge func(Resource) string) []Violation {
+	unknown := false
+	reasons := map[string]string{}
+	for _, t := range trails {
+		seen := false
+		why := judge(t.tracked(&seen))
+		switch {
+		case seen:
+			unknown = true
+		case why == "":
+			return nil
+		default:
+			reasons[t.URN] = why
+		}
+	}
+	if len(trails) == 0 {
+		return nil
+	}
+	if unknown {
+		v := notJudged(trails[0])
+		v.Controls = controls
+		return []Violation{v}
+	}
+	var out []Violation
+	for _, t := range trails {
+		out = append(out, Violation{URN: t.URN, Controls: controls, Message: fmt.Sprintf("%s %s: %s; no trail of the stack is multi-Region, logging and recording every management event", shortType(t.Type), t.Name, reasons[t.URN])})
+	}
+	return out
+}
+
+// trailNotQualifying says why a trail does not meet CloudTrail.1 (or, with
+// cis, CIS 3.1, which leaves excluded event sources aside), "" when it
+// does.
+func trailNotQualifying(r Resource, cis bool) string {
 	if v, _ := r.Bool("isMultiRegionTrail"); !v {
 		return "records one Region only; set isMultiRegionTrail: true"
 	}
 	if v, set := r.Bool("enableLogging"); set && !v {
 		return "is not logging; set enableLogging: true"
 	}
-	if !allManagementEvents(r) {
+	if !managementEvents(r, cis) {
 		return "does not record every read and write management event; add a selector for all of them (readWriteType All, includeManagementEvents, no excluded sources)"
 	}
 	return ""
@@ -198,14 +208,26 @@ var cloudTrailS3DataEvents = Rule{ID: "cloudtrail-s3-data-events", Controls: []s
 		return out
 	}}
 
-// allManagementEvents reports whether a trail's selectors record every read
-// and write management event. A trail without selectors records them all
+// managementEvents reports whether a trail's selectors record every read
+// and write management event; with excludedSources, a selector that
+// leaves event sources out (ExcludeManagementEventSources, or an advanced
+// selector's eventSource NotEquals) counts too. A trail without selectors
+// records them all
 // (https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/API_EventSelector.html).
-func allManagementEvents(r Resource) bool {
+func managementEvents(r Resource, excludedSources bool) bool {
 	if adv := r.List("advancedEventSelectors"); len(adv) > 0 {
 		for i := range adv {
-			fields := fieldSelectors(r, fmt.Sprintf("advancedEventSelectors.%d.", i))
-			if eq, ok := fields["eventCategory"]; ok && slices.Equal(eq.equals, []string{"Management"}) && len(fields) == 1 {
+			p := fmt.Sprintf("advancedEventSelectors.%d.", i)
+			fields := fieldSelectors(r, p)
+			eq, ok := fields["eventCategory"]
+			if !ok || !slices.Equal(eq.equals, []string{"Management"}) {
+				continue
+			}
+			n := len(fields)
+			if _, src := fields["eventSource"]; src && excludedSources && onlyNotEquals(r, p, "eventSource") {
+				n--
+			}
+			if n == 1 {
 				return true
 			}
 		}
@@ -222,10 +244,28 @@ func allManagementEvents(r Resource) bool {
 		if (set && !include) || !readWriteCovers(rw, true) || !readWriteCovers(rw, false) {
 			continue
 		}
-		if len(r.List(p+"excludeManagementEventSources")) > 0 {
+		if !excludedSources && len(r.List(p+"excludeManagementEventSources")) > 0 {
 			continue
 		}
 		return true
+	}
+	return false
+}
+
+// onlyNotEquals reports whether the advanced selector at prefix filters
+// field with NotEquals alone.
+func onlyNotEquals(r Resource, prefix, field string) bool {
+	for j := range r.List(prefix + "fieldSelectors") {
+		fp := fmt.Sprintf("%sfieldSelectors.%d.", prefix, j)
+		if r.Str(fp+"field") != field {
+			continue
+		}
+		for _, op := range []string{"equals", "startsWiths", "notStartsWiths", "endsWiths", "notEndsWiths"} {
+			if len(r.List(fp+op)) > 0 {
+				return false
+			}
+		}
+		return len(r.List(fp+"notEquals")) > 0
 	}
 	return false
 }

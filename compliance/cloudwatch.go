@@ -237,7 +237,9 @@ func trailLogGroups(g *Graph) (groups map[string]bool, unknown bool, why []strin
 		tt := t.tracked(&seen)
 		multi, _ := tt.Bool("isMultiRegionTrail")
 		logging, set := tt.Bool("enableLogging")
-		mgmt := allManagementEvents(tt)
+		// The audit asks for IncludeManagementEvents and ReadWriteType
+		// All; excluded event sources are CloudTrail.1's.
+		mgmt := managementEvents(tt, true)
 		arn := tt.Get("cloudWatchLogsGroupArn")
 		role := tt.Get("cloudWatchLogsRoleArn")
 		_, arnUnknown := arn.(Unknown)
