@@ -479,6 +479,14 @@ var alarmTopicSubscribed = Rule{ID: "alarm-topic-subscribed", Controls: []string
 			}
 			return false
 		}
+		// A subscription whose topic is computed from nothing the plan
+		// shows may be any topic's.
+		subscriptionUnknown := false
+		for _, s := range subs {
+			if s.Unknown("topic") && len(s.PropertyDependencies["topic"]) == 0 {
+				subscriptionUnknown = true
+			}
+		}
 		failed := map[string][]string{}
 		var order []string
 		unjudged := map[string][]string{}
@@ -501,6 +509,8 @@ var alarmTopicSubscribed = Rule{ID: "alarm-topic-subscribed", Controls: []string
 							state = or3(state, triUnknown)
 						case subscribed(t):
 							state = triYes
+						case subscriptionUnknown:
+							state = or3(state, triUnknown)
 						case unsubscribed == "":
 							unsubscribed = t.URN
 						}

@@ -248,6 +248,10 @@ func TestAlarmTopicSubscribed(t *testing.T) {
 			}), unjudged})
 	}
 	runCases(t, alarmTopicSubscribed, append(cases, []ruleCase{
+		{"a subscription's topic computed from nothing known", "CIS 4.3", subscribedGraph(func(rs map[string]*Resource) {
+			rs["alerts-email"].Inputs["topic"] = Unknown{}
+			rs["alerts-email"].Dependencies, rs["alerts-email"].PropertyDependencies = nil, nil
+		}), unjudged},
 		{"subscription by the topic's ARN", "CIS 4.3", subscribedGraph(func(rs map[string]*Resource) {
 			rs["alerts-email"].Inputs["topic"] = "arn:aws:sns:us-east-1:111122223333:alerts"
 			rs["alerts-email"].Dependencies, rs["alerts-email"].PropertyDependencies = nil, nil
