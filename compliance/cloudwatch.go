@@ -297,7 +297,9 @@ func filterGroup(g *Graph, f Resource) string {
 }
 
 // cloudWatchRules judge the CIS section 4 metric filters and alarms.
-func cloudWatchRules() []Rule { return []Rule{cisMetricFilters, alarmTopicSubscribed} }
+func cloudWatchRules() []Rule {
+	return []Rule{cisMetricFilters, alarmTopicSubscribed, alarmsReachSomeone}
+}
 
 // alarmState is what the alarms on one metric do: whether one sends to an
 // SNS topic with its actions enabled, and whether one's actions or metric
@@ -596,3 +598,38 @@ func alarmTopics(g *Graph, a Resource, topics []Resource) []Resource {
 	}
 	return out
 }
+
+// alarmsReachSomeone is the project's own: every SNS topic of the stack
+// that an alarm notifies has a subscriber, whatever the alarm watches (an
+// alarm nobody receives detects nothing). alarm-topic-subscribed judges
+// the CIS alarms' topics against the benchmark.
+var alarmsReachSomeone = Rule{ID: "alarm-topic-has-subscriber", Severity: Medium,
+	Source:      "docs/compliance.md (the project's own: alerts reach a person)",
+	Description: "Every SNS topic of the stack that a CloudWatch alarm notifies has a subscription. Not judged while a subscription's topic is computed from nothing the plan shows.",
+	Check: func(g *Graph) []Violation {
+		subs := g.ByType(restype.SNSTopicSubscription)
+		var out []Violation
+		for _, t := range g.ByType(restype.SNSTopic) {
+			alarms := len(g.Dependents(t.URN, restype.CloudWatchMetricAlarm))
+			if alarms == 0 || len(g.Dependents(t.URN, restype.SNSTopicSubscription)) > 0 {
+				continue
+			}
+			unknown := false
+			for _, s := range subs {
+				if arn := s.Str("topic"); arn != "" && topicNamed(arn) == t.Str("name") {
+					alarms = 0
+				}
+				if s.Unknown("topic") && len(s.PropertyDependencies["topic"]) == 0 {
+					unknown = true
+				}
+			}
+			switch {
+			case alarms == 0:
+			case unknown:
+				out = append(out, notJudged(t))
+			default:
+				out = append(out, Violation{URN: t.URN, Message: fmt.Sprintf("%s %s: notifies no one of its %d alarms; subscribe an address or endpoint (hardening:alerts)", shortType(t.Type), t.Name, alarms)})
+			}
+		}
+		return out
+	}}

@@ -306,3 +306,23 @@ func TestAlarmActionsComputedWhole(t *testing.T) {
 		})
 	}
 }
+
+func TestAlarmTopicHasSubscriber(t *testing.T) {
+	topic := res(restype.SNSTopic, "alerts", map[string]any{"name": "alerts"})
+	alarm := withRefs(res(restype.CloudWatchMetricAlarm, "rotation-failed", map[string]any{"namespace": "AWS/Lambda", "metricName": "Errors"}), "alarmActions", "alerts")
+	sub := func(topicInput any, refs ...string) Resource {
+		s := res(restype.SNSTopicSubscription, "email", map[string]any{"protocol": "email", "topic": topicInput})
+		if len(refs) > 0 {
+			s = withRefs(s, "topic", refs...)
+		}
+		return s
+	}
+	runCases(t, alarmsReachSomeone, []ruleCase{
+		{"subscribed by reference", "", graphOf(topic, alarm, sub(Unknown{}, "alerts")), pass},
+		{"subscribed by ARN", "", graphOf(topic, alarm, sub("arn:aws:sns:us-east-1:111122223333:alerts")), pass},
+		{"a topic no alarm notifies", "", graphOf(topic), pass},
+		{"no subscriber", "", graphOf(topic, alarm), fail},
+		{"a subscription to another topic", "", graphOf(topic, alarm, sub("arn:aws:sns:us-east-1:111122223333:other")), fail},
+		{"a subscription's topic computed from nothing known", "", graphOf(topic, alarm, sub(Unknown{})), unjudged},
+	})
+}

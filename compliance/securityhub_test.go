@@ -3,6 +3,8 @@ package compliance
 import (
 	"testing"
 
+	"github.com/stretchr/testify/assert"
+
 	"github.com/example/hardening/internal/restype"
 )
 
@@ -33,9 +35,7 @@ func TestSecurityHubEveryRegion(t *testing.T) {
 		{"the stack's Region unknown", "CIS 4.16", graphOf(hub, res(restype.KMSKey, "k", map[string]any{})), pass},
 	})
 	// A stack without a hub leaves Security Hub to the account's other stack.
-	if v := verdictOf(t, securityHubEveryRegion, region(graphOf(westProvider("us-west-2"), replica)), "CIS 4.16"); v != pass {
-		t.Errorf("a stack without a hub: got %s, want pass", v)
-	}
+	assert.Equal(t, pass, verdictOf(t, securityHubEveryRegion, region(graphOf(westProvider("us-west-2"), replica)), "CIS 4.16"), "a stack without a hub")
 }
 
 func TestSecurityHubStandards(t *testing.T) {

@@ -537,6 +537,10 @@ var ruleCases = []struct {
 		drop(g, restype.SecurityHubAccount, "-us-west-2")
 		return g.ByType(restype.SecurityHubAccount)[0].URN
 	}, "where Security Hub is not enabled"},
+	{"alarm-topic-has-subscriber", func(t *testing.T, g *compliance.Graph) string {
+		drop(g, restype.SNSTopicSubscription, "")
+		return set(t, g, restype.SNSTopic, "-alerts", "displayName", "alerts")
+	}, "notifies no one of its"},
 	{"ec2-ebs-default-encryption", func(t *testing.T, g *compliance.Graph) string {
 		g.Resources = append(g.Resources, compliance.Resource{Type: restype.EBSEncryptionByDefault, Name: "ebs", URN: "urn:ebs", Inputs: map[string]any{"enabled": false}})
 		return "urn:ebs"
