@@ -127,14 +127,16 @@ var cloudTrailLogValidation = Rule{ID: "cloudtrail-log-validation", Controls: []
 // cloud-trail-cloud-watch-logs-enabled: NON_COMPLIANT when the trail's
 // CloudWatchLogsLogGroupArn is empty; its expectedDeliveryWindowAge, 24
 // hours by default, is whether delivery ran, which only the deployed
-// trail shows) and Checkov CKV2_AWS_10. CreateTrail takes the group only
-// with a role to deliver as, so both are asked for.
+// trail shows) and Checkov CKV2_AWS_10 (cloud_watch_logs_group_arn set).
+// Neither reads the role: a group without one is CreateTrail's to refuse
+// (InvalidCloudWatchLogsRoleArnException), and the CIS 4.x chain
+// (cis-metric-filters) asks for both.
 var cloudTrailCloudWatchLogs = Rule{ID: "cloudtrail-cloudwatch-logs", Controls: []string{"FSBP CloudTrail.5", "CKV2_AWS_10"}, Severity: Low,
-	Source:      "https://docs.aws.amazon.com/securityhub/latest/userguide/cloudtrail-controls.html#cloudtrail-5; https://docs.aws.amazon.com/config/latest/developerguide/cloud-trail-cloud-watch-logs-enabled.html (expectedDeliveryWindowAge 24 h: the runtime's); Checkov CKV2_AWS_10",
-	Description: "Trails deliver to a CloudWatch Logs group (cloudWatchLogsGroupArn and cloudWatchLogsRoleArn set; values computed at deployment from resources of the stack count), where the metric filters and alarms read them. Part: whether delivery ran in the last 24 hours is the deployed trail's.",
+	Source:      "https://docs.aws.amazon.com/securityhub/latest/userguide/cloudtrail-controls.html#cloudtrail-5; https://docs.aws.amazon.com/config/latest/developerguide/cloud-trail-cloud-watch-logs-enabled.html (NON_COMPLIANT when CloudWatchLogsLogGroupArn is empty; expectedDeliveryWindowAge 24 h is the runtime's); Checkov CKV2_AWS_10",
+	Description: "Trails deliver to a CloudWatch Logs group (cloudWatchLogsGroupArn set; a value computed at deployment from a resource of the stack counts), where the metric filters and alarms read them. Part: whether delivery ran in the last 24 hours is the deployed trail's.",
 	Check: forEach(restype.CloudTrailTrail, func(r Resource) string {
-		if !present(r, "cloudWatchLogsGroupArn") || !present(r, "cloudWatchLogsRoleArn") {
-			return "does not deliver to CloudWatch Logs; set cloudWatchLogsGroupArn and cloudWatchLogsRoleArn"
+		if !present(r, "cloudWatchLogsGroupArn") {
+			return "does not deliver to CloudWatch Logs; set cloudWatchLogsGroupArn (and cloudWatchLogsRoleArn, the role it delivers as)"
 		}
 		return ""
 	})}

@@ -102,7 +102,7 @@ func TestCloudTrailCloudWatchLogs(t *testing.T) {
 			{"group computed from a log group's ARN " + ctl, ctl, graphOf(withRefs(withRefs(trail("t", "cloudWatchLogsGroupArn", Unknown{}, "cloudWatchLogsRoleArn", Unknown{}), "cloudWatchLogsGroupArn", "lg"), "cloudWatchLogsRoleArn", "role")), pass},
 			{"no group " + ctl, ctl, graphOf(trail("t", "cloudWatchLogsGroupArn", nil)), fail},
 			{"empty group " + ctl, ctl, graphOf(trail("t", "cloudWatchLogsGroupArn", "")), fail},
-			{"no role " + ctl, ctl, graphOf(trail("t", "cloudWatchLogsRoleArn", nil)), fail},
+			{"no role: CreateTrail's to refuse, not the control's " + ctl, ctl, graphOf(trail("t", "cloudWatchLogsRoleArn", nil)), pass},
 			{"group a secret not known yet " + ctl, ctl, graphOf(trail("t", "cloudWatchLogsGroupArn", Secret{Value: Unknown{}})), unjudged},
 		})
 	}

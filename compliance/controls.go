@@ -311,7 +311,7 @@ var controlParts = map[string]string{ // #nosec G101 -- control IDs and prose, n
 	"CIS 2.2.1":             "part: the ebs.EncryptionByDefault settings the stack declares; other Regions are the account's",
 	"FSBP IAM.2":            "part: the user policies and attachments the stack declares; the account's other users are checked outside the stack",
 	"CIS 1.15":              "part: the user policies and attachments the stack declares; the account's other users are checked outside the stack",
-	"FSBP CloudTrail.5":     "part: the trail's log group and role; whether delivery ran in the last 24 hours is the deployed trail's",
+	"FSBP CloudTrail.5":     "part: the trail's log group; whether delivery ran in the last 24 hours is the deployed trail's",
 }
 
 func init() {
