@@ -3,6 +3,7 @@ package audit
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 
@@ -160,6 +161,13 @@ type MonitoringArgs struct {
 	// GuardDuty and SecurityHub enable those account-wide services.
 	GuardDuty   bool
 	SecurityHub bool
+	// RegionProviders are the providers of the stack's other Regions, by
+	// Region. With SecurityHub, Security Hub is enabled in each of them
+	// too (CIS 4.16 asks for it in every Region the stack deploys to),
+	// without standards: they evaluate with AWS Config rules, and the
+	// stack's configuration asserts a Config recorder in its own Region
+	// only (audit.configRecorderExists).
+	RegionProviders map[string]pulumi.ProviderResource
 	// CertificateARNs are the stack's certificates; CertificateExpiryDays
 	// is the alarm threshold.
 	CertificateARNs       []pulumi.StringInput
@@ -301,6 +309,18 @@ func NewMonitoring(ctx *pulumi.Context, name string, args *MonitoringArgs, opts 
 				return nil, err
 			}
 			standards = append(standards, arn)
+		}
+		// EnableSecurityHub with EnableDefaultStandards false subscribes to
+		// nothing, so no AWS Config recorder is needed in those Regions
+		// (terraform-provider-aws securityhub/account.go).
+		for _, region := range slices.Sorted(maps.Keys(args.RegionProviders)) {
+			if _, err := securityhub.NewAccount(ctx, name+"-"+region, &securityhub.AccountArgs{
+				EnableDefaultStandards:  pulumi.Bool(false),
+				ControlFindingGenerator: pulumi.String("SECURITY_CONTROL"),
+				AutoEnableControls:      pulumi.Bool(true),
+			}, parent, pulumi.Provider(args.RegionProviders[region])); err != nil {
+				return nil, err
+			}
 		}
 	}
 	if len(args.CertificateARNs) > 0 {

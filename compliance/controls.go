@@ -251,13 +251,30 @@ func controlStatus(c Control, rules []string, rep *Report) string {
 		return "another stack owns it"
 	}
 	switch {
+	case c.Scope == Account && len(rules) == 0:
+		return "outside the stack"
 	case c.Scope == Account:
+		// A rule judges what the stack itself declares of it; with
+		// nothing declared the control is the account's.
+		if s := findingStatus(c, rules, rep); s != "pass" {
+			return s
+		}
 		return "outside the stack"
 	case c.Scope == Runtime && len(rules) == 0:
 		return "after deployment"
 	case len(rules) == 0:
 		return "not judged"
 	}
+	status := findingStatus(c, rules, rep)
+	if c.Scope == Runtime && status == "pass" {
+		return "plan passes; watch after deployment"
+	}
+	return status
+}
+
+// findingStatus is a control's status from its rules' findings: fail,
+// suppressed, not judged, else pass.
+func findingStatus(c Control, rules []string, rep *Report) string {
 	status := "pass"
 	for _, f := range rep.Findings {
 		if !slices.Contains(rules, f.Rule) || !slices.Contains(f.Controls, c.Label()) {
@@ -276,9 +293,6 @@ func controlStatus(c Control, rules []string, rep *Report) string {
 			status = "fail"
 		}
 	}
-	if c.Scope == Runtime && status == "pass" {
-		return "plan passes; watch after deployment"
-	}
 	return status
 }
 
@@ -296,11 +310,16 @@ var controlParts = map[string]string{ // #nosec G101 -- control IDs and prose, n
 	"FSBP WAF.12":           "all, on wafv2 rule groups (the stack declares none; web ACL metrics are waf-metrics')",
 	"FSBP ACM.1":            "part: whether something renews each certificate before its last 30 days (DNS validation, a private CA, or a pulumi-tls certificate renewed 30 days or more before expiry); that a renewal ran is the runtime's",
 	"CIS 5.5":               "part: a route to a peering connection for the whole internet (0.0.0.0/0, ::/0) fails; whether each narrower peered range is needed is a review (CIS 5.5 is a manual recommendation)",
+	"FSBP EC2.7":            "part: the ebs.EncryptionByDefault settings the stack declares; other Regions are the account's",
+	"CIS 2.2.1":             "part: the ebs.EncryptionByDefault settings the stack declares; other Regions are the account's",
+	"FSBP IAM.2":            "part: the user policies and attachments the stack declares; the account's other users are checked outside the stack",
+	"CIS 1.15":              "part: the user policies and attachments the stack declares; the account's other users are checked outside the stack",
+	"FSBP CloudTrail.5":     "part: the trail's log group; whether delivery ran in the last 24 hours is the deployed trail's",
 }
 
 func init() {
 	for _, m := range cisMonitoring {
-		controlParts["CIS "+m.cis] = "part: the pattern is judged on CloudTrail events that tell the published one apart (a test, not a proof of equivalence); the subscriber on the alarm topic is alarm-topic-subscribed's and its confirmation the runtime's"
+		controlParts["CIS "+m.cis] = "part: the pattern is judged on CloudTrail events that tell the published one apart, each also with the fields it does not read changed (a test, not a proof of equivalence); the subscriber on the alarm topic is alarm-topic-subscribed's and its confirmation the runtime's"
 	}
 }
 

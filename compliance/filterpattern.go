@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"sync"
 )
 
 // MatchFilter evaluates a CloudWatch Logs JSON filter pattern on a JSON
@@ -13,27 +14,40 @@ import (
 // JSON log events): `{ expr }` where expr is comparisons `$.a.b = value`
 // or `$.a.b != value` (a quoted or bare string, `*` matching any run of
 // characters), `$.a.b NOT EXISTS`, `$.a.b EXISTS` and `$.a.b IS NULL`,
-// joined by && or || with parentheses. It refuses what it does not model
-// rather than guess: && and || mixed without parentheses, and a result
-// that depends on != of a property the event lacks (whose outcome the
-// guide does not state); such a comparison is unknown, and true ||
-// unknown is still true.
+// joined by && or || with parentheses. The guide does not state how &&
+// and || mixed without parentheses group (the CIS v3.0.0 4.1 pattern
+// mixes them): such a pattern is read both ways, && binding tighter and
+// left to right, and an event on which the readings differ is refused
+// rather than guessed. So is a result that depends on != of a property
+// the event lacks (whose outcome the guide does not state either); such a
+// comparison is unknown, and true || unknown is still true.
 func MatchFilter(pattern string, event map[string]any) (bool, error) {
 	p := strings.TrimSpace(pattern)
 	if !strings.HasPrefix(p, "{") || !strings.HasSuffix(p, "}") {
 		return false, fmt.Errorf("not a JSON filter pattern: %s", pattern)
 	}
-	f := &filterParser{src: p[1 : len(p)-1], event: event}
-	v, err := f.expr()
-	switch {
-	case err != nil:
-		return false, err
-	case strings.TrimSpace(f.src[f.pos:]) != "":
-		return false, fmt.Errorf("unparsed %q", f.src[f.pos:])
-	case v == triUnknown:
-		return false, fmt.Errorf("the outcome depends on != of a property the event lacks, which is not modelled")
+	var results [2]tri
+	for i, leftToRight := range []bool{false, true} {
+		f := &filterParser{src: p[1 : len(p)-1], event: event, leftToRight: leftToRight}
+		v, err := f.expr()
+		switch {
+		case err != nil:
+			return false, err
+		case strings.TrimSpace(f.src[f.pos:]) != "":
+			return false, fmt.Errorf("unparsed %q", f.src[f.pos:])
+		case v == triUnknown:
+			return false, fmt.Errorf("the outcome depends on != of a property the event lacks, which is not modelled")
+		}
+		results[i] = v
+		if i == 0 && !f.mixed {
+			results[1] = v
+			break
+		}
 	}
-	return v == triYes, nil
+	if results[0] != results[1] {
+		return false, fmt.Errorf("&& and || mixed without parentheses, and the readings differ on this event")
+	}
+	return results[0] == triYes, nil
 }
 
 // tri is a three-valued truth: a comparison of a property an event lacks
@@ -70,6 +84,9 @@ type filterParser struct {
 	src   string
 	pos   int
 	event map[string]any
+	// leftToRight reads && and || in order rather than && first; mixed
+	// records that a level joins terms with both without parentheses.
+	leftToRight, mixed bool
 }
 
 func (f *filterParser) skip() {
@@ -87,34 +104,71 @@ func (f *filterParser) next(tok string) bool {
 	return false
 }
 
+// expr is a disjunction of conjunctions (&& binding tighter), or, when
+// leftToRight, the operators applied in order; it records in mixed that a
+// level joins terms with both.
 func (f *filterParser) expr() (tri, error) {
+	if f.leftToRight {
+		return f.chain()
+	}
+	result, and, err := f.conjunction()
+	if err != nil {
+		return triNo, err
+	}
+	anyAnd, anyOr := and, false
+	for f.next("||") {
+		anyOr = true
+		right, and, err := f.conjunction()
+		if err != nil {
+			return triNo, err
+		}
+		anyAnd = anyAnd || and
+		result = or3(result, right)
+	}
+	f.mixed = f.mixed || anyAnd && anyOr
+	return result, nil
+}
+
+// conjunction is terms joined by &&; and says whether there were several.
+func (f *filterParser) conjunction() (tri, bool, error) {
+	result, err := f.term()
+	if err != nil {
+		return triNo, false, err
+	}
+	and := false
+	for f.next("&&") {
+		and = true
+		right, err := f.term()
+		if err != nil {
+			return triNo, false, err
+		}
+		result = and3(result, right)
+	}
+	return result, and, nil
+}
+
+// chain applies && and || in the order they appear.
+func (f *filterParser) chain() (tri, error) {
 	result, err := f.term()
 	if err != nil {
 		return triNo, err
 	}
-	op := ""
 	for {
-		var this string
 		switch {
 		case f.next("&&"):
-			this = "&&"
+			right, err := f.term()
+			if err != nil {
+				return triNo, err
+			}
+			result = and3(result, right)
 		case f.next("||"):
-			this = "||"
+			right, err := f.term()
+			if err != nil {
+				return triNo, err
+			}
+			result = or3(result, right)
 		default:
 			return result, nil
-		}
-		if op != "" && op != this {
-			return triNo, fmt.Errorf("&& and || mixed without parentheses at %d", f.pos)
-		}
-		op = this
-		right, err := f.term()
-		if err != nil {
-			return triNo, err
-		}
-		if op == "&&" {
-			result = and3(result, right)
-		} else {
-			result = or3(result, right)
 		}
 	}
 }
@@ -123,6 +177,21 @@ var (
 	comparison = regexp.MustCompile(`^\$((?:\.[A-Za-z0-9_]+)+)\s*(!=|=)\s*("(?:[^"\\]|\\.)*"|[^\s)]+)`)
 	existence  = regexp.MustCompile(`^\$((?:\.[A-Za-z0-9_]+)+)\s+(NOT EXISTS|EXISTS|IS NULL)\b`)
 )
+
+// globs memoizes the expressions of filter values: rules match each
+// pattern against many sample events.
+var globs sync.Map
+
+// globOf is the expression a filter value matches: `*` any run of
+// characters, the rest literally.
+func globOf(value string) *regexp.Regexp {
+	if re, ok := globs.Load(value); ok {
+		return re.(*regexp.Regexp)
+	}
+	re := regexp.MustCompile("^" + strings.ReplaceAll(regexp.QuoteMeta(value), `\*`, ".*") + "$")
+	globs.Store(value, re)
+	return re
+}
 
 func (f *filterParser) lookup(path string) (any, bool) {
 	var cur any = f.event
@@ -186,7 +255,7 @@ func (f *filterParser) term() (tri, error) {
 	case !present:
 		return triNo, nil
 	}
-	glob := regexp.MustCompile("^" + strings.ReplaceAll(regexp.QuoteMeta(value), `\*`, ".*") + "$")
+	glob := globOf(value)
 	if glob.MatchString(s) == (m[2] == "=") {
 		return triYes, nil
 	}

@@ -251,13 +251,19 @@ func (g *Graph) RegionOf(r Resource) string {
 	return g.Region
 }
 
-// Regions returns every Region the stack creates AWS resources or secret
-// replicas in, the stack's first.
+// Regions returns every Region the stack deploys to, the stack's first:
+// those of its AWS providers (each can create resources there), of the
+// resources it creates, and of its secret replicas.
 func (g *Graph) Regions() []string {
 	out := []string{g.Region}
 	add := func(region string) {
 		if !slices.Contains(out, region) {
 			out = append(out, region)
+		}
+	}
+	for _, p := range g.ByType(restype.ProviderAWS) {
+		if region := p.Str("region"); region != "" {
+			add(region)
 		}
 	}
 	for _, r := range g.Resources {

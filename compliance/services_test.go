@@ -86,24 +86,6 @@ func TestSecretsRotationInterval(t *testing.T) {
 	})
 }
 
-func TestSecurityHubEveryRegion(t *testing.T) {
-	west := res(restype.ProviderAWS, "west", map[string]any{"region": "us-west-2"})
-	inWest := func(r Resource) Resource { r.Provider = "urn:west"; return r }
-	hub := res(restype.SecurityHubAccount, "hub", map[string]any{})
-	key := res(restype.KMSKey, "k", map[string]any{})
-	g := func(rs ...Resource) *Graph { gr := graphOf(rs...); gr.Region = "us-east-1"; return gr }
-	unknownRegion := func(rs ...Resource) *Graph { return graphOf(rs...) }
-	runCases(t, ruleByID(t, "securityhub-every-region"), []ruleCase{
-		{"a replica Region without a hub", "CIS 4.16", g(west, hub, key, inWest(key)), fail},
-		{"a hub in each Region", "CIS 4.16", g(west, hub, key, inWest(key), func() Resource { h := inWest(hub); h.URN = "urn:hub-west"; return h }()), pass},
-		{"one Region", "CIS 4.16", g(hub, key), pass},
-		{"no hub: another stack's", "CIS 4.16", g(key), pass},
-		// The stack's Region unknown: the hub is in it, like the key.
-		{"Region unknown", "CIS 4.16", unknownRegion(hub, key), pass},
-		{"a provider's Region computed", "CIS 4.16", g(res(restype.ProviderAWS, "west", map[string]any{"region": Unknown{}}), hub, inWest(key)), unjudged},
-	})
-}
-
 func TestSQSRules(t *testing.T) {
 	q := func(kv ...any) *Graph {
 		return graphOf(res(restype.SQSQueue, "q", withFields(map[string]any{"name": "q"}, kv...)))

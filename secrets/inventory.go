@@ -120,6 +120,10 @@ type Inventory struct {
 	RotationFunctionARN pulumi.StringOutput `pulumi:"rotationFunctionArn"`
 	// RotationRoleARN is the rotation function's role ARN.
 	RotationRoleARN pulumi.StringOutput `pulumi:"rotationRoleArn"`
+	// RegionProviders are the providers of the replica Regions, by Region:
+	// the stack deploys there too, and account-wide services that are
+	// Regional (Security Hub) are enabled through them.
+	RegionProviders map[string]pulumi.ProviderResource
 }
 
 // NewInventory creates an Inventory.
@@ -141,10 +145,11 @@ func NewInventory(ctx *pulumi.Context, name string, args *InventoryArgs, opts ..
 	if err != nil {
 		return fail(err)
 	}
-	replicaKeys, err := b.replicas()
+	replicaKeys, providers, err := b.replicas()
 	if err != nil {
 		return fail(err)
 	}
+	inv.RegionProviders = providers
 	made, err := b.secrets(rot, replicaKeys)
 	if err != nil {
 		return fail(err)
@@ -352,29 +357,31 @@ func (b *inventoryBuilder) function(rot *rotationInfra, rolePolicy *iam.RolePoli
 }
 
 // replicas creates one replica of the stack's key in each replica
-// region, through a provider for that region.
-func (b *inventoryBuilder) replicas() (map[string]*kms.ReplicaKey, error) {
+// region, through a provider for that region, which it returns too.
+func (b *inventoryBuilder) replicas() (map[string]*kms.ReplicaKey, map[string]pulumi.ProviderResource, error) {
 	replicaKeys := map[string]*kms.ReplicaKey{}
+	providers := map[string]pulumi.ProviderResource{}
 	for _, s := range b.args.Secrets {
 		region := s.ReplicaRegion
 		if region == "" || replicaKeys[region] != nil {
 			continue
 		}
 		if b.args.KeyPolicyArgs == nil || !b.args.KeyPolicyArgs.MultiRegion {
-			return nil, fmt.Errorf("secret %s replicates to %s, which needs a multi-Region key", s.Name, region)
+			return nil, nil, fmt.Errorf("secret %s replicates to %s, which needs a multi-Region key", s.Name, region)
 		}
 		provider, err := aws.NewProvider(b.ctx, b.child(region), &aws.ProviderArgs{
 			Region:      pulumi.String(region),
 			DefaultTags: &aws.ProviderDefaultTagsArgs{Tags: pulumi.ToStringMap(b.args.DefaultTags)},
 		}, b.parent)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
+		providers[region] = provider
 		keyArgs := *b.args.KeyPolicyArgs
 		keyArgs.Env.Region = region
 		policy, err := KeyPolicy(&keyArgs).JSON()
 		if err != nil {
-			return nil, fmt.Errorf("replica key policy: %w", err)
+			return nil, nil, fmt.Errorf("replica key policy: %w", err)
 		}
 		replicaKeys[region], err = kms.NewReplicaKey(b.ctx, b.child(region), &kms.ReplicaKeyArgs{
 			Description:                    pulumi.String("Replica in " + region + " of the key of " + b.name),
@@ -384,10 +391,10 @@ func (b *inventoryBuilder) replicas() (map[string]*kms.ReplicaKey, error) {
 			BypassPolicyLockoutSafetyCheck: pulumi.Bool(false),
 		}, append(b.stateful(), pulumi.Provider(provider))...)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 	}
-	return replicaKeys, nil
+	return replicaKeys, providers, nil
 }
 
 // Tags returns the metadata tags of a secret.

@@ -532,7 +532,15 @@ func TestStacksDeploySideBySide(t *testing.T) {
 		}
 		count := byAccount[account]
 		for _, typ := range accountWide {
-			count[typ] += len(m.ByType(typ))
+			for _, r := range m.ByType(typ) {
+				// GuardDuty detectors and Security Hub hubs are one per
+				// account and Region.
+				key := typ
+				if typ == restype.GuardDutyDetector || typ == restype.SecurityHubAccount {
+					key += " in " + regionOf(t, m, r, loadStack(t, stack).Region)
+				}
+				count[key]++
+			}
 		}
 		for _, a := range m.ByType(restype.AccessAnalyzerAnalyzer) {
 			count["analyzer "+str(a, "type")+" in "+regionOf(t, m, a, loadStack(t, stack).Region)]++

@@ -285,11 +285,34 @@ func TestDetectionServices(t *testing.T) {
 			targetsTopic(t, m, rule, topic)
 		})
 		t.Run(stack+"/Security Hub per config with FSBP and CIS v3.0", func(t *testing.T) {
-			accounts := m.ByType(restype.SecurityHubAccount)
-			require.Len(t, accounts, map[bool]int{true: 1, false: 0}[cfg.Audit.SecurityHub], "Security Hub accounts with securityHub %v", cfg.Audit.SecurityHub)
+			// One hub in the stack's Region and one, without standards, in
+			// each replica Region through that Region's provider (CIS 4.16).
+			replicaRegions := map[string]bool{}
+			for _, s := range cfg.Secrets.Inventory {
+				if s.ReplicaRegion != "" {
+					replicaRegions[s.ReplicaRegion] = true
+				}
+			}
+			var accounts []mockaws.Resource
+			hubRegions := map[string]bool{}
+			for _, a := range m.ByType(restype.SecurityHubAccount) {
+				assert.Equal(t, false, input(a, "enableDefaultStandards"), "hub %s enables the default standards", a.Name)
+				if a.Provider == "" {
+					accounts = append(accounts, a)
+					continue
+				}
+				for _, p := range m.ByType(restype.ProviderAWS) {
+					if strings.HasPrefix(a.Provider, p.URN+"::") || a.Provider == p.URN {
+						hubRegions[str(p, "region")] = true
+					}
+				}
+			}
 			if !cfg.Audit.SecurityHub {
+				assert.Empty(t, m.ByType(restype.SecurityHubAccount), "Security Hub accounts with securityHub false")
 				return
 			}
+			require.Len(t, accounts, 1, "Security Hub accounts in the stack's Region")
+			assert.Equal(t, replicaRegions, hubRegions, "Security Hub in each replica Region")
 			var arns []string
 			for _, s := range m.ByType(restype.SecurityHubStandardsSubscription) {
 				arns = append(arns, str(s, "standardsArn"))

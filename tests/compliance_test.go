@@ -534,9 +534,27 @@ var ruleCases = []struct {
 		return set(t, g, restype.SecretsManagerSecret, "-app-db-password", "description", "x")
 	}, "is never rotated"},
 	{"securityhub-every-region", func(t *testing.T, g *compliance.Graph) string {
-		drop(g, restype.SecurityHubAccount, "-second-region")
+		drop(g, restype.SecurityHubAccount, "-us-west-2")
 		return g.ByType(restype.SecurityHubAccount)[0].URN
 	}, "where Security Hub is not enabled"},
+	{"alarm-topic-has-subscriber", func(t *testing.T, g *compliance.Graph) string {
+		drop(g, restype.SNSTopicSubscription, "")
+		return set(t, g, restype.SNSTopic, "-alerts", "displayName", "alerts")
+	}, "notifies no one of its"},
+	{"ec2-ebs-default-encryption", func(t *testing.T, g *compliance.Graph) string {
+		g.Resources = append(g.Resources, compliance.Resource{Type: restype.EBSEncryptionByDefault, Name: "ebs", URN: "urn:ebs", Inputs: map[string]any{"enabled": false}})
+		return "urn:ebs"
+	}, "turns EBS encryption by default off"},
+	{"iam-user-no-policies", func(t *testing.T, g *compliance.Graph) string {
+		g.Resources = append(g.Resources, compliance.Resource{Type: restype.IAMUserPolicyAttachment, Name: "ops", URN: "urn:ops",
+			Inputs: map[string]any{"user": "ops", "policyArn": "arn:aws:iam::aws:policy/ReadOnlyAccess"}})
+		return "urn:ops"
+	}, "attaches a managed policy to an IAM user"},
+	{"cis-metric-filters", func(t *testing.T, g *compliance.Graph) string {
+		// An alarm whose only action is not a topic notifies no one.
+		set(t, g, restype.CloudWatchMetricAlarm, "-vpc-changes", "alarmActions", []any{"arn:aws:automate:us-east-1:ec2:stop"})
+		return set(t, g, restype.CloudTrailTrail, "", "enableLogging", true)
+	}, "CIS 4.14 not met"},
 	{"waf-rule-group-metrics", func(t *testing.T, g *compliance.Graph) string {
 		g.Resources = append(g.Resources, compliance.Resource{Type: restype.WAFv2RuleGroup, Name: "group", URN: "urn:group",
 			Inputs: map[string]any{"visibilityConfig": map[string]any{"cloudwatchMetricsEnabled": true},
@@ -1085,7 +1103,6 @@ var prepared = map[string]func(t *testing.T, g *compliance.Graph){
 	"secrets-rotation": func(t *testing.T, g *compliance.Graph) {
 		drop(g, restype.SecretsManagerSecret, "-cognito-alb-client")
 	},
-	"securityhub-every-region": withHubInEveryRegion,
 	"sns-delivery-status-logging": func(t *testing.T, g *compliance.Graph) {
 		set(t, g, restype.SNSTopic, "-alerts", "sqsFailureFeedbackRoleArn", "arn:aws:iam::123456789012:role/feedback")
 	},
@@ -1103,20 +1120,6 @@ var prepared = map[string]func(t *testing.T, g *compliance.Graph){
 			set(t, g, v.Type, v.Name, "versioningConfiguration.mfaDelete", "Enabled")
 		}
 	},
-}
-
-// withHubInEveryRegion enables Security Hub in each other Region the prod
-// graph deploys to, as a copy of its hub with that Region's provider.
-func withHubInEveryRegion(t *testing.T, g *compliance.Graph) {
-	hub := g.ByType(restype.SecurityHubAccount)[0]
-	for _, p := range g.Resources {
-		if p.Type == restype.ProviderAWS && p.URN != hub.Provider {
-			cp := hub
-			cp.Name, cp.URN, cp.Provider = hub.Name+"-second-region", hub.URN+"-second-region", p.URN
-			g.Resources = append(g.Resources, cp)
-			return
-		}
-	}
 }
 
 func TestEachRuleFailsWhenItsSettingFlips(t *testing.T) {

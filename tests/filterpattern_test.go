@@ -38,7 +38,11 @@ func TestMatchFilter(t *testing.T) {
 		{`{ $.missing != "x" }`, false, "not modelled"},
 		{`{ ($.eventName = "GetSecretValue") || ($.missing != "x") }`, true, ""},
 		{`{ ($.eventName = "X") && ($.missing != "x") }`, false, ""},
-		{`{ $.eventName = "X" || $.eventName = "Y" && $.eventName = "Z" }`, false, "mixed without parentheses"},
+		// Mixed without parentheses: read both ways; refused where the
+		// readings differ.
+		{`{ $.eventName = "X" || $.eventName = "Y" && $.eventName = "Z" }`, false, ""},
+		{`{ $.eventName = "GetSecretValue" || $.eventName = "Y" && $.eventName = "Z" }`, false, "mixed without parentheses"},
+		{`{ $.eventName = "GetSecretValue" || $.eventName = "Y" && $.userIdentity.type = "AssumedRole" }`, true, ""},
 		{`$.eventName = "X"`, false, "not a JSON filter pattern"},
 		{`{ $.userIdentity.invokedBy NOT EXISTS && $.eventName = "GetSecretValue" }`, true, ""},
 		{`{ $.userIdentity.type NOT EXISTS }`, false, ""},
