@@ -9,7 +9,7 @@ import (
 
 // Rules returns every rule, in report order.
 func Rules() []Rule {
-	return slices.Concat(elbRules(), networkRules(), reachRules(), iamRules(), dataRules(), trailRules(), guardDutyRules(), alarmRules(), monitoringRules(), accountRules(), serviceRules(), endpointRules(), cognitoRules(), wafRules(), sqsRules(), snsRules(), s3Rules(), projectRules(), deployRules(), inputRules(), driftRules())
+	return slices.Concat(elbRules(), networkRules(), reachRules(), iamRules(), kmsRules(), secretsRules(), lambdaRules(), logsRules(), s3Rules(), trailRules(), guardDutyRules(), alarmRules(), monitoringRules(), serviceRules(), endpointRules(), cognitoRules(), wafRules(), sqsRules(), snsRules(), projectRules(), deployRules(), inputRules(), driftRules())
 }
 
 // worldCIDR reports whether an input CIDR is the whole IPv4 or IPv6
