@@ -35,4 +35,3 @@ func TestGuardDutyLabels(t *testing.T) {
 		{"enable computed GuardDuty.6", "FSBP GuardDuty.6", graphOf(res(restype.GuardDutyDetector, "d", map[string]any{"enable": Unknown{}})), unjudged},
 	})
 }
-

@@ -55,7 +55,9 @@ func TestLambdaNotPublic(t *testing.T) {
 }
 
 func TestLambdaSupportedRuntime(t *testing.T) {
-	fn := func(kv ...any) *Graph { return graphOf(res(restype.LambdaFunction, "f", withFields(map[string]any{}, kv...))) }
+	fn := func(kv ...any) *Graph {
+		return graphOf(res(restype.LambdaFunction, "f", withFields(map[string]any{}, kv...)))
+	}
 	for _, ctl := range lambdaSupportedRuntime.Controls {
 		runCases(t, lambdaSupportedRuntime, []ruleCase{
 			{"python3.8 " + ctl, ctl, fn("runtime", "python3.8"), fail},

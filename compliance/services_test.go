@@ -37,4 +37,3 @@ func TestWAFRuleGroupMetrics(t *testing.T) {
 		{"computed", "FSBP WAF.12", group(Unknown{}, true), unjudged},
 	})
 }
-
