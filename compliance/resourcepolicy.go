@@ -163,8 +163,9 @@ func principalAccount(p string) string {
 // stackAccounts are the accounts the stack deploys into: the graph's
 // Account when known; otherwise those the stack's own ARNs name (a known
 // ARN input whose last part is the name of a role, policy, topic or log
-// group the stack declares), which a preview of an update carries; empty
-// when nothing tells (a first preview, the policy pack).
+// group the stack declares), an explicit provider's allowedAccountIds or
+// assumed role, and the root a key policy gives kms:*; empty when nothing
+// tells (a first preview of computed ARNs, the policy pack).
 func stackAccounts(g *Graph) map[string]bool {
 	out := map[string]bool{}
 	if g.Account != "" {
@@ -200,8 +201,46 @@ func stackAccounts(g *Graph) map[string]bool {
 	for _, r := range g.Resources {
 		walk(r.Inputs)
 	}
+	// An explicit provider names the account it deploys into: its
+	// allowedAccountIds, or the role it assumes.
+	for _, p := range g.ByType(restype.ProviderAWS) {
+		for _, a := range p.List("allowedAccountIds") {
+			if s, ok := a.(string); ok && accountID.MatchString(s) {
+				out[s] = true
+			}
+		}
+		for _, arn := range []string{p.Str("assumeRole.roleArn"), p.Str("assumeRoles.0.roleArn")} {
+			if a := principalAccount(arn); arn != "" && accountID.MatchString(a) {
+				out[a] = true
+			}
+		}
+	}
+	// A key policy gives its own account's root every KMS action (the KMS
+	// default key policy's "Enable IAM User Permissions").
+	for _, k := range g.ByType(restype.KMSKey) {
+		doc, ok := parsePolicy(k.Inputs["policy"])
+		if !ok {
+			continue
+		}
+		for _, st := range doc.Statement {
+			if st.Effect != "Allow" || !contains(st.Action, "kms:*") {
+				continue
+			}
+			for _, pr := range st.principals() {
+				if m := rootARN.FindStringSubmatch(strings.TrimPrefix(pr, "AWS:")); m != nil {
+					out[m[1]] = true
+				}
+			}
+		}
+	}
 	return out
 }
+
+// accountID is an AWS account ID; rootARN an account's root principal.
+var (
+	accountID = regexp.MustCompile(`^\d{12}$`)
+	rootARN   = regexp.MustCompile(`^arn:aws[a-z-]*:iam::(\d{12}):root$`)
+)
 
 // ownARN is an ARN with an account: group 1 the account, group 2 the last
 // name in its resource part.

@@ -146,6 +146,12 @@ func TestS3NoCrossAccountAdmin(t *testing.T) {
 			stmt(other, "s3:PutBucketPolicy", nil),
 			res(restype.IAMRole, "app", map[string]any{"name": "app"}),
 			res(restype.IAMRolePolicy, "rp", map[string]any{"role": "arn:aws:iam::111122223333:role/app"})), fail},
+		{"the stack's account told by its key policy's root", "FSBP S3.6", bucket("",
+			stmt(map[string]any{"AWS": "arn:aws:iam::444455556666:role/app"}, "s3:PutBucketAcl", nil),
+			res(restype.KMSKey, "k", map[string]any{"policy": doc(stmt(map[string]any{"AWS": "arn:aws:iam::444455556666:root"}, "kms:*", nil))})), pass},
+		{"another account, the stack's told by its provider", "FSBP S3.6", bucket("",
+			stmt(other, "s3:PutBucketAcl", nil),
+			res(restype.ProviderAWS, "west", map[string]any{"region": "us-west-2", "allowedAccountIds": []any{"111122223333"}})), fail},
 		{"an account, the stack's not known", "FSBP S3.6", bucket("", stmt(other, "s3:PutBucketPolicy", nil)), unjudged},
 		{"policy computed", "FSBP S3.6", graphOf(res(restype.S3BucketPolicy, "bp", map[string]any{"bucket": "b", "policy": Unknown{}})), unjudged},
 	})
