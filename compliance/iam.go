@@ -357,12 +357,14 @@ func policyUse(g *Graph) (attached, boundary map[string]bool, attachUnknown bool
 			mark(r, "policyArn", []any{r.Get("policyArn")})
 		}
 	}
-	for _, r := range g.ByType(restype.IAMRole) {
-		if r.Unknown("managedPolicyArns") {
-			mark(r, "managedPolicyArns", []any{Unknown{}})
-			continue
+	for _, l := range attachmentLists {
+		for _, r := range g.ByType(l.typ) {
+			if r.Unknown(l.input) {
+				mark(r, l.input, []any{Unknown{}})
+				continue
+			}
+			mark(r, l.input, r.List(l.input))
 		}
-		mark(r, "managedPolicyArns", r.List("managedPolicyArns"))
 	}
 	return attached, boundary, attachUnknown
 }
@@ -370,6 +372,16 @@ func policyUse(g *Graph) (attached, boundary map[string]bool, attachUnknown bool
 // attachmentTypes attach a managed policy to identities: a role, a user, a
 // group, or any of them (iam.PolicyAttachment).
 var attachmentTypes = []string{restype.IAMRolePolicyAttachment, restype.IAMUserPolicyAttachment, restype.IAMGroupPolicyAttachment, restype.IAMPolicyAttachment}
+
+// attachmentLists attach a list of managed policies: a role's
+// managedPolicyArns, and the *PolicyAttachmentsExclusive resources, which
+// attach the policies they list (and detach any other).
+var attachmentLists = []struct{ typ, input string }{
+	{restype.IAMRole, "managedPolicyArns"},
+	{restype.IAMRolePolicyAttachmentsExclusive, "policyArns"},
+	{restype.IAMUserPolicyAttachmentsExclusive, "policyArns"},
+	{restype.IAMGroupPolicyAttachmentsExclusive, "policyArns"},
+}
 
 // awsManagedAttachments returns, for every attachment of an AWS-managed
 // policy whose ARN matches re, the resource attaching it and the ARN.
@@ -391,14 +403,16 @@ func awsManagedAttachments(g *Graph, re *regexp.Regexp) []Violation {
 			}
 		}
 	}
-	for _, r := range g.ByType(restype.IAMRole) {
-		if computed(r, "managedPolicyArns") {
-			out = append(out, notJudged(r))
-			continue
-		}
-		for _, a := range r.List("managedPolicyArns") {
-			if s, _ := a.(string); re.MatchString(s) {
-				out = append(out, Violation{URN: r.URN, Message: fmt.Sprintf("iam.Role %s: attaches AWS-managed %s", r.Name, s)})
+	for _, l := range attachmentLists {
+		for _, r := range g.ByType(l.typ) {
+			if computed(r, l.input) {
+				out = append(out, notJudged(r))
+				continue
+			}
+			for _, a := range r.List(l.input) {
+				if s, _ := a.(string); re.MatchString(s) {
+					out = append(out, Violation{URN: r.URN, Message: fmt.Sprintf("%s %s: attaches AWS-managed %s", shortType(r.Type), r.Name, s)})
+				}
 			}
 		}
 	}

@@ -60,6 +60,7 @@ func TestIAMNoAdmin(t *testing.T) {
 		{"AWS-managed AdministratorAccess is not IAM.1's", "FSBP IAM.1", graphOf(role("r", "managedPolicyArns", []any{"arn:aws:iam::aws:policy/AdministratorAccess"})), pass},
 		{"AWS-managed AdministratorAccess to a user", "CIS 1.16", graphOf(res(restype.IAMUserPolicyAttachment, "ua", map[string]any{"user": "u", "policyArn": "arn:aws:iam::aws:policy/AdministratorAccess"})), fail},
 		{"AWS-managed AdministratorAccess by iam.PolicyAttachment", "CIS 1.16", graphOf(res(restype.IAMPolicyAttachment, "pa", map[string]any{"roles": []any{"r"}, "policyArn": "arn:aws:iam::aws:policy/AdministratorAccess"})), fail},
+		{"AWS-managed AdministratorAccess by RolePolicyAttachmentsExclusive", "CIS 1.16", graphOf(res(restype.IAMRolePolicyAttachmentsExclusive, "ex", map[string]any{"roleName": "r", "policyArns": []any{"arn:aws:iam::aws:policy/AdministratorAccess"}})), fail},
 		{"a policy attachment's ARN computed from nothing declared", "CIS 1.16", graphOf(res(restype.IAMGroupPolicyAttachment, "ga", map[string]any{"group": "g", "policyArn": Unknown{}})), unjudged},
 	})
 }

@@ -80,14 +80,16 @@ var kmsDeletionWindow = Rule{ID: "kms-deletion-window",
 // fails any Allow for "*", conditions or not; CKV2_AWS_64 fails a key
 // without a policy of its own. Bypassing the lockout safety check, which
 // lets a policy lock the account out of its key, is judged with
-// CKV2_AWS_64 (the key's policy as written is the one in force).
+// CKV2_AWS_64 (the key's policy as written is the one in force). A
+// kms.KeyPolicy sets the policy of the key it names, as the key's own
+// policy input does.
 var kmsKeyPolicy = Rule{ID: "kms-key-policy", Controls: []string{"FSBP KMS.5", "CKV_AWS_33", "CKV2_AWS_64"},
 	Source:      "Security Hub KMS.5 (Config kms-key-policy-no-public-access); Checkov CKV_AWS_33, CKV2_AWS_64",
 	Severity:    High,
-	Description: "Key policies give no wildcard principal access unless a condition with fixed values confines it to an account, organization or source (KMS.5; CKV_AWS_33 fails any Allow for \"*\"); every key has a policy of its own and keeps the lockout safety check (CKV2_AWS_64). Not judged while the policy is computed at deployment.",
+	Description: "Key policies (the key's policy or a kms.KeyPolicy) give no wildcard principal access unless a condition with fixed values confines it to an account, organization or source (KMS.5; CKV_AWS_33 fails any Allow for \"*\"); every key has a policy of its own and keeps the lockout safety check (CKV2_AWS_64). Not judged while the policy is computed at deployment.",
 	Check: func(g *Graph) []Violation {
 		var out []Violation
-		for _, typ := range []string{restype.KMSKey, restype.KMSReplicaKey} {
+		for _, typ := range []string{restype.KMSKey, restype.KMSReplicaKey, restype.KMSKeyPolicy} {
 			for _, key := range g.ByType(typ) {
 				seen := false
 				r := key.tracked(&seen)
@@ -101,7 +103,7 @@ var kmsKeyPolicy = Rule{ID: "kms-key-policy", Controls: []string{"FSBP KMS.5", "
 				p := r.Get("policy")
 				doc, ok := parsePolicy(p)
 				switch {
-				case p == nil || p == "":
+				case (p == nil || p == "") && len(g.Dependents(key.URN, restype.KMSKeyPolicy)) == 0:
 					fail("has the default key policy; give it one that separates administrators from users", "CKV2_AWS_64")
 				case ok:
 					for i, s := range doc.Statement {

@@ -94,6 +94,8 @@ func TestKMSKeyPolicy(t *testing.T) {
 		{"lockout check bypassed", "CKV2_AWS_64", graphOf(res(restype.KMSKey, "k", map[string]any{"policy": doc(stmt(root, "kms:*", nil)), "bypassPolicyLockoutSafetyCheck": true})), fail},
 		{"a policy of its own", "CKV2_AWS_64", key(stmt(root, "kms:*", nil)), pass},
 		{"a public policy is not CKV2_AWS_64's", "CKV2_AWS_64", key(stmt("*", "kms:Decrypt", nil)), pass},
+		{"a public kms.KeyPolicy", "FSBP KMS.5", graphOf(res(restype.KMSKeyPolicy, "kp", map[string]any{"keyId": "k", "policy": doc(stmt("*", "kms:Decrypt", nil))})), fail},
+		{"a key whose policy is a kms.KeyPolicy", "CKV2_AWS_64", graphOf(res(restype.KMSKey, "k", map[string]any{}), res(restype.KMSKeyPolicy, "kp", map[string]any{"keyId": "k", "policy": doc(stmt(root, "kms:*", nil))}, "k")), pass},
 		{"bypass computed", "CKV2_AWS_64", graphOf(res(restype.KMSKey, "k", map[string]any{"policy": doc(stmt(root, "kms:*", nil)), "bypassPolicyLockoutSafetyCheck": Unknown{}})), unjudged},
 	})
 }
