@@ -124,12 +124,13 @@ func aclOf(g *Graph, b Resource) bucketACL {
 var s3PublicAccessBlocked = Rule{ID: "s3-public-access-blocked", Controls: []string{"FSBP S3.8", "FSBP S3.2", "FSBP S3.3", "CKV_AWS_53", "CKV_AWS_54", "CKV_AWS_55", "CKV_AWS_56"},
 	Source:      "Security Hub S3.8 (Config s3-bucket-level-public-access-prohibited), S3.2 (s3-bucket-public-read-prohibited), S3.3 (s3-bucket-public-write-prohibited); Checkov CKV_AWS_53-56",
 	Severity:    High,
-	Description: "Every bucket's own public access block turns on all four settings (S3.8; CKV_AWS_53-56 each setting); no bucket policy (s3.BucketPolicy or the bucket's policy) or ACL (acl, s3.BucketAclV2) makes a bucket publicly readable (S3.2) or writable (S3.3) unless the bucket's or the account's block, or BucketOwnerEnforced ownership for ACLs, stops it. Not judged while a setting, policy or ACL is computed at deployment.",
+	Description: "Every bucket's own public access block turns on all four settings (S3.8; CKV_AWS_53-56 each setting of a block the stack declares); no bucket policy (s3.BucketPolicy or the bucket's policy) or ACL (acl, s3.BucketAclV2) makes a bucket publicly readable (S3.2) or writable (S3.3) unless the bucket's or the account's block, or BucketOwnerEnforced ownership for ACLs, stops it. Not judged while a setting, policy or ACL is computed at deployment.",
 	Check: func(g *Graph) []Violation {
 		var out []Violation
 		account, accountUnknown := blocks(g.ByType(restype.S3AccountPublicAccessBlock))
 		for _, b := range g.ByType(restype.S3BucketV2) {
-			on, unknown := blocks(g.Dependents(b.URN, restype.S3BucketPublicAccessBlock))
+			pabs := g.Dependents(b.URN, restype.S3BucketPublicAccessBlock)
+			on, unknown := blocks(pabs)
 			if unknown {
 				out = append(out, notJudged(b))
 				continue
@@ -138,7 +139,11 @@ var s3PublicAccessBlocked = Rule{ID: "s3-public-access-blocked", Controls: []str
 			for _, k := range blockSettings {
 				if !on[k] {
 					off = append(off, k)
-					ckv = append(ckv, blockCheckov[k])
+					// Checkov judges a block resource's settings; a bucket
+					// without one is S3.8's alone.
+					if len(pabs) > 0 {
+						ckv = append(ckv, blockCheckov[k])
+					}
 				}
 			}
 			if len(off) > 0 {

@@ -60,6 +60,7 @@ func TestS3PublicAccessBlocked(t *testing.T) {
 		cases = append(cases,
 			ruleCase{k + " off", c, graphOf(bucketB, block(true, k)), fail},
 			ruleCase{"another setting off passes " + c, c, graphOf(bucketB, block(true, otherSetting(k))), pass},
+			ruleCase{"no block resource is S3.8's alone " + c, c, graphOf(bucketB), pass},
 			ruleCase{k + " computed", c, graphOf(bucketB, block(Unknown{})), unjudged})
 	}
 	runCases(t, s3PublicAccessBlocked, cases)
