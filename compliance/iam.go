@@ -419,8 +419,14 @@ func awsManagedAttachments(g *Graph, re *regexp.Regexp) []Violation {
 	return out
 }
 
+// fullAdmin reports whether a statement is the one IAM.1, CIS 1.16 and
+// CKV_AWS_62 look for, read as written: "Effect": "Allow" with "Action":
+// "*" over "Resource": "*" (Config iam-policy-no-statements-with-admin-access
+// calls "Action": "service:*" compliant; the CIS audit looks for
+// "Action": "*" and "Resource": "*"). A NotAction or NotResource statement
+// is IAM.21's and the escalation rules', not this one's.
 func fullAdmin(s policyStatement) bool {
-	return s.Effect == "Allow" && (contains(s.Action, "*") || contains(s.Action, "*:*") || len(s.NotAction) > 0) && allowsEverything(s)
+	return s.Effect == "Allow" && (contains(s.Action, "*") || contains(s.Action, "*:*")) && contains(s.Resource, "*")
 }
 
 // iamNoAdmin follows Security Hub IAM.1 (Config rule
@@ -433,7 +439,7 @@ func fullAdmin(s policyStatement) bool {
 // exempt from all three; one attached nowhere fails only CKV_AWS_62.
 var iamNoAdmin = Rule{ID: "iam-no-admin", Controls: []string{"FSBP IAM.1", "CIS 1.16", "CKV_AWS_62"}, Severity: Critical,
 	Source:      "Security Hub IAM.1 (Config iam-policy-no-statements-with-admin-access, excludePermissionBoundaryPolicy true); CIS v3.0.0 1.16 audit (list-policies --only-attached); Checkov CKV_AWS_62",
-	Description: "No identity policy allows every action on every resource: a customer-managed policy attached to an identity fails IAM.1 and CIS 1.16, the AWS-managed AdministratorAccess attached fails CIS 1.16, an inline policy (iam.RolePolicy or a role's inlinePolicies) or a policy attached nowhere fails CKV_AWS_62; a policy used only as a permissions boundary is exempt (excludePermissionBoundaryPolicy). Not judged while a document is computed at deployment.",
+	Description: "No identity policy allows every action on every resource (\"Action\": \"*\" over \"Resource\": \"*\", as written): a customer-managed policy attached to an identity fails IAM.1 and CIS 1.16, the AWS-managed AdministratorAccess attached fails CIS 1.16, an inline policy (iam.RolePolicy or a role's inlinePolicies) or a policy attached nowhere fails CKV_AWS_62; a policy used only as a permissions boundary is exempt (excludePermissionBoundaryPolicy). Not judged while a document is computed at deployment.",
 	Check: func(g *Graph) []Violation {
 		attached, boundary, attachUnknown := policyUse(g)
 		out := policyViolationsOf(g, policySources(g, true), func(src policySource, s policyStatement) ([]string, []string) {

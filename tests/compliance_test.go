@@ -488,8 +488,8 @@ var ruleCases = []struct {
 		return set(t, g, restype.IAMRolePolicy, "-read-app", "policy", policyJSON(`{"Sid":"A","Effect":"Allow","Action":["s3:GetObject","*"],"Resource":["arn:aws:s3:::x","*"]}`))
 	}, `allows "*" on "*"`},
 	{"iam-no-admin", func(t *testing.T, g *compliance.Graph) string {
-		return set(t, g, restype.IAMRolePolicy, "-read-app", "policy", policyJSON(`{"Sid":"A","Effect":"Allow","NotAction":"iam:*","NotResource":"arn:aws:s3:::x"}`))
-	}, `allows "*" on "*"`},
+		return set(t, g, restype.IAMRolePolicy, "-read-app", "policy", policyJSON(`{"Sid":"R","Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::x/*"},{"Sid":"B","Effect":"Allow","Action":["*"],"Resource":"*"}`))
+	}, `statement B allows "*" on "*"`},
 	{"acm-transparency-logging", func(t *testing.T, g *compliance.Graph) string {
 		return set(t, g, restype.ACMCertificate, "", "options.certificateTransparencyLoggingPreference", "DISABLED")
 	}, "opts out of Certificate Transparency logging"},
