@@ -468,15 +468,13 @@ var iamNoAdmin = Rule{ID: "iam-no-admin", Controls: []string{"FSBP IAM.1", "CIS 
 		return out
 	}}
 
-// serviceWildcard returns the whole-service grants of an Allow statement:
-// "service:*" actions, "*" (every service), or NotAction (every service
-// but those named).
+// serviceWildcard returns the unrestricted wildcards of an Allow
+// statement's actions: "service:*" and "*" (Config
+// iam-policy-no-statements-with-full-access: "ec2:Describe*" is
+// compliant, "ec2:*" is not).
 func serviceWildcard(s policyStatement) []string {
 	if s.Effect != "Allow" {
 		return nil
-	}
-	if len(s.NotAction) > 0 {
-		return []string{"every action but " + strings.Join(s.NotAction, ", ") + " (NotAction)"}
 	}
 	var out []string
 	for _, a := range s.Action {
@@ -496,7 +494,7 @@ func serviceWildcard(s policyStatement) []string {
 var iamNoServiceWildcard = Rule{ID: "iam-no-service-wildcard", Controls: []string{"FSBP IAM.21", "nag IAM5"},
 	Source:      "Security Hub IAM.21 (Config iam-policy-no-statements-with-full-access, excludePermissionBoundaryPolicy true); cdk-nag IAM5",
 	Severity:    High,
-	Description: "No IAM policy allows a whole service (service:*, *, or NotAction): a customer-managed policy fails IAM.21 and nag IAM5, an inline one (iam.RolePolicy, a role's inlinePolicies, user and group policies) nag IAM5 only; permissions boundaries, which grant nothing, are exempt (excludePermissionBoundaryPolicy). Not judged while a document is computed at deployment.",
+	Description: "No IAM policy allows a whole service (an unrestricted wildcard, service:* or *; a prefix such as s3:Get* is compliant): a customer-managed policy fails IAM.21 and nag IAM5, an inline one (iam.RolePolicy, a role's inlinePolicies, user and group policies) nag IAM5 only; permissions boundaries, which grant nothing, are exempt (excludePermissionBoundaryPolicy). Not judged while a document is computed at deployment.",
 	Check: func(g *Graph) []Violation {
 		boundaries := boundaryPolicies(g)
 		attached, _, _ := policyUse(g)
