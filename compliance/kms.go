@@ -43,8 +43,10 @@ var kmsRotation = Rule{ID: "kms-rotation", Controls: []string{"SecurityHub KMS.4
 // (replacing deletes the old key) schedules its deletion; the plan itself
 // schedules none.
 var kmsKeyNotDeleted = Rule{ID: "kms-key-not-deleted", Controls: []string{"FSBP KMS.3"},
-	Source:      "Security Hub KMS.3 (Config kms-cmk-not-scheduled-for-deletion)",
-	Severity:    High,
+	Source: "Security Hub KMS.3 (Config kms-cmk-not-scheduled-for-deletion)",
+	// Medium: the change guard (-guard, -allow-replace) is what blocks a
+	// destructive preview after review; this rule reports the control.
+	Severity:    Medium,
 	Description: "No preview deletes or replaces a KMS key, which schedules the key for deletion (KMS.3 fails a key pending deletion); the offline plan deletes nothing.",
 	Check: func(g *Graph) []Violation {
 		var out []Violation
