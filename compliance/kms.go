@@ -105,7 +105,7 @@ var kmsKeyPolicy = Rule{ID: "kms-key-policy", Controls: []string{"FSBP KMS.5", "
 				p := r.Get("policy")
 				doc, ok := parsePolicy(p)
 				switch {
-				case (p == nil || p == "") && len(g.Dependents(key.URN, restype.KMSKeyPolicy)) == 0:
+				case (p == nil || p == "") && typ == restype.KMSKey && len(g.Dependents(key.URN, restype.KMSKeyPolicy)) == 0:
 					fail("has the default key policy; give it one that separates administrators from users", "CKV2_AWS_64")
 				case ok:
 					for i, s := range doc.Statement {
