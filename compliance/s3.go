@@ -200,23 +200,23 @@ var s3PublicAccessBlocked = Rule{ID: "s3-public-access-blocked", Controls: []str
 		return out
 	}}
 
-// tlsOnly reports whether a statement is the one FSBP S3.5 looks for: a
-// Deny of s3:* (or *) to everyone, on the bucket and its objects (or "*"),
-// when aws:SecureTransport is false.
-func tlsOnly(s policyStatement) bool {
+// tlsDenies reports what a statement denies of what FSBP S3.5 looks for: a
+// Deny of s3:* (or *) to everyone when aws:SecureTransport is false, on the
+// bucket and on its objects ("*" is both); one statement or several may
+// cover the two.
+func tlsDenies(s policyStatement) (bucket, objects bool) {
 	secure := append(slices.Clone(s.Condition["Bool"]["aws:SecureTransport"]), s.Condition["BoolIfExists"]["aws:SecureTransport"]...)
-	if s.Effect != "Deny" || !contains(secure, "false") {
-		return false
+	if s.Effect != "Deny" || !contains(secure, "false") || !s.everyone() {
+		return false, false
 	}
 	if !contains(s.Action, "s3:*") && !contains(s.Action, "*") {
-		return false
+		return false, false
 	}
-	bucket, objects := false, false
 	for _, r := range s.Resource {
 		bucket = bucket || r == "*" || !strings.Contains(r, "/")
 		objects = objects || r == "*" || strings.HasSuffix(r, "/*")
 	}
-	return s.everyone() && bucket && objects
+	return bucket, objects
 }
 
 // s3TLSOnly follows Security Hub S3.5 (Config rule
@@ -230,7 +230,7 @@ var s3TLSOnly = Rule{ID: "s3-tls-only", Controls: []string{"FSBP S3.5", "CIS 2.1
 	Check: func(g *Graph) []Violation {
 		var out []Violation
 		for _, b := range g.ByType(restype.S3BucketV2) {
-			denied, unknown := false, false
+			bucket, objects, unknown := false, false, false
 			for _, p := range bucketPolicies(g, b) {
 				if _, u := p.(Unknown); u {
 					unknown = true
@@ -241,11 +241,12 @@ var s3TLSOnly = Rule{ID: "s3-tls-only", Controls: []string{"FSBP S3.5", "CIS 2.1
 					continue
 				}
 				for _, s := range doc.Statement {
-					denied = denied || tlsOnly(s)
+					bu, ob := tlsDenies(s)
+					bucket, objects = bucket || bu, objects || ob
 				}
 			}
 			switch {
-			case denied:
+			case bucket && objects:
 			case unknown:
 				out = append(out, notJudged(b))
 			default:

@@ -88,6 +88,7 @@ func TestS3TLSOnly(t *testing.T) {
 			{"no policy " + ctl, ctl, graphOf(bucketB), fail},
 			{"objects only " + ctl, ctl, graphOf(bucketB, pol(deny("false", "arn:aws:s3:::b/*"))), fail},
 			{"denies TLS instead " + ctl, ctl, graphOf(bucketB, pol(deny("true", "arn:aws:s3:::b", "arn:aws:s3:::b/*"))), fail},
+			{"the bucket and its objects in two statements " + ctl, ctl, graphOf(bucketB, res(restype.S3BucketPolicy, "bp", map[string]any{"policy": doc(deny("false", "arn:aws:s3:::b"), deny("false", "arn:aws:s3:::b/*"))}, "b")), pass},
 			{"deny by string " + ctl, ctl, graphOf(bucketB, pol(deny("false", "arn:aws:s3:::b", "arn:aws:s3:::b/*"))), pass},
 			{"deny by a JSON boolean " + ctl, ctl, graphOf(bucketB, pol(deny(false, "arn:aws:s3:::b", "arn:aws:s3:::b/*"))), pass},
 			{"deny in the bucket's own policy " + ctl, ctl, graphOf(bucketWith("policy", doc(deny("false", "*")))), pass},
