@@ -301,7 +301,8 @@ func findingStatus(c Control, rules []string, rep *Report) string {
 var controlParts = map[string]string{ // #nosec G101 -- control IDs and prose, no credential
 	"FSBP IAM.1":            "part: the customer-managed policies the stack declares and attaches; policies outside the stack are the account's",
 	"CIS 1.16":              "part: the stack's attached policies and AWS-managed AdministratorAccess it attaches",
-	"FSBP S3.6":             "part: an account principal is not judged while the stack's account is unknown (a first preview, the policy pack)",
+	"FSBP S3.6":             "part: an account principal is not judged while the stack's account is unknown (a first preview without the stack's own ARNs, the policy pack); a wildcard principal is judged always",
+	"FSBP KMS.3":            "part: a key a preview deletes or replaces; a deletion scheduled outside the stack is the account's",
 	"FSBP SecretsManager.4": "part: the schedule (at most 90 days) and a secret never rotated; whether each rotation ran is the runtime's",
 	"FSBP Lambda.1":         "part: lambda.Permission resources (the only function policy the stack writes)",
 	"FSBP GuardDuty.1":      "part: the detector in each Region the stack declares one",

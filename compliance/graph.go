@@ -309,28 +309,45 @@ type policyDoc struct {
 }
 
 type policyStatement struct {
-	Sid         string
-	Effect      string
-	Principal   any
-	Action      stringList
-	NotAction   stringList
-	Resource    stringList
-	NotResource stringList
-	Condition   map[string]map[string]stringList
+	Sid       string
+	Effect    string
+	Principal any
+	// NotPrincipal, with Allow, grants everyone but the principals named.
+	NotPrincipal any
+	Action       stringList
+	NotAction    stringList
+	Resource     stringList
+	NotResource  stringList
+	Condition    map[string]map[string]stringList
 }
 
 type stringList []string
 
+// UnmarshalJSON takes a string, a list of them, or the booleans and
+// numbers IAM accepts as condition values ({"Bool": {"aws:SecureTransport":
+// false}}), each as its text.
 func (l *stringList) UnmarshalJSON(b []byte) error {
-	var one string
-	if json.Unmarshal(b, &one) == nil {
-		*l = []string{one}
-		return nil
+	var many []any
+	if json.Unmarshal(b, &many) != nil {
+		var one any
+		if err := json.Unmarshal(b, &one); err != nil {
+			return err
+		}
+		many = []any{one}
 	}
-	var many []string
-	err := json.Unmarshal(b, &many)
-	*l = many
-	return err
+	out := make([]string, 0, len(many))
+	for _, v := range many {
+		switch x := v.(type) {
+		case string:
+			out = append(out, x)
+		case bool, float64:
+			out = append(out, fmt.Sprint(x))
+		default:
+			return fmt.Errorf("policy value %s is not a string", b)
+		}
+	}
+	*l = out
+	return nil
 }
 
 // parsePolicy decodes a policy document input; ok is false when it is not
@@ -359,9 +376,13 @@ func parsePolicy(v any) (policyDoc, bool) {
 	return d, true
 }
 
-// everyone reports whether a statement's principal is anyone: "*" or
-// {"AWS": "*"}.
+// everyone reports whether a statement's principal is anyone: "*",
+// {"AWS": "*"} (alone or in a list), or, with Allow, a NotPrincipal (every
+// principal but those named).
 func (s policyStatement) everyone() bool {
+	if s.NotPrincipal != nil && s.Effect == "Allow" {
+		return true
+	}
 	return slices.ContainsFunc(s.principals(), func(p string) bool { return p == "*" || p == "AWS:*" })
 }
 

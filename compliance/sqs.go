@@ -12,6 +12,7 @@ func sqsRules() []Rule { return []Rule{sqsEncrypted, sqsNotPublic} }
 // internal/service/sqs/queue.go, sqs_managed_sse_enabled), so only an
 // explicit false without a key fails.
 var sqsEncrypted = Rule{ID: "sqs-encrypted", Controls: []string{"FSBP SQS.1"}, Severity: Medium,
+	Source:      "Security Hub SQS.1 (SSE-SQS or SSE-KMS at rest)",
 	Description: "Queues are encrypted at rest: a KMS key (kmsMasterKeyId) or SQS-managed encryption, which is on unless sqsManagedSseEnabled is false. Not judged while either is computed at deployment.",
 	Check: forEach(restype.SQSQueue, func(r Resource) string {
 		if r.Str("kmsMasterKeyId") != "" || r.Unknown("kmsMasterKeyId") {
@@ -28,5 +29,6 @@ var sqsEncrypted = Rule{ID: "sqs-encrypted", Controls: []string{"FSBP SQS.1"}, S
 // a statement for "*" without a condition confining it to an account,
 // organization or source (publicStatement) is public.
 var sqsNotPublic = Rule{ID: "sqs-not-public", Controls: []string{"FSBP SQS.3"}, Severity: High,
+	Source:      "Security Hub SQS.3 (Config sqs-queue-no-public-access)",
 	Description: "Queue policies give no action to anyone outside an account, organization or source (a wildcard condition value confines nothing). Not judged while a policy is computed at deployment.",
 	Check:       publicPolicy([]string{restype.SQSQueuePolicy, restype.SQSQueue}, "policy")}

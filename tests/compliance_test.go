@@ -488,8 +488,8 @@ var ruleCases = []struct {
 		return set(t, g, restype.IAMRolePolicy, "-read-app", "policy", policyJSON(`{"Sid":"A","Effect":"Allow","Action":["s3:GetObject","*"],"Resource":["arn:aws:s3:::x","*"]}`))
 	}, `allows "*" on "*"`},
 	{"iam-no-admin", func(t *testing.T, g *compliance.Graph) string {
-		return set(t, g, restype.IAMRolePolicy, "-read-app", "policy", policyJSON(`{"Sid":"A","Effect":"Allow","NotAction":"iam:*","NotResource":"arn:aws:s3:::x"}`))
-	}, `allows "*" on "*"`},
+		return set(t, g, restype.IAMRolePolicy, "-read-app", "policy", policyJSON(`{"Sid":"R","Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::x/*"},{"Sid":"B","Effect":"Allow","Action":["*"],"Resource":"*"}`))
+	}, `statement B allows "*" on "*"`},
 	{"acm-transparency-logging", func(t *testing.T, g *compliance.Graph) string {
 		return set(t, g, restype.ACMCertificate, "", "options.certificateTransparencyLoggingPreference", "DISABLED")
 	}, "opts out of Certificate Transparency logging"},
@@ -726,11 +726,20 @@ var ruleCases = []struct {
 	}, "has all 3 subnets in us-east-1a"},
 	{"s3-no-cross-account-admin", func(t *testing.T, g *compliance.Graph) string {
 		return set(t, g, restype.S3BucketPolicy, "-logs", "policy", policyJSON(`{"Sid":"Partner","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::999999999999:root"},"Action":"s3:PutBucket*","Resource":"*"}`))
-	}, "statement Partner gives s3:PutBucketAcl to arn:aws:iam::999999999999:root"},
+	}, "statement Partner gives s3:PutBucketAcl, s3:PutBucketPolicy to arn:aws:iam::999999999999:root"},
 	{"s3-acls-disabled", func(t *testing.T, g *compliance.Graph) string {
 		set(t, g, restype.S3BucketOwnershipControls, "-logs", "rule.objectOwnership", "ObjectWriter")
 		return set(t, g, restype.S3BucketV2, "-logs", "forceDestroy", false)
-	}, "manages access with ACLs"},
+	}, "does not disable ACLs"},
+	{"s3-acls-disabled", func(t *testing.T, g *compliance.Graph) string {
+		set(t, g, restype.S3BucketOwnershipControls, "-logs", "rule.objectOwnership", "ObjectWriter")
+		return set(t, g, restype.S3BucketV2, "-logs", "acl", "log-delivery-write")
+	}, "grants access through its ACL"},
+	{"kms-key-not-deleted", func(t *testing.T, g *compliance.Graph) string {
+		k := findResource(t, g, restype.KMSKey, "")
+		g.Changes = append(g.Changes, compliance.Change{URN: k.URN, Type: k.Type, Op: "delete"})
+		return k.URN
+	}, "which schedules the key for deletion"},
 	{"s3-lifecycle", func(t *testing.T, g *compliance.Graph) string {
 		set(t, g, restype.S3BucketLifecycleConfigurationV2, "-trail", "rules.0.status", "Disabled")
 		return set(t, g, restype.S3BucketV2, "-trail", "forceDestroy", false)
