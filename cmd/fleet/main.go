@@ -63,6 +63,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	kinds := fs.String("kinds", "", "run only stacks of these kinds (comma-separated: "+strings.Join(allKinds, ", ")+"); default every kind in the wave")
 	ciRoles := fs.Bool("ci-roles", true, "workload stacks assume their CI role in their account (preview or deploy), as the tooling account's CI role may")
 	adminRole := fs.String("admin-role", "", "bootstrap, security and log-archive stacks assume this role name in their account (for example OrganizationAccountAccessRole); default the caller's credentials")
+	secretsProvider := fs.String("secrets-provider", "", "the secrets provider of stacks cmd/fleet creates (for example awskms://alias/<key>?region=<region>); default the backend's (a passphrase for a self-managed backend)")
 	binary := fs.String("binary", "", "a prebuilt program binary the workspaces run (Pulumi.yaml runtime.options.binary); default the language host compiles the project")
 	if err := fs.Parse(args); err != nil {
 		return 2
@@ -111,7 +112,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	maxConcurrent := fleet.Resolve(w.MaxConcurrent, total, true)
 	tolerance := fleet.Resolve(w.FailureTolerance, total, false)
 	if *listShards {
-		return printShards(stdout, stderr, *wave, w, groups, maxConcurrent, *maxShards)
+		return printShards(stdout, stderr, f, *wave, w, groups, maxConcurrent, *maxShards)
 	}
 	maxConcurrent, tolerance = (maxConcurrent+n-1)/n, tolerance/n
 	for g := range groups {
@@ -135,7 +136,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 			return fail(fmt.Errorf("-state %s: %w", *state, err))
 		}
 	}
-	eng := &autoEngine{project: *dir, fleetFile: *file, work: *work, binary: *binary, out: stdout,
+	eng := &autoEngine{project: *dir, fleetFile: *file, work: *work, binary: *binary, secretsProvider: *secretsProvider, out: stdout,
 		config: func(s fleet.Stack, update bool) map[string]string {
 			return stackConfig(f, s, update, credentials{ciRoles: *ciRoles, adminRole: *adminRole})
 		}}
@@ -245,7 +246,11 @@ type Matrix struct {
 	// with approval needs its required reviewers.
 	Environment string `json:"environment"`
 	Approval    bool   `json:"approval"`
-	Stacks      int    `json:"stacks"`
+	// CIRole is the tooling account's CI role the jobs assume through
+	// OIDC, and Region the region of their session (the home region).
+	CIRole string `json:"ciRole"`
+	Region string `json:"region"`
+	Stacks int    `json:"stacks"`
 	// Shards are the -shard values of the wave's jobs ("1/3", ...); empty
 	// when the wave has no stacks of the kinds asked for.
 	Shards []string `json:"shards"`
@@ -254,12 +259,12 @@ type Matrix struct {
 // printShards prints the wave's matrix: as many shards as the wave's
 // concurrency cap allows (each shard runs at least one stack at a time),
 // no more than maxShards nor than the largest group has stacks.
-func printShards(stdout, stderr io.Writer, wave string, w fleet.Wave, groups [][]fleet.Stack, maxConcurrent, maxShards int) int {
+func printShards(stdout, stderr io.Writer, f *fleet.File, wave string, w fleet.Wave, groups [][]fleet.Stack, maxConcurrent, maxShards int) int {
 	if maxShards < 1 {
 		fmt.Fprintf(stderr, "fleet: -max-shards %d: give at least 1\n", maxShards)
 		return 2
 	}
-	m := Matrix{Wave: wave, Environment: fleet.Environment(wave), Approval: w.Approval, Shards: []string{}}
+	m := Matrix{Wave: wave, Environment: fleet.Environment(wave), Approval: w.Approval, CIRole: f.ToolingCIRoleARN(), Region: f.Organization.HomeRegion, Shards: []string{}}
 	largest := 0
 	for _, g := range groups {
 		m.Stacks += len(g)
@@ -327,8 +332,8 @@ const assumeRoleKey = "aws:assumeRole"
 // autoEngine runs a stack through the Automation API in a workspace
 // directory of its own.
 type autoEngine struct {
-	project, fleetFile, work, binary string
-	out                              io.Writer
+	project, fleetFile, work, binary, secretsProvider string
+	out                                               io.Writer
 	// config is the stack's configuration, credentials included.
 	config func(s fleet.Stack, update bool) map[string]string
 }
@@ -351,7 +356,11 @@ func (e *autoEngine) Run(ctx context.Context, s fleet.Stack, update bool) error 
 	if err := os.WriteFile(filepath.Join(ws, "Pulumi.yaml"), proj, 0o600); err != nil { // #nosec G703 -- the workspace directory cmd/fleet made for the stack
 		return err
 	}
-	stack, err := auto.UpsertStackLocalSource(ctx, s.Name, ws, auto.EnvVars(map[string]string{fleet.EnvFile: e.fleetFile}))
+	opts := []auto.LocalWorkspaceOption{auto.EnvVars(map[string]string{fleet.EnvFile: e.fleetFile})}
+	if e.secretsProvider != "" {
+		opts = append(opts, auto.SecretsProvider(e.secretsProvider))
+	}
+	stack, err := auto.UpsertStackLocalSource(ctx, s.Name, ws, opts...)
 	if err != nil {
 		return fmt.Errorf("select stack: %w", err)
 	}

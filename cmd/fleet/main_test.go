@@ -94,21 +94,22 @@ func TestStackConfigAssumesTheRightAccountsRole(t *testing.T) {
 // approval, and no more shards than its concurrency cap, -max-shards or
 // its largest group allow.
 func TestListShards(t *testing.T) {
+	const ciRole = "arn:aws:iam::100000000004:role/ci/hardening-fleet-ci" // examples/fleet.yaml's tooling account
 	for _, tc := range []struct {
 		name string
 		args []string
 		want Matrix
 	}{
 		{"prod: 20% of 300 workload stacks, capped at 4 shards", []string{"-wave", "prod", "-kinds", "workload"},
-			Matrix{Wave: "prod", Environment: "fleet-prod", Approval: true, Stacks: 300, Shards: []string{"1/4", "2/4", "3/4", "4/4"}}},
+			Matrix{Wave: "prod", Environment: "fleet-prod", Approval: true, CIRole: ciRole, Region: "us-east-1", Stacks: 300, Shards: []string{"1/4", "2/4", "3/4", "4/4"}}},
 		{"canary: maxConcurrent 2", []string{"-wave", "canary", "-kinds", "workload"},
-			Matrix{Wave: "canary", Environment: "fleet-canary", Stacks: 8, Shards: []string{"1/2", "2/2"}}},
+			Matrix{Wave: "canary", Environment: "fleet-canary", CIRole: ciRole, Region: "us-east-1", Stacks: 8, Shards: []string{"1/2", "2/2"}}},
 		{"canary with bootstraps", []string{"-wave", "canary"},
-			Matrix{Wave: "canary", Environment: "fleet-canary", Stacks: 10, Shards: []string{"1/2", "2/2"}}},
+			Matrix{Wave: "canary", Environment: "fleet-canary", CIRole: ciRole, Region: "us-east-1", Stacks: 10, Shards: []string{"1/2", "2/2"}}},
 		{"prodcanary: -max-shards 1", []string{"-wave", "prodcanary", "-kinds", "workload", "-max-shards", "1"},
-			Matrix{Wave: "prodcanary", Environment: "fleet-prodcanary", Approval: true, Stacks: 20, Shards: []string{"1/1"}}},
+			Matrix{Wave: "prodcanary", Environment: "fleet-prodcanary", Approval: true, CIRole: ciRole, Region: "us-east-1", Stacks: 20, Shards: []string{"1/1"}}},
 		{"the organization wave holds no workload stack", []string{"-wave", fleet.OrgWave, "-kinds", "workload"},
-			Matrix{Wave: fleet.OrgWave, Environment: "fleet-organization", Approval: true, Shards: []string{}}},
+			Matrix{Wave: fleet.OrgWave, Environment: "fleet-organization", Approval: true, CIRole: ciRole, Region: "us-east-1", Shards: []string{}}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var out, errOut bytes.Buffer
