@@ -46,7 +46,7 @@ type workflowJob struct {
 }
 
 type workflow struct {
-	On          map[string]any         `yaml:"on"`
+	On          map[string]any `yaml:"on"`
 	Concurrency struct {
 		Group            string `yaml:"group"`
 		CancelInProgress bool   `yaml:"cancel-in-progress"`
