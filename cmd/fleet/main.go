@@ -100,10 +100,6 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return fail(err)
 	}
 	groups = onlyKinds(groups, selected)
-	// The wave's concurrency and tolerance are the whole wave's, shared
-	// between its shards: each shard gets its part of the cap and of the
-	// tolerance (rounded down, so that the shards together never exceed
-	// the wave's).
 	total := 0
 	for _, g := range groups {
 		total += len(g)
@@ -114,7 +110,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	if *listShards {
 		return printShards(stdout, stderr, f, *wave, w, groups, maxConcurrent, *maxShards)
 	}
-	maxConcurrent, tolerance = (maxConcurrent+n-1)/n, tolerance/n
+	maxConcurrent, tolerance = shardShare(maxConcurrent, tolerance, n)
 	for g := range groups {
 		groups[g] = fleet.Shard(groups[g], i, n)
 	}
@@ -187,6 +183,15 @@ func digest(version string, s fleet.Stack, all []fleet.Stack) string {
 	}
 	sum := sha256.Sum256([]byte(d))
 	return hex.EncodeToString(sum[:])
+}
+
+// shardShare is one shard's part of the wave's concurrency cap and
+// failure tolerance, which are the whole wave's: each rounded down (a cap
+// of at least 1), so that the shards together never exceed the wave's
+// while there are no more shards than the cap (-list-shards makes no
+// more).
+func shardShare(maxConcurrent, tolerance, shards int) (int, int) {
+	return max(1, maxConcurrent/shards), tolerance / shards
 }
 
 // allKinds are the stack kinds -kinds takes.

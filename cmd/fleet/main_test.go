@@ -188,3 +188,22 @@ func TestWorkspaceProject(t *testing.T) {
 	_, err := workspaceProject([]byte("name: [unclosed"), "/src", "")
 	assert.ErrorContains(t, err, "Pulumi.yaml")
 }
+
+// TestShardShare: the shards of a wave together run at most its cap at
+// once and stop within its tolerance.
+func TestShardShare(t *testing.T) {
+	for _, tc := range []struct{ maxConcurrent, tolerance, shards, wantCap, wantTol int }{
+		{60, 15, 4, 15, 3},
+		{5, 2, 4, 1, 0},
+		{2, 0, 2, 1, 0},
+		{7, 7, 1, 7, 7},
+		{1, 3, 4, 1, 0}, // more shards than the cap, given by hand: each still runs
+	} {
+		c, tol := shardShare(tc.maxConcurrent, tc.tolerance, tc.shards)
+		assert.Equal(t, []int{tc.wantCap, tc.wantTol}, []int{c, tol}, "%+v", tc)
+		if tc.shards <= tc.maxConcurrent {
+			assert.LessOrEqual(t, c*tc.shards, tc.maxConcurrent, "%+v: the shards together exceed the cap", tc)
+		}
+		assert.LessOrEqual(t, tol*tc.shards, tc.tolerance, "%+v: the shards together exceed the tolerance", tc)
+	}
+}
