@@ -8,7 +8,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/example/hardening/identity"
+	"github.com/example/hardening/internal/awsenv"
 	"github.com/example/hardening/stackconfig"
 )
 
@@ -257,7 +257,7 @@ const ToolingCIRoleName = stackconfig.Namespace + "-fleet-ci"
 // account, which every account's CI roles trust.
 func (f *File) ToolingCIRoleARN() string {
 	o := f.Organization
-	return "arn:" + stackconfig.Partition(o.HomeRegion) + ":iam::" + o.Tooling + ":role" + identity.CIPath + ToolingCIRoleName
+	return "arn:" + stackconfig.Partition(o.HomeRegion) + ":iam::" + o.Tooling + ":role" + awsenv.CIPath + ToolingCIRoleName
 }
 
 // OrganizationTrailName is the organization trail's name.

@@ -72,7 +72,7 @@ var SecretReads = []string{"cognito-idp:DescribeUserPoolClient", "secretsmanager
 
 // CIPath is the IAM path of every CI role and of the CI read policy: apart
 // from every workload stack's path, so no workload role may change them.
-const CIPath = "/ci/"
+const CIPath = awsenv.CIPath
 
 // CIRoleName is the name of a stack's CI role of kind ("preview",
 // "deploy", "drift"). The names are fixed so that a workload stack's
