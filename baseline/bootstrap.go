@@ -82,7 +82,10 @@ func DeployBootstrapOf(ctx *pulumi.Context, cfg *stackconfig.Config, project []s
 		}
 		b.Boundaries[s.Name] = boundary
 		ci := w.Identity.CI
-		if ci.Repository == "" {
+		// A fleet's stacks are deployed through their CI roles, which
+		// trust the fleet's CI role: every stack gets them.
+		fleetRole := cfg.Bootstrap.Fleet.CIRoleARN
+		if ci.Repository == "" && fleetRole == "" {
 			continue
 		}
 		roles, err := identity.NewCIRoles(ctx, component, &identity.CIRolesArgs{
@@ -90,6 +93,7 @@ func DeployBootstrapOf(ctx *pulumi.Context, cfg *stackconfig.Config, project []s
 			ProviderARN: b.ProviderARN, StateBucket: ci.StateBucket, StateKeyARN: ci.StateKeyARN,
 			BoundaryARN: boundary.PolicyARN, Project: ctx.Project(), Stack: s.Name, Component: component,
 			StackTagKey: StackTagKey, StackTagValue: tag, Env: env, Protect: cfg.ProtectStateful,
+			TrustedRoleARN: fleetRole,
 		})
 		if err != nil {
 			return nil, fmt.Errorf("CI roles of %s: %w", s.Name, err)

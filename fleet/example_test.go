@@ -37,6 +37,30 @@ func TestExampleFleetRenders(t *testing.T) {
 	assert.Equal(t, "org", stacks[0].Name, "the organization's stacks come first")
 }
 
+// TestBootstrapsTrustTheToolingCIRole: every account's bootstrap names the
+// tooling account's CI role for its CI roles to trust, and creates no
+// GitHub OIDC provider of its own.
+func TestBootstrapsTrustTheToolingCIRole(t *testing.T) {
+	f, err := fleet.Read("../examples/fleet.yaml")
+	require.NoError(t, err)
+	stacks, err := f.Stacks()
+	require.NoError(t, err)
+	want := "arn:aws:iam::" + f.Organization.Tooling + ":role/ci/" + fleet.ToolingCIRoleName
+	assert.Equal(t, want, f.ToolingCIRoleARN())
+	n := 0
+	for _, s := range stacks {
+		if s.Kind != "bootstrap" {
+			continue
+		}
+		n++
+		cfg, err := fleet.Parse1(s)
+		require.NoError(t, err, s.Name)
+		assert.Equal(t, want, cfg.Bootstrap.Fleet.CIRoleARN, s.Name)
+		assert.False(t, cfg.Bootstrap.CreateProvider, "%s: no OIDC provider in a fleet account", s.Name)
+	}
+	assert.Equal(t, 100, n)
+}
+
 // TestInvalidFleets flips one part of the example fleet at a time; each
 // must be refused with the problem at its key path, and the other
 // problems of a fleet with several must all be reported.
@@ -95,6 +119,9 @@ func TestInvalidFleets(t *testing.T) {
 		}, []string{"organization.delegatedAdministrators.guardduty: 200000000001 is neither the security account"}},
 		{"unknown delegated service", func(d map[string]any) { org(d)["delegatedAdministrators"].(map[string]any)["macie"] = "100000000002" }, []string{"organization.delegatedAdministrators.macie: is not a service the org stack delegates"}},
 		{"security is the log archive", func(d map[string]any) { org(d)["logArchive"] = org(d)["security"] }, []string{"organization.logArchive: 100000000002 is also organization.security"}},
+		{"no tooling account", func(d map[string]any) { delete(org(d), "tooling") }, []string{"organization.tooling: \"\" is not a 12-digit AWS account ID"}},
+		{"the tooling account is the management account", func(d map[string]any) { org(d)["tooling"] = org(d)["management"] }, []string{"organization.tooling: 100000000001 is also organization.management"}},
+		{"a workload account is the tooling account", func(d map[string]any) { acct(d, 3)["id"] = org(d)["tooling"] }, []string{"accounts[3].id: 100000000004 is one of the organization's own accounts"}},
 		{"bad organization ID", func(d map[string]any) { org(d)["id"] = "org-1" }, []string{"organization.id: \"org-1\" is not an organization ID"}},
 		{"home region outside the fleet", func(d map[string]any) { org(d)["homeRegion"] = "ap-south-1" }, []string{"organization.homeRegion: \"ap-south-1\" is not one of regions"}},
 		{"unknown region", func(d map[string]any) { d["regions"] = append(d["regions"].([]any), "us-middle-1") }, []string{"regions[4]: \"us-middle-1\" is not an AWS region"}},

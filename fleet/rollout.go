@@ -191,6 +191,11 @@ func Rollout(ctx context.Context, eng Engine, groups [][]Stack, maxConcurrent, t
 	return outcomes, nil
 }
 
+// Environment is the GitHub environment a wave's CI jobs run in: the
+// tooling account's CI role trusts its jobs, and a wave with approval
+// gives it required reviewers.
+func Environment(wave string) string { return "fleet-" + wave }
+
 // Shard is shard i of n (1-based) of stacks: every n-th stack, so that
 // each shard gets a share of every account.
 func Shard(stacks []Stack, i, n int) []Stack {

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/example/hardening/internal/awsenv"
 	"github.com/example/hardening/stackconfig"
 )
 
@@ -245,6 +246,20 @@ func (f *File) OrganizationTrailARN() string {
 	return "arn:aws:cloudtrail:" + o.HomeRegion + ":" + o.DelegatedAdministrators["cloudtrail"] + ":trail/" + OrganizationTrailName
 }
 
+// ToolingCIRoleName is the name of the fleet's one CI role, in the
+// tooling account under the CI path /ci/: GitHub Actions' fleet workflow
+// assumes it through OIDC, and from it each stack's CI role in its
+// account. The tooling account's administrator creates it; no stack of
+// the fleet does.
+const ToolingCIRoleName = stackconfig.Namespace + "-fleet-ci"
+
+// ToolingCIRoleARN is the ARN of the fleet's CI role in the tooling
+// account, which every account's CI roles trust.
+func (f *File) ToolingCIRoleARN() string {
+	o := f.Organization
+	return "arn:" + stackconfig.Partition(o.HomeRegion) + ":iam::" + o.Tooling + ":role" + awsenv.CIPath + ToolingCIRoleName
+}
+
 // OrganizationTrailName is the organization trail's name.
 const OrganizationTrailName = stackconfig.Namespace + "-organization"
 
@@ -269,7 +284,11 @@ func (f *File) accountStacks(ai int, a Account, w Wave) ([]Stack, Stack, []error
 		stackconfig.Namespace + ":kind":            string(stackconfig.Bootstrap),
 		stackconfig.Namespace + ":production":      fmt.Sprint(p.Production),
 		stackconfig.Namespace + ":protectStateful": fmt.Sprint(p.Production),
-		stackconfig.Namespace + ":bootstrap":       jsonString(map[string]any{"stacks": names}),
+		// The account's CI roles trust the tooling account's CI role, not
+		// a GitHub OIDC provider of the account's own, which the fleet
+		// does not create.
+		stackconfig.Namespace + ":bootstrap": jsonString(map[string]any{"stacks": names, "createProvider": false,
+			"fleet": map[string]string{"ciRoleArn": f.ToolingCIRoleARN()}}),
 	}}
 	if _, err := Parse1(boot); err != nil {
 		errs = append(errs, placeProblems(err, ai, a, f.Organization.HomeRegion, bname)...)

@@ -72,7 +72,7 @@ var SecretReads = []string{"cognito-idp:DescribeUserPoolClient", "secretsmanager
 
 // CIPath is the IAM path of every CI role and of the CI read policy: apart
 // from every workload stack's path, so no workload role may change them.
-const CIPath = "/ci/"
+const CIPath = awsenv.CIPath
 
 // CIRoleName is the name of a stack's CI role of kind ("preview",
 // "deploy", "drift"). The names are fixed so that a workload stack's
@@ -121,6 +121,10 @@ type CIRolesArgs struct {
 	Env awsenv.Env
 	// Protect protects the roles and retains them on delete.
 	Protect bool
+	// TrustedRoleARN, in a fleet, is the tooling account's CI role: the
+	// roles trust it alone (FleetTrustPolicy), not GitHub's OIDC provider,
+	// and Repository, Environment and ProviderARN are not used.
+	TrustedRoleARN string
 }
 
 // CIRoles are GitHub Actions' short-lived credentials for one workload
@@ -192,16 +196,39 @@ func GitHubTrustPolicy(providerARN string, subjects ...string) iampolicy.Documen
 	})
 }
 
+// FleetTrustPolicy lets exactly one role, a fleet's CI role in its
+// tooling account, assume a stack's CI role, in a session named for the
+// stack. A role ARN in Principal admits that role's sessions only, not its
+// account's other principals (IAM user guide, "AWS JSON policy elements:
+// Principal", role principals); a role deleted and recreated under the
+// same name is not admitted, as IAM keeps the old role's unique ID in the
+// policy. sts:RoleSessionName (IAM user guide, "Available keys for AWS
+// STS") makes each session carry its stack's name into CloudTrail, and a
+// session named for another stack cannot take this one's role.
+func FleetTrustPolicy(ciRoleARN, stack string) iampolicy.Document {
+	return iampolicy.New(iampolicy.Statement{
+		Sid:       "FleetCI",
+		Effect:    iampolicy.Allow,
+		Principal: &iampolicy.Principal{AWS: []string{ciRoleARN}},
+		Action:    []string{"sts:AssumeRole"},
+		Condition: iampolicy.Conditions{"StringEquals": {"sts:RoleSessionName": {stack}}},
+	})
+}
+
 // Validate reports every problem of the arguments at once.
 func (a *CIRolesArgs) Validate() error {
 	if a == nil {
 		return errors.New("args are required")
 	}
 	var ps problem.List
-	if a.Repository == "" {
+	if a.TrustedRoleARN != "" {
+		if strings.ContainsAny(a.TrustedRoleARN, "*?") || !strings.Contains(a.TrustedRoleARN, ":role/") {
+			ps.Add("TrustedRoleARN", "%q is not one role's ARN: the roles trust exactly the fleet's CI role", a.TrustedRoleARN)
+		}
+	} else if a.Repository == "" {
 		ps.Add("Repository", "is empty: the owner/name whose workflows may assume the roles")
 	}
-	if a.Environment == "" {
+	if a.Environment == "" && a.TrustedRoleARN == "" {
 		ps.Add("Environment", "is empty: the deploy role trusts the jobs of one GitHub environment, whose branch rule and reviewers GitHub enforces")
 	}
 	for _, f := range []struct{ setting, value string }{{"Repository", a.Repository}, {"Branch", a.Branch}, {"Environment", a.Environment}, {"PreviewEnvironment", a.PreviewEnvironment}} {
@@ -212,7 +239,7 @@ func (a *CIRolesArgs) Validate() error {
 	if a.BoundaryARN == nil {
 		ps.Add("BoundaryARN", "is required: the roles carry the stack's boundary")
 	}
-	if a.ProviderARN == nil {
+	if a.ProviderARN == nil && a.TrustedRoleARN == "" {
 		ps.Add("ProviderARN", "is required: the account's GitHub OIDC provider")
 	}
 	if a.StackTagKey == "" || a.StackTagValue == "" {
@@ -272,13 +299,24 @@ func NewCIRoles(ctx *pulumi.Context, name string, args *CIRolesArgs, opts ...pul
 	}
 	for _, r := range roles {
 		subjects := r.subjects
-		role, err := iam.NewRole(ctx, name+"-ci-"+r.kind, &iam.RoleArgs{
-			Name:        pulumi.String(CIRoleName(args.Component, r.kind)),
-			Path:        pulumi.String(CIPath),
-			Description: pulumi.String("GitHub Actions " + strings.Join(subjects, ", ")),
-			AssumeRolePolicy: args.ProviderARN.ToStringOutput().ApplyT(func(arn string) (string, error) {
+		description := "GitHub Actions " + strings.Join(subjects, ", ")
+		var trust pulumi.StringInput
+		if args.TrustedRoleARN != "" {
+			doc, err := FleetTrustPolicy(args.TrustedRoleARN, args.Stack).JSON()
+			if err != nil {
+				return nil, err
+			}
+			description, trust = "The fleet's CI role "+args.TrustedRoleARN+", for stack "+args.Stack, pulumi.String(doc)
+		} else {
+			trust = args.ProviderARN.ToStringOutput().ApplyT(func(arn string) (string, error) {
 				return GitHubTrustPolicy(arn, subjects...).JSON()
-			}).(pulumi.StringOutput),
+			}).(pulumi.StringOutput)
+		}
+		role, err := iam.NewRole(ctx, name+"-ci-"+r.kind, &iam.RoleArgs{
+			Name:                pulumi.String(CIRoleName(args.Component, r.kind)),
+			Path:                pulumi.String(CIPath),
+			Description:         pulumi.String(description),
+			AssumeRolePolicy:    trust,
 			MaxSessionDuration:  pulumi.Int(3600),
 			PermissionsBoundary: args.BoundaryARN,
 		}, kept...)

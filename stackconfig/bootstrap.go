@@ -46,6 +46,19 @@ type BootstrapSettings struct {
 	// raised: where Control Tower or the console made one, creating
 	// another fails, so turn that type off here.
 	AccessAnalyzers AccessAnalyzers `json:"accessAnalyzers"`
+	// Fleet makes the CI roles trust a fleet's one CI role in its tooling
+	// account instead of GitHub's OIDC provider: cmd/fleet assumes them
+	// from that role. A fleet renders it in each account's bootstrap.
+	Fleet FleetTrust `json:"fleet"`
+}
+
+// FleetTrust is the CI role a fleet's accounts trust (key
+// "bootstrap.fleet").
+type FleetTrust struct {
+	// CIRoleARN is the exact ARN of the tooling account's CI role
+	// (fleet.ToolingCIRoleName). Empty: the CI roles trust GitHub's OIDC
+	// provider, as a single account's do.
+	CIRoleARN string `json:"ciRoleArn"`
 }
 
 // AccessAnalyzers switches IAM Access Analyzer's account analyzers.
@@ -78,8 +91,31 @@ func (b BootstrapSettings) validate(key string) []error {
 			errs = append(errs, fieldErr(fmt.Sprintf("%s.stacks[%d]", key, i), "%q is listed twice", s))
 		}
 	}
+	if r := b.Fleet.CIRoleARN; r != "" && !roleARNRE.MatchString(r) {
+		errs = append(errs, fieldErr(key+".fleet.ciRoleArn", "%q is not one IAM role's ARN (arn:aws:iam::<account>:role/<path><name>, no wildcards)", r))
+	}
 	return errs
 }
+
+// validateFleetTrust refuses a fleet CI role in the bootstrap's own
+// account: the fleet's CI role lives in the tooling account, so that no
+// account's own principals can assume its CI roles.
+func (b BootstrapSettings) validateFleetTrust(key, account string) []error {
+	r := b.Fleet.CIRoleARN
+	if r == "" || !roleARNRE.MatchString(r) || account == "" {
+		return nil
+	}
+	if strings.Split(r, ":")[4] == account {
+		return []error{fieldErr(key+".fleet.ciRoleArn", "%q is a role of this account (%s); the fleet's CI role is the tooling account's", r, account)}
+	}
+	return nil
+}
+
+// roleARNRE is an IAM role's ARN without wildcards: a trust policy names
+// one role (IAM user guide, "IAM identifiers": a role ARN is
+// arn:<partition>:iam::<account>:role/<path><name>; a name is at most 64
+// of [\w+=,.@-]).
+var roleARNRE = regexp.MustCompile(`^arn:aws(-[a-z]+)*:iam::\d{12}:role/([\w+=,.@-]+/)*[\w+=,.@-]{1,64}$`)
 
 // accountIDRE is an AWS account ID.
 var accountIDRE = regexp.MustCompile(`^\d{12}$`)

@@ -56,6 +56,34 @@ func TestStackKindsAndAccounts(t *testing.T) {
 	})
 }
 
+// TestBootstrapFleetTrust: a fleet's bootstrap names exactly one role of
+// another account for its CI roles to trust.
+func TestBootstrapFleetTrust(t *testing.T) {
+	for _, tc := range []struct {
+		name, arn, want string
+	}{
+		{"the tooling account's role", "arn:aws:iam::999988887777:role/ci/hardening-fleet-ci", ""},
+		{"a role without a path", "arn:aws-us-gov:iam::999988887777:role/fleet-ci", ""},
+		{"a wildcard role", "arn:aws:iam::999988887777:role/ci/*", "is not one IAM role's ARN"},
+		{"an account root", "arn:aws:iam::999988887777:root", "is not one IAM role's ARN"},
+		{"a user", "arn:aws:iam::999988887777:user/ci", "is not one IAM role's ARN"},
+		{"a name over 64 characters", "arn:aws:iam::999988887777:role/" + strings.Repeat("r", 65), "is not one IAM role's ARN"},
+		{"a role of the bootstrap's own account", "arn:aws:iam::111122223333:role/ci/hardening-fleet-ci", "is a role of this account (111122223333)"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			values := map[string]string{"kind": "bootstrap", "aws:allowedAccountIds": `["111122223333"]`, "bootstrap": `{"stacks":["dev"],"fleet":{"ciRoleArn":"` + tc.arn + `"}}`}
+			cfg, err := ParseKeys([]string{"kind", "bootstrap"}, func(k string) (string, bool) { v, ok := values[k]; return v, ok }, func(string) bool { return false })
+			if tc.want == "" {
+				require.NoError(t, err)
+				assert.Equal(t, tc.arn, cfg.Bootstrap.Fleet.CIRoleARN)
+				return
+			}
+			assert.ErrorContains(t, err, "bootstrap.fleet.ciRoleArn: ")
+			assert.ErrorContains(t, err, tc.want)
+		})
+	}
+}
+
 // TestCheckProject: the stack files agree on accounts and bootstraps.
 func TestCheckProject(t *testing.T) {
 	workload := func(account string, production, shared bool) *Config {

@@ -321,6 +321,7 @@ func (c *Config) validateBootstrap(keys []string, failed map[string]bool) []erro
 	}
 	if !failed["bootstrap"] {
 		errs = append(errs, c.Bootstrap.validate("bootstrap")...)
+		errs = append(errs, c.Bootstrap.validateFleetTrust("bootstrap", c.AccountID)...)
 	}
 	if c.Production && !c.ProtectStateful {
 		errs = append(errs, fieldErr("protectStateful", "false in a production stack; a production account's bootstrap protects what it creates"))

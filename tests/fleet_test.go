@@ -5,6 +5,7 @@ import (
 	"maps"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
@@ -15,6 +16,7 @@ import (
 	"github.com/example/hardening/baseline"
 	"github.com/example/hardening/compliance"
 	"github.com/example/hardening/fleet"
+	"github.com/example/hardening/internal/iampolicy"
 	"github.com/example/hardening/internal/lambdabuild"
 	"github.com/example/hardening/internal/mockaws"
 	"github.com/example/hardening/internal/restype"
@@ -200,4 +202,72 @@ func TestFleetDigests(t *testing.T) {
 	}
 	c.Config["hardening:production"] = "true"
 	assert.NotEqual(t, d, plan.Digest("v1", c), "a changed setting")
+}
+
+// TestFleetCIRolesTrustOnlyTheToolingCIRole plans a fleet account's
+// bootstrap and evaluates each CI role's trust policy: the tooling
+// account's CI role may assume it in a session named for its stack; no
+// other principal may, nor that role under another session name, nor
+// GitHub's OIDC provider (the fleet's accounts have none).
+func TestFleetCIRolesTrustOnlyTheToolingCIRole(t *testing.T) {
+	f := smallFleet(t, 1)
+	stacks, err := f.Stacks()
+	require.NoError(t, err)
+	var boot fleet.Stack
+	for _, s := range stacks {
+		if s.Kind == string(stackconfig.Bootstrap) {
+			boot = s
+		}
+	}
+	require.NotEmpty(t, boot.Name)
+	ws, err := fleet.Workloads(stacks, boot.AccountID)
+	require.NoError(t, err)
+	ms := &mockaws.Stack{Project: stackconfig.Namespace, Name: boot.Name, Region: boot.Region, Config: boot.Config, Dir: projectDir(t)}
+	m, err := ms.Run(bootstrapOf(ws))
+	require.NoError(t, err)
+	tooling := f.ToolingCIRoleARN()
+	require.Equal(t, "arn:aws:iam::"+f.Organization.Tooling+":role/ci/hardening-fleet-ci", tooling)
+	partition := "arn:aws:iam::"
+	roles := 0
+	for _, r := range m.Resources() {
+		if r.Type != restype.IAMRole || r.Inputs["path"].StringValue() != "/ci/" {
+			continue
+		}
+		roles++
+		name := r.Inputs["name"].StringValue()
+		var stack string
+		for _, w := range ws {
+			if strings.HasPrefix(name, stackconfig.Namespace+"-"+w.Name+"-ci-") {
+				stack = w.Name
+			}
+		}
+		require.NotEmpty(t, stack, "%s: a CI role of one of the account's workload stacks", name)
+		doc, err := iampolicy.Parse(r.Inputs["assumeRolePolicy"].StringValue())
+		require.NoError(t, err, name)
+		for _, tc := range []struct {
+			name string
+			req  iampolicy.Request
+			want iampolicy.Decision
+		}{
+			{"the tooling CI role, session named for the stack", iampolicy.Request{Principal: tooling, Action: "sts:AssumeRole", Context: map[string][]string{"sts:RoleSessionName": {stack}}}, iampolicy.Allowed},
+			{"the tooling CI role, another stack's session", iampolicy.Request{Principal: tooling, Action: "sts:AssumeRole", Context: map[string][]string{"sts:RoleSessionName": {"wl-other-use1"}}}, iampolicy.ImplicitDeny},
+			{"the tooling CI role, no session name", iampolicy.Request{Principal: tooling, Action: "sts:AssumeRole", Context: map[string][]string{}}, iampolicy.ImplicitDeny},
+			{"another role of the tooling account", iampolicy.Request{Principal: partition + f.Organization.Tooling + ":role/ci/other", Action: "sts:AssumeRole", Context: map[string][]string{"sts:RoleSessionName": {stack}}}, iampolicy.ImplicitDeny},
+			{"the tooling account's root", iampolicy.Request{Principal: partition + f.Organization.Tooling + ":root", Action: "sts:AssumeRole", Context: map[string][]string{"sts:RoleSessionName": {stack}}}, iampolicy.ImplicitDeny},
+			{"the account's own administrator", iampolicy.Request{Principal: partition + boot.AccountID + ":role/hardening-administrator", Action: "sts:AssumeRole", Context: map[string][]string{"sts:RoleSessionName": {stack}}}, iampolicy.ImplicitDeny},
+			{"the management account", iampolicy.Request{Principal: partition + f.Organization.Management + ":root", Action: "sts:AssumeRole", Context: map[string][]string{"sts:RoleSessionName": {stack}}}, iampolicy.ImplicitDeny},
+			{"a role of the same name in a workload account", iampolicy.Request{Principal: partition + boot.AccountID + ":role/ci/" + fleet.ToolingCIRoleName, Action: "sts:AssumeRole", Context: map[string][]string{"sts:RoleSessionName": {stack}}}, iampolicy.ImplicitDeny},
+			{"GitHub's OIDC tokens", iampolicy.Request{Principal: "arn:aws:iam::" + boot.AccountID + ":oidc-provider/token.actions.githubusercontent.com", Federated: true, Action: "sts:AssumeRoleWithWebIdentity",
+				Context: map[string][]string{"token.actions.githubusercontent.com:aud": {"sts.amazonaws.com"}, "token.actions.githubusercontent.com:sub": {"repo:" + f.Organization.Repository + ":environment:development:ref:refs/heads/main"}}}, iampolicy.ImplicitDeny},
+		} {
+			got, err := iampolicy.Evaluate(doc, tc.req)
+			require.NoError(t, err, "%s: %s", name, tc.name)
+			assert.Equal(t, tc.want, got, "%s: %s: got %v, want %v", name, tc.name, got, tc.want)
+		}
+		assert.Contains(t, r.Inputs["permissionsBoundary"].StringValue(), ":policy/", "%s carries its stack's boundary", name)
+	}
+	assert.Equal(t, 3*len(ws), roles, "preview, deploy and drift roles of each of the account's workload stacks")
+	for _, r := range m.Resources() {
+		assert.NotEqual(t, restype.IAMOpenIdConnectProvider, r.Type, "a fleet account has no GitHub OIDC provider of its own: %s", r.Name)
+	}
 }

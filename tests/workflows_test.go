@@ -34,6 +34,7 @@ type workflowJob struct {
 		FailFast    *bool `yaml:"fail-fast"`
 		Matrix      struct {
 			Include any `yaml:"include"`
+			Shard   any `yaml:"shard"`
 		} `yaml:"matrix"`
 	} `yaml:"strategy"`
 	Concurrency struct {
@@ -41,10 +42,15 @@ type workflowJob struct {
 		CancelInProgress bool   `yaml:"cancel-in-progress"`
 	} `yaml:"concurrency"`
 	Steps []workflowStep `yaml:"steps"`
+	If    string         `yaml:"if"`
 }
 
 type workflow struct {
-	On          map[string]any         `yaml:"on"`
+	On          map[string]any `yaml:"on"`
+	Concurrency struct {
+		Group            string `yaml:"group"`
+		CancelInProgress bool   `yaml:"cancel-in-progress"`
+	} `yaml:"concurrency"`
 	Env         map[string]string      `yaml:"env"`
 	Permissions map[string]string      `yaml:"permissions"`
 	Jobs        map[string]workflowJob `yaml:"jobs"`
@@ -61,7 +67,7 @@ func readWorkflows(t *testing.T) map[string]workflow {
 	t.Helper()
 	files, err := filepath.Glob(filepath.Join("..", ".github", "workflows", "*.yml"))
 	require.NoError(t, err)
-	require.GreaterOrEqual(t, len(files), 4, "workflows")
+	require.GreaterOrEqual(t, len(files), 5, "workflows")
 	out := map[string]workflow{}
 	for _, f := range files {
 		b, err := os.ReadFile(f)
@@ -249,6 +255,59 @@ func TestWorkflows(t *testing.T) {
 		}
 		assert.True(t, ok)
 		assert.True(t, role, "the stack's drift role")
+	})
+	t.Run("fleet: a wave's workload stacks as a matrix of shards from the fleet file, previewed then updated in the wave's environment through the tooling CI role", func(t *testing.T) {
+		w, ok := wf["fleet.yml"]
+		require.True(t, ok, "the fleet workflow")
+		assert.NotEmpty(t, w.Concurrency.Group, "one run per wave at a time")
+		assert.Contains(t, w.Concurrency.Group, "inputs.wave")
+		assert.False(t, w.Concurrency.CancelInProgress, "a rollout in flight is never cancelled")
+		var listed bool
+		for _, s := range w.Jobs["shards"].Steps {
+			listed = listed || strings.Contains(s.Run, "go run ./cmd/fleet") && strings.Contains(s.Run, "-list-shards") && strings.Contains(s.Run, "-kinds workload")
+		}
+		assert.True(t, listed, "the shards job computes the matrix with go run ./cmd/fleet -list-shards")
+		const matrix = "fromJSON(needs.shards.outputs.matrix)"
+		for _, id := range []string{"preview", "update"} {
+			j, ok := w.Jobs[id]
+			require.True(t, ok, "job %s", id)
+			assert.Equal(t, "${{ "+matrix+".shards }}", j.Strategy.Matrix.Shard, "job %s: one job per shard", id)
+			assert.Equal(t, "${{ "+matrix+".environment }}", j.Environment, "job %s: in the wave's environment, behind its reviewers", id)
+			assert.Contains(t, j.If, matrix+".stacks > 0", "job %s: skipped for a wave without workload stacks (an empty matrix fails)", id)
+			var role, pulumiReady bool
+			var fleetRun string
+			for _, s := range j.Steps {
+				if strings.HasPrefix(s.Uses, "aws-actions/configure-aws-credentials@") {
+					role = s.With["role-to-assume"] == "${{ "+matrix+".ciRole }}"
+					assert.False(t, pulumiReady, "job %s: credentials before the CLI runs", id)
+				}
+				pulumiReady = pulumiReady || s.Uses == "./.github/actions/pulumi"
+				if strings.Contains(s.Run, "go run ./cmd/fleet") {
+					fleetRun = s.Run
+				}
+			}
+			assert.True(t, role, "job %s assumes the tooling account's CI role the fleet file names", id)
+			assert.Contains(t, fleetRun, `-shard "$SHARD"`, "job %s runs its shard", id)
+			assert.Contains(t, fleetRun, "-kinds workload", "job %s: bootstraps are an administrator's", id)
+			assert.Equal(t, id == "update", strings.Contains(fleetRun, "-update"), "job %s: only the update job updates", id)
+		}
+		assert.Equal(t, []any{"shards", "preview"}, w.Jobs["update"].Needs, "the update follows the preview")
+		assert.Contains(t, w.Jobs["update"].If, "inputs.update")
+
+		// Every field the workflow reads of the matrix is one cmd/fleet prints.
+		b, err := os.ReadFile(filepath.Join("..", ".github", "workflows", "fleet.yml"))
+		require.NoError(t, err)
+		cmd := exec.Command("go", "run", "./cmd/fleet", "-fleet", "examples/fleet.yaml", "-wave", "canary", "-kinds", "workload", "-list-shards")
+		cmd.Dir = ".."
+		out, err := cmd.Output()
+		require.NoError(t, err, "go run ./cmd/fleet -list-shards")
+		var printed map[string]any
+		require.NoError(t, json.Unmarshal(out, &printed))
+		fields := regexp.MustCompile(`fromJSON\(needs\.shards\.outputs\.matrix\)\.(\w+)`).FindAllStringSubmatch(string(b), -1)
+		require.NotEmpty(t, fields)
+		for _, f := range fields {
+			assert.Contains(t, printed, f[1], "fleet.yml reads %s of the matrix; cmd/fleet -list-shards prints %v", f[1], printed)
+		}
 	})
 	t.Run("vulnerabilities: every pull request scans with the pinned database, every night with the live one", func(t *testing.T) {
 		ci, err := os.ReadFile(filepath.Join("..", ".ci", "run"))

@@ -22,6 +22,11 @@ type Env struct {
 	RolePath string
 }
 
+// CIPath is the IAM path of every CI role (identity.CIPath): apart from
+// every workload stack's path. Here so that the light fleet package can
+// name the fleet's CI role without linking the provider.
+const CIPath = "/ci/"
+
 // RolePath is the IAM path of the roles of component (a stack's
 // "<project>-<stack>"): IAM paths start and end with a slash (IAM API
 // reference, CreateRole Path: 1 to 512 characters, "(\u002F)|(\u002F[\u0021-\u007E]+\u002F)").

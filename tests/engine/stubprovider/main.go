@@ -104,6 +104,9 @@ func (p *stub) Configure(_ context.Context, req *pulumirpc.ConfigureRequest) (*p
 		if json.Unmarshal([]byte(req.GetVariables()["aws:config:allowedAccountIds"]), &ids) == nil && len(ids) == 1 {
 			account = ids[0]
 		}
+		if err := checkAssumeRole(req.GetVariables()["aws:config:assumeRole"], account); err != nil {
+			return nil, err
+		}
 		p.mu.Lock()
 		p.mocks = mockaws.NewMocks("hardening", "engine", r, account)
 		p.mu.Unlock()
@@ -243,6 +246,43 @@ func (p *stub) Invoke(_ context.Context, req *pulumirpc.InvokeRequest) (*pulumir
 
 func (p *stub) Cancel(context.Context, *emptypb.Empty) (*emptypb.Empty, error) {
 	return &emptypb.Empty{}, nil
+}
+
+// checkAssumeRole refuses, as STS and the provider would, a role to
+// assume (aws:assumeRole) that is not a role of the account the provider
+// allows, or a session without a name, and appends the role and session
+// to STUB_ASSUME_ROLE_LOG, where the engine test reads which role each
+// stack's provider took.
+func checkAssumeRole(raw, account string) error {
+	if raw == "" {
+		return nil
+	}
+	var ar struct {
+		RoleARN     string `json:"roleArn"`
+		SessionName string `json:"sessionName"`
+	}
+	if err := json.Unmarshal([]byte(raw), &ar); err != nil {
+		return fmt.Errorf("aws:assumeRole: %w", err)
+	}
+	f := strings.SplitN(ar.RoleARN, ":", 6)
+	if len(f) < 6 || f[2] != "iam" || !strings.HasPrefix(f[5], "role/") || f[4] != account {
+		return fmt.Errorf("aws:assumeRole: %q is not a role of account %s (aws:allowedAccountIds)", ar.RoleARN, account)
+	}
+	if ar.SessionName == "" {
+		return fmt.Errorf("aws:assumeRole: %s without a sessionName", ar.RoleARN)
+	}
+	log := os.Getenv("STUB_ASSUME_ROLE_LOG")
+	if log == "" {
+		return nil
+	}
+	stateMu.Lock()
+	defer stateMu.Unlock()
+	out, err := os.OpenFile(log, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o600) // #nosec G304 G703 -- the engine test's log file (STUB_ASSUME_ROLE_LOG), which run.sh names
+	if err != nil {
+		return err
+	}
+	_, err = fmt.Fprintf(out, "%s %s\n", ar.SessionName, ar.RoleARN)
+	return errors.Join(err, out.Close())
 }
 
 // accountState is the file, shared by every stack's provider process, in

@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
@@ -39,4 +41,36 @@ func TestCreateAnswersAsPulumiAWS(t *testing.T) {
 		assert.NotEmpty(t, resp.GetId())
 		assert.Regexp(t, `^arn:aws:iam::\d{12}:role/hardening-dev-rotation-[0-9a-f]{7}$`, raw["arn"].GetStringValue(), "computed arn is known in an update")
 	}
+}
+
+// TestConfigureRefusesAnotherAccountsRole: the provider takes a role to
+// assume only in the account it allows, in a named session, and logs it.
+func TestConfigureRefusesAnotherAccountsRole(t *testing.T) {
+	log := filepath.Join(t.TempDir(), "roles.log")
+	t.Setenv("STUB_ASSUME_ROLE_LOG", log)
+	for _, tc := range []struct {
+		name, assume, want string
+	}{
+		{"no role", "", ""},
+		{"the account's role", `{"roleArn":"arn:aws:iam::400000000001:role/ci/hardening-wl-app1-use1-ci-deploy","sessionName":"wl-app1-use1"}`, ""},
+		{"another account's role", `{"roleArn":"arn:aws:iam::400000000002:role/ci/hardening-wl-app2-use1-ci-deploy","sessionName":"wl-app1-use1"}`, "is not a role of account 400000000001"},
+		{"a user", `{"roleArn":"arn:aws:iam::400000000001:user/ci","sessionName":"wl-app1-use1"}`, "is not a role of account"},
+		{"no session name", `{"roleArn":"arn:aws:iam::400000000001:role/ci/x"}`, "without a sessionName"},
+		{"not an object", `arn:aws:iam::400000000001:role/ci/x`, "aws:assumeRole"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p := &stub{name: "aws", version: "6.83.4"}
+			_, err := p.Configure(context.Background(), &pulumirpc.ConfigureRequest{Variables: map[string]string{
+				"aws:config:region": "us-east-1", "aws:config:allowedAccountIds": `["400000000001"]`, "aws:config:assumeRole": tc.assume,
+			}})
+			if tc.want == "" {
+				assert.NoError(t, err)
+				return
+			}
+			assert.ErrorContains(t, err, tc.want)
+		})
+	}
+	b, err := os.ReadFile(log)
+	require.NoError(t, err)
+	assert.Equal(t, "wl-app1-use1 arn:aws:iam::400000000001:role/ci/hardening-wl-app1-use1-ci-deploy\n", string(b), "only the accepted role is logged")
 }
