@@ -3,6 +3,7 @@ package compliance
 import (
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/example/hardening/internal/restype"
 )
@@ -124,3 +125,41 @@ var kmsKeyPolicy = Rule{ID: "kms-key-policy", Controls: []string{"FSBP KMS.5", "
 		}
 		return out
 	}}
+
+// keyUse is what the plan knows of the KMS key an input names.
+type keyUse int
+
+const (
+	noKey      keyUse = iota // the input is absent or empty
+	awsKey                   // an AWS-managed key (alias/aws/...)
+	stackKey                 // a key the stack creates, or another customer key
+	keyUnknown               // computed from nothing the plan can place
+)
+
+// keyAt says which key input of r names. A value computed at deployment
+// that comes from a key, replica key or alias the stack creates (the
+// engine's property dependencies say so in a first preview) is the
+// stack's customer-managed key; only one computed from nothing the plan
+// shows is unknown, and then r records the unknown read.
+func (g *Graph) keyAt(r Resource, input string) keyUse {
+	plain := r
+	plain.unknown = nil
+	switch v := plain.Get(input).(type) {
+	case nil:
+		return noKey
+	case string:
+		switch {
+		case v == "":
+			return noKey
+		case strings.Contains(v, "alias/aws/"):
+			return awsKey
+		}
+		return stackKey
+	case Unknown:
+		if ref := g.refs(plain, input, restype.KMSKey, restype.KMSReplicaKey, restype.KMSAlias); !ref.unknown && len(ref.urns) > 0 {
+			return stackKey
+		}
+	}
+	r.sawUnknown()
+	return keyUnknown
+}

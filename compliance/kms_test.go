@@ -99,3 +99,11 @@ func TestKMSKeyPolicy(t *testing.T) {
 		{"bypass computed", "CKV2_AWS_64", graphOf(res(restype.KMSKey, "k", map[string]any{"policy": doc(stmt(root, "kms:*", nil)), "bypassPolicyLockoutSafetyCheck": Unknown{}})), unjudged},
 	})
 }
+
+// computedFromStackKey is a resource of typ whose input names the stack's
+// key as a first preview shows it: the key's id and ARN computed, the
+// engine's property dependency naming the key.
+func computedFromStackKey(typ, input string) *Graph {
+	key := res(restype.KMSKey, "key", map[string]any{"enableKeyRotation": true})
+	return graphOf(key, withRefs(res(typ, "r", map[string]any{input: Unknown{}}), input, "key"))
+}

@@ -14,13 +14,15 @@ func logsRules() []Rule { return []Rule{logsEncrypted, logsRetained} }
 var logsEncrypted = Rule{ID: "logs-encrypted", Controls: []string{"CKV_AWS_158"},
 	Source:      "Checkov CKV_AWS_158 (kms_key_id set)",
 	Severity:    Medium,
-	Description: "Log groups are encrypted with a customer-managed key (kmsKeyId). Not judged while the key is computed at deployment.",
-	Check: forEach(restype.CloudWatchLogGroup, func(r Resource) string {
-		if r.Get("kmsKeyId") == nil || r.Str("kmsKeyId") == "" && !r.Unknown("kmsKeyId") {
-			return "is not encrypted with a customer-managed key; set kmsKeyId"
-		}
-		return ""
-	})}
+	Description: "Log groups are encrypted with a customer-managed key (kmsKeyId); a key computed at deployment from a key the stack creates counts. Not judged while the key is computed from nothing the plan shows.",
+	Check: func(g *Graph) []Violation {
+		return forEach(restype.CloudWatchLogGroup, func(r Resource) string {
+			if k := g.keyAt(r, "kmsKeyId"); k == noKey || k == awsKey {
+				return "is not encrypted with a customer-managed key; set kmsKeyId"
+			}
+			return ""
+		})(g)
+	}}
 
 // logsRetained follows Security Hub CloudWatch.16 (Config rule
 // cw-loggroup-retention-period-check, MinRetentionTime default 365: a

@@ -15,6 +15,7 @@ func TestLogsEncrypted(t *testing.T) {
 		{"an empty key", "CKV_AWS_158", lg("kmsKeyId", ""), fail},
 		{"a key", "CKV_AWS_158", lg("kmsKeyId", "arn:aws:kms:us-east-1:111122223333:key/k"), pass},
 		{"computed", "CKV_AWS_158", lg("kmsKeyId", Unknown{}), unjudged},
+		{"computed from the stack's key (a first preview)", "CKV_AWS_158", computedFromStackKey(restype.CloudWatchLogGroup, "kmsKeyId"), pass},
 	})
 }
 

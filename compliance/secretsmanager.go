@@ -124,13 +124,15 @@ var rateExpr = regexp.MustCompile(`^rate\((\d+) (days?|hours?)\)$`)
 var secretsCMK = Rule{ID: "secrets-cmk", Controls: []string{"CKV_AWS_149"},
 	Source:      "Checkov CKV_AWS_149 (kms_key_id set)",
 	Severity:    High,
-	Description: "Secrets are encrypted with a customer-managed key (kmsKeyId set, not alias/aws/secretsmanager). Not judged while the key is computed at deployment.",
-	Check: forEach(restype.SecretsManagerSecret, func(r Resource) string {
-		if k := r.Str("kmsKeyId"); (k == "" && !r.Unknown("kmsKeyId")) || strings.HasSuffix(k, "alias/aws/secretsmanager") {
-			return "uses the AWS-managed key; set kmsKeyId to the stack's key"
-		}
-		return ""
-	})}
+	Description: "Secrets are encrypted with a customer-managed key (kmsKeyId set, not alias/aws/secretsmanager). a key computed at deployment from a key the stack creates counts. Not judged while the key is computed from nothing the plan shows.",
+	Check: func(g *Graph) []Violation {
+		return forEach(restype.SecretsManagerSecret, func(r Resource) string {
+			if k := g.keyAt(r, "kmsKeyId"); k == noKey || k == awsKey {
+				return "uses the AWS-managed key; set kmsKeyId to the stack's key"
+			}
+			return ""
+		})(g)
+	}}
 
 // secretsRotationWatched judges what the plan decides of Security Hub
 // SecretsManager.2 ("Secrets Manager secrets configured with automatic

@@ -59,6 +59,7 @@ func TestSecretsCMK(t *testing.T) {
 		{"the AWS-managed key", "CKV_AWS_149", s("arn:aws:kms:us-east-1:111122223333:alias/aws/secretsmanager"), fail},
 		{"a customer key", "CKV_AWS_149", s("arn:aws:kms:us-east-1:111122223333:key/k"), pass},
 		{"computed", "CKV_AWS_149", s(Unknown{}), unjudged},
+		{"computed from the stack's key (a first preview)", "CKV_AWS_149", computedFromStackKey(restype.SecretsManagerSecret, "kmsKeyId"), pass},
 	})
 }
 

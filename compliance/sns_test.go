@@ -34,6 +34,8 @@ func TestSNSEncrypted(t *testing.T) {
 		{"no key", "FSBP SNS.1", topic(), fail},
 		{"a key", "FSBP SNS.1", topic("kmsMasterKeyId", "alias/k"), pass},
 		{"computed", "FSBP SNS.1", topic("kmsMasterKeyId", Unknown{}), unjudged},
+		{"the AWS-managed key", "FSBP SNS.1", topic("kmsMasterKeyId", "alias/aws/sns"), pass},
+		{"computed from the stack's key (a first preview)", "FSBP SNS.1", computedFromStackKey(restype.SNSTopic, "kmsMasterKeyId"), pass},
 	})
 }
 
