@@ -162,6 +162,7 @@ func networkArgs(cfg *stackconfig.Config) network.VPCArgs {
 		LoadBalancerSignsIn:      len(cfg.Identity.AuthenticatedPaths) > 0,
 		InterfaceEndpoints:       interfaceEndpoints(cfg),
 		FlowLogRetentionDays:     n.FlowLogRetentionDays,
+		FlowLogArchiveBucketARN:  n.FlowLogArchiveBucketARN,
 		Protect:                  cfg.ProtectStateful,
 	}
 }

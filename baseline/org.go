@@ -115,14 +115,6 @@ func deployOrg(ctx *pulumi.Context, name string, o *fleet.OrgSettings, env awsen
 	return nil
 }
 
-// OrgBucketName is the deterministic name of a log-archive bucket, so
-// that the organization trail and the members' flow logs can name it
-// without a reference across accounts: the account and region make it
-// unique across S3.
-func OrgBucketName(o *fleet.OrgSettings, purpose string) string {
-	return stackconfig.Namespace + "-" + purpose + "-" + o.LogArchive + "-" + o.HomeRegion
-}
-
 // OrgTrailKeyAlias is the alias of the organization trail's key in the
 // log-archive account.
 const OrgTrailKeyAlias = "alias/" + stackconfig.Namespace + "-organization-trail"
@@ -154,7 +146,7 @@ func deploySecurity(ctx *pulumi.Context, name string, o *fleet.OrgSettings, env 
 	if home {
 		trail, err := audit.NewTrail(ctx, name, &audit.TrailArgs{
 			KeyARN: key.KeyARN, LogRetentionDays: 731, BucketExpirationDays: 2557, ObjectLockDays: 365, Env: env, Protect: true,
-			Organization: &audit.OrganizationTrail{Name: fleet.OrganizationTrailName, Bucket: OrgBucketName(o, "org-trail"),
+			Organization: &audit.OrganizationTrail{Name: fleet.OrganizationTrailName, Bucket: fleet.LogArchiveBucket(o.LogArchive, o.HomeRegion, fleet.OrgTrailPurpose),
 				KeyARN: "arn:" + env.Partition + ":kms:" + o.HomeRegion + ":" + o.LogArchive + ":" + OrgTrailKeyAlias},
 		})
 		if err != nil {
@@ -302,12 +294,12 @@ func deployLogArchive(ctx *pulumi.Context, name string, o *fleet.OrgSettings, en
 		kms                      bool
 		lock                     int
 	}{
-		{"org-trail", "cloudtrail.amazonaws.com", "AWSLogs/", true, 365},
-		{"flow-logs", "delivery.logs.amazonaws.com", "AWSLogs/", false, 0},
+		{fleet.OrgTrailPurpose, "cloudtrail.amazonaws.com", "AWSLogs/", true, 365},
+		{fleet.FlowLogsPurpose, "delivery.logs.amazonaws.com", "AWSLogs/", false, 0},
 		{"lb-logs", "logdelivery.elasticloadbalancing.amazonaws.com", "AWSLogs/", false, 0},
 		{"waf-logs", "delivery.logs.amazonaws.com", "AWSLogs/", false, 0},
 	} {
-		args := &logbucket.Args{Name: OrgBucketName(o, b.purpose), ExpirationDays: 2557, ObjectLockDays: b.lock, Protect: true,
+		args := &logbucket.Args{Name: fleet.LogArchiveBucket(o.LogArchive, o.HomeRegion, b.purpose), ExpirationDays: 2557, ObjectLockDays: b.lock, Protect: true,
 			Policy: func(arn string) iampolicy.Document {
 				return iampolicy.New(logbucket.DenyInsecureTransport(arn),
 					iampolicy.Statement{Sid: "DeliveryChecksAcl", Effect: iampolicy.Allow, Principal: &iampolicy.Principal{Service: []string{b.service}},

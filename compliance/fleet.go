@@ -168,15 +168,26 @@ var FleetNoMemberDetector = FleetRule{
 // FleetFlowLogsToLogArchive: every member VPC's flow logs reach the
 // log-archive account (an S3 destination in its flow-log bucket) besides
 // the account's own log group, so that a member's administrator cannot
-// erase them.
+// erase them. The destination must be a bucket the log-archive stack
+// creates (an S3 bucket ARN names no account: a name that merely carries
+// the account's ID proves nothing), given as its ARN or a prefix of it
+// (arn:<partition>:s3:::<bucket>[/<prefix>], CreateFlowLogs
+// LogDestination), and the flow log must capture ALL traffic of that VPC,
+// as the member's own does.
 var FleetFlowLogsToLogArchive = FleetRule{
 	ID: "fleet-flow-logs-to-log-archive", Severity: Medium,
-	Description: "Every workload VPC delivers flow logs to the log-archive account's flow-log bucket.",
+	Description: "Every workload VPC delivers flow logs of ALL traffic to a bucket the log-archive stack creates.",
 	Check: func(stacks []FleetStack) []FleetViolation {
-		archive := ""
+		archive, buckets := "", map[string]bool{}
 		for _, s := range stacks {
-			if s.Kind == "log-archive" {
-				archive = s.Account
+			if s.Kind != "log-archive" {
+				continue
+			}
+			archive = s.Account
+			for _, r := range s.Graph.Resources {
+				if b := r.Str("bucket"); r.Type == restype.S3BucketV2 && b != "" {
+					buckets[b] = true
+				}
 			}
 		}
 		var out []FleetViolation
@@ -184,22 +195,42 @@ var FleetFlowLogsToLogArchive = FleetRule{
 			if s.Kind != "workload" {
 				continue
 			}
-			central := false
-			vpcs := 0
-			for _, r := range s.Graph.Resources {
-				switch {
-				case r.Type == restype.EC2VPC:
-					vpcs++
-				case r.Type == restype.EC2FlowLog && r.Str("logDestinationType") == "s3" && archive != "" && strings.Contains(r.Str("logDestination"), archive):
-					central = true
+			for _, vpc := range s.Graph.Resources {
+				if vpc.Type != restype.EC2VPC {
+					continue
 				}
-			}
-			if vpcs > 0 && !central {
-				out = append(out, FleetViolation{Stack: s.Name, Message: fmt.Sprintf("no flow log of the VPC reaches the log-archive account %s; its flow logs stay in account %s only", archive, s.Account)})
+				if !archivesFlowLogs(s.Graph, vpc, buckets) {
+					msg := fmt.Sprintf("no flow log of ALL traffic of VPC %s reaches a bucket of the log-archive account %s; its flow logs stay in account %s only", vpc.Name, archive, s.Account)
+					if archive == "" {
+						msg = fmt.Sprintf("the fleet has no log-archive stack; the flow logs of VPC %s stay in account %s only", vpc.Name, s.Account)
+					}
+					out = append(out, FleetViolation{Stack: s.Name, Resource: vpc.Name, Message: msg})
+				}
 			}
 		}
 		return out
 	},
+}
+
+// archivesFlowLogs reports whether a flow log of vpc (its vpcId the VPC's
+// id, or taken from the VPC) delivers ALL traffic to one of buckets.
+func archivesFlowLogs(g *Graph, vpc Resource, buckets map[string]bool) bool {
+	for _, r := range g.Resources {
+		if r.Type != restype.EC2FlowLog || r.Str("logDestinationType") != "s3" || r.Str("trafficType") != "ALL" {
+			continue
+		}
+		if !(vpc.ID != "" && r.Str("vpcId") == vpc.ID) && !slices.Contains(r.PropertyDependencies["vpcId"], vpc.URN) {
+			continue
+		}
+		arn := r.Str("logDestination")
+		if _, rest, ok := strings.Cut(arn, ":s3:::"); ok && strings.HasPrefix(arn, "arn:") {
+			bucket, _, _ := strings.Cut(rest, "/")
+			if buckets[bucket] {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // EvaluateFleet runs the fleet rules and returns their violations, rule by

@@ -260,6 +260,27 @@ func (f *File) ToolingCIRoleARN() string {
 	return "arn:" + stackconfig.Partition(o.HomeRegion) + ":iam::" + o.Tooling + ":role" + awsenv.CIPath + ToolingCIRoleName
 }
 
+// The purposes of the log-archive account's central buckets, in their
+// names (LogArchiveBucket).
+const (
+	OrgTrailPurpose = "org-trail"
+	FlowLogsPurpose = "flow-logs"
+)
+
+// LogArchiveBucket is the name of the log-archive account's bucket for
+// purpose: fixed, so that the organization trail and the members' flow
+// logs name it without a reference across accounts; the account and home
+// region make it unique across S3.
+func LogArchiveBucket(logArchive, homeRegion, purpose string) string {
+	return stackconfig.Namespace + "-" + purpose + "-" + logArchive + "-" + homeRegion
+}
+
+// FlowLogArchiveBucketARN is the ARN of the log-archive account's central
+// flow-log bucket, which every workload stack's VPC delivers to.
+func (f *File) FlowLogArchiveBucketARN() string {
+	return "arn:" + stackconfig.Partition(f.Organization.HomeRegion) + ":s3:::" + LogArchiveBucket(f.Organization.LogArchive, f.Organization.HomeRegion, FlowLogsPurpose)
+}
+
 // OrganizationTrailName is the organization trail's name.
 const OrganizationTrailName = stackconfig.Namespace + "-organization"
 
@@ -314,6 +335,10 @@ func (f *File) renderWorkload(p Profile, a Account, region, name string) (map[st
 		network = map[string]any{}
 	}
 	network["cidr"] = a.CIDRs[region]
+	// The flow logs reach the log-archive account too, out of the member
+	// administrators' reach (its bucket admits the organization's
+	// deliveries: baseline's log-archive stack).
+	network["flowLogArchiveBucketArn"] = f.FlowLogArchiveBucketARN()
 	settings["network"] = network
 	// The organization runs GuardDuty, Security Hub and the trail: a
 	// member's own detector or trail would duplicate (a second detector in

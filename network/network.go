@@ -58,6 +58,10 @@ type VPCArgs struct {
 	InterfaceEndpoints []string
 	// FlowLogRetentionDays is the flow-log group's retention.
 	FlowLogRetentionDays int
+	// FlowLogArchiveBucketARN, when set, is an S3 bucket (its ARN alone)
+	// that receives the VPC's flow logs too: another account's, whose
+	// bucket policy admits this account's deliveries.
+	FlowLogArchiveBucketARN string
 	// PermissionsBoundary is attached to the flow-log role.
 	PermissionsBoundary pulumi.StringInput
 	// LogKeyARN is the customer-managed KMS key that encrypts the flow logs.
@@ -88,6 +92,11 @@ func (a *VPCArgs) Validate() error {
 	}
 	if a.PermissionsBoundary == nil {
 		ps.Add("PermissionsBoundary", "is required: the flow-log role carries the stack's boundary")
+	}
+	if a.FlowLogArchiveBucketARN != "" {
+		if err := awsname.S3BucketARN(a.FlowLogArchiveBucketARN); err != nil {
+			ps.Add("FlowLogArchiveBucketARN", "%v", err)
+		}
 	}
 	ps = append(ps, addressing.CheckTierPorts(a.AppPort, a.DatabasePort)...)
 	for i, svc := range a.InterfaceEndpoints {
@@ -571,7 +580,34 @@ func (b *builder) flowLogs(vpcRes *ec2.Vpc) (*cloudwatch.LogGroup, error) {
 		MaxAggregationInterval: pulumi.Int(60),
 		Tags:                   b.tags("flow-logs"),
 	}, b.parent, pulumi.DependsOn([]pulumi.Resource{rp}))
-	return flowLogGroup, err
+	if err != nil {
+		return nil, err
+	}
+	if b.args.FlowLogArchiveBucketARN != "" {
+		if err := b.archiveFlowLogs(vpcRes); err != nil {
+			return nil, err
+		}
+	}
+	return flowLogGroup, nil
+}
+
+// archiveFlowLogs delivers ALL traffic of the VPC to the archive bucket as
+// well. An S3 destination takes no role: the logs service
+// (delivery.logs.amazonaws.com) writes with the bucket policy's grant, so
+// iamRoleArn (CreateFlowLogs' DeliverLogsPermissionArn) is left unset, as
+// terraform-provider-aws sends it only when set
+// (internal/service/ec2/vpc_flow_log.go, resourceLogFlowCreate); the
+// aggregation interval is given because the provider's default is 600 s.
+func (b *builder) archiveFlowLogs(vpcRes *ec2.Vpc) error {
+	_, err := ec2.NewFlowLog(b.ctx, b.child("flow-logs-archive"), &ec2.FlowLogArgs{
+		VpcId:                  vpcRes.ID(),
+		TrafficType:            pulumi.String("ALL"),
+		LogDestinationType:     pulumi.String("s3"),
+		LogDestination:         pulumi.String(b.args.FlowLogArchiveBucketARN),
+		MaxAggregationInterval: pulumi.Int(60),
+		Tags:                   b.tags("flow-logs-archive"),
+	}, b.parent)
+	return err
 }
 
 // FlowLogsTrustPolicy lets only the VPC Flow Logs service, acting for this

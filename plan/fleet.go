@@ -8,12 +8,16 @@ import (
 	"fmt"
 	"io"
 	"maps"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"runtime/debug"
 	"slices"
 	"sort"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -37,6 +41,8 @@ type FleetResult struct {
 	Blocking, Other int
 	// First are the first blocking findings, stack by stack.
 	First []string
+	// PerStack is each stack's outcome, in the fleet's order.
+	PerStack []StackOutcome
 	// Fleet are the fleet rules' violations.
 	Fleet    []compliance.FleetViolation
 	Duration time.Duration
@@ -46,93 +52,221 @@ type FleetResult struct {
 	ByKind map[string]time.Duration
 }
 
+// StackOutcome is one stack's share of a fleet plan.
+type StackOutcome struct {
+	Name      string
+	Resources int
+	// Findings are the stack's findings after suppressions, each
+	// "rule urn: message".
+	Findings []string
+}
+
 // fleetTypes are what the fleet rules read; the plan keeps only these of
 // each stack's graph, so that a fleet's graphs are not all held at once.
 var fleetTypes = map[string]bool{restype.CloudTrailTrail: true, restype.GuardDutyOrganizationConfiguration: true,
-	restype.EC2FlowLog: true, restype.EC2VPC: true, restype.ProviderAWS: true}
+	restype.EC2FlowLog: true, restype.EC2VPC: true, restype.ProviderAWS: true, restype.S3BucketV2: true}
 
 // PlanFleet plans every stack of the fleet under the mocks, in one
 // process, and judges each with the compliance rules and all of them with
-// the fleet rules. dir is the project directory.
+// the fleet rules. dir is the project directory. Accounts are planned
+// concurrently, by as many workers as GOMAXPROCS; an account's stacks run
+// one after another in the fleet's order, since each sees what the
+// account's earlier stacks made (a workload stack checks its bootstrap's
+// boundaries). The result does not depend on the number of workers.
 func PlanFleet(dir string, f *fleet.File) (*FleetResult, error) {
+	return planFleet(dir, f, runtime.GOMAXPROCS(0))
+}
+
+// PlanFleetWorkers is PlanFleet with n workers; one plans every stack in
+// the fleet's order, the reference the concurrent plan is held to.
+func PlanFleetWorkers(dir string, f *fleet.File, n int) (*FleetResult, error) {
+	return planFleet(dir, f, n)
+}
+
+// stackPlan is one stack's share of the fleet plan.
+type stackPlan struct {
+	resources int
+	findings  []string
+	blocking  []string
+	other     int
+	judged    compliance.FleetStack
+	took      time.Duration
+	err       error
+}
+
+func planFleet(dir string, f *fleet.File, workers int) (*FleetResult, error) {
 	stacks, err := f.Stacks()
 	if err != nil {
 		return nil, err
 	}
 	start := time.Now()
 	res := &FleetResult{Stacks: len(stacks), ByKind: map[string]time.Duration{}}
-	rules := compliance.Rules()
-	var judged []compliance.FleetStack
-	artifactChecked := false
-	var mem runtime.MemStats
-	policies := map[string]map[string]string{}
+	if os.Getenv("GOGC") == "" {
+		// A stack's plan is garbage once judged and the fleet keeps little
+		// of it (26 MiB live after 25 accounts, mostly compiled ARN
+		// patterns), so the collector's default pace (GOGC 100) spends a
+		// tenth of the plan's CPU on a small heap; 400 trades heap for it.
+		defer debug.SetGCPercent(debug.SetGCPercent(fleetGCPercent))
+	}
+	if os.Getenv("GOMEMLIMIT") == "" {
+		// The soft limit makes the collector work harder before the
+		// process nears the fleet plan's 1 GiB budget.
+		defer debug.SetMemoryLimit(debug.SetMemoryLimit(fleetMemoryLimit))
+	}
+	// Every workload stack's program checks the rotation zip (the rendered
+	// stacks name it relative to the project): built once, before any
+	// stack runs, when missing or stale.
 	for _, s := range stacks {
-		began := time.Now()
+		if s.Kind != string(stackconfig.WorkloadKind) {
+			continue
+		}
 		cfg, err := stackConfig(s)
 		if err != nil {
 			return nil, err
 		}
-		if cfg != nil && !artifactChecked && cfg.Kind == stackconfig.WorkloadKind {
-			// Every workload stack's program checks the rotation zip (the
-			// rendered stacks name it relative to the project): built once,
-			// when missing or stale.
-			if _, err := lambdabuild.Ensure(dir, lambdabuild.Package, cfg.Secrets.RotationArtifact); err != nil {
-				return nil, fmt.Errorf("secrets.rotationArtifact: building the rotation function: %w", err)
-			}
-			artifactChecked = true
+		if _, err := lambdabuild.Ensure(dir, lambdabuild.Package, cfg.Secrets.RotationArtifact); err != nil {
+			return nil, fmt.Errorf("secrets.rotationArtifact: building the rotation function: %w", err)
 		}
-		ms := &mockaws.Stack{Project: stackconfig.Namespace, Name: s.Name, Region: s.Region, Config: s.Config, Dir: dir}
-		// The account holds what its stacks planned before this one made
-		// (the bootstrap's boundaries, which a workload stack checks).
-		if policies[s.AccountID] == nil {
-			policies[s.AccountID] = map[string]string{}
-		}
-		ms.Existing = policies[s.AccountID]
-		m, err := ms.Run(fleetProgram(s, stacks))
-		if err != nil {
-			return nil, fmt.Errorf("stack %s: %w", s.Name, err)
-		}
-		maps.Copy(policies[s.AccountID], m.Policies())
-		recorded := m.Resources()
-		res.Resources += len(recorded)
-		g := ComplianceGraph(recorded)
-		if cfg != nil && cfg.Kind == stackconfig.WorkloadKind {
-			g.Intent = baseline.NetworkIntent(stackconfig.Namespace, s.Name, cfg)
-		}
-		sups, err := suppressionsOf(s)
-		if err != nil {
-			return nil, fmt.Errorf("stack %s: %w", s.Name, err)
-		}
-		rep, err := compliance.Evaluate(g, rules, sups)
-		if err != nil {
-			return nil, fmt.Errorf("stack %s: %w", s.Name, err)
-		}
-		blocking := rep.Blocking()
-		res.Blocking += len(blocking)
-		for _, b := range blocking {
-			if len(res.First) < 20 {
-				res.First = append(res.First, s.Name+": "+b.Message)
-			}
-		}
-		for _, fd := range rep.Findings {
-			if !fd.Suppressed && !fd.Mandatory {
-				res.Other++
-			}
-		}
-		slim := &compliance.Graph{Account: g.Account, Region: g.Region, Partition: g.Partition}
-		for _, r := range g.Resources {
-			if fleetTypes[r.Type] || isAccountWide(r.Type) {
-				slim.Resources = append(slim.Resources, r)
-			}
-		}
-		judged = append(judged, compliance.FleetStack{Name: s.Name, Kind: s.Kind, Account: s.AccountID, Region: s.Region, Graph: slim})
-		res.ByKind[s.Kind] += time.Since(began)
-		runtime.ReadMemStats(&mem)
-		res.PeakHeap = max(res.PeakHeap, mem.HeapInuse)
+		break
 	}
+	var accounts [][]int
+	group := map[string]int{}
+	for i, s := range stacks {
+		g, ok := group[s.AccountID]
+		if !ok {
+			g = len(accounts)
+			group[s.AccountID] = g
+			accounts = append(accounts, nil)
+		}
+		accounts[g] = append(accounts[g], i)
+	}
+	p := &fleetPlanner{dir: dir, stacks: stacks, rules: compliance.Rules(), plans: make([]stackPlan, len(stacks))}
+	work := make(chan []int)
+	var wg sync.WaitGroup
+	for range max(1, min(workers, len(accounts))) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for idx := range work {
+				p.account(idx)
+			}
+		}()
+	}
+	for _, idx := range accounts {
+		work <- idx
+	}
+	close(work)
+	wg.Wait()
+	var judged []compliance.FleetStack
+	for i, sp := range p.plans {
+		if sp.err != nil {
+			return nil, fmt.Errorf("stack %s: %w", stacks[i].Name, sp.err)
+		}
+		res.Resources += sp.resources
+		res.Blocking += len(sp.blocking)
+		for _, b := range sp.blocking {
+			if len(res.First) < 20 {
+				res.First = append(res.First, b)
+			}
+		}
+		res.Other += sp.other
+		res.PerStack = append(res.PerStack, StackOutcome{Name: stacks[i].Name, Resources: sp.resources, Findings: sp.findings})
+		res.ByKind[stacks[i].Kind] += sp.took
+		judged = append(judged, sp.judged)
+	}
+	res.PeakHeap = p.peakHeap.Load()
 	res.Fleet = compliance.EvaluateFleet(judged, compliance.FleetRules())
 	res.Duration = time.Since(start)
 	return res, nil
+}
+
+// fleetGCPercent and fleetMemoryLimit are the collector's pace and soft
+// memory limit while a fleet is planned.
+const (
+	fleetGCPercent   = 400
+	fleetMemoryLimit = 768 << 20
+)
+
+// fleetPlanner plans a fleet's stacks, account by account, into plans.
+type fleetPlanner struct {
+	dir      string
+	stacks   []fleet.Stack
+	rules    []compliance.Rule
+	plans    []stackPlan
+	peakHeap atomic.Uint64
+}
+
+// account plans one account's stacks (indexes into stacks) in order; it
+// stops at the first that fails.
+func (p *fleetPlanner) account(idx []int) {
+	// The account holds what its stacks planned before this one made.
+	policies := map[string]string{}
+	for _, i := range idx {
+		began := time.Now()
+		sp := p.stack(p.stacks[i], policies)
+		sp.took = time.Since(began)
+		p.plans[i] = sp
+		if sp.err != nil {
+			return
+		}
+		var mem runtime.MemStats
+		runtime.ReadMemStats(&mem)
+		for {
+			old := p.peakHeap.Load()
+			if mem.HeapInuse <= old || p.peakHeap.CompareAndSwap(old, mem.HeapInuse) {
+				break
+			}
+		}
+	}
+}
+
+// stack plans and judges one stack; the account's policies are what its
+// earlier stacks registered, and gain this one's.
+func (p *fleetPlanner) stack(s fleet.Stack, policies map[string]string) stackPlan {
+	cfg, err := stackConfig(s)
+	if err != nil {
+		return stackPlan{err: err}
+	}
+	ms := &mockaws.Stack{Project: stackconfig.Namespace, Name: s.Name, Region: s.Region, Config: s.Config, Dir: p.dir, Existing: policies}
+	m, err := ms.Run(fleetProgram(s, p.stacks))
+	if err != nil {
+		return stackPlan{err: err}
+	}
+	maps.Copy(policies, m.Policies())
+	recorded := m.Resources()
+	g := ComplianceGraph(recorded)
+	if cfg != nil && cfg.Kind == stackconfig.WorkloadKind {
+		g.Intent = baseline.NetworkIntent(stackconfig.Namespace, s.Name, cfg)
+	}
+	sups, err := suppressionsOf(s)
+	if err != nil {
+		return stackPlan{err: err}
+	}
+	rep, err := compliance.Evaluate(g, p.rules, sups)
+	if err != nil {
+		return stackPlan{err: err}
+	}
+	sp := stackPlan{resources: len(recorded)}
+	for _, b := range rep.Blocking() {
+		sp.blocking = append(sp.blocking, s.Name+": "+b.Message)
+	}
+	for _, fd := range rep.Findings {
+		if fd.Suppressed {
+			continue
+		}
+		sp.findings = append(sp.findings, fd.Rule+" "+fd.URN+": "+fd.Message)
+		if !fd.Mandatory {
+			sp.other++
+		}
+	}
+	slim := &compliance.Graph{Account: g.Account, Region: g.Region, Partition: g.Partition}
+	for _, r := range g.Resources {
+		if fleetTypes[r.Type] || isAccountWide(r.Type) {
+			slim.Resources = append(slim.Resources, r)
+		}
+	}
+	sp.judged = compliance.FleetStack{Name: s.Name, Kind: s.Kind, Account: s.AccountID, Region: s.Region, Graph: slim}
+	return sp
 }
 
 func isAccountWide(t string) bool { _, ok := compliance.AccountWideTypes[t]; return ok }

@@ -19,6 +19,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/config"
 
 	"github.com/example/hardening/internal/problem"
+	"github.com/example/hardening/internal/stackfile"
 	"github.com/example/hardening/ratelimit/limits"
 	"github.com/example/hardening/secrets/secretkind"
 )
@@ -106,11 +107,16 @@ type IsSecret func(key string) bool
 // Load reads the stack's configuration from the Pulumi context, applies the
 // defaults and validates it. The returned error lists every problem. The
 // keys set are those of PULUMI_CONFIG, which the Go language host gives
-// every program (and mockaws every run), so that a misspelled top-level key
-// is an error rather than a silent default.
+// every program, or those a run in process puts in its context
+// (stackfile.WithKeys: mockaws), so that a misspelled top-level key is an
+// error rather than a silent default.
 func Load(ctx *pulumi.Context) (*Config, error) {
 	c := config.New(ctx, Namespace)
-	return ParseKeys(ConfigKeys(os.Getenv(pulumi.EnvConfig)), func(key string) (string, bool) {
+	keys := ConfigKeys(os.Getenv(pulumi.EnvConfig))
+	if full, ok := stackfile.Keys(ctx.Context()); ok {
+		keys = projectKeys(full)
+	}
+	return ParseKeys(keys, func(key string) (string, bool) {
 		if strings.Contains(key, ":") {
 			return ctx.GetConfig(key) // a full key of another namespace: aws:region
 		}
@@ -127,8 +133,18 @@ func ConfigKeys(pulumiConfig string) []string {
 	if json.Unmarshal([]byte(pulumiConfig), &all) != nil {
 		return nil
 	}
-	var keys []string
+	full := make([]string, 0, len(all))
 	for k := range all {
+		full = append(full, k)
+	}
+	return projectKeys(full)
+}
+
+// projectKeys are the keys of the project namespace among full keys,
+// without it, sorted; nil when there is none.
+func projectKeys(full []string) []string {
+	var keys []string
+	for _, k := range full {
 		if rest, ok := strings.CutPrefix(k, Namespace+":"); ok {
 			keys = append(keys, rest)
 		}

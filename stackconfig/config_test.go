@@ -126,6 +126,14 @@ func TestValidationMessages(t *testing.T) {
 		{"database port RDP", map[string]string{"network": `{"databasePort":3389}`}, "network.databasePort: 3389 is a remote-administration port"},
 		{"ports equal", map[string]string{"network": `{"appPort":5432,"databasePort":5432}`}, "network.databasePort: 5432 is also the app port"},
 		{"retention not accepted by CloudWatch", map[string]string{"network": `{"flowLogRetentionDays":100}`}, "network.flowLogRetentionDays: 100 is not a CloudWatch Logs retention; use one of [1 3 5"},
+		{"flow-log archive not an ARN", map[string]string{"network": `{"flowLogArchiveBucketArn":"hardening-flow-logs"}`}, `network.flowLogArchiveBucketArn: "hardening-flow-logs" is not an S3 bucket ARN`},
+		{"flow-log archive another service's ARN", map[string]string{"network": `{"flowLogArchiveBucketArn":"arn:aws:logs:us-east-1:123456789012:log-group:x"}`}, `network.flowLogArchiveBucketArn: "arn:aws:logs:us-east-1:123456789012:log-group:x" is not an S3 bucket ARN`},
+		{"flow-log archive unknown partition", map[string]string{"network": `{"flowLogArchiveBucketArn":"arn:aws-xx:s3:::logs-bucket"}`}, `is not an S3 bucket ARN`},
+		{"flow-log archive with a prefix", map[string]string{"network": `{"flowLogArchiveBucketArn":"arn:aws:s3:::logs-bucket/vpc/"}`}, `network.flowLogArchiveBucketArn: "arn:aws:s3:::logs-bucket/vpc/" names a key or prefix`},
+		{"flow-log archive bucket name upper case", map[string]string{"network": `{"flowLogArchiveBucketArn":"arn:aws:s3:::Logs"}`}, `bucket name "Logs" is not one S3 accepts`},
+		{"flow-log archive bucket name too long", map[string]string{"network": `{"flowLogArchiveBucketArn":"arn:aws:s3:::` + strings.Repeat("a", 64) + `"}`}, `is not one S3 accepts`},
+		{"flow-log archive bucket name adjacent dots", map[string]string{"network": `{"flowLogArchiveBucketArn":"arn:aws:s3:::logs..bucket"}`}, `is not one S3 accepts`},
+		{"flow-log archive bucket name an IP address", map[string]string{"network": `{"flowLogArchiveBucketArn":"arn:aws:s3:::192.168.5.4"}`}, `shaped like an IP address`},
 		{"endpoint name invalid", map[string]string{"network": `{"interfaceEndpoints":["Secrets Manager"]}`}, `network.interfaceEndpoints[0]: "Secrets Manager" is not an interface endpoint this stack knows; use one of secretsmanager, kms, logs, sts, ecr.api`},
 		// CloudWatch's endpoint is "monitoring"; "cloudwatch" is its IAM prefix.
 		{"endpoint named by its IAM prefix", map[string]string{"network": `{"interfaceEndpoints":["secretsmanager","cloudwatch"]}`}, `network.interfaceEndpoints[1]: "cloudwatch" is not an interface endpoint this stack knows; use one of secretsmanager, kms, logs, sts, ecr.api, ecr.dkr, ec2, monitoring, kinesis-streams`},
@@ -300,6 +308,17 @@ func TestValidationMessages(t *testing.T) {
 			var fe *FieldError
 			assert.ErrorAs(t, err, &fe, "the error holds no FieldError naming the key")
 		})
+	}
+}
+
+func TestFlowLogArchiveBucketAccepted(t *testing.T) {
+	cfg, err := parse(map[string]string{})
+	require.NoError(t, err)
+	assert.Empty(t, cfg.Network.FlowLogArchiveBucketARN, "no archive by default: a stack outside a fleet has none")
+	for _, arn := range []string{"arn:aws:s3:::hardening-flow-logs-100000000003-us-east-1", "arn:aws-us-gov:s3:::logs.example-1", "arn:aws:s3:::abc"} {
+		cfg, err := parse(map[string]string{"network": `{"flowLogArchiveBucketArn":"` + arn + `"}`})
+		require.NoError(t, err, arn)
+		assert.Equal(t, arn, cfg.Network.FlowLogArchiveBucketARN)
 	}
 }
 

@@ -31,6 +31,13 @@ type Network struct {
 	// FlowLogRetentionDays is the flow-log group's retention, one of the
 	// values CloudWatch Logs accepts. Default 365.
 	FlowLogRetentionDays int `json:"flowLogRetentionDays"`
+	// FlowLogArchiveBucketARN, when set, is an S3 bucket that receives the
+	// VPC's flow logs (ALL traffic) besides the log group: in a fleet, the
+	// log-archive account's central flow-log bucket, whose policy admits
+	// the organization's deliveries, so that a member account's
+	// administrators cannot erase them. The bucket's ARN alone: deliveries
+	// land under AWSLogs/<account>/vpcflowlogs/. Default none.
+	FlowLogArchiveBucketARN string `json:"flowLogArchiveBucketArn"`
 	// InterfaceEndpoints are the AWS services reached through interface VPC
 	// endpoints with private DNS, by endpoint name (one of
 	// internal/awsname.VPCEndpoints: "monitoring" for CloudWatch). Default
@@ -97,6 +104,11 @@ func (n Network) validate(key string) []error {
 	// The port rules the network component checks too live in addressing.
 	errs = append(errs, problemsAt(key, addressing.CheckTierPorts(n.AppPort, n.DatabasePort))...)
 	errs = append(errs, validateRetention(key+".flowLogRetentionDays", n.FlowLogRetentionDays)...)
+	if n.FlowLogArchiveBucketARN != "" {
+		if err := awsname.S3BucketARN(n.FlowLogArchiveBucketARN); err != nil {
+			errs = append(errs, fieldErr(key+".flowLogArchiveBucketArn", "%v", err))
+		}
+	}
 	seen := map[string]bool{}
 	for i, svc := range n.InterfaceEndpoints {
 		k := fmt.Sprintf("%s.interfaceEndpoints[%d]", key, i)

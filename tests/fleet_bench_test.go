@@ -29,4 +29,6 @@ func benchmarkFleetPlan(b *testing.B, n int) {
 }
 
 func BenchmarkFleetPlan10Accounts(b *testing.B)  { benchmarkFleetPlan(b, 10) }
+func BenchmarkFleetPlan25Accounts(b *testing.B)  { benchmarkFleetPlan(b, 25) }
+func BenchmarkFleetPlan50Accounts(b *testing.B)  { benchmarkFleetPlan(b, 50) }
 func BenchmarkFleetPlan100Accounts(b *testing.B) { benchmarkFleetPlan(b, 100) }

@@ -178,7 +178,8 @@ func TestFleetPlanJudgesTheFleet(t *testing.T) {
 	// organization trail, its key alias and its role's path).
 	assert.Zero(t, res.Blocking, "blocking findings: %v", res.First)
 	for _, v := range res.Fleet {
-		assert.NotContains(t, []string{compliance.FleetAccountWideOnce.ID, compliance.FleetOneOrganizationTrail.ID, compliance.FleetNoMemberDetector.ID}, v.Rule,
+		assert.NotContains(t, []string{compliance.FleetAccountWideOnce.ID, compliance.FleetOneOrganizationTrail.ID, compliance.FleetNoMemberDetector.ID,
+			compliance.FleetFlowLogsToLogArchive.ID}, v.Rule,
 			"%s: %s", v.Stack, v.Message)
 	}
 	var out bytes.Buffer
@@ -269,5 +270,162 @@ func TestFleetCIRolesTrustOnlyTheToolingCIRole(t *testing.T) {
 	assert.Equal(t, 3*len(ws), roles, "preview, deploy and drift roles of each of the account's workload stacks")
 	for _, r := range m.Resources() {
 		assert.NotEqual(t, restype.IAMOpenIdConnectProvider, r.Type, "a fleet account has no GitHub OIDC provider of its own: %s", r.Name)
+	}
+}
+
+// inProject runs the rest of the test in the project directory: the
+// rendered workload stacks name the rotation zip relative to it, as the
+// plan command runs it.
+func inProject(t *testing.T) {
+	t.Helper()
+	_, err := lambdabuild.Ensure(projectDir(t), lambdabuild.Package, "build/rotation.zip")
+	require.NoError(t, err)
+	wd, err := os.Getwd()
+	require.NoError(t, err)
+	require.NoError(t, os.Chdir(projectDir(t)))
+	t.Cleanup(func() { _ = os.Chdir(wd) })
+}
+
+// TestFleetPlanConcurrentIsSerial: planned by several workers at once, a
+// fleet gives every stack the resources and findings it gets when its
+// stacks are planned one by one, and the same fleet findings.
+func TestFleetPlanConcurrentIsSerial(t *testing.T) {
+	f := smallFleet(t, 3)
+	inProject(t)
+	serial, err := plan.PlanFleetWorkers(projectDir(t), f, 1)
+	require.NoError(t, err)
+	concurrent, err := plan.PlanFleetWorkers(projectDir(t), f, 4)
+	require.NoError(t, err)
+	require.Len(t, serial.PerStack, serial.Stacks, "one outcome per stack")
+	findings := 0
+	for _, o := range serial.PerStack {
+		assert.Positive(t, o.Resources, "%s planned", o.Name)
+		findings += len(o.Findings)
+	}
+	assert.Positive(t, findings, "the comparison covers findings")
+	assert.Equal(t, serial.PerStack, concurrent.PerStack, "each stack's resources and findings")
+	assert.Equal(t, serial.Fleet, concurrent.Fleet, "the fleet rules' findings")
+	assert.Equal(t, []int{serial.Stacks, serial.Resources, serial.Blocking, serial.Other}, []int{concurrent.Stacks, concurrent.Resources, concurrent.Blocking, concurrent.Other})
+	assert.Equal(t, serial.First, concurrent.First)
+}
+
+// TestMockRunsTakeTheirOwnConfiguration: a run reads the keys set from its
+// own configuration, not the process's PULUMI_CONFIG, which concurrent
+// runs would share.
+func TestMockRunsTakeTheirOwnConfiguration(t *testing.T) {
+	t.Setenv(pulumi.EnvConfig, `{"hardening:nosuchsetting":"1"}`)
+	m, err := loadStack(t, "dev").Run(baseline.Run)
+	require.NoError(t, err, "a key only the environment sets is not the run's")
+	assert.NotEmpty(t, m.ByType(restype.EC2VPC))
+	s := loadStack(t, "dev")
+	s.Set("nosuchsetting", "1")
+	_, err = s.Run(baseline.Run)
+	assert.ErrorContains(t, err, "hardening:nosuchsetting: is not a setting", "the run's own keys are still checked")
+}
+
+// TestFleetFlowLogsReachTheLogArchive: every rendered workload stack
+// delivers its VPC's flow logs (ALL traffic, S3, no role) to the
+// log-archive stack's flow-log bucket, and that bucket's policy admits the
+// logs service delivering for an account of the organization only.
+func TestFleetFlowLogsReachTheLogArchive(t *testing.T) {
+	f := smallFleet(t, 1)
+	inProject(t)
+	stacks, err := f.Stacks()
+	require.NoError(t, err)
+	var archive, workload fleet.Stack
+	for _, s := range stacks {
+		switch s.Kind {
+		case fleet.LogArchiveKind:
+			archive = s
+		case string(stackconfig.WorkloadKind):
+			cfg, err := fleet.Parse1(s)
+			require.NoError(t, err, s.Name)
+			assert.Equal(t, f.FlowLogArchiveBucketARN(), cfg.Network.FlowLogArchiveBucketARN, "%s: rendered with the archive bucket", s.Name)
+			workload = s
+		}
+	}
+	run := func(s fleet.Stack) *mockaws.Mocks {
+		t.Helper()
+		ms := &mockaws.Stack{Project: stackconfig.Namespace, Name: s.Name, Region: s.Region, Config: s.Config, Dir: projectDir(t), Existing: map[string]string{}}
+		program := baseline.Run
+		if s.Kind == string(stackconfig.Bootstrap) {
+			ws, err := fleet.Workloads(stacks, s.AccountID)
+			require.NoError(t, err)
+			program = bootstrapOf(ws)
+		}
+		m, err := ms.Run(program)
+		require.NoError(t, err, s.Name)
+		return m
+	}
+	am := run(archive)
+	bucketARN := ""
+	for _, b := range am.ByType(restype.S3BucketV2) {
+		if strings.Contains(b.Name, fleet.FlowLogsPurpose) {
+			bucketARN = b.Outputs["arn"].StringValue()
+		}
+	}
+	require.Equal(t, f.FlowLogArchiveBucketARN(), bucketARN, "the workload stacks name the bucket the log-archive stack creates")
+
+	// The workload's bootstrap runs first: its boundary is what the
+	// workload stack's roles carry.
+	policies := map[string]string{}
+	for _, s := range stacks {
+		if s.Kind == string(stackconfig.Bootstrap) && s.AccountID == workload.AccountID {
+			maps.Copy(policies, run(s).Policies())
+		}
+	}
+	ms := &mockaws.Stack{Project: stackconfig.Namespace, Name: workload.Name, Region: workload.Region, Config: workload.Config, Dir: projectDir(t), Existing: policies}
+	wm, err := ms.Run(baseline.Run)
+	require.NoError(t, err, workload.Name)
+	var archived []mockaws.Resource
+	for _, fl := range wm.ByType(restype.EC2FlowLog) {
+		if fl.Inputs["logDestinationType"].StringValue() == "s3" {
+			archived = append(archived, fl)
+		}
+	}
+	require.Len(t, archived, 1, "one flow log to the archive")
+	fl := archived[0]
+	assert.Equal(t, bucketARN, fl.Inputs["logDestination"].StringValue())
+	assert.Equal(t, "ALL", fl.Inputs["trafficType"].StringValue())
+	assert.NotContains(t, fl.Inputs, resourceKey("iamRoleArn"), "an S3 destination is written with the bucket policy's grant, not a role")
+	vpcs := wm.ByType(restype.EC2VPC)
+	require.Len(t, vpcs, 1)
+	assert.Equal(t, vpcs[0].ID, fl.Inputs["vpcId"].StringValue(), "the stack's VPC")
+
+	var policy iampolicy.Document
+	for _, p := range am.ByType(restype.S3BucketPolicy) {
+		if strings.Contains(p.Name, fleet.FlowLogsPurpose) {
+			policy, err = iampolicy.Parse(p.Inputs["policy"].StringValue())
+			require.NoError(t, err)
+		}
+	}
+	require.NotEmpty(t, policy.Statement, "the flow-log bucket's policy")
+	member := workload.AccountID
+	// What the logs service sends when it delivers a member's flow logs
+	// (VPC user guide, "Flow logs to Amazon S3": PutObject with the
+	// bucket-owner-full-control ACL, GetBucketAcl first; the source keys of
+	// the account the logs are delivered for).
+	delivery := func(action, resource, org string) iampolicy.Request {
+		return iampolicy.Request{Principal: "delivery.logs.amazonaws.com", Service: true, Action: action, Resource: resource, Context: map[string][]string{
+			"aws:SourceAccount": {member}, "aws:SourceOrgID": {org}, "aws:SecureTransport": {"true"},
+			"aws:PrincipalIsAWSService": {"true"}, "s3:x-amz-acl": {"bucket-owner-full-control"},
+		}}
+	}
+	object := bucketARN + "/AWSLogs/" + member + "/vpcflowlogs/" + workload.Region + "/2026/12/02/" + member + "_vpcflowlogs_" + workload.Region + "_fl-1_20261202T0000Z_0.log.gz"
+	for _, tc := range []struct {
+		name string
+		req  iampolicy.Request
+		want bool
+	}{
+		{"a member's delivery", delivery("s3:PutObject", object, f.Organization.ID), true},
+		{"its ACL check", delivery("s3:GetBucketAcl", bucketARN, f.Organization.ID), true},
+		{"another organization's delivery", delivery("s3:PutObject", object, "o-otherorg01"), false},
+		{"outside AWSLogs/", delivery("s3:PutObject", bucketARN+"/elsewhere/x.log.gz", f.Organization.ID), false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			ok, reason, err := iampolicy.Authorize(tc.req, iampolicy.Policies{Resource: &policy})
+			require.NoError(t, err)
+			assert.Equal(t, tc.want, ok, "%s: %s", tc.req.Action, reason)
+		})
 	}
 }

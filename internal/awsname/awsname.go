@@ -7,6 +7,8 @@ package awsname
 import (
 	"fmt"
 	"regexp"
+	"slices"
+	"strings"
 )
 
 // ec2DescriptionRE is the character set EC2 accepts in a security group's
@@ -59,3 +61,32 @@ func AutoNamedRole(logical string) error {
 	}
 	return nil
 }
+
+// S3BucketARN checks the ARN of an S3 general purpose bucket, with no key
+// or prefix after the name: arn:<partition>:s3:::<bucket>. A bucket name is
+// 3 to 63 lowercase letters, digits, dots and hyphens, begins and ends
+// with a letter or digit, has no two adjacent dots and is not shaped like
+// an IP address (S3 user guide, "General purpose bucket naming rules").
+func S3BucketARN(arn string) error {
+	partition, bucket, ok := strings.Cut(strings.TrimPrefix(arn, "arn:"), ":s3:::")
+	if !ok || !strings.HasPrefix(arn, "arn:") || !slices.Contains(Partitions, partition) {
+		return fmt.Errorf("%q is not an S3 bucket ARN (arn:aws:s3:::<bucket>)", arn)
+	}
+	switch {
+	case strings.Contains(bucket, "/"):
+		return fmt.Errorf("%q names a key or prefix; give the bucket's ARN alone", arn)
+	case len(bucket) < 3 || len(bucket) > 63 || !s3BucketName.MatchString(bucket) || strings.Contains(bucket, ".."):
+		return fmt.Errorf("%q: bucket name %q is not one S3 accepts (3 to 63 lowercase letters, digits, dots and hyphens, beginning and ending with a letter or digit)", arn, bucket)
+	case ipShaped.MatchString(bucket):
+		return fmt.Errorf("%q: bucket name %q is shaped like an IP address, which S3 refuses", arn, bucket)
+	}
+	return nil
+}
+
+// Partitions are the AWS partitions a stack can deploy to.
+var Partitions = []string{"aws", "aws-cn", "aws-us-gov"}
+
+var (
+	s3BucketName = regexp.MustCompile(`^[a-z0-9][a-z0-9.-]*[a-z0-9]$`)
+	ipShaped     = regexp.MustCompile(`^\d+\.\d+\.\d+\.\d+$`)
+)

@@ -516,9 +516,7 @@ func (m *Mocks) physicalID(r Resource) string {
 	case restype.S3BucketV2:
 		// A bucket's id is its name (s3/bucket.go sets the id to the
 		// bucket), the name its ARN and log-delivery conditions carry.
-		if p := r.Inputs["bucketPrefix"]; p.IsString() {
-			return p.StringValue() + shortHash(r.URN, 12)
-		}
+		return bucketName(r)
 	}
 	return autoName(r)
 }
@@ -530,6 +528,18 @@ func ClientSecretValue(urn string) string { return "mockaws-client-secret-" + sh
 // RandomValue is the mock value of a pulumi-random password, by URN. Tests
 // scan every recorded input and output for it.
 func RandomValue(urn string) string { return "mockaws-random-" + shortHash(urn, 24) }
+
+// bucketName is a bucket's name: the one given, else its prefix and a
+// generated suffix, else an auto-name.
+func bucketName(r Resource) string {
+	if b := r.Inputs["bucket"]; b.IsString() && b.StringValue() != "" {
+		return b.StringValue()
+	}
+	if p := r.Inputs["bucketPrefix"]; p.IsString() {
+		return p.StringValue() + shortHash(r.URN, 12)
+	}
+	return autoName(r)
+}
 
 // autoName is the physical name Pulumi's auto-naming would give.
 func autoName(r Resource) string { return r.Name + "-" + shortHash(r.URN, 7) }
@@ -646,10 +656,7 @@ func (m *Mocks) computed(r Resource, id string) resource.PropertyMap {
 	case restype.LBTrustStore:
 		out["arn"] = arn("elasticloadbalancing", "truststore/"+r.Name+"/"+shortHash(r.URN, 16))
 	case restype.S3BucketV2:
-		bucket := autoName(r)
-		if p := r.Inputs["bucketPrefix"]; p.IsString() {
-			bucket = p.StringValue() + shortHash(r.URN, 12)
-		}
+		bucket := bucketName(r)
 		out["bucket"] = bucket
 		out["arn"] = fmt.Sprintf("arn:%s:s3:::%s", Partition, bucket)
 	case restype.S3BucketObjectV2:

@@ -1,6 +1,7 @@
 package mockaws
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -270,13 +271,11 @@ func (s *Stack) stackFile() ([]byte, error) {
 	return yaml.Marshal(doc)
 }
 
-// runMu serializes Run: it sets the process's PULUMI_CONFIG.
-var runMu sync.Mutex
-
 // Run runs program against this stack under fresh mocks and returns them
 // with the program's error. Assert on the mocks only after Run returns.
-// Like the Go language host, it gives the program its configuration in
-// PULUMI_CONFIG too, which is where the program lists the keys set.
+// The configuration reaches the program in the run's context (RunInfo and
+// stackfile.WithKeys), never the process environment, so stacks may
+// run concurrently.
 func (s *Stack) Run(program pulumi.RunFunc) (*Mocks, error) {
 	m := NewMocks(s.Project, s.Name, s.Region, s.Account())
 	m.caller = s.CallerARN
@@ -300,32 +299,19 @@ func (s *Stack) Preview(program pulumi.RunFunc) (*Mocks, error) {
 
 func (s *Stack) run(program pulumi.RunFunc, m *Mocks, dryRun bool) (*Mocks, error) {
 	cfg := maps.Clone(s.Config)
-	secretKeys := append([]string(nil), s.SecretKeys...)
-	doc, err := json.Marshal(cfg)
+	// What pulumi.RunErr does, but with the configuration in RunInfo and
+	// the run's context rather than read from PULUMI_CONFIG.
+	ctx, err := pulumi.NewContext(stackfile.WithKeys(context.Background(), cfg), pulumi.RunInfo{
+		Project: s.Project, Stack: s.Name, RootDirectory: s.Dir, Mocks: m,
+		Config: cfg, ConfigSecretKeys: slices.Clone(s.SecretKeys), DryRun: dryRun,
+	})
 	if err != nil {
-		return nil, err
+		return m, err
 	}
-	runMu.Lock()
-	defer runMu.Unlock()
-	prev, had := os.LookupEnv(pulumi.EnvConfig)
-	if err := os.Setenv(pulumi.EnvConfig, string(doc)); err != nil {
-		return nil, err
+	err = pulumi.RunWithContext(ctx, program)
+	if cerr := ctx.Close(); err == nil && cerr != nil {
+		err = fmt.Errorf("mockaws: closing the run: %w", cerr)
 	}
-	defer func() {
-		if had {
-			_ = os.Setenv(pulumi.EnvConfig, prev) // restoring: nothing to do on failure
-		} else {
-			_ = os.Unsetenv(pulumi.EnvConfig)
-		}
-	}()
-	err = pulumi.RunErr(program,
-		pulumi.WithMocks(s.Project, s.Name, m),
-		func(info *pulumi.RunInfo) {
-			info.RootDirectory = s.Dir
-			info.Config = cfg
-			info.ConfigSecretKeys = secretKeys
-			info.DryRun = dryRun
-		})
 	return m, err
 }
 

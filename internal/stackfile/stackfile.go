@@ -6,6 +6,7 @@
 package stackfile
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -131,4 +132,29 @@ func rawValue(v any) (string, error) {
 	}
 	b, err := json.Marshal(v)
 	return string(b), err
+}
+
+// keysKey is the context key of the full config keys a run is given.
+type keysKey struct{}
+
+// WithKeys returns parent carrying the full keys of config (as
+// pulumi.RunInfo.Config holds them) for Keys. A run in process (the
+// mocks') gives its configuration in RunInfo.Config, which the Go SDK
+// offers no way to list (Context.GetConfig reads one key), rather than in
+// the process-wide PULUMI_CONFIG the language host sets, so that several
+// stacks can run at once.
+func WithKeys(parent context.Context, config map[string]string) context.Context {
+	keys := make([]string, 0, len(config))
+	for k := range config {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return context.WithValue(parent, keysKey{}, keys)
+}
+
+// Keys returns the full config keys WithKeys put in ctx, sorted, and
+// whether it did.
+func Keys(ctx context.Context) ([]string, bool) {
+	keys, ok := ctx.Value(keysKey{}).([]string)
+	return keys, ok
 }

@@ -509,17 +509,31 @@ func segments(hops []hopEval, ask Ports, extra ...Ports) []segment {
 	slices.Sort(bounds)
 	bounds = slices.Compact(bounds)
 	var out []segment
+	// last is what the hops do to out's last segment, kept until a merge
+	// changes its ports: rendering the hops (their reasons name the ports)
+	// is most of an analysis's cost.
+	var last []Hop
 	for i := 0; i+1 < len(bounds); i++ {
 		piece := PortRange(bounds[i], bounds[i+1]-1).Intersect(ask)
 		if piece.Empty() {
 			continue
 		}
 		s := judge(hops, piece)
-		if n := len(out); n > 0 && sameDecision(out[n-1], s) {
-			out[n-1].ports = out[n-1].ports.Union(piece)
+		n := len(out)
+		if n == 0 || !sameVerdicts(out[n-1], s) {
+			out, last = append(out, s), nil
 			continue
 		}
-		out = append(out, s)
+		if last == nil {
+			last = out[n-1].displayHops()
+		}
+		cur := s.displayHops()
+		if sameHops(last, cur) {
+			out[n-1].ports = out[n-1].ports.Union(piece)
+			last = nil
+			continue
+		}
+		out, last = append(out, s), cur
 	}
 	return out
 }
@@ -576,11 +590,14 @@ func judge(hops []hopEval, piece Ports) segment {
 	return s
 }
 
-func sameDecision(x, y segment) bool {
-	if x.status != y.status || x.drop != y.drop || x.sgAdmitted != y.sgAdmitted || x.gapHop != y.gapHop || !x.gap.Equal(y.gap) {
-		return false
-	}
-	a, b := x.displayHops(), y.displayHops()
+// sameVerdicts reports whether two segments end alike (status, the hop
+// that drops, the reply's gap); sameHops then compares what each hop does.
+// Two segments are decided alike when both hold.
+func sameVerdicts(x, y segment) bool {
+	return x.status == y.status && x.drop == y.drop && x.sgAdmitted == y.sgAdmitted && x.gapHop == y.gapHop && x.gap.Equal(y.gap)
+}
+
+func sameHops(a, b []Hop) bool {
 	return slices.EqualFunc(a, b, func(p, q Hop) bool {
 		return p.Name == q.Name && p.Verdict == q.Verdict && slices.Equal(p.Rules, q.Rules) && p.Detail == q.Detail
 	})
