@@ -258,23 +258,10 @@ func Command(args []string, stdout, stderr io.Writer) int {
 func writeCoverage(w io.Writer, dir string, stacks []string) error {
 	var reports []*compliance.Report
 	for _, name := range stacks {
-		s, err := mockaws.LoadStack(dir, name)
+		g, sups, err := StackGraph(dir, name)
 		if err != nil {
 			return err
 		}
-		cfg, sups, err := checkStack(dir, s)
-		if err != nil {
-			return err
-		}
-		if err := ensureArtifact(dir, cfg, io.Discard); err != nil {
-			return err
-		}
-		m, err := s.Run(baseline.Run)
-		if err != nil {
-			return fmt.Errorf("stack %s: %w", name, err)
-		}
-		g := ComplianceGraph(m.Resources())
-		g.Intent = baseline.NetworkIntent(s.Project, s.Name, cfg)
 		rep, err := compliance.Evaluate(g, compliance.Rules(), sups)
 		if err != nil {
 			return fmt.Errorf("stack %s: %w", name, err)
@@ -282,6 +269,30 @@ func writeCoverage(w io.Writer, dir string, stacks []string) error {
 		reports = append(reports, rep)
 	}
 	return compliance.WriteCoverage(w, compliance.Rules(), stacks, reports)
+}
+
+// StackGraph runs a stack's offline plan (the program under the mocks,
+// with Pulumi.<stack>.yaml in dir) and returns its compliance graph, its
+// network intent set, and the stack file's suppressions.
+func StackGraph(dir, name string) (*compliance.Graph, []compliance.Suppression, error) {
+	s, err := mockaws.LoadStack(dir, name)
+	if err != nil {
+		return nil, nil, err
+	}
+	cfg, sups, err := checkStack(dir, s)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := ensureArtifact(dir, cfg, io.Discard); err != nil {
+		return nil, nil, err
+	}
+	m, err := s.Run(baseline.Run)
+	if err != nil {
+		return nil, nil, fmt.Errorf("stack %s: %w", name, err)
+	}
+	g := ComplianceGraph(m.Resources())
+	g.Intent = baseline.NetworkIntent(s.Project, s.Name, cfg)
+	return g, sups, nil
 }
 
 // checkStack validates the stack's configuration and its suppressions

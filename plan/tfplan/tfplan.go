@@ -175,6 +175,17 @@ var pluralBlocks = map[string]string{
 	"validationOptions":            "validation_option",
 }
 
+// renamed are the top-level inputs whose Pulumi name is not the
+// Terraform one camel-cased (bridge-metadata.json "renames" ->
+// "renamedProperties": aws:lambda/function:Function name -> function_name
+// and code -> filename, aws:lambda/permission:Permission function ->
+// function_name).
+var renamed = map[string]map[string]string{
+	restype.LambdaFunction:       {"name": "function_name", "code": "filename"},
+	restype.LambdaPermission:     {"function": "function_name"},
+	restype.SNSTopicSubscription: {"topic": "topic_arn"},
+}
+
 // mapAttributes are the inputs whose Terraform type is a map of strings
 // (not a block): their keys are data, kept as they are.
 var mapAttributes = map[string]bool{
@@ -285,7 +296,7 @@ func Convert(g *compliance.Graph) *Plan {
 			continue
 		}
 		typ, name, _ := strings.Cut(addr, ".")
-		c := converter{refs: func(input string, v any) (string, bool) {
+		c := converter{renamed: renamed[r.Type], refs: func(input string, v any) (string, bool) {
 			return reference(r, input, v, byURN, addrOf)
 		}}
 		after, unknown, exprs := c.object(r.Inputs, true)
@@ -391,6 +402,9 @@ func reference(r compliance.Resource, input string, v any, byURN map[string]comp
 
 // converter renames and reshapes one resource's inputs.
 type converter struct {
+	// renamed are the top-level inputs' Terraform names that differ from
+	// their snake_case.
+	renamed map[string]string
 	// refs returns the reference a top-level input stands for.
 	refs func(input string, v any) (string, bool)
 }
@@ -410,7 +424,7 @@ func (c converter) object(in map[string]any, top bool) (after, unknown, exprs ma
 		}
 		if top {
 			if ref, ok := c.refs(k, v); ok {
-				name := SnakeCase(k)
+				name := c.name(k, top)
 				unknown[name] = true
 				exprs[name] = map[string]any{"references": []any{ref, strings.TrimSuffix(strings.TrimSuffix(ref, ".id"), ".arn")}}
 				continue
@@ -418,9 +432,9 @@ func (c converter) object(in map[string]any, top bool) (after, unknown, exprs ma
 		}
 		switch x := v.(type) {
 		case compliance.Unknown:
-			unknown[SnakeCase(k)] = true
+			unknown[c.name(k, top)] = true
 		case map[string]any:
-			name := SnakeCase(k)
+			name := c.name(k, top)
 			if mapAttributes[k] {
 				after[name] = plain(x)
 				exprs[name] = map[string]any{"constant_value": plain(x)}
@@ -434,7 +448,7 @@ func (c converter) object(in map[string]any, top bool) (after, unknown, exprs ma
 			exprs[name] = []any{e}
 		case []any:
 			if blocks(x) {
-				name := SnakeCase(k)
+				name := c.name(k, top)
 				if tf, ok := pluralBlocks[k]; ok {
 					name = tf
 				}
@@ -452,16 +466,24 @@ func (c converter) object(in map[string]any, top bool) (after, unknown, exprs ma
 				exprs[name] = es
 				continue
 			}
-			name := SnakeCase(k)
+			name := c.name(k, top)
 			after[name] = plain(x)
 			exprs[name] = map[string]any{"constant_value": plain(x)}
 		default:
-			name := SnakeCase(k)
+			name := c.name(k, top)
 			after[name] = x
 			exprs[name] = map[string]any{"constant_value": x}
 		}
 	}
 	return after, unknown, exprs
+}
+
+// name is an input's Terraform name.
+func (c converter) name(k string, top bool) string {
+	if tf, ok := c.renamed[k]; ok && top {
+		return tf
+	}
+	return SnakeCase(k)
 }
 
 // blocks reports whether a list is a list of objects (nested blocks).

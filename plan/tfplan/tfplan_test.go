@@ -169,6 +169,21 @@ func TestConvertPluralBlocksAndLists(t *testing.T) {
 	assert.Equal(t, []any{map[string]any{"enabled": true, "bucket": "b"}}, alb.Values["access_logs"])
 }
 
+func TestConvertRenamedInputs(t *testing.T) {
+	g := &compliance.Graph{Resources: []compliance.Resource{
+		{Type: restype.LambdaFunction, Name: "fn", URN: "urn:fn", ID: "fn-1", Inputs: map[string]any{"name": "rotation", "runtime": "provided.al2023"}},
+		{Type: restype.LambdaPermission, Name: "p", URN: "urn:p", Inputs: map[string]any{"function": "fn-1", "principal": "secretsmanager.amazonaws.com"},
+			PropertyDependencies: map[string][]string{"function": {"urn:fn"}}},
+	}}
+	p := Convert(g)
+	fn, _, _ := resourceOf(t, p, "aws_lambda_function.fn")
+	assert.Equal(t, "rotation", fn.Values["function_name"], "a Function's name is function_name")
+	assert.NotContains(t, fn.Values, "name")
+	_, _, cfg := resourceOf(t, p, "aws_lambda_permission.p")
+	assert.Equal(t, map[string]any{"references": []any{"aws_lambda_function.fn.id", "aws_lambda_function.fn"}}, cfg.Expressions["function_name"],
+		"a Permission's function is function_name, a reference to the function")
+}
+
 func TestConvertSkipsTypesWithoutTerraformCounterpart(t *testing.T) {
 	g := &compliance.Graph{Resources: []compliance.Resource{
 		{Type: restype.TLSPrivateKey, Name: "ca", URN: "urn:ca"},
