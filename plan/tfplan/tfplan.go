@@ -299,7 +299,15 @@ func Convert(g *compliance.Graph) *Plan {
 		c := converter{renamed: renamed[r.Type], refs: func(input string, v any) (string, bool) {
 			return reference(r, input, v, byURN, addrOf)
 		}}
-		after, unknown, exprs := c.object(r.Inputs, true)
+		inputs := r.Inputs
+		if _, named := inputs["bucket"]; r.Type == restype.S3BucketV2 && !named && r.ID != "" {
+			// A bucket's id is its name (terraform-provider-aws
+			// internal/service/s3/bucket.go sets the id to the bucket):
+			// scanners join a trail or a configuration to its bucket by it.
+			inputs = map[string]any{"bucket": r.ID}
+			maps.Copy(inputs, r.Inputs)
+		}
+		after, unknown, exprs := c.object(inputs, true)
 		p.PlannedValues.RootModule.Resources = append(p.PlannedValues.RootModule.Resources, Resource{
 			Address: addr, Mode: "managed", Type: typ, Name: name, ProviderName: providerName,
 			Values: after, SensitiveValues: map[string]any{},
@@ -389,11 +397,13 @@ func reference(r compliance.Resource, input string, v any, byURN map[string]comp
 		return addr + ".id", true
 	case string:
 		switch {
-		case dep.ID == "":
+		case s == "":
 			return "", false
 		case s == dep.ID:
 			return addr + ".id", true
-		case strings.HasPrefix(s, "arn:") && strings.Contains(s, dep.ID):
+		case strings.HasPrefix(s, "arn:"):
+			// An ARN from exactly one resource is that resource's (a
+			// load balancer's ARN carries neither its id nor its name).
 			return addr + ".arn", true
 		}
 	}

@@ -85,6 +85,7 @@ func TestConvertMapsTypesAndNames(t *testing.T) {
 	assert.Equal(t, "logs", bucket.Name)
 	assert.Equal(t, "managed", bucket.Mode)
 	assert.Equal(t, "logs-", bucket.Values["bucket_prefix"], "camelCase inputs become snake_case")
+	assert.Equal(t, "logs-123", bucket.Values["bucket"], "an unnamed bucket's name is its id")
 	assert.Equal(t, map[string]any{"costCenter": "sec"}, bucket.Values["tags"], "a map attribute keeps its keys")
 
 	sse, _, cfg := resourceOf(t, p, "aws_s3_bucket_server_side_encryption_configuration.logs")
@@ -123,6 +124,7 @@ func TestConvertReferenceNeedsTheDependencysID(t *testing.T) {
 		{"the id", "k-1", []string{"urn:key"}, map[string]any{"references": []any{"aws_kms_key.key.id", "aws_kms_key.key"}}},
 		{"an ARN naming the id", "arn:aws:kms:eu-west-1:123456789012:key/k-1", []string{"urn:key"}, map[string]any{"references": []any{"aws_kms_key.key.arn", "aws_kms_key.key"}}},
 		{"unknown", compliance.Unknown{}, []string{"urn:key"}, map[string]any{"references": []any{"aws_kms_key.key.id", "aws_kms_key.key"}}},
+		{"an ARN that names neither", "arn:aws:kms:eu-west-1:123456789012:alias/key", []string{"urn:key"}, map[string]any{"references": []any{"aws_kms_key.key.arn", "aws_kms_key.key"}}},
 		{"another value from the key", "alias/other", []string{"urn:key"}, map[string]any{"constant_value": "alias/other"}},
 		{"no dependency", "k-1", nil, map[string]any{"constant_value": "k-1"}},
 		{"two dependencies", "k-1", []string{"urn:key", "urn:other"}, map[string]any{"constant_value": "k-1"}},
@@ -193,6 +195,7 @@ func TestConvertSkipsTypesWithoutTerraformCounterpart(t *testing.T) {
 	p := Convert(g)
 	assert.Equal(t, map[string]int{restype.TLSPrivateKey: 1, restype.ProviderAWS: 1}, p.Skipped)
 	assert.Len(t, p.PlannedValues.RootModule.Resources, 1)
+	assert.Equal(t, map[string]any{}, p.PlannedValues.RootModule.Resources[0].Values, "a bucket without inputs or id has no name")
 }
 
 func TestConvertSecretsAndNulls(t *testing.T) {

@@ -84,6 +84,25 @@ func listener(policy string) compliance.Resource {
 	return compliance.Resource{Type: restype.LBListener, Name: "https", URN: "urn:https", Inputs: in}
 }
 
+func bucket(name string) compliance.Resource {
+	return compliance.Resource{Type: restype.S3BucketV2, Name: name, URN: "urn:" + name, ID: name + "-1",
+		Inputs: map[string]any{"bucketPrefix": name + "-"}}
+}
+
+func publicAccessBlock(b string, acls bool) compliance.Resource {
+	return compliance.Resource{Type: restype.S3BucketPublicAccessBlock, Name: b, URN: "urn:pab-" + b, Dependencies: []string{"urn:" + b},
+		Inputs:               map[string]any{"bucket": b + "-1", "blockPublicAcls": acls, "blockPublicPolicy": true, "ignorePublicAcls": true, "restrictPublicBuckets": true},
+		PropertyDependencies: map[string][]string{"bucket": {"urn:" + b}}}
+}
+
+// logTargetPolicy grants the S3 logging service PutObject on the bucket,
+// which Trivy's AVD-AWS-0089 takes as an exemption.
+func logTargetPolicy(b string) compliance.Resource {
+	return compliance.Resource{Type: restype.S3BucketPolicy, Name: b, URN: "urn:policy-" + b, Dependencies: []string{"urn:" + b},
+		Inputs:               map[string]any{"bucket": b + "-1", "policy": `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"logging.s3.amazonaws.com"},"Action":["s3:PutObject"],"Resource":"arn:aws:s3:::` + b + `-1/*"}]}`},
+		PropertyDependencies: map[string][]string{"bucket": {"urn:" + b}}}
+}
+
 // decisions are the disagreements the reconciliation found, each with
 // the verdict of the control's logic; the project's rule must give it.
 var decisions = []decision{
@@ -97,6 +116,12 @@ var decisions = []decision{
 		fail, fail},
 	{"ELBSecurityPolicy-TLS13-1-2-2021-06 is not on ELB.17's list (Trivy's outdated list lacks it)",
 		"elb-tls-policy", "FSBP ELB.17", graph(listener("ELBSecurityPolicy-TLS13-1-2-2021-06")), pass, fail},
+	{"S3.8 needs all four public access block settings (Trivy's AVD-AWS-0094 asks only for the block)",
+		"s3-public-access-blocked", "FSBP S3.8", graph(bucket("trail"), publicAccessBlock("trail", false)), pass, fail},
+	{"all four settings on pass S3.8",
+		"s3-public-access-blocked", "FSBP S3.8", graph(bucket("trail"), publicAccessBlock("trail", true)), pass, pass},
+	{"S3.9 has no exemption for a log-target bucket (Trivy's AVD-AWS-0089 exempts one the logging service writes to)",
+		"s3-access-logging", "FSBP S3.9", graph(bucket("access-logs"), logTargetPolicy("access-logs")), pass, fail},
 	{"an unset TLS policy is ELBSecurityPolicy-2016-08, which both fail",
 		"elb-tls-policy", "FSBP ELB.17", graph(listener("")), fail, fail},
 }

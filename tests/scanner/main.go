@@ -127,7 +127,10 @@ type caseInput struct {
 // misconfiguration is one of Trivy's results (its JSON report's
 // Results[].Misconfigurations[]).
 type misconfiguration struct {
-	AVDID         string `json:"AVDID"`
+	// ID is the check's ID ("AWS-0065"); AVDID is "AVD-" and it, set when
+	// the report is read.
+	ID            string `json:"ID"`
+	AVDID         string `json:"-"`
 	Title         string `json:"Title"`
 	Status        string `json:"Status"`
 	Message       string `json:"Message"`
@@ -161,7 +164,10 @@ func scan(trivy, dir string) ([]misconfiguration, error) {
 	}
 	var out []misconfiguration
 	for _, r := range doc.Results {
-		out = append(out, r.Misconfigurations...)
+		for _, m := range r.Misconfigurations {
+			m.AVDID = "AVD-" + m.ID
+			out = append(out, m)
+		}
 	}
 	return out, nil
 }

@@ -50,7 +50,6 @@ var checks = []check{
 	{"AVD-AWS-0160", "cis-metric-filters", []string{"CIS 4.14"}, nil, "VPC changes: a metric filter and an alarm"},
 	{"AVD-AWS-0174", "cis-metric-filters", []string{"CIS 4.15"}, nil, "Organizations changes: a metric filter and an alarm"},
 	{"AVD-AWS-0124", "ec2-sg-rule-descriptions", []string{"CKV_AWS_23"}, []string{restype.EC2SecurityGroup}, "every security group rule has a description"},
-	{"AVD-AWS-0099", "ec2-sg-rule-descriptions", []string{"CKV_AWS_23"}, []string{restype.EC2SecurityGroup}, "the security group has a description"},
 	{"AVD-AWS-0102", "ec2-nacl-no-all-ports", []string{"CKV_AWS_352"}, []string{restype.EC2NetworkACL}, "no NACL rule allows all ports (protocol -1)"},
 	{"AVD-AWS-0104", "ec2-sg-no-open-egress", []string{"CKV_AWS_382"}, []string{restype.EC2SecurityGroup}, "no egress to 0.0.0.0/0 or ::/0"},
 	{"AVD-AWS-0105", "ec2-nacl-admin-ports", []string{"FSBP EC2.21"}, []string{restype.EC2NetworkACL}, "no NACL ingress from anywhere to SSH or RDP"},
