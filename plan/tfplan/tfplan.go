@@ -381,7 +381,7 @@ func Identifier(name string) string {
 
 // reference returns the reference ("aws_kms_key.k.arn") a top-level input
 // stands for: the input came from exactly one converted resource, and its
-// value is that resource's id, an ARN naming that id, or not known yet.
+// value is that resource's id, an ARN, or not known yet.
 func reference(r compliance.Resource, input string, v any, byURN map[string]compliance.Resource, addrOf map[string]string) (string, bool) {
 	deps := r.PropertyDependencies[input]
 	if len(deps) != 1 {
