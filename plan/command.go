@@ -16,6 +16,7 @@ import (
 	"github.com/example/hardening/internal/lambdabuild"
 	"github.com/example/hardening/internal/mockaws"
 	"github.com/example/hardening/network/reach"
+	"github.com/example/hardening/plan/tfplan"
 	"github.com/example/hardening/ratelimit/simulate"
 	"github.com/example/hardening/ratelimit/simulate/chart"
 	"github.com/example/hardening/stackconfig"
@@ -36,7 +37,7 @@ func Command(args []string, stdout, stderr io.Writer) int {
 	stack := fs.String("stack", "dev", "stack name: reads Pulumi.<stack>.yaml")
 	dir := fs.String("dir", ".", "project directory (holds Pulumi.yaml)")
 	asJSON := fs.Bool("json", false, "write the plan as JSON instead of the tree and findings")
-	format := fs.String("format", "", "write only the findings: json, sarif or markdown; or coverage: the controls each -stack (comma-separated) passes; or reachability: the flows the network admits (-json for machines)")
+	format := fs.String("format", "", "write only the findings: json, sarif or markdown; or coverage: the controls each -stack (comma-separated) passes; or reachability: the flows the network admits (-json for machines); or tfplan: the plan as Terraform's JSON plan format, for plan scanners (docs/scanner-reconciliation.md)")
 	base := fs.String("base", "", "with -format reachability, reachability-diff or markdown: a previous reachability JSON (the base branch's) to show the flows a change adds and removes")
 	simulateWAF := fs.Bool("simulate-waf", false, "evaluate the plan's web ACL over request traces (built-in scenarios, or -scenario/-trace); exits 1 when a scenario's expectation fails")
 	var scenarios stringList
@@ -62,9 +63,9 @@ func Command(args []string, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	switch *format {
-	case "", "table", "json", "sarif", "markdown", "coverage", "reachability", "reachability-diff", "reachability-page", "reachability-summary":
+	case "", "table", "json", "sarif", "markdown", "coverage", "reachability", "reachability-diff", "reachability-page", "reachability-summary", "tfplan":
 	default:
-		fmt.Fprintf(stderr, "plan: -format %q: use json, sarif, markdown, coverage or reachability\n", *format)
+		fmt.Fprintf(stderr, "plan: -format %q: use json, sarif, markdown, coverage, reachability or tfplan\n", *format)
 		return exitUsage
 	}
 	if *format == "coverage" && (*fromPreview != "" || *asJSON || *guard) {
@@ -147,7 +148,7 @@ func Command(args []string, stdout, stderr io.Writer) int {
 		}
 		report := NewReport(s.Project, s.Name, *dir, m.Resources())
 		switch {
-		case *asJSON && *format != "reachability" && !*simulateWAF:
+		case *asJSON && *format != "reachability" && *format != "tfplan" && !*simulateWAF:
 			if err := report.WriteJSON(stdout); err != nil {
 				return fail(err)
 			}
@@ -161,6 +162,12 @@ func Command(args []string, stdout, stderr io.Writer) int {
 		graph = ComplianceGraph(m.Resources())
 	}
 	graph.Intent = baseline.NetworkIntent(s.Project, s.Name, cfg)
+	if *format == "tfplan" {
+		if err := tfplan.Convert(graph).Write(stdout); err != nil {
+			return fail(err)
+		}
+		return exitOK
+	}
 	if *simulateWAF {
 		for i := range scenarios {
 			if abs, err := filepath.Abs(scenarios[i]); err == nil {
@@ -251,23 +258,10 @@ func Command(args []string, stdout, stderr io.Writer) int {
 func writeCoverage(w io.Writer, dir string, stacks []string) error {
 	var reports []*compliance.Report
 	for _, name := range stacks {
-		s, err := mockaws.LoadStack(dir, name)
+		g, sups, err := StackGraph(dir, name)
 		if err != nil {
 			return err
 		}
-		cfg, sups, err := checkStack(dir, s)
-		if err != nil {
-			return err
-		}
-		if err := ensureArtifact(dir, cfg, io.Discard); err != nil {
-			return err
-		}
-		m, err := s.Run(baseline.Run)
-		if err != nil {
-			return fmt.Errorf("stack %s: %w", name, err)
-		}
-		g := ComplianceGraph(m.Resources())
-		g.Intent = baseline.NetworkIntent(s.Project, s.Name, cfg)
 		rep, err := compliance.Evaluate(g, compliance.Rules(), sups)
 		if err != nil {
 			return fmt.Errorf("stack %s: %w", name, err)
@@ -275,6 +269,30 @@ func writeCoverage(w io.Writer, dir string, stacks []string) error {
 		reports = append(reports, rep)
 	}
 	return compliance.WriteCoverage(w, compliance.Rules(), stacks, reports)
+}
+
+// StackGraph runs a stack's offline plan (the program under the mocks,
+// with Pulumi.<stack>.yaml in dir) and returns its compliance graph, its
+// network intent set, and the stack file's suppressions.
+func StackGraph(dir, name string) (*compliance.Graph, []compliance.Suppression, error) {
+	s, err := mockaws.LoadStack(dir, name)
+	if err != nil {
+		return nil, nil, err
+	}
+	cfg, sups, err := checkStack(dir, s)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := ensureArtifact(dir, cfg, io.Discard); err != nil {
+		return nil, nil, err
+	}
+	m, err := s.Run(baseline.Run)
+	if err != nil {
+		return nil, nil, fmt.Errorf("stack %s: %w", name, err)
+	}
+	g := ComplianceGraph(m.Resources())
+	g.Intent = baseline.NetworkIntent(s.Project, s.Name, cfg)
+	return g, sups, nil
 }
 
 // checkStack validates the stack's configuration and its suppressions

@@ -6,6 +6,7 @@
 //	go run ./cmd/plan -stack prod -json               # the plan as JSON
 //	go run ./cmd/plan -stack prod -format sarif       # findings as SARIF 2.1.0
 //	go run ./cmd/plan -stack prod -format markdown    # findings for a pull-request comment
+//	go run ./cmd/plan -stack prod -format tfplan      # the plan as Terraform plan JSON, for plan scanners
 //	go run ./cmd/plan -stack prod -from-preview p.json -format json
 //	go run ./cmd/plan -stack prod -from-preview p.json -guard
 //
