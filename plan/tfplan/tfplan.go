@@ -72,6 +72,18 @@ var terraformTypes = map[string]string{
 	restype.GuardDutyOrganizationConfiguration:          "aws_guardduty_organization_configuration",
 	restype.GuardDutyOrganizationConfigurationFeature:   "aws_guardduty_organization_configuration_feature", // naming
 	restype.IAMAccessKey:                                "aws_iam_access_key",
+	restype.S3BucketAclV2:                               "aws_s3_bucket_acl",
+	restype.EBSEncryptionByDefault:                      "aws_ebs_encryption_by_default",
+	restype.EC2NetworkACLAssociation:                    "aws_network_acl_association",
+	restype.IAMGroupPolicy:                              "aws_iam_group_policy",
+	restype.IAMGroupPolicyAttachment:                    "aws_iam_group_policy_attachment",
+	restype.IAMGroupPolicyAttachmentsExclusive:          "aws_iam_group_policy_attachments_exclusive", // naming
+	restype.IAMPolicyAttachment:                         "aws_iam_policy_attachment",
+	restype.IAMRolePolicyAttachmentsExclusive:           "aws_iam_role_policy_attachments_exclusive", // naming
+	restype.IAMUserPolicy:                               "aws_iam_user_policy",
+	restype.IAMUserPolicyAttachment:                     "aws_iam_user_policy_attachment",
+	restype.IAMUserPolicyAttachmentsExclusive:           "aws_iam_user_policy_attachments_exclusive", // naming
+	restype.KMSKeyPolicy:                                "aws_kms_key_policy",
 	restype.IAMAccountPasswordPolicy:                    "aws_iam_account_password_policy",
 	restype.IAMOpenIdConnectProvider:                    "aws_iam_openid_connect_provider",
 	restype.IAMPolicy:                                   "aws_iam_policy",
