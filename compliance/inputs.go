@@ -195,6 +195,25 @@ type arnInput struct {
 	Own bool
 }
 
+// arnKind says, for an entry of arnInputList whose field names a resource
+// of one service or another, which input tells them apart: the entry
+// applies when that input's value is one of values ("" is unset).
+type arnKind struct {
+	input  string
+	values []string
+}
+
+// arnKinds are keyed by type, input and service.
+var arnKinds = map[string]arnKind{
+	// CreateFlowLogs' LogDestination is the ARN of a log group, a bucket
+	// (another account's included) or a Firehose stream, as
+	// LogDestinationType says; cloud-watch-logs when unset (EC2 API
+	// reference, CreateFlowLogs).
+	restype.EC2FlowLog + " logDestination logs":     {"logDestinationType", []string{"", "cloud-watch-logs"}},
+	restype.EC2FlowLog + " logDestination s3":       {"logDestinationType", []string{"s3"}},
+	restype.EC2FlowLog + " logDestination firehose": {"logDestinationType", []string{"kinesis-data-firehose"}},
+}
+
 // arnInputList holds the ARN-valued inputs the stack sets and what AWS's
 // API takes in each (the API references' descriptions of the members).
 var arnInputList = []arnInput{
@@ -211,6 +230,8 @@ var arnInputList = []arnInput{
 	{restype.CloudTrailTrail, "cloudWatchLogsGroupArn", "logs", []string{"log-group", "log-stream"}, true},
 	{restype.EC2FlowLog, "iamRoleArn", "iam", []string{"role"}, true},
 	{restype.EC2FlowLog, "logDestination", "logs", []string{"log-group", "log-stream"}, true},
+	{restype.EC2FlowLog, "logDestination", "s3", []string{"bucket", "object"}, false},
+	{restype.EC2FlowLog, "logDestination", "firehose", []string{"deliverystream"}, true},
 	{restype.CloudWatchMetricAlarm, "alarmActions", "sns", []string{"topic"}, true},
 	{restype.CloudWatchMetricAlarm, "okActions", "sns", []string{"topic"}, true},
 	{restype.KMSReplicaKey, "primaryKeyArn", "kms", []string{"key"}, true},
@@ -271,8 +292,22 @@ func ARNInputs() (judged []ARNInput, leftOut map[ARNInput]string) {
 
 func arnInputs(g *Graph) []Violation {
 	var out []Violation
+	saidUnknown := map[string]bool{}
 	for _, a := range arnInputList {
 		for _, r := range g.ByType(a.Type) {
+			if k, ok := arnKinds[a.Type+" "+a.Input+" "+a.Service]; ok {
+				if r.Unknown(k.input) {
+					if saidUnknown[r.URN+" "+a.Input] {
+						continue
+					}
+					saidUnknown[r.URN+" "+a.Input] = true
+					out = append(out, Violation{URN: r.URN, Message: fmt.Sprintf("%s %s: %s: %s", shortType(r.Type), r.Name, a.Input, NotJudgedMessage), NotJudged: true})
+					continue
+				}
+				if !slices.Contains(k.values, r.Str(k.input)) {
+					continue
+				}
+			}
 			vals, unknown := walk(r.Inputs, strings.Split(a.Input, "."))
 			notYet := Violation{URN: r.URN, Message: fmt.Sprintf("%s %s: %s: %s", shortType(r.Type), r.Name, a.Input, NotJudgedMessage), NotJudged: true}
 			if unknown {
