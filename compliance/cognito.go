@@ -178,7 +178,13 @@ var cognitoHTTPSCallbacks = Rule{ID: "cognito-https-callbacks", Severity: Medium
 		secret, _ := r.Bool("generateSecret")
 		for _, k := range []string{"callbackUrls", "logoutUrls"} {
 			for _, u := range r.List(k) {
-				s, _ := u.(string)
+				s, ok := u.(string)
+				if !ok {
+					if _, computed := u.(Unknown); computed {
+						r.sawUnknown()
+					}
+					continue
+				}
 				if !strings.HasPrefix(s, "https://") && (secret || !strings.HasPrefix(s, "http://localhost:") && !strings.HasPrefix(s, "http://localhost/")) {
 					return fmt.Sprintf("redirects to %s; use https URLs only", s)
 				}

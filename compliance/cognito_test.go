@@ -92,3 +92,31 @@ func TestCognitoNoGuests(t *testing.T) {
 		both("computed", ip(Unknown{}), unjudged, "FSBP Cognito.2", "CKV_AWS_366"),
 	))
 }
+
+func TestCognitoProjectRules(t *testing.T) {
+	pool := func(kv ...any) *Graph {
+		return graphOf(res(restype.CognitoUserPool, "pool", withFields(map[string]any{}, kv...)))
+	}
+	client := func(kv ...any) *Graph {
+		return graphOf(res(restype.CognitoUserPoolClient, "client", withFields(map[string]any{}, kv...)))
+	}
+	runProjectCases(t, cognitoPasswordLength, []projectCase{
+		{"14 characters", pool("passwordPolicy", map[string]any{"minimumLength": 14.0}), pass, ""},
+		{"12 characters", pool("passwordPolicy", map[string]any{"minimumLength": 12.0}), fail, "accepts passwords of 12 characters"},
+		{"Cognito's default of 8", pool(), fail, "accepts passwords of 8 characters"},
+		{"the length computed", pool("passwordPolicy", map[string]any{"minimumLength": Unknown{}}), unjudged, ""},
+	})
+	runProjectCases(t, cognitoUserExistence, []projectCase{
+		{"errors prevented", client("preventUserExistenceErrors", "ENABLED"), pass, ""},
+		{"LEGACY", client("preventUserExistenceErrors", "LEGACY"), fail, "whether a user exists"},
+		{"unset", client(), fail, "whether a user exists"},
+		{"computed", client("preventUserExistenceErrors", Unknown{}), unjudged, ""},
+	})
+	runProjectCases(t, cognitoHTTPSCallbacks, []projectCase{
+		{"https callbacks", client("generateSecret", true, "callbackUrls", []any{"https://app.example.com/oauth2/idpresponse"}), pass, ""},
+		{"an http callback", client("generateSecret", true, "callbackUrls", []any{"http://app.example.com/cb"}), fail, "use https URLs only"},
+		{"a loopback redirect of a public client", client("callbackUrls", []any{"http://localhost:8080/cb"}), pass, ""},
+		{"a loopback redirect of a confidential client", client("generateSecret", true, "logoutUrls", []any{"http://localhost:8080/"}), fail, "http://localhost:8080/"},
+		{"a callback computed", client("generateSecret", true, "callbackUrls", []any{Unknown{}}), unjudged, ""},
+	})
+}

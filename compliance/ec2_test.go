@@ -3,8 +3,6 @@ package compliance
 import (
 	"testing"
 
-	"github.com/stretchr/testify/assert"
-
 	"github.com/example/hardening/internal/restype"
 )
 
@@ -291,16 +289,4 @@ func TestEC2PeeringRoutes(t *testing.T) {
 		{"a peering computed", c, route("0.0.0.0/0", Unknown{}), unjudged},
 		{"a destination computed", c, route(Unknown{}, "pcx-1"), unjudged},
 	})
-}
-
-// Each rule of the EC2, ELB, ACM, WAFv2 and Cognito files names the
-// evaluation logic it follows and says what passes.
-func TestEdgeRulesNameTheirSource(t *testing.T) {
-	for _, rules := range [][]Rule{networkRules(), endpointRules(), elbRules(), acmRules(), wafRules(), cognitoRules()} {
-		for _, r := range rules {
-			assert.NotEmpty(t, r.Source, "%s has no Source", r.ID)
-			assert.NotEmpty(t, r.Description, "%s has no Description", r.ID)
-			assert.NotNil(t, r.Check, "%s has no Check", r.ID)
-		}
-	}
 }

@@ -48,6 +48,7 @@ func verdictOf(t *testing.T, rule Rule, g *Graph, control string) verdict {
 	} else {
 		require.Contains(t, rule.Controls, control, "%s does not name %s", rule.ID, control)
 	}
+	tabled.Store(rule.ID, true)
 	rep, err := Evaluate(g, []Rule{rule}, nil)
 	require.NoError(t, err)
 	out := pass

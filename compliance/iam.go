@@ -153,9 +153,7 @@ func iamRules() []Rule {
 		iamNoManagedPolicies,
 		iamNoCloudShellFullAccess,
 		iamEscalationScoped,
-		{ID: "iam-escalation-paths", Severity: Critical,
-			Description: "No principal CI or a pull request signs in as reaches, through any chain of assumed trust, trust rewrites, policy writes and attachments, policy versions, roles passed to services that run code, function code, access keys or new roles (a graph in the manner of PMapper), administrator rights, another stack's principals or resources; a pull request's role reaches no other principal. The account's principals the plan does not own are modelled as administrators without a boundary.",
-			Check:       escalationPaths},
+		iamEscalationPaths,
 		iamPermissionsBoundary,
 		oidcTrustExact,
 		iamPasswordPolicy,
@@ -608,3 +606,13 @@ var iamNoCloudShellFullAccess = Rule{ID: "iam-no-cloudshell-full-access", Contro
 		}
 		return out
 	}}
+
+// iamEscalationPaths is the project's own, after Principal Mapper's graph
+// of who can become whom (docs/identity.md): every edge an identity's
+// policies open, each decided by the project's evaluator.
+var iamEscalationPaths = Rule{ID: "iam-escalation-paths",
+	Source:      "project: docs/identity.md; Principal Mapper's privilege-escalation edges (nccgroup/PMapper), decided by the IAM policy evaluation logic",
+	Severity:    Critical,
+	Description: "No principal CI or a pull request signs in as reaches, through any chain of assumed trust, trust rewrites, policy writes and attachments, policy versions, roles passed to services that run code, function code, access keys or new roles (a graph in the manner of PMapper), administrator rights, another stack's principals or resources; a pull request's role reaches no other principal. The account's principals the plan does not own are modelled as administrators without a boundary.",
+	Check:       escalationPaths,
+}

@@ -221,3 +221,23 @@ func TestIAMPasswordPolicy(t *testing.T) {
 	)
 	runCases(t, rule, cases)
 }
+
+func TestIAMEscalationScoped(t *testing.T) {
+	inAccount := func(rs ...Resource) *Graph {
+		g := graphOf(rs...)
+		g.Partition, g.Region, g.Account = "aws", "us-east-1", "123456789012"
+		return g
+	}
+	inline := func(statements ...map[string]any) Resource {
+		return role("r", "inlinePolicies", []any{map[string]any{"name": "p", "policy": doc(statements...)}})
+	}
+	ctl := "CKV_AWS_286"
+	runCases(t, iamEscalationScoped, []ruleCase{
+		{"policy writes on every role", ctl, inAccount(inline(allow("iam:PutRolePolicy", "*"))), fail},
+		{"trust rewrites on every role", ctl, inAccount(inline(allow("iam:UpdateAssumeRolePolicy", "arn:aws:iam::123456789012:role/*"))), fail},
+		{"an Allow cancelled by a Deny of the same", ctl, inAccount(inline(allow("iam:PutRolePolicy", "*"),
+			map[string]any{"Effect": "Deny", "Action": "iam:PutRolePolicy", "Resource": "*"})), pass},
+		{"reads only", ctl, inAccount(inline(allow("s3:GetObject", "arn:aws:s3:::b/*"))), pass},
+		{"the account not known (a first preview)", ctl, graphOf(inline(allow("iam:PutRolePolicy", "*"))), unjudged},
+	})
+}

@@ -62,3 +62,57 @@ func TestWAFRuleGroupMetrics(t *testing.T) {
 		{"computed", "FSBP WAF.12", group(Unknown{}, true), unjudged},
 	})
 }
+
+func TestWAFProjectRules(t *testing.T) {
+	acl := func(rules any, kv ...any) *Graph {
+		return graphOf(res(restype.WAFv2WebACL, "acl", withFields(map[string]any{"visibilityConfig": map[string]any{"cloudwatchMetricsEnabled": true}, "rules": rules}, kv...)))
+	}
+	metrics := func(on any) map[string]any { return map[string]any{"cloudwatchMetricsEnabled": on} }
+	rate := func(limit, window any) map[string]any {
+		return map[string]any{"name": "per-ip", "visibilityConfig": metrics(true), "statement": map[string]any{"rateBasedStatement": map[string]any{"limit": limit, "evaluationWindowSec": window}}}
+	}
+	badInputs := func(kv ...any) map[string]any {
+		group := withFields(map[string]any{"name": "AWSManagedRulesKnownBadInputsRuleSet", "vendorName": "AWS"}, kv...)
+		return map[string]any{"name": "bad-inputs", "visibilityConfig": metrics(true), "overrideAction": map[string]any{"none": map[string]any{}}, "statement": map[string]any{"managedRuleGroupStatement": group}}
+	}
+	runProjectCases(t, wafMetrics, []projectCase{
+		{"every metric on", acl([]any{rate(100.0, 300.0)}), pass, ""},
+		{"the web ACL's metrics off", acl([]any{}, "visibilityConfig", metrics(false)), fail, "publishes no metrics"},
+		{"a rule's metrics off", acl([]any{map[string]any{"name": "r", "visibilityConfig": metrics(false)}}), fail, "rule r publishes no metrics"},
+		{"a rule's metrics computed", acl([]any{map[string]any{"name": "r", "visibilityConfig": metrics(Unknown{})}}), unjudged, ""},
+	})
+	runProjectCases(t, wafRateLimit, []projectCase{
+		{"100 per 5 minutes", acl([]any{rate(100.0, 300.0)}), pass, ""},
+		{"no rate-based rule", acl([]any{badInputs()}), fail, "has no rate-based rule"},
+		{"a limit under 10", acl([]any{rate(5.0, 300.0)}), fail, "has limit 5"},
+		{"a window WAF does not take", acl([]any{rate(100.0, 30.0)}), fail, "per 30s"},
+		{"the limit computed", acl([]any{rate(Unknown{}, 300.0)}), unjudged, ""},
+	})
+	ctl := "CKV_AWS_192"
+	runCases(t, wafKnownBadInputs, []ruleCase{
+		{"known bad inputs blocked", ctl, acl([]any{badInputs()}), pass},
+		{"no known-bad-inputs group", ctl, acl([]any{rate(100.0, 300.0)}), fail},
+		{"the group counted", ctl, acl([]any{map[string]any{"name": "bad-inputs", "overrideAction": map[string]any{"count": map[string]any{}}, "statement": map[string]any{"managedRuleGroupStatement": map[string]any{"name": "AWSManagedRulesKnownBadInputsRuleSet"}}}}), fail},
+		{"Log4JRCE excluded", ctl, acl([]any{badInputs("excludedRules", []any{map[string]any{"name": "Log4JRCE_HEADER"}})}), fail},
+		{"Log4JRCE overridden to block", ctl, acl([]any{badInputs("ruleActionOverrides", []any{map[string]any{"name": "Log4JRCE_BODY", "actionToUse": map[string]any{"block": map[string]any{}}}})}), pass},
+		{"the group's name computed", ctl, acl([]any{map[string]any{"statement": map[string]any{"managedRuleGroupStatement": map[string]any{"name": Unknown{}}}}}), unjudged},
+	})
+	logging := func(filter any) Resource {
+		return res(restype.WAFv2WebACLLoggingConfiguration, "log", map[string]any{"loggingFilter": filter}, "acl")
+	}
+	keep := func(actions ...string) map[string]any {
+		var conds []any
+		for _, a := range actions {
+			conds = append(conds, map[string]any{"actionCondition": map[string]any{"action": a}})
+		}
+		return map[string]any{"defaultBehavior": "DROP", "filters": []any{map[string]any{"behavior": "KEEP", "requirement": "MEETS_ANY", "conditions": conds}}}
+	}
+	blocking := res(restype.WAFv2WebACL, "acl", map[string]any{"defaultAction": map[string]any{"allow": map[string]any{}},
+		"rules": []any{map[string]any{"name": "per-ip", "action": map[string]any{"block": map[string]any{}}}}})
+	runProjectCases(t, wafLoggingKeepsDecisions, []projectCase{
+		{"no filter: everything logged", graphOf(blocking, logging(nil)), pass, ""},
+		{"BLOCK kept", graphOf(blocking, logging(keep("BLOCK"))), pass, ""},
+		{"BLOCK dropped", graphOf(blocking, logging(keep("COUNT"))), fail, "drops the BLOCK decisions"},
+		{"the web ACL's rules computed", graphOf(res(restype.WAFv2WebACL, "acl", map[string]any{"rules": Unknown{}}), logging(keep("BLOCK"))), unjudged, ""},
+	})
+}
