@@ -157,6 +157,7 @@ type Graph struct {
 	// resource in place are seen); it is rebuilt when Resources is
 	// replaced or changes length.
 	byType   map[string][]int
+	byURN    map[string]int
 	indexed  *Resource
 	indexLen int
 	// docs memoizes parsed policy documents by their text: several rules
@@ -184,21 +185,42 @@ func (g *Graph) iamDoc(text string) (iampolicy.Document, error) {
 	return d, err
 }
 
-// ByType returns the resources of a type.
-func (g *Graph) ByType(typ string) []Resource {
+// index (re)builds the indexes by type and URN when Resources changed.
+func (g *Graph) index() {
 	var first *Resource
 	if len(g.Resources) > 0 {
 		first = &g.Resources[0]
 	}
 	if g.byType == nil || first != g.indexed || len(g.Resources) != g.indexLen {
 		g.byType = map[string][]int{}
+		g.byURN = make(map[string]int, len(g.Resources))
 		for i, r := range g.Resources {
 			g.byType[r.Type] = append(g.byType[r.Type], i)
+			g.byURN[r.URN] = i
 		}
 		g.indexed, g.indexLen = first, len(g.Resources)
 	}
-	var out []Resource
-	for _, i := range g.byType[typ] {
+}
+
+// byURNOf returns the resource of the graph with urn.
+func (g *Graph) byURNOf(urn string) (Resource, bool) {
+	g.index()
+	i, ok := g.byURN[urn]
+	if !ok {
+		return Resource{}, false
+	}
+	return g.Resources[i], true
+}
+
+// ByType returns the resources of a type.
+func (g *Graph) ByType(typ string) []Resource {
+	g.index()
+	idx := g.byType[typ]
+	if len(idx) == 0 {
+		return nil
+	}
+	out := make([]Resource, 0, len(idx))
+	for _, i := range idx {
 		out = append(out, g.Resources[i])
 	}
 	return out

@@ -34,10 +34,8 @@ func (g *Graph) refs(r Resource, path string, types ...string) ref {
 	top, _, _ := strings.Cut(path, ".")
 	var cands []Resource
 	for _, u := range r.PropertyDependencies[top] {
-		for _, c := range g.Resources {
-			if c.URN == u && slices.Contains(types, c.Type) {
-				cands = append(cands, c)
-			}
+		if c, ok := g.byURNOf(u); ok && slices.Contains(types, c.Type) {
+			cands = append(cands, c)
 		}
 	}
 	byID := func(id string) (Resource, bool) {
