@@ -37,6 +37,8 @@ func TestInputRules(t *testing.T) {
 		{"flow logs to a log group by default", "deploy-arn-inputs", restype.EC2FlowLog, map[string]any{"logDestination": "arn:aws:logs:us-east-1:123456789012:log-group:/flow"}, ""},
 		{"flow logs of type s3 to a log group", "deploy-arn-inputs", restype.EC2FlowLog, map[string]any{"logDestinationType": "s3", "logDestination": "arn:aws:logs:us-east-1:123456789012:log-group:/flow"}, "logDestination"},
 		{"flow logs to a bucket without the type", "deploy-arn-inputs", restype.EC2FlowLog, map[string]any{"logDestination": "arn:aws:s3:::flow-logs"}, "logDestination"},
+		{"flow logs to a Firehose stream", "deploy-arn-inputs", restype.EC2FlowLog, map[string]any{"logDestinationType": "kinesis-data-firehose", "logDestination": "arn:aws:firehose:us-east-1:123456789012:deliverystream/flow-logs"}, ""},
+		{"flow logs of type Firehose to a bucket", "deploy-arn-inputs", restype.EC2FlowLog, map[string]any{"logDestinationType": "kinesis-data-firehose", "logDestination": "arn:aws:s3:::flow-logs"}, "logDestination"},
 		{"flow logs whose destination type is computed", "deploy-arn-inputs", restype.EC2FlowLog, map[string]any{"logDestinationType": compliance.Unknown{}, "logDestination": "arn:aws:s3:::flow-logs"}, "not judged"},
 		{"a known principal", "deploy-service-principals", restype.IAMRole, map[string]any{"assumeRolePolicy": policy(`{"Effect":"Allow","Principal":{"Service":["lambda.amazonaws.com"]},"Action":"sts:AssumeRole"}`)}, ""},
 		{"a made-up principal", "deploy-service-principals", restype.IAMRole, map[string]any{"assumeRolePolicy": policy(`{"Effect":"Allow","Principal":{"Service":"lamda.amazonaws.com"},"Action":"sts:AssumeRole"}`)}, "did you mean lambda.amazonaws.com"},

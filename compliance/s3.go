@@ -441,23 +441,33 @@ var s3Lifecycle = Rule{ID: "s3-lifecycle", Controls: []string{"FSBP S3.13", "CKV
 	Description: "Every bucket has a lifecycle configuration with an enabled rule. Not judged while its rules are computed at deployment.",
 	Check: func(g *Graph) []Violation {
 		return forEach(restype.S3BucketV2, func(b Resource) string {
-			for _, l := range g.Dependents(b.URN, restype.S3BucketLifecycleConfigurationV2) {
-				if l.Unknown("rules") {
-					b.sawUnknown()
-				}
-				for i := range l.List("rules") {
-					status := fmt.Sprintf("rules.%d.status", i)
-					if l.Str(status) == "Enabled" {
-						return ""
-					}
-					if l.Unknown(status) {
-						b.sawUnknown()
-					}
-				}
+			if hasEnabledLifecycleRule(g, b) {
+				return ""
 			}
 			return "keeps every object forever; add s3.BucketLifecycleConfigurationV2 with an enabled expiration rule"
 		})(g)
 	}}
+
+// hasEnabledLifecycleRule reports whether a lifecycle configuration of
+// bucket b has an enabled rule; a rule list or status computed at
+// deployment is recorded on b (its rule is then not judged).
+func hasEnabledLifecycleRule(g *Graph, b Resource) bool {
+	for _, l := range g.Dependents(b.URN, restype.S3BucketLifecycleConfigurationV2) {
+		if l.Unknown("rules") {
+			b.sawUnknown()
+		}
+		for i := range l.List("rules") {
+			status := fmt.Sprintf("rules.%d.status", i)
+			if l.Str(status) == "Enabled" {
+				return true
+			}
+			if l.Unknown(status) {
+				b.sawUnknown()
+			}
+		}
+	}
+	return false
+}
 
 // s3VersionedLifecycle follows Security Hub S3.10 ("S3 general purpose
 // buckets with versioning enabled should have Lifecycle configurations",
@@ -480,19 +490,8 @@ var s3VersionedLifecycle = Rule{ID: "s3-versioned-lifecycle", Controls: []string
 			if !versioned {
 				return ""
 			}
-			for _, l := range g.Dependents(b.URN, restype.S3BucketLifecycleConfigurationV2) {
-				for i := range l.List("rules") {
-					status := fmt.Sprintf("rules.%d.status", i)
-					if l.Str(status) == "Enabled" {
-						return ""
-					}
-					if l.Unknown(status) {
-						b.sawUnknown()
-					}
-				}
-				if l.Unknown("rules") {
-					b.sawUnknown()
-				}
+			if hasEnabledLifecycleRule(g, b) {
+				return ""
 			}
 			return "keeps every noncurrent version forever; add s3.BucketLifecycleConfigurationV2 with an enabled rule"
 		})(g)

@@ -98,18 +98,22 @@ var wafLoggingKeepsDecisions = Rule{ID: "waf-logging-keeps-decisions", Severity:
 var wafRuleGroupMetrics = Rule{ID: "waf-rule-group-metrics", Controls: []string{"FSBP WAF.12"}, Severity: Low,
 	Source:      "Security Hub WAF.12; AWS Config wafv2-rulegroup-logging-enabled",
 	Description: "WAF rule groups and every rule in them publish CloudWatch metrics (visibilityConfig.cloudwatchMetricsEnabled). Not judged while a setting is computed at deployment.",
-	Check: forEach(restype.WAFv2RuleGroup, func(r Resource) string {
-		if v, _ := r.Bool("visibilityConfig.cloudwatchMetricsEnabled"); !v {
-			return "publishes no metrics; enable visibilityConfig.cloudwatchMetricsEnabled"
+	Check:       forEach(restype.WAFv2RuleGroup, metricsOff)}
+
+// metricsOff says which of a web ACL's or rule group's visibility
+// configurations, its own or a rule's, publishes no CloudWatch metrics.
+func metricsOff(r Resource) string {
+	if v, _ := r.Bool("visibilityConfig.cloudwatchMetricsEnabled"); !v {
+		return "publishes no metrics; enable visibilityConfig.cloudwatchMetricsEnabled"
+	}
+	for i := range r.List("rules") {
+		p := fmt.Sprintf("rules.%d.", i)
+		if v, _ := r.Bool(p + "visibilityConfig.cloudwatchMetricsEnabled"); !v {
+			return fmt.Sprintf("rule %s publishes no metrics; enable cloudwatchMetricsEnabled", r.Str(p+"name"))
 		}
-		for i := range r.List("rules") {
-			p := fmt.Sprintf("rules.%d.", i)
-			if v, _ := r.Bool(p + "visibilityConfig.cloudwatchMetricsEnabled"); !v {
-				return fmt.Sprintf("rule %s publishes no metrics; enable cloudwatchMetricsEnabled", r.Str(p+"name"))
-			}
-		}
-		return ""
-	})}
+	}
+	return ""
+}
 
 // wafMetrics is the project's own: no published control judges a web
 // ACL's metrics (WAF.12 is about rule groups), but the stack's alarms on
@@ -117,18 +121,7 @@ var wafRuleGroupMetrics = Rule{ID: "waf-rule-group-metrics", Controls: []string{
 var wafMetrics = Rule{ID: "waf-metrics", Severity: Low,
 	Source:      "the project's own: the blocked-request alarms read the web ACL's metrics",
 	Description: "Web ACLs and every rule publish CloudWatch metrics.",
-	Check: forEach(restype.WAFv2WebACL, func(r Resource) string {
-		if v, _ := r.Bool("visibilityConfig.cloudwatchMetricsEnabled"); !v {
-			return "publishes no metrics; enable visibilityConfig.cloudwatchMetricsEnabled"
-		}
-		for i := range r.List("rules") {
-			p := fmt.Sprintf("rules.%d.", i)
-			if v, _ := r.Bool(p + "visibilityConfig.cloudwatchMetricsEnabled"); !v {
-				return fmt.Sprintf("rule %s publishes no metrics; enable cloudwatchMetricsEnabled", r.Str(p+"name"))
-			}
-		}
-		return ""
-	})}
+	Check:       forEach(restype.WAFv2WebACL, metricsOff)}
 
 // wafKnownBadInputs follows Checkov CKV_AWS_192 ("Ensure WAF prevents
 // message lookup in Log4j2"): the AWS known-bad-inputs group in block
